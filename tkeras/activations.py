@@ -1,0 +1,146 @@
+"""Activation functions by Keras name, on torch tensors.
+
+`sigmoid` and `softmax` remember their input (`_keras_logits`) on the output tensor, so that a
+crossentropy loss that follows can work from the logits: stable for saturated outputs and faster
+(one fused kernel), which is what TF-Keras does too.
+"""
+import torch
+import torch.nn.functional as F
+
+from tkeras.utils.lookup import lookup_error
+
+
+def _tag(output, logits, kind):
+    output._keras_logits = logits
+    output._keras_activation = kind
+    return output
+
+
+def linear(x):
+    return x
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return torch.relu(x)
+    out = torch.where(x >= threshold, x, negative_slope * (x - threshold))
+    if max_value is not None:
+        out = torch.clamp(out, max=max_value)
+    return out
+
+
+def relu6(x):
+    return F.relu6(x)
+
+
+def sigmoid(x):
+    return _tag(torch.sigmoid(x), x, "sigmoid")
+
+
+def softmax(x, axis=-1):
+    return _tag(torch.softmax(x, dim=axis), x, "softmax" if axis in (-1, x.dim() - 1) else "softmax_axis")
+
+
+def log_softmax(x, axis=-1):
+    return torch.log_softmax(x, dim=axis)
+
+
+def tanh(x):
+    return torch.tanh(x)
+
+
+def elu(x, alpha=1.0):
+    return F.elu(x, alpha=alpha)
+
+
+def selu(x):
+    return F.selu(x)
+
+
+def softplus(x):
+    return F.softplus(x)
+
+
+def softsign(x):
+    return F.softsign(x)
+
+
+def swish(x):
+    return F.silu(x)
+
+
+silu = swish
+
+
+def gelu(x, approximate=False):
+    return F.gelu(x, approximate="tanh" if approximate else "none")
+
+
+def hard_sigmoid(x):
+    # Keras 3: relu6(x + 3) / 6, i.e. slope 1/6 (Keras 2 used 0.2x + 0.5; Keras 3 changed it).
+    return F.hardsigmoid(x)
+
+
+def hard_silu(x):
+    return F.hardswish(x)
+
+
+hard_swish = hard_silu
+
+
+def exponential(x):
+    return torch.exp(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return F.leaky_relu(x, negative_slope=negative_slope)
+
+
+def mish(x):
+    return F.mish(x)
+
+
+_BY_NAME = {
+    "linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,
+    "log_softmax": log_softmax, "tanh": tanh, "elu": elu, "selu": selu, "softplus": softplus,
+    "softsign": softsign, "swish": swish, "silu": silu, "gelu": gelu, "hard_sigmoid": hard_sigmoid,
+    "hard_silu": hard_silu, "hard_swish": hard_swish, "exponential": exponential,
+    "leaky_relu": leaky_relu, "mish": mish,
+}
+
+
+def get(identifier):
+    """A name, None (linear), a callable or a serialized dict -> the activation function."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, dict):
+        identifier = identifier.get("config", {}).get("name", identifier.get("class_name"))
+    if isinstance(identifier, str):
+        fn = _BY_NAME.get(identifier.lower())
+        if fn is None:
+            raise lookup_error("activation", identifier, _BY_NAME)
+        return fn
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret activation identifier {identifier!r}: expected a name or a callable")
+
+
+def serialize(activation):
+    """The Keras config spelling: the registered name, or the function's own name."""
+    for name, fn in _BY_NAME.items():
+        if fn is activation and name not in ("silu", "hard_swish"):
+            return name
+    import torch.nn.functional as _F
+    if activation in (torch.relu, _F.relu):
+        return "relu"
+    if activation in (torch.sigmoid,):
+        return "sigmoid"
+    if activation in (torch.tanh,):
+        return "tanh"
+    return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str) and custom_objects and config in custom_objects:
+        return custom_objects[config]
+    return get(config)

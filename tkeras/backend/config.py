@@ -1,0 +1,91 @@
+"""Process-wide numeric policy: default float dtype, fuzz factor, image layout, compute device.
+
+Keras keeps these as global settings that every layer consults at build time; tkeras does the same so
+that `K.set_floatx('float64')` before building a model changes what its weights are made of.
+"""
+import os
+
+import torch
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+_DEVICE = None
+
+_TORCH_DTYPES = {
+    "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
+    "float64": torch.float64, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
+    "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool,
+}
+_DTYPE_NAMES = {v: k for k, v in _TORCH_DTYPES.items()}
+
+
+def floatx():
+    return _FLOATX
+
+
+def set_floatx(value):
+    global _FLOATX
+    if value not in ("float16", "bfloat16", "float32", "float64"):
+        raise ValueError(f"set_floatx expects one of 'float16', 'bfloat16', 'float32', 'float64'; received {value!r}")
+    _FLOATX = str(value)
+
+
+def epsilon():
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(value):
+    global _IMAGE_DATA_FORMAT
+    if value not in ("channels_last", "channels_first"):
+        raise ValueError(f"image_data_format must be 'channels_last' or 'channels_first'; received {value!r}")
+    _IMAGE_DATA_FORMAT = value
+
+
+def standardize_dtype(dtype):
+    """Any dtype spelling (None, 'float32', np.float32, torch.float32) -> a torch dtype."""
+    if dtype is None:
+        return _TORCH_DTYPES[_FLOATX]
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    name = getattr(dtype, "name", None) or getattr(dtype, "__name__", None) or str(dtype)
+    if name.startswith("torch."):
+        name = name[len("torch."):]
+    if name in ("float", "double"):
+        name = {"float": "float32", "double": "float64"}[name]
+    if name == "int":
+        name = "int64"
+    if name not in _TORCH_DTYPES:
+        raise ValueError(f"Unknown dtype {dtype!r}; expected one of {sorted(_TORCH_DTYPES)}")
+    return _TORCH_DTYPES[name]
+
+
+def dtype_name(dtype):
+    """torch dtype -> the Keras spelling ('float32')."""
+    return _DTYPE_NAMES.get(dtype, str(dtype).replace("torch.", ""))
+
+
+def device():
+    """The device new weights and batches go to: CUDA when present, unless TKERAS_DEVICE says otherwise."""
+    global _DEVICE
+    if _DEVICE is None:
+        requested = os.environ.get("TKERAS_DEVICE")
+        if requested:
+            _DEVICE = torch.device(requested)
+        else:
+            _DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return _DEVICE
+
+
+def set_device(value):
+    global _DEVICE
+    _DEVICE = torch.device(value) if value is not None else None

@@ -1,0 +1,235 @@
+"""The TensorFlow-like face of eager results: `tf.Tensor(..., shape=(2, 2), dtype=float32)`.
+
+Tutorial code written for TensorFlow prints tensors, calls `.numpy()` on results that still carry
+gradient history, formats them with f-strings and mixes them with NumPy arrays. A plain torch tensor
+does none of that the TensorFlow way, so results handed to user code (outside fit/evaluate/predict)
+are viewed as `EagerTensor`, a torch.Tensor subclass sharing storage and autograd history with the
+plain tensor (`as_subclass` costs about a microsecond).
+
+The subclass is deliberately contagious only at user level: inside a layer's `call` (call depth > 0)
+and inside the training loops, torch functions applied to an EagerTensor return plain tensors, so
+layers and the training loop never pay for `__torch_function__` more than once per call.
+"""
+import numpy as np
+import torch
+
+from tkeras.backend.context import CALL_CONTEXT
+
+_NO_WRAP = torch.overrides.get_default_nowrap_functions()
+_DISABLE = torch._C.DisableTorchFunctionSubclass
+
+
+class TensorShape(tuple):
+    """A shape that prints as a tuple, `(128, 512)`, and compares equal to tuples and torch.Size."""
+
+    def __new__(cls, dims=()):
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        return tuple.__repr__(tuple(self))
+
+    def __getitem__(self, key):
+        value = tuple.__getitem__(self, key)
+        return TensorShape(value) if isinstance(key, slice) else value
+
+    @property
+    def rank(self):
+        return len(self)
+
+    ndims = rank
+
+    def as_list(self):
+        return list(self)
+
+    def numel(self):
+        return int(np.prod(self)) if self else 1
+
+    def num_elements(self):
+        return None if any(d is None for d in self) else self.numel()
+
+    def is_fully_defined(self):
+        return all(d is not None for d in self)
+
+
+def numpy_text(array, is_repr):
+    """TensorFlow's value text: NumPy's str/repr, moved to its own line when it spans several."""
+    text = repr(array) if is_repr else str(array)
+    return "\n" + text if "\n" in text else text
+
+
+def dtype_text(dtype):
+    return str(dtype).replace("torch.", "")
+
+
+def _from_numpy(value, like):
+    """A NumPy operand as a tensor next to `like` (torch's operators refuse ndarrays).
+
+    A float64 array meeting a float32 tensor keeps the tensor's precision, as TensorFlow converts
+    Python/NumPy operands to the tensor's dtype.
+    """
+    with _DISABLE():
+        other = torch.from_numpy(np.ascontiguousarray(value))
+        if like.is_floating_point() and other.is_floating_point() and other.dtype != like.dtype:
+            other = other.to(like.dtype)
+        if other.device != like.device:
+            other = other.to(like.device)
+    return other
+
+
+def _binary(name):
+    method = getattr(torch.Tensor, name)
+
+    def operator(self, other):
+        if isinstance(other, (np.ndarray, np.generic)):
+            other = _from_numpy(other, self)
+        return method(self, other)
+
+    operator.__name__ = name
+    return operator
+
+
+class EagerTensor(torch.Tensor):
+    """A torch tensor that prints, converts and behaves like TensorFlow's eager tensor."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        with _DISABLE():
+            result = func(*args, **(kwargs or {}))
+        if func in _NO_WRAP or CALL_CONTEXT.depth or CALL_CONTEXT.raw:
+            return result
+        return _wrap_result(result)
+
+    # -- TensorFlow's accessors -------------------------------------------------------------------
+    @property
+    def shape(self):
+        with _DISABLE():
+            return TensorShape(torch.Tensor.shape.__get__(self))
+
+    def get_shape(self):
+        return self.shape
+
+    def numpy(self):
+        with _DISABLE():
+            return torch.Tensor.numpy(self.detach().cpu())
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype, copy=False) if dtype is not None else array
+
+    def item(self):
+        with _DISABLE():
+            return torch.Tensor.item(self.detach())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        return int(self.item())
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return format(self.numpy().item(), spec)
+        return format(str(self), spec)
+
+    def __setitem__(self, key, value):
+        raise TypeError(f"'{type(self).__name__}' object does not support item assignment: tensors are "
+                        f"immutable; use a tf.Variable and v[...].assign(value), or build a new tensor "
+                        f"(e.g. with tf.where)")
+
+    def __str__(self):
+        return (f"tf.Tensor({numpy_text(self.numpy(), False)}, shape={self.shape}, "
+                f"dtype={dtype_text(self.dtype)})")
+
+    def __repr__(self):
+        return (f"<tf.Tensor: shape={self.shape}, dtype={dtype_text(self.dtype)}, "
+                f"numpy={numpy_text(self.numpy(), True)}>")
+
+    # Arithmetic with NumPy operands on either side (torch's operators refuse ndarrays).
+    __add__ = _binary("__add__")
+    __radd__ = _binary("__radd__")
+    __sub__ = _binary("__sub__")
+    __rsub__ = _binary("__rsub__")
+    __mul__ = _binary("__mul__")
+    __rmul__ = _binary("__rmul__")
+    __truediv__ = _binary("__truediv__")
+    __rtruediv__ = _binary("__rtruediv__")
+    __floordiv__ = _binary("__floordiv__")
+    __rfloordiv__ = _binary("__rfloordiv__")
+    __mod__ = _binary("__mod__")
+    __rmod__ = _binary("__rmod__")
+    __pow__ = _binary("__pow__")
+    __rpow__ = _binary("__rpow__")
+    __matmul__ = _binary("__matmul__")
+    __rmatmul__ = _binary("__rmatmul__")
+    __lt__ = _binary("__lt__")
+    __le__ = _binary("__le__")
+    __gt__ = _binary("__gt__")
+    __ge__ = _binary("__ge__")
+    __eq__ = _binary("__eq__")
+    __ne__ = _binary("__ne__")
+    __hash__ = torch.Tensor.__hash__
+
+
+class VariableSlice(EagerTensor):
+    """`v[0, 0]` of a Variable: reads like a tensor, and `.assign(x)` writes into the variable."""
+
+    def _write(self, value, combine=None):
+        variable, key = self.__dict__["_slice_of"]
+        with torch.no_grad():
+            if isinstance(value, torch.Tensor):
+                value = value.detach().to(device=variable.device, dtype=variable.dtype)
+            else:
+                value = torch.as_tensor(np.asarray(value), dtype=variable.dtype, device=variable.device)
+            if combine is not None:
+                value = combine(torch.Tensor.__getitem__(variable, key), value)
+            torch.Tensor.__setitem__(variable, key, value)
+        return variable
+
+    def assign(self, value):
+        return self._write(value)
+
+    def assign_add(self, delta):
+        return self._write(delta, torch.add)
+
+    def assign_sub(self, delta):
+        return self._write(delta, torch.sub)
+
+
+def wrap(tensor):
+    """A plain torch tensor as an EagerTensor (same storage, autograd history and Keras attributes)."""
+    wrapped = tensor.as_subclass(EagerTensor)
+    extra = tensor.__dict__
+    if extra:  # Keras bookkeeping (_keras_mask, _keras_logits for fused losses) stays with the tensor
+        wrapped.__dict__.update(extra)
+    return wrapped
+
+
+def slice_of_variable(result, variable, key):
+    view = result.as_subclass(VariableSlice)
+    view.__dict__["_slice_of"] = (variable, key)
+    return view
+
+
+def _wrap_result(result):
+    if type(result) is torch.Tensor:
+        return wrap(result)
+    if isinstance(result, (list, tuple)) and not hasattr(result, "_fields"):
+        return type(result)(_wrap_result(r) for r in result)
+    return result
+
+
+def wrap_structure(value):
+    """Wrap every plain tensor in a (possibly nested) output; other values pass through."""
+    if type(value) is torch.Tensor:
+        return wrap(value)
+    if isinstance(value, dict):
+        return {k: wrap_structure(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(wrap_structure(v) for v in value)
+    return value

@@ -1,0 +1,170 @@
+"""TensorFlow's GradientTape on torch autograd.
+
+Torch already records every operation on tensors that require gradients, and trainable Variables do,
+so the tape needs no recording of its own: `gradient()` is `torch.autograd.grad` over what the user
+asks for. What the tape adds is TensorFlow's contract: `watch(x)` makes a constant differentiable
+(by flipping `requires_grad` on it, so every later op on that very tensor is recorded), unconnected
+sources give None, a non-scalar target is differentiated as its sum, a non-persistent tape answers
+once, and a tape that is still recording around another tape's `gradient()` call makes that gradient
+differentiable itself (nested tapes give second derivatives).
+"""
+import torch
+
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.eager_tensor import EagerTensor
+from tkeras.utils import tree
+
+# Tapes between __enter__ and __exit__, innermost last.
+_RECORDING = []
+
+
+class GradientTape:
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._watched = {}
+        self._used = False
+        self._recording = False
+        self._grad_mode = None
+
+    # -- recording --------------------------------------------------------------------------------
+    def __enter__(self):
+        self._recording = True
+        _RECORDING.append(self)
+        # A tape records even where the surrounding code switched autograd off (e.g. inside predict).
+        self._grad_mode = torch.enable_grad()
+        self._grad_mode.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._grad_mode.__exit__(*exc)
+        self._recording = False
+        if self in _RECORDING:
+            _RECORDING.remove(self)
+        return False
+
+    def stop_recording(self):
+        """Context in which operations are not recorded (TensorFlow's `tape.stop_recording()`)."""
+        return torch.no_grad()
+
+    def reset(self):
+        self._watched.clear()
+        self._used = False
+
+    def watch(self, tensor):
+        """Record operations on `tensor` (a constant, or a Variable when watch_accessed_variables=False)."""
+        for item in tree.flatten(tensor):
+            if not isinstance(item, torch.Tensor):
+                raise ValueError(
+                    f"GradientTape.watch: expected a tensor or Variable, received {type(item).__name__} "
+                    f"{item!r:.60}; convert it first, e.g. x = tf.constant(x)")
+            if item.is_floating_point() or item.is_complex():
+                if not item.requires_grad:
+                    if item.grad_fn is not None or not item.is_leaf:
+                        raise ValueError("GradientTape.watch: cannot watch a tensor computed without gradients")
+                    item.requires_grad_(True)
+            self._watched[id(item)] = item
+
+    def watched_variables(self):
+        return [t for t in self._watched.values() if isinstance(t, torch.nn.Parameter)]
+
+    # -- gradients --------------------------------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of gradients (or "
+                "jacobians); create it with tf.GradientTape(persistent=True) to call gradient() again")
+        flat_sources = tree.flatten(sources)
+        for i, source in enumerate(flat_sources):
+            if not isinstance(source, torch.Tensor):
+                raise TypeError(
+                    f"GradientTape.gradient: sources must be Variables or tensors; source {i} is "
+                    f"{type(source).__name__} {source!r:.60}")
+        targets = [t for t in tree.flatten(target) if t is not None]
+        for i, t in enumerate(targets):
+            if not isinstance(t, torch.Tensor):
+                raise TypeError(f"GradientTape.gradient: the target must be a tensor, received "
+                                f"{type(t).__name__} {t!r:.60}")
+        self._used = True
+        differentiable = [self._is_differentiable(s) for s in flat_sources]
+        wanted = [s for s, ok in zip(flat_sources, differentiable) if ok]
+        # Plain views of EagerTensor targets: autograd's own bookkeeping then skips __torch_function__.
+        with torch.enable_grad():  # (an alias made under no_grad would lose the graph)
+            connected = [t.as_subclass(torch.Tensor) if isinstance(t, EagerTensor) else t
+                         for t in targets if t.requires_grad]
+        grads = [None] * len(flat_sources)
+        if wanted and connected:
+            if output_gradients is None:
+                seeds = [torch.ones_like(t) for t in connected]  # the gradient of the sum, as TF does
+            else:
+                seeds = [torch.as_tensor(g, dtype=t.dtype, device=t.device)
+                         for g, t in zip(tree.flatten(output_gradients), targets) if t.requires_grad]
+                seeds = [s.as_subclass(torch.Tensor) if isinstance(s, EagerTensor) else s for s in seeds]
+            nested = any(tape is not self and tape._recording for tape in _RECORDING)
+            results = torch.autograd.grad(
+                connected, wanted, grad_outputs=seeds, allow_unused=True,
+                retain_graph=self._persistent or nested, create_graph=nested)
+            iterator = iter(results)
+            grads = [next(iterator) if ok else None for ok in differentiable]
+        if unconnected_gradients in ("zero", getattr(UnconnectedGradients, "ZERO", None)):
+            grads = [torch.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
+        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
+            from tkeras.backend.eager_tensor import wrap
+            grads = [wrap(g) if type(g) is torch.Tensor else g for g in grads]
+        return _pack_like(sources, grads)
+
+    def _is_differentiable(self, source):
+        if not source.requires_grad:
+            return False
+        if isinstance(source, torch.nn.Parameter) and not self._watch_accessed_variables:
+            return id(source) in self._watched
+        return True
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """d target[i...] / d source[j...], shaped target.shape + source.shape (one backward per element)."""
+        flat_sources = tree.flatten(sources)
+        was_persistent, self._persistent = self._persistent, True
+        try:
+            rows = []
+            flat_target = target.reshape(-1)
+            for i in range(flat_target.numel()):
+                self._used = False
+                rows.append([g for g in tree.flatten(self.gradient(flat_target[i], flat_sources,
+                                                                     unconnected_gradients=unconnected_gradients))])
+        finally:
+            self._persistent = was_persistent
+            self._used = True
+        results = []
+        for j, source in enumerate(flat_sources):
+            column = [row[j] for row in rows]
+            if all(g is None for g in column):
+                results.append(None)
+                continue
+            column = [torch.zeros_like(source) if g is None else g for g in column]
+            results.append(torch.stack([g.as_subclass(torch.Tensor) for g in column]).reshape(
+                tuple(target.shape) + tuple(source.shape)))
+        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
+            from tkeras.backend.eager_tensor import wrap
+            results = [wrap(r) if type(r) is torch.Tensor else r for r in results]
+        return _pack_like(sources, results)
+
+
+class UnconnectedGradients:
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _pack_like(structure, flat):
+    """Gradients in the structure of `sources` (a single source gives a single gradient)."""
+    iterator = iter(flat)
+
+    def rebuild(node):
+        if isinstance(node, dict):
+            return {k: rebuild(v) for k, v in node.items()}
+        if isinstance(node, (list, tuple)):
+            return type(node)(rebuild(v) for v in node) if not hasattr(node, "_fields") else type(node)(
+                *[rebuild(v) for v in node])
+        return next(iterator)
+
+    return rebuild(structure)

@@ -1,0 +1,106 @@
+"""Symbolic tensors of the functional API: a shape, a dtype and the layer call that produced them.
+
+A KerasTensor holds no data. Calling a layer on one records a node (see `tkeras.models.functional_call`)
+and returns new KerasTensors whose `_keras_history` names that call; `Model(inputs, outputs)` walks
+these histories back to the inputs. Python operators (`x + y`, `2 * x`, `x[:, 0]`, `-x`) and
+`tkeras.ops` functions applied to KerasTensors become small op layers in the graph, as in Keras.
+"""
+import operator
+
+
+class KerasTensor:
+    _created = False  # set once any exists: ops check their arguments for KerasTensors only then
+
+    def __init__(self, shape, dtype="float32", name=None, producer=None, sparse=False):
+        KerasTensor._created = True
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = dtype if isinstance(dtype, str) else _dtype_name(dtype)
+        self.name = name
+        self.sparse = bool(sparse)
+        # (layer, node_index, tensor_index) of the call that made this tensor.
+        self._keras_history = producer
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def node(self):
+        layer, node_index, _ = self._keras_history
+        return layer._inbound_nodes[node_index]
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+    def __len__(self):
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(f"len() of the symbolic tensor {self.name!r} of shape {self.shape} is unknown "
+                            f"(its first dimension is the batch size); use its .shape")
+        return self.shape[0]
+
+    def __iter__(self):
+        raise TypeError(f"Iterating over the symbolic tensor {self.name!r} of shape {self.shape} is not "
+                        f"possible: it holds no values. Index it (x[:, 0]) or use a layer/op instead.")
+
+    def __bool__(self):
+        raise TypeError(f"The truth value of the symbolic tensor {self.name!r} is unknown until the model "
+                        f"runs; use ops.where / layers instead of Python `if` on it.")
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"The symbolic tensor {self.name!r} (a functional-API placeholder of shape "
+                        f"{self.shape}) cannot be converted to a NumPy array: it holds no values. Build a "
+                        f"Model from it and call model.predict(data).")
+
+    __hash__ = object.__hash__
+
+    def numpy(self):
+        self.__array__()
+
+    # -- operators become op layers ---------------------------------------------------------------
+    def _apply(self, name, *operands):
+        from tkeras.models.functional_ops import operator_call
+        return operator_call(name, self, *operands)
+
+    def __add__(self, other): return self._apply("add", other)
+    def __radd__(self, other): return self._apply("radd", other)
+    def __sub__(self, other): return self._apply("sub", other)
+    def __rsub__(self, other): return self._apply("rsub", other)
+    def __mul__(self, other): return self._apply("mul", other)
+    def __rmul__(self, other): return self._apply("rmul", other)
+    def __truediv__(self, other): return self._apply("truediv", other)
+    def __rtruediv__(self, other): return self._apply("rtruediv", other)
+    def __floordiv__(self, other): return self._apply("floordiv", other)
+    def __mod__(self, other): return self._apply("mod", other)
+    def __pow__(self, other): return self._apply("pow", other)
+    def __rpow__(self, other): return self._apply("rpow", other)
+    def __matmul__(self, other): return self._apply("matmul", other)
+    def __rmatmul__(self, other): return self._apply("rmatmul", other)
+    def __neg__(self): return self._apply("neg")
+    def __abs__(self): return self._apply("abs")
+    def __lt__(self, other): return self._apply("lt", other)
+    def __le__(self, other): return self._apply("le", other)
+    def __gt__(self, other): return self._apply("gt", other)
+    def __ge__(self, other): return self._apply("ge", other)
+
+    def __getitem__(self, key):
+        return self._apply("getitem", key)
+
+
+# name -> how the op layer computes it on real tensors (reflected ops swap the operands).
+OPERATORS = {
+    "add": operator.add, "radd": lambda a, b: b + a, "sub": operator.sub, "rsub": lambda a, b: b - a,
+    "mul": operator.mul, "rmul": lambda a, b: b * a, "truediv": operator.truediv,
+    "rtruediv": lambda a, b: b / a, "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
+    "rpow": lambda a, b: b ** a, "matmul": operator.matmul, "rmatmul": lambda a, b: b @ a,
+    "neg": operator.neg, "abs": operator.abs, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge, "getitem": operator.getitem,
+}
+
+
+def _dtype_name(dtype):
+    from tkeras.backend import config
+    return config.dtype_name(config.standardize_dtype(dtype))
+
+
+def is_keras_tensor(value):
+    return isinstance(value, KerasTensor)

@@ -1,0 +1,132 @@
+"""The weight type of every layer: a torch Parameter that also speaks Keras/TensorFlow's Variable API.
+
+Being a real `torch.nn.Parameter` means torch optimizers, `state_dict`, DDP and ONNX export see layer
+weights with no translation, and arithmetic on it returns plain tensors (no subclass overhead in the
+training loop). The Keras side (`assign`, `assign_add`, `numpy()`, `trainable`, `name`, `path`) is
+added on top for user code such as the seed's hand-written `W.assign_sub(grad * lr)`.
+"""
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
+
+
+def _as_tensor(value, dtype=None):
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach()
+        if type(tensor) is not torch.Tensor:  # an EagerTensor or another Variable: its plain data
+            tensor = tensor.as_subclass(torch.Tensor)
+    else:
+        array = np.asarray(value)
+        if dtype is None and array.dtype == np.float64:
+            dtype = config.standardize_dtype(None)
+        tensor = torch.as_tensor(array)
+    if dtype is not None:
+        tensor = tensor.to(config.standardize_dtype(dtype))
+    return tensor
+
+
+class Variable(torch.nn.Parameter):
+    """A mutable, named tensor. `trainable=False` weights (BatchNorm's moving mean) never get gradients."""
+
+    def __new__(cls, initial_value=None, trainable=True, name=None, dtype=None, shape=None, **kwargs):
+        if callable(initial_value) and not isinstance(initial_value, torch.Tensor):
+            initial_value = initial_value(shape, dtype=dtype) if shape is not None else initial_value()
+        if initial_value is None:
+            raise ValueError("Variable needs an initial_value (a tensor, array or number)")
+        data = _as_tensor(initial_value, dtype)
+        trainable = bool(trainable)
+        requires_grad = trainable and (data.is_floating_point() or data.is_complex())
+        var = torch.Tensor._make_subclass(cls, data, requires_grad)
+        var._keras_trainable = trainable
+        var._keras_name = name or "Variable"
+        var._keras_path = var._keras_name
+        return var
+
+    def __init__(self, *args, **kwargs):  # all work is done in __new__
+        pass
+
+    # -- Keras attributes -------------------------------------------------------------------------
+    @property
+    def name(self):
+        return self._keras_name
+
+    @property
+    def path(self):
+        return self._keras_path
+
+    @property
+    def trainable(self):
+        return self._keras_trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._keras_trainable = bool(value)
+        self.requires_grad_(self._keras_trainable and self.is_floating_point())
+
+    @property
+    def value(self):
+        # Keras 3 on torch hands out the parameter itself (`v.value.grad` in custom train steps).
+        return self
+
+    def numpy(self):
+        return self.detach().cpu().numpy()
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype) if dtype is not None else array
+
+    # -- mutation, always outside autograd: an assignment is not part of the computation ----------
+    def assign(self, value):
+        new = _as_tensor(value)
+        if tuple(new.shape) != tuple(self.shape):
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(new.shape)} to variable {self.name!r} of shape "
+                f"{tuple(self.shape)}: the shapes must match")
+        with torch.no_grad():
+            self.copy_(new.to(self.dtype))
+        return self
+
+    def assign_add(self, delta):
+        with torch.no_grad():
+            self.add_(_as_tensor(delta).to(self.dtype))
+        return self
+
+    def assign_sub(self, delta):
+        with torch.no_grad():
+            self.sub_(_as_tensor(delta).to(self.dtype))
+        return self
+
+    def __getitem__(self, key):
+        # In user code `v[0, 0]` is TensorFlow's assignable slice (`v[0, 0].assign(3.)`); inside
+        # layers and the training loop indexing stays a plain torch op.
+        result = torch.Tensor.__getitem__(self, key)
+        if CALL_CONTEXT.depth or CALL_CONTEXT.raw:
+            return result
+        from tkeras.backend.eager_tensor import slice_of_variable
+        return slice_of_variable(result, self, key)
+
+    def __repr__(self):
+        shape = tuple(self.shape)
+        return (f"<Variable path={self.path}, shape={shape}, dtype={config.dtype_name(self.dtype)}, "
+                f"value={np.array2string(self.numpy(), separator=', ')}>")
+
+    def __reduce_ex__(self, proto):
+        # Deep copies (torch's module copying) keep the Keras attributes.
+        return (_rebuild_variable, (self.detach().clone(), self._keras_trainable, self._keras_name,
+                                    self._keras_path))
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        copy = _rebuild_variable(self.detach().clone(), self._keras_trainable, self._keras_name,
+                                 self._keras_path)
+        memo[id(self)] = copy
+        return copy
+
+
+def _rebuild_variable(data, trainable, name, path):
+    var = Variable(data, trainable=trainable, name=name)
+    var._keras_path = path
+    return var

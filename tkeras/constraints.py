@@ -1,0 +1,93 @@
+"""Weight constraints, applied to a weight right after each optimizer update, as Keras does."""
+import torch
+
+from tkeras.utils.lookup import canonical, lookup_error
+
+
+class Constraint:
+    def __call__(self, w):
+        return w
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config_):
+        return cls(**config_)
+
+
+class MaxNorm(Constraint):
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        norms = torch.sqrt(torch.sum(torch.square(w), dim=self.axis, keepdim=True))
+        desired = torch.clamp(norms, 0, self.max_value)
+        return w * (desired / (1e-7 + norms))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    def __call__(self, w):
+        return torch.clamp(w, min=0.0)
+
+
+class UnitNorm(Constraint):
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (1e-7 + torch.sqrt(torch.sum(torch.square(w), dim=self.axis, keepdim=True)))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
+
+    def __call__(self, w):
+        norms = torch.sqrt(torch.sum(torch.square(w), dim=self.axis, keepdim=True))
+        desired = self.rate * torch.clamp(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        return w * (desired / (1e-7 + norms))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
+
+
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+_NAMES = {"max_norm": MaxNorm, "maxnorm": MaxNorm, "non_neg": NonNeg, "nonneg": NonNeg,
+          "unit_norm": UnitNorm, "unitnorm": UnitNorm, "min_max_norm": MinMaxNorm, "MaxNorm": MaxNorm,
+          "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm}
+_LOOKUP = {canonical(k): v for k, v in _NAMES.items()}
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    if isinstance(identifier, Constraint) or (callable(identifier) and not isinstance(identifier, (str, dict, type))):
+        return identifier
+    if isinstance(identifier, dict):
+        cls = _LOOKUP.get(canonical(identifier.get("class_name", "")))
+        if cls is None:
+            raise lookup_error("constraint", identifier.get("class_name"), _NAMES)
+        return cls(**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        cls = _LOOKUP.get(canonical(identifier))
+        if cls is None:
+            raise lookup_error("constraint", identifier, _NAMES)
+        return cls()
+    raise TypeError(f"Could not interpret constraint identifier {identifier!r}")
+
+
+def serialize(constraint):
+    if constraint is None:
+        return None
+    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
+            "config": constraint.get_config(), "registered_name": None}
+
+
+deserialize = get

@@ -1,0 +1,276 @@
+"""Weight initializers with Keras' defaults and fan rules (not torch's), returning torch tensors.
+
+Keras computes fans from its own weight layouts (Dense kernel (in, out); Conv kernel (k..., in, out)),
+so the same names give the same distributions as in Keras for weights stored in Keras' layout.
+"""
+import math
+
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.utils.lookup import canonical, lookup_error
+
+
+def compute_fans(shape):
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = int(np.prod(shape[:-2]))
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    """Base class: `init(shape, dtype)` -> tensor. A `seed` makes the values reproducible."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def _generator(self):
+        if self.seed is None:
+            return None
+        return torch.Generator().manual_seed(int(self.seed))
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"seed": self.seed} if "seed" in self.__dict__ else {}
+
+    @classmethod
+    def from_config(cls, config_):
+        return cls(**config_)
+
+
+def _float_dtype(dtype):
+    return config.standardize_dtype(dtype)
+
+
+class Zeros(Initializer):
+    def __init__(self):
+        pass
+
+    def __call__(self, shape, dtype=None):
+        return torch.zeros(tuple(shape), dtype=_float_dtype(dtype))
+
+    def get_config(self):
+        return {}
+
+
+class Ones(Zeros):
+    def __call__(self, shape, dtype=None):
+        return torch.ones(tuple(shape), dtype=_float_dtype(dtype))
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return torch.full(tuple(shape), float(self.value), dtype=_float_dtype(dtype))
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        out = torch.empty(tuple(shape), dtype=torch.float32)
+        out.normal_(self.mean, self.stddev, generator=self._generator())
+        return out.to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None):
+        out = torch.empty(tuple(shape), dtype=torch.float32)
+        out.uniform_(self.minval, self.maxval, generator=self._generator())
+        return out.to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(Initializer):
+    """Normal values re-drawn outside two standard deviations, as Keras does."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        out = torch.empty(tuple(shape), dtype=torch.float32)
+        torch.nn.init.trunc_normal_(out, 0.0, 1.0, -2.0, 2.0, generator=self._generator())
+        return (out * self.stddev + self.mean).to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if scale <= 0.0:
+            raise ValueError(f"VarianceScaling: scale must be positive, received {scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', received {mode!r}")
+        distribution = distribution.lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(
+                "VarianceScaling: distribution must be 'truncated_normal', 'untruncated_normal' or "
+                f"'uniform', received {distribution!r}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        gen = self._generator()
+        out = torch.empty(tuple(shape), dtype=torch.float32)
+        if self.distribution == "truncated_normal":
+            # 0.8796... is the stddev of a unit normal truncated to [-2, 2].
+            std = math.sqrt(variance) / 0.87962566103423978
+            torch.nn.init.trunc_normal_(out, 0.0, 1.0, -2.0, 2.0, generator=gen)
+            out.mul_(std)
+        elif self.distribution == "untruncated_normal":
+            out.normal_(0.0, math.sqrt(variance), generator=gen)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            out.uniform_(-limit, limit, generator=gen)
+        return out.to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _scaled(name, scale, mode, distribution):
+    class _Named(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, distribution, seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+    _Named.__name__ = _Named.__qualname__ = name
+    return _Named
+
+
+GlorotUniform = _scaled("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _scaled("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeUniform = _scaled("HeUniform", 2.0, "fan_in", "uniform")
+HeNormal = _scaled("HeNormal", 2.0, "fan_in", "truncated_normal")
+LecunUniform = _scaled("LecunUniform", 1.0, "fan_in", "uniform")
+LecunNormal = _scaled("LecunNormal", 1.0, "fan_in", "truncated_normal")
+
+
+class Orthogonal(Initializer):
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(shape)
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2, received {shape}")
+        rows = int(np.prod(shape[:-1]))
+        cols = shape[-1]
+        flat = torch.empty((max(rows, cols), min(rows, cols)), dtype=torch.float32)
+        flat.normal_(0.0, 1.0, generator=self._generator())
+        q, r = torch.linalg.qr(flat)
+        q = q * torch.sign(torch.diagonal(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(shape)
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer needs a 2-D shape, received {shape}")
+        return (self.gain * torch.eye(*shape)).to(_float_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+_CLASSES = {cls.__name__: cls for cls in (
+    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+    GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity)}
+_ALIASES = {
+    "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
+    "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "xavier_uniform": GlorotUniform,
+    "xavier_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+    "identity": Identity, "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+    # Keras 1 names: 'uniform' and 'normal' drew from +-0.05 and N(0, 0.05).
+    "uniform": RandomUniform, "normal": RandomNormal,
+}
+_LOOKUP = {canonical(k): v for k, v in {**_CLASSES, **_ALIASES}.items()}
+
+# Lowercase function-style aliases, as `keras.initializers.glorot_uniform(seed=1)` worked in Keras 2.
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, Orthogonal, Identity
+variance_scaling = VarianceScaling
+
+
+def get(identifier):
+    """Name, config dict, class, instance or any `f(shape, dtype)` -> an initializer callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, dict):
+        cls = _LOOKUP.get(canonical(identifier.get("class_name", "")))
+        if cls is None:
+            raise lookup_error("initializer", identifier.get("class_name"), _ALIASES)
+        return cls(**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        cls = _LOOKUP.get(canonical(identifier))
+        if cls is None:
+            raise lookup_error("initializer", identifier, _ALIASES)
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if isinstance(identifier, (int, float)):
+        return Constant(identifier)
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret initializer identifier {identifier!r}")
+
+
+def serialize(initializer):
+    if initializer is None:
+        return None
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config() if hasattr(initializer, "get_config") else {},
+            "registered_name": None}
+
+
+def deserialize(config_, custom_objects=None):
+    return get(config_)

@@ -1,0 +1,42 @@
+"""tkeras.utils: the helpers Keras users import from `keras.utils`.
+
+Heavier or optional parts are loaded on first use, so `import tkeras` stays fast.
+"""
+import importlib
+
+from tkeras.utils.random import set_random_seed
+
+# public name -> module that defines it (loaded on first access)
+_LAZY = {
+    "to_categorical": "tkeras.utils.numerical_utils",
+    "normalize": "tkeras.utils.numerical_utils",
+    "pad_sequences": "tkeras.preprocessing.sequence",
+    "get_file": "tkeras.utils.file_utils",
+    "Progbar": "tkeras.utils.progbar",
+    "Sequence": "tkeras.utils.py_dataset",
+    "PyDataset": "tkeras.utils.py_dataset",
+    "plot_model": "tkeras.utils.model_visualization",
+    "plot_history": "tkeras.utils.plot_history",
+    "register_keras_serializable": "tkeras.saving.serialization",
+    "serialize_keras_object": "tkeras.saving.serialization",
+    "deserialize_keras_object": "tkeras.saving.serialization",
+    "custom_object_scope": "tkeras.saving.object_scope",
+    "CustomObjectScope": "tkeras.saving.object_scope",
+    "get_custom_objects": "tkeras.saving",
+    "get_registered_name": "tkeras.saving.serialization",
+    "get_registered_object": "tkeras.saving.serialization",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name == "np_utils":
+        return importlib.import_module("tkeras.utils.np_utils")
+    raise AttributeError(f"module 'tkeras.utils' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,61 @@
+"""Label and vector helpers from `keras.utils`: `to_categorical` (one-hot) and `normalize`.
+
+NumPy in, NumPy out, as in Keras, so they can run in a data pipeline before any tensor exists.
+"""
+import numpy as np
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """Class indices -> one-hot rows.
+
+    The output shape follows Keras: `y.shape + (num_classes,)`, except that a trailing axis of size 1
+    (labels stored as a column, shape (n, 1)) is replaced rather than kept, giving (n, num_classes).
+    `num_classes=None` uses `max(y) + 1`.
+    """
+    labels = _as_integer_labels(y)
+    shape = labels.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    labels = labels.ravel()
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"to_categorical: class indices must be >= 0, found {int(labels.min())} in `y`")
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    else:
+        if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+            raise ValueError(f"to_categorical: `num_classes` must be None or an integer >= 1, received {num_classes!r}")
+        num_classes = int(num_classes)
+        if labels.size and labels.max() >= num_classes:
+            raise ValueError(
+                f"to_categorical: `y` contains class index {int(labels.max())}, which does not fit "
+                f"num_classes={num_classes} (indices must be < num_classes)")
+    one_hot = np.zeros((labels.size, num_classes), dtype=dtype)
+    one_hot[np.arange(labels.size), labels] = 1
+    return one_hot.reshape(tuple(shape) + (num_classes,))
+
+
+def _as_integer_labels(y):
+    if hasattr(y, "detach") and hasattr(y, "cpu"):  # a torch tensor, without importing torch
+        y = y.detach().cpu().numpy()
+    try:
+        array = np.asarray(y)
+    except ValueError:
+        raise ValueError("to_categorical: `y` must be a rectangular array of class indices; "
+                         "received a ragged nested sequence") from None
+    if array.dtype == object:
+        raise ValueError("to_categorical: `y` must be a rectangular array of class indices; "
+                         "received a ragged nested sequence (or non-numeric objects)")
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or np.any(array != np.floor(array)):
+            raise ValueError("to_categorical: `y` holds non-integer values; expected class indices 0..num_classes-1")
+    elif array.dtype.kind not in "biu":
+        raise TypeError(f"to_categorical: `y` must hold integer class indices, received dtype {array.dtype}")
+    return array.astype(np.int64)
+
+
+def normalize(x, axis=-1, order=2):
+    """Scale vectors along `axis` to unit `order`-norm; all-zero vectors are left as they are."""
+    array = np.asarray(x)
+    norms = np.atleast_1d(np.linalg.norm(array, order, axis))
+    norms[norms == 0] = 1
+    return array / np.expand_dims(norms, axis)

@@ -1,0 +1,122 @@
+"""The Keras 2 progress bar: `469/469 [==============================] - 2s 4ms/step - loss: 0.2631`.
+
+Values may be 0-dim device tensors; they are turned into numbers only when a line is drawn, and a
+line is drawn at most every `interval` seconds, so the training loop never waits on the device for
+the sake of the display. Without a terminal only the final line of each bar is printed.
+"""
+import math
+import os
+import sys
+import time
+
+
+def _to_number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _format_value(value):
+    value = _to_number(value)
+    if isinstance(value, float):
+        if value != value or math.isinf(value) or abs(value) >= 1e-3 or value == 0.0:
+            return f"{value:.4f}"
+        return f"{value:.4e}"
+    return str(value)
+
+
+def _format_duration(seconds):
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
+    if seconds >= 60:
+        return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return f"{int(seconds)}s"
+
+
+def _format_per_unit(seconds, unit):
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit}"
+    return f"{seconds * 1e6:.0f}us/{unit}"
+
+
+def dynamic_display():
+    return (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or "ipykernel" in sys.modules or \
+        os.environ.get("TKERAS_DYNAMIC_DISPLAY") == "1"
+
+
+class Progbar:
+    def __init__(self, target, width=30, verbose=1, interval=0.1, stateful_metrics=None, unit_name="step"):
+        self.target = target
+        self.width = width
+        self.verbose = verbose
+        self.interval = interval
+        self.unit_name = unit_name
+        self._dynamic = dynamic_display()
+        self._start = time.time()
+        self._last_update = 0.0
+        self._seen = 0
+        self._values = {}
+        self._previous_width = 0
+        self._finished = False
+
+    def update(self, current, values=None, finalize=None):
+        """Record the latest values (already running averages) and redraw if it is time to."""
+        if values:
+            self._values.update(values)
+        self._seen = current
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        if self._finished:
+            return
+        self._finished = finalize
+        now = time.time()
+        if self.verbose == 1:
+            if not finalize and (not self._dynamic or now - self._last_update < self.interval):
+                return
+            self._last_update = now
+            line = self._bar_line(current, now, finalize)
+            if self._dynamic:
+                pad = max(0, self._previous_width - len(line))
+                sys.stdout.write("\r" + line + " " * pad)
+                self._previous_width = len(line)
+            else:
+                sys.stdout.write(line)
+            if finalize:
+                sys.stdout.write("\n")
+            sys.stdout.flush()
+        elif self.verbose == 2 and finalize:
+            elapsed = now - self._start
+            steps = max(current, 1)
+            line = f"{current}/{self.target if self.target else current} - {_format_duration(elapsed)}"
+            line += self._values_text()
+            line += f" - {_format_duration(elapsed)}/epoch - {_format_per_unit(elapsed / steps, self.unit_name)}"
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    def add(self, n, values=None):
+        self.update(self._seen + n, values)
+
+    def _values_text(self):
+        return "".join(f" - {name}: {_format_value(value)}" for name, value in self._values.items())
+
+    def _bar_line(self, current, now, finalize):
+        if self.target is not None:
+            digits = len(str(self.target))
+            line = f"{current:>{digits}}/{self.target} ["
+            progress = min(current / self.target, 1.0) if self.target else 1.0
+            filled = int(self.width * progress)
+            if filled > 0:
+                line += "=" * (filled - 1) + (">" if current < self.target else "=")
+            line += "." * (self.width - filled) + "]"
+        else:
+            line = f"{current:>7}/Unknown"
+        elapsed = now - self._start
+        per_unit = elapsed / current if current else 0.0
+        if finalize or self.target is None:
+            line += f" - {_format_duration(elapsed)} {_format_per_unit(per_unit, self.unit_name)}"
+        else:
+            line += f" - ETA: {_format_duration(per_unit * (self.target - current))}"
+        return line + self._values_text()

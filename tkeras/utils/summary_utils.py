@@ -1,0 +1,85 @@
+"""`model.summary()` in Keras 2's table layout (the one the tutorials show)."""
+import numpy as np
+
+
+def _format_shape(shape):
+    if shape is None:
+        return "multiple"
+    if isinstance(shape, list):
+        return ", ".join(_format_shape(s) for s in shape) if len(shape) > 1 else _format_shape(shape[0])
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def _count(weights):
+    return int(sum(int(np.prod(tuple(w.shape))) for w in weights))
+
+
+def _row(fields, positions, line_length):
+    line = ""
+    for i, field in enumerate(fields):
+        if i > 0:
+            line = line[:-1] + " "
+        line += str(field)
+        line = line[:positions[i]]
+        line += " " * (positions[i] - len(line))
+    return line
+
+
+def _layer_output_shape(model, layer):
+    if hasattr(model, "layer_output_shape"):
+        return model.layer_output_shape(layer)
+    from tkeras.models.sequential import Sequential
+    if not isinstance(model, Sequential):
+        return None  # a subclassed model: its layers' outputs depend on call(), Keras shows "multiple"
+    try:
+        return layer.output_shape
+    except (AttributeError, NotImplementedError, ValueError, RuntimeError):
+        return None
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                  show_trainable=False):
+    print_fn = print_fn or print
+    from tkeras.models.sequential import Sequential
+    connections = getattr(model, "summary_connections", None)
+    sequential_like = isinstance(model, Sequential) or connections is None
+    if sequential_like:
+        line_length = line_length or 65
+        positions = positions or [0.45, 0.85, 1.0]
+        headers = ["Layer (type)", "Output Shape", "Param #"]
+    else:
+        line_length = line_length or 98
+        positions = positions or [0.33, 0.55, 0.67, 1.0]
+        headers = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+    if show_trainable:
+        line_length += 11
+        positions.append(line_length)
+        headers.append("Trainable")
+    if not model.built:
+        raise ValueError(
+            f"This model has not yet been built. Build the model first by calling `build()` or by calling "
+            f"the model on a batch of data, or give the first layer an input_shape.")
+    print_fn(f'Model: "{model.name}"')
+    print_fn("_" * line_length)
+    print_fn(_row(headers, positions, line_length))
+    print_fn("=" * line_length)
+    layers = model.layers
+    for i, layer in enumerate(layers):
+        fields = [f"{layer.name} ({type(layer).__name__})", _format_shape(_layer_output_shape(model, layer)),
+                  layer.count_params() if layer.built else 0]
+        if not sequential_like:
+            fields.append(connections(layer))
+        if show_trainable:
+            fields.append("Y" if layer.trainable else "N")
+        print_fn(_row(fields, positions, line_length))
+        print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
+    if not layers:
+        print_fn("=" * line_length)
+    trainable = _count(model.trainable_weights)
+    total = _count(model.weights)
+    print_fn(f"Total params: {total:,}")
+    print_fn(f"Trainable params: {trainable:,}")
+    print_fn(f"Non-trainable params: {total - trainable:,}")
+    print_fn("_" * line_length)
