@@ -1,0 +1,46 @@
+"""tkeras.layers: every public layer, re-exported here (the implementations live in subpackages)."""
+from tkeras.layers.core.activation import Activation
+from tkeras.layers.core.dense import Dense
+from tkeras.layers.core.input_layer import Input, InputLayer
+from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.regularization.dropout import Dropout
+from tkeras.layers.reshaping.flatten import Flatten
+from tkeras.layers.reshaping.reshape import Reshape
+from tkeras.layers.preprocessing.text_vectorization import TextVectorization
+from tkeras.layers.core.embedding import Embedding
+from tkeras.layers.core.masking import Masking
+from tkeras.layers.reshaping.repeat_vector import RepeatVector
+from tkeras.layers.rnn.base_rnn import RNN
+from tkeras.layers.rnn.bidirectional import Bidirectional
+from tkeras.layers.rnn.gru import GRU, GRUCell
+from tkeras.layers.rnn.lstm import LSTM, LSTMCell
+from tkeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from tkeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from tkeras.layers.rnn.time_distributed import TimeDistributed
+from tkeras.layers.convolutional.conv import AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
+from tkeras.layers.convolutional.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose, Deconvolution2D
+from tkeras.layers.convolutional.depthwise_conv import DepthwiseConv1D, DepthwiseConv2D
+from tkeras.layers.convolutional.separable_conv import SeparableConv1D, SeparableConv2D, SeparableConvolution1D, SeparableConvolution2D
+from tkeras.layers.pooling.average_pooling import AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D
+from tkeras.layers.pooling.global_pooling import GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
+from tkeras.layers.pooling.max_pooling import MaxPool1D, MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D
+from tkeras.layers.activations.elu import ELU
+from tkeras.layers.activations.leaky_relu import LeakyReLU
+from tkeras.layers.activations.prelu import PReLU
+from tkeras.layers.activations.relu import ReLU
+from tkeras.layers.activations.softmax import Softmax
+from tkeras.layers.merging.concatenate import Concatenate, concatenate
+from tkeras.layers.merging.dot import Dot, dot
+from tkeras.layers.merging.elementwise import Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract
+from tkeras.layers.merging.legacy_merge import merge
+from tkeras.layers.normalization.batch_normalization import BatchNormalization
+from tkeras.layers.normalization.layer_normalization import LayerNormalization
+from tkeras.layers.regularization.activity_regularization import ActivityRegularization
+from tkeras.layers.regularization.alpha_dropout import AlphaDropout
+from tkeras.layers.regularization.gaussian_dropout import GaussianDropout
+from tkeras.layers.regularization.gaussian_noise import GaussianNoise
+from tkeras.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from tkeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
+from tkeras.layers.reshaping.permute import Permute
+from tkeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from tkeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D

@@ -1,0 +1,1 @@
+"""Convolution layers in Keras' weight layout on torch's convolution kernels."""

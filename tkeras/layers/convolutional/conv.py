@@ -1,0 +1,106 @@
+"""Conv1D, Conv2D, Conv3D and their Keras 1 names (Convolution1D/2D/3D, AtrousConvolution1D/2D).
+
+Keras 1 wrote a 2-D kernel as two positional numbers, `Convolution2D(32, 3, 3)`, where Keras 2/3
+read the third positional argument as `strides`. The Keras 1 names therefore always read it the
+Keras 1 way; `Conv2D` reads it the Keras 2 way only when the call also uses Keras 1 keywords
+(`border_mode=`, `subsample=`, `init=`...), which is how Keras 2's own compatibility layer spotted
+old code. The Keras 1 names build the Keras 2 class, so files name `Conv2D` as Keras writes them.
+"""
+import numbers
+
+from tkeras.layers.convolutional.base_conv import KERAS1_MARKERS, BaseConv
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+class Conv1D(BaseConv):
+    """Temporal convolution over (batch, steps, channels). Also `padding='causal'` (left padding only),
+    so output step t never sees inputs after t, as WaveNet-style models need."""
+
+    rank = 1
+    allowed_padding = ("valid", "same", "causal")
+
+    def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True, **kwargs):
+        if data_format is None and kwargs.get("dim_ordering") is None:
+            data_format = "channels_last"  # Keras: Conv1D ignores image_data_format()
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, **kwargs)
+        if self.padding == "causal" and self.data_format != "channels_last":
+            raise ValueError("Conv1D: padding='causal' needs data_format='channels_last'")
+
+
+class Conv2D(BaseConv):
+    """Spatial convolution over (batch, rows, cols, channels), or channels_first."""
+
+    rank = 2
+
+    def __init__(self, filters=None, kernel_size=None, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True, **kwargs):
+        if "nb_row" in kwargs or "nb_col" in kwargs:
+            kernel_size = (kwargs.pop("nb_row", kernel_size), kwargs.pop("nb_col", kernel_size))
+        elif _is_int(kernel_size) and _is_int(strides) and KERAS1_MARKERS.intersection(kwargs):
+            kernel_size, strides = (kernel_size, strides), (1, 1)  # Keras 1: Conv2D(n, nb_row, nb_col, ...)
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, **kwargs)
+
+
+class Conv3D(BaseConv):
+    """Volumetric convolution over (batch, depth, rows, cols, channels), or channels_first."""
+
+    rank = 3
+
+    def __init__(self, filters=None, kernel_size=None, strides=(1, 1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1, 1), groups=1, activation=None, use_bias=True, **kwargs):
+        if any(k in kwargs for k in ("kernel_dim1", "kernel_dim2", "kernel_dim3")):
+            kernel_size = tuple(kwargs.pop(f"kernel_dim{i}", kernel_size) for i in (1, 2, 3))
+        elif _is_int(kernel_size) and _is_int(strides) and _is_int(padding) and KERAS1_MARKERS.intersection(kwargs):
+            kernel_size, strides, padding = (kernel_size, strides, padding), (1, 1, 1), "valid"
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, **kwargs)
+
+
+def _keras1_kernel(args, kwargs, rank, names):
+    """`(nb_filter, d1, ..., d_rank, ...)` positional or keyword -> (filters, kernel_size) keywords."""
+    args = list(args)
+    if args:
+        kwargs.setdefault("filters", args.pop(0))
+    if "nb_filter" in kwargs:
+        kwargs["filters"] = kwargs.pop("nb_filter")
+    dims = [kwargs.pop(name) for name in names if name in kwargs]
+    while args and len(dims) < rank and _is_int(args[0]):
+        dims.append(args.pop(0))
+    if args:
+        raise TypeError(f"Keras 1 convolution takes (nb_filter, {', '.join(names)}) positionally; "
+                        f"pass the other arguments by keyword, received extra {args}")
+    if dims and "kernel_size" not in kwargs:
+        kwargs["kernel_size"] = tuple(dims) if len(dims) == rank else dims[0]
+    return kwargs
+
+
+class Convolution2D(Conv2D):
+    """Keras 1: `Convolution2D(nb_filter, nb_row, nb_col, border_mode=..., subsample=...)`."""
+
+    def __new__(cls, *args, **kwargs):
+        return Conv2D(**_keras1_kernel(args, kwargs, 2, ("nb_row", "nb_col")))
+
+
+class AtrousConvolution2D(Conv2D):
+    """Keras 1: `AtrousConvolution2D(nb_filter, nb_row, nb_col, atrous_rate=(2, 2))`."""
+
+    def __new__(cls, *args, **kwargs):
+        return Conv2D(**_keras1_kernel(args, kwargs, 2, ("nb_row", "nb_col")))
+
+
+class Convolution3D(Conv3D):
+    """Keras 1: `Convolution3D(nb_filter, kernel_dim1, kernel_dim2, kernel_dim3, ...)`."""
+
+    def __new__(cls, *args, **kwargs):
+        return Conv3D(**_keras1_kernel(args, kwargs, 3, ("kernel_dim1", "kernel_dim2", "kernel_dim3")))
+
+
+# Keras 1's 1-D names take the same positional arguments as Conv1D; its aliases understand the rest.
+Convolution1D = Conv1D
+AtrousConvolution1D = Conv1D

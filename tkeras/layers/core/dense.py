@@ -1,0 +1,80 @@
+"""Dense: `activation(inputs @ kernel + bias)` on the last axis, kernel stored (input_dim, units) as Keras."""
+import numbers
+
+import torch
+
+from tkeras import activations, constraints, initializers, regularizers
+from tkeras.layers.layer import InputSpec, Layer
+
+
+class Dense(Layer):
+    """A fully connected layer. Keras 1 spellings (`output_dim=`, `init=`, `W_regularizer=`, `bias=`) work."""
+
+    def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras 1 argument names keep their Keras 1 meaning.
+        units = kwargs.pop("output_dim", units)
+        kernel_initializer = kwargs.pop("init", kernel_initializer)
+        kernel_regularizer = kwargs.pop("W_regularizer", kernel_regularizer)
+        bias_regularizer = kwargs.pop("b_regularizer", bias_regularizer)
+        kernel_constraint = kwargs.pop("W_constraint", kernel_constraint)
+        bias_constraint = kwargs.pop("b_constraint", bias_constraint)
+        use_bias = kwargs.pop("bias", use_bias)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer, received units={units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Dense layer {self.name!r}: the last dimension of the input must be known, "
+                             f"received input shape {input_shape}")
+        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: int(input_dim)})
+        self.built = True
+
+    def call(self, inputs):
+        if inputs.dim() == 2 and self.bias is not None:
+            outputs = torch.addmm(self.bias, inputs, self.kernel)
+        else:
+            outputs = torch.matmul(inputs, self.kernel)
+            if self.bias is not None:
+                outputs = outputs + self.bias
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return config

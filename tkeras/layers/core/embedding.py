@@ -1,0 +1,93 @@
+"""Embedding: integer ids -> rows of an (input_dim, output_dim) table named `embeddings`."""
+import numbers
+
+import torch
+import torch.nn.functional as F
+
+from tkeras import constraints, initializers, regularizers
+from tkeras.layers.layer import Layer
+
+
+class Embedding(Layer):
+    """Looks up a vector per id. `mask_zero=True` makes id 0 padding: the output carries a mask that
+    recurrent layers use to skip those steps.
+
+    Ids may come in any integer dtype, or as floats holding integers (Keras casts them). An id outside
+    [0, input_dim) is reported with the layer's name; the check costs nothing on the CPU (torch's own
+    bounds check raises, and is translated) and is not done on accelerators, where reading a flag back
+    every step would stall the pipeline.
+    """
+
+    def __init__(self, input_dim=None, output_dim=None, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, activity_regularizer=None, embeddings_constraint=None,
+                 mask_zero=False, input_length=None, **kwargs):
+        embeddings_initializer = kwargs.pop("init", embeddings_initializer)  # Keras 1
+        embeddings_regularizer = kwargs.pop("W_regularizer", embeddings_regularizer)
+        embeddings_constraint = kwargs.pop("W_constraint", embeddings_constraint)
+        kwargs.pop("dropout", None)  # Keras 1 dropped whole ids; Keras 2 removed it
+        kwargs.pop("sparse", None)
+        kwargs.pop("lora_rank", None)
+        kwargs.pop("lora_alpha", None)
+        kwargs.pop("quantization_config", None)
+        kwargs.pop("embeddings_quantizer", None)
+        if input_length is not None and kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
+            # Keras 2: the first layer of a Sequential knows its input shape from input_length.
+            length = input_length if isinstance(input_length, numbers.Integral) else None
+            kwargs["batch_input_shape"] = (kwargs.pop("batch_size", None), length)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+                raise ValueError(f"Embedding: {arg} must be a positive integer, received {arg}={value!r}")
+        self.input_dim = int(input_dim)
+        self.output_dim = int(output_dim)
+        self.input_length = input_length
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
+
+    def build(self, input_shape=None):
+        self.embeddings = self.add_weight(
+            name="embeddings", shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        ids = inputs
+        if ids.dtype not in (torch.int64, torch.int32):
+            ids = ids.long()  # uint8/int16/bool, and floats holding integers (truncated, as Keras)
+        if ids.device.type != "cpu":
+            return F.embedding(ids, self.embeddings)
+        try:
+            return F.embedding(ids, self.embeddings)
+        except IndexError:
+            low, high = int(ids.min()), int(ids.max())
+            raise ValueError(
+                f"Embedding layer {self.name!r}: ids must be in [0, input_dim={self.input_dim}), received "
+                f"ids from {low} to {high}. Make input_dim larger than the largest id (e.g. the "
+                f"vocabulary size + 1 when 0 is padding), or clip the ids") from None
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return inputs != 0
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.output_dim,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+        })
+        if self.input_length is not None:
+            config["input_length"] = self.input_length
+        return config

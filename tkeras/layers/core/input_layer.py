@@ -1,0 +1,51 @@
+"""InputLayer and `Input()`: where a model's input shape is declared.
+
+`Input(shape=...)` returns a symbolic KerasTensor; a Sequential uses its shape to build at once, and
+the functional API records the graph from it.
+"""
+from tkeras.backend import config as backend_config
+from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.layers.layer import Layer
+
+
+class InputLayer(Layer):
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, sparse=False, name=None,
+                 batch_shape=None, input_tensor=None, ragged=False, shape=None, **kwargs):
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        if shape is not None and input_shape is None:
+            input_shape = shape
+        super().__init__(name=name, dtype=dtype or backend_config.floatx(), **kwargs)
+        if batch_shape is None:
+            batch_shape = batch_input_shape
+        if batch_shape is None:
+            if input_shape is None:
+                raise ValueError("InputLayer needs a shape: pass shape=(...) (the shape of one sample)")
+            batch_shape = (batch_size,) + tuple(input_shape)
+        self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.sparse = bool(sparse)
+        self.built = True
+        self._build_input_shape = self._batch_input_shape
+        self.output = KerasTensor(self._batch_input_shape, dtype=self.dtype, name=self.name,
+                                  producer=(self, 0, 0), sparse=self.sparse)
+        from tkeras.models.functional_call import Node
+        Node(self, (), {}, self.output)  # node 0: where the graph starts
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype, "sparse": self.sparse,
+                "name": self.name}
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, batch_shape=None,
+          tensor=None, **kwargs):
+    """A symbolic input of the given per-sample `shape` (the functional API's starting point)."""
+    if shape is None and batch_shape is None:
+        raise ValueError("Input needs shape=(...) (the shape of one sample, without the batch size)")
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
+                       sparse=bool(sparse), batch_shape=batch_shape, **kwargs)
+    return layer.output

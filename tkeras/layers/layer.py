@@ -1,0 +1,526 @@
+"""The Keras Layer contract on a torch.nn.Module.
+
+A Layer builds its weights lazily, the first time it sees an input (`build(input_shape)`), then runs
+`call(inputs, ...)`. Being an `nn.Module` gives torch's machinery (parameters(), state_dict, `.to()`,
+DDP, ONNX export) for free; the Keras surface (names, `weights` in Keras order, `get_weights`,
+`trainable`, `get_config`) sits on top. `__call__` is kept lean because the training loop goes
+through it for every layer on every step: the signature of `call` is inspected once per class, not
+per call.
+"""
+import inspect
+
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.tensor import wrap_eager_output
+from tkeras.backend.naming import to_snake_case, unique_name
+from tkeras.backend.variable import Variable
+
+# Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
+_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype"}
+
+
+def _is_symbolic(value):
+    from tkeras.backend.keras_tensor import KerasTensor
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, KerasTensor) for v in value)
+    if isinstance(value, dict):
+        return any(isinstance(v, KerasTensor) for v in value.values())
+    return isinstance(value, KerasTensor)
+
+
+def to_torch(value, dtype=None, owner=None):
+    """User input (NumPy, list, number, tensor) -> a torch tensor on the compute device.
+
+    Floats become the layer's float dtype (float64 NumPy arrays are the common case); integers stay
+    integers so that Embedding gets indices.
+    """
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], torch.Tensor):
+        return [to_torch(v, dtype, owner) for v in value]
+    else:
+        array = np.asarray(value)
+        if array.dtype == object or array.dtype.kind in "USV":
+            where = f"Layer {owner!r}: e" if owner else "E"
+            raise TypeError(
+                f"{where}xpected numeric data, received an array of dtype {array.dtype} (e.g. strings or "
+                f"ragged lists); convert it to numbers first, e.g. with Tokenizer and pad_sequences")
+        tensor = torch.from_numpy(np.ascontiguousarray(array)) if array.dtype != np.uint16 else torch.as_tensor(array.astype(np.int32))
+    if tensor.is_floating_point():
+        target = config.standardize_dtype(dtype)
+        if tensor.dtype != target and target.is_floating_point:
+            tensor = tensor.to(target)
+    elif tensor.dtype == torch.bool and dtype is not None:
+        tensor = tensor.to(config.standardize_dtype(dtype))
+    device = config.device()
+    if tensor.device != device:
+        tensor = tensor.to(device)
+    return tensor
+
+
+def shape_of(value):
+    """The shape Keras passes to build(): a tuple with the batch dimension set to None."""
+    if isinstance(value, (list, tuple)):
+        return [shape_of(v) for v in value]
+    if isinstance(value, dict):
+        return {k: shape_of(v) for k, v in value.items()}
+    shape = tuple(value.shape)
+    return (None,) + tuple(int(d) if d is not None else None for d in shape[1:]) if shape else ()
+
+
+class InputSpec:
+    """What a layer accepts: rank bounds and fixed sizes for some axes, checked before `call`."""
+
+    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None, shape=None):
+        self.ndim = ndim
+        self.min_ndim = min_ndim
+        self.max_ndim = max_ndim
+        self.axes = dict(axes or {})
+        self.dtype = dtype
+        self.shape = shape
+
+
+class Layer(torch.nn.Module):
+    """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
+
+    _call_takes_training = False
+    _call_takes_mask = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        params = inspect.signature(cls.call).parameters
+        cls._call_takes_training = "training" in params or any(
+            p.kind is p.VAR_KEYWORD for p in params.values())
+        cls._call_takes_mask = "mask" in params
+
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
+        super().__init__()
+        unknown = set(kwargs) - _BASE_KWARGS
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unexpected keyword argument(s) {sorted(unknown)}. "
+                f"Check the spelling against the Keras documentation for {type(self).__name__}.")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: name must be a string, received {name!r}")
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype_name = config.dtype_name(config.standardize_dtype(dtype)) if dtype not in (None, "mixed_float16", "mixed_bfloat16") else (dtype or config.floatx())
+        self.built = False
+        self.supports_masking = False
+        self.input_spec = None
+        self._own_weights = []
+        self._losses = []
+        self._initial_weights = kwargs.get("weights")
+        self.activity_regularizer = None
+        if activity_regularizer is not None:
+            from tkeras import regularizers
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+        # Keras 1/2: the first layer of a Sequential may carry its input shape.
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if batch_input_shape is None and kwargs.get("input_shape") is not None:
+            batch_input_shape = (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        if batch_input_shape is None and kwargs.get("input_dim") is not None:
+            batch_input_shape = (kwargs.get("batch_size"), int(kwargs["input_dim"]))
+        self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
+        self._build_input_shape = None
+        self._output_shape_cache = None
+        self._inbound_nodes = []
+
+    # -- attributes -------------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        # A weight made by add_weight is registered under its own name already; assigning it to an
+        # attribute (`self.W = self.add_weight(...)`) must not register it twice. It is kept in the
+        # instance dict too, so the hot path reads it without nn.Module's __getattr__ fallback.
+        if isinstance(value, Variable) and "_own_weights" in self.__dict__ and any(
+                value is w for w in self._own_weights):
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+        # Layers held in lists, tuples or dicts (`self.blocks = [Dense(4), Dense(2)]`) are tracked
+        # as Keras does, so their weights are the model's weights.
+        if isinstance(value, (list, tuple, dict)) and "_modules" in self.__dict__:
+            self._track_container(name, value)
+
+    def _track_container(self, name, value):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(item, Layer):
+                self._modules[f"{name}__{key}"] = item
+
+    @property
+    def dtype(self):
+        return self._dtype_name if not self._dtype_name.startswith("mixed") else "float32"
+
+    @property
+    def compute_dtype(self):
+        return self.dtype
+
+    @property
+    def torch_dtype(self):
+        return config.standardize_dtype(self.dtype)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for layer in self._flatten_layers(include_self=True):
+            layer._trainable = value
+        self._refresh_requires_grad()
+
+    def _refresh_requires_grad(self, parent_trainable=True):
+        effective = parent_trainable and self._trainable
+        for w in self._own_weights:
+            w.requires_grad_(effective and w._keras_trainable and w.is_floating_point())
+        for layer in self._direct_sublayers():
+            layer._refresh_requires_grad(effective)
+
+    def _direct_sublayers(self):
+        seen = set()
+        result = []
+        for module in self._modules.values():
+            if isinstance(module, Layer) and id(module) not in seen:
+                seen.add(id(module))
+                result.append(module)
+        return result
+
+    def _flatten_layers(self, include_self=True):
+        result, seen, stack = [], set(), [self] if include_self else list(reversed(self._direct_sublayers()))
+        while stack:
+            layer = stack.pop(0)
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            result.append(layer)
+            stack[0:0] = layer._direct_sublayers()
+        return result
+
+    # -- weights ----------------------------------------------------------------------------------
+    def add_weight(self, name=None, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, **kwargs):
+        """Create a weight (a `Variable`) owned by this layer, in Keras' order and layout."""
+        from tkeras import constraints, initializers, regularizers
+        if "getter" in kwargs or "partitioner" in kwargs:
+            kwargs.pop("getter", None), kwargs.pop("partitioner", None)
+        if kwargs.pop("use_resource", None) is not None or kwargs.pop("synchronization", None) is not None:
+            pass
+        kwargs.pop("aggregation", None)
+        if kwargs:
+            raise TypeError(f"{self.name}.add_weight: unexpected keyword argument(s) {sorted(kwargs)}")
+        shape = tuple(int(d) for d in (shape or ()))
+        torch_dtype = config.standardize_dtype(dtype or self.dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if torch_dtype.is_floating_point else "zeros"
+        init = initializers.get(initializer)
+        with torch.no_grad():
+            value = init(shape, dtype=torch_dtype)
+            value = torch.as_tensor(value, dtype=torch_dtype).to(config.device())
+        weight_name = name if name is not None else f"variable_{len(self._own_weights)}"
+        variable = Variable(value, trainable=trainable, name=weight_name, dtype=torch_dtype)
+        variable._keras_path = f"{self.name}/{weight_name}"
+        variable.regularizer = regularizers.get(regularizer) if regularizer is not None else None
+        variable.constraint = constraints.get(constraint) if constraint is not None else None
+        if not (self._trainable and trainable):
+            variable.requires_grad_(False)
+        key = weight_name.replace(".", "_").replace("/", "_")
+        if self.__dict__.get(key, False) is None:
+            del self.__dict__[key]  # `self.bias = None` placeholder, about to be replaced
+        while key in self._parameters or key in self._modules or key in self.__dict__:
+            key = key + "_"
+        self._own_weights.append(variable)
+        self.register_parameter(key, variable)
+        return variable
+
+    @property
+    def weights(self):
+        own = [w for w in self._own_weights if w._keras_trainable] + [
+            w for w in self._own_weights if not w._keras_trainable]
+        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.weights])
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        own = [w for w in self._own_weights if w._keras_trainable]
+        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.trainable_weights])
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        own = [w for w in self._own_weights if not w._keras_trainable]
+        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.non_trainable_weights])
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        return [w.detach().cpu().numpy().copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        params = self.weights
+        weights = list(weights)
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(params)} weight arrays "
+                f"({[tuple(p.shape) for p in params]}), but set_weights received {len(weights)}")
+        for param, value in zip(params, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != tuple(param.shape):
+                raise ValueError(
+                    f"Layer {self.name!r}: weight {param.name!r} has shape {tuple(param.shape)}, "
+                    f"but set_weights received an array of shape {tuple(value.shape)}")
+        with torch.no_grad():
+            for param, value in zip(params, weights):
+                param.copy_(torch.as_tensor(np.asarray(value), dtype=param.dtype))
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(
+                f"You tried to call count_params on layer {self.name!r}, but the layer isn't built. "
+                f"Build it first by calling it on data or with build(input_shape).")
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # -- losses (regularization, add_loss) --------------------------------------------------------
+    def add_loss(self, loss):
+        """A loss term computed in `call` (activity regularization); fit adds it to the step's loss."""
+        self._losses.append(loss)
+        _PENDING_LOSSES.append((self, loss))
+
+    @property
+    def losses(self):
+        """Regularization penalties of the weights plus losses added during the last call."""
+        result = []
+        for layer in self._flatten_layers(include_self=True):
+            for w in layer._own_weights:
+                if getattr(w, "regularizer", None) is not None:
+                    result.append(w.regularizer(w))
+            result.extend(layer._losses)
+        return result
+
+    # -- build and call ---------------------------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def _build_from_shape(self, input_shape):
+        self.build(input_shape)
+        self.built = True
+        self._build_input_shape = input_shape
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def __call__(self, *args, **kwargs):
+        if args:
+            inputs, args = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs = kwargs.pop("inputs")
+        else:
+            raise TypeError(f"Layer {self.name!r} was called without inputs")
+        if type(inputs) is not torch.Tensor:
+            if _is_symbolic(inputs):
+                from tkeras.models.functional_call import symbolic_call
+                return symbolic_call(self, inputs, args, kwargs)
+            if isinstance(inputs, dict):
+                inputs = {k: v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for k, v in inputs.items()}
+            elif isinstance(inputs, (list, tuple)) and _is_nested_numbers(inputs):
+                inputs = to_torch(inputs, self.dtype, self.name)
+            elif isinstance(inputs, (list, tuple)):
+                inputs = [v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for v in inputs]
+            elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and _is_text(inputs)):
+                inputs = to_torch(inputs, self.dtype, self.name)
+        if not self.built:
+            self._build_from_shape(shape_of(inputs))
+        if self.input_spec is not None:
+            self._check_input_spec(inputs)
+        context = CALL_CONTEXT
+        if context.depth == 0 and _PENDING_LOSSES:
+            _clear_pending_losses()
+        outer_training = context.training
+        if self._call_takes_training:
+            training = kwargs.get("training")
+            if training is None:
+                kwargs["training"] = bool(outer_training)
+            else:
+                context.training = bool(training)
+        else:
+            training = kwargs.pop("training", None)
+            if training is not None:
+                context.training = bool(training)
+        if self._call_takes_mask:
+            if kwargs.get("mask") is None:
+                kwargs["mask"] = _mask_of(inputs)
+        elif "mask" in kwargs:
+            kwargs.pop("mask")
+        context.depth += 1
+        try:
+            outputs = self.call(inputs, *args, **kwargs)
+        finally:
+            context.depth -= 1
+            context.training = outer_training
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            mask = self.compute_mask(inputs, kwargs.get("mask", _mask_of(inputs)))
+            if mask is not None and isinstance(outputs, torch.Tensor):
+                outputs._keras_mask = mask
+        if self.activity_regularizer is not None and isinstance(outputs, torch.Tensor):
+            self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
+        if context.depth == 0 and not context.training and not context.raw:
+            outputs = wrap_eager_output(outputs)
+        return outputs
+
+    # Layers that take raw text (TextVectorization) set this; a Sequential asks its first layer.
+    accepts_strings = False
+
+    def _takes_strings(self):
+        return self.accepts_strings
+
+    # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.
+    def forward(self, *args, **kwargs):
+        return self.__call__(*args, **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    def _check_input_spec(self, inputs):
+        spec = self.input_spec
+        if not isinstance(inputs, torch.Tensor):
+            return
+        ndim = inputs.dim()
+        shape = (None,) + tuple(inputs.shape[1:])
+        if spec.ndim is not None and ndim != spec.ndim:
+            raise ValueError(
+                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
+                f"{spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.min_ndim is not None and ndim < spec.min_ndim:
+            raise ValueError(
+                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected min_ndim="
+                f"{spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.max_ndim is not None and ndim > spec.max_ndim:
+            raise ValueError(
+                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected max_ndim="
+                f"{spec.max_ndim}, found ndim={ndim}. Full shape received: {shape}")
+        for axis, size in spec.axes.items():
+            if size is not None and inputs.shape[axis] != size:
+                raise ValueError(
+                    f"Input 0 of layer {self.name!r} is incompatible with the layer: expected axis "
+                    f"{axis} of input shape to have value {size}, but received input with shape {shape}")
+
+    def compute_output_shape(self, input_shape):
+        """Default: run the layer once on zeros (batch of 1). Layers with unknown dims override this."""
+        def known(shape):
+            return all(d is not None for d in shape[1:])
+        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+        if not all(known(tuple(s)) for s in shapes):
+            raise NotImplementedError(
+                f"Layer {self.name!r} ({type(self).__name__}) cannot infer its output shape from "
+                f"{input_shape}; implement compute_output_shape")
+        probes = [torch.zeros((1,) + tuple(s[1:]), dtype=self.torch_dtype, device=config.device()) for s in shapes]
+        with torch.no_grad():
+            outputs = self.__call__(probes if isinstance(input_shape, list) else probes[0], training=False)
+        if isinstance(outputs, (list, tuple)):
+            return [(None,) + tuple(o.shape[1:]) for o in outputs]
+        return (None,) + tuple(outputs.shape[1:])
+
+    # -- configuration ----------------------------------------------------------------------------
+    def get_config(self):
+        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_name}
+        if self._batch_input_shape is not None:
+            config_["batch_input_shape"] = list(self._batch_input_shape)
+        return config_
+
+    @classmethod
+    def from_config(cls, config_):
+        return cls(**config_)
+
+    def get_build_config(self):
+        return {"input_shape": self._build_input_shape} if self._build_input_shape is not None else None
+
+    def build_from_config(self, build_config):
+        if build_config and build_config.get("input_shape") is not None and not self.built:
+            self._build_from_shape(_shape_from_config(build_config["input_shape"]))
+
+    # -- Keras' read-only shape attributes --------------------------------------------------------
+    @property
+    def input_shape(self):
+        if self._build_input_shape is not None:
+            return self._build_input_shape
+        if self._batch_input_shape is not None:
+            return self._batch_input_shape
+        raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape")
+
+    @property
+    def output_shape(self):
+        if self._output_shape_cache is None:
+            self._output_shape_cache = self.compute_output_shape(self.input_shape)
+        return self._output_shape_cache
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# Losses added during the current outermost call, as (layer, value); cleared when a new one starts.
+_PENDING_LOSSES = []
+
+
+def _clear_pending_losses():
+    for layer, _ in _PENDING_LOSSES:
+        layer._losses = []
+    _PENDING_LOSSES.clear()
+
+
+def take_pending_losses():
+    values = [value for _, value in _PENDING_LOSSES]
+    _clear_pending_losses()
+    return values
+
+
+def _shape_from_config(value):
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+        return [tuple(v) for v in value]
+    return tuple(value)
+
+
+def _is_text(value):
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "USO"
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (str, bytes))
+
+
+def _is_nested_numbers(value):
+    """`[[1., 2.]]` is one input written as a list; `[x1, x2]` (arrays) is several inputs."""
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (int, float, np.number, bool))
+
+
+def _mask_of(inputs):
+    if isinstance(inputs, torch.Tensor):
+        return inputs.__dict__.get("_keras_mask")
+    if isinstance(inputs, (list, tuple)):
+        masks = [_mask_of(v) for v in inputs]
+        return None if all(m is None for m in masks) else masks
+    return None
+
+
+def _dedupe(weights):
+    seen, result = set(), []
+    for w in weights:
+        if id(w) not in seen:
+            seen.add(id(w))
+            result.append(w)
+    return result

@@ -1,0 +1,1 @@
+"""Normalization layers (BatchNormalization, LayerNormalization) with Keras' statistics and weight order."""

@@ -1,0 +1,130 @@
+"""BatchNormalization with Keras' training/inference semantics.
+
+Training (`training=True` and the layer trainable) normalizes with the batch's mean and *biased*
+variance and moves the statistics as `moving = moving * momentum + batch * (1 - momentum)`, using the
+biased batch variance as Keras 3 does (tf.keras' fused kernel adds Bessel's correction to its input
+and removes it from its output, which nets out the same). Torch's `F.batch_norm` would update with
+the unbiased variance, so the update is written out here. Inference, and a frozen layer
+(`trainable=False`, as Keras 2.1+ and fine-tuning recipes expect), use the moving statistics.
+Weights in Keras' order: gamma, beta, moving_mean, moving_variance.
+"""
+import torch
+
+from tkeras import constraints, initializers, regularizers
+from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+class BatchNormalization(Layer):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
+                 moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, synchronized=False, **kwargs):
+        # Keras 1 spellings; `mode` other than 0 (per-sample modes) no longer exists in Keras.
+        mode = kwargs.pop("mode", 0)
+        if mode != 0:
+            raise ValueError(f"BatchNormalization: Keras 1 mode={mode!r} is not supported (only mode=0, the "
+                             f"feature-wise normalization every later Keras uses)")
+        beta_initializer = kwargs.pop("beta_init", beta_initializer)
+        gamma_initializer = kwargs.pop("gamma_init", gamma_initializer)
+        # tf.keras performance switches with no meaning here.
+        for ignored in ("fused", "virtual_batch_size", "adjustment", "renorm_clipping", "renorm_momentum"):
+            kwargs.pop(ignored, None)
+        if kwargs.pop("renorm", False):
+            raise NotImplementedError("BatchNormalization: renorm=True is not supported")
+        super().__init__(**kwargs)
+        self.axis = axis if isinstance(axis, int) else list(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.synchronized = bool(synchronized)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        self._axes = normalize_axes(self.axis, ndim, self)
+        shape = param_shape(input_shape, self._axes, self)
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+        if self.center:
+            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self.moving_mean = self.add_weight(name="moving_mean", shape=shape,
+                                           initializer=self.moving_mean_initializer, trainable=False)
+        self.moving_variance = self.add_weight(name="moving_variance", shape=shape,
+                                               initializer=self.moving_variance_initializer, trainable=False)
+        self._reduce = tuple(i for i in range(ndim) if i not in self._axes)
+        self._bshape = broadcast_shape(ndim, self._axes, shape)
+        self._trailing = self._axes == [ndim - 1]  # channels_last: parameters broadcast as they are
+        self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in self._axes})
+        self.built = True
+
+    def _shaped(self, value):
+        return value if self._trailing else value.reshape(self._bshape)
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs.float() if inputs.dtype in _LOW_PRECISION else inputs
+        if training and self.trainable:
+            mean, variance = self._batch_moments(x, mask)
+            with torch.no_grad():
+                keep = self.momentum
+                self.moving_mean.mul_(keep).add_(mean.detach().to(self.moving_mean.dtype), alpha=1.0 - keep)
+                self.moving_variance.mul_(keep).add_(variance.detach().to(self.moving_variance.dtype),
+                                                     alpha=1.0 - keep)
+        else:
+            mean, variance = self.moving_mean, self.moving_variance
+        inv = torch.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * self.gamma
+        shift = -mean * inv
+        if self.beta is not None:
+            shift = shift + self.beta
+        outputs = torch.addcmul(self._shaped(shift), x, self._shaped(inv))
+        return outputs.to(inputs.dtype) if outputs.dtype != inputs.dtype else outputs
+
+    def _batch_moments(self, x, mask):
+        if mask is None:
+            variance, mean = torch.var_mean(x, dim=self._reduce, correction=0)
+            return mean, variance
+        # Keras: only the unmasked steps count (mask has one dim less than the input).
+        weights = mask.to(device=x.device, dtype=x.dtype).unsqueeze(-1)
+        count = torch.sum(weights.expand(*x.shape[:-1], 1), dim=self._reduce, keepdim=True)
+        mean = torch.sum(x * weights, dim=self._reduce, keepdim=True) / count
+        variance = torch.sum(weights * (x - mean) ** 2, dim=self._reduce, keepdim=True) / count
+        return mean.reshape(self.moving_mean.shape), variance.reshape(self.moving_variance.shape)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            "synchronized": self.synchronized,
+        })
+        return config

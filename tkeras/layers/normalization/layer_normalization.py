@@ -1,0 +1,83 @@
+"""LayerNormalization: normalize each sample over `axis` (default the features), Keras' epsilon 1e-3.
+
+When the normalized axes are the trailing ones, which is nearly always, torch's fused
+`F.layer_norm` computes exactly Keras' formula (biased variance, epsilon inside the square root).
+`rms_scaling=True` follows Keras: scale by 1/sqrt(var + eps) and gamma, without centering.
+"""
+import torch
+import torch.nn.functional as F
+
+from tkeras import constraints, initializers, regularizers
+from tkeras.layers.layer import Layer
+from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+class LayerNormalization(Layer):
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis if isinstance(axis, int) else list(axis)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.rms_scaling = bool(rms_scaling)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        self._axes = normalize_axes(self.axis, ndim, self)
+        shape = param_shape(input_shape, self._axes, self)
+        self.gamma = self.beta = None
+        if self.scale or self.rms_scaling:
+            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+        if self.center and not self.rms_scaling:
+            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self._trailing = self._axes == list(range(ndim - len(self._axes), ndim))
+        self._shape = shape
+        self._bshape = broadcast_shape(ndim, self._axes, shape)
+        self.built = True
+
+    def call(self, inputs):
+        x = inputs.float() if inputs.dtype in _LOW_PRECISION else inputs
+        if self._trailing and not self.rms_scaling:
+            outputs = F.layer_norm(x, self._shape, self.gamma, self.beta, self.epsilon)
+        else:
+            variance, mean = torch.var_mean(x, dim=self._axes, correction=0, keepdim=True)
+            outputs = x * torch.rsqrt(variance + self.epsilon) if self.rms_scaling else \
+                (x - mean) * torch.rsqrt(variance + self.epsilon)
+            if self.gamma is not None:
+                outputs = outputs * self.gamma.reshape(self._bshape)
+            if self.beta is not None:
+                outputs = outputs + self.beta.reshape(self._bshape)
+        return outputs.to(inputs.dtype) if outputs.dtype != inputs.dtype else outputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "rms_scaling": self.rms_scaling,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        })
+        return config

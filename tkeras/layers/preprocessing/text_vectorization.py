@@ -1,0 +1,274 @@
+"""`TextVectorization`: Keras 3's in-model replacement for `Tokenizer` + `pad_sequences`.
+
+Raw strings go in, a torch tensor comes out, so a saved model carries its own vocabulary and needs
+no separate preprocessing script. The vocabulary follows Keras 3's rules so that vocabularies
+learned by Keras and by tkeras agree: by count, ties broken by the token in descending order;
+index 0 is the mask token '' and 1 is '[UNK]' in "int" mode, while the other modes have no mask
+token and put '[UNK]' at 0. The text work is plain Python (strings do not live on a GPU); only the
+result is a tensor.
+
+Differences from Keras: lowercasing uses Python's Unicode-aware `str.lower` (TensorFlow lowercases
+ASCII only), and input must be strings (lists, NumPy arrays, or a column of shape (n, 1)).
+"""
+import re
+from collections import Counter
+from itertools import chain
+
+import numpy as np
+import torch
+
+from tkeras.layers.layer import Layer, _is_symbolic
+
+STANDARDIZE_MODES = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation")
+SPLIT_MODES = (None, "whitespace", "character")
+OUTPUT_MODES = ("int", "multi_hot", "count", "tf_idf")
+MASK_TOKEN = ""
+OOV_TOKEN = "[UNK]"
+# ASCII punctuation, apostrophe included ("don't" -> "dont"), removed rather than replaced by a space.
+_PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
+
+
+class TextVectorization(Layer):
+    """Strings -> token indices (`output_mode='int'`) or one bag-of-words row per string.
+
+    Learn the vocabulary with `adapt(texts)` or pass `vocabulary=[...]`. `max_tokens` bounds the
+    vocabulary size including the special tokens. In "int" mode each row is padded with 0 (or cut)
+    to `output_sequence_length`, or to the longest row of the batch when that is None.
+    """
+
+    accepts_strings = True
+
+    def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace",
+                 ngrams=None, output_mode="int", output_sequence_length=None, pad_to_max_tokens=False,
+                 vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding="utf-8",
+                 name=None, **kwargs):
+        kwargs.pop("vocabulary_size", None)
+        super().__init__(trainable=False, name=name, **{k: v for k, v in kwargs.items() if k != "trainable"})
+        if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 2):
+            raise ValueError(f"TextVectorization: `max_tokens` must be None or an integer >= 2, received {max_tokens!r}")
+        if standardize not in STANDARDIZE_MODES and not callable(standardize):
+            raise ValueError(f"TextVectorization: `standardize` must be one of {STANDARDIZE_MODES} or a callable, received {standardize!r}")
+        if split not in SPLIT_MODES and not callable(split):
+            raise ValueError(f"TextVectorization: `split` must be one of {SPLIT_MODES} or a callable, received {split!r}")
+        if output_mode not in OUTPUT_MODES:
+            raise ValueError(f"TextVectorization: `output_mode` must be one of {OUTPUT_MODES}, received {output_mode!r}")
+        if not (ngrams is None or (isinstance(ngrams, int) and not isinstance(ngrams, bool) and ngrams >= 1)
+                or (isinstance(ngrams, (tuple, list)) and ngrams and all(isinstance(n, int) and n >= 1 for n in ngrams))):
+            raise ValueError(f"TextVectorization: `ngrams` must be None, an integer >= 1 or a tuple of them, received {ngrams!r}")
+        if output_sequence_length is not None:
+            if output_mode != "int":
+                raise ValueError(f"TextVectorization: `output_sequence_length` is only valid with output_mode='int', not {output_mode!r}")
+            if isinstance(output_sequence_length, bool) or not isinstance(output_sequence_length, int) or output_sequence_length < 1:
+                raise ValueError(f"TextVectorization: `output_sequence_length` must be None or an integer >= 1, received {output_sequence_length!r}")
+        if sparse or ragged:
+            raise ValueError("TextVectorization: `sparse` and `ragged` outputs need TensorFlow; tkeras returns dense tensors")
+        self.max_tokens = max_tokens
+        self.standardize = standardize
+        self.split = split
+        self.ngrams = ngrams
+        self._ngram_sizes = None if ngrams is None else (
+            tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else tuple(ngrams))
+        self.output_mode = output_mode
+        self.output_sequence_length = output_sequence_length
+        self.pad_to_max_tokens = pad_to_max_tokens
+        self.encoding = encoding
+        self._vocabulary = []          # learned tokens, without the special ones
+        self._index = {}
+        self._idf = None               # idf of each learned token (tf_idf mode)
+        self._oov_idf = 0.0
+        self.built = True
+        if vocabulary is not None:
+            self.set_vocabulary(vocabulary, idf_weights=idf_weights)
+        elif idf_weights is not None:
+            raise ValueError("TextVectorization: `idf_weights` needs a `vocabulary` to go with it")
+
+    # -- text -> tokens -----------------------------------------------------------------------
+    def _special_tokens(self):
+        return [MASK_TOKEN, OOV_TOKEN] if self.output_mode == "int" else [OOV_TOKEN]
+
+    def _texts(self, inputs, where):
+        """Flatten the accepted input shapes (str, list, tuple, (n,) or (n, 1) array) to a list of str."""
+        if isinstance(inputs, (str, bytes)):
+            inputs = [inputs]
+        if isinstance(inputs, torch.Tensor):
+            raise TypeError(f"TextVectorization.{where}: expected strings, received a torch tensor of dtype {inputs.dtype}")
+        array = np.asarray(inputs, dtype=object)
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array[:, 0]
+        if array.ndim != 1:
+            raise ValueError(f"TextVectorization.{where}: expected a batch of strings of shape (n,) or (n, 1), received shape {array.shape}")
+        texts = []
+        for position, text in enumerate(array.tolist()):
+            if isinstance(text, bytes):
+                text = text.decode(self.encoding)
+            if not isinstance(text, str):
+                raise TypeError(f"TextVectorization.{where}: item {position} is {type(text).__name__} ({text!r:.40}), expected a string")
+            texts.append(text)
+        return texts
+
+    def _tokens(self, text):
+        if self.standardize in ("lower", "lower_and_strip_punctuation"):
+            text = text.lower()
+        if self.standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
+            text = _PUNCTUATION.sub("", text)
+        if callable(self.standardize):
+            text = self.standardize(text)
+        if self.split is None:
+            tokens = [text]
+        elif self.split == "whitespace":
+            tokens = text.split()
+        elif self.split == "character":
+            tokens = list(text)
+        else:
+            tokens = list(self.split(text))
+        if self._ngram_sizes is None:
+            return tokens
+        return [" ".join(tokens[i:i + n]) for n in self._ngram_sizes for i in range(len(tokens) - n + 1)]
+
+    # -- vocabulary ---------------------------------------------------------------------------
+    def adapt(self, data, batch_size=None, steps=None):
+        """Learn the vocabulary (and, in tf_idf mode, the idf weights) from `data`: strings, or an
+        iterable of batches of strings. Replaces any previous vocabulary."""
+        batches = [data] if isinstance(data, (str, bytes, np.ndarray)) or (
+            isinstance(data, (list, tuple)) and (not data or isinstance(data[0], (str, bytes)))) else data
+        counts, document_counts, documents = Counter(), Counter(), 0
+        for step, batch in enumerate(batches):
+            if steps is not None and step >= steps:
+                break
+            token_lists = [self._tokens(t) for t in self._texts(batch, "adapt")]
+            counts.update(chain.from_iterable(token_lists))
+            if self.output_mode == "tf_idf":
+                document_counts.update(chain.from_iterable(map(set, token_lists)))
+                documents += len(token_lists)
+        for special in (MASK_TOKEN, OOV_TOKEN):
+            counts.pop(special, None)
+        # Count descending, ties by token descending (Keras' reversed lexsort).
+        ranked = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
+        if self.max_tokens is not None:
+            ranked = ranked[: self.max_tokens - len(self._special_tokens())]
+        self._set_learned([token for token, _ in ranked])
+        if self.output_mode == "tf_idf":
+            doc_counts = np.array([document_counts[token] for token in self._vocabulary], dtype=np.float64)
+            self._idf = np.log(1 + documents / (1 + doc_counts))
+            self._oov_idf = float(self._idf.mean()) if self._idf.size else 0.0
+
+    def set_vocabulary(self, vocabulary, idf_weights=None):
+        """Use a given vocabulary (a list of tokens or a file with one token per line); the special
+        tokens may lead it in Keras' order and are otherwise added."""
+        if isinstance(vocabulary, str):
+            with open(vocabulary, encoding=self.encoding) as stream:
+                vocabulary = [line.rstrip("\n") for line in stream]
+        tokens = [t.decode(self.encoding) if isinstance(t, bytes) else t for t in np.asarray(vocabulary, dtype=object).ravel().tolist()]
+        special = self._special_tokens()
+        had_special = tokens[: len(special)] == special
+        if had_special:
+            tokens = tokens[len(special):]
+        for token in tokens:
+            if not isinstance(token, str):
+                raise TypeError(f"TextVectorization: vocabulary entries must be strings, found {token!r}")
+        if len(set(tokens)) != len(tokens):
+            duplicates = sorted({t for t in tokens if tokens.count(t) > 1})
+            raise ValueError(f"TextVectorization: the vocabulary has repeated tokens {duplicates[:5]}")
+        if self.max_tokens is not None and len(tokens) + len(special) > self.max_tokens:
+            raise ValueError(
+                f"TextVectorization: a vocabulary of {len(tokens) + len(special)} tokens (special tokens "
+                f"included) exceeds max_tokens={self.max_tokens}")
+        if self.output_mode == "tf_idf":
+            if idf_weights is None:
+                raise ValueError("TextVectorization: output_mode='tf_idf' needs `idf_weights` with the vocabulary")
+            weights = np.asarray(idf_weights, dtype=np.float64).ravel()
+            if had_special and len(weights) == len(tokens) + len(special):
+                weights = weights[len(special):]
+            if len(weights) != len(tokens):
+                raise ValueError(f"TextVectorization: {len(weights)} idf_weights for {len(tokens)} vocabulary tokens")
+            self._idf = weights
+            self._oov_idf = float(weights.mean()) if weights.size else 0.0
+        elif idf_weights is not None:
+            raise ValueError(f"TextVectorization: `idf_weights` only apply to output_mode='tf_idf', not {self.output_mode!r}")
+        self._set_learned(tokens)
+
+    def _set_learned(self, tokens):
+        self._vocabulary = list(tokens)
+        offset = len(self._special_tokens())
+        self._index = {token: i + offset for i, token in enumerate(self._vocabulary)}
+
+    def get_vocabulary(self, include_special_tokens=True):
+        return (self._special_tokens() if include_special_tokens else []) + list(self._vocabulary)
+
+    def vocabulary_size(self):
+        return len(self._special_tokens()) + len(self._vocabulary)
+
+    def _width(self):
+        if self.pad_to_max_tokens and self.max_tokens is not None:
+            return self.max_tokens
+        return self.vocabulary_size()
+
+    # -- strings -> tensor --------------------------------------------------------------------
+    def __call__(self, inputs, *args, **kwargs):
+        if _is_symbolic(inputs):
+            return super().__call__(inputs, *args, **kwargs)
+        return self.call(inputs)
+
+    def call(self, inputs):
+        texts = self._texts(inputs, "call")
+        oov = 1 if self.output_mode == "int" else 0
+        get = self._index.get
+        indices = [[get(token, oov) for token in self._tokens(text)] for text in texts]
+        if self.output_mode == "int":
+            return torch.from_numpy(self._int_matrix(indices))
+        return torch.from_numpy(self._bag_matrix(indices))
+
+    def _int_matrix(self, indices):
+        lengths = np.fromiter(map(len, indices), dtype=np.int64, count=len(indices))
+        width = self.output_sequence_length
+        if width is None:
+            width = int(lengths.max()) if lengths.size else 0
+        kept = np.minimum(lengths, width)
+        result = np.zeros((len(indices), width), dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(row[:width] for row in indices), dtype=np.int64, count=int(kept.sum()))
+        rows = np.repeat(np.arange(len(indices)), kept)
+        columns = np.arange(flat.size) - np.repeat(np.cumsum(kept) - kept, kept)
+        result[rows, columns] = flat
+        return result
+
+    def _bag_matrix(self, indices):
+        width = self._width()
+        lengths = np.fromiter(map(len, indices), dtype=np.int64, count=len(indices))
+        flat = np.fromiter(chain.from_iterable(indices), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(indices)), lengths)
+        counts = np.bincount(rows * width + flat, minlength=len(indices) * width).reshape(len(indices), width)
+        if self.output_mode == "multi_hot":
+            return (counts > 0).astype(np.float32)
+        if self.output_mode == "count":
+            return counts.astype(np.float32)
+        idf = np.zeros(width, dtype=np.float64)
+        idf[0] = self._oov_idf
+        if self._idf is not None:
+            idf[1:1 + len(self._idf)] = self._idf[: width - 1]
+        return (counts * idf).astype(np.float32)
+
+    def compute_output_shape(self, input_shape):
+        if self.output_mode == "int":
+            return (input_shape[0], self.output_sequence_length)
+        return (input_shape[0], self._width())
+
+    # -- configuration ------------------------------------------------------------------------
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "max_tokens": self.max_tokens,
+            "standardize": self.standardize if not callable(self.standardize) else None,
+            "split": self.split if not callable(self.split) else None,
+            "ngrams": self.ngrams,
+            "output_mode": self.output_mode,
+            "output_sequence_length": self.output_sequence_length,
+            "pad_to_max_tokens": self.pad_to_max_tokens,
+            "vocabulary": list(self._vocabulary) if self._vocabulary else None,
+            "idf_weights": self._idf.tolist() if self._idf is not None and self._vocabulary else None,
+            "encoding": self.encoding,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**{k: v for k, v in config.items() if k not in ("trainable", "dtype")})

@@ -1,0 +1,89 @@
+"""LSTM with Keras' weight layout: kernel (input_dim, 4*units), gates in the order i, f, c, o."""
+import torch
+
+from tkeras import activations, initializers
+from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn._cell_base import RecurrentCell, RecurrentLayer, apply_keras1_names
+
+
+class _ForgetGateOnes(initializers.Initializer):
+    """The bias initializer with the forget-gate quarter set to 1 (`unit_forget_bias`), so that a
+    fresh LSTM remembers by default."""
+
+    def __init__(self, base, units):
+        super().__init__()
+        self.base, self.units = base, units
+
+    def __call__(self, shape, dtype=None):
+        u = self.units
+        base = torch.as_tensor(self.base((4 * u,), dtype=dtype), dtype=dtype)
+        return torch.cat([base[:u], torch.ones(u, dtype=base.dtype), base[2 * u:]])
+
+
+class LSTMCell(RecurrentCell):
+    def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 unit_forget_bias=True, **kwargs):
+        apply_keras1_names(kwargs)
+        units = kwargs.pop("units", units)
+        recurrent_activation = kwargs.pop("recurrent_activation", recurrent_activation)
+        unit_forget_bias = kwargs.pop("unit_forget_bias", unit_forget_bias)
+        kwargs.pop("implementation", None)
+        super().__init__(units=units, activation=activation, use_bias=use_bias, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        bias_init = _ForgetGateOnes(self.bias_initializer, self.units) if self.unit_forget_bias else None
+        self._make_weights(input_shape, 4, (4 * self.units,), bias_init)
+        self.built = True
+
+    def call(self, inputs, states, training=None):
+        h_previous, c_previous = states[0], states[1]
+        input_mask, state_mask = self._step_masks(inputs, h_previous, training)
+        if input_mask is not None:
+            inputs = inputs * input_mask
+        if state_mask is not None:
+            h_previous = h_previous * state_mask
+        z = inputs @ self.kernel + h_previous @ self.recurrent_kernel
+        if self.bias is not None:
+            z = z + self.bias
+        z_i, z_f, z_c, z_o = z.chunk(4, dim=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        c = f * c_previous + i * self.activation(z_c)
+        h = self.recurrent_activation(z_o) * self.activation(c)
+        return h, [h, c]
+
+    def get_config(self):
+        config = super().get_config()
+        config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        config["unit_forget_bias"] = self.unit_forget_bias
+        return config
+
+
+class LSTM(RecurrentLayer):
+    """Long short-term memory; the whole sequence runs in torch's fused LSTM kernel when the
+    activations are tanh/sigmoid and there is no recurrent dropout."""
+
+    cell_class = LSTMCell
+
+    def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True, **kwargs):
+        kwargs.setdefault("units", units)
+        kwargs.setdefault("recurrent_activation", recurrent_activation)
+        super().__init__(activation=activation, use_bias=use_bias, **kwargs)
+
+    def _fused_mode(self, training):
+        cell = self.cell
+        if training and cell.recurrent_dropout > 0:
+            return None
+        if cell.activation not in (activations.tanh, torch.tanh):
+            return None
+        if cell.recurrent_activation not in (activations.sigmoid, torch.sigmoid):
+            return None
+        return "lstm"
+
+    def _torch_weights(self):
+        cell = self.cell
+        return _fused.lstm_weights(cell.kernel, cell.recurrent_kernel, cell.bias)
