@@ -1,0 +1,332 @@
+"""Functional models: `Model(inputs, outputs)` over the graph that layer calls on KerasTensors recorded.
+
+At construction the graph is walked once, backwards from the outputs, and flattened into an execution
+plan: a list of steps (layer, where its arguments come from, where its outputs go), over numbered
+slots. Running the model is one pass over that list; no graph is walked per call. Shared layers appear
+once in `layers` and once per call in the plan; nested models are layers like any other.
+"""
+from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.layers.core.input_layer import InputLayer
+from tkeras.layers.layer import Layer
+from tkeras.models import functional_config
+from tkeras.models.model import Model
+from tkeras.utils import tree
+
+
+class _Slot:
+    """A placeholder for the tensor held in slot `index` while the plan runs."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _fill(template, values):
+    if type(template) is _Slot:
+        return values[template.index]
+    if isinstance(template, list):
+        return [_fill(t, values) for t in template]
+    if isinstance(template, tuple):
+        return tuple(_fill(t, values) for t in template)
+    if isinstance(template, dict):
+        return {k: _fill(t, values) for k, t in template.items()}
+    return template
+
+
+class Functional(Model):
+    """A model defined by its inputs and outputs (see the module docstring)."""
+
+    def __init__(self, inputs, outputs, name=None, **kwargs):
+        init_functional(self, inputs, outputs, name=name, **kwargs)
+
+    # -- structure --------------------------------------------------------------------------------
+    @property
+    def layers(self):
+        return list(self._functional_layers)
+
+    @property
+    def inputs(self):
+        return list(self._input_tensors)
+
+    @property
+    def outputs(self):
+        return list(self._output_tensors)
+
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
+    def input_names(self):
+        return [t._keras_history[0].name for t in self._input_tensors]
+
+    @property
+    def output_names(self):
+        if isinstance(self._outputs_struct, dict):
+            return list(self._outputs_struct)
+        return [t._keras_history[0].name for t in self._output_tensors]
+
+    @property
+    def input_shape(self):
+        shapes = tree.map_structure(lambda t: t.shape, self._inputs_struct)
+        return shapes[0] if isinstance(shapes, list) and len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = tree.map_structure(lambda t: t.shape, self._outputs_struct)
+        return shapes[0] if isinstance(shapes, list) and len(shapes) == 1 else shapes
+
+    # -- running ----------------------------------------------------------------------------------
+    def call(self, inputs, training=None, mask=None):
+        values = [None] * self._slot_count
+        self._place_inputs(inputs, values)
+        for layer, args, kwargs, simple, out_slots in self._plan:
+            if simple is not None:
+                out = layer(values[simple], **kwargs)
+            else:
+                out = layer(*_fill(args, values), **_fill(kwargs, values))
+            if len(out_slots) == 1:
+                values[out_slots[0]] = out
+            else:
+                for slot, value in zip(out_slots, tree.flatten(out)):
+                    values[slot] = value
+        return _fill(self._output_template, values)
+
+    def _place_inputs(self, inputs, values):
+        slots = self._input_slots
+        if len(slots) == 1:
+            if isinstance(inputs, dict):
+                inputs = inputs.get(self.input_names[0], next(iter(inputs.values())))
+            elif isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+                inputs = inputs[0]
+            values[slots[0]] = inputs
+            return
+        if isinstance(inputs, dict):
+            keys = self._input_keys
+            missing = [k for k in keys if k not in inputs]
+            if missing:
+                raise ValueError(f"Model {self.name!r}: missing input(s) {missing}; the model's inputs are {keys}, "
+                                 f"received keys {sorted(inputs)}")
+            flat = [inputs[k] for k in keys]
+        else:
+            flat = tree.flatten(inputs)
+        if len(flat) != len(slots):
+            raise ValueError(f"Model {self.name!r} expects {len(slots)} inputs {self.input_names}, but it "
+                             f"received {len(flat)} input tensor(s)")
+        for slot, value in zip(slots, flat):
+            values[slot] = value
+
+    def compute_output_shape(self, input_shape):
+        """Shapes through the plan, each layer's `compute_output_shape` on the previous ones."""
+        given = input_shape if len(self._input_slots) > 1 else [input_shape]
+        if isinstance(given, dict):
+            given = [given[k] for k in self._input_keys]
+        if all(tuple(g)[1:] == t.shape[1:] for g, t in zip(given, self._input_tensors)):
+            shapes = tree.map_structure(lambda t: t.shape, self._outputs_struct)
+            return shapes
+        shapes = [None] * self._slot_count
+        for slot, shape in zip(self._input_slots, given):
+            shapes[slot] = tuple(shape)
+        for layer, args, kwargs, simple, out_slots in self._plan:
+            in_shape = shapes[simple] if simple is not None else _fill(args[0], shapes)
+            out = layer.compute_output_shape(in_shape)
+            if len(out_slots) == 1:
+                shapes[out_slots[0]] = tuple(out)
+            else:
+                for slot, value in zip(out_slots, out):
+                    shapes[slot] = tuple(value)
+        return _fill(self._output_template, shapes)
+
+    def layer_output_shape(self, layer):
+        """For summary(): the layer's output shape in this model ("multiple" when its calls differ)."""
+        shapes = {tuple(tuple(t.shape) for t in node.output_tensors)
+                  for node in layer._inbound_nodes if id(node) in self._node_ids}
+        if len(shapes) != 1:
+            return None
+        (only,) = shapes
+        return list(only) if len(only) > 1 else only[0]
+
+    def summary_connections(self, layer):
+        """The "Connected to" column: every tensor this layer was called on, as `name[node][tensor]`."""
+        entries = []
+        for node in layer._inbound_nodes:
+            if id(node) not in self._node_ids:
+                continue
+            for tensor in node.input_tensors:
+                producer, node_index, tensor_index = tensor._keras_history
+                entries.append(f"'{producer.name}[{self._node_rank(tensor.node)}][{tensor_index}]'")
+        return "[" + ", ".join(entries) + "]"
+
+    def _node_rank(self, node):
+        """A node's index among its layer's calls that belong to this model (Keras' config numbering)."""
+        kept = [n for n in node.layer._inbound_nodes if id(n) in self._node_ids]
+        return next(i for i, n in enumerate(kept) if n is node)
+
+    # -- configuration ----------------------------------------------------------------------------
+    def get_config(self):
+        return functional_config.model_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from tkeras.saving import config_compat
+        config = config_compat.normalize(config)  # Keras 3's DTypePolicy dicts, `optional`, ... (idempotent)
+        inputs, outputs, name, layers_by_name = functional_config.rebuild_graph(config, custom_objects)
+        model = Model.__new__(cls)
+        init_functional(model, inputs, outputs, name=name, trainable=config.get("trainable", True),
+                        _layer_order=list(layers_by_name.values()))
+        return model
+
+    def get_build_config(self):
+        return None
+
+
+def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_order=None, **kwargs):
+    """Set `model` up as a functional model of `inputs` -> `outputs` (Model.__init__ routes here).
+
+    `_layer_order` (from a config) keeps the saved order of `layers`, hence of `get_weights()`.
+    """
+    kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(f"Model(inputs, outputs): unexpected keyword argument(s) {sorted(kwargs)}")
+    if not isinstance(model, Functional):
+        # A Model subclass calling super().__init__(inputs, outputs) becomes functional, keeping its own
+        # methods (train_step, ...) in front, as Keras does.
+        model.__class__ = _functional_subclass(type(model))
+    Layer.__init__(model, name=name, trainable=trainable)
+    model._init_trainer()
+    input_tensors = _flatten_tensors(inputs, "inputs")
+    output_tensors = _flatten_tensors(outputs, "outputs")
+    for tensor in input_tensors:
+        if not isinstance(tensor._keras_history[0], InputLayer):
+            raise ValueError(
+                f"Model inputs must come from keras.Input(); {tensor.name!r} was produced by layer "
+                f"{tensor._keras_history[0].name!r}. Pass the Input tensor the graph starts from instead.")
+    model._inputs_struct = inputs
+    model._outputs_struct = outputs
+    model._input_tensors = input_tensors
+    model._output_tensors = output_tensors
+    model._input_keys = list(inputs) if isinstance(inputs, dict) else [
+        t._keras_history[0].name for t in input_tensors]
+    nodes = _nodes_in_order(input_tensors, output_tensors)
+    model._node_ids = {id(n) for n in nodes} | {id(t.node) for t in input_tensors}
+    layers = [t._keras_history[0] for t in input_tensors]
+    for node in nodes:
+        if all(node.layer is not seen for seen in layers):
+            layers.append(node.layer)
+    if _layer_order is not None:
+        rank = {id(layer): i for i, layer in enumerate(_layer_order)}
+        if all(id(layer) in rank for layer in layers):
+            layers.sort(key=lambda layer: rank[id(layer)])
+    _check_unique_names(layers, model)
+    model._functional_layers = layers
+    for i, layer in enumerate(layers):
+        model.add_module(f"layer_{i}_{layer.name}".replace(".", "_"), layer)
+    _compile_plan(model, nodes)
+    model.built = True
+    model._build_input_shape = model.input_shape
+    model._invalidate_caches()
+
+
+_FUNCTIONAL_SUBCLASSES = {}
+
+
+def _functional_subclass(cls):
+    if cls not in _FUNCTIONAL_SUBCLASSES:
+        _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                                            "__qualname__": cls.__qualname__})
+    return _FUNCTIONAL_SUBCLASSES[cls]
+
+
+def _flatten_tensors(structure, what):
+    flat = tree.flatten(structure)
+    for value in flat:
+        if not isinstance(value, KerasTensor):
+            raise TypeError(
+                f"Model {what} must be KerasTensors (from keras.Input() and layer calls on them); received "
+                f"{type(value).__name__} {value!r:.80}")
+    if not flat:
+        raise ValueError(f"Model(inputs, outputs): {what} is empty")
+    return flat
+
+
+def _nodes_in_order(input_tensors, output_tensors):
+    """The nodes between inputs and outputs, each after the nodes it depends on (iterative DFS)."""
+    input_ids = {id(t) for t in input_tensors}
+    order, done, on_path = [], set(), set()
+    for output in output_tensors:
+        if id(output) in input_ids:
+            continue
+        stack = [(output.node, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if id(node) in done:
+                continue
+            if expanded:
+                on_path.discard(id(node))
+                done.add(id(node))
+                order.append(node)
+                continue
+            on_path.add(id(node))
+            stack.append((node, True))
+            for tensor in reversed(node.input_tensors):  # reversed: the first input is visited first
+                if id(tensor) in input_ids:
+                    continue
+                parent = tensor.node
+                if isinstance(parent.layer, InputLayer):
+                    raise ValueError(
+                        f"Graph disconnected: cannot obtain value for tensor {tensor.name!r} (from Input "
+                        f"{parent.layer.name!r}) at layer {node.layer.name!r}: that Input is not among the "
+                        f"model's inputs {[t.name for t in input_tensors]}. Add it to Model(inputs=[...]).")
+                if id(parent) not in done:
+                    stack.append((parent, False))
+    return order
+
+
+def _check_unique_names(layers, model):
+    seen = {}
+    for layer in layers:
+        if layer.name in seen:
+            raise ValueError(
+                f"The name {layer.name!r} is used 2 times in the model {model.name!r}. All layer names should "
+                f"be unique: pass distinct name= arguments to the layers.")
+        seen[layer.name] = layer
+
+
+def _compile_plan(model, nodes):
+    slots = {}
+
+    def slot_of(tensor):
+        if id(tensor) not in slots:
+            slots[id(tensor)] = len(slots)
+        return slots[id(tensor)]
+
+    def template(value):
+        if isinstance(value, KerasTensor):
+            return _Slot(slot_of(value))
+        if isinstance(value, list):
+            return [template(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(template(v) for v in value)
+        if isinstance(value, dict):
+            return {k: template(v) for k, v in value.items()}
+        return value
+
+    model._input_slots = [slot_of(t) for t in model._input_tensors]
+    plan = []
+    for node in nodes:
+        args = template(list(node.args))
+        kwargs = template(dict(node.kwargs))
+        simple = None
+        if len(args) == 1 and type(args[0]) is _Slot and not any(
+                isinstance(t, KerasTensor) for t in tree.flatten(list(node.kwargs.values()))):
+            simple = args[0].index
+        out_slots = [slot_of(t) for t in node.output_tensors]
+        plan.append((node.layer, args, kwargs, simple, out_slots))
+    model._plan = plan
+    model._output_template = template(model._outputs_struct)
+    model._slot_count = len(slots)

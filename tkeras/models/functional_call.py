@@ -1,0 +1,179 @@
+"""Calling a layer on KerasTensors: build it, infer its output shapes, record the call as a Node.
+
+`Layer.__call__` routes here whenever an input is symbolic. Nothing is computed: the layer is built from
+the input shapes, its `compute_output_shape` gives the output shapes (or, for layers that cannot say,
+a dry run on small zero batches does), and the returned KerasTensors remember the node that made them.
+`Model(inputs, outputs)` later turns these nodes into a flat execution plan.
+"""
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.utils import tree
+
+
+class Node:
+    """One call of a layer in a graph: what it was called with and what it returned."""
+
+    __slots__ = ("layer", "args", "kwargs", "input_tensors", "output_tensors", "outputs", "index")
+
+    def __init__(self, layer, args, kwargs, outputs):
+        self.layer = layer
+        self.args = args            # positional arguments, KerasTensors inside (args[0]: the inputs)
+        self.kwargs = kwargs        # keyword arguments, possibly with KerasTensors (initial_state=...)
+        self.input_tensors = [t for t in tree.flatten([list(args), list(kwargs.values())])
+                              if isinstance(t, KerasTensor)]
+        self.outputs = outputs      # the structure the call returned
+        self.output_tensors = tree.flatten(outputs)
+        self.index = len(layer._inbound_nodes)
+        layer._inbound_nodes.append(self)
+
+    @property
+    def parent_nodes(self):
+        return [t.node for t in self.input_tensors]
+
+
+class _Spec:
+    """An output's shape and dtype (a leaf for tree.map_structure, unlike a tuple)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+
+def _input_shapes(inputs):
+    if isinstance(inputs, KerasTensor):
+        return inputs.shape
+    if isinstance(inputs, dict):
+        return {k: v.shape for k, v in inputs.items()}
+    return [v.shape if isinstance(v, KerasTensor) else tuple(getattr(v, "shape", ())) for v in inputs]
+
+
+def symbolic_call(layer, inputs, args, kwargs):
+    """`layer(keras_tensors, ...)`: returns KerasTensor(s) recording the call (see module docstring)."""
+    kwargs = dict(kwargs)
+    input_shapes = _input_shapes(inputs)
+    if not layer.built:
+        try:
+            layer._build_from_shape(input_shapes)
+        except Exception as error:
+            raise _shape_error(layer, input_shapes, error) from error
+    _check_symbolic_spec(layer, inputs)
+    has_symbolic_extras = any(isinstance(t, KerasTensor) for t in tree.flatten([list(args), list(kwargs.values())]))
+    specs = None
+    if not has_symbolic_extras:
+        try:
+            specs = _specs_from_shapes(layer, layer.compute_output_shape(input_shapes), inputs)
+        except NotImplementedError:
+            specs = None
+        except (ValueError, RuntimeError, TypeError, IndexError) as error:
+            raise _shape_error(layer, input_shapes, error) from error
+    if specs is None:
+        specs = _specs_by_dry_run(layer, inputs, args, kwargs)
+    node_index = len(layer._inbound_nodes)
+    counter = iter(range(len(tree.flatten(specs))))
+
+    def make(spec):
+        i = next(counter)
+        name = layer.name if i == 0 else f"{layer.name}_{i}"
+        return KerasTensor(spec.shape, dtype=spec.dtype, name=name, producer=(layer, node_index, i))
+
+    outputs = tree.map_structure(make, specs)
+    Node(layer, (inputs,) + tuple(args), kwargs, outputs)
+    _remember_first_call(layer, inputs, outputs)
+    return outputs
+
+
+def _remember_first_call(layer, inputs, outputs):
+    """Keras 3's `layer.input` / `layer.output`: the tensors of the layer's first call (feature extraction:
+    `Model(base.input, base.get_layer("block3").output)`). Classes defining them as properties keep theirs."""
+    state = layer.__dict__
+    for attr, value in (("input", inputs), ("output", outputs)):
+        if attr not in state and not isinstance(getattr(type(layer), attr, None), property):
+            state[attr] = value
+
+
+def _is_shape(value):
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
+
+
+def _default_dtype(layer, inputs):
+    return layer.dtype if layer.dtype else config.floatx()
+
+
+def _specs_from_shapes(layer, shapes, inputs):
+    dtype = _default_dtype(layer, inputs)
+    if _is_shape(shapes):
+        return _Spec(tuple(shapes), dtype)
+    if isinstance(shapes, dict):
+        return {k: _Spec(tuple(s), dtype) for k, s in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return [_Spec(tuple(s), dtype) for s in shapes]
+    raise TypeError(f"compute_output_shape returned {shapes!r}")
+
+
+def _probe_value(value, sizes):
+    """A KerasTensor -> zeros with unknown dims set to `sizes` (batch, other)."""
+    if not isinstance(value, KerasTensor):
+        return value
+    batch, other = sizes
+    dims = [batch if (i == 0 and d is None) else (other if d is None else d) for i, d in enumerate(value.shape)]
+    return torch.zeros(dims, dtype=config.standardize_dtype(value.dtype), device=config.device())
+
+
+def _specs_by_dry_run(layer, inputs, args, kwargs):
+    """Run the layer on zero batches of two sizes; dims that follow the probe size are unknown (None)."""
+    results = []
+    for sizes in ((2, 3), (3, 5)):
+        probe = lambda structure: tree.map_structure(lambda v: _probe_value(v, sizes), structure)  # noqa: E731
+        try:
+            with torch.no_grad():
+                out = layer(probe(inputs), *probe(list(args)), **probe(kwargs), **(
+                    {} if "training" in kwargs else {"training": False}))
+        except Exception as error:
+            raise _shape_error(layer, _input_shapes(inputs), error) from error
+        results.append(out)
+    first, second = results
+
+    def spec(a, b):
+        shape = tuple(None if (i == 0 or da != db) else int(da) for i, (da, db) in enumerate(zip(a.shape, b.shape)))
+        if len(a.shape) and a.shape[0] != 2 and a.shape[0] == b.shape[0]:
+            shape = (int(a.shape[0]),) + shape[1:]  # not a batch dimension after all
+        return _Spec(shape, config.dtype_name(a.dtype))
+
+    if isinstance(first, torch.Tensor):
+        return spec(first, second)
+    if isinstance(first, dict):
+        return {k: spec(first[k], second[k]) for k in first}
+    return [spec(a, b) for a, b in zip(first, second)]
+
+
+def _shape_error(layer, input_shapes, error):
+    return ValueError(
+        f"Layer {layer.name!r} ({type(layer).__name__}) cannot be called on input(s) of shape {input_shapes}: "
+        f"{error}")
+
+
+def _check_symbolic_spec(layer, inputs):
+    """The layer's InputSpec against symbolic shapes (the eager check needs real tensors)."""
+    spec = layer.input_spec
+    if spec is None or not isinstance(inputs, KerasTensor) or isinstance(spec, (list, tuple)):
+        return
+    shape, ndim = inputs.shape, len(inputs.shape)
+
+    def fail(expected, found):
+        raise ValueError(f"Input 0 of layer {layer.name!r} is incompatible with the layer: expected {expected}, "
+                         f"found {found}. Full shape received: {shape}")
+
+    if spec.ndim is not None and ndim != spec.ndim:
+        fail(f"ndim={spec.ndim}", f"ndim={ndim}")
+    if spec.min_ndim is not None and ndim < spec.min_ndim:
+        fail(f"min_ndim={spec.min_ndim}", f"ndim={ndim}")
+    if spec.max_ndim is not None and ndim > spec.max_ndim:
+        fail(f"max_ndim={spec.max_ndim}", f"ndim={ndim}")
+    for axis, size in (spec.axes or {}).items():
+        if size is None or not -ndim <= axis < ndim:
+            continue
+        if shape[axis] is not None and shape[axis] != size:
+            fail(f"axis {axis} of input shape to have value {size}", f"value {shape[axis]}")

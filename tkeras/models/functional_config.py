@@ -1,0 +1,159 @@
+"""A functional model's config in Keras' format, and the graph rebuilt from one.
+
+Written as Keras 3 writes it: each layer with its `inbound_nodes` as `{"args": [...], "kwargs": {...}}`
+where tensors are `{"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history":
+[layer, node, tensor]}}`, plus `input_layers` / `output_layers` in the structure of the model's inputs
+and outputs. Read: that format, and Keras 2's (`inbound_nodes: [[["dense", 0, 0, {}], ...]]`, one list of
+inbound tensors per call, several meaning "called on a list"). Node indices count only the calls that
+belong to the model, as Keras numbers them.
+"""
+from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from tkeras.utils import tree
+
+
+def model_config(model):
+    def history(tensor):
+        layer, _, tensor_index = tensor._keras_history
+        return [layer.name, model._node_rank(tensor.node), tensor_index]
+
+    def encode(value):
+        if isinstance(value, KerasTensor):
+            return {"class_name": "__keras_tensor__", "config": {
+                "shape": list(value.shape), "dtype": value.dtype, "keras_history": history(value)}}
+        if isinstance(value, (list, tuple)):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        return value
+
+    layers = []
+    for layer in model.layers:
+        entry = serialize_keras_object(layer)
+        if entry.get("class_name") in ("Functional", "Sequential"):
+            # where Keras 3 looks nested models up
+            entry["module"] = f"keras.src.models.{entry['class_name'].lower()}"
+            entry["registered_name"] = entry["class_name"]
+        entry["name"] = layer.name
+        entry["inbound_nodes"] = [
+            {"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
+            for node in layer._inbound_nodes
+            if id(node) in model._node_ids and node.input_tensors]
+        layers.append(entry)
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": tree.map_structure(history, model._inputs_struct),
+        "output_layers": tree.map_structure(history, model._outputs_struct),
+    }
+
+
+def _is_history(value):
+    return (isinstance(value, (list, tuple)) and len(value) >= 3 and isinstance(value[0], str)
+            and isinstance(value[1], int) and isinstance(value[2], int))
+
+
+def rebuild_graph(config, custom_objects=None):
+    """Create the layers of a functional config and replay their calls -> (inputs, outputs, name, layers)."""
+    from tkeras.models.functional_ops import OperatorLayer
+    custom_objects = {"OperatorLayer": OperatorLayer, **(custom_objects or {})}
+    layers, pending, produced = {}, {}, {}
+    order = []
+    for entry in config["layers"]:
+        layer_config = entry
+        name = entry.get("name") or entry.get("config", {}).get("name")
+        layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+        layers[name] = layer
+        order.append(name)
+        produced[name] = []
+        if type(layer).__name__ == "InputLayer":
+            produced[name].append([layer.output])
+        pending[name] = list(entry.get("inbound_nodes") or [])
+
+    keras2 = any(isinstance(node, list) for entry in config["layers"] for node in entry.get("inbound_nodes") or [])
+
+    def lookup(history_entry):
+        layer_name, node_index, tensor_index = history_entry[:3]
+        if keras2 and _has_own_first_node(layers.get(layer_name)):
+            node_index -= 1  # Keras 2 counted a nested model's internal node (inputs -> outputs) as node 0
+        nodes = produced.get(layer_name)
+        if nodes is None:
+            raise ValueError(f"Functional config: a node refers to layer {layer_name!r}, which the config lacks")
+        if node_index >= len(nodes):
+            raise _NotReady()
+        return nodes[node_index][tensor_index]
+
+    def decode(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            return lookup(value["config"]["keras_history"])
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: decode(v) for k, v in value.items()}
+        return value
+
+    def replay(name, node):
+        layer = layers[name]
+        if isinstance(node, dict):  # Keras 3
+            args = decode(node.get("args", []))
+            kwargs = decode(node.get("kwargs", {}))
+            outputs = layer(*args, **kwargs)
+        else:  # Keras 2: a list of [layer, node, tensor, kwargs] entries
+            tensors = [lookup(entry) for entry in node]
+            kwargs = {}
+            for entry in node:
+                if len(entry) > 3 and isinstance(entry[3], dict):
+                    kwargs.update(decode(entry[3]))
+            outputs = layer(tensors[0] if len(tensors) == 1 else tensors, **kwargs)
+        produced[name].append(tree.flatten(outputs))
+
+    progress = True
+    while progress and any(pending.values()):
+        progress = False
+        for name in order:
+            while pending[name]:
+                try:
+                    replay(name, pending[name][0])
+                except _NotReady:
+                    break
+                pending[name].pop(0)
+                progress = True
+    stuck = [name for name in order if pending[name]]
+    if stuck:
+        raise ValueError(f"Functional config: the calls of layer(s) {stuck} refer to nodes that never appear; "
+                         f"the config is incomplete or its layer order is inconsistent")
+
+    def endpoint(spec):
+        return lookup(spec)
+
+    inputs = _map_endpoints(config.get("input_layers", []), endpoint)
+    outputs = _map_endpoints(config.get("output_layers", []), endpoint)
+    # Keras 2 wrote single endpoints as lists of one; the model they describe has a single one.
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    if isinstance(outputs, list) and len(outputs) == 1:
+        outputs = outputs[0]
+    return inputs, outputs, config.get("name"), layers
+
+
+def _has_own_first_node(layer):
+    """Keras 2's `_should_skip_first_node`: functional models, and Sequentials built from an input shape."""
+    if layer is None:
+        return False
+    if hasattr(layer, "_node_ids"):
+        return True
+    return type(layer).__name__ == "Sequential" and getattr(layer, "_input_batch_shape", None) is not None
+
+
+def _map_endpoints(spec, endpoint):
+    """input_layers/output_layers: one history, a list of them, or a dict of them."""
+    if _is_history(spec):
+        return endpoint(spec)
+    if isinstance(spec, dict):
+        return {k: _map_endpoints(v, endpoint) for k, v in spec.items()}
+    return [_map_endpoints(v, endpoint) for v in spec]
+
+
+class _NotReady(Exception):
+    """A node's inputs are not all rebuilt yet; try it again on the next sweep."""

@@ -1,0 +1,181 @@
+"""Operators and `tkeras.ops` calls on KerasTensors, recorded as small layers of the graph.
+
+`x + y`, `x[:, 0]` or `ops.sum(x, axis=1)` in functional code have no layer object of their own; each
+becomes an `OperatorLayer` (like Keras 2's TFOpLambda) that stores which operation to apply and its
+non-tensor operands, so the graph can run it, summarise it and write it to a config. Operands that are
+KerasTensors are the layer's inputs (a list, in operand order).
+"""
+from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
+from tkeras.layers.layer import Layer
+from tkeras.utils import tree
+
+
+def _encode(value):
+    """Operands to JSON-able form (slices, Ellipsis, tuples) and back."""
+    if isinstance(value, slice):
+        return {"slice": [value.start, value.stop, value.step]}
+    if value is Ellipsis:
+        return {"ellipsis": True}
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "slice" in value:
+            return slice(*value["slice"])
+        if "ellipsis" in value:
+            return Ellipsis
+        if "tuple" in value:
+            return tuple(_decode(v) for v in value["tuple"])
+        if "__tensor__" in value:
+            return _TensorSlot(value["__tensor__"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+class _TensorSlot:
+    """Where the i-th tensor input goes among the operation's operands."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _fill(template, tensors):
+    if isinstance(template, _TensorSlot):
+        return tensors[template.index]
+    if isinstance(template, list):
+        return [_fill(v, tensors) for v in template]
+    if isinstance(template, tuple):
+        return tuple(_fill(v, tensors) for v in template)
+    if isinstance(template, dict):
+        return {k: _fill(v, tensors) for k, v in template.items()}
+    return template
+
+
+def _template(value, tensors):
+    """Replace KerasTensors inside operands by slots; collect them in order."""
+    if isinstance(value, KerasTensor):
+        tensors.append(value)
+        return _TensorSlot(len(tensors) - 1)
+    if isinstance(value, list):
+        return [_template(v, tensors) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_template(v, tensors) for v in value)
+    if isinstance(value, dict):
+        return {k: _template(v, tensors) for k, v in value.items()}
+    return value
+
+
+def _encode_template(value):
+    if isinstance(value, _TensorSlot):
+        return {"__tensor__": value.index}
+    if isinstance(value, list):
+        return [_encode_template(v) for v in value]
+    if isinstance(value, tuple):
+        return {"tuple": [_encode_template(v) for v in value]}
+    if isinstance(value, dict):
+        return {k: _encode_template(v) for k, v in value.items()}
+    return _encode(value)
+
+
+class OperatorLayer(Layer):
+    """One Python operator or `tkeras.ops` function applied inside a functional graph."""
+
+    def __init__(self, operation, operands=None, keywords=None, **kwargs):
+        super().__init__(**kwargs)
+        if operation not in OPERATORS and not _ops_function(operation):
+            raise ValueError(f"OperatorLayer: unknown operation {operation!r}; expected a Python operator "
+                             f"({sorted(OPERATORS)}) or the name of a tkeras.ops function")
+        self.operation = operation
+        self._operands = _decode(operands or [])
+        self._keywords = _decode(keywords or {})
+        self.built = True
+
+    def call(self, inputs):
+        tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        operands = _fill(self._operands, tensors)
+        keywords = _fill(self._keywords, tensors)
+        if self.operation in OPERATORS:
+            return OPERATORS[self.operation](*operands)
+        return _ops_function(self.operation)(*operands, **keywords)
+
+    def compute_output_shape(self, input_shape):
+        raise NotImplementedError  # the graph recorder infers it by a dry run
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"operation": self.operation, "operands": _encode_template(self._operands),
+                       "keywords": _encode_template(self._keywords)})
+        return config
+
+
+# Modules whose functions may be named in an OperatorLayer config (nothing else is ever imported).
+_OP_MODULES = ("tkeras.ops.core", "tkeras.ops.math_ops", "tkeras.ops.shape_ops", "tkeras.ops.nn",
+               "tkeras.ops.random", "tkeras.compat.tf_namespace._functions")
+_NAMES = {}
+
+
+def _ops_function(name):
+    import importlib
+    module_name, _, attr = str(name).rpartition(".")
+    if module_name not in _OP_MODULES:
+        return None
+    target = getattr(importlib.import_module(module_name), attr, None)
+    return target if callable(target) else None
+
+
+def _qualified_name(function):
+    if id(function) not in _NAMES:
+        import importlib
+        for module_name in _OP_MODULES:
+            module = importlib.import_module(module_name)
+            for attr, value in vars(module).items():
+                if value is function and not attr.startswith("_"):
+                    _NAMES[id(function)] = f"{module_name}.{attr}"
+                    break
+            if id(function) in _NAMES:
+                break
+        else:
+            raise TypeError(f"{getattr(function, '__name__', function)!r} cannot be applied to symbolic tensors")
+    return _NAMES[id(function)]
+
+
+def _layer_name(operation):
+    from tkeras.backend.naming import unique_name
+    return unique_name("op_" + operation.rpartition(".")[2])
+
+
+def operator_call(name, first, *operands):
+    """`first <op> operand` on KerasTensors -> the output KerasTensor of a new OperatorLayer."""
+    tensors = []
+    template = _template([first, *operands], tensors)
+    layer = OperatorLayer(name, operands=_encode_template(template), name=_layer_name(name))
+    layer._operands = template
+    return layer(tensors if len(tensors) > 1 else tensors[0])
+
+
+def ops_call(function, args, kwargs):
+    """A `tkeras.ops` function called with KerasTensor arguments -> a recorded OperatorLayer call."""
+    function_name = _qualified_name(function)
+    tensors = []
+    arg_template = _template(list(args), tensors)
+    kw_template = _template(dict(kwargs), tensors)
+    layer = OperatorLayer(function_name, operands=_encode_template(arg_template),
+                          keywords=_encode_template(kw_template), name=_layer_name(function_name))
+    layer._operands, layer._keywords = arg_template, kw_template
+    return layer(tensors if len(tensors) > 1 else tensors[0])
+
+
+def has_keras_tensor(args, kwargs):
+    for value in args:
+        if isinstance(value, KerasTensor) or (isinstance(value, (list, tuple)) and any(
+                isinstance(v, KerasTensor) for v in tree.flatten(value))):
+            return True
+    return any(isinstance(v, KerasTensor) for v in kwargs.values())

@@ -1,0 +1,135 @@
+"""Model: a Layer that trains. Subclass it and write `call`, or build one functionally / as a Sequential.
+
+`Model(inputs, outputs)` is the functional API and hands the construction to `Functional`; a bare
+subclass gets the training API from `Trainer` and the layer contract from `Layer`.
+"""
+import torch
+
+from tkeras.layers.layer import Layer, shape_of, to_torch
+from tkeras.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from tkeras.models.functional import Functional
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            # A subclass passing (inputs, outputs) up to Model: the functional initializer takes over.
+            from tkeras.models.functional import init_functional
+            init_functional(self, *args, **kwargs)
+            return
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self._init_trainer()
+
+    def call(self, inputs, training=None, mask=None):
+        raise NotImplementedError(
+            f"Model {self.name!r}: a subclassed Model must implement call(self, inputs, training=None)")
+
+    @property
+    def layers(self):
+        return [layer for layer in self._direct_sublayers()]
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            if not 0 <= index < len(self.layers) and not -len(self.layers) <= index < 0:
+                raise ValueError(f"get_layer: index {index} is out of range for a model with {len(self.layers)} layers")
+            return self.layers[index]
+        if isinstance(name, int):
+            return self.get_layer(index=name)
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}")
+
+    def build(self, input_shape=None):
+        """Keras' subclassed-model build: run the model once on zeros of that shape."""
+        if input_shape is None:
+            raise ValueError(f"Model {self.name!r}: build() needs an input_shape")
+        if type(self).call is Model.call:
+            self.built = True
+            return
+        from tkeras.backend import config
+        probe = lambda shape: torch.zeros(tuple(1 if d is None else d for d in shape), device=config.device())
+        several = isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list))
+        with torch.no_grad():
+            self.built = True
+            self([probe(s) for s in input_shape] if several else probe(input_shape), training=False)
+        self._build_input_shape = tuple(input_shape)
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        from tkeras.utils.summary_utils import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable}
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if cls is Model and "layers" in config and "output_layers" in config:  # a functional config
+            from tkeras.models.functional import Functional
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return cls(**config)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        Layer.trainable.fset(self, value)
+        self._invalidate_caches()
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, Layer) and "_trainable_params" in self.__dict__:
+            self._invalidate_caches()
+        if (not name.startswith("_") and hasattr(value, "update_state") and hasattr(value, "result")
+                and not isinstance(value, Layer)):
+            # Metric trackers held as public attributes (the GAN/VAE pattern) are part of `self.metrics`;
+            # the trainer's own private trackers are listed by `metrics` itself.
+            tracked = self.__dict__.setdefault("_tracked_metrics", [])
+            if all(value is not m for m in tracked):
+                tracked.append(value)
+
+    # -- saving: thin delegations to tkeras.saving (owned by the saving work) ----------------------
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
+        from tkeras.saving.saving_api import save_model
+        return save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer,
+                          save_format=save_format, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None, **kwargs):
+        from tkeras.saving.saving_api import save_weights
+        return save_weights(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, **kwargs):
+        from tkeras.saving.saving_api import load_weights
+        return load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        from tkeras.saving.saving_api import model_to_json
+        return model_to_json(self, **kwargs)
+    # -- end of saving block -----------------------------------------------------------------------
+
+    def torch_module(self):
+        """This model as a plain `torch.nn.Module`: `forward(*tensors)` → tensors, no Keras wrapper.
+
+        Shares the model's weights; `.eval()` (the default) / `.train()` pick inference or training
+        behaviour. See `tkeras.export.InferenceModule`.
+        """
+        from tkeras.export.torch_module import InferenceModule
+        return InferenceModule(self)
+
+    def export(self, filepath, format="onnx", **kwargs):
+        """Write the model for serving (Keras 3 `Model.export`); tkeras writes ONNX (`tkeras.export`)."""
+        from tkeras.export import export_model
+        return export_model(self, filepath, format=format, **kwargs)

@@ -1,0 +1,139 @@
+"""Sequential: a plain stack of layers, each feeding the next.
+
+It builds as soon as it knows its input shape (from `Input`, an `InputLayer`, or the first layer's
+`input_shape=`/`input_dim=`), as Keras does, so `summary()` works before any data is seen; otherwise
+it builds on the first batch.
+"""
+from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.layers.core.input_layer import InputLayer
+from tkeras.layers.layer import Layer
+from tkeras.models.model import Model
+
+
+class Sequential(Model):
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._stack = []
+        self._input_batch_shape = None
+        self._layer_output_shapes = {}
+        for layer in layers or []:
+            self.add(layer)
+
+    # -- assembling -------------------------------------------------------------------------------
+    def add(self, layer):
+        if isinstance(layer, KerasTensor):
+            producer = layer._keras_history[0] if layer._keras_history else None
+            if isinstance(producer, InputLayer):
+                layer = producer
+            else:
+                raise ValueError("Sequential.add accepts layers, or the tensor returned by Input(shape=...)")
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a Layer instance, received {layer!r} of type {type(layer).__name__}")
+        if any(layer is existing for existing in self._stack):
+            raise ValueError(f"Layer {layer.name!r} is already in this Sequential model")
+        if isinstance(layer, InputLayer):
+            if self._stack:
+                raise ValueError("An InputLayer can only be the first layer of a Sequential model")
+            self._input_batch_shape = layer._batch_input_shape
+            return
+        names = {l.name for l in self._stack}
+        if layer.name in names:
+            raise ValueError(f"All layers added to a Sequential model should have unique names. Name "
+                             f"{layer.name!r} is already the name of a layer in this model.")
+        if not self._stack and self._input_batch_shape is None and layer._batch_input_shape is not None:
+            self._input_batch_shape = layer._batch_input_shape
+        self._stack.append(layer)
+        self.add_module(f"layer_{len(self._stack) - 1}_{layer.name}".replace(".", "_"), layer)
+        self.built = False
+        self._output_shape_cache = None
+        self._invalidate_caches()
+        if self._input_batch_shape is not None:
+            self.build(self._input_batch_shape)
+
+    def pop(self):
+        if not self._stack:
+            raise TypeError("There are no layers in the model to pop")
+        layer = self._stack.pop()
+        for key, module in list(self._modules.items()):
+            if module is layer:
+                del self._modules[key]
+        self._layer_output_shapes.pop(id(layer), None)
+        self._invalidate_caches()
+        self._output_shape_cache = None
+        return layer
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    # -- building and running ---------------------------------------------------------------------
+    def build(self, input_shape=None):
+        if input_shape is None:
+            input_shape = self._input_batch_shape
+        if input_shape is None:
+            raise ValueError("You must provide an input_shape argument to build a Sequential model")
+        shape = tuple(input_shape)
+        self._build_input_shape = shape
+        for layer in self._stack:
+            if not layer.built:
+                layer._build_from_shape(shape)
+            try:
+                shape = layer.compute_output_shape(shape)
+            except NotImplementedError:
+                shape = None
+                break
+            self._layer_output_shapes[id(layer)] = shape
+        self.built = True
+        self._invalidate_caches()
+
+    def call(self, inputs, training=None, mask=None):
+        outputs = inputs
+        for layer in self._stack:
+            outputs = layer(outputs)
+        return outputs
+
+    def __call__(self, *args, **kwargs):
+        if not self.built and args and hasattr(args[0], "shape") and not isinstance(args[0], KerasTensor):
+            self._build_input_shape = (None,) + tuple(args[0].shape[1:])
+        return super().__call__(*args, **kwargs)
+
+    def _takes_strings(self):
+        return bool(self._stack) and self._stack[0]._takes_strings()
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._stack:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def layer_output_shape(self, layer):
+        """The output shape of one layer of the stack, for summary()."""
+        if id(layer) not in self._layer_output_shapes and self._build_input_shape is not None:
+            shape = self._build_input_shape
+            for each in self._stack:
+                try:
+                    shape = each.compute_output_shape(shape)
+                except NotImplementedError:
+                    return None
+                self._layer_output_shapes[id(each)] = shape
+        return self._layer_output_shapes.get(id(layer))
+
+    # -- configuration ----------------------------------------------------------------------------
+    def get_config(self):
+        from tkeras.saving.serialization import serialize_keras_object
+        layers = []
+        if self._input_batch_shape is not None:
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": {"batch_shape": list(self._input_batch_shape), "dtype": "float32",
+                                      "sparse": False, "name": "input_layer"}, "registered_name": None})
+        layers.extend(serialize_keras_object(layer) for layer in self._stack)
+        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from tkeras.saving.serialization import deserialize_keras_object
+        entries = config["layers"] if isinstance(config, dict) else config
+        model = cls(name=config.get("name") if isinstance(config, dict) else None)
+        for entry in entries:
+            model.add(deserialize_keras_object(entry, custom_objects=custom_objects))
+        return model

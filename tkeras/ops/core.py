@@ -1,0 +1,224 @@
+"""Tensor conversion and creation for `tkeras.ops` and the `tf.*` spellings.
+
+Every op takes what tutorials pass (NumPy arrays, Python numbers and lists, torch tensors, Variables)
+and returns a torch tensor; in user code (outside any layer call and outside fit/evaluate/predict) the
+result is shown as an EagerTensor, inside layers it stays a plain tensor so the training loop pays
+nothing for the TensorFlow face.
+"""
+import functools
+
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.eager_tensor import TensorShape, wrap_structure
+from tkeras.backend.keras_tensor import KerasTensor
+
+
+def for_user(value):
+    """The op's result as user code should see it (an EagerTensor at top level)."""
+    if CALL_CONTEXT.depth or CALL_CONTEXT.raw:
+        return value
+    return wrap_structure(value)
+
+
+def user_op(fn):
+    """Decorator: run the op on torch tensors, present the result for user code.
+
+    Called on KerasTensors (functional code), the op is recorded in the graph as an op layer instead.
+    """
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if KerasTensor._created:
+            from tkeras.models.functional_ops import has_keras_tensor, ops_call
+            if has_keras_tensor(args, kwargs):
+                return ops_call(op, args, kwargs)
+        return for_user(fn(*args, **kwargs))
+    return op
+
+
+def to_torch_dtype(dtype):
+    return None if dtype is None else config.standardize_dtype(dtype)
+
+
+def tensor(value, dtype=None):
+    """Anything array-like -> a torch tensor on tkeras' device (the workhorse of every op).
+
+    Python floats and lists of floats become floatx (float32), as in TensorFlow and Keras; NumPy arrays
+    keep their dtype; Python ints become int32 as in TensorFlow.
+    """
+    dtype = to_torch_dtype(dtype)
+    if isinstance(value, torch.Tensor):
+        return value if dtype is None or value.dtype == dtype else value.to(dtype)
+    if isinstance(value, (list, tuple)) and value and any(isinstance(v, torch.Tensor) for v in _leaves(value)):
+        return torch.stack([tensor(v, dtype) for v in value])
+    array = np.asarray(value)
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise TypeError(f"Cannot convert {type(value).__name__} value {value!r:.60} to a tensor: expected numbers, "
+                        f"lists of numbers, NumPy arrays or tensors")
+    if not isinstance(value, (np.ndarray, np.generic)):
+        if array.dtype == np.float64:
+            array = array.astype(config.floatx())
+        elif array.dtype == np.int64:
+            array = array.astype(np.int32)
+    result = torch.from_numpy(np.ascontiguousarray(array)) if array.dtype != np.uint16 else torch.as_tensor(
+        array.astype(np.int32))
+    if dtype is not None:
+        result = result.to(dtype)
+    device = config.device()
+    return result if result.device == device else result.to(device)
+
+
+def _leaves(values):
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            yield from _leaves(v)
+        else:
+            yield v
+
+
+@user_op
+def convert_to_tensor(x, dtype=None, sparse=None, dtype_hint=None, name=None):
+    if dtype is None and dtype_hint is not None and not isinstance(x, torch.Tensor):
+        dtype = dtype_hint
+    if isinstance(x, torch.nn.Parameter) and dtype is None:
+        return x.view_as(x)  # a read of the variable: a tensor, still differentiable w.r.t. it
+    return tensor(x, dtype)
+
+
+@user_op
+def constant(value, dtype=None, shape=None, name=None):
+    """An immutable tensor. With `shape`, a scalar value is broadcast (TensorFlow's `tf.constant(0., shape=...)`)."""
+    result = tensor(value, dtype)
+    if isinstance(value, torch.Tensor):
+        result = result.detach().clone()
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if result.numel() == 1:
+            result = result.reshape(()).expand(shape).clone()
+        elif result.numel() == int(np.prod(shape)):
+            result = result.reshape(shape)
+        else:
+            raise TypeError(f"constant: a value with {result.numel()} elements cannot have shape {shape}")
+    return result
+
+
+def _shape(shape):
+    if isinstance(shape, torch.Tensor):
+        shape = shape.tolist()
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def _float_default(dtype):
+    return to_torch_dtype(dtype) or config.standardize_dtype(None)
+
+
+@user_op
+def ones(shape, dtype=None, name=None):
+    return torch.ones(_shape(shape), dtype=_float_default(dtype), device=config.device())
+
+
+@user_op
+def zeros(shape, dtype=None, name=None):
+    return torch.zeros(_shape(shape), dtype=_float_default(dtype), device=config.device())
+
+
+@user_op
+def full(shape, fill_value, dtype=None):
+    return torch.full(_shape(shape), fill_value, dtype=_float_default(dtype), device=config.device())
+
+
+def fill(dims, value, name=None):
+    """TensorFlow's spelling of `full`; the dtype follows the value (a Python int gives int32)."""
+    return full(dims, value, dtype=tensor(value).dtype)
+
+
+@user_op
+def ones_like(x, dtype=None, name=None):
+    return torch.ones_like(tensor(x), dtype=to_torch_dtype(dtype))
+
+
+@user_op
+def zeros_like(x, dtype=None, name=None):
+    return torch.zeros_like(tensor(x), dtype=to_torch_dtype(dtype))
+
+
+@user_op
+def full_like(x, fill_value, dtype=None):
+    return torch.full_like(tensor(x), fill_value, dtype=to_torch_dtype(dtype))
+
+
+@user_op
+def eye(N, M=None, k=0, dtype=None, num_columns=None, batch_shape=None, name=None):
+    columns = M if M is not None else (num_columns if num_columns is not None else N)
+    result = torch.zeros((int(N), int(columns)), dtype=_float_default(dtype), device=config.device())
+    result.diagonal(offset=int(k)).fill_(1)
+    if batch_shape:
+        result = result.expand(tuple(batch_shape) + result.shape).clone()
+    return result
+
+
+@user_op
+def arange(start, stop=None, step=1, dtype=None):
+    if stop is None:
+        start, stop = 0, start
+    values = [start, stop, step]
+    if dtype is None:
+        floating = any(isinstance(v, float) or (isinstance(v, torch.Tensor) and v.is_floating_point()) for v in values)
+        dtype = config.floatx() if floating else "int32"
+    values = [v.item() if isinstance(v, torch.Tensor) else v for v in values]
+    return torch.arange(*values, dtype=to_torch_dtype(dtype), device=config.device())
+
+
+def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TensorFlow's name
+    """TensorFlow's `tf.range(start, limit, delta)`."""
+    return arange(start, limit, delta, dtype=dtype)
+
+
+@user_op
+def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    if not endpoint:
+        values = torch.linspace(float(start), float(stop), int(num) + 1, device=config.device())[:-1]
+    else:
+        values = torch.linspace(float(start), float(stop), int(num), device=config.device())
+    return values.to(_float_default(dtype))
+
+
+@user_op
+def cast(x, dtype, name=None):
+    return tensor(x).to(to_torch_dtype(dtype))
+
+
+def shape(x):
+    """Keras 3's `ops.shape`: a tuple (with the batch size as a number)."""
+    if hasattr(x, "shape") and not isinstance(x, (np.ndarray, torch.Tensor)):
+        return tuple(x.shape)  # KerasTensor
+    return TensorShape(tuple(tensor(x).shape))
+
+
+def ndim(x):
+    return len(shape(x))
+
+
+@user_op
+def size(x, out_type=None, name=None):
+    return torch.tensor(tensor(x).numel(), dtype=to_torch_dtype(out_type) or torch.int32)
+
+
+@user_op
+def stop_gradient(x, name=None):
+    return tensor(x).detach()
+
+
+@user_op
+def identity(x, name=None):
+    return tensor(x).clone()
+
+
+def convert_to_numpy(x):
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)

@@ -1,0 +1,95 @@
+"""Activations and the loss building blocks tutorials call directly (`tf.nn.*`, `keras.ops.*`)."""
+import torch
+import torch.nn.functional as F
+
+from tkeras.ops.core import tensor, user_op
+
+
+def _float(x):
+    x = tensor(x)
+    return x if x.is_floating_point() else x.to(torch.get_default_dtype())
+
+
+relu = user_op(lambda x, name=None: torch.relu(_float(x)))
+relu6 = user_op(lambda x, name=None: F.relu6(_float(x)))
+sigmoid = user_op(lambda x, name=None: torch.sigmoid(_float(x)))
+tanh = user_op(lambda x, name=None: torch.tanh(_float(x)))
+softplus = user_op(lambda x, name=None: F.softplus(_float(x)))
+softsign = user_op(lambda x, name=None: F.softsign(_float(x)))
+silu = user_op(lambda x, beta=1.0, name=None: _float(x) * torch.sigmoid(beta * _float(x)))
+swish = silu
+elu = user_op(lambda x, alpha=1.0, name=None: F.elu(_float(x), alpha))
+selu = user_op(lambda x, name=None: F.selu(_float(x)))
+gelu = user_op(lambda x, approximate=True, name=None: F.gelu(_float(x), approximate="tanh" if approximate else "none"))
+leaky_relu = user_op(lambda x, alpha=0.2, negative_slope=None, name=None: F.leaky_relu(
+    _float(x), alpha if negative_slope is None else negative_slope))
+
+
+@user_op
+def softmax(x, axis=-1, name=None, dim=None):
+    return torch.softmax(_float(x), dim=int(axis if dim is None else dim))
+
+
+@user_op
+def log_softmax(x, axis=-1, name=None, dim=None):
+    return torch.log_softmax(_float(x), dim=int(axis if dim is None else dim))
+
+
+@user_op
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None, order=2):
+    x = _float(x)
+    axis = axis if dim is None else dim
+    squares = torch.sum(x * x, dim=axis, keepdim=True) if axis is not None else torch.sum(x * x)
+    return x * torch.rsqrt(torch.clamp(squares, min=epsilon))
+
+
+normalize = l2_normalize
+
+
+@user_op
+def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
+    x = _float(x)
+    keepdims = keepdims if keep_dims is None else keep_dims
+    dims = tuple(axes) if isinstance(axes, (list, tuple)) else (int(axes),)
+    mean = torch.mean(x, dim=dims, keepdim=True)
+    variance = torch.mean(torch.square(x - mean), dim=dims, keepdim=keepdims)
+    return (mean if keepdims else mean.squeeze(dims)), variance
+
+
+@user_op
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    labels, logits = _float(labels), _float(logits)
+    return F.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype), reduction="none")
+
+
+@user_op
+def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
+    labels, logits = _float(labels), _float(logits)
+    return -torch.sum(labels.to(logits.dtype) * torch.log_softmax(logits, dim=axis), dim=axis)
+
+
+@user_op
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    logits = _float(logits)
+    labels = tensor(labels).long()
+    flat = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")
+    return flat.reshape(labels.shape)
+
+
+@user_op
+def dropout(x, rate=None, noise_shape=None, seed=None, name=None, keep_prob=None):
+    if rate is None:
+        rate = 1.0 - keep_prob if keep_prob is not None else 0.5
+    x = _float(x)
+    if rate <= 0:
+        return x
+    keep = (torch.rand(tuple(noise_shape) if noise_shape is not None else x.shape, device=x.device) >= rate)
+    return x * keep.to(x.dtype) / (1.0 - rate)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    from tkeras.ops.math_ops import add
+    value, bias = tensor(value), tensor(bias)
+    if data_format in ("NCHW", "NCW", "NCDHW", "channels_first"):
+        bias = bias.reshape((-1,) + (1,) * (value.dim() - 2))
+    return add(value, bias)

@@ -1,0 +1,194 @@
+"""What `compile(loss=..., metrics=..., loss_weights=...)` turns into: callables over model outputs.
+
+Strings are resolved lazily, on the first batch, because 'accuracy' means binary, categorical or
+sparse accuracy depending on the loss and the output shape, as in Keras.
+"""
+import torch
+
+from tkeras.utils import tree
+
+
+def _output_names(model, y_pred):
+    names = list(getattr(model, "output_names", None) or [])
+    count = len(tree.flatten(y_pred))
+    if len(names) != count:
+        names = [f"output_{i + 1}" for i in range(count)] if count > 1 else ["output"]
+    return names
+
+
+def _per_output(spec, names, what):
+    """A loss/metric/weight spec given once, as a list, or as a dict by output name -> one per output."""
+    if isinstance(spec, dict):
+        unknown = set(spec) - set(names)
+        if unknown:
+            raise ValueError(f"compile: {what} names unknown output(s) {sorted(unknown)}; the model's outputs "
+                             f"are {names}")
+        return [spec.get(n) for n in names]
+    if isinstance(spec, (list, tuple)) and len(names) > 1 and what != "metrics":
+        if len(spec) != len(names):
+            raise ValueError(f"compile: {what} has {len(spec)} entries but the model has {len(names)} outputs {names}")
+        return list(spec)
+    return [spec] * len(names)
+
+
+def _resolve_loss(identifier):
+    from tkeras import losses
+    if identifier is None:
+        return None
+    loss = losses.get(identifier)
+    if isinstance(loss, losses.Loss):
+        return loss
+    return losses.LossFunctionWrapper(loss, name=getattr(loss, "__name__", "loss"))
+
+
+class CompileLoss:
+    def __init__(self, loss, loss_weights=None):
+        self._spec = loss
+        self._loss_weights = loss_weights
+        self._losses = None
+        self.output_names = None
+        self.per_output_trackers = None
+        self._model = None
+        self._total_tracker = None
+
+    def attach(self, model, total_tracker):
+        """The model and its "loss" tracker, for Keras 2 train steps that call compiled_loss(...) directly."""
+        self._model = model
+        self._total_tracker = total_tracker
+
+    def build(self, model, y_pred):
+        from tkeras.metrics import Mean
+        names = _output_names(model, y_pred)
+        self.output_names = names
+        self._losses = [_resolve_loss(spec) for spec in _per_output(self._spec, names, "loss")]
+        if self._loss_weights is None:
+            self._weights = [1.0] * len(names)
+        else:
+            self._weights = [1.0 if w is None else float(w) for w in _per_output(self._loss_weights, names, "loss_weights")]
+        if len(names) > 1:
+            self.per_output_trackers = [Mean(name=f"{n}_loss") for n, l in zip(names, self._losses) if l is not None]
+        self.resolved = [l for l in self._losses]
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        """Keras 2's `self.compiled_loss(y, y_pred, regularization_losses=self.losses)`: the total loss,
+        recorded in the model's "loss" metric as Keras 2 did."""
+        if self.output_names is None:
+            self.build(self._model, y_pred)
+        loss = self.compute(y_true, y_pred, sample_weight)
+        if regularization_losses:
+            extra = sum(regularization_losses)
+            loss = extra if loss is None else loss + extra
+        if loss is not None and self._total_tracker is not None:
+            self._total_tracker.update_state(loss.detach())
+        return loss
+
+    def compute(self, y_true, y_pred, sample_weight=None):
+        if len(self.output_names) == 1:
+            loss = self._losses[0]
+            if loss is None:
+                return None
+            value = loss(y_true, y_pred, sample_weight=sample_weight)
+            return value * self._weights[0] if self._weights[0] != 1.0 else value
+        preds = y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in self.output_names]
+        preds = tree.flatten(preds)
+        if isinstance(y_true, dict):
+            trues = [y_true.get(n) for n in self.output_names]
+        else:
+            trues = list(y_true) if isinstance(y_true, (list, tuple)) else [y_true]
+        if len(trues) != len(preds):
+            raise ValueError(f"The model has {len(preds)} outputs {self.output_names} but y holds {len(trues)} arrays")
+        weights = sample_weight if isinstance(sample_weight, (list, tuple)) else [sample_weight] * len(preds)
+        if isinstance(sample_weight, dict):
+            weights = [sample_weight.get(n) for n in self.output_names]
+        total = None
+        tracker_index = 0
+        for loss, w, yt, yp, sw in zip(self._losses, self._weights, trues, preds, weights):
+            if loss is None or yt is None:
+                continue
+            value = loss(yt, yp, sample_weight=sw)
+            self.per_output_trackers[tracker_index].update_state(value.detach())
+            tracker_index += 1
+            total = value * w if total is None else total + value * w
+        return total
+
+
+class CompileMetrics:
+    def __init__(self, metrics):
+        self._spec = metrics
+        self.metrics_per_output = None
+        self.built = False
+        self._model = None
+        self._compile_loss = None
+
+    def attach(self, model, compile_loss):
+        self._model = model
+        self._compile_loss = compile_loss
+
+    def build(self, model, y_true, y_pred, compile_loss):
+        names = compile_loss.output_names
+        spec = self._spec
+        if spec is None:
+            per_output = [[] for _ in names]
+        elif isinstance(spec, dict):
+            per_output = [list(_as_list(spec.get(n))) for n in names]
+        elif isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (list, tuple)) for s in spec) and len(names) > 1:
+            per_output = [list(s) for s in spec]
+        else:
+            per_output = [list(_as_list(spec)) for _ in names]
+        preds = tree.flatten(y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in names])
+        resolved = []
+        for i, (name, entries) in enumerate(zip(names, per_output)):
+            loss = compile_loss.resolved[i] if compile_loss.resolved else None
+            shape = tuple(preds[i].shape) if i < len(preds) else None
+            out = []
+            for entry in entries:
+                metric = _resolve_metric(entry, loss, shape)
+                if len(names) > 1:
+                    metric.name = f"{name}_{metric.name}"
+                out.append(metric)
+            resolved.append(out)
+        self.metrics_per_output = resolved
+        self.built = True
+
+    @property
+    def metrics(self):
+        return [m for ms in (self.metrics_per_output or []) for m in ms]
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self.built:  # a Keras 2 train step calling compiled_metrics.update_state first
+            if self._compile_loss.output_names is None:
+                self._compile_loss.build(self._model, y_pred)
+            self.build(self._model, y_true, y_pred, self._compile_loss)
+        if len(self.metrics_per_output) == 1:
+            for metric in self.metrics_per_output[0]:
+                metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+            return
+        names = None
+        preds = tree.flatten(y_pred) if not isinstance(y_pred, dict) else list(y_pred.values())
+        trues = list(y_true.values()) if isinstance(y_true, dict) else (
+            list(y_true) if isinstance(y_true, (list, tuple)) else [y_true])
+        for metrics, yt, yp in zip(self.metrics_per_output, trues, preds):
+            for metric in metrics:
+                metric.update_state(yt, yp, sample_weight=sample_weight if not isinstance(sample_weight, (list, tuple, dict)) else None)
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return value
+    return [value]
+
+
+def _resolve_metric(entry, loss, output_shape):
+    """One entry of `metrics=` -> a Metric, named as the user named it ('acc' stays 'acc')."""
+    from tkeras import metrics as metrics_module
+    if isinstance(entry, str) and entry in ("accuracy", "acc"):
+        return metrics_module.resolve_accuracy(entry, loss, output_shape)
+    metric = metrics_module.get(entry)
+    if isinstance(metric, metrics_module.Metric):
+        if isinstance(entry, str):
+            metric.name = entry
+        return metric
+    name = entry if isinstance(entry, str) else getattr(metric, "__name__", "metric")
+    return metrics_module.MeanMetricWrapper(metric, name=name)

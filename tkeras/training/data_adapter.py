@@ -1,0 +1,252 @@
+"""Turns what users pass to fit/evaluate/predict into an iterator of (x, y, sample_weight) batches.
+
+Arrays (NumPy, lists, torch tensors, and nested lists/dicts of them) are converted to torch once per
+call, not per batch; each epoch shuffles an index permutation and gathers batches from it. Python
+generators, `keras.utils.Sequence`/`PyDataset` objects and other iterables (the `tf.data` stand-in,
+torch DataLoaders) are drawn from as they are.
+"""
+import math
+
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.utils import tree
+
+
+def to_tensor(value, name="x"):
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    else:
+        array = value if isinstance(value, np.ndarray) else np.asarray(value)
+        if array.dtype == object:
+            raise TypeError(
+                f"Expected numeric data for {name}, received a NumPy array of Python objects (dtype=object, "
+                f"shape {array.shape}); ragged sequences must be padded first, e.g. with pad_sequences")
+        if array.dtype.kind in "US" and name == "x":
+            return array  # raw text stays NumPy, for a model that starts with TextVectorization
+        if array.dtype.kind in "USV":
+            raise TypeError(
+                f"Expected numeric data for {name}, received an array of strings (dtype {array.dtype}); "
+                f"turn text into numbers first, e.g. with Tokenizer or TextVectorization")
+        if array.dtype.kind == "u" and array.dtype != np.uint8:
+            array = array.astype(np.int64)
+        tensor = torch.from_numpy(np.ascontiguousarray(array))
+    if tensor.is_floating_point() and tensor.dtype != config.standardize_dtype(None):
+        tensor = tensor.to(config.standardize_dtype(None))
+    return tensor
+
+
+def _num_samples(structure):
+    sizes = [int(t.shape[0]) for t in tree.flatten(structure) if t is not None and t.ndim > 0]
+    return sizes
+
+
+def is_array_like(value):
+    if value is None:
+        return False
+    leaves = tree.flatten(value)
+    return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None for v in leaves) or (
+        isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value))
+
+
+def _is_sequence_object(value):
+    return hasattr(value, "__getitem__") and hasattr(value, "__len__") and not isinstance(
+        value, (np.ndarray, torch.Tensor, list, tuple, dict))
+
+
+def unpack(data):
+    """A batch as (x, y, sample_weight): accepts x, (x,), (x, y) and (x, y, sample_weight)."""
+    if isinstance(data, (tuple, list)) and not isinstance(data, str):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data[0], data[1], data[2]
+        raise ValueError(f"Data is expected as (x,), (x, y) or (x, y, sample_weight); received a tuple of {len(data)}")
+    return data, None, None
+
+
+class ArrayBatches:
+    """Batches of in-memory arrays; the last batch may be smaller, as in Keras."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
+        self.x = tree.map_structure(lambda v: to_tensor(v, "x"), x)
+        self.y = tree.map_structure(lambda v: to_tensor(v, "y"), y) if y is not None else None
+        self.sample_weight = (tree.map_structure(lambda v: to_tensor(v, "sample_weight"), sample_weight)
+                              if sample_weight is not None else None)
+        x_sizes = _num_samples(self.x)
+        y_sizes = _num_samples(self.y) if self.y is not None else []
+        w_sizes = _num_samples(self.sample_weight) if self.sample_weight is not None else []
+        if len(set(x_sizes + y_sizes + w_sizes)) > 1:
+            message = "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples."
+            message += f"\n  x sizes: {', '.join(map(str, x_sizes))}"
+            if y_sizes:
+                message += f"\n  y sizes: {', '.join(map(str, y_sizes))}"
+            if w_sizes:
+                message += f"\n  sample_weight sizes: {', '.join(map(str, w_sizes))}"
+            raise ValueError(message)
+        self.num_samples = x_sizes[0] if x_sizes else 0
+        if self.num_samples == 0:
+            raise ValueError("fit/evaluate/predict received empty data (0 samples)")
+        self.batch_size = int(batch_size)
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}")
+        self.shuffle = shuffle
+        self.num_batches = math.ceil(self.num_samples / self.batch_size)
+        self.steps = steps if steps is not None else self.num_batches
+        self._device = config.device()
+        # On an accelerator, data that fits comfortably is copied there once: batches are then gathered
+        # on the device and no host-to-device copy happens per step. Otherwise each batch is gathered on
+        # the host into pinned memory and copied with non_blocking=True (overlaps with compute).
+        self._resident = self._device.type == "cuda" and _fits_on_device(
+            [self.x, self.y, self.sample_weight], self._device)
+        if self._resident:
+            self.x, self.y, self.sample_weight = tree.map_structure(
+                lambda t: t.to(self._device) if isinstance(t, torch.Tensor) else t,
+                [self.x, self.y, self.sample_weight])
+
+    def _take(self, structure, index):
+        if structure is None:
+            return None
+        if isinstance(index, slice):
+            out = tree.map_structure(lambda t: t[index], structure)
+        else:
+            tensor_index = index.to(self._device) if self._resident else index  # no-op: already there
+            out = tree.map_structure(
+                lambda t: t.index_select(0, tensor_index) if isinstance(t, torch.Tensor) else t[index.cpu().numpy()],
+                structure)
+        if self._device.type != "cpu" and not self._resident:
+            out = tree.map_structure(lambda t: _to_device(t, self._device), out)
+        return out
+
+    def epoch(self):
+        """One epoch's batches. With `steps` set, an epoch may stop early or run over the data again."""
+        produced = 0
+        while produced < self.steps:
+            order = torch.randperm(self.num_samples, device=self._device if self._resident else None) \
+                if self.shuffle else None
+            for b in range(self.num_batches):
+                if produced >= self.steps:
+                    return
+                start, stop = b * self.batch_size, min((b + 1) * self.batch_size, self.num_samples)
+                index = order[start:stop] if order is not None else slice(start, stop)
+                yield (self._take(self.x, index), self._take(self.y, index),
+                       self._take(self.sample_weight, index))
+                produced += 1
+
+
+class StreamBatches:
+    """Batches drawn from a generator, a Sequence/PyDataset or another iterable of batches."""
+
+    def __init__(self, data, steps=None, shuffle=False):
+        self.data = data
+        self.shuffle = shuffle
+        self._is_sequence = _is_sequence_object(data)
+        self._iterator = None
+        if steps is None and self._is_sequence:
+            steps = len(data)
+        if steps is None and hasattr(data, "__len__") and not hasattr(data, "__next__"):
+            try:
+                steps = len(data)
+            except TypeError:
+                steps = None
+        self.steps = steps
+        self.num_batches = steps
+        self._device = config.device()
+
+    def _convert(self, batch):
+        x, y, w = unpack(batch)
+        convert = lambda v: _to_device(to_tensor(v), self._device)
+        return (tree.map_structure(convert, x), tree.map_structure(convert, y) if y is not None else None,
+                tree.map_structure(convert, w) if w is not None else None)
+
+    def epoch(self):
+        if self._is_sequence:
+            order = np.random.permutation(len(self.data)) if self.shuffle else range(len(self.data))
+            for i, index in enumerate(order):
+                if self.steps is not None and i >= self.steps:
+                    break
+                yield self._convert(self.data[int(index)])
+            if hasattr(self.data, "on_epoch_end"):
+                self.data.on_epoch_end()
+            return
+        if hasattr(self.data, "__next__"):
+            # A Python generator runs on across epochs (Keras' fit_generator semantics).
+            if self.steps is None:
+                raise ValueError("When x is a Python generator, steps_per_epoch (or steps) must be given, "
+                                 "since a generator has no length")
+            for _ in range(self.steps):
+                try:
+                    batch = next(self.data)
+                except StopIteration:
+                    return
+                yield self._convert(batch)
+            return
+        for i, batch in enumerate(self.data):
+            if self.steps is not None and i >= self.steps:
+                break
+            yield self._convert(batch)
+
+
+def _to_device(tensor, device):
+    """Host → accelerator without stalling the host: pinned source, non_blocking copy."""
+    if not isinstance(tensor, torch.Tensor) or tensor.device == device or device.type == "cpu":
+        return tensor
+    if device.type == "cuda" and tensor.device.type == "cpu" and not tensor.is_pinned():
+        tensor = tensor.pin_memory()
+    return tensor.to(device, non_blocking=True)
+
+
+def _fits_on_device(structures, device, fraction=0.25):
+    """Whether the arrays take less than `fraction` of the device's free memory (TKERAS_DATA_ON_DEVICE=0/1 overrides)."""
+    import os
+    forced = os.environ.get("TKERAS_DATA_ON_DEVICE")
+    if forced is not None:
+        return forced == "1"
+    size = sum(t.numel() * t.element_size() for t in tree.flatten(structures) if isinstance(t, torch.Tensor))
+    try:
+        free, _ = torch.cuda.mem_get_info(device)
+    except Exception:
+        return False
+    return size < fraction * free
+
+
+def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
+    if x is None:
+        raise ValueError("No data: x is None")
+    if is_array_like(x) or isinstance(x, (list, tuple, dict)) and all(
+            isinstance(v, (np.ndarray, torch.Tensor)) for v in tree.flatten(x)):
+        return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle, steps)
+    if y is not None:
+        raise ValueError("y must not be given when x is a generator, a Sequence or a dataset: it yields (x, y) pairs")
+    return StreamBatches(x, steps, shuffle)
+
+
+def train_validation_split(x, y, sample_weight, validation_split):
+    """Keras takes the validation set from the end of the arrays, before any shuffling."""
+    if not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be in (0, 1), received {validation_split}")
+    x_t = tree.map_structure(lambda v: to_tensor(v, "x"), x)
+    n = _num_samples(x_t)[0]
+    split = int(math.floor(n * (1.0 - validation_split)))
+    if split == 0 or split == n:
+        raise ValueError(f"validation_split={validation_split} leaves no training or no validation samples "
+                         f"from {n} samples")
+    first = lambda s: tree.map_structure(lambda v: to_tensor(v)[:split], s) if s is not None else None
+    last = lambda s: tree.map_structure(lambda v: to_tensor(v)[split:], s) if s is not None else None
+    return (first(x), first(y), first(sample_weight)), (last(x), last(y), last(sample_weight))
+
+
+def class_weight_to_sample_weight(y, class_weight):
+    """Per-sample weights from a {class: weight} dict; one-hot targets use their argmax."""
+    labels = y
+    if labels.dim() > 1 and labels.shape[-1] > 1:
+        labels = labels.argmax(dim=-1)
+    labels = labels.reshape(-1).round().long() if labels.is_floating_point() else labels.reshape(-1).long()
+    size = max(int(labels.max()) + 1, max(int(k) for k in class_weight) + 1)
+    table = torch.ones(size, dtype=torch.float32)
+    for k, v in class_weight.items():
+        table[int(k)] = float(v)
+    return table[labels]

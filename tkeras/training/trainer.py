@@ -1,0 +1,554 @@
+"""compile / fit / evaluate / predict: the loops that move batches through a model and an optimizer.
+
+Per training step: forward (`model(x, training=True)`), loss, `backward()`, one fused optimizer update,
+metric state updated on the device. Nothing here reads a number back from the device per step: the
+progress bar converts the running averages when it redraws (at most ~10 times a second), and epoch
+logs are converted once per epoch. Denormal floats are flushed during fit, as TensorFlow does, since
+they slow CPU kernels badly once optimizer state decays towards zero.
+"""
+import math
+import warnings
+
+import numpy as np
+import torch
+
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.callbacks.callback_list import CallbackList
+from tkeras.mixed_precision import policy as _precision
+from tkeras.training import data_adapter
+from tkeras.training.compile_utils import CompileLoss, CompileMetrics
+from tkeras.utils import tree
+
+
+class _MetricLogs(dict):
+    """Batch logs of the built-in steps: metric results are computed only when somebody reads them."""
+
+    def __init__(self, metrics):
+        super().__init__()
+        self._metrics = metrics
+        self._filled = False
+
+    def _fill(self):
+        if not self._filled:
+            self._filled = True
+            for m in self._metrics:
+                dict.__setitem__(self, m.name, m.result())
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._fill()
+        return dict.__len__(self)
+
+    def __contains__(self, key):
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def copy(self):
+        self._fill()
+        return dict(self)
+
+
+def _as_float(value):
+    if isinstance(value, torch.Tensor):
+        return float(value.detach().float().mean()) if value.numel() != 1 else float(value.detach())
+    if isinstance(value, np.ndarray):
+        return float(value.mean()) if value.size != 1 else float(value)
+    return value
+
+
+def _pythonify(logs):
+    return {k: _as_float(v) for k, v in dict(logs or {}).items()} if logs is not None else {}
+
+
+class _FitScope:
+    """Settings that hold only while a loop runs: raw tensor outputs, flushed denormals."""
+
+    def __init__(self, model, flush_denormal):
+        self.model = model
+        self.flush_denormal = flush_denormal
+
+    def __enter__(self):
+        self._raw = CALL_CONTEXT.raw
+        CALL_CONTEXT.raw = True
+        if self.flush_denormal:
+            torch.set_flush_denormal(True)
+        self._autocast = _precision.autocast_scope()  # mixed precision: forward passes in float16/bfloat16
+        self._autocast.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._autocast.__exit__(*exc)
+        CALL_CONTEXT.raw = self._raw
+        if self.flush_denormal:
+            torch.set_flush_denormal(False)
+        return False
+
+
+class Trainer:
+    """Mixed into Model: the Keras training API."""
+
+    def _init_trainer(self):
+        self.optimizer = None
+        self.compiled_loss = None
+        self.compiled_metrics = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._compiled = False
+        self._in_fit = False
+        self._loss_tracker = None
+
+    # -- compile ----------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=None, steps_per_execution=1, jit_compile=None,
+                auto_scale_loss=True, **kwargs):
+        from tkeras import optimizers
+        from tkeras.metrics import Mean
+        for legacy in ("sample_weight_mode", "target_tensors", "distribute", "experimental_run_tf_function"):
+            kwargs.pop(legacy, None)
+        if kwargs:
+            raise TypeError(f"compile() got unexpected keyword argument(s) {sorted(kwargs)}")
+        self.optimizer = optimizers.get(optimizer)
+        if auto_scale_loss and _precision.global_policy().needs_loss_scaling and not hasattr(
+                self.optimizer, "inner_optimizer"):
+            from tkeras.mixed_precision import LossScaleOptimizer
+            self.optimizer = LossScaleOptimizer(self.optimizer)
+        self.loss = loss
+        self.compiled_loss = CompileLoss(loss, loss_weights)
+        self.compiled_metrics = CompileMetrics(metrics)
+        self._weighted_metrics = weighted_metrics
+        self._loss_tracker = Mean(name="loss")
+        # Keras 2 custom train steps call these directly: they build themselves on first use.
+        self.compiled_loss.attach(self, self._loss_tracker)
+        self.compiled_metrics.attach(self, self.compiled_loss)
+        self.run_eagerly = run_eagerly
+        self.jit_compile = jit_compile
+        self._compiled = True
+        self._metrics_built = False
+        self.stop_training = False
+
+    def _require_compiled(self, what):
+        if not self._compiled:
+            raise RuntimeError(
+                f"You must compile your model before {what}. Call model.compile(optimizer, loss) first.")
+
+    @property
+    def metrics(self):
+        if not getattr(self, "_compiled", False):
+            return list(getattr(self, "_tracked_metrics", []))
+        result = [self._loss_tracker]
+        if self.compiled_loss.per_output_trackers:
+            result.extend(self.compiled_loss.per_output_trackers)
+        if self.compiled_metrics.built:
+            result.extend(self.compiled_metrics.metrics)
+        return result + list(getattr(self, "_tracked_metrics", []))
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    def _build_compiled(self, x, y, y_pred):
+        if self.compiled_loss.output_names is None:
+            self.compiled_loss.build(self, y_pred)
+        if not self.compiled_metrics.built:
+            self.compiled_metrics.build(self, y, y_pred, self.compiled_loss)
+
+    # -- the steps (override these as in Keras' "customizing what happens in fit") ----------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        y_pred = _precision.outputs_to_float32(y_pred)
+        self._build_compiled(x, y, y_pred)
+        loss = self.compiled_loss.compute(y, y_pred, sample_weight)
+        extra = self._collect_losses()
+        if extra:
+            loss = sum(extra) if loss is None else loss + sum(extra)
+        if loss is None:
+            raise ValueError("No loss to compute: pass loss= to compile(), or add losses with add_loss()")
+        return loss
+
+    def _collect_losses(self):
+        from tkeras.layers.layer import take_pending_losses
+        result = take_pending_losses()
+        for w in self._regularized_weights():
+            result.append(w.regularizer(w))
+        return result
+
+    def _regularized_weights(self):
+        cached = self.__dict__.get("_regularized_cache")
+        if cached is None or cached[0] != len(self.weights):
+            weights = self.weights
+            cached = (len(weights), [w for w in weights if getattr(w, "regularizer", None) is not None])
+            self.__dict__["_regularized_cache"] = cached
+        return cached[1]
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        y_pred = _precision.outputs_to_float32(y_pred)
+        self._build_compiled(x, y, y_pred)
+        if y is not None:
+            self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return _MetricLogs(self.metrics)
+
+    def train_step(self, data):
+        x, y, sample_weight = data_adapter.unpack(data)
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self._minimize(loss)
+        self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        x, y, sample_weight = data_adapter.unpack(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x, _, _ = data_adapter.unpack(data)
+        return self(x, training=False)
+
+    def _minimize(self, loss):
+        params = self._trainable_cache()
+        for p in params:
+            p.grad = None
+        scale_loss = getattr(self.optimizer, "scale_loss", None)
+        if scale_loss is not None:
+            loss = scale_loss(loss)
+        if torch.is_autocast_enabled(loss.device.type):
+            with torch.autocast(loss.device.type, enabled=False):
+                loss.backward()
+        else:
+            loss.backward()
+        self.optimizer.step_from_grads(params)
+        for p in self._constrained_cache():
+            with torch.no_grad():
+                p.copy_(p.constraint(p))
+
+    def _trainable_cache(self):
+        params = self.__dict__.get("_trainable_params")
+        if params is None:
+            params = [w for w in self.trainable_weights if w.requires_grad]
+            self.__dict__["_trainable_params"] = params
+            self.__dict__["_constrained_params"] = [w for w in params if getattr(w, "constraint", None) is not None]
+        return params
+
+    def _constrained_cache(self):
+        return self.__dict__.get("_constrained_params") or ()
+
+    def _invalidate_caches(self):
+        self.__dict__.pop("_trainable_params", None)
+        self.__dict__.pop("_constrained_params", None)
+        self.__dict__.pop("_regularized_cache", None)
+
+    # -- fit --------------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
+            use_multiprocessing=False, **kwargs):
+        if "nb_epoch" in kwargs:  # Keras 1
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs:
+            raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(kwargs)}")
+        self._require_compiled("training/testing")
+        distribution = _current_distribution()  # data parallel under torchrun; pins this rank's device first
+        epochs = _capped_epochs(epochs)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        if validation_split and validation_data is None:
+            if not data_adapter.is_array_like(x):
+                raise ValueError("validation_split is only supported for array inputs (NumPy arrays, tensors); "
+                                 "pass validation_data for generators and datasets")
+            (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
+                x, y, sample_weight, validation_split)
+        if class_weight is not None:
+            if y is None:
+                raise ValueError("class_weight needs array targets y")
+            cw = data_adapter.class_weight_to_sample_weight(data_adapter.to_tensor(y, "y"), class_weight)
+            sample_weight = cw if sample_weight is None else data_adapter.to_tensor(sample_weight) * cw
+        train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch)
+        val = None
+        if validation_data is not None:
+            vx, vy, vw = data_adapter.unpack(validation_data) if isinstance(validation_data, (tuple, list)) else (
+                validation_data, None, None)
+            val = data_adapter.make_batches(vx, vy, vw, validation_batch_size or batch_size, False, validation_steps)
+        if distribution is not None:
+            train, val, callbacks, verbose = distribution.setup_fit(self, train, val, callbacks, verbose)
+        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                     verbose=verbose, epochs=epochs, steps=train.steps)
+        self.stop_training = False
+        self._invalidate_caches()
+        self._in_fit = True
+        logs = {}
+        with _FitScope(self, flush_denormal=True):
+            self._prepare_for_training(train)
+            train_step = distribution.train_step_fn(self) if distribution is not None else self.train_step
+            if distribution is None and _overridden(self, "train_step"):
+                train_step = _packing(self.train_step)
+            self._initial_epoch = None
+            callback_list.on_train_begin()
+            if self._initial_epoch is not None:  # BackupAndRestore resuming an interrupted fit
+                initial_epoch = self._initial_epoch
+            wants_batch_logs = callback_list.wants("on_train_batch_end")
+            wants_batch_begin = callback_list.wants("on_train_batch_begin")
+            try:
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    step_logs = None
+                    step = -1
+                    for step, batch in enumerate(train.epoch()):
+                        if wants_batch_begin:
+                            callback_list.on_train_batch_begin(step)
+                        step_logs = train_step(batch)
+                        if wants_batch_logs:
+                            callback_list.on_train_batch_end(step, step_logs)
+                        if self.stop_training:
+                            break
+                    if step < 0:
+                        raise ValueError("fit: the training data produced no batches")
+                    if distribution is not None:
+                        step_logs = distribution.epoch_logs(self, step_logs)
+                    logs = _pythonify(step_logs)
+                    if val is not None and _should_validate(epoch, validation_freq):
+                        val_logs = self._run_evaluation(val, callback_list)
+                        logs.update({"val_" + k: v for k, v in val_logs.items()})
+                    _warn_if_nan(logs, epoch)
+                    callback_list.on_epoch_end(epoch, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self._in_fit = False
+                if distribution is not None:
+                    distribution.teardown_fit(self)
+            callback_list.on_train_end(logs)
+        return callback_list.history
+
+    def _prepare_for_training(self, batches):
+        """Build the model and the compiled loss/metrics before the first step (hooks may read them)."""
+        return None
+
+    def _run_evaluation(self, batches, callback_list):
+        self.reset_metrics()
+        callback_list.on_test_begin()
+        step_logs = None
+        with torch.no_grad():
+            test_step = _packing(self.test_step) if _overridden(self, "test_step") else self.test_step
+            for step, batch in enumerate(batches.epoch()):
+                callback_list.on_test_batch_begin(step)
+                step_logs = test_step(batch)
+                callback_list.on_test_batch_end(step, step_logs)
+        distribution = _current_distribution()
+        if distribution is not None:
+            step_logs = distribution.evaluation_logs(self, step_logs)
+        logs = _pythonify(step_logs)
+        callback_list.on_test_end(logs)
+        return logs
+
+    # -- evaluate / predict -----------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+                 return_dict=False, **kwargs):
+        kwargs.pop("show_accuracy", None)  # Keras 1
+        if kwargs:
+            raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}")
+        self._require_compiled("evaluating")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        distribution = _current_distribution()
+        batches = data_adapter.make_batches(x, y, sample_weight, batch_size, False, steps)
+        if distribution is not None:
+            batches, callbacks, verbose = distribution.setup_evaluate(self, batches, callbacks, verbose)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                     epochs=1, steps=batches.steps)
+        with _FitScope(self, flush_denormal=False):
+            logs = self._run_evaluation(batches, callback_list)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10,
+                workers=1, use_multiprocessing=False):
+        verbose = 1 if verbose == "auto" else int(verbose)
+        distribution = _current_distribution()
+        batches = data_adapter.make_batches(x, None, None, batch_size, False, steps)
+        if distribution is not None:
+            batches, callbacks, verbose = distribution.setup_predict(self, batches, callbacks, verbose)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                     epochs=1, steps=batches.steps)
+        outputs = []
+        predict_step = _packing(self.predict_step) if _overridden(self, "predict_step") else self.predict_step
+        callback_list.on_predict_begin()
+        with _FitScope(self, flush_denormal=False), torch.no_grad():
+            for step, batch in enumerate(batches.epoch()):
+                callback_list.on_predict_batch_begin(step)
+                out = _precision.outputs_to_float32(predict_step(batch))
+                outputs.append(tree.map_structure(lambda t: t.detach(), out))
+                callback_list.on_predict_batch_end(step, {"outputs": out})
+        callback_list.on_predict_end()
+        if distribution is not None:
+            outputs = distribution.gather_predictions(batches, outputs)
+        if not outputs:
+            raise ValueError("predict: the input produced no batches")
+        return _concat_outputs(outputs)
+
+    # -- single batches ---------------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):
+        self._require_compiled("training")
+        if class_weight is not None:
+            cw = data_adapter.class_weight_to_sample_weight(data_adapter.to_tensor(y, "y"), class_weight)
+            sample_weight = cw if sample_weight is None else data_adapter.to_tensor(sample_weight) * cw
+        if reset_metrics:
+            self.reset_metrics()
+        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
+        self._invalidate_caches()
+        with _FitScope(self, flush_denormal=True):
+            logs = _pythonify(self._step_fn('train_step')(next(iter(batches.epoch()))))
+        return self._single_batch_result(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
+        self._require_compiled("testing")
+        if reset_metrics:
+            self.reset_metrics()
+        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
+        with _FitScope(self, flush_denormal=False), torch.no_grad():
+            logs = _pythonify(self._step_fn('test_step')(next(iter(batches.epoch()))))
+        return self._single_batch_result(logs, return_dict)
+
+    def predict_on_batch(self, x):
+        batches = data_adapter.ArrayBatches(x, None, None, batch_size=_len_of(x))
+        with _FitScope(self, flush_denormal=False), torch.no_grad():
+            out = _precision.outputs_to_float32(self._step_fn('predict_step')(next(iter(batches.epoch()))))
+        return _concat_outputs([out])
+
+    def _step_fn(self, name):
+        step = getattr(self, name)
+        return _packing(step) if _overridden(self, name) else step
+
+    def _single_batch_result(self, logs, return_dict):
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    # -- Keras 1/2 generator methods --------------------------------------------------------------
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
+                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
+        if "nb_epoch" in kwargs:
+            epochs = kwargs.pop("nb_epoch")
+        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples; without a batch size we count steps
+            steps_per_epoch = steps_per_epoch or kwargs.pop("samples_per_epoch")
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+                        class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 1/2 (removed in 2.6): class indices, or 0/1 for a single sigmoid output."""
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+
+def _overridden(model, step_name):
+    return getattr(type(model), step_name) is not getattr(Trainer, step_name)
+
+
+def _pack(batch):
+    """(x, y, sample_weight) with Nones -> what Keras hands a custom step: x, (x, y) or (x, y, sw)."""
+    if isinstance(batch, tuple) and len(batch) == 3:
+        x, y, sample_weight = batch
+        if y is None and sample_weight is None:
+            return x if not isinstance(x, (list, tuple)) else (x,)
+        if sample_weight is None:
+            return (x, y)
+    return batch
+
+
+def _packing(step):
+    return lambda batch: step(_pack(batch))
+
+
+def _current_distribution():
+    """The data-parallel distribution the loops run under; None in a single process (tkeras.distribute)."""
+    from tkeras.distribute.data_parallel import current_distribution
+    return current_distribution()
+
+
+def _batch_size(x):
+    first = tree.flatten(x)[0]
+    return first.shape[0]
+
+
+def _len_of(x):
+    first = tree.flatten(x)[0]
+    return len(first)
+
+
+def _concat_outputs(outputs):
+    first = outputs[0]
+    if isinstance(first, torch.Tensor):
+        return torch.cat(outputs).cpu().numpy()
+    if isinstance(first, dict):
+        return {k: torch.cat([o[k] for o in outputs]).cpu().numpy() for k in first}
+    if isinstance(first, (list, tuple)):
+        return [torch.cat([o[i] for o in outputs]).cpu().numpy() for i in range(len(first))]
+    return outputs
+
+
+def _should_validate(epoch, validation_freq):
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return (epoch + 1) in validation_freq
+
+
+def _warn_if_nan(logs, epoch):
+    loss = logs.get("loss")
+    if isinstance(loss, float) and (math.isnan(loss) or math.isinf(loss)):
+        warnings.warn(f"Epoch {epoch + 1}: the training loss is {loss}. Training diverged; lower the learning "
+                      f"rate, scale the inputs, or check the data for NaN values.", RuntimeWarning, stacklevel=3)
+
+
+def _capped_epochs(epochs):
+    """TKERAS_MAX_EPOCHS caps every fit (smoke runs of long tutorials)."""
+    import os
+    cap = os.environ.get("TKERAS_MAX_EPOCHS")
+    return min(int(epochs), int(cap)) if cap else int(epochs)
