@@ -1,0 +1,95 @@
+"""Fans each hook out to a list of callbacks, and adds the History and progress-bar callbacks fit needs."""
+from tkeras.callbacks.callback import Callback
+
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
+                "on_predict_batch_begin", "on_predict_batch_end")
+
+
+class CallbackList:
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+        from tkeras.callbacks.history import History
+        from tkeras.callbacks.progbar_logger import ProgbarLogger
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback) and not hasattr(cb, "on_epoch_end"):
+                raise TypeError(f"callbacks must be Callback instances, received {cb!r}")
+        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
+            self.callbacks.insert(0, ProgbarLogger())  # first, as Keras: it ends the epoch's line before others print
+        self.history = None
+        if add_history:
+            existing = [cb for cb in self.callbacks if isinstance(cb, History)]
+            self.history = existing[0] if existing else History()
+            if not existing:
+                self.callbacks.append(self.history)
+        self.model = model
+        self.params = params
+        for cb in self.callbacks:
+            cb.set_model(model)
+            cb.set_params(params)
+        # Which batch hooks anybody implements: the loop only builds batch logs for those.
+        self._batch_listeners = {hook: [cb for cb in self.callbacks if _implements(cb, hook)]
+                                 for hook in _BATCH_HOOKS}
+
+    def wants(self, hook):
+        return bool(self._batch_listeners.get(hook))
+
+    def _call(self, hook, *args):
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+    def _call_batch(self, hook, batch, logs):
+        for cb in self._batch_listeners[hook]:
+            getattr(cb, hook)(batch, logs)
+
+    def on_train_begin(self, logs=None):
+        self._call("on_train_begin", logs)
+
+    def on_train_end(self, logs=None):
+        self._call("on_train_end", logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._call("on_epoch_begin", epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._call("on_epoch_end", epoch, logs)
+
+    def on_test_begin(self, logs=None):
+        self._call("on_test_begin", logs)
+
+    def on_test_end(self, logs=None):
+        self._call("on_test_end", logs)
+
+    def on_predict_begin(self, logs=None):
+        self._call("on_predict_begin", logs)
+
+    def on_predict_end(self, logs=None):
+        self._call("on_predict_end", logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._call_batch("on_train_batch_begin", batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._call_batch("on_train_batch_end", batch, logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._call_batch("on_test_batch_begin", batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self._call_batch("on_test_batch_end", batch, logs)
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._call_batch("on_predict_batch_begin", batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._call_batch("on_predict_batch_end", batch, logs)
+
+
+def _implements(callback, hook):
+    """A callback listens to a train-batch hook if it overrides it or the Keras 1/2 alias behind it."""
+    if not isinstance(callback, Callback):
+        return hasattr(callback, hook)
+    if hook == "on_train_batch_begin":
+        return callback._implements("on_train_batch_begin") or callback._implements("on_batch_begin")
+    if hook == "on_train_batch_end":
+        return callback._implements("on_train_batch_end") or callback._implements("on_batch_end")
+    return callback._implements(hook)

@@ -1,0 +1,137 @@
+"""ModelCheckpoint: save the model (or its weights) every epoch, every N batches, or when it improves.
+
+`filepath` may be a template filled from the epoch number and the logs, e.g.
+`'weights.{epoch:02d}-{val_loss:.4f}.hdf5'`; the extension picks the format (`.keras` Keras 3 zip,
+`.h5` Keras 2 HDF5, `.weights.h5` weights). Every write is atomic, so a run killed mid-save still
+leaves the previous checkpoint loadable.
+"""
+import os
+import warnings
+
+from tkeras.callbacks.monitor_callback import MonitorCallback, is_number, monitored_value, other_spelling
+
+
+class ModelCheckpoint(MonitorCallback):
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
+                 mode="auto", save_freq="epoch", initial_value_threshold=None, **kwargs):
+        period = kwargs.pop("period", None)  # Keras 2: save every `period` epochs
+        kwargs.pop("options", None), kwargs.pop("load_weights_on_restart", None)
+        if kwargs:
+            raise TypeError(f"ModelCheckpoint: unexpected keyword argument(s) {sorted(kwargs)}")
+        super().__init__(monitor, mode, baseline=initial_value_threshold)
+        self.filepath = os.fspath(filepath)
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and not isinstance(save_freq, bool)
+                                         and save_freq > 0):
+            raise ValueError(f"ModelCheckpoint: unrecognized save_freq: {save_freq!r}. Expected save_freq "
+                             f"to be 'epoch' or a positive integer (a number of batches)")
+        self.save_freq = save_freq
+        self.period = int(period) if period else 1
+        self._epochs_since_last_save = 0
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = None
+        self._current_epoch = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._should_save_on_batch(batch):
+            self._save_model(self._current_epoch, batch, logs)
+
+    def _implements(self, hook):
+        if hook == "on_train_batch_end":
+            return self.save_freq != "epoch"
+        return super()._implements(hook)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.monitor_op is None:
+            self._set_monitor_op()
+        if self.save_freq != "epoch":
+            return
+        self._epochs_since_last_save += 1
+        if self._epochs_since_last_save >= self.period:
+            self._epochs_since_last_save = 0
+            self._save_model(epoch, None, logs)
+
+    def _should_save_on_batch(self, batch):
+        if self.save_freq == "epoch":
+            return False
+        if self._last_batch_seen is None or batch <= self._last_batch_seen:
+            added = batch + 1  # a new epoch started counting from 0
+        else:
+            added = batch - self._last_batch_seen
+        self._batches_seen_since_last_saving += added
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            return True
+        return False
+
+    def _should_save(self, epoch, logs, filepath):
+        if not self.save_best_only:
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+            return True
+        if self.monitor_op is None:
+            self._set_monitor_op()
+        current = monitored_value(logs, self.monitor)
+        if current is None:
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=4)
+            return True
+        if not is_number(current):
+            warnings.warn(f"Can save best model only when `monitor` is a scalar value. Received: {current}. "
+                          f"Falling back to `save_best_only=False`.", stacklevel=4)
+            return True
+        best_text = self._best_as_text()
+        if self._is_improvement(current, self.best):
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_text} to {current:.5f}, "
+                      f"saving model to {filepath}")
+            self.best = current
+            return True
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_text}")
+        return False
+
+    def _save_model(self, epoch, batch, logs):
+        logs = _plain(logs)
+        filepath = self._get_file_path(epoch, batch, logs)
+        if os.path.isdir(filepath):
+            raise IOError(f"Please specify a non-directory filepath for ModelCheckpoint. Filepath used is an "
+                          f"existing directory: {filepath}")
+        if not self._should_save(epoch, logs, filepath):
+            return
+        folder = os.path.dirname(filepath)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        if self.save_weights_only:
+            self.model.save_weights(filepath, overwrite=True)
+        else:
+            self.model.save(filepath, overwrite=True)
+
+    def _get_file_path(self, epoch, batch, logs):
+        values = dict(logs)
+        for key in list(values):  # a template may name either spelling of accuracy
+            alternative = other_spelling(key)
+            if alternative is not None:
+                values.setdefault(alternative, values[key])
+        try:
+            if batch is None or "batch" in values:
+                return self.filepath.format(epoch=epoch + 1, **values)
+            return self.filepath.format(epoch=epoch + 1, batch=batch + 1, **values)
+        except KeyError as exc:
+            raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: {exc}. '
+                           f'Available keys: {["epoch"] + sorted(values)}') from None
+
+
+def _plain(logs):
+    """Batch logs hold 0-dim tensors; formatting and comparing want Python numbers."""
+    result = {}
+    for key, value in dict(logs or {}).items():
+        if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+            value = value.item()
+        result[key] = value
+    return result

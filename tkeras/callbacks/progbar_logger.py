@@ -1,0 +1,66 @@
+"""Prints `Epoch 1/20` and the progress bar (verbose=1) or one line per epoch (verbose=2)."""
+from tkeras.callbacks.callback import Callback
+from tkeras.utils.progbar import Progbar
+
+
+class ProgbarLogger(Callback):
+    def __init__(self, count_mode="steps", stateful_metrics=None):
+        super().__init__()
+        self.verbose = 1
+        self.epochs = 1
+        self.progbar = None
+        self._mode = "train"
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.verbose = params.get("verbose", 1)
+        self.epochs = params.get("epochs", 1)
+
+    def _new_bar(self, target):
+        self.progbar = Progbar(target=target, verbose=self.verbose, unit_name="step")
+
+    def on_train_begin(self, logs=None):
+        self._mode = "train"
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.verbose:
+            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+        self._new_bar(self.params.get("steps"))
+
+    def on_train_batch_end(self, batch, logs=None):
+        # Never finalize here: the epoch's last line waits for on_epoch_end, which brings val_* too.
+        if self.progbar is not None:
+            self.progbar.update(batch + 1, logs, finalize=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.progbar is not None:
+            self.progbar.update(self.progbar._seen, logs, finalize=True)
+            self.progbar = None
+
+    def on_test_begin(self, logs=None):
+        if self.model is not None and getattr(self.model, "_in_fit", False):
+            return  # validation inside fit: no bar of its own, as Keras
+        self._mode = "test"
+        self._new_bar(self.params.get("steps"))
+
+    def on_test_batch_end(self, batch, logs=None):
+        if self._mode == "test" and self.progbar is not None:
+            self.progbar.update(batch + 1, logs, finalize=False)
+
+    def on_test_end(self, logs=None):
+        if self._mode == "test" and self.progbar is not None:
+            self.progbar.update(self.progbar._seen, logs, finalize=True)
+            self.progbar = None
+
+    def on_predict_begin(self, logs=None):
+        self._mode = "predict"
+        self._new_bar(self.params.get("steps"))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        if self.progbar is not None:
+            self.progbar.update(batch + 1, finalize=False)
+
+    def on_predict_end(self, logs=None):
+        if self.progbar is not None:
+            self.progbar.update(self.progbar._seen, finalize=True)
+            self.progbar = None

@@ -1,0 +1,76 @@
+"""TensorBoard: epoch (and optionally batch) scalars, weight histograms and the learning rate, written
+with torch's SummaryWriter (`torch.utils.tensorboard`) to `log_dir/train` and `log_dir/validation`,
+the folders Keras uses. It needs the `tensorboard` package; without it the callback says so at once."""
+import os
+
+from tkeras.callbacks.callback import Callback
+
+
+def _summary_writer_class():
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError as exc:
+        raise ImportError(
+            "The TensorBoard callback writes event files through torch.utils.tensorboard, which needs the "
+            "'tensorboard' package: pip install tensorboard") from exc
+    return SummaryWriter
+
+
+class TensorBoard(Callback):
+    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
+                 write_steps_per_second=False, update_freq="epoch", profile_batch=0, embeddings_freq=0,
+                 embeddings_metadata=None, **kwargs):
+        super().__init__()
+        kwargs.pop("batch_size", None), kwargs.pop("write_grads", None)  # Keras 1/2 arguments, no effect
+        if kwargs:
+            raise TypeError(f"TensorBoard: unexpected keyword argument(s) {sorted(kwargs)}")
+        self._writer_class = _summary_writer_class()
+        self.log_dir = os.fspath(log_dir)
+        self.histogram_freq = histogram_freq
+        self.write_graph = write_graph
+        self.write_images = write_images
+        self.update_freq = 1 if update_freq == "batch" else update_freq
+        self._writers = {}
+        self._train_step = 0
+
+    def _writer(self, kind):
+        if kind not in self._writers:
+            self._writers[kind] = self._writer_class(os.path.join(self.log_dir, kind))
+        return self._writers[kind]
+
+    def _implements(self, hook):
+        if hook == "on_train_batch_end":
+            return self.update_freq != "epoch"
+        return super()._implements(hook)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._train_step += 1
+        if self.update_freq == "epoch" or self._train_step % int(self.update_freq):
+            return
+        for name, value in dict(logs or {}).items():
+            self._writer("train").add_scalar(f"batch_{name}", float(value), self._train_step)
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, value in dict(logs or {}).items():
+            kind, tag = ("validation", name[4:]) if name.startswith("val_") else ("train", name)
+            try:
+                self._writer(kind).add_scalar(f"epoch_{tag}", float(value), epoch)
+            except (TypeError, ValueError):
+                continue
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and getattr(optimizer, "learning_rate", None) is not None:
+            try:
+                self._writer("train").add_scalar("epoch_learning_rate", float(optimizer.learning_rate), epoch)
+            except (TypeError, ValueError):
+                pass
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            for weight in self.model.weights:
+                self._writer("train").add_histogram(getattr(weight, "path", weight.name),
+                                                    weight.detach().cpu(), epoch)
+        for writer in self._writers.values():
+            writer.flush()
+
+    def on_train_end(self, logs=None):
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}

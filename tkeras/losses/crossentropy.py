@@ -1,0 +1,247 @@
+"""Crossentropy losses: binary, binary focal, categorical and sparse categorical.
+
+Probabilities are clipped to [epsilon, 1 - epsilon] before the log, as Keras does. When the
+probabilities came straight out of the matching activation (sigmoid for binary, last-axis softmax for
+categorical), the loss is computed from the logits that activation recorded instead: a saturated
+sigmoid (logit 100) then still gives a finite loss with a useful gradient, and torch runs one fused
+kernel. This is what TF-Keras does with its `_keras_logits`.
+"""
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from tkeras.backend import config
+from tkeras.losses import _tensors
+from tkeras.losses.loss import Loss, LossFunctionWrapper
+
+
+def _check_axis(axis, where):
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"{where}: `axis` must be an int; received axis={axis!r} of type {type(axis).__name__}")
+
+
+def _is_last_axis(axis, rank):
+    return axis == -1 or axis == rank - 1
+
+
+def _clipped(probabilities):
+    eps = config.epsilon()
+    return probabilities.clamp(eps, 1.0 - eps)
+
+
+def _smooth_binary(y_true, label_smoothing):
+    return y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y_true
+
+
+def _binary_elementwise(y_true, y_pred, from_logits):
+    """Elementwise binary crossentropy, from logits whenever they are at hand."""
+    logits = y_pred if from_logits else _tensors.logits_from(y_pred, "sigmoid")
+    if logits is not None:
+        return F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
+    return F.binary_cross_entropy(_clipped(y_pred), y_true, reduction="none")
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample binary crossentropy: the elementwise value averaged over `axis`."""
+    _check_axis(axis, "binary_crossentropy")
+    y_pred = _tensors.as_float(y_pred)
+    y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
+    y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
+    return _binary_elementwise(y_true, y_pred, from_logits).mean(dim=axis)
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary crossentropy scaled by (1 - p_t)^gamma, so well-classified examples weigh less."""
+    _check_axis(axis, "binary_focal_crossentropy")
+    y_pred = _tensors.as_float(y_pred)
+    y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
+    y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
+    logits = y_pred if from_logits else _tensors.logits_from(y_pred, "sigmoid")
+    if logits is not None:
+        bce = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
+        probabilities = torch.sigmoid(logits)
+    else:
+        bce = F.binary_cross_entropy(_clipped(y_pred), y_true, reduction="none")
+        probabilities = y_pred
+    p_t = y_true * probabilities + (1.0 - y_true) * (1.0 - probabilities)
+    focal = torch.pow(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
+    return focal.mean(dim=axis)
+
+
+def _warn_single_class(y_pred, axis, name):
+    if y_pred.dim() and y_pred.shape[axis] == 1:
+        warnings.warn(f"In loss {name}, expected y_pred of shape (batch_size, num_classes) with "
+                      f"num_classes > 1; received y_pred.shape={tuple(y_pred.shape)}. Consider "
+                      f"'binary_crossentropy' for two classes.", SyntaxWarning, stacklevel=3)
+
+
+def _log_probabilities(y_pred, from_logits, axis):
+    """log p over the class axis: log_softmax of the logits when known, else log of clipped p."""
+    logits = y_pred if from_logits else None
+    if logits is None and _is_last_axis(axis, y_pred.dim()):
+        logits = _tensors.logits_from(y_pred, "softmax")
+    if logits is not None:
+        return torch.log_softmax(logits, dim=axis)
+    normalized = y_pred / y_pred.sum(dim=axis, keepdim=True)
+    return torch.log(_clipped(normalized))
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample crossentropy between one-hot (or soft) targets and class probabilities."""
+    _check_axis(axis, "categorical_crossentropy")
+    y_pred = _tensors.as_float(y_pred)
+    y_true = _tensors.true_like(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"categorical_crossentropy: y_true and y_pred must have the same shape; received "
+            f"y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}. For integer class "
+            f"labels use 'sparse_categorical_crossentropy'.")
+    _warn_single_class(y_pred, axis, "categorical_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    return -(y_true * _log_probabilities(y_pred, from_logits, axis)).sum(dim=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """Categorical crossentropy scaled per class by alpha * (1 - p)^gamma."""
+    _check_axis(axis, "categorical_focal_crossentropy")
+    y_pred = _tensors.as_float(y_pred)
+    y_true = _tensors.true_like(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    log_p = _log_probabilities(y_pred, from_logits, axis)
+    probabilities = torch.exp(log_p)
+    focal = -y_true * alpha * torch.pow(1.0 - probabilities, gamma) * log_p
+    return focal.sum(dim=axis)
+
+
+def _sparse_labels(y_true, y_pred, axis):
+    y_true = _tensors.as_tensor(y_true, device=y_pred.device)
+    if y_true.dim() == y_pred.dim() and y_true.shape[axis] == 1:
+        y_true = y_true.squeeze(axis)
+    expected = tuple(d for i, d in enumerate(y_pred.shape) if i != axis % y_pred.dim())
+    if tuple(y_true.shape) != expected:
+        raise ValueError(
+            f"sparse_categorical_crossentropy: y_true must hold one class index per sample, of shape "
+            f"{expected} (or {expected + (1,)}); received y_true.shape={tuple(y_true.shape)} for "
+            f"y_pred.shape={tuple(y_pred.shape)}. For one-hot targets use 'categorical_crossentropy'.")
+    return y_true.long()
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Crossentropy with integer class labels; never builds the one-hot matrix (fused torch kernels)."""
+    _check_axis(axis, "sparse_categorical_crossentropy")
+    y_pred = _tensors.as_float(y_pred)
+    labels = _sparse_labels(y_true, y_pred, axis)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != ignore_class
+        labels = torch.where(valid, labels, torch.zeros_like(labels))
+    logits = y_pred if from_logits else None
+    if logits is None and _is_last_axis(axis, y_pred.dim()):
+        logits = _tensors.logits_from(y_pred, "softmax")
+    scores = logits if logits is not None else y_pred
+    if scores.dim() == 1:
+        scores, labels_2d = scores.unsqueeze(0), labels.unsqueeze(0)
+    else:
+        scores, labels_2d = scores.movedim(axis % scores.dim(), 1), labels
+    if logits is not None:
+        result = F.cross_entropy(scores, labels_2d, reduction="none")
+    else:
+        log_p = torch.log(_clipped(scores / scores.sum(dim=1, keepdim=True)))
+        result = F.nll_loss(log_p, labels_2d, reduction="none")
+    result = result.reshape(labels.shape)
+    if valid is not None:
+        result = torch.where(valid, result, torch.zeros_like(result))
+        result._keras_mask = valid
+    return result
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    elementwise = True
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    elementwise = True
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                 label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_focal_crossentropy", dtype=None):
+        super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.apply_class_balancing = apply_class_balancing
+        self.alpha, self.gamma = alpha, gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "apply_class_balancing": self.apply_class_balancing,
+                "alpha": self.alpha, "gamma": self.gamma, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="categorical_crossentropy", dtype=None):
+        super().__init__(categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None):
+        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+        self.alpha, self.gamma = alpha, gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "alpha": self.alpha, "gamma": self.gamma,
+                "from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):
+        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
+
+    def call(self, y_true, y_pred):
+        # Labels are class indices, not values to line up with y_pred: no rank alignment here.
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return {**Loss.get_config(self), "from_logits": self.from_logits,
+                "ignore_class": self.ignore_class, "axis": self.axis}

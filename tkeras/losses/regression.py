@@ -1,0 +1,126 @@
+"""Regression losses: squared/absolute/percentage/log errors, Huber, log-cosh, cosine similarity.
+
+Each function takes (y_true, y_pred) and returns one value per sample, averaging the last axis, as
+Keras' functions do; the classes add sample weights and the reduction.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+from tkeras.backend import config
+from tkeras.losses import _tensors
+from tkeras.losses.loss import Loss, LossFunctionWrapper
+
+
+def _prepare(y_true, y_pred):
+    y_pred = _tensors.as_float(y_pred)
+    return _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
+
+
+def mean_squared_error(y_true, y_pred):
+    y_true, y_pred = _prepare(y_true, y_pred)
+    return torch.square(y_true - y_pred).mean(dim=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_true, y_pred = _prepare(y_true, y_pred)
+    return torch.abs(y_true - y_pred).mean(dim=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean |(y - p) / y|, the denominator kept away from 0 by epsilon."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    diff = torch.abs((y_true - y_pred) / torch.abs(y_true).clamp_min(config.epsilon()))
+    return 100.0 * diff.mean(dim=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """Squared error of log(1 + x), with negative values floored at epsilon first."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    eps = config.epsilon()
+    first = torch.log(y_pred.clamp_min(eps) + 1.0)
+    second = torch.log(y_true.clamp_min(eps) + 1.0)
+    return torch.square(first - second).mean(dim=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """Minus the cosine: Keras' sign, so that minimising the loss maximises the similarity."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    # Keras' l2_normalize divides by sqrt(max(sum x^2, 1e-12)).
+    y_true = y_true * torch.rsqrt(torch.square(y_true).sum(dim=axis, keepdim=True).clamp_min(1e-12))
+    y_pred = y_pred * torch.rsqrt(torch.square(y_pred).sum(dim=axis, keepdim=True).clamp_min(1e-12))
+    return -(y_true * y_pred).sum(dim=axis)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Quadratic for errors up to `delta`, linear beyond, so outliers pull less than in MSE."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    error = y_pred - y_true
+    abs_error = torch.abs(error)
+    values = torch.where(abs_error <= delta, 0.5 * torch.square(error), delta * abs_error - 0.5 * delta ** 2)
+    return values.mean(dim=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """log(cosh(error)) written as x + softplus(-2x) - log 2, which never overflows."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    error = y_pred - y_true
+    return (error + F.softplus(-2.0 * error) - math.log(2.0)).mean(dim=-1)
+
+
+class _Regression(LossFunctionWrapper):
+    elementwise = True
+    _function = None
+    _default_name = None
+
+    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(type(self)._function, name=name or self._default_name, reduction=reduction, dtype=dtype)
+
+    def get_config(self):
+        return Loss.get_config(self)
+
+
+class MeanSquaredError(_Regression):
+    _function = staticmethod(mean_squared_error)
+    _default_name = "mean_squared_error"
+
+
+class MeanAbsoluteError(_Regression):
+    _function = staticmethod(mean_absolute_error)
+    _default_name = "mean_absolute_error"
+
+
+class MeanAbsolutePercentageError(_Regression):
+    _function = staticmethod(mean_absolute_percentage_error)
+    _default_name = "mean_absolute_percentage_error"
+
+
+class MeanSquaredLogarithmicError(_Regression):
+    _function = staticmethod(mean_squared_logarithmic_error)
+    _default_name = "mean_squared_logarithmic_error"
+
+
+class LogCosh(_Regression):
+    _function = staticmethod(log_cosh)
+    _default_name = "log_cosh"
+
+
+class Huber(LossFunctionWrapper):
+    elementwise = True
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
+        self.delta = delta
+
+    def get_config(self):
+        return {**Loss.get_config(self), "delta": self.delta}
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
+        super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "axis": self.axis}

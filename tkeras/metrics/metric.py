@@ -1,0 +1,105 @@
+"""The `Metric` base class: state variables updated per batch, read back only when printed.
+
+The fit loop calls `update_state` every step and `result()` only when it logs, so state is kept as
+torch tensors on the data's device and updated with tensor ops only: no `.item()`, no host sync.
+State follows the data: the first batch seen on another device moves it there once. Every built-in
+state is a sum (totals, counts, confusion counts), which is what lets data-parallel training add the
+states of all ranks together.
+"""
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.naming import to_snake_case
+from tkeras.backend.variable import Variable
+
+
+class Metric:
+    """Subclass: create state with `add_variable` in `__init__`, implement `update_state`/`result`."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or to_snake_case(type(self).__name__)
+        self._dtype = config.standardize_dtype(dtype)
+        self._variables = []
+        self._device = config.device()
+
+    # -- state ------------------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None, **kwargs):
+        """A non-trainable state Variable (Keras 3 spelling; `aggregation` etc. are accepted and unused)."""
+        if "_variables" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}: call super().__init__() before add_variable()")
+        dtype = config.standardize_dtype(dtype or self._dtype)
+        shape = tuple(shape) if shape is not None else ()
+        if initializer is None or initializer == "zeros":
+            value = torch.zeros(shape, dtype=dtype)
+        else:
+            from tkeras import initializers
+            value = initializers.get(initializer)(shape, dtype=dtype)
+        variable = Variable(torch.as_tensor(value, dtype=dtype).to(self._device), trainable=False,
+                            name=name or "variable")
+        variable._keras_path = f"{self.name}/{variable.name}"
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, **kwargs):
+        """Keras 2 spelling (`add_weight(name, shape, ...)`); Keras 3 code passes `shape` first."""
+        if name is not None and not isinstance(name, str):
+            name, shape = None, name
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
+
+    @property
+    def variables(self):
+        found = list(self._variables)
+        for value in self.__dict__.values():
+            if isinstance(value, Metric) and value is not self:
+                found.extend(value.variables)
+        return found
+
+    weights = variables
+
+    def _follow(self, tensor):
+        """Move the state to `tensor`'s device (once, on the first batch there)."""
+        device = tensor.device
+        if device == self._device:
+            return
+        self._device = device
+        with torch.no_grad():
+            for variable in self.variables:
+                variable.data = variable.data.to(device)
+        self._on_device_change(device)
+
+    def _on_device_change(self, device):
+        """Hook for non-variable tensors a metric caches (thresholds)."""
+
+    # -- the API ----------------------------------------------------------------------------------
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state()")
+
+    def result(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement result()")
+
+    def reset_state(self):
+        with torch.no_grad():
+            for variable in self.variables:
+                variable.zero_()
+
+    def reset_states(self):
+        """Keras 2 name of `reset_state`."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": config.dtype_name(self._dtype)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"

@@ -1,0 +1,116 @@
+"""Running sums and (weighted) means: `Sum`, `Mean`, and `MeanMetricWrapper` for any f(y_true, y_pred).
+
+A weighted mean keeps two sums, sum(w * value) and sum(w), so it stays exact across batches of
+different sizes and can be added up across data-parallel ranks.
+"""
+import torch
+
+from tkeras.losses import _tensors
+from tkeras.losses.loss import _merge_mask
+from tkeras.metrics.metric import Metric
+
+
+def _reduce(values, dims, how):
+    if not dims:
+        return values
+    return values.sum(dim=dims) if how == "sum" else values.mean(dim=dims)
+
+
+def samplewise(values, sample_weight, how, dtype):
+    """Per-sample values (axes past the first reduced by `how`) and the matching per-sample weights.
+
+    Keras' rule: values with more axes than the weight are first reduced down to the weight's rank,
+    so a (N,) weight weighs whole samples of (N, T) values.
+    """
+    values = values.to(dtype)
+    if sample_weight is not None:
+        sample_weight = _tensors.as_tensor(sample_weight, dtype=dtype, device=values.device)
+        values, sample_weight = _tensors.align_ranks(values, sample_weight)
+        weight_rank = sample_weight.dim()
+        values = _reduce(values, list(range(weight_rank, values.dim())), how)
+        sample_weight = torch.broadcast_to(sample_weight, values.shape)
+        values = values * sample_weight
+        if weight_rank > 1:
+            sample_weight = _reduce(sample_weight, list(range(1, weight_rank)), how)
+    values = _reduce(values, list(range(1, values.dim())), how)
+    return values, sample_weight
+
+
+class Sum(Metric):
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable(name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values = _tensors.as_float(values, device=None if isinstance(values, torch.Tensor) else self._device)
+        self._follow(values)
+        values, _ = samplewise(values, sample_weight, "sum", self.dtype)
+        self.total.assign_add(values.sum())
+
+    def result(self):
+        return self.total.detach().clone()
+
+
+class Mean(Metric):
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable(name="total")
+        self.count = self.add_variable(name="count")
+
+    def update_state(self, values, sample_weight=None):
+        if not isinstance(values, torch.Tensor):
+            values = _tensors.as_float(values, device=self._device)
+        self._follow(values)
+        values, sample_weight = samplewise(values, sample_weight, "mean", self.dtype)
+        self.total.assign_add(values.sum())
+        if sample_weight is not None:
+            self.count.assign_add(sample_weight.sum())
+        else:
+            # A Python number: adding it needs no host-to-device copy.
+            with torch.no_grad():
+                self.count.add_(values.shape[0] if values.dim() else 1)
+
+    def result(self):
+        count = self.count.detach()
+        return torch.where(count != 0, self.total.detach() / torch.where(count != 0, count, torch.ones_like(count)),
+                           torch.zeros_like(count))
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of `fn(y_true, y_pred, **kwargs)` over all samples seen since the last reset."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"MeanMetricWrapper expects a callable fn(y_true, y_pred); received {fn!r}")
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensors.as_float(y_pred, device=None if isinstance(y_pred, torch.Tensor) else self._device)
+        y_true = _tensors.as_tensor(y_true, device=y_pred.device)
+        self._follow(y_pred)
+        mask = _tensors.mask_of(y_pred)
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        if not isinstance(values, torch.Tensor):
+            values = _tensors.as_float(values, device=y_pred.device)
+        if mask is not None:
+            sample_weight = _merge_mask(
+                None if sample_weight is None else _tensors.as_tensor(sample_weight, dtype=self.dtype,
+                                                                      device=y_pred.device),
+                mask, values.to(self.dtype), "sum")
+        super().update_state(values, sample_weight=sample_weight)
+
+    def get_config(self):
+        from tkeras.metrics import serialize
+        return {**super().get_config(), "fn": serialize(self._fn), **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if cls is not MeanMetricWrapper:
+            config.pop("fn", None)
+        elif "fn" in config:
+            from tkeras.metrics import deserialize
+            config["fn"] = deserialize(config["fn"], custom_objects=custom_objects)
+        return cls(**config)

@@ -1,0 +1,87 @@
+"""Metric counterparts of the losses: running means of a loss function's per-sample values.
+
+The formulas are the loss functions themselves (one definition each), so `metrics.MeanSquaredError`
+and `losses.MeanSquaredError` can never disagree. RootMeanSquaredError is the one that is not a mean:
+it keeps the mean squared error and takes the root when read.
+"""
+import torch
+
+from tkeras import losses
+from tkeras.losses import _tensors
+from tkeras.metrics.metric import Metric
+from tkeras.metrics.reduction import Mean, MeanMetricWrapper
+
+
+class _LossMean(MeanMetricWrapper):
+    """A running mean of one loss function; `_arguments` are the constructor arguments it forwards."""
+
+    _function = None
+    _arguments = ()
+
+    def __init__(self, name=None, dtype=None, **kwargs):
+        super().__init__(type(self)._function, name=name, dtype=dtype, **kwargs)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def get_config(self):
+        return {**Metric.get_config(self), **{key: getattr(self, key) for key in self._arguments}}
+
+
+def _metric(class_name, function, default_name, arguments=()):
+    """Build a metric class whose __init__ has the Keras signature (named arguments with defaults)."""
+    defaults = dict(arguments)
+
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        unknown = set(kwargs) - set(defaults)
+        if unknown:
+            raise TypeError(f"{class_name}() got unexpected keyword argument(s) {sorted(unknown)}; it accepts "
+                            f"name, dtype{''.join(', ' + k for k in defaults)}")
+        _LossMean.__init__(self, name=name, dtype=dtype, **{**defaults, **kwargs})
+
+    return type(class_name, (_LossMean,), {
+        "__init__": __init__, "_function": staticmethod(function), "_arguments": tuple(defaults),
+        "__module__": __name__, "__doc__": f"Running mean of `{function.__name__}` over the samples seen.",
+    })
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """+cos(y_true, y_pred): the metric reports the similarity itself (the loss is its negative)."""
+    return -losses.cosine_similarity(y_true, y_pred, axis=axis)
+
+
+MeanSquaredError = _metric("MeanSquaredError", losses.mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _metric("MeanAbsoluteError", losses.mean_absolute_error, "mean_absolute_error")
+MeanAbsolutePercentageError = _metric("MeanAbsolutePercentageError", losses.mean_absolute_percentage_error,
+                                      "mean_absolute_percentage_error")
+MeanSquaredLogarithmicError = _metric("MeanSquaredLogarithmicError", losses.mean_squared_logarithmic_error,
+                                      "mean_squared_logarithmic_error")
+LogCoshError = _metric("LogCoshError", losses.log_cosh, "logcosh")
+CosineSimilarity = _metric("CosineSimilarity", cosine_similarity, "cosine_similarity", {"axis": -1}.items())
+Hinge = _metric("Hinge", losses.hinge, "hinge")
+SquaredHinge = _metric("SquaredHinge", losses.squared_hinge, "squared_hinge")
+CategoricalHinge = _metric("CategoricalHinge", losses.categorical_hinge, "categorical_hinge")
+KLDivergence = _metric("KLDivergence", losses.kl_divergence, "kl_divergence")
+Poisson = _metric("Poisson", losses.poisson, "poisson")
+BinaryCrossentropy = _metric("BinaryCrossentropy", losses.binary_crossentropy, "binary_crossentropy",
+                             {"from_logits": False, "label_smoothing": 0.0}.items())
+CategoricalCrossentropy = _metric("CategoricalCrossentropy", losses.categorical_crossentropy,
+                                  "categorical_crossentropy",
+                                  {"from_logits": False, "label_smoothing": 0.0, "axis": -1}.items())
+SparseCategoricalCrossentropy = _metric("SparseCategoricalCrossentropy", losses.sparse_categorical_crossentropy,
+                                        "sparse_categorical_crossentropy",
+                                        {"from_logits": False, "axis": -1}.items())
+
+
+class RootMeanSquaredError(Mean):
+    """sqrt of the running mean squared error (the root of the mean, not a mean of roots)."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensors.as_float(y_pred, device=None if isinstance(y_pred, torch.Tensor) else self._device)
+        y_true, y_pred = _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
+        super().update_state(torch.square(y_true - y_pred), sample_weight=sample_weight)
+
+    def result(self):
+        return torch.sqrt(super().result())

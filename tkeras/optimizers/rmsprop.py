@@ -1,0 +1,59 @@
+"""RMSprop as Keras computes it: epsilon inside the square root, momentum on the scaled step.
+
+`v = rho * v + (1 - rho) * g^2`; centered also tracks `a = rho * a + (1 - rho) * g` and divides by
+`sqrt(v - a^2 + eps)` instead of `sqrt(v + eps)`; with momentum `m = momentum * m + lr * g / denom`
+and `var -= m`. torch.optim.RMSprop puts epsilon outside the root, which changes early steps.
+"""
+import torch
+
+from tkeras.optimizers.optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = bool(centered)
+
+    def _build_slots(self, variables):
+        # Keras 3 order: all velocities, then all momentums, then all average gradients.
+        self._add_slots(variables, ["velocity"])
+        if self.momentum > 0:
+            self._add_slots(variables, ["momentum"])
+        if self.centered:
+            self._add_slots(variables, ["average_gradient"])
+
+    def _update(self, group, grads, lr):
+        rho = self.rho
+        velocities = group.slots["velocity"]
+        torch._foreach_mul_(velocities, rho)
+        torch._foreach_addcmul_(velocities, grads, grads, value=1 - rho)
+        if self.centered:
+            averages = group.slots["average_gradient"]
+            torch._foreach_mul_(averages, rho)
+            torch._foreach_add_(averages, grads, alpha=1 - rho)
+            denominators = torch._foreach_addcmul(velocities, averages, averages, value=-1)
+            torch._foreach_add_(denominators, self.epsilon)
+        else:
+            denominators = torch._foreach_add(velocities, self.epsilon)
+        torch._foreach_sqrt_(denominators)
+        if self.momentum > 0:
+            momentums = group.slots["momentum"]
+            torch._foreach_mul_(momentums, self.momentum)
+            torch._foreach_addcdiv_(momentums, grads, denominators, value=lr)
+            torch._foreach_sub_(group.params, momentums)
+        else:
+            torch._foreach_addcdiv_(group.params, grads, denominators, value=-lr)
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
+                "centered": self.centered}
