@@ -1,0 +1,127 @@
+"""Configs written by Keras 1, 2 and 3 -> configs tkeras' classes accept; and the safe-mode check.
+
+Keras has spelled the same model three ways: Keras 1 wrote a Sequential's config as a bare list and
+used `output_dim`/`init`/`p` (the layers accept those aliases themselves), Keras 2 wrote dtypes as
+strings, Keras 3 wraps them in `DTypePolicy` dicts, serializes activations as
+`{"class_name": "function", "config": "relu"}`, and adds bookkeeping keys (`shared_object_id`,
+`quantization_config`, `optional`) that carry no meaning when left at their default. This module
+rewrites those spellings into one, before any class is looked up.
+
+The safety check runs on the raw config, before anything is built: a Lambda layer's bytecode or a
+function that is neither tkeras' own nor passed in `custom_objects` is refused unless the *caller*
+passed `safe_mode=False`. Nothing in a file can turn the check off.
+"""
+from tkeras.saving.errors import UnsafeLoadError
+
+# Keys Keras 3 writes that tkeras' classes need not accept, with the value that means "not used".
+_DEFAULT_ONLY_KEYS = {"quantization_config": None, "optional": False, "input_axes": None,
+                      "output_axes": None, "lora_rank": None, "lora_alpha": None}
+_POLICY_CLASSES = {"DTypePolicy", "Policy", "FloatDTypePolicy", "QuantizedDTypePolicy"}
+# Keras 1 layer class names that Keras 2 renamed.
+_KERAS1_CLASS_NAMES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
+                       "AtrousConvolution1D": "Conv1D", "AtrousConvolution2D": "Conv2D",
+                       "Deconvolution2D": "Conv2DTranspose", "Merge": "Concatenate"}
+
+_OPT_IN = ("If you trust the source of this file, load it with safe_mode=False "
+           "(an argument of the load call; the file cannot request it).")
+
+
+def normalize(config):
+    """A copy of `config` in the one spelling tkeras reads (see the module docstring)."""
+    if isinstance(config, list):
+        return [normalize(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    class_name = config.get("class_name")
+    class_name = class_name if isinstance(class_name, str) else None
+    inner = config.get("config")
+    if class_name in _POLICY_CLASSES and isinstance(inner, dict) and "name" in inner:
+        return inner["name"]
+    if class_name == "function" and isinstance(inner, str):
+        return inner
+    result = {}
+    for key, value in config.items():
+        if key == "shared_object_id":
+            continue
+        if key in _DEFAULT_ONLY_KEYS and value == _DEFAULT_ONLY_KEYS[key]:
+            continue
+        result[key] = normalize(value)
+    if class_name in _KERAS1_CLASS_NAMES and "config" in result:
+        from tkeras import layers
+        if not hasattr(layers, class_name) and hasattr(layers, _KERAS1_CLASS_NAMES[class_name]):
+            result["class_name"] = _KERAS1_CLASS_NAMES[class_name]
+    if class_name in ("Sequential", "Model", "Functional") and isinstance(result.get("config"), list):
+        result["config"] = {"layers": result["config"]}  # Keras 1: a Sequential was its list of layers
+    return result
+
+
+def check_safe(config, filepath, custom_objects=None, safe_mode=True):
+    """Raise UnsafeLoadError if loading `config` would run code from the file (see module docstring)."""
+    for where, node in _walk(config, "model"):
+        if not isinstance(node, dict):
+            continue
+        class_name = node.get("class_name")
+        inner = node.get("config")
+        if class_name == "Lambda" and isinstance(inner, dict) and _holds_bytecode(inner):
+            if safe_mode:
+                raise UnsafeLoadError(
+                    f"{filepath}: layer {inner.get('name', '?')!r} is a Lambda layer holding Python "
+                    f"bytecode; loading it would run code from the file. {_OPT_IN}")
+        elif class_name == "__lambda__":
+            if safe_mode:
+                raise UnsafeLoadError(f"{filepath}: {where} holds a Python lambda (bytecode). {_OPT_IN}")
+        elif class_name == "function" or (isinstance(inner, str) and node.get("registered_name") == "function"):
+            name = inner if isinstance(inner, str) else None
+            if not _known_function(name, node.get("module"), custom_objects):
+                raise UnsafeLoadError(
+                    f"{filepath}: {where} names the function {name!r} (module {node.get('module')!r}), "
+                    f"which is not one of tkeras' own. Pass it in custom_objects={{{name!r}: fn}} or "
+                    f"register it with @keras.saving.register_keras_serializable(); functions are never "
+                    f"imported by a name taken from a file.")
+
+
+def _holds_bytecode(lambda_config):
+    function = lambda_config.get("function")
+    if isinstance(function, (list, tuple)):
+        return True  # Keras 2: [base64 marshalled code, defaults, closure]
+    if isinstance(function, dict) and function.get("class_name") == "__lambda__":
+        return True
+    return lambda_config.get("function_type") == "lambda"
+
+
+def _known_function(name, module, custom_objects):
+    from tkeras import activations
+    from tkeras.saving.serialization import get_registered_object
+    if not isinstance(name, str):
+        return False
+    if custom_objects and name in custom_objects:
+        return True
+    if get_registered_object(name, custom_objects) is not None:
+        return True
+    try:
+        activations.get(name)
+        return True
+    except (ValueError, TypeError):
+        pass
+    for package in ("losses", "metrics"):
+        try:
+            import importlib
+            getter = getattr(importlib.import_module(f"tkeras.{package}"), "get", None)
+            if getter is not None and getter(name) is not None:
+                return True
+        except Exception:  # a package still being written, or an unknown name: not known
+            continue
+    return False
+
+
+def _walk(node, where):
+    yield where, node
+    if isinstance(node, dict):
+        name = node.get("config", {}).get("name") if isinstance(node.get("config"), dict) else None
+        here = f"layer {name!r}" if name and node.get("class_name") else where
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                yield from _walk(value, here)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value, where)

@@ -1,0 +1,214 @@
+"""A model <-> the JSON configs saved files carry: the architecture and how it was compiled.
+
+Saving writes Keras 3's spelling (`module`/`class_name`/`config`/`registered_name`, plus
+`build_config` and `compile_config`), which Keras 3 reads and tf-keras 2 reads for `.h5` files.
+Loading takes every spelling Keras ever wrote (see `config_compat`), refuses unsafe configs first,
+and turns every failure into a SavingError that names the file.
+"""
+import inspect
+import warnings
+
+from tkeras.saving import config_compat
+from tkeras.saving.errors import SavingError
+from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+_GRAPH_MODELS = ("Sequential", "Functional")
+
+
+def model_config(model):
+    config = serialize_keras_object(model)
+    if type(model).__name__ in _GRAPH_MODELS:
+        config["module"] = "keras"
+    shape = getattr(model, "_build_input_shape", None)
+    if shape is not None and "build_config" not in config:
+        config["build_config"] = {"input_shape": _jsonable(shape)}
+    return _jsonable(config)
+
+
+def compile_config(model):
+    """Keras 3's `compile_config`, or None for a model that was never compiled."""
+    if not getattr(model, "_compiled", False):
+        return None
+    return _jsonable({
+        "optimizer": _serialize_optimizer(model.optimizer),
+        "loss": _serialize_any(model.loss, "keras.losses"),
+        "loss_weights": getattr(model.compiled_loss, "_loss_weights", None),
+        "metrics": _serialize_any(getattr(model.compiled_metrics, "_spec", None), "keras.metrics"),
+        "weighted_metrics": _serialize_any(getattr(model, "_weighted_metrics", None), "keras.metrics"),
+        "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
+    })
+
+
+def _serialize_optimizer(optimizer):
+    if optimizer is None or isinstance(optimizer, str):
+        return optimizer
+    try:
+        from tkeras import optimizers
+        serialize = getattr(optimizers, "serialize", None)
+        if serialize is not None:
+            return serialize(optimizer)
+    except ImportError:
+        pass
+    config = serialize_keras_object(optimizer)
+    config["module"] = "keras.optimizers"
+    return config
+
+
+def _serialize_any(value, module):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_serialize_any(v, module) for v in value]
+    if isinstance(value, dict):
+        return {k: _serialize_any(v, module) for k, v in value.items()}
+    if hasattr(value, "get_config") and not inspect.isfunction(value):
+        config = serialize_keras_object(value)
+        config["module"] = module
+        return config
+    name = getattr(value, "__name__", None)
+    if name:
+        return {"module": module, "class_name": "function", "config": name, "registered_name": "function"}
+    raise SavingError(f"Cannot serialize {value!r} (of type {type(value).__name__}) in the compile config")
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    return value
+
+
+# -- loading ---------------------------------------------------------------------------------------
+def model_from_config(config, filepath="<config>", custom_objects=None, safe_mode=True):
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise SavingError(f"{filepath}: the model config is not a Keras config "
+                          f"(expected a dict with 'class_name', found {type(config).__name__})")
+    config_compat.check_safe(config, filepath, custom_objects, safe_mode)
+    config = config_compat.normalize(config)
+    _check_known_classes(config, filepath, custom_objects)
+    try:
+        model = deserialize_keras_object(config, custom_objects=custom_objects)
+    except SavingError:
+        raise
+    except RecursionError as exc:
+        raise SavingError(f"{filepath}: the model config is nested too deeply to be a model") from exc
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, NotImplementedError, RuntimeError,
+            MemoryError, OverflowError) as exc:
+        raise SavingError(f"{filepath}: cannot rebuild the model from its config: {exc}") from exc
+    if not hasattr(model, "layers"):
+        raise SavingError(f"{filepath}: the config describes a {type(model).__name__}, not a model")
+    build = config.get("build_config") or {}
+    shape = build.get("input_shape") if isinstance(build, dict) else None
+    if not model.built and shape is not None:
+        try:
+            model.build(tuple(shape) if not isinstance(shape[0], (list, tuple)) else [tuple(s) for s in shape])
+        except (ValueError, TypeError, RuntimeError, IndexError, KeyError, MemoryError, OverflowError) as exc:
+            raise SavingError(f"{filepath}: cannot build the model for input shape {shape}: {exc}") from exc
+    return model
+
+
+def _check_known_classes(config, filepath, custom_objects):
+    """Name the first unknown layer class before anything is built (a clear error, not a KeyError)."""
+    from tkeras.saving.serialization import get_registered_object
+    layers = _layer_configs(config)
+    for entry in layers:
+        class_name = entry.get("class_name")
+        if not isinstance(class_name, str):
+            raise SavingError(f"{filepath}: a layer entry has no class_name: {str(entry)[:200]}")
+        registered = entry.get("registered_name")
+        found = get_registered_object(class_name, custom_objects) or (
+            isinstance(registered, str) and get_registered_object(registered, custom_objects))
+        if not found:
+            name = entry.get("config", {}).get("name") if isinstance(entry.get("config"), dict) else None
+            raise SavingError(
+                f"{filepath}: layer {name!r} is of unknown class {class_name!r}. If it is a custom "
+                f"layer, pass custom_objects={{{class_name!r}: {class_name}}} to the load call or "
+                f"decorate the class with @keras.saving.register_keras_serializable()")
+
+
+def _layer_configs(config):
+    inner = config.get("config")
+    layers = inner.get("layers") if isinstance(inner, dict) else None
+    if not isinstance(layers, list):
+        return [config]
+    result = [config]
+    for entry in layers:
+        if not isinstance(entry, dict):
+            raise SavingError(f"a layer entry of the model config is not a dict: {str(entry)[:200]}")
+        result.extend(_layer_configs(entry) if entry.get("class_name") in _GRAPH_MODELS else [entry])
+    return result
+
+
+def compile_from_config(model, config, filepath, custom_objects=None):
+    """Compile as the file says; a compile config tkeras cannot follow warns and leaves it uncompiled."""
+    if not isinstance(config, dict):
+        return
+    try:
+        optimizer = _optimizer_from_config(config.get("optimizer") or config.get("optimizer_config"),
+                                           custom_objects)
+        loss = _loss_from_config(config.get("loss"), custom_objects)
+        metrics = _metrics_from_config(config.get("metrics"))
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics,
+                      loss_weights=config.get("loss_weights"))
+    except Exception as exc:  # as Keras: a model that loads but cannot be compiled is still usable
+        warnings.warn(f"{filepath}: the model was loaded but not compiled ({exc}); call "
+                      f"model.compile(...) before training it.", stacklevel=3)
+
+
+def _optimizer_from_config(config, custom_objects):
+    from tkeras import optimizers
+    if config is None or isinstance(config, str):
+        return optimizers.get(config or "rmsprop")
+    config = config_compat.normalize(config)
+    class_name = str(config.get("class_name", "")).split(">")[-1]
+    inner = dict(config.get("config") or {})
+    if custom_objects and class_name in custom_objects:
+        return custom_objects[class_name].from_config(inner)
+    cls = type(optimizers.get(class_name))
+    accepted = inspect.signature(cls.__init__).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    kept = {k: v for k, v in inner.items() if k in accepted or (takes_any and k in ("lr", "decay"))}
+    return cls(**kept)
+
+
+def _loss_from_config(config, custom_objects):
+    if config is None or isinstance(config, str):
+        return config
+    if isinstance(config, list):
+        return [_loss_from_config(c, custom_objects) for c in config]
+    if isinstance(config, dict) and "class_name" not in config:
+        return {k: _loss_from_config(v, custom_objects) for k, v in config.items()}
+    config = config_compat.normalize(config)
+    if isinstance(config, str):
+        return config
+    if custom_objects and config.get("class_name") in custom_objects:
+        return custom_objects[config["class_name"]]
+    from tkeras import losses
+    return losses.deserialize(config) if hasattr(losses, "deserialize") else losses.get(config)
+
+
+def _metrics_from_config(config):
+    if config is None:
+        return None
+    if isinstance(config, dict) and "class_name" not in config:
+        return {k: _metrics_from_config(v) for k, v in config.items()}
+    names = []
+    for item in _flatten(config):
+        item = config_compat.normalize(item)
+        if isinstance(item, dict):
+            inner = item.get("config") or {}
+            names.append(inner.get("name") or item.get("class_name"))
+        elif item is not None:
+            names.append(item)
+    return names
+
+
+def _flatten(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _flatten(v)
+    else:
+        yield value

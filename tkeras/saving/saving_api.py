@@ -1,0 +1,140 @@
+"""save_model / load_model / save_weights / load_weights: pick the format, then delegate.
+
+The format follows the file name as in Keras (`.keras` -> the Keras 3 zip, `.h5`/`.hdf5` -> the
+Keras 2 HDF5 layout, `.weights.h5` -> Keras 3 weights), and on loading the file's own first bytes
+decide, so a Keras 2 script that saved to a bare name (`model.save('my_model')`, once a SavedModel
+folder) still loads what it saved. `safe_mode` is only ever an argument of these calls.
+"""
+import json
+import os
+
+from tkeras.saving import keras_file, legacy_h5, model_config, weights_store
+from tkeras.saving._atomic import atomic_path
+from tkeras.saving.errors import CorruptFileError, SavingError
+
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_ZIP_MAGIC = b"PK"
+
+
+def _sniff(filepath):
+    try:
+        with open(filepath, "rb") as f:
+            head = f.read(8)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"No file or directory found at {filepath}") from exc
+    except IsADirectoryError as exc:
+        raise SavingError(f"{filepath} is a folder (a TensorFlow SavedModel?); tkeras reads .keras and "
+                          f".h5 files. Re-save the model with model.save('model.keras').") from exc
+    if head.startswith(_HDF5_MAGIC):
+        return "h5"
+    if head.startswith(_ZIP_MAGIC):
+        return "keras"
+    raise CorruptFileError(f"{filepath}: neither a .keras (zip) nor an HDF5 file (it starts with {head!r})")
+
+
+def _confirm_overwrite(filepath, overwrite):
+    if overwrite or not os.path.exists(filepath):
+        return True
+    answer = input(f"[WARNING] {filepath} already exists - overwrite? [y/n] ").strip().lower()
+    while answer not in ("y", "n"):
+        answer = input('Enter "y" (overwrite) or "n" (cancel). ').strip().lower()
+    if answer == "n":
+        print("[TIP] Next time specify overwrite=True!")
+    return answer == "y"
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
+    filepath = os.fspath(filepath)
+    kwargs.pop("signatures", None), kwargs.pop("options", None), kwargs.pop("save_traces", None)
+    if kwargs:
+        raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}")
+    if not _confirm_overwrite(filepath, overwrite):
+        return
+    if save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5")):
+        if filepath.endswith(".weights.h5"):
+            raise ValueError(f"save_model: {filepath!r} names a weights file; use model.save_weights() "
+                             f"for '.weights.h5', or save the model as '.keras' or '.h5'")
+        legacy_h5.save_model(model, filepath, include_optimizer=include_optimizer)
+    else:
+        keras_file.save_model(model, filepath, include_optimizer=include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kwargs):
+    """Load a model from a `.keras` or `.h5` file written by tkeras, Keras 3, tf-keras 2 or Keras 1."""
+    filepath = os.fspath(filepath)
+    kwargs.pop("options", None)
+    if kwargs:
+        raise TypeError(f"load_model() got unexpected keyword argument(s) {sorted(kwargs)}")
+    custom_objects = _with_scope(custom_objects)
+    safe_mode = True if safe_mode is None else bool(safe_mode)
+    kind = _sniff(filepath)
+    try:
+        if kind == "keras":
+            return keras_file.load_model(filepath, custom_objects, compile, safe_mode)
+        return legacy_h5.load_model(filepath, custom_objects, compile, safe_mode)
+    except RecursionError as exc:
+        raise CorruptFileError(f"{filepath}: the file's structure is nested too deeply") from exc
+
+
+def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
+    filepath = os.fspath(filepath)
+    kwargs.pop("options", None)
+    if kwargs:
+        raise TypeError(f"save_weights() got unexpected keyword argument(s) {sorted(kwargs)}")
+    if not _confirm_overwrite(filepath, overwrite):
+        return
+    if filepath.endswith(".keras"):
+        raise ValueError(f"save_weights: {filepath!r} ends in .keras, the whole-model format; use "
+                         f"model.save({filepath!r}), or a name ending in '.weights.h5' for weights only")
+    if not filepath.endswith(".weights.h5") and (save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5"))):
+        legacy_h5.save_weights(model, filepath)
+        return
+    import h5py
+    with atomic_path(filepath) as tmp:
+        with h5py.File(tmp, "w") as h5:
+            weights_store.write_model(h5, model, include_optimizer=True)
+
+
+def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
+    filepath = os.fspath(filepath)
+    kind = _sniff(filepath)
+    if kind == "keras":
+        _, weights = keras_file.read_archive(filepath)
+        with keras_file.open_h5_bytes(weights, filepath) as h5:
+            keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
+        return
+    with legacy_h5.open_file(filepath) as h5:
+        legacy = "layer_names" in h5.attrs or "model_weights" in h5
+    if legacy:
+        legacy_h5.load_weights(model, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+        return
+    if by_name:
+        raise ValueError(f"load_weights: by_name=True needs a Keras 2 style '.h5' weights file; {filepath} "
+                         f"is in the Keras 3 layout, which matches weights by model structure")
+    with legacy_h5.open_file(filepath) as h5:
+        keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
+
+
+def model_to_json(model, **kwargs):
+    config = model_config.model_config(model)
+    config["keras_version"] = keras_file.KERAS_VERSION
+    config["backend"] = "torch"
+    return json.dumps(config, **kwargs)
+
+
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    config = keras_file.parse_json(json_string, "<json string>", "the model JSON")
+    return model_config.model_from_config(config, "<json string>", _with_scope(custom_objects), safe_mode)
+
+
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    if isinstance(config, dict) and "class_name" not in config and "layers" in config:
+        config = {"class_name": "Sequential", "config": config}
+    return model_config.model_from_config(config, "<config>", _with_scope(custom_objects), safe_mode)
+
+
+def _with_scope(custom_objects):
+    from tkeras.saving.object_scope import active_custom_objects
+    merged = dict(active_custom_objects())
+    merged.update(custom_objects or {})
+    return merged or None
