@@ -1,0 +1,68 @@
+"""Which tkeras module answers each module path that old Keras/TensorFlow code imports.
+
+Keras moved things between versions (`keras.layers.recurrent` in Keras 1/2, `keras.layers` later;
+`keras.utils.np_utils` until 2.x; `keras.initializations` in Keras 1); every path a tutorial used
+resolves here. Paths not listed map by name (`keras.X.Y` -> `tkeras.X.Y`) when such a module exists.
+"""
+
+# Prefixes that mean "tkeras" (longest first when matching).
+ROOTS = {
+    "tensorflow.python.keras": "tkeras",
+    "tensorflow.keras": "tkeras",
+    "tensorflow.compat.v1.keras": "tkeras",
+    "tensorflow.compat.v2.keras": "tkeras",
+    "tf_keras": "tkeras",
+    "keras": "tkeras",
+}
+
+# The TensorFlow namespace itself (tf.constant, tf.GradientTape, ...).
+TENSORFLOW_ROOT = "tkeras.compat.tf_namespace"
+
+# Legacy module paths below a Keras root -> the tkeras module that holds their names.
+LEGACY = {
+    "layers.core": "tkeras.layers",
+    "layers.recurrent": "tkeras.layers",
+    "layers.recurrent_v2": "tkeras.layers",
+    "layers.embeddings": "tkeras.layers",
+    "layers.convolutional": "tkeras.layers",
+    "layers.convolutional_recurrent": "tkeras.layers",
+    "layers.pooling": "tkeras.layers",
+    "layers.normalization": "tkeras.layers",
+    "layers.normalization_v2": "tkeras.layers",
+    "layers.merge": "tkeras.layers",
+    "layers.merging": "tkeras.layers",
+    "layers.wrappers": "tkeras.layers",
+    "layers.advanced_activations": "tkeras.layers",
+    "layers.noise": "tkeras.layers",
+    "layers.local": "tkeras.layers",
+    "layers.experimental": "tkeras.layers",
+    "layers.experimental.preprocessing": "tkeras.layers",
+    "layers.preprocessing": "tkeras.layers",
+    "layers.cudnn_recurrent": "tkeras.layers",
+    "engine": "tkeras.models",
+    "engine.topology": "tkeras.layers",
+    "engine.training": "tkeras.models",
+    "engine.sequential": "tkeras.models",
+    "engine.functional": "tkeras.models",
+    "engine.input_layer": "tkeras.layers",
+    "engine.base_layer": "tkeras.layers",
+    "initializations": "tkeras.initializers",
+    "objectives": "tkeras.losses",
+    "utils.np_utils": "tkeras.utils.np_utils",
+    "utils.data_utils": "tkeras.utils",
+    "utils.generic_utils": "tkeras.utils",
+    "utils.vis_utils": "tkeras.utils",
+    "utils.layer_utils": "tkeras.utils",
+    "utils.io_utils": "tkeras.utils",
+    "utils.all_utils": "tkeras.utils",
+    "preprocessing.text": "tkeras.preprocessing.text",
+    "preprocessing.sequence": "tkeras.preprocessing.sequence",
+    "preprocessing.image": "tkeras.preprocessing.image",
+    "optimizers.schedules": "tkeras.optimizers.schedules",
+    "optimizers.legacy": "tkeras.optimizers",
+    "optimizer_v2": "tkeras.optimizers",
+    "mixed_precision.experimental": "tkeras.mixed_precision",
+    "saving.legacy": "tkeras.saving",
+    "wrappers": None,  # keras.wrappers.scikit_learn: not supported (named in the error)
+    "src": "tkeras",
+}

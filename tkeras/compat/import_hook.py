@@ -1,0 +1,120 @@
+"""An import hook that answers `keras`, `tensorflow`, `tf_keras` and their submodules with tkeras.
+
+Each aliased module is a thin proxy whose attributes are looked up on the tkeras module behind it:
+the real tkeras modules are never renamed or modified, and the hook can be removed again. Names that
+tkeras doesn't have fail with one line naming the API (`keras.layers.Foo is not supported in tkeras`).
+"""
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+
+from tkeras.compat.aliases import LEGACY, ROOTS, TENSORFLOW_ROOT
+
+
+class UnsupportedAPIError(AttributeError):
+    """An API of Keras/TensorFlow that tkeras does not provide (`from x import Name` reports it too)."""
+
+
+def resolve(fullname):
+    """The tkeras module behind an aliased module path, or None if the path isn't ours."""
+    for root in sorted(ROOTS, key=len, reverse=True):
+        if fullname == root or fullname.startswith(root + "."):
+            rest = fullname[len(root) + 1:]
+            if not rest:
+                return ROOTS[root]
+            if rest in LEGACY:
+                target = LEGACY[rest]
+                return target if target is not None else ""
+            return f"{ROOTS[root]}.{rest}"
+    if fullname == "tensorflow" or fullname.startswith("tensorflow."):
+        rest = fullname[len("tensorflow") + 1:]
+        return TENSORFLOW_ROOT if not rest else f"{TENSORFLOW_ROOT}.{rest}"
+    return None
+
+
+class AliasModule(types.ModuleType):
+    """A module under an old name that forwards every attribute to a tkeras module."""
+
+    def __init__(self, name, target):
+        super().__init__(name)
+        object.__setattr__(self, "_tkeras_target", target)
+        self.__path__ = []  # a package, so that `import keras.layers.core` works below it
+        # Python quotes __file__ when `from keras.x import Missing` fails: make that line say why.
+        self.__file__ = f"not supported in tkeras; tkeras provides {name} from {target.__name__}"
+        self.__doc__ = f"{name}: provided by tkeras ({target.__name__})"
+
+    def __getattr__(self, attr):
+        target = object.__getattribute__(self, "_tkeras_target")
+        try:
+            value = getattr(target, attr)
+        except AttributeError:
+            if attr.startswith("__"):
+                raise
+            raise UnsupportedAPIError(f"{self.__name__}.{attr} is not supported in tkeras") from None
+        if isinstance(value, types.ModuleType) and _FINDER in sys.meta_path:
+            # `keras.layers` reached as an attribute is the alias too, so its errors say `keras.layers.X`.
+            try:
+                return importlib.import_module(f"{self.__name__}.{attr}")
+            except ImportError:
+                return value
+        return value
+
+    def __dir__(self):
+        return sorted(set(dir(object.__getattribute__(self, "_tkeras_target"))))
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target_name):
+        self.target_name = target_name
+
+    def create_module(self, spec):
+        if not self.target_name:
+            raise ModuleNotFoundError(f"{spec.name} is not supported in tkeras", name=spec.name)
+        try:
+            target = importlib.import_module(self.target_name)
+        except ModuleNotFoundError as error:
+            if error.name and (error.name == self.target_name or self.target_name.startswith(error.name + ".")):
+                raise ModuleNotFoundError(f"{spec.name} is not supported in tkeras", name=spec.name) from None
+            raise
+        return AliasModule(spec.name, target)
+
+    def exec_module(self, module):
+        pass
+
+
+class KerasAliasFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        target_name = resolve(fullname)
+        if target_name is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(target_name), is_package=True)
+
+
+_FINDER = KerasAliasFinder()
+_ALIAS_ROOTS = ("keras", "tensorflow", "tf_keras")
+
+
+def install():
+    """Make `import keras` / `import tensorflow` resolve to tkeras in this process (e.g. a notebook).
+
+    Modules of a real keras/tensorflow imported earlier are dropped from `sys.modules` (objects the
+    user already holds keep working); later imports get tkeras.
+    """
+    if _FINDER not in sys.meta_path:
+        _forget_modules(lambda module: not isinstance(module, AliasModule))
+        sys.meta_path.insert(0, _FINDER)
+
+
+def uninstall():
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    _forget_modules(lambda module: isinstance(module, AliasModule))
+
+
+def _forget_modules(predicate):
+    for name in list(sys.modules):
+        if name.split(".")[0] in _ALIAS_ROOTS and predicate(sys.modules[name]):
+            del sys.modules[name]

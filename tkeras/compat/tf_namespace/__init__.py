@@ -1,0 +1,60 @@
+"""The object tree `import tensorflow as tf` resolves to under tkeras' import hook.
+
+It holds what tutorials use of TensorFlow itself: tensors (`tf.constant`, `tf.Variable`), the tape,
+math (`tf.matmul`, `tf.reduce_mean`, `tf.nn.relu`, `tf.random.normal`), dtypes, device queries, and
+`tf.keras`, which is tkeras. Every result is a torch tensor with TensorFlow's face; everything else
+fails with one line: "tf.X is not supported in tkeras".
+"""
+import torch
+
+import tkeras as keras
+from tkeras.backend.eager_tensor import TensorShape
+from tkeras.backend.gradient_tape import GradientTape, UnconnectedGradients
+from tkeras.compat.tf_namespace import config, dtypes, linalg, math, nn, random, test
+from tkeras.compat.tf_namespace._functions import (
+    argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, count_nonzero, device, executing_eagerly,
+    is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+    reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
+)
+from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.compat.tf_namespace._variable import Variable
+from tkeras.compat.tf_namespace.dtypes import (
+    DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
+    int32, int64, uint8,
+)
+from tkeras.ops.core import (
+    cast, constant, convert_to_tensor, eye, fill, identity, linspace, ones, ones_like, range, size, stop_gradient,
+    zeros, zeros_like,
+)
+from tkeras.ops.graph_function import function
+from tkeras.ops.math_ops import (
+    abs, add, cos, cumsum, divide, einsum, equal, exp, floor, greater, greater_equal, less, less_equal, log,
+    logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, round,
+    sign, sin, sqrt, square, squared_difference, subtract, tanh, tensordot, true_divide as truediv,
+)
+from tkeras.ops.nn import sigmoid
+from tkeras.ops.shape_ops import (
+    broadcast_to, concat, expand_dims, gather, one_hot, pad, repeat, reshape, reverse, sort, split, squeeze, stack,
+    tile, transpose, unstack, where, argsort,
+)
+
+__version__ = "2.16.0"  # the TensorFlow API level tkeras follows (code that checks `tf.__version__`)
+newaxis = None
+
+
+class _TensorType(type):
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, torch.Tensor)
+
+    def __subclasscheck__(cls, subclass):
+        return isinstance(subclass, type) and issubclass(subclass, torch.Tensor)
+
+
+class Tensor(metaclass=_TensorType):
+    """`isinstance(x, tf.Tensor)`: any torch tensor (tkeras' tensors are torch tensors)."""
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("tf.Tensor cannot be constructed directly; use tf.constant(value)")
+
+
+__getattr__ = module_getattr("tf")

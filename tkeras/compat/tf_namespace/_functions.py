@@ -1,0 +1,138 @@
+"""TensorFlow functions whose spelling or meaning differs from Keras 3's ops (`tf.shape` is a tensor,
+`tf.argmax` defaults to axis 0, `reduce_*` names, `clip_by_value`, `boolean_mask`, `tf.print`)."""
+import builtins
+import contextlib
+
+import numpy as np
+import torch
+
+from tkeras.ops import core, math_ops
+from tkeras.ops.core import tensor, user_op
+
+reduce_sum = math_ops.sum
+reduce_mean = math_ops.mean
+reduce_max = math_ops.max
+reduce_min = math_ops.min
+reduce_prod = math_ops.prod
+reduce_any = math_ops.any
+reduce_all = math_ops.all
+reduce_std = math_ops.std
+reduce_variance = math_ops.var
+reduce_logsumexp = math_ops.logsumexp
+argmax = math_ops.tf_argmax
+argmin = math_ops.tf_argmin
+
+
+@user_op
+def shape(input, out_type=None, name=None):  # noqa: A002 - TensorFlow's name
+    dtype = core.to_torch_dtype(out_type) or torch.int32
+    return torch.tensor(tuple(tensor(input).shape), dtype=dtype)
+
+
+@user_op
+def rank(input, name=None):  # noqa: A002
+    return torch.tensor(tensor(input).dim(), dtype=torch.int32)
+
+
+@user_op
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    return torch.clamp(tensor(t), clip_value_min, clip_value_max)
+
+
+@user_op
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    t = tensor(t)
+    norm = torch.sqrt(torch.sum(t * t, dim=axes, keepdim=True)) if axes is not None else torch.sqrt(torch.sum(t * t))
+    return t * clip_norm / torch.maximum(norm, torch.as_tensor(clip_norm, dtype=t.dtype, device=t.device))
+
+
+@user_op
+def boolean_mask(tensor_, mask, axis=None, name=None):
+    values = tensor(tensor_)
+    mask = tensor(mask).bool()
+    start = 0 if axis is None else int(axis)
+    shape = values.shape
+    flat = values.reshape(shape[:start] + (-1,) + shape[start + mask.dim():])
+    return flat.index_select(start, torch.nonzero(mask.reshape(-1)).reshape(-1))
+
+
+@user_op
+def divide_no_nan(x, y, name=None):
+    x, y = math_ops.pair(x, y)
+    return torch.where(y == 0, torch.zeros_like(x * y), x / torch.where(y == 0, torch.ones_like(y), y))
+
+
+@user_op
+def count_nonzero(input, axis=None, keepdims=False, dtype=torch.int64, name=None):  # noqa: A002
+    x = tensor(input) != 0
+    result = x.sum() if axis is None else x.sum(dim=axis, keepdim=keepdims)
+    return result.to(core.to_torch_dtype(dtype))
+
+
+@user_op
+def in_top_k(targets=None, predictions=None, k=None, name=None):
+    top = torch.topk(tensor(predictions), int(k), dim=-1).indices
+    return (top == tensor(targets).long().unsqueeze(-1)).any(dim=-1)
+
+
+@user_op
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=torch.int32, name=None):
+    labels, predictions = tensor(labels).long().reshape(-1), tensor(predictions).long().reshape(-1)
+    classes = int(num_classes) if num_classes is not None else int(builtins.max(labels.max(), predictions.max())) + 1
+    counts = torch.zeros((classes, classes), dtype=torch.float64, device=labels.device)
+    w = torch.ones_like(labels, dtype=torch.float64) if weights is None else tensor(weights).double().reshape(-1)
+    counts.index_put_((labels, predictions), w, accumulate=True)
+    return counts.to(core.to_torch_dtype(dtype))
+
+
+def print(*inputs, output_stream=None, sep=" ", end="\n", summarize=None, name=None):  # noqa: A001
+    """`tf.print`: tensors shown as their values (NumPy's text), like TensorFlow's printer."""
+    parts = [np.array2string(x.detach().cpu().numpy()) if isinstance(x, torch.Tensor) else str(x) for x in inputs]
+    builtins.print(*parts, sep=sep, end=end)
+
+
+def is_tensor(x):
+    return isinstance(x, torch.Tensor)
+
+
+def executing_eagerly():
+    return True
+
+
+def device(device_name):
+    """`with tf.device(...)`: placement is tkeras' device setting (`tkeras.backend.set_device`); a no-op here."""
+    return contextlib.nullcontext()
+
+
+def name_scope(name, *args, **kwargs):
+    return contextlib.nullcontext(name)
+
+
+@user_op
+def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    return math_ops.norm(tensor_, ord=ord, axis=axis, keepdims=bool(keepdims))
+
+
+@user_op
+def matrix_transpose(a, name=None, conjugate=False):
+    return tensor(a).transpose(-1, -2)
+
+
+@user_op
+def inv(input, adjoint=False, name=None):  # noqa: A002
+    return torch.linalg.inv(tensor(input))
+
+
+@user_op
+def det(input, name=None):  # noqa: A002
+    return torch.linalg.det(tensor(input))
+
+
+@user_op
+def diag(diagonal, name=None, **kwargs):
+    return torch.diag_embed(tensor(diagonal))
+
+
+@user_op
+def log_sigmoid(x, name=None):
+    return torch.nn.functional.logsigmoid(tensor(x).float() if not tensor(x).is_floating_point() else tensor(x))

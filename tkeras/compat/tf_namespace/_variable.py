@@ -1,0 +1,56 @@
+"""`tf.Variable`: tkeras' Variable as TensorFlow code sees it (repr, tuple-like shape, tensor results).
+
+Layer weights are plain tkeras Variables (arithmetic gives plain tensors, nothing in the training
+loop pays for TensorFlow's face); `isinstance(layer.kernel, tf.Variable)` is still True. Variables
+made by user code through `tf.Variable(...)` additionally return EagerTensors from arithmetic and
+accept NumPy operands, so `W[0] / W[1] * np.linspace(...)` works as in TensorFlow.
+"""
+import torch
+
+from tkeras.backend import eager_tensor
+from tkeras.backend.eager_tensor import EagerTensor, TensorShape, dtype_text, numpy_text
+from tkeras.backend.variable import Variable as KerasVariable
+
+
+class _VariableType(type(torch.nn.Parameter)):
+    def __instancecheck__(cls, instance):
+        if cls is Variable:
+            return isinstance(instance, KerasVariable)
+        return super().__instancecheck__(instance)
+
+
+class Variable(KerasVariable, metaclass=_VariableType):
+    def __new__(cls, initial_value=None, trainable=None, validate_shape=True, caching_device=None, name=None,
+                variable_def=None, dtype=None, import_scope=None, constraint=None, synchronization=None,
+                aggregation=None, shape=None):
+        var = KerasVariable.__new__(cls, initial_value, trainable=True if trainable is None else trainable,
+                                    name=name, dtype=dtype, shape=shape)
+        var.constraint = constraint
+        return var
+
+    __torch_function__ = classmethod(EagerTensor.__torch_function__.__func__)
+
+    @property
+    def shape(self):
+        with torch._C.DisableTorchFunctionSubclass():
+            return TensorShape(torch.Tensor.shape.__get__(self))
+
+    def get_shape(self):
+        return self.shape
+
+    def read_value(self):
+        return eager_tensor.wrap(self.detach().as_subclass(torch.Tensor).clone())
+
+    def __format__(self, spec):
+        return format(self.numpy().item(), spec) if self.dim() == 0 else format(repr(self), spec)
+
+    def __repr__(self):
+        return (f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={dtype_text(self.dtype)}, "
+                f"numpy={numpy_text(self.numpy(), True)}>")
+
+
+for _name, _value in list(vars(EagerTensor).items()):
+    if _name.startswith("__") and getattr(_value, "__name__", None) == _name and _name not in (
+            "__setitem__", "__str__", "__repr__", "__format__", "__torch_function__", "__hash__"):
+        setattr(Variable, _name, _value)
+Variable.__hash__ = torch.Tensor.__hash__

@@ -1,0 +1,145 @@
+"""Dynamic loss scaling for float16 training (Keras 3's `LossScaleOptimizer`, torch GradScaler's rule).
+
+float16 gradients below ~6e-8 flush to zero. Multiplying the loss by a large scale before backward
+lifts them into range; the gradients are divided by the same scale before the update, so the maths is
+unchanged. When a step produces inf/NaN gradients the scale was too large: that step is skipped and
+the scale halved. After `dynamic_growth_steps` finite steps in a row the scale is doubled again.
+
+Deciding whether to skip a step needs one device→host read per step (torch's GradScaler does the
+same); it only happens under this optimizer, i.e. with a `mixed_float16` policy.
+"""
+import torch
+
+
+class LossScaleOptimizer:
+    """Wraps an optimizer; everything but scaling is delegated to it (learning_rate, iterations, ...)."""
+
+    def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000, dynamic=True,
+                 name=None, **kwargs):
+        # Keras 2 spelled the fixed scale `initial_scale` with `dynamic=False`; `loss_scale` is older still.
+        if "loss_scale" in kwargs:
+            legacy = kwargs.pop("loss_scale")
+            if legacy != "dynamic":
+                initial_scale, dynamic = float(legacy), False
+        if kwargs:
+            raise TypeError(f"LossScaleOptimizer got unexpected keyword argument(s) {sorted(kwargs)}")
+        if isinstance(inner_optimizer, LossScaleOptimizer):
+            raise ValueError("LossScaleOptimizer: the inner optimizer is already a LossScaleOptimizer; wrap the "
+                             "plain optimizer once")
+        if not hasattr(inner_optimizer, "step_from_grads") and not hasattr(inner_optimizer, "apply_gradients"):
+            raise TypeError(f"LossScaleOptimizer expects a tkeras optimizer as inner_optimizer, received "
+                            f"{inner_optimizer!r}")
+        if initial_scale <= 0:
+            raise ValueError(f"LossScaleOptimizer: initial_scale must be > 0, received {initial_scale}")
+        if int(dynamic_growth_steps) < 1:
+            raise ValueError(f"LossScaleOptimizer: dynamic_growth_steps must be >= 1, received {dynamic_growth_steps}")
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = int(dynamic_growth_steps)
+        self.dynamic = bool(dynamic)
+        self.name = name or "loss_scale_optimizer"
+        self._scale = None
+        self.step_counter = 0
+        self.skipped_steps = 0
+
+    # -- the scale --------------------------------------------------------------------------------
+    def _scale_tensor(self, device):
+        if self._scale is None or self._scale.device != device:
+            value = self.initial_scale if self._scale is None else float(self._scale)
+            self._scale = torch.tensor(value, dtype=torch.float32, device=device)
+        return self._scale
+
+    @property
+    def dynamic_scale(self):
+        """The current loss scale, a Python float (Keras 3 name)."""
+        return float(self._scale) if self._scale is not None else self.initial_scale
+
+    # Keras 2 name.
+    loss_scale = dynamic_scale
+
+    def scale_loss(self, loss):
+        return loss * self._scale_tensor(loss.device)
+
+    def get_scaled_loss(self, loss):  # Keras 2 name
+        return self.scale_loss(loss)
+
+    def get_unscaled_gradients(self, grads):  # Keras 2 name
+        inv = 1.0 / self.dynamic_scale
+        return [None if g is None else g * inv for g in grads]
+
+    # -- updates ----------------------------------------------------------------------------------
+    def _unscale_and_check(self, grads):
+        """Divides the gradients by the scale in place; True when they are all finite."""
+        present = [g for g in grads if g is not None]
+        if not present:
+            return True
+        scale = self._scale_tensor(present[0].device)
+        found_inf = torch.zeros((), dtype=torch.float32, device=scale.device)
+        by_dtype = {}
+        for g in present:
+            by_dtype.setdefault((g.device, g.dtype), []).append(g)
+        for group in by_dtype.values():
+            torch._amp_foreach_non_finite_check_and_unscale_(group, found_inf, scale.reciprocal())
+        return not bool(found_inf)  # the one host read per step
+
+    def _after_step(self, finite):
+        if not self.dynamic:
+            return
+        if finite:
+            if self.step_counter >= self.dynamic_growth_steps - 1:
+                self.step_counter = 0
+                self._scale.mul_(2.0)
+            else:
+                self.step_counter += 1
+        else:
+            self.step_counter = 0
+            self.skipped_steps += 1
+            self._scale.mul_(0.5)
+
+    def step_from_grads(self, variables):
+        """The fit loop's entry point: `.grad` holds gradients of the *scaled* loss."""
+        variables = list(variables)
+        finite = self._unscale_and_check([v.grad for v in variables])
+        if finite or not self.dynamic:
+            self.inner_optimizer.step_from_grads(variables)
+        self._after_step(finite)
+        return finite
+
+    def apply_gradients(self, grads_and_vars, **kwargs):
+        pairs = [(g, v) for g, v in grads_and_vars]
+        grads = [None if g is None else g.clone() for g, _ in pairs]
+        finite = self._unscale_and_check(grads)
+        if finite or not self.dynamic:
+            self.inner_optimizer.apply_gradients(list(zip(grads, [v for _, v in pairs])), **kwargs)
+        self._after_step(finite)
+        return finite
+
+    def apply(self, grads, trainable_variables=None):
+        return self.apply_gradients(zip(grads, trainable_variables))
+
+    # -- everything else is the inner optimizer's -------------------------------------------------
+    def __getattr__(self, name):
+        if name == "inner_optimizer":  # not set yet (during unpickling)
+            raise AttributeError(name)
+        return getattr(self.inner_optimizer, name)
+
+    def __setattr__(self, name, value):
+        if name in ("learning_rate", "lr") and "inner_optimizer" in self.__dict__:
+            setattr(self.inner_optimizer, name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def get_config(self):
+        from tkeras.saving.serialization import serialize_keras_object
+        return {"name": self.name, "inner_optimizer": serialize_keras_object(self.inner_optimizer),
+                "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from tkeras import optimizers
+        config = dict(config)
+        config["inner_optimizer"] = optimizers.get(config["inner_optimizer"])
+        return cls(**config)
+
+    def __repr__(self):
+        return (f"<LossScaleOptimizer scale={self.dynamic_scale:g} inner={type(self.inner_optimizer).__name__}>")

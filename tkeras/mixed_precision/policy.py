@@ -1,0 +1,155 @@
+"""Dtype policies: which dtype a model's weights are stored in and which dtype its arithmetic runs in.
+
+tkeras keeps every weight in float32 (the variable dtype) and realises the compute dtype of a
+`mixed_*` policy with `torch.autocast` around the forward passes of fit/evaluate/predict: matmuls and
+convolutions run in float16/bfloat16, precision-sensitive ops (reductions, softmax, losses) stay in
+float32, and the model's outputs are handed to the loss and to `predict` as float32, which is what
+Keras achieves by asking for a float32 final layer. Weights never change dtype, so checkpoints, ONNX
+export and `get_weights` look exactly like a float32 model's.
+"""
+import contextlib
+import warnings
+
+import torch
+
+_POLICY_DTYPES = {
+    "float32": ("float32", "float32"),
+    "float64": ("float64", "float64"),
+    "float16": ("float16", "float16"),
+    "bfloat16": ("bfloat16", "bfloat16"),
+    "mixed_float16": ("float16", "float32"),
+    "mixed_bfloat16": ("bfloat16", "float32"),
+}
+
+
+class Policy:
+    """A named dtype policy (Keras' `DTypePolicy`): `compute_dtype` and `variable_dtype` as strings."""
+
+    def __init__(self, name="float32"):
+        if isinstance(name, Policy):
+            name = name.name
+        if not isinstance(name, str) or name not in _POLICY_DTYPES:
+            raise ValueError(
+                f"Policy: unknown policy name {name!r}; expected one of {sorted(_POLICY_DTYPES)} "
+                f"(e.g. 'mixed_float16' on GPUs with tensor cores, 'mixed_bfloat16' on CPUs/TPUs/Ampere+)")
+        self._name = name
+        self._compute_dtype, self._variable_dtype = _POLICY_DTYPES[name]
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def compute_dtype(self):
+        return self._compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._variable_dtype
+
+    @property
+    def is_mixed(self):
+        return self._name.startswith("mixed_")
+
+    @property
+    def needs_loss_scaling(self):
+        """float16's narrow exponent range lets small gradients underflow to zero; bfloat16's doesn't."""
+        return self._name == "mixed_float16"
+
+    def get_config(self):
+        return {"name": self._name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __eq__(self, other):
+        return isinstance(other, Policy) and other.name == self.name
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __repr__(self):
+        return f'<Policy "{self._name}">'
+
+
+_GLOBAL_POLICY = Policy("float32")
+
+
+def global_policy():
+    return _GLOBAL_POLICY
+
+
+def set_global_policy(policy):
+    """Set the policy every later fit/evaluate/predict computes under (None resets to float32).
+
+    Only the `mixed_*` policies (and float32) are supported as global policies: a pure float16 or
+    bfloat16 policy would store weights in half precision, which Keras itself discourages for training.
+    """
+    global _GLOBAL_POLICY
+    policy = Policy("float32") if policy is None else Policy(policy)
+    if policy.name in ("float16", "bfloat16", "float64"):
+        raise ValueError(
+            f"set_global_policy({policy.name!r}): tkeras stores weights in float32 and computes in half "
+            f"precision only through the mixed policies; use 'mixed_{policy.name}' instead"
+            if policy.name != "float64" else
+            "set_global_policy('float64'): use tkeras.backend.set_floatx('float64') to make float64 weights")
+    _GLOBAL_POLICY = policy
+    if policy.name == "mixed_float16":
+        from tkeras.backend import config
+        if config.device().type == "cpu":
+            warnings.warn(
+                "set_global_policy('mixed_float16') on a CPU: float16 is a GPU format; CPU kernels for it are slow "
+                "and some are missing (oneDNN's LSTM). On CPUs use 'mixed_bfloat16'.", UserWarning, stacklevel=2)
+
+
+# Keras 2.3's experimental spelling.
+set_policy = set_global_policy
+
+
+def autocast_scope(device_type=None):
+    """The context the forward passes of fit/evaluate/predict run in under the global policy."""
+    policy = _GLOBAL_POLICY
+    if not policy.is_mixed:
+        return contextlib.nullcontext()
+    if device_type is None:
+        from tkeras.backend import config
+        device_type = config.device().type
+    dtype = torch.float16 if policy.compute_dtype == "float16" else torch.bfloat16
+    # One autocast region spans a whole fit (many optimizer steps), so autocast's cache of
+    # half-precision weight copies would go stale after the first update: keep it off.
+    return torch.autocast(device_type=device_type, dtype=dtype, cache_enabled=False)
+
+
+def outputs_to_float32(outputs):
+    """Model outputs as float32 for the loss, metrics and `predict` (no-op without a mixed policy).
+
+    Keras attaches bookkeeping to tensors (`_keras_logits` for fused losses, `_keras_mask`); they are
+    carried over to the cast tensor, the logits cast as well.
+    """
+    if not _GLOBAL_POLICY.is_mixed:
+        return outputs
+    return _cast_structure(outputs)
+
+
+def _cast_structure(value):
+    if isinstance(value, torch.Tensor):
+        return _cast_tensor(value)
+    if isinstance(value, dict):
+        return {k: _cast_structure(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_structure(v) for v in value)
+    return value
+
+
+def _cast_tensor(tensor):
+    if not tensor.is_floating_point() or tensor.dtype in (torch.float32, torch.float64):
+        return tensor
+    result = tensor.float()
+    for attr in ("_keras_logits", "_keras_activation", "_keras_mask"):
+        extra = getattr(tensor, attr, None)
+        if extra is not None:
+            if isinstance(extra, torch.Tensor) and extra.is_floating_point() and extra.dtype != torch.float32:
+                extra = extra.float()
+            setattr(result, attr, extra)
+    return result
