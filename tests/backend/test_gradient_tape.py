@@ -1,0 +1,143 @@
+"""GradientTape against closed-form derivatives, and TensorFlow's contract for misuse."""
+import numpy as np
+import pytest
+import torch
+
+from tkeras.backend.eager_tensor import EagerTensor
+from tkeras.backend.gradient_tape import GradientTape
+from tkeras.compat.tf_namespace import Variable
+from tkeras import ops
+
+
+def test_square_of_a_variable_at_three_is_six():
+    x = Variable(3.0)
+    with GradientTape() as tape:
+        y = ops.square(x)
+    grad = tape.gradient(y, x)
+    assert isinstance(grad, EagerTensor)
+    assert float(grad) == 6.0
+    assert str(grad) == "tf.Tensor(6.0, shape=(), dtype=float32)"
+
+
+def test_list_and_nested_sources_match_the_closed_form():
+    rng = np.random.default_rng(1)
+    xs = rng.normal(size=(5, 3)).astype("float32")
+    w0 = rng.normal(size=(3, 2)).astype("float32")
+    W, b = Variable(w0), Variable(np.zeros(2, "float32"))
+    with GradientTape() as tape:
+        loss = ops.mean(ops.square(ops.matmul(xs, W) + b))
+    grad_w, grad_b = tape.gradient(loss, [W, b])
+    residual = xs @ w0  # b = 0
+    n = residual.size
+    np.testing.assert_allclose(grad_w.numpy(), xs.T @ (2 * residual / n), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grad_b.numpy(), (2 * residual / n).sum(0), rtol=1e-5, atol=1e-6)
+    with GradientTape() as tape:
+        loss = ops.sum(ops.matmul(xs, W)) + ops.sum(b)
+    nested = tape.gradient(loss, {"w": W, "pair": (b, W)})
+    np.testing.assert_allclose(nested["pair"][0].numpy(), np.ones(2), rtol=1e-6)
+    np.testing.assert_allclose(nested["w"].numpy(), np.repeat(xs.sum(0)[:, None], 2, 1), rtol=1e-5)
+
+
+def test_watched_constant_and_unconnected_source():
+    x = ops.constant([1.0, 2.0, 3.0])
+    other = Variable(1.0)
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = ops.sum(ops.exp(x))
+    gx, g_other = tape.gradient(y, [x, other])
+    np.testing.assert_allclose(gx.numpy(), np.exp([1.0, 2.0, 3.0]), rtol=1e-6)
+    assert g_other is None
+
+
+def test_unwatched_constant_has_no_gradient_and_zero_option():
+    x = ops.constant([1.0, 2.0])
+    with GradientTape(persistent=True) as tape:
+        y = ops.sum(x * 2)
+    assert tape.gradient(y, x) is None
+    np.testing.assert_array_equal(tape.gradient(y, x, unconnected_gradients="zero").numpy(), [0.0, 0.0])
+
+
+def test_non_scalar_target_gives_the_gradient_of_its_sum():
+    x = Variable([1.0, 2.0, 3.0])
+    with GradientTape(persistent=True) as tape:
+        y = x * x  # non-scalar
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 4.0, 6.0])
+    weights = np.array([1.0, 0.0, -1.0], "float32")
+    np.testing.assert_allclose(tape.gradient(y, x, output_gradients=weights).numpy(), [2.0, 0.0, -6.0])
+
+
+def test_persistent_tape_answers_twice_non_persistent_once():
+    x = Variable(2.0)
+    with GradientTape(persistent=True) as tape:
+        y = x ** 3
+        z = x ** 2
+    assert float(tape.gradient(y, x)) == pytest.approx(12.0)
+    assert float(tape.gradient(z, x)) == pytest.approx(4.0)
+    with GradientTape() as tape:
+        y = x ** 3
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
+        tape.gradient(y, x)
+
+
+def test_nested_tapes_give_second_derivatives():
+    x = Variable(1.5)
+    with GradientTape() as outer:
+        with GradientTape() as inner:
+            y = x ** 3
+        dy = inner.gradient(y, x)
+    d2y = outer.gradient(dy, x)
+    assert float(dy) == pytest.approx(3 * 1.5 ** 2)
+    assert float(d2y) == pytest.approx(6 * 1.5)
+
+
+def test_watch_accessed_variables_false_only_sees_watched():
+    a, b = Variable(2.0), Variable(3.0)
+    with GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * b
+    ga, gb = tape.gradient(y, [a, b])
+    assert float(ga) == 3.0 and gb is None
+
+
+def test_bad_sources_and_watch_arguments_fail_clearly():
+    x = Variable(1.0)
+    with GradientTape() as tape:
+        y = x * 2
+        with pytest.raises(ValueError, match="expected a tensor or Variable"):
+            tape.watch(3.0)
+    with pytest.raises(TypeError, match="source 1 is float"):
+        tape.gradient(y, [x, 3.0])
+
+
+def test_tape_records_even_under_no_grad():
+    x = Variable(2.0)
+    with torch.no_grad():
+        with GradientTape() as tape:
+            y = x * x
+        assert float(tape.gradient(y, x)) == 4.0
+
+
+def test_jacobian_matches_closed_form():
+    x = Variable([1.0, 2.0])
+    with GradientTape() as tape:
+        y = ops.stack([x[0] * x[1], x[0] + 3 * x[1]])
+    jac = tape.jacobian(y, x)
+    np.testing.assert_allclose(jac.numpy(), [[2.0, 1.0], [1.0, 3.0]])
+
+
+def test_layer_weights_train_with_a_tape():
+    from tkeras.layers import Dense
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
+    layer = Dense(1)
+    first = None
+    for _ in range(100):
+        with GradientTape() as tape:
+            loss = ops.mean(ops.square(layer(x) - y))
+        grads = tape.gradient(loss, layer.trainable_weights)
+        for w, g in zip(layer.trainable_weights, grads):
+            w.assign_sub(g * 0.1)
+        first = float(loss) if first is None else first
+    assert float(loss) < first * 0.01

@@ -1,0 +1,114 @@
+"""Sequential: constructor/add/pop/layers, deferred vs immediate build, summary (seed 000's numbers)."""
+import numpy as np
+import pytest
+import torch
+
+import tkeras as keras
+from tkeras import layers
+
+
+def test_seed_summary_prints_keras_table(capsys):
+    model = keras.Sequential()
+    model.add(layers.Dense(8, input_dim=4, init="uniform", activation="relu"))
+    model.add(layers.Dense(1, activation="sigmoid"))
+    model.summary()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == 'Model: "sequential"'
+    assert out[2].startswith("Layer (type)") and "Output Shape" in out[2] and "Param #" in out[2]
+    assert out[4].split() == ["dense", "(Dense)", "(None,", "8)", "40"]
+    assert out[6].split() == ["dense_1", "(Dense)", "(None,", "1)", "9"]
+    assert "Total params: 49" in out and "Trainable params: 49" in out and "Non-trainable params: 0" in out
+    assert all(len(line) <= 65 for line in out)
+
+
+def test_summary_of_unbuilt_model_explains_what_to_do():
+    model = keras.Sequential([layers.Dense(2)])
+    with pytest.raises(ValueError, match="not yet been built"):
+        model.summary()
+
+
+def test_summary_print_fn_and_frozen_counts():
+    model = keras.Sequential([layers.Dense(3, input_shape=(2,)), layers.Dense(1)])
+    model.layers[0].trainable = False
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Total params: 13" in lines and "Trainable params: 4" in lines and "Non-trainable params: 9" in lines
+
+
+def test_deferred_build_on_first_call():
+    model = keras.Sequential([layers.Dense(4), layers.Dense(1)])
+    assert not model.built
+    with pytest.raises(ValueError, match="isn't built"):
+        model.count_params()
+    model(np.zeros((2, 3), dtype="float32"))
+    assert model.built and model.count_params() == (3 * 4 + 4) + (4 + 1)
+
+
+def test_build_with_input_shape():
+    model = keras.Sequential([layers.Dense(4), layers.Dense(2)])
+    model.build((None, 5))
+    assert [tuple(w.shape) for w in model.weights] == [(5, 4), (4,), (4, 2), (2,)]
+    assert model.output_shape == (None, 2)
+
+
+def test_add_pop_and_layers():
+    model = keras.Sequential()
+    first, second = layers.Dense(3, input_shape=(2,)), layers.Dense(1)
+    model.add(first)
+    model.add(second)
+    assert model.layers == [first, second]
+    assert model.pop() is second
+    assert model.layers == [first]
+    assert model.output_shape == (None, 3)
+    with pytest.raises(TypeError, match="Layer instance"):
+        model.add("dense")
+
+
+def test_duplicate_layer_names_rejected():
+    model = keras.Sequential([layers.Dense(2, name="a", input_shape=(3,))])
+    with pytest.raises(ValueError, match="unique names"):
+        model.add(layers.Dense(2, name="a"))
+
+
+def test_model_call_returns_tensor_and_predict_numpy():
+    model = keras.Sequential([layers.Dense(2, input_shape=(3,))])
+    x = np.ones((4, 3), dtype="float32")
+    out = model(x)
+    assert isinstance(out, torch.Tensor) and tuple(out.shape) == (4, 2)
+    pred = model.predict(x, verbose=0)
+    assert isinstance(pred, np.ndarray) and pred.shape == (4, 2)
+    np.testing.assert_allclose(pred, out.detach().numpy(), rtol=1e-6)
+
+
+def test_model_used_as_a_layer():
+    inner = keras.Sequential([layers.Dense(3, input_shape=(2,))])
+    outer = keras.Sequential([inner, layers.Dense(1)])
+    out = outer(np.ones((5, 2), dtype="float32"))
+    assert tuple(out.shape) == (5, 1)
+    assert len(outer.weights) == 4
+
+
+def test_subclassed_model_tracks_list_of_layers():
+    class MySequential(keras.Model):
+        def __init__(self, list_layers):
+            super().__init__()
+            self.list_layers = list_layers
+
+        def call(self, inputs):
+            for layer in self.list_layers:
+                inputs = layer(inputs)
+            return inputs
+
+    model = MySequential([layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
+    out = model(np.ones((4, 784), dtype="float32"))
+    assert tuple(out.shape) == (4, 10)
+    assert len(model.trainable_weights) == 4
+    np.testing.assert_allclose(out.detach().numpy().sum(axis=1), np.ones(4), rtol=1e-5)
+
+
+def test_get_config_round_trip_gives_same_predictions():
+    model = keras.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)), layers.Dense(2)])
+    clone = keras.Sequential.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype("float32")
+    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
