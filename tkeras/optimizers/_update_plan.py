@@ -16,7 +16,7 @@ import torch
 class Group:
     """Variables of one (device, dtype) and their optimizer slots, in matching order."""
 
-    __slots__ = ("params", "positions", "slots", "decayed", "ema")
+    __slots__ = ("params", "positions", "slots", "decayed", "ema", "contiguous")
 
     def __init__(self, params, positions, slots, decayed, ema):
         self.params = params
@@ -24,6 +24,8 @@ class Group:
         self.slots = slots  # slot name -> list of slot Variables, parallel to params
         self.decayed = decayed  # the params weight decay applies to (all of them, some, or none)
         self.ema = ema  # moving averages parallel to params, or None
+        # Read once: asking a Parameter subclass per step costs ~150 ns a variable.
+        self.contiguous = all(p.is_contiguous() for p in params)
 
     def grads_of(self, grads):
         return grads if self.positions is None else [grads[i] for i in self.positions]
@@ -70,10 +72,11 @@ def clip_gradients(grads, clipnorm=None, global_clipnorm=None, clipvalue=None, o
     if global_clipnorm:
         by_kind = _split(grads)
         device = grads[0].device
-        squares = [torch.stack(torch._foreach_norm([grads[i] for i in positions])).float().square().sum()
-                   for positions in by_kind]
-        total = squares[0] if len(squares) == 1 else torch.stack([s.to(device) for s in squares]).sum()
-        total = total.sqrt()
+        norms = [torch.stack(torch._foreach_norm([grads[i] for i in positions])) for positions in by_kind]
+        # Summed in at least float32 (half-precision squares overflow), in float64 for float64 gradients.
+        wide = torch.float64 if any(n.dtype == torch.float64 for n in norms) else torch.float32
+        squares = [n.to(device=device, dtype=wide).square().sum() for n in norms]
+        total = (squares[0] if len(squares) == 1 else torch.stack(squares).sum()).sqrt()
         # Keras adds (total - total) so that an inf/NaN norm poisons the update instead of zeroing it.
         scale = global_clipnorm / torch.clamp_min(total, global_clipnorm) + (total - total)
         result = list(grads)

@@ -219,9 +219,11 @@ class Optimizer:
         if schedule is None:
             rate = self._learning_rate_var.item()
         elif isinstance(schedule, schedules.LearningRateSchedule):
-            fast = getattr(schedule, "_rate", None)
-            if fast is not None and type(schedule)._rate is not schedules.LearningRateSchedule._rate:
-                rate = float(fast(float(step)))
+            cls = type(schedule)
+            # The scalar formula is only the schedule's answer when no subclass overrides __call__.
+            if cls.__call__ is schedules.LearningRateSchedule.__call__ and \
+                    cls._rate is not schedules.LearningRateSchedule._rate:
+                rate = float(schedule._rate(float(step)))
             else:
                 rate = float(schedule(self._iterations))
         else:
@@ -273,6 +275,8 @@ class Optimizer:
     def apply(self, grads, trainable_variables=None):
         """Keras 3: apply `grads` to `trainable_variables` (default: the variables given to build)."""
         grads = list(grads)
+        if not grads:  # Keras: nothing to apply is a no-op, not an error
+            return
         if trainable_variables is None:
             if not self.built:
                 raise ValueError(f"{self.name}.apply: pass trainable_variables, or call "
@@ -330,15 +334,15 @@ class Optimizer:
                 if group.decayed:
                     torch._foreach_mul_(group.decayed, 1.0 - lr * self.weight_decay)
                 self._update(group, group_grads, coefficients)
-                if group.ema is not None:
-                    self._update_average(group, step)
+            if self._averages is not None:
+                self._update_averages(step)
             self._iterations.add_(1)
 
     def _make_plan(self, variables):
         unknown = [v for v in variables if id(v) not in self._index_of]
         if unknown:
             self.build(unknown)
-        plan = make_groups(variables, self._slots, self._index_of, self._decays, self._averages)
+        plan = make_groups(variables, self._slots, self._index_of, self._decays, None)
         self._plans[tuple(map(id, variables))] = plan
         return plan
 
@@ -350,14 +354,21 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__} must implement _update(group, grads, coefficients)")
 
     # -- exponential moving average of the weights (Keras 3 `use_ema`) ----------------------------
-    def _update_average(self, group, step):
-        if step == 0:
-            torch._foreach_copy_(group.ema, group.params)
-        else:
-            torch._foreach_lerp_(group.ema, group.params, 1.0 - self.ema_momentum)
+    def _update_averages(self, step):
+        """Keras averages every variable the optimizer was built for, also one without a gradient
+        this step (its average still moves towards its unchanged value)."""
+        groups = self._plans.get("ema")
+        if groups is None:
+            groups = make_groups(self._built_variables, {}, self._index_of, lambda v: False, self._averages)
+            self._plans["ema"] = groups
         frequency = self.ema_overwrite_frequency
-        if frequency and (step + 1) % frequency == 0:
-            torch._foreach_copy_(group.params, group.ema)
+        for group in groups:
+            if step == 0:
+                torch._foreach_copy_(group.ema, group.params)
+            else:
+                torch._foreach_lerp_(group.ema, group.params, 1.0 - self.ema_momentum)
+            if frequency and (step + 1) % frequency == 0:
+                torch._foreach_copy_(group.params, group.ema)
 
     def finalize_variable_values(self, var_list):
         """With `use_ema`, overwrite the model variables with their moving averages (end of fit)."""

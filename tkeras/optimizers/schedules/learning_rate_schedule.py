@@ -154,7 +154,7 @@ class CosineDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
                  warmup_steps=0):
         self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
+        self.decay_steps = _positive("decay_steps", "CosineDecay", decay_steps)
         self.alpha = alpha
         self.name = name
         self.warmup_target = warmup_target
@@ -187,7 +187,7 @@ class CosineDecayRestarts(LearningRateSchedule):
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
                  name="SGDRDecay"):
         self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
+        self.first_decay_steps = _positive("first_decay_steps", "CosineDecayRestarts", first_decay_steps)
         self._t_mul = t_mul
         self._m_mul = m_mul
         self.alpha = alpha
