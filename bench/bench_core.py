@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import compare, plain_epoch  # noqa: E402
+from _common import DEVICE, compare, plain_epoch, real_keras, to_device  # noqa: E402
 
 
 def mnist_like(n=60000, seed=0):
@@ -33,6 +33,8 @@ def mnist_like(n=60000, seed=0):
 
 def imdb_multi_hot(n=15000, dim=10000, seed=0):
     try:
+        if os.environ.get("BENCH_SYNTHETIC"):  # e.g. on the GPU machine, which has no data and no network
+            raise LookupError("synthetic data requested")
         from tkeras.datasets import imdb
         (data, labels), _ = imdb.load_data(num_words=dim)
         data, labels = data[:n], labels[:n]
@@ -46,34 +48,62 @@ def imdb_multi_hot(n=15000, dim=10000, seed=0):
     return x, np.asarray(labels, dtype="float32")
 
 
+def _mnist_mlp_model(keras):
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(512, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _imdb_dense_model(keras):
+    model = keras.Sequential([keras.Input(shape=(10000,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+EPOCHS = 2  # epochs per fit() call (see _common.compare)
+
+
+def _peers(build, x, y, batch_size):
+    """The same model in Keras 3 on torch, when it is installed: one more column."""
+    keras3 = real_keras()
+    if keras3 is None:
+        return None
+    model = build(keras3)
+    return {"keras3": lambda: model.fit(x, y, batch_size=batch_size, epochs=EPOCHS, verbose=0)}
+
+
+def _plain_epochs(*args):
+    return lambda: [plain_epoch(*args) for _ in range(EPOCHS)]
+
+
 def bench_mnist_mlp(rounds):
     import tkeras as keras
     x, y = mnist_like()
-    model = keras.Sequential([keras.layers.Dense(512, activation="relu", input_shape=(784,)),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    plain = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    model = _mnist_mlp_model(keras)
+    plain = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10)).to(DEVICE)
     opt = torch.optim.RMSprop(plain.parameters(), lr=0.001, alpha=0.9, eps=1e-7, foreach=True)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    xt, yt = to_device(torch.from_numpy(x), torch.from_numpy(y))
     loss_fn = torch.nn.CrossEntropyLoss()
-    return compare("mnist_mlp", lambda: model.fit(x, y, batch_size=128, epochs=1, verbose=0),
-                   lambda: plain_epoch(plain, opt, loss_fn, xt, yt, 128), rounds)
+    return compare("mnist_mlp", lambda: model.fit(x, y, batch_size=128, epochs=EPOCHS, verbose=0),
+                   _plain_epochs(plain, opt, loss_fn, xt, yt, 128), rounds,
+                   others=_peers(_mnist_mlp_model, x, y, 128), epochs_per_call=EPOCHS)
 
 
 def bench_imdb_dense(rounds):
     import tkeras as keras
     x, y = imdb_multi_hot()
-    model = keras.Sequential([keras.layers.Dense(16, activation="relu", input_shape=(10000,)),
-                              keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    model = _imdb_dense_model(keras)
     plain = torch.nn.Sequential(torch.nn.Linear(10000, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16),
-                                torch.nn.ReLU(), torch.nn.Linear(16, 1))
+                                torch.nn.ReLU(), torch.nn.Linear(16, 1)).to(DEVICE)
     opt = torch.optim.RMSprop(plain.parameters(), lr=0.001, alpha=0.9, eps=1e-7, foreach=True)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y).reshape(-1, 1)
+    xt, yt = to_device(torch.from_numpy(x), torch.from_numpy(y).reshape(-1, 1))
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    return compare("imdb_dense", lambda: model.fit(x, y, batch_size=512, epochs=1, verbose=0),
-                   lambda: plain_epoch(plain, opt, loss_fn, xt, yt, 512), rounds)
+    return compare("imdb_dense", lambda: model.fit(x, y, batch_size=512, epochs=EPOCHS, verbose=0),
+                   _plain_epochs(plain, opt, loss_fn, xt, yt, 512), rounds,
+                   others=_peers(_imdb_dense_model, x, y, 512), epochs_per_call=EPOCHS)
 
 
 def import_times(repeats=3):
@@ -96,7 +126,7 @@ def main():
     parser.add_argument("--only", default=None)
     args = parser.parse_args()
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {DEVICE}")
     for name, fn in (("mnist_mlp", bench_mnist_mlp), ("imdb_dense", bench_imdb_dense)):
         if args.only in (None, name):
             fn(args.rounds)

@@ -26,7 +26,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from _common import compare, plain_epoch  # noqa: E402
+from _common import DEVICE, compare, plain_epoch, real_keras, to_device  # noqa: E402
 
 
 def _have_fit():
@@ -104,8 +104,13 @@ def _optimizer(name, params):
     return torch.optim.RMSprop(params, lr=0.001, alpha=0.9, eps=1e-7, foreach=True)
 
 
-def _run(name, tk_model, torch_model, optimizer, x, y, batch, loss, rounds, layers_only):
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+def _run(name, build, torch_model, optimizer, x, y, batch, loss, rounds, layers_only):
+    """`build(keras_module)` makes the Keras model, so the same definition runs on tkeras and on Keras 3."""
+    import tkeras
+    tk_model = build(tkeras)
+    torch_model = torch_model.to(DEVICE)
+    xt, yt = to_device(torch.from_numpy(x), torch.from_numpy(y))
+    others = None
     plain_loss = nn.CrossEntropyLoss() if loss == "categorical_crossentropy" else nn.BCEWithLogitsLoss()
     plain_opt = _optimizer(optimizer, torch_model.parameters())
     if layers_only:
@@ -128,50 +133,55 @@ def _run(name, tk_model, torch_model, optimizer, x, y, batch, loss, rounds, laye
         y_fit = np.eye(int(y.max()) + 1, dtype="float32")[y] if loss == "categorical_crossentropy" else y
         tkeras_epoch = lambda: tk_model.fit(x, y_fit, batch_size=batch, epochs=1, verbose=0)
         label = name
+        keras3 = real_keras()
+        if keras3 is not None:
+            peer = build(keras3)
+            peer.compile(optimizer=optimizer, loss=loss)
+            others = {"keras3": lambda: peer.fit(x, y_fit, batch_size=batch, epochs=1, verbose=0)}
     if loss == "categorical_crossentropy":
         torch_epoch = lambda: plain_epoch(torch_model, plain_opt, plain_loss, xt, yt, batch)
     else:
         torch_epoch = lambda: plain_epoch(torch_model, plain_opt, lambda p, t: plain_loss(p.squeeze(-1), t), xt, yt, batch)
-    return compare(label, tkeras_epoch, torch_epoch, rounds)
+    return compare(label, tkeras_epoch, torch_epoch, rounds, others=others)
 
 
 def bench_reuters_lstm(rounds, layers_only):
-    import tkeras as keras
-    L = keras.layers
     x, y = _ids(8982, 100, 1000), np.random.default_rng(1).integers(0, 46, 8982).astype("int64")
-    model = keras.Sequential([L.Embedding(1000, 100), L.LSTM(100), L.Dense(46, activation="softmax")])
-    model.build((None, 100))
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(1000, 100), L.LSTM(100),
+                                 L.Dense(46, activation="softmax")])
     plain = nn.Sequential(nn.Embedding(1000, 100), _LastStep(nn.LSTM(100, 100, batch_first=True)), nn.Linear(100, 46))
-    return _run("reuters_lstm", model, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
+    return _run("reuters_lstm", build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
 
 
 def bench_simple_rnn(rounds, layers_only):
-    import tkeras as keras
-    L = keras.layers
     x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
-    model = keras.Sequential([L.Embedding(10000, 32), L.SimpleRNN(32), L.Dense(1, activation="sigmoid")])
-    model.build((None, 100))
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(10000, 32), L.SimpleRNN(32),
+                                 L.Dense(1, activation="sigmoid")])
     plain = nn.Sequential(nn.Embedding(10000, 32), _LastStep(nn.RNN(32, 32, batch_first=True)), nn.Linear(32, 1))
-    return _run("simple_rnn", model, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
+    return _run("simple_rnn", build, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
 
 
 def bench_imdb_cnn_bilstm(rounds, layers_only):
-    import tkeras as keras
-    L = keras.layers
-    if not hasattr(L, "Conv1D") or not hasattr(L, "MaxPooling1D"):
-        print("imdb_cnn_bilstm    skipped: tkeras has no Conv1D/MaxPooling1D yet", flush=True)
-        return None
     x, y = _ids(4096, 200, 10000), np.random.default_rng(1).integers(0, 2, 4096).astype("float32")
-    model = keras.Sequential([
-        L.Embedding(10000, 200), L.Dropout(0.5), L.Conv1D(64, 5, activation="relu"), L.MaxPooling1D(4),
-        L.Bidirectional(L.LSTM(64, return_sequences=True)), L.Dropout(0.5), L.Bidirectional(L.LSTM(32)),
-        L.Dense(1, activation="sigmoid")])
-    model.build((None, 200))
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([
+            keras.Input((200,), dtype="int32"), L.Embedding(10000, 200), L.Dropout(0.5),
+            L.Conv1D(64, 5, activation="relu"), L.MaxPooling1D(4),
+            L.Bidirectional(L.LSTM(64, return_sequences=True)), L.Dropout(0.5), L.Bidirectional(L.LSTM(32)),
+            L.Dense(1, activation="sigmoid")])
     plain = nn.Sequential(
         nn.Embedding(10000, 200), nn.Dropout(0.5), _Conv1d(200, 64, 5), _Pool(),
         _Sequences(nn.LSTM(64, 64, batch_first=True, bidirectional=True)), nn.Dropout(0.5),
         _BiLast(nn.LSTM(128, 32, batch_first=True, bidirectional=True)), nn.Linear(64, 1))
-    return _run("imdb_cnn_bilstm", model, plain, "adam", x, y, 64, "binary_crossentropy", rounds, layers_only)
+    return _run("imdb_cnn_bilstm", build, plain, "adam", x, y, 64, "binary_crossentropy", rounds, layers_only)
 
 
 BENCHES = {"reuters_lstm": bench_reuters_lstm, "simple_rnn": bench_simple_rnn,
@@ -187,7 +197,7 @@ def main():
     layers_only = args.layers_only or not _have_fit()
     if layers_only and not args.layers_only:
         print("tkeras has no optimizers/losses yet: timing the layers under a plain loop", flush=True)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {DEVICE}", flush=True)
     for name in args.only or list(BENCHES):
         BENCHES[name](args.rounds, layers_only)
 

@@ -29,7 +29,7 @@ EXPECTED = {
 }
 
 
-def run(script, max_epochs):
+def run(script, max_epochs, log_dir=None):
     env = dict(os.environ, TKERAS_DATASETS=str(SHARED / "data"))
     if max_epochs:
         env["TKERAS_MAX_EPOCHS"] = str(max_epochs)
@@ -39,6 +39,9 @@ def run(script, max_epochs):
         result = subprocess.run([sys.executable, "-m", "tkeras", "run", str(SHARED / "tutorials" / script)],
                                 capture_output=True, text=True, cwd=work, env=env)
         seconds = time.time() - start
+    if log_dir:
+        os.makedirs(log_dir, exist_ok=True)
+        pathlib.Path(log_dir, script.replace(".py", ".log")).write_text(result.stdout + result.stderr[-5000:])
     if result.returncode != 0:
         return None, seconds, result.stderr.strip().splitlines()[-1:]
     stated, pattern, group = EXPECTED[script]
@@ -55,12 +58,13 @@ def main():
     parser.add_argument("--only", default=None)
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--log-dir", default=None, help="keep each script's output there")
     args = parser.parse_args()
     rows = []
     for script in EXPECTED:
         if args.only and not script.startswith(args.only):
             continue
-        value, seconds, error = run(script, args.max_epochs)
+        value, seconds, error = run(script, args.max_epochs, args.log_dir)
         figure = f"{value:.4f}" if value is not None else f"failed: {error}"
         rows.append(f"| `{script}` | {EXPECTED[script][0]} | {figure} | {seconds:.0f} s |")
         print(rows[-1], flush=True)

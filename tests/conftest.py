@@ -7,6 +7,11 @@ import torch
 
 SHARED_DATA = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
 
+# The tests compare against float64 NumPy references at ~1e-5; on a GPU, TF32 matrix products (on by
+# default for cuDNN's recurrent kernels) differ by ~1e-4, so they run in full float32 there.
+torch.backends.cudnn.allow_tf32 = False
+torch.backends.cuda.matmul.allow_tf32 = False
+
 
 @pytest.fixture(autouse=True)
 def _fresh_state():

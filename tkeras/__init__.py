@@ -18,9 +18,29 @@ _LAZY_MODULES = ("datasets", "preprocessing", "saving", "compat", "ops", "distri
                  "export", "applications")
 
 
+# Keras 3 top-level names that live elsewhere here: public name -> (module, attribute or None).
+_LAZY_ALIASES = {
+    "distribution": ("tkeras.distribute", None),
+    "random": ("tkeras.ops.random", None),
+    "config": ("tkeras.backend.config", None),
+    "Variable": ("tkeras.backend.variable", "Variable"),
+    "KerasTensor": ("tkeras.backend.keras_tensor", "KerasTensor"),
+    "Loss": ("tkeras.losses", "Loss"),
+    "Metric": ("tkeras.metrics", "Metric"),
+    "Optimizer": ("tkeras.optimizers", "Optimizer"),
+    "Functional": ("tkeras.models.functional", "Functional"),
+}
+
+
 def __getattr__(name):
     if name in _LAZY_MODULES:
         module = importlib.import_module(f"tkeras.{name}")
         globals()[name] = module
         return module
+    if name in _LAZY_ALIASES:
+        module_name, attribute = _LAZY_ALIASES[name]
+        value = importlib.import_module(module_name)
+        value = value if attribute is None else getattr(value, attribute)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'tkeras' has no attribute {name!r}")

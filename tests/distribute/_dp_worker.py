@@ -47,6 +47,10 @@ def main(out_dir):
     model = scenarios.make_model()
     model.fit(x, y, batch_size=6, epochs=2, shuffle=True, verbose=0)
     np.savez(os.path.join(out_dir, f"shuffled_rank{rank}.npz"), *model.get_weights())
+    # An unchanged script saves on every rank; only rank 0 may write (each rank names its own file here
+    # so the test can see who wrote).
+    model.save(os.path.join(out_dir, f"model_rank{rank}.keras"))
+    model.save_weights(os.path.join(out_dir, f"weights_rank{rank}.weights.h5"))
 
     np.savez(os.path.join(out_dir, f"custom_step_rank{rank}.npz"), *scenarios.train_custom_step_model())
 

@@ -146,6 +146,8 @@ def test_only_rank_0_writes_files_but_every_rank_runs_callbacks(two_process_run)
     assert not (out / "log_written_by_rank1.csv").exists()
     assert len((out / "log_written_by_rank0.csv").read_text().strip().splitlines()) == 3
     assert (out / "marker_rank0").exists() and (out / "marker_rank1").exists()
+    assert (out / "model_rank0.keras").exists() and not (out / "model_rank1.keras").exists()
+    assert (out / "weights_rank0.weights.h5").exists() and not (out / "weights_rank1.weights.h5").exists()
     if hasattr(keras.callbacks, "CSVLogger"):
         assert (out / "csvlogger_rank0.csv").exists() and not (out / "csvlogger_rank1.csv").exists()
 

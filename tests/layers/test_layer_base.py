@@ -159,3 +159,18 @@ def test_get_config_round_trip():
 def test_string_input_is_a_clear_error():
     with pytest.raises(TypeError, match="Layer 'words': expected numeric data, received an array of dtype <U1"):
         layers.Dense(1, name="words")(np.array([["a", "b"]]))
+
+
+def test_host_tensors_follow_the_weights_to_the_compute_device(monkeypatch):
+    # On a GPU machine, `layer(torch.from_numpy(x), mask=torch.from_numpy(m))` must not reach torch
+    # with host inputs and GPU weights; "meta" stands in for the accelerator here.
+    from tkeras.backend import config
+    from tkeras.layers.layer import _on_compute_device
+    monkeypatch.setattr(config, "device", lambda: torch.device("meta"))
+    x = torch.ones(2, 3)
+    x._keras_mask = torch.ones(2, dtype=torch.bool)
+    moved = _on_compute_device({"a": [x, x], "b": (x,), "n": 3})
+    assert moved["a"][0].device.type == "meta" and moved["b"][0].device.type == "meta" and moved["n"] == 3
+    assert moved["a"][0]._keras_mask.device.type == "meta"
+    already = torch.ones(1, device="meta")
+    assert _on_compute_device(already) is already

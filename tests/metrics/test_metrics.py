@@ -264,3 +264,14 @@ def test_custom_metric_subclass_with_keras2_add_weight():
     assert float(counter.result()) == 6.0
     counter.reset_state()
     assert float(counter.result()) == 0.0
+
+
+def test_mean_of_scalars_weighted_by_python_numbers():
+    # The fit loop's loss tracker path: a scalar batch loss weighted by the batch size.
+    mean = metrics.Mean()
+    for value, weight in ((2.0, 3), (4.0, 1), (1.5, 2.5)):
+        mean.update_state(torch.tensor(value), sample_weight=weight)
+    expected = (2.0 * 3 + 4.0 * 1 + 1.5 * 2.5) / (3 + 1 + 2.5)
+    assert float(mean.result()) == pytest.approx(expected, rel=1e-6)
+    mean.update_state(torch.tensor(7.0, dtype=torch.float64), sample_weight=1)  # other dtype: general path
+    assert float(mean.result()) == pytest.approx((expected * 6.5 + 7.0) / 7.5, rel=1e-6)

@@ -81,8 +81,14 @@ def device():
         requested = os.environ.get("TKERAS_DEVICE")
         if requested:
             _DEVICE = torch.device(requested)
+        elif torch.cuda.is_available():
+            # Under torchrun every process owns GPU LOCAL_RANK; weights built before fit() starts the
+            # process group must already land there, not all on cuda:0.
+            local_rank = os.environ.get("LOCAL_RANK")
+            index = int(local_rank) % torch.cuda.device_count() if local_rank and local_rank.isdigit() else None
+            _DEVICE = torch.device("cuda" if index is None else f"cuda:{index}")
         else:
-            _DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+            _DEVICE = torch.device("cpu")
     return _DEVICE
 
 

@@ -10,7 +10,6 @@ import json
 import os
 import random
 
-import h5py
 import numpy as np
 import torch
 
@@ -37,6 +36,7 @@ class BackupAndRestore(Callback):
             self._previous_path if self.double_checkpoint and os.path.exists(self._previous_path) else None)
         if path is None:
             return
+        import h5py  # on first use: keeps `import tkeras` light
         from tkeras.saving import weights_store
         with h5py.File(path, "r") as h5:
             weights_store.read_model(h5, self.model, path, load_optimizer=True)
@@ -47,6 +47,7 @@ class BackupAndRestore(Callback):
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq is False:
             return
+        import h5py
         from tkeras.saving import weights_store
         from tkeras.saving._atomic import atomic_path
         os.makedirs(self.backup_dir, exist_ok=True)

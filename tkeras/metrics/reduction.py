@@ -61,6 +61,13 @@ class Mean(Metric):
         if not isinstance(values, torch.Tensor):
             values = _tensors.as_float(values, device=self._device)
         self._follow(values)
+        if values.dim() == 0 and isinstance(sample_weight, (int, float)) and values.dtype == self.total.dtype:
+            # The fit loop's loss tracker (a batch's mean loss weighted by its size), every step: two
+            # in-place kernels, and the Python weight never becomes a device tensor.
+            with torch.no_grad():
+                self.total.add_(values.detach(), alpha=sample_weight)
+                self.count.add_(sample_weight)
+            return
         values, sample_weight = samplewise(values, sample_weight, "mean", self.dtype)
         self.total.assign_add(values.sum())
         if sample_weight is not None:
@@ -89,6 +96,9 @@ class MeanMetricWrapper(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = _tensors.as_float(y_pred, device=None if isinstance(y_pred, torch.Tensor) else self._device)
         y_true = _tensors.as_tensor(y_true, device=y_pred.device)
+        # tf.keras 2 handed metric functions (N, 1) targets for (N, 1) outputs: K-based custom metrics
+        # (the F1 of many tutorials) would otherwise broadcast (N,) * (N, 1) to (N, N).
+        y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
         self._follow(y_pred)
         mask = _tensors.mask_of(y_pred)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)

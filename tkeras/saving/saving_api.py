@@ -43,11 +43,20 @@ def _confirm_overwrite(filepath, overwrite):
     return answer == "y"
 
 
+def _is_writer():
+    """Under data-parallel training every rank holds the same weights: only rank 0 writes the file,
+    so an unchanged script launched by torchrun does not race N processes onto one path."""
+    from tkeras.distribute.runtime import is_chief, is_initialized
+    return not is_initialized() or is_chief()
+
+
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
     filepath = os.fspath(filepath)
     kwargs.pop("signatures", None), kwargs.pop("options", None), kwargs.pop("save_traces", None)
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}")
+    if not _is_writer():
+        return
     if not _confirm_overwrite(filepath, overwrite):
         return
     if save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5")):
@@ -81,6 +90,8 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
     kwargs.pop("options", None)
     if kwargs:
         raise TypeError(f"save_weights() got unexpected keyword argument(s) {sorted(kwargs)}")
+    if not _is_writer():
+        return
     if not _confirm_overwrite(filepath, overwrite):
         return
     if filepath.endswith(".keras"):
