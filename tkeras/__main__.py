@@ -6,10 +6,14 @@ import sys
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="tkeras", description="Run Keras / tf.keras scripts on tkeras.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run a script with keras/tensorflow resolved to tkeras")
-    run.add_argument("--figures", default=".", help="folder for figures shown without a display")
+    run = sub.add_parser("run", help="run a script with keras/tensorflow resolved to tkeras",
+                         description="Run SCRIPT as __main__ with `import keras` / `import tensorflow` "
+                                     "resolved to tkeras. TKERAS_MAX_EPOCHS=N caps the epochs of every fit.")
+    run.add_argument("--figures", metavar="DIR", default=None,
+                     help="save the figures plt.show() would display as DIR/figure_N.png (the default "
+                          "without a display, in the working directory)")
     run.add_argument("script")
-    run.add_argument("args", nargs=argparse.REMAINDER)
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script (its sys.argv[1:])")
     options = parser.parse_args(argv)
     if options.command == "run":
         from tkeras.compat.runner import run_script

@@ -71,7 +71,7 @@ def _from_numpy(value, like):
     Python/NumPy operands to the tensor's dtype.
     """
     with _DISABLE():
-        other = torch.from_numpy(np.ascontiguousarray(value))
+        other = torch.from_numpy(np.require(value, requirements="C"))  # 0-d stays 0-d (ascontiguousarray: (1,))
         if like.is_floating_point() and other.is_floating_point() and other.dtype != like.dtype:
             other = other.to(like.dtype)
         if other.device != like.device:

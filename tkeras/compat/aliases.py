@@ -57,7 +57,8 @@ LEGACY = {
     "utils.all_utils": "tkeras.utils",
     "preprocessing.text": "tkeras.preprocessing.text",
     "preprocessing.sequence": "tkeras.preprocessing.sequence",
-    "preprocessing.image": "tkeras.preprocessing.image",
+    "preprocessing.image": "tkeras.compat.legacy.image",  # ImageDataGenerator & co. (Keras 1/2)
+    "backend.tensorflow_backend": "tkeras.backend",  # Keras 2: K.tensorflow_backend._get_available_gpus
     "optimizers.schedules": "tkeras.optimizers.schedules",
     "optimizers.legacy": "tkeras.optimizers",
     "optimizer_v2": "tkeras.optimizers",
@@ -65,4 +66,14 @@ LEGACY = {
     "saving.legacy": "tkeras.saving",
     "wrappers": None,  # keras.wrappers.scikit_learn: not supported (named in the error)
     "src": "tkeras",
+}
+
+# Names old code expects on a module that tkeras itself spells differently or leaves out: an alias of
+# the key module looks its attributes up in the value module first (tkeras' own modules stay clean).
+COMPANIONS = {
+    "tkeras.backend": "tkeras.compat.legacy.backend",
+    "tkeras.utils.np_utils": "tkeras.compat.legacy.np_utils",
+    "tkeras.constraints": "tkeras.compat.legacy.constraints",
+    "tkeras.utils": "tkeras.compat.legacy.utils",
+    "tkeras.regularizers": "tkeras.compat.legacy.regularizers",
 }

@@ -4,6 +4,7 @@ Each aliased module is a thin proxy whose attributes are looked up on the tkeras
 the real tkeras modules are never renamed or modified, and the hook can be removed again. Names that
 tkeras doesn't have fail with one line naming the API (`keras.layers.Foo is not supported in tkeras`).
 """
+import difflib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -11,11 +12,26 @@ import importlib.util
 import sys
 import types
 
-from tkeras.compat.aliases import LEGACY, ROOTS, TENSORFLOW_ROOT
+from tkeras.compat.aliases import COMPANIONS, LEGACY, ROOTS, TENSORFLOW_ROOT
 
 
 class UnsupportedAPIError(AttributeError):
-    """An API of Keras/TensorFlow that tkeras does not provide (`from x import Name` reports it too)."""
+    """An API of Keras/TensorFlow that tkeras does not provide (`from x import Name` reports it too).
+
+    The message names the API and, when tkeras has a similarly spelled name, suggests it. It is built
+    only when shown, since `hasattr(keras.layers, "X")` raises (and drops) one of these each time.
+    """
+
+    def __init__(self, api, candidates=()):
+        super().__init__(api)
+        self.api = api
+        self._candidates = candidates
+
+    def __str__(self):
+        message = f"{self.api} is not supported in tkeras"
+        name = self.api.rsplit(".", 1)[-1]
+        close = difflib.get_close_matches(name, [c for c in self._candidates if not c.startswith("_")], n=1)
+        return message + (f" (did you mean {self.api.rsplit('.', 1)[0]}.{close[0]}?)" if close else "")
 
 
 def resolve(fullname):
@@ -36,11 +52,18 @@ def resolve(fullname):
 
 
 class AliasModule(types.ModuleType):
-    """A module under an old name that forwards every attribute to a tkeras module."""
+    """A module under an old name that forwards every attribute to a tkeras module.
+
+    Lookups go to the module's legacy companion first (names only old code uses, `aliases.COMPANIONS`),
+    then to the tkeras module, then to a submodule of the old name (`tf.keras.optimizers.legacy`,
+    `keras.preprocessing.image` reached as attributes).
+    """
 
     def __init__(self, name, target):
         super().__init__(name)
         object.__setattr__(self, "_tkeras_target", target)
+        companion = COMPANIONS.get(target.__name__)
+        object.__setattr__(self, "_tkeras_companion", importlib.import_module(companion) if companion else None)
         self.__path__ = []  # a package, so that `import keras.layers.core` works below it
         # Python quotes __file__ when `from keras.x import Missing` fails: make that line say why.
         self.__file__ = f"not supported in tkeras; tkeras provides {name} from {target.__name__}"
@@ -48,22 +71,42 @@ class AliasModule(types.ModuleType):
 
     def __getattr__(self, attr):
         target = object.__getattribute__(self, "_tkeras_target")
+        companion = object.__getattribute__(self, "_tkeras_companion")
         try:
-            value = getattr(target, attr)
-        except AttributeError:
+            value = getattr(companion, attr) if companion is not None and hasattr(companion, attr) else getattr(
+                target, attr)
+        except ModuleNotFoundError as error:  # a lazily loaded tkeras module that does not exist
+            if error.name != f"{target.__name__}.{attr}":
+                raise
+            raise UnsupportedAPIError(f"{self.__name__}.{attr}", dir(self)) from None
+        except AttributeError as error:
             if attr.startswith("__"):
                 raise
-            raise UnsupportedAPIError(f"{self.__name__}.{attr} is not supported in tkeras") from None
+            value = self._submodule(attr)
+            if value is not None:
+                return value
+            if "not supported in tkeras" in str(error):
+                raise  # the tkeras module's own one-line message (with its hint, e.g. for TF1 names)
+            raise UnsupportedAPIError(f"{self.__name__}.{attr}", dir(self)) from None
         if isinstance(value, types.ModuleType) and _FINDER in sys.meta_path:
             # `keras.layers` reached as an attribute is the alias too, so its errors say `keras.layers.X`.
-            try:
-                return importlib.import_module(f"{self.__name__}.{attr}")
-            except ImportError:
-                return value
+            return self._submodule(attr) or value
         return value
 
+    def _submodule(self, attr):
+        if _FINDER not in sys.meta_path or resolve(f"{self.__name__}.{attr}") in (None, ""):
+            return None
+        try:
+            return importlib.import_module(f"{self.__name__}.{attr}")
+        except ModuleNotFoundError as error:
+            if "not supported in tkeras" in str(error):
+                return None
+            raise
+
     def __dir__(self):
-        return sorted(set(dir(object.__getattribute__(self, "_tkeras_target"))))
+        names = set(dir(object.__getattribute__(self, "_tkeras_target")))
+        companion = object.__getattribute__(self, "_tkeras_companion")
+        return sorted(names | set(dir(companion) if companion is not None else ()))
 
 
 class _AliasLoader(importlib.abc.Loader):

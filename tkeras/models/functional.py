@@ -37,7 +37,9 @@ def _fill(template, values):
 class Functional(Model):
     """A model defined by its inputs and outputs (see the module docstring)."""
 
-    def __init__(self, inputs, outputs, name=None, **kwargs):
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        inputs = kwargs.pop("input", inputs)  # Keras 1: Model(input=..., output=...)
+        outputs = kwargs.pop("output", outputs)
         init_functional(self, inputs, outputs, name=name, **kwargs)
 
     # -- structure --------------------------------------------------------------------------------

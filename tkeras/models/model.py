@@ -9,14 +9,24 @@ from tkeras.layers.layer import Layer, shape_of, to_torch
 from tkeras.training.trainer import Trainer
 
 
+def _keras1_io(kwargs):
+    """Keras 1 spelled the functional constructor `Model(input=..., output=...)`."""
+    for old, new in (("input", "inputs"), ("output", "outputs")):
+        if old in kwargs and new not in kwargs:
+            kwargs[new] = kwargs.pop(old)
+    return kwargs
+
+
 class Model(Trainer, Layer):
     def __new__(cls, *args, **kwargs):
+        kwargs = _keras1_io(kwargs)
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
             from tkeras.models.functional import Functional
             return Functional.__new__(Functional)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        kwargs = _keras1_io(kwargs)
         if args or "inputs" in kwargs or "outputs" in kwargs:
             # A subclass passing (inputs, outputs) up to Model: the functional initializer takes over.
             from tkeras.models.functional import init_functional

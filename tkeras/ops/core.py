@@ -62,7 +62,8 @@ def tensor(value, dtype=None):
             array = array.astype(config.floatx())
         elif array.dtype == np.int64:
             array = array.astype(np.int32)
-    result = torch.from_numpy(np.ascontiguousarray(array)) if array.dtype != np.uint16 else torch.as_tensor(
+    # np.require, not np.ascontiguousarray: the latter turns a 0-d array (tf.constant(3.0)) into shape (1,)
+    result = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 else torch.as_tensor(
         array.astype(np.int32))
     if dtype is not None:
         result = result.to(dtype)

@@ -274,6 +274,7 @@ class Trainer:
             use_multiprocessing=False, **kwargs):
         if "nb_epoch" in kwargs:  # Keras 1
             epochs = kwargs.pop("nb_epoch")
+        kwargs.pop("show_accuracy", None)  # Keras 0.x/1: accuracy is shown when compiled with metrics
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(kwargs)}")
         self._require_compiled("training/testing")
@@ -461,20 +462,37 @@ class Trainer:
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                       validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
                       workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
-        if "nb_epoch" in kwargs:
-            epochs = kwargs.pop("nb_epoch")
-        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples; without a batch size we count steps
-            steps_per_epoch = steps_per_epoch or kwargs.pop("samples_per_epoch")
+        epochs = kwargs.pop("nb_epoch", epochs)
+        _drop_keras1_worker_options(kwargs)
+        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples: steps = ceil(samples / batch size)
+            generator, steps = _samples_to_steps(generator, kwargs.pop("samples_per_epoch"))
+            steps_per_epoch = steps_per_epoch or steps
+        if "nb_val_samples" in kwargs and validation_data is not None and not isinstance(validation_data, tuple):
+            validation_data, steps = _samples_to_steps(validation_data, kwargs.pop("nb_val_samples"))
+            validation_steps = validation_steps or steps
+        kwargs.pop("nb_val_samples", None)  # with (x, y) validation arrays Keras 1 ignored it too
+        if kwargs:
+            raise TypeError(f"fit_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
         return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                         callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
                         class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                           use_multiprocessing=False, verbose=0):
+                           use_multiprocessing=False, verbose=0, **kwargs):
+        _drop_keras1_worker_options(kwargs)
+        if "val_samples" in kwargs:  # Keras 1
+            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
+        if kwargs:
+            raise TypeError(f"evaluate_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
         return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                          use_multiprocessing=False, verbose=0):
+                          use_multiprocessing=False, verbose=0, **kwargs):
+        _drop_keras1_worker_options(kwargs)
+        if "val_samples" in kwargs:  # Keras 1
+            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
+        if kwargs:
+            raise TypeError(f"predict_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
@@ -486,6 +504,24 @@ class Trainer:
 
     def predict_proba(self, x, batch_size=32, verbose=0):
         return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+
+def _drop_keras1_worker_options(kwargs):
+    for name in ("nb_worker", "pickle_safe", "max_q_size"):  # Keras 1 queue options; batches are drawn in-thread
+        kwargs.pop(name, None)
+
+
+def _samples_to_steps(generator, samples):
+    """Keras 1 sample counts -> steps, from the batch size of the first batch (which is put back)."""
+    import itertools
+    if hasattr(generator, "__getitem__") and hasattr(generator, "__len__"):  # a Sequence: index it
+        first = generator[0]
+    else:
+        first = next(generator)
+        generator = itertools.chain([first], generator)
+    x, _, _ = data_adapter.unpack(first)
+    batch = _batch_size(x)
+    return generator, max(1, math.ceil(int(samples) / batch))
 
 
 def _overridden(model, step_name):

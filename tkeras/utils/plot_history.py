@@ -5,14 +5,18 @@ import os
 def plot_history(history, metrics=None, path=None, show=None):
     """Draw training vs validation curves, one figure per metric ('loss' and the accuracy by default).
 
-    `history` is what fit() returned (or its `.history` dict). With `path` ('curves.png' or a folder),
-    figures are saved there ('loss.png', 'accuracy.png' in a folder); otherwise they are shown. Returns
-    the matplotlib figures.
+    `history` is what fit() returned (or its `.history` dict). With `path` ('curves.png', or a folder such
+    as 'curves'), figures are saved there ('curves_loss.png' ..., or 'loss.png', 'accuracy.png' in the
+    folder); otherwise they are shown. Returns
+    the matplotlib figures. Without a display matplotlib draws off-screen by itself, and under
+    `tkeras run` showing saves `figure_N.png` files.
+
+    Example:
+        history = model.fit(x, y, validation_split=0.2, epochs=10)
+        keras.utils.plot_history(history)                    # loss and accuracy, train vs validation
+        keras.utils.plot_history(history, path="curves")     # curves/loss.png, curves/accuracy.png
     """
     try:
-        import matplotlib
-        if path is not None and not os.environ.get("DISPLAY"):
-            matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         raise ImportError("plot_history needs matplotlib: pip install matplotlib") from None
@@ -40,9 +44,13 @@ def plot_history(history, metrics=None, path=None, show=None):
         plt.legend()
         figures.append(figure)
         if path is not None:
-            target = os.path.join(path, f"{name}.png") if os.path.isdir(path) else (
+            folder = os.path.isdir(path) or not os.path.splitext(path)[1]  # 'curves' names a folder
+            if folder:
+                os.makedirs(path, exist_ok=True)
+            target = os.path.join(path, f"{name}.png") if folder else (
                 path if len(metrics) == 1 else f"{os.path.splitext(path)[0]}_{name}.png")
             figure.savefig(target)
+            plt.close(figure)  # saved: a later plt.show() should not show (or, under tkeras run, save) it again
     if path is None and (show is None or show):
         plt.show()
     return figures

@@ -16,7 +16,11 @@ from tkeras.compat.tf_namespace._functions import (
     is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
     reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
 )
-from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.compat.tf_namespace._tf1 import (
+    ConfigProto, GPUOptions, InteractiveSession, Session, disable_eager_execution, disable_v2_behavior,
+    enable_eager_execution, enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
+)
+from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.compat.tf_namespace._variable import Variable
 from tkeras.compat.tf_namespace.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
@@ -57,4 +61,30 @@ class Tensor(metaclass=_TensorType):
         raise TypeError("tf.Tensor cannot be constructed directly; use tf.constant(value)")
 
 
-__getattr__ = module_getattr("tf")
+autograph = Namespace("tf.autograph", set_verbosity=lambda level, alsologtostdout=False: None,
+                      experimental=Namespace("tf.autograph.experimental", do_not_convert=lambda func=None, **k: func))
+debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: None)
+
+# Loaded on first use: `tf.data`, `tf.train`, ... and TF 2's short names for Keras modules.
+_LAZY_MODULES = {
+    "data": "tkeras.compat.tf_namespace.data",
+    "train": "tkeras.compat.tf_namespace.train",
+    "distribute": "tkeras.compat.tf_namespace.distribute",
+    "compat": "tkeras.compat.tf_namespace.compat",
+    "python": "tkeras.compat.tf_namespace.python",
+    "optimizers": "tkeras.optimizers",
+    "losses": "tkeras.losses",
+    "metrics": "tkeras.metrics",
+    "initializers": "tkeras.initializers",
+    "mixed_precision": "tkeras.mixed_precision",
+}
+_unsupported_getattr = module_getattr("tf")
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib
+        module = importlib.import_module(_LAZY_MODULES[name])
+        globals()[name] = module
+        return module
+    return _unsupported_getattr(name)

@@ -3,7 +3,7 @@ import collections
 
 import torch
 
-from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
@@ -36,36 +36,57 @@ def functions_run_eagerly():
     return True
 
 
-class experimental:  # noqa: N801 - TensorFlow's namespace
-    list_physical_devices = staticmethod(list_physical_devices)
-    list_logical_devices = staticmethod(list_logical_devices)
-
-    @staticmethod
-    def set_memory_growth(device, enable):
-        """torch's caching allocator grows on demand already."""
-
-    @staticmethod
-    def get_memory_growth(device):
-        return True
-
-    @staticmethod
-    def set_visible_devices(devices, device_type=None):
-        """Accepted for compatibility (see tf.config.set_visible_devices)."""
+def enable_op_determinism():
+    """Deterministic kernels from now on, as TensorFlow's op determinism: torch's deterministic algorithms
+    (a warning, not an error, for an op that has none), cuDNN without autotuning, and the cuBLAS workspace
+    setting CUDA needs for repeatable matmuls. With `tf.keras.utils.set_random_seed`, runs repeat."""
+    import os
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
 
 
-class threading:  # noqa: N801
-    @staticmethod
-    def set_intra_op_parallelism_threads(num_threads):
-        if num_threads:
-            torch.set_num_threads(int(num_threads))
+def _set_memory_growth(device, enable):
+    """torch's caching allocator grows on demand already."""
 
-    @staticmethod
-    def get_intra_op_parallelism_threads():
-        return torch.get_num_threads()
 
-    @staticmethod
-    def set_inter_op_parallelism_threads(num_threads):
-        """torch's inter-op pool is fixed once work has started; accepted and ignored."""
+def _set_virtual_device_configuration(device, configurations):
+    """Accepted for compatibility; tkeras does not split a GPU into logical devices."""
+
+
+experimental = Namespace(
+    "tf.config.experimental",
+    list_physical_devices=list_physical_devices,
+    list_logical_devices=list_logical_devices,
+    set_memory_growth=_set_memory_growth,
+    get_memory_growth=lambda device: True,
+    set_visible_devices=set_visible_devices,
+    get_visible_devices=get_visible_devices,
+    set_virtual_device_configuration=_set_virtual_device_configuration,
+    VirtualDeviceConfiguration=lambda memory_limit=None, **kwargs: {"memory_limit": memory_limit},
+    enable_op_determinism=enable_op_determinism,
+)
+set_logical_device_configuration = _set_virtual_device_configuration
+LogicalDeviceConfiguration = experimental.VirtualDeviceConfiguration
+
+
+def _set_intra_op_parallelism_threads(num_threads):
+    if num_threads:
+        torch.set_num_threads(int(num_threads))
+
+
+def _set_inter_op_parallelism_threads(num_threads):
+    """torch's inter-op pool is fixed once work has started; accepted and ignored."""
+
+
+threading = Namespace(
+    "tf.config.threading",
+    set_intra_op_parallelism_threads=_set_intra_op_parallelism_threads,
+    get_intra_op_parallelism_threads=torch.get_num_threads,
+    set_inter_op_parallelism_threads=_set_inter_op_parallelism_threads,
+    get_inter_op_parallelism_threads=lambda: 0,
+)
 
 
 __getattr__ = module_getattr("tf.config")

@@ -24,7 +24,8 @@ class Embedding(Layer):
         embeddings_initializer = kwargs.pop("init", embeddings_initializer)  # Keras 1
         embeddings_regularizer = kwargs.pop("W_regularizer", embeddings_regularizer)
         embeddings_constraint = kwargs.pop("W_constraint", embeddings_constraint)
-        kwargs.pop("dropout", None)  # Keras 1 dropped whole ids; Keras 2 removed it
+        # Keras 1 `dropout=`: in training, whole ids (rows of the table) are dropped; Keras 2 removed it.
+        dropout = float(kwargs.pop("dropout", 0.0) or 0.0)
         kwargs.pop("sparse", None)
         kwargs.pop("lora_rank", None)
         kwargs.pop("lora_alpha", None)
@@ -46,6 +47,7 @@ class Embedding(Layer):
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
+        self.dropout = dropout
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(
@@ -54,14 +56,18 @@ class Embedding(Layer):
             constraint=self.embeddings_constraint)
         self.built = True
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         ids = inputs
         if ids.dtype not in (torch.int64, torch.int32):
             ids = ids.long()  # uint8/int16/bool, and floats holding integers (truncated, as Keras)
+        table = self.embeddings
+        if training and 0 < self.dropout < 1:  # Keras 1: each id kept with 1 - dropout, scaled up to match
+            keep = 1.0 - self.dropout
+            table = table * (torch.bernoulli(torch.full((self.input_dim, 1), keep, device=table.device)) / keep)
         if ids.device.type != "cpu":
-            return F.embedding(ids, self.embeddings)
+            return F.embedding(ids, table)
         try:
-            return F.embedding(ids, self.embeddings)
+            return F.embedding(ids, table)
         except IndexError:
             low, high = int(ids.min()), int(ids.max())
             raise ValueError(
@@ -90,4 +96,6 @@ class Embedding(Layer):
         })
         if self.input_length is not None:
             config["input_length"] = self.input_length
+        if self.dropout:
+            config["dropout"] = self.dropout
         return config

@@ -1,0 +1,32 @@
+"""`tf.distribute`: TensorFlow's strategies, as tkeras.distribute's data parallelism on torch.distributed.
+
+`MirroredStrategy().scope()` around model building works unchanged: one process runs as before;
+under `torchrun` every process trains one replica (see `tkeras.distribute`). Kaggle notebooks probe for
+a TPU with `TPUClusterResolver()` inside `try/except ValueError`: that probe fails the same way here,
+so they fall back to the default strategy.
+"""
+from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr, unsupported
+from tkeras.distribute import MirroredStrategy, MultiWorkerMirroredStrategy, OneDeviceStrategy, get_strategy
+
+
+def has_strategy():
+    from tkeras.distribute import data_parallel
+    return data_parallel.distribution() is not None
+
+
+def _no_tpu(*args, **kwargs):
+    raise ValueError("Please provide a TPU Name to connect to. (tkeras: there is no TPU; "
+                     "tf.distribute.cluster_resolver.TPUClusterResolver is not supported in tkeras)")
+
+
+def _tpu_strategy(*args, **kwargs):
+    raise unsupported("tf.distribute.TPUStrategy")
+
+
+TPUStrategy = _tpu_strategy
+
+cluster_resolver = Namespace("tf.distribute.cluster_resolver", TPUClusterResolver=_no_tpu)
+experimental = Namespace("tf.distribute.experimental", MultiWorkerMirroredStrategy=MultiWorkerMirroredStrategy,
+                         TPUStrategy=_tpu_strategy, CentralStorageStrategy=MirroredStrategy)
+
+__getattr__ = module_getattr("tf.distribute")

@@ -1,0 +1,4 @@
+"""`tensorflow.python`: of TensorFlow's private tree, only `client.device_lib` (the GPU check tutorials print)."""
+from tkeras.compat.tf_namespace._unsupported import module_getattr
+
+__getattr__ = module_getattr("tensorflow.python")
