@@ -248,3 +248,37 @@ def test_learns_xor_like_problem():
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"])
     history = model.fit(x, y, epochs=30, batch_size=64, verbose=0)
     assert history.history["accuracy"][-1] > 0.9
+
+
+def test_use_ema_ends_training_on_the_moving_average():
+    # Reference: the same SGD run without EMA, its weights after every step averaged by hand
+    # (first step copies, then ema = m * ema + (1 - m) * weights).
+    x, y = data()
+    plain, _, _ = linear_model()
+    plain.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    per_step = []
+    record = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: per_step.append(plain.get_weights()))
+    plain.fit(x, y, batch_size=5, epochs=2, shuffle=False, verbose=0, callbacks=[record])
+    momentum = 0.6
+    average = [w.copy() for w in per_step[0]]
+    for weights in per_step[1:]:
+        average = [momentum * a + (1 - momentum) * w for a, w in zip(average, weights)]
+
+    ema, _, _ = linear_model()
+    ema.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=momentum), loss="mse")
+    ema.fit(x, y, batch_size=5, epochs=2, shuffle=False, verbose=0)
+    assert len(per_step) == 8
+    for got, want in zip(ema.get_weights(), average):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(average[0], per_step[-1][0])  # the average is not just the last weights
+
+
+def test_a_variable_owns_its_value():
+    array = np.zeros(3, dtype="float32")
+    tensor = torch.zeros(2)
+    v, t = keras.Variable(array), keras.Variable(tensor)
+    v.assign_add(np.ones(3, dtype="float32"))
+    t.assign([1.0, 2.0])
+    np.testing.assert_array_equal(array, 0.0)
+    assert torch.equal(tensor, torch.zeros(2))
+    np.testing.assert_array_equal(v.numpy(), 1.0)

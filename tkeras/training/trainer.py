@@ -201,6 +201,8 @@ class Trainer:
 
     def _regularized_weights(self):
         cached = self.__dict__.get("_regularized_cache")
+        if cached is not None and self._in_fit:
+            return cached[1]  # fit() invalidates at its start; its first step has built every layer
         if cached is None or cached[0] != len(self.weights):
             weights = self.weights
             cached = (len(weights), [w for w in weights if getattr(w, "regularizer", None) is not None])
@@ -347,6 +349,10 @@ class Trainer:
                 self._in_fit = False
                 if distribution is not None:
                     distribution.teardown_fit(self)
+            # With use_ema, Keras ends training on the moving averages of the weights.
+            finalize = getattr(self.optimizer, "finalize_variable_values", None)
+            if finalize is not None:
+                finalize(self.trainable_weights)
             callback_list.on_train_end(logs)
         return callback_list.history
 
