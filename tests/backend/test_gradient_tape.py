@@ -141,3 +141,72 @@ def test_layer_weights_train_with_a_tape():
             w.assign_sub(g * 0.1)
         first = float(loss) if first is None else first
     assert float(loss) < first * 0.01
+
+
+def test_output_gradients_must_match_the_targets():
+    x = Variable([1.0, 2.0, 3.0])
+    with GradientTape(persistent=True) as tape:
+        y = x * x
+    with pytest.raises(ValueError, match=r"output_gradients\[0\] has shape \(2,\) but its target has shape \(3,\)"):
+        tape.gradient(y, x, output_gradients=np.ones(2, "float32"))
+    with pytest.raises(ValueError, match="output_gradients has 1 entries but there are 2 targets"):
+        tape.gradient([y, y], x, output_gradients=[np.ones(3, "float32")])
+    both = tape.gradient([y, 2 * y], x, output_gradients=[np.ones(3, "float32"), np.full(3, 0.5, "float32")])
+    np.testing.assert_allclose(both.numpy(), 2 * 2 * np.array([1.0, 2.0, 3.0]))  # (1 + 2*0.5) * 2x
+
+
+def test_a_missing_target_is_named():
+    x = Variable(1.0)
+    with GradientTape() as tape:
+        x * 2  # the loss was computed but not kept
+    with pytest.raises(TypeError, match="the target is None"):
+        tape.gradient(None, x)
+
+
+def test_a_constant_watched_by_one_tape_is_not_a_source_for_another():
+    """TensorFlow: each tape differentiates only the constants it watched itself."""
+    c = ops.constant(3.0)
+    assert c.shape == ()
+    with GradientTape() as first:
+        first.watch(c)
+        y = c * c
+    assert float(first.gradient(y, c)) == 6.0
+    with GradientTape() as second:
+        z = c * c
+    assert second.gradient(z, c) is None
+
+
+def test_optimizer_apply_gradients_with_a_real_optimizer():
+    from tkeras.layers import Dense
+    from tkeras.optimizers import SGD
+    x = np.array([[1.0, 2.0], [3.0, -1.0]], "float32")
+    layer = Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+    layer(x)
+    with GradientTape() as tape:
+        loss = ops.mean(ops.square(layer(x)))
+    grads = tape.gradient(loss, layer.trainable_weights)
+    SGD(learning_rate=0.1).apply_gradients(zip(grads, layer.trainable_weights))
+    pred = x.sum(1, keepdims=True)  # kernel of ones: [[3], [2]]
+    grad_kernel = x.T @ (2 * pred / 2)
+    grad_bias = (2 * pred / 2).sum(0)
+    np.testing.assert_allclose(layer.kernel.numpy(), 1.0 - 0.1 * grad_kernel, rtol=1e-6)
+    np.testing.assert_allclose(layer.bias.numpy(), -0.1 * grad_bias, rtol=1e-6)
+
+
+def test_seed_004_linear_classifier_reaches_90_percent_in_40_steps():
+    rng = np.random.default_rng(0)
+    cov = [[1, 0.5], [0.5, 1]]
+    inputs = np.vstack([rng.multivariate_normal([0, 3], cov, 1000),
+                        rng.multivariate_normal([3, 0], cov, 1000)]).astype("float32")
+    targets = np.vstack([np.zeros((1000, 1)), np.ones((1000, 1))]).astype("float32")
+    W = Variable(ops.random.uniform((2, 1)))
+    b = Variable(ops.zeros((1,)))
+    for _ in range(40):
+        with GradientTape() as tape:
+            loss = ops.mean(ops.square(targets - (ops.matmul(inputs, W) + b)))
+        grad_w, grad_b = tape.gradient(loss, [W, b])
+        W.assign_sub(grad_w * 0.1)
+        b.assign_sub(grad_b * 0.1)
+    predictions = ops.matmul(inputs, W) + b
+    assert f"{loss:.4f}" == f"{float(loss):.4f}" and float(loss) < 0.1
+    assert np.mean((np.asarray(predictions) > 0.5) == (targets > 0.5)) > 0.9

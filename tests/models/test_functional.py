@@ -281,3 +281,100 @@ def test_reads_a_config_written_by_tf_keras_2():
     for got, want in zip(outputs, golden["outputs"]):
         np.testing.assert_allclose(got.numpy(), np.asarray(want), rtol=1e-5, atol=1e-6)
     assert model.summary_connections(model.get_layer("cat")) == "['shared[0][0]', 'shared[1][0]']"
+
+
+def test_input_is_a_symbolic_tensor_with_shape_dtype_and_name():
+    ids = keras.Input(shape=(3,), batch_size=4, dtype="int32", name="ids")
+    assert isinstance(ids, keras.KerasTensor)
+    assert ids.shape == (4, 3) and ids.dtype == "int32" and ids.name == "ids" and ids.sparse is False
+    assert keras.Input(shape=(2,), sparse=True).sparse is True
+    assert keras.Input(shape=(None, 5)).shape == (None, None, 5)
+    with pytest.raises(ValueError, match="Input needs shape"):
+        keras.Input()
+    with pytest.raises(TypeError, match="truth value of the symbolic tensor 'ids' is unknown"):
+        bool(ids)
+    model = keras.Model(ids, layers.Embedding(10, 2, name="emb")(ids))
+    assert model.input_shape == (4, 3) and model.output_shape == (4, 3, 2)
+
+
+def test_several_inputs_shapes_and_get_layer_errors():
+    a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(2, 2), name="b")
+    out = layers.Concatenate(name="cat")([a, layers.Flatten(name="flat")(b)])
+    model = keras.Model([a, b], out)
+    assert model.input_shape == [(None, 3), (None, 2, 2)] and model.output_shape == (None, 7)
+    assert model.get_layer(index=-1).name == "cat" and model.get_layer("flat") is model.layers[2]
+    with pytest.raises(ValueError, match=r"No such layer: 'nope'. Existing layers are: \['a', 'b', 'flat', 'cat'\]"):
+        model.get_layer("nope")
+    with pytest.raises(ValueError, match="index 9 is out of range for a model with 4 layers"):
+        model.get_layer(index=9)
+
+
+class _NoGraph:
+    """Stands in for a layer's recorded calls: any use means the graph is being walked again."""
+
+    def _walked(self, *args):
+        raise AssertionError("the graph was walked after construction")
+
+    __iter__ = __getitem__ = __len__ = _walked
+
+
+def test_execution_plan_is_computed_once_at_construction(monkeypatch):
+    from tkeras.models import functional
+    a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(3,), name="b")
+    shared = layers.Dense(2, name="shared")
+    model = keras.Model([a, b], layers.Add(name="add")([shared(a), shared(b)]))
+    assert [step[0].name for step in model._plan] == ["shared", "shared", "add"]
+    for layer in model.layers:
+        monkeypatch.setattr(layer, "_inbound_nodes", _NoGraph())
+    monkeypatch.setattr(functional, "_nodes_in_order", lambda *args: pytest.fail("graph walked per call"))
+    xa, xb = RNG.normal(size=(4, 3)).astype("float32"), RNG.normal(size=(4, 3)).astype("float32")
+    dense = model.get_layer("shared")
+    expected = _dense_np(xa, dense) + _dense_np(xb, dense)
+    np.testing.assert_allclose(model([xa, xb]).numpy(), expected, rtol=1e-5, atol=1e-6)
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit([xa, xb], np.zeros((4, 2), "float32"), epochs=1, verbose=0)
+    np.testing.assert_allclose(model.predict([xa, xb], verbose=0), model([xa, xb]).numpy(), rtol=1e-6)
+
+
+def test_masks_through_merges_nested_models_and_the_mask_argument():
+    import torch
+    tokens = keras.Input(shape=(None,), dtype="int32")
+    summed = layers.Add()([layers.Embedding(10, 4, mask_zero=True)(tokens),
+                           layers.Embedding(10, 4, mask_zero=True)(tokens)])
+    merged = keras.Model(tokens, layers.LSTM(3)(summed))
+    padded, trimmed = np.array([[1, 2, 3, 0, 0]]), np.array([[1, 2, 3]])
+    np.testing.assert_allclose(merged(padded).numpy(), merged(trimmed).numpy(), atol=1e-6)
+
+    sequences = keras.Input(shape=(None, 4))
+    inner = keras.Model(sequences, layers.LSTM(3)(sequences))
+    ids = keras.Input(shape=(None,), dtype="int32")
+    outer = keras.Model(ids, inner(layers.Embedding(10, 4, mask_zero=True)(ids)))
+    np.testing.assert_allclose(outer(padded).numpy(), outer(trimmed).numpy(), atol=1e-6)
+
+    embedded = layers.Embedding(10, 4)(padded)
+    mask = torch.tensor([[True, True, True, False, False]])
+    np.testing.assert_allclose(inner(embedded, mask=mask).numpy(), inner(embedded[:, :3]).numpy(), atol=1e-6)
+    assert "_keras_mask" not in embedded.__dict__  # the caller's tensor is not marked
+
+
+def test_summary_rows_of_a_shared_layer_and_an_op():
+    a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(3,), name="b")
+    shared = layers.Dense(2, name="shared")
+    total = shared(a) + shared(b)
+    lines = []
+    keras.Model([a, b], total, name="siamese").summary(print_fn=lines.append)
+    rows = {line.split(" ")[0]: line for line in lines if "(" in line and not line.startswith("Model")}
+    assert rows["a"].split() == ["a", "(InputLayer)", "(None,", "3)", "0", "[]"]
+    assert rows["shared"].split() == ["shared", "(Dense)", "(None,", "2)", "8", "['a[0][0]',", "'b[0][0]']"]
+    assert rows["op_add"].split() == ["op_add", "(OperatorLayer)", "(None,", "2)", "0", "['shared[0][0]',",
+                                      "'shared[1][0]']"]
+    assert "Total params: 8" in lines
+
+
+def test_unknown_call_arguments_fail_when_the_graph_is_built():
+    x = keras.Input(shape=(3,))
+    with pytest.raises(TypeError, match=r"'d' \(Dense\): call\(\) got unexpected keyword argument\(s\) \['foo'\]"):
+        layers.Dense(2, name="d")(x, foo=1)
+    with pytest.raises(ValueError, match=r"Layer 'cat' \(Concatenate\) cannot be called on input\(s\) of shape "
+                                         r"\[\(None, 3, 4\), \(None, 5, 6\)\]"):
+        layers.Concatenate(name="cat")([keras.Input(shape=(3, 4)), keras.Input(shape=(5, 6))])

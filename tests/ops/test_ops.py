@@ -151,3 +151,91 @@ def test_bad_input_fails_clearly():
         ops.constant("abc")
     with pytest.raises(TypeError, match="cannot have shape"):
         ops.constant([1.0, 2.0, 3.0], shape=(2, 2))
+
+
+def test_scalars_stay_scalars():
+    """A 0-d value is shape () everywhere (tf.constant(3.0), NumPy scalars as operands)."""
+    assert ops.constant(3.0).shape == () and ops.convert_to_tensor(2).shape == ()
+    assert ops.constant(np.float32(2.0)).shape == () and ops.constant(np.array(5)).shape == ()
+    assert (ops.constant(2.0) * np.float32(3.0)).shape == ()
+    assert str(ops.constant(3.0)) == "tf.Tensor(3.0, shape=(), dtype=float32)"
+
+
+def test_conversion_and_like_constructors():
+    x = ops.convert_to_tensor([[1.0, 2.0]])
+    assert isinstance(x, EagerTensor) and x.dtype == torch.float32
+    assert ops.convert_to_tensor(np.ones(2)).dtype == torch.float64  # NumPy keeps its dtype
+    assert ops.convert_to_tensor([1, 2], dtype="float32").dtype == torch.float32
+    assert ops.convert_to_tensor([1, 2], dtype_hint="float32").dtype == torch.float32
+    same = ops.constant([1.0])
+    assert ops.convert_to_tensor(same) is same  # a tensor is returned as it is
+    np.testing.assert_array_equal(ops.ones_like(A).numpy(), np.ones_like(A))
+    np.testing.assert_array_equal(ops.zeros_like(A, dtype="int32").numpy(), np.zeros((3, 4), "int32"))
+    assert ops.zeros_like(A, dtype="int32").dtype == torch.int32
+    np.testing.assert_array_equal(ops.full((2,), 7.0).numpy(), [7.0, 7.0])
+
+
+def test_tensorflow_spellings_defined_with_the_ops():
+    from tkeras.ops.core import fill, range as tf_range
+    from tkeras.ops.shape_ops import concat
+    np.testing.assert_array_equal(tf_range(5).numpy(), np.arange(5))
+    np.testing.assert_allclose(tf_range(0.0, 1.0, 0.25).numpy(), np.arange(0.0, 1.0, 0.25))
+    assert tf_range(5).dtype == torch.int32 and tf_range(0.0, 1.0, 0.25).dtype == torch.float32
+    np.testing.assert_array_equal(concat([A, A], axis=0).numpy(), np.concatenate([A, A], 0))
+    assert fill((2, 2), 3).dtype == torch.int32
+    np.testing.assert_array_equal(ops.reshape(A, shape=(4, 3)).numpy(), A.reshape(4, 3))
+    np.testing.assert_array_equal(ops.transpose(A, perm=[1, 0]).numpy(), A.T)
+
+
+def test_nn_namespace_and_where_against_numpy():
+    np.testing.assert_allclose(ops.nn.relu(A).numpy(), np.maximum(A, 0))
+    np.testing.assert_allclose(ops.nn.sigmoid(A).numpy(), 1 / (1 + np.exp(-A)), rtol=1e-5)
+    e = np.exp(A - A.max(0, keepdims=True))
+    np.testing.assert_allclose(ops.nn.softmax(A, axis=0).numpy(), e / e.sum(0, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(ops.nn.log_softmax(A).numpy(), np.log(ops.softmax(A).numpy()), rtol=1e-5,
+                               atol=1e-6)
+    cond = ops.greater(A, 0.0)
+    np.testing.assert_array_equal(ops.where(cond, 1.0, -1.0).numpy(), np.where(A > 0, 1.0, -1.0))
+    np.testing.assert_array_equal(ops.where(np.array([True, False, True])).numpy(), [[0], [2]])
+    with pytest.raises(ValueError, match="pass both x and y"):
+        ops.where(cond, A)
+
+
+def test_cast_and_reductions_with_integer_inputs():
+    ints = ops.constant([[1, 2], [3, 4]])
+    assert ints.dtype == torch.int32
+    assert float(ops.mean(ints)) == 2.5  # the mean of integers is a float, not a truncated integer
+    assert ops.cast(ints, "float32").dtype == torch.float32
+    assert ops.cast(ops.constant([0.0, 2.5]), "bool").numpy().tolist() == [False, True]
+    np.testing.assert_array_equal(ops.sum(ints, axis=0).numpy(), [4, 6])
+
+
+def test_random_seeded_draws_match_their_own_generator():
+    first = ops.random.normal((3, 2), mean=1.0, stddev=2.0, seed=5).numpy()
+    generator = torch.Generator().manual_seed(5)
+    expected = torch.randn((3, 2), generator=generator).numpy() * 2.0 + 1.0
+    np.testing.assert_allclose(first, expected, rtol=1e-6)
+    u = ops.random.uniform((1000,), minval=2.0, maxval=4.0, seed=1).numpy()
+    assert 2.0 <= u.min() and u.max() < 4.0
+    ints = ops.random.uniform((50,), minval=0, maxval=3, dtype="int32", seed=2)
+    assert ints.dtype == torch.int32 and set(ints.numpy().tolist()) <= {0, 1, 2}
+    with pytest.raises(ValueError, match="integer seed"):
+        ops.random.set_seed(1.5)
+
+
+def test_function_decorator_passes_through_and_falls_back(monkeypatch):
+    from tkeras.ops.graph_function import function
+
+    @function
+    def plain(x):
+        return x + 1
+
+    assert plain(ops.constant(1.0)).numpy() == 2.0
+    assert function(input_signature=None)(plain) is plain  # the decorator form with arguments
+    monkeypatch.setattr(torch, "compile", lambda fn: (_ for _ in ()).throw(RuntimeError("no compiler")))
+
+    @function(jit_compile=True)
+    def jitted(x):
+        return x * 3
+
+    assert float(jitted(ops.constant(2.0))) == 6.0 and jitted.python_function(2.0) == 6.0

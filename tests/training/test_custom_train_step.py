@@ -220,3 +220,145 @@ def test_functional_model_with_per_output_losses_and_weights():
     model.compile(optimizer=PlainSGD(0.05), loss=["mse", "binary_crossentropy"], loss_weights=[1.0, 0.0])
     logs = model.evaluate(x, [y_reg, y_cls], batch_size=128, verbose=0, return_dict=True)
     assert logs["loss"] == pytest.approx(logs["amount_loss"], rel=1e-5)
+
+
+class GuideModel(keras.Model):
+    """Keras 3's guide, "Supporting sample_weight" and "Providing your own evaluation step", on a
+    functional model: CustomModel(inputs, outputs), a real optimizer from compile."""
+
+    def train_step(self, data):
+        if len(data) == 3:
+            x, y, sample_weight = data
+        else:
+            sample_weight = None
+            x, y = data
+        self.zero_grad()
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
+        loss.backward()
+        trainable_weights = [v for v in self.trainable_weights]
+        gradients = [v.value.grad for v in trainable_weights]
+        with torch.no_grad():
+            self.optimizer.apply(gradients, trainable_weights)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred, sample_weight=sample_weight)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(y=y, y_pred=y_pred)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_guide_functional_custom_model_with_sample_weight_and_test_step(optimizer_lookup):
+    x, y = _regression_data(512)
+    inputs = keras.Input(shape=(3,))
+    model = GuideModel(inputs, layers.Dense(1)(inputs))
+    assert isinstance(model, GuideModel) and [type(l).__name__ for l in model.layers] == ["InputLayer", "Dense"]
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse", metrics=["mae"])
+    weights = np.random.default_rng(2).random((512, 1)).astype("float32")
+    history = model.fit(x, y, sample_weight=weights, epochs=5, batch_size=32, verbose=0)
+    assert set(history.history) == {"loss", "mae"} and history.history["loss"][-1] < history.history["loss"][0]
+    logs = model.evaluate(x, y, batch_size=512, verbose=0, return_dict=True)
+    pred = model.predict(x, verbose=0)
+    assert logs["loss"] == pytest.approx(float(np.mean((pred - y) ** 2)), rel=1e-4)
+    assert logs["mae"] == pytest.approx(float(np.mean(np.abs(pred - y))), rel=1e-4)
+    # the weighted loss of one batch is Keras' weighted mean over samples
+    y_pred = model(x[:8])
+    weighted = model.compute_loss(y=torch.as_tensor(y[:8]), y_pred=y_pred, sample_weight=torch.as_tensor(weights[:8]))
+    expected = np.sum(weights[:8, 0] * (pred[:8, 0] - y[:8, 0]) ** 2) / 8
+    assert float(weighted) == pytest.approx(expected, rel=1e-4)
+
+
+class GuideTrackers(keras.Model):
+    """The guide's "Going lower-level": own trackers listed by an overridden `metrics` property."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+        self.loss_fn = keras.losses.MeanSquaredError()
+
+    def train_step(self, data):
+        x, y = data
+        self.zero_grad()
+        y_pred = self(x, training=True)
+        loss = self.loss_fn(y, y_pred)
+        loss.backward()
+        with torch.no_grad():
+            self.optimizer.apply([v.value.grad for v in self.trainable_weights], self.trainable_weights)
+        self.loss_tracker.update_state(loss)
+        self.mae_metric.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.mae_metric]
+
+
+def test_guide_own_trackers_reset_every_epoch():
+    x, y = _regression_data(256)
+    inputs = keras.Input(shape=(3,))
+    model = GuideTrackers(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer=PlainSGD(0.05))
+    history = model.fit(x, y, epochs=3, batch_size=64, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    assert float(model.loss_tracker.count) == 4  # reset at the start of each epoch: 4 batches, not 12
+
+
+class Penalty(layers.Layer):
+    """A layer adding its own loss term (activity regularization written by hand)."""
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * torch.mean(torch.square(inputs - 1.0)))
+        return inputs
+
+
+def test_add_loss_alone_trains_a_model_compiled_without_a_loss():
+    x, _ = _regression_data(128)
+    inp = keras.Input(shape=(3,))
+    model = keras.Model(inp, Penalty(2.0, name="penalty")(layers.Dense(2, name="d")(inp)))
+    out = model(x)
+    assert len(model.losses) == 1
+    assert float(model.losses[0]) == pytest.approx(2.0 * np.mean((out.numpy() - 1.0) ** 2), rel=1e-5)
+    model.compile(optimizer=PlainSGD(0.05))
+    history = model.fit(x, epochs=5, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    final = model.evaluate(x, batch_size=128, verbose=0)
+    assert final == pytest.approx(2.0 * np.mean((model.predict(x, verbose=0) - 1.0) ** 2), rel=1e-4)
+
+
+class LogsMean(layers.Layer):
+    def call(self, inputs):
+        self.add_metric(torch.mean(inputs), name="mean_activation")
+        return inputs
+
+
+def test_add_metric_is_logged_as_its_mean_and_validated():
+    x, y = _regression_data(64)
+    inp = keras.Input(shape=(3,))
+    hidden = layers.Dense(4, name="hidden")(inp)
+    model = keras.Model(inp, layers.Dense(1)(LogsMean()(hidden)))
+    model.compile(optimizer=PlainSGD(0.0), loss="mse")  # lr 0: the weights stay, the metric is exact
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0, validation_data=(x[:32], y[:32]))
+    assert "mean_activation" in [m.name for m in model.metrics]
+    hidden_out = keras.Model(inp, hidden)(x).numpy()
+    per_batch = hidden_out.reshape(4, 16, 4).mean(axis=(1, 2))  # fit shuffles, but lr 0: order-free mean
+    assert history.history["mean_activation"][-1] == pytest.approx(per_batch.mean(), rel=1e-4, abs=1e-6)
+    val = hidden_out[:32].mean()
+    assert history.history["val_mean_activation"][-1] == pytest.approx(val, rel=1e-4, abs=1e-6)
+    with pytest.raises(ValueError, match="add_metric needs name="):
+        LogsMean().add_metric(1.0)

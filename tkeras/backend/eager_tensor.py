@@ -91,6 +91,43 @@ def _binary(name):
     return operator
 
 
+def _numpy_aware(name):
+    """`t.mean()` as torch has it, but `np.mean(t)` as NumPy has it.
+
+    NumPy's reductions (np.mean, np.sum, np.std, np.argmax, ...) hand any object that has a method of
+    that name over to it, with NumPy's keywords (`axis=`, `out=`, `ddof=`); torch's methods reject
+    those. NumPy always passes `out=`, torch code never does, so `out` tells the two apart; the NumPy
+    call then gets NumPy's answer on the tensor's values, as it does for a TensorFlow tensor.
+    """
+    torch_method = getattr(torch.Tensor, name)
+
+    def method(self, *args, **kwargs):
+        if "out" in kwargs:
+            return getattr(np.asarray(self), name)(*args, **kwargs)
+        return torch_method(self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+_NUMPY_REDUCTIONS = ("mean", "sum", "prod", "max", "min", "std", "var", "any", "all", "argmax", "argmin",
+                     "cumsum", "cumprod", "round", "clip")
+
+
+def numpy_array_wrap(self, array, context=None, return_scalar=False):
+    """`np.exp(t)`: NumPy's ufuncs on a tensor give a NumPy array, as they do on TensorFlow's tensors."""
+    return array[()] if return_scalar else array
+
+
+def add_numpy_protocol(cls):
+    """Give `cls` (a torch.Tensor subclass) NumPy-compatible reductions and ufunc results."""
+    for name in _NUMPY_REDUCTIONS:
+        setattr(cls, name, _numpy_aware(name))
+    cls.__array_wrap__ = numpy_array_wrap
+    return cls
+
+
+@add_numpy_protocol
 class EagerTensor(torch.Tensor):
     """A torch tensor that prints, converts and behaves like TensorFlow's eager tensor."""
 

@@ -4,10 +4,15 @@ Torch already records every operation on tensors that require gradients, and tra
 so the tape needs no recording of its own: `gradient()` is `torch.autograd.grad` over what the user
 asks for. What the tape adds is TensorFlow's contract: `watch(x)` makes a constant differentiable
 (by flipping `requires_grad` on it, so every later op on that very tensor is recorded), unconnected
-sources give None, a non-scalar target is differentiated as its sum, a non-persistent tape answers
+sources give None, a non-scalar target is differentiated as its sum (or weighted by
+`output_gradients`, which must match the targets in number and shape), a non-persistent tape answers
 once, and a tape that is still recording around another tape's `gradient()` call makes that gradient
 differentiable itself (nested tapes give second derivatives).
+
+A constant made differentiable by one tape's `watch` stays so for torch, but other tapes treat it as
+TensorFlow does: a constant they did not watch themselves gets no gradient (None).
 """
+import numpy as np
 import torch
 
 from tkeras.backend.context import CALL_CONTEXT
@@ -63,6 +68,7 @@ class GradientTape:
                     if item.grad_fn is not None or not item.is_leaf:
                         raise ValueError("GradientTape.watch: cannot watch a tensor computed without gradients")
                     item.requires_grad_(True)
+                    item.__dict__["_keras_watched_constant"] = True  # differentiable only where watched
             self._watched[id(item)] = item
 
     def watched_variables(self):
@@ -80,11 +86,15 @@ class GradientTape:
                 raise TypeError(
                     f"GradientTape.gradient: sources must be Variables or tensors; source {i} is "
                     f"{type(source).__name__} {source!r:.60}")
+        if target is None:
+            raise TypeError("GradientTape.gradient: the target is None; pass the tensor to differentiate "
+                            "(e.g. the loss computed inside the `with tf.GradientTape() as tape:` block)")
         targets = [t for t in tree.flatten(target) if t is not None]
         for i, t in enumerate(targets):
             if not isinstance(t, torch.Tensor):
                 raise TypeError(f"GradientTape.gradient: the target must be a tensor, received "
                                 f"{type(t).__name__} {t!r:.60}")
+        seeds = None if output_gradients is None else _output_gradient_seeds(output_gradients, targets)
         self._used = True
         differentiable = [self._is_differentiable(s) for s in flat_sources]
         wanted = [s for s, ok in zip(flat_sources, differentiable) if ok]
@@ -94,12 +104,8 @@ class GradientTape:
                          for t in targets if t.requires_grad]
         grads = [None] * len(flat_sources)
         if wanted and connected:
-            if output_gradients is None:
+            if seeds is None:
                 seeds = [torch.ones_like(t) for t in connected]  # the gradient of the sum, as TF does
-            else:
-                seeds = [torch.as_tensor(g, dtype=t.dtype, device=t.device)
-                         for g, t in zip(tree.flatten(output_gradients), targets) if t.requires_grad]
-                seeds = [s.as_subclass(torch.Tensor) if isinstance(s, EagerTensor) else s for s in seeds]
             nested = any(tape is not self and tape._recording for tape in _RECORDING)
             results = torch.autograd.grad(
                 connected, wanted, grad_outputs=seeds, allow_unused=True,
@@ -116,8 +122,10 @@ class GradientTape:
     def _is_differentiable(self, source):
         if not source.requires_grad:
             return False
-        if isinstance(source, torch.nn.Parameter) and not self._watch_accessed_variables:
-            return id(source) in self._watched
+        if isinstance(source, torch.nn.Parameter):
+            return self._watch_accessed_variables or id(source) in self._watched
+        if source.__dict__.get("_keras_watched_constant"):
+            return id(source) in self._watched  # another tape's watch does not count here
         return True
 
     def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
@@ -153,6 +161,27 @@ class GradientTape:
 class UnconnectedGradients:
     NONE = "none"
     ZERO = "zero"
+
+
+def _output_gradient_seeds(output_gradients, targets):
+    """`output_gradients` as autograd seeds: one per target, of the target's shape (checked here, so a
+    mismatch names both shapes instead of failing inside autograd)."""
+    given = [g for g in tree.flatten(output_gradients)]
+    if len(given) != len(targets):
+        raise ValueError(
+            f"GradientTape.gradient: output_gradients has {len(given)} entries but there are {len(targets)} "
+            f"targets; pass one gradient per target, each of its target's shape")
+    seeds = []
+    for i, (g, t) in enumerate(zip(given, targets)):
+        seed = g.detach() if isinstance(g, torch.Tensor) else torch.as_tensor(np.asarray(g))
+        seed = seed.to(dtype=t.dtype, device=t.device)
+        if tuple(seed.shape) != tuple(t.shape):
+            raise ValueError(
+                f"GradientTape.gradient: output_gradients[{i}] has shape {tuple(seed.shape)} but its target "
+                f"has shape {tuple(t.shape)}; they must match")
+        if t.requires_grad:
+            seeds.append(seed.as_subclass(torch.Tensor) if type(seed) is not torch.Tensor else seed)
+    return seeds
 
 
 def _pack_like(structure, flat):

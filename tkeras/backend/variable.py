@@ -10,6 +10,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.eager_tensor import add_numpy_protocol, slice_of_variable
 
 
 def _as_tensor(value, dtype=None):
@@ -27,6 +28,13 @@ def _as_tensor(value, dtype=None):
     return tensor
 
 
+def _shares_memory(tensor, source):
+    if isinstance(source, torch.Tensor):
+        return tensor.untyped_storage().data_ptr() == source.untyped_storage().data_ptr()
+    return tensor.device.type == "cpu" and np.shares_memory(tensor.numpy(), source)
+
+
+@add_numpy_protocol
 class Variable(torch.nn.Parameter):
     """A mutable, named tensor. `trainable=False` weights (BatchNorm's moving mean) never get gradients."""
 
@@ -36,6 +44,8 @@ class Variable(torch.nn.Parameter):
         if initial_value is None:
             raise ValueError("Variable needs an initial_value (a tensor, array or number)")
         data = _as_tensor(initial_value, dtype)
+        if isinstance(initial_value, (np.ndarray, torch.Tensor)) and _shares_memory(data, initial_value):
+            data = data.clone()  # a Variable owns its value: assigning to it must not write into the caller's array
         trainable = bool(trainable)
         requires_grad = trainable and (data.is_floating_point() or data.is_complex())
         var = torch.Tensor._make_subclass(cls, data, requires_grad)
@@ -104,7 +114,6 @@ class Variable(torch.nn.Parameter):
         result = torch.Tensor.__getitem__(self, key)
         if CALL_CONTEXT.depth or CALL_CONTEXT.raw:
             return result
-        from tkeras.backend.eager_tensor import slice_of_variable
         return slice_of_variable(result, self, key)
 
     def __repr__(self):

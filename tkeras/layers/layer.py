@@ -31,6 +31,24 @@ def _is_symbolic(value):
     return isinstance(value, KerasTensor)
 
 
+def _on_compute_device(value):
+    """`value` (a tensor, or a list/tuple/dict of them) on tkeras' compute device; others untouched."""
+    if isinstance(value, torch.Tensor):
+        device = config.device()
+        if value.device.type == device.type:
+            return value
+        moved = value.to(device)
+        mask = getattr(value, "_keras_mask", None)
+        if mask is not None:
+            moved._keras_mask = mask.to(device)
+        return moved
+    if isinstance(value, (list, tuple)):
+        return type(value)(_on_compute_device(v) for v in value) if type(value) in (list, tuple) else value
+    if isinstance(value, dict):
+        return {k: _on_compute_device(v) for k, v in value.items()}
+    return value
+
+
 def to_torch(value, dtype=None, owner=None):
     """User input (NumPy, list, number, tensor) -> a torch tensor on the compute device.
 
@@ -48,7 +66,7 @@ def to_torch(value, dtype=None, owner=None):
             raise TypeError(
                 f"{where}xpected numeric data, received an array of dtype {array.dtype} (e.g. strings or "
                 f"ragged lists); convert it to numbers first, e.g. with Tokenizer and pad_sequences")
-        tensor = torch.from_numpy(np.ascontiguousarray(array)) if array.dtype != np.uint16 else torch.as_tensor(array.astype(np.int32))
+        tensor = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 else torch.as_tensor(array.astype(np.int32))  # 0-d stays 0-d
     if tensor.is_floating_point():
         target = config.standardize_dtype(dtype)
         if tensor.dtype != target and target.is_floating_point:
@@ -297,6 +315,19 @@ class Layer(torch.nn.Module):
         self._losses.append(loss)
         _PENDING_LOSSES.append((self, loss))
 
+    def add_metric(self, value, name=None, aggregation=None):
+        """Keras 2: report a value computed in `call` as a metric; fit/evaluate log its mean per epoch.
+
+        The outermost model of the call owns the tracker (a `metrics.Mean` named `name`), so the value
+        shows in its logs and `model.metrics` like a compiled metric, and resets with them.
+        """
+        if not name:
+            raise ValueError(f"Layer {self.name!r}: add_metric needs name=, the name the metric is logged under")
+        if aggregation not in (None, "mean"):
+            raise ValueError(f"Layer {self.name!r}: add_metric(aggregation=...) must be None or 'mean', "
+                             f"received {aggregation!r}")
+        _PENDING_METRICS.append((name, value))
+
     @property
     def losses(self):
         """Regularization penalties of the weights plus losses added during the last call."""
@@ -306,6 +337,8 @@ class Layer(torch.nn.Module):
                 if getattr(w, "regularizer", None) is not None:
                     result.append(w.regularizer(w))
             result.extend(layer._losses)
+        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
+            result = wrap_eager_output(result)  # user code reads them as tensors (float(), .numpy())
         return result
 
     # -- build and call ---------------------------------------------------------------------------
@@ -342,11 +375,17 @@ class Layer(torch.nn.Module):
                 inputs = [v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for v in inputs]
             elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and _is_text(inputs)):
                 inputs = to_torch(inputs, self.dtype, self.name)
+        context = CALL_CONTEXT
+        if context.depth == 0 and not context.raw:
+            # A user's torch tensor (or mask) still on the host while the weights live on the GPU:
+            # moved here, as TensorFlow places eager inputs, instead of a device error deep in torch.
+            inputs = _on_compute_device(inputs)
+            if kwargs.get("mask") is not None:
+                kwargs["mask"] = _on_compute_device(kwargs["mask"])
         if not self.built:
             self._build_from_shape(shape_of(inputs))
         if self.input_spec is not None:
             self._check_input_spec(inputs)
-        context = CALL_CONTEXT
         if context.depth == 0 and _PENDING_LOSSES:
             _clear_pending_losses()
         outer_training = context.training
@@ -377,6 +416,8 @@ class Layer(torch.nn.Module):
                 outputs._keras_mask = mask
         if self.activity_regularizer is not None and isinstance(outputs, torch.Tensor):
             self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
+        if _PENDING_METRICS and context.depth == 0:
+            _record_added_metrics(self)
         if context.depth == 0 and not context.training and not context.raw:
             outputs = wrap_eager_output(outputs)
         return outputs
@@ -479,6 +520,23 @@ def _clear_pending_losses():
     for layer, _ in _PENDING_LOSSES:
         layer._losses = []
     _PENDING_LOSSES.clear()
+
+
+# Values given to add_metric during the current outermost call, as (name, value).
+_PENDING_METRICS = []
+
+
+def _record_added_metrics(owner):
+    """Feed add_metric values into `owner`'s trackers (made on first sight; listed in `owner.metrics`)."""
+    from tkeras.metrics import Mean
+    trackers = owner.__dict__.setdefault("_added_metrics", {})
+    for name, value in _PENDING_METRICS:
+        tracker = trackers.get(name)
+        if tracker is None:
+            tracker = trackers[name] = Mean(name=name)
+            owner.__dict__.setdefault("_tracked_metrics", []).append(tracker)
+        tracker.update_state(value.detach() if isinstance(value, torch.Tensor) else value)
+    _PENDING_METRICS.clear()
 
 
 def take_pending_losses():

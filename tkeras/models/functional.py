@@ -5,6 +5,9 @@ plan: a list of steps (layer, where its arguments come from, where its outputs g
 slots. Running the model is one pass over that list; no graph is walked per call. Shared layers appear
 once in `layers` and once per call in the plan; nested models are layers like any other.
 """
+import numpy as np
+import torch
+
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
@@ -87,6 +90,8 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         values = [None] * self._slot_count
         self._place_inputs(inputs, values)
+        if mask is not None:
+            self._place_masks(mask, values)
         for layer, args, kwargs, simple, out_slots in self._plan:
             if simple is not None:
                 out = layer(values[simple], **kwargs)
@@ -122,6 +127,22 @@ class Functional(Model):
                              f"received {len(flat)} input tensor(s)")
         for slot, value in zip(slots, flat):
             values[slot] = value
+
+    def _place_masks(self, mask, values):
+        """`model(x, mask=m)`: masks ride on the input tensors (`_keras_mask`), as between layers.
+
+        The mask goes on an alias of the input, so the caller's tensor is left as it was.
+        """
+        masks = mask if isinstance(mask, (list, tuple)) else [mask]
+        if isinstance(mask, dict):
+            masks = [mask.get(k) for k in self._input_keys]
+        for slot, m in zip(self._input_slots, masks):
+            value = values[slot]
+            if m is None or not isinstance(value, torch.Tensor) or value.__dict__.get("_keras_mask") is m:
+                continue
+            alias = value.view_as(value)
+            alias._keras_mask = m if isinstance(m, torch.Tensor) else torch.as_tensor(np.asarray(m), device=value.device)
+            values[slot] = alias
 
     def compute_output_shape(self, input_shape):
         """Shapes through the plan, each layer's `compute_output_shape` on the previous ones."""

@@ -5,6 +5,8 @@ the input shapes, its `compute_output_shape` gives the output shapes (or, for la
 a dry run on small zero batches does), and the returned KerasTensors remember the node that made them.
 `Model(inputs, outputs)` later turns these nodes into a flat execution plan.
 """
+import inspect
+
 import torch
 
 from tkeras.backend import config
@@ -53,6 +55,7 @@ def _input_shapes(inputs):
 def symbolic_call(layer, inputs, args, kwargs):
     """`layer(keras_tensors, ...)`: returns KerasTensor(s) recording the call (see module docstring)."""
     kwargs = dict(kwargs)
+    _check_call_arguments(layer, args, kwargs)
     input_shapes = _input_shapes(inputs)
     if not layer.built:
         try:
@@ -83,6 +86,24 @@ def symbolic_call(layer, inputs, args, kwargs):
     Node(layer, (inputs,) + tuple(args), kwargs, outputs)
     _remember_first_call(layer, inputs, outputs)
     return outputs
+
+
+def _check_call_arguments(layer, args, kwargs):
+    """Arguments `call` cannot take fail now, naming the layer, not when the model first runs."""
+    params = inspect.signature(type(layer).call).parameters
+    kinds = {p.kind for p in params.values()}
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        unknown = sorted(set(kwargs) - set(params) - {"training", "mask"})
+        if unknown:
+            accepted = [n for n in params if n not in ("self", "inputs", "training", "mask")]
+            takes = f"it also takes {accepted}" if accepted else "it takes only the inputs (and training=/mask=)"
+            raise TypeError(f"Layer {layer.name!r} ({type(layer).__name__}): call() got unexpected keyword "
+                            f"argument(s) {unknown}; {takes}")
+    positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if args and inspect.Parameter.VAR_POSITIONAL not in kinds and len(args) > len(positional) - 2:
+        raise TypeError(f"Layer {layer.name!r} ({type(layer).__name__}): call() takes "
+                        f"{max(len(positional) - 2, 0)} positional argument(s) after the inputs, received "
+                        f"{len(args)}")
 
 
 def _remember_first_call(layer, inputs, outputs):

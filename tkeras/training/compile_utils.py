@@ -163,11 +163,14 @@ class CompileMetrics:
             for metric in self.metrics_per_output[0]:
                 metric.update_state(y_true, y_pred, sample_weight=sample_weight)
             return
-        names = None
-        preds = tree.flatten(y_pred) if not isinstance(y_pred, dict) else list(y_pred.values())
-        trues = list(y_true.values()) if isinstance(y_true, dict) else (
+        # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
+        names = self._compile_loss.output_names
+        preds = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
+        trues = [y_true.get(n) for n in names] if isinstance(y_true, dict) else (
             list(y_true) if isinstance(y_true, (list, tuple)) else [y_true])
         for metrics, yt, yp in zip(self.metrics_per_output, trues, preds):
+            if yt is None:
+                continue
             for metric in metrics:
                 metric.update_state(yt, yp, sample_weight=sample_weight if not isinstance(sample_weight, (list, tuple, dict)) else None)
 
