@@ -17,6 +17,9 @@ def test_keras3_top_level_names_are_the_real_objects():
     assert keras.Loss is losses.Loss and keras.Metric is metrics.Metric
     assert keras.Optimizer is optimizers.Optimizer and keras.Variable is Variable
     assert keras.config.floatx() == "float32"
+    from tkeras.backend.gradient_tape import GradientTape
+    from tkeras.ops.graph_function import function
+    assert keras.GradientTape is GradientTape and keras.function is function
     assert tuple(keras.random.normal((3, 2), seed=1).shape) == (3, 2)
     with pytest.raises(AttributeError, match="module 'tkeras' has no attribute 'Dense'"):
         keras.Dense

@@ -29,6 +29,8 @@ _LAZY_ALIASES = {
     "Metric": ("tkeras.metrics", "Metric"),
     "Optimizer": ("tkeras.optimizers", "Optimizer"),
     "Functional": ("tkeras.models.functional", "Functional"),
+    "GradientTape": ("tkeras.backend.gradient_tape", "GradientTape"),
+    "function": ("tkeras.ops.graph_function", "function"),
 }
 
 
