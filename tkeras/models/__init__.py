@@ -6,10 +6,8 @@ _FROM_SAVING = ("load_model", "model_from_config", "model_from_json", "save_mode
 
 
 def __getattr__(name):
-    # The file formats (h5py, zip) load on first use, so `import tkeras` stays light.
+    # Served by tkeras.saving, which loads the file formats (h5py, zip) on first use.
     if name in _FROM_SAVING:
-        from tkeras.saving import saving_api
-        value = getattr(saving_api, name)
-        globals()[name] = value
-        return value
+        from tkeras import saving
+        return getattr(saving, name)
     raise AttributeError(f"module 'tkeras.models' has no attribute {name!r}")
