@@ -112,3 +112,24 @@ def test_get_config_round_trip_gives_same_predictions():
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).standard_normal((5, 3)).astype("float32")
     np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_input_and_layer_outputs_serve_feature_extraction():
+    # The tutorial idiom `Model(model.input, model.get_layer(name).output)` on a Sequential model.
+    L = keras.layers
+    model = keras.Sequential([keras.Input((8,)), L.Dense(4, activation="relu", name="hidden"),
+                              L.Dense(2, activation="softmax")])
+    assert model.input.shape == (None, 8) and model.output.shape == (None, 2)
+    assert model.inputs == [model.input] and model.outputs == [model.output]
+    features = keras.Model(model.input, model.get_layer("hidden").output)
+    x = np.random.default_rng(0).random((3, 8)).astype("float32")
+    kernel, bias = model.get_layer("hidden").get_weights()
+    np.testing.assert_allclose(features.predict(x, verbose=0), np.maximum(x @ kernel + bias, 0), atol=1e-6)
+    model.pop()
+    assert model.output.shape == (None, 4)  # traced again after the stack changed
+
+
+def test_input_of_a_sequential_without_input_shape_is_a_clear_error():
+    model = keras.Sequential([keras.layers.Dense(2)], name="no_shape")
+    with pytest.raises(ValueError, match="Sequential model 'no_shape' has no input yet"):
+        model.input

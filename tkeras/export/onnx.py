@@ -138,7 +138,9 @@ def _signature_entries(model, input_signature):
 
 
 def _model_input_specs(model):
-    inputs = getattr(model, "inputs", None)
+    # A functional graph's own Input tensors (a Sequential's `inputs` is traced on a float Input, which
+    # would lose an Embedding's integer ids: its shape is taken from the model below instead).
+    inputs = getattr(model, "_input_tensors", None)
     if inputs:
         return [(tuple(t.shape), getattr(t, "dtype", None), _clean_name(getattr(t, "name", None))) for t in inputs]
     shape = getattr(model, "_input_batch_shape", None) or getattr(model, "_build_input_shape", None)

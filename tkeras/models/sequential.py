@@ -15,6 +15,7 @@ class Sequential(Model):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []
         self._input_batch_shape = None
+        self._input_dtype = None
         self._layer_output_shapes = {}
         for layer in layers or []:
             self.add(layer)
@@ -35,6 +36,7 @@ class Sequential(Model):
             if self._stack:
                 raise ValueError("An InputLayer can only be the first layer of a Sequential model")
             self._input_batch_shape = layer._batch_input_shape
+            self._input_dtype = layer.dtype
             return
         names = {l.name for l in self._stack}
         if layer.name in names:
@@ -117,6 +119,42 @@ class Sequential(Model):
                     return None
                 self._layer_output_shapes[id(each)] = shape
         return self._layer_output_shapes.get(id(layer))
+
+    # -- Keras' symbolic face: model.input, model.output, layer.output -----------------------------
+    def _symbolic_graph(self):
+        """The stack traced once on an `Input` (Keras builds a Sequential model that way as soon as it
+        knows its input shape), so feature extraction works: `Model(model.input, model.layers[2].output)`.
+        Traced again after `add`/`pop`."""
+        graph = self.__dict__.get("_symbolic")
+        if graph is None or graph[2] != tuple(map(id, self._stack)):
+            shape = self._input_batch_shape or getattr(self, "_build_input_shape", None)
+            if shape is None or not self._stack:
+                raise ValueError(f"Sequential model {self.name!r} has no input yet: start it with "
+                                 f"keras.Input(shape=...) or give its first layer input_shape=, or call it on data")
+            from tkeras.layers.core.input_layer import Input
+            inputs = Input(batch_shape=tuple(shape), dtype=self._input_dtype)
+            outputs = inputs
+            for layer in self._stack:
+                outputs = layer(outputs)
+            graph = (inputs, outputs, tuple(map(id, self._stack)))
+            self.__dict__["_symbolic"] = graph
+        return graph
+
+    @property
+    def input(self):
+        return self._symbolic_graph()[0]
+
+    @property
+    def output(self):
+        return self._symbolic_graph()[1]
+
+    @property
+    def inputs(self):
+        return [self.input]
+
+    @property
+    def outputs(self):
+        return [self.output]
 
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):
