@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from tkeras.backend import config
 from tkeras.losses import _tensors
-from tkeras.losses.loss import Loss, LossFunctionWrapper
+from tkeras.losses.loss import LossFunctionWrapper
 
 
 def _check_axis(axis, where):
@@ -173,10 +173,6 @@ class BinaryCrossentropy(LossFunctionWrapper):
         self.label_smoothing = label_smoothing
         self.axis = axis
 
-    def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
-
 
 class BinaryFocalCrossentropy(LossFunctionWrapper):
     elementwise = True
@@ -193,11 +189,6 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         self.label_smoothing = label_smoothing
         self.axis = axis
 
-    def get_config(self):
-        return {**Loss.get_config(self), "apply_class_balancing": self.apply_class_balancing,
-                "alpha": self.alpha, "gamma": self.gamma, "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
-
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
@@ -207,10 +198,6 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
-
-    def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -223,10 +210,6 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
-
-    def get_config(self):
-        return {**Loss.get_config(self), "alpha": self.alpha, "gamma": self.gamma,
-                "from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis}
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -241,7 +224,3 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def call(self, y_true, y_pred):
         # Labels are class indices, not values to line up with y_pred: no rank alignment here.
         return self.fn(y_true, y_pred, **self._fn_kwargs)
-
-    def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "ignore_class": self.ignore_class, "axis": self.axis}

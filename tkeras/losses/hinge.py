@@ -6,7 +6,7 @@ batch. The decision is made on the device (`torch.where`) so no value is read ba
 import torch
 
 from tkeras.losses import _tensors
-from tkeras.losses.loss import Loss, LossFunctionWrapper
+from tkeras.losses.loss import LossFunctionWrapper
 
 
 def _signed_labels(y_true):
@@ -46,9 +46,6 @@ class Hinge(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class SquaredHinge(LossFunctionWrapper):
     elementwise = True
@@ -56,13 +53,7 @@ class SquaredHinge(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
         super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class CategoricalHinge(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
         super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)

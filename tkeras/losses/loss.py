@@ -130,9 +130,12 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        from tkeras.losses import serialize
+        """name, reduction and the function's keyword arguments; a built-in subclass fixes its own
+        function, so only the generic wrapper writes it (as "fn")."""
         config = super().get_config()
-        config["fn"] = serialize(self.fn)
+        if type(self) is LossFunctionWrapper:
+            from tkeras.losses import serialize
+            config["fn"] = serialize(self.fn)
         config.update(self._fn_kwargs)
         return config
 

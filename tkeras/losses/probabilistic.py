@@ -3,7 +3,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.losses import _tensors
-from tkeras.losses.loss import Loss, LossFunctionWrapper
+from tkeras.losses.loss import LossFunctionWrapper
 
 
 def kl_divergence(y_true, y_pred):
@@ -27,15 +27,9 @@ class KLDivergence(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class Poisson(LossFunctionWrapper):
     elementwise = True
 
     def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)

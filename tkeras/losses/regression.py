@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from tkeras.backend import config
 from tkeras.losses import _tensors
-from tkeras.losses.loss import Loss, LossFunctionWrapper
+from tkeras.losses.loss import LossFunctionWrapper
 
 
 def _prepare(y_true, y_pred):
@@ -77,9 +77,6 @@ class _Regression(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
         super().__init__(type(self)._function, name=name or self._default_name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class MeanSquaredError(_Regression):
     _function = staticmethod(mean_squared_error)
@@ -113,14 +110,8 @@ class Huber(LossFunctionWrapper):
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
         self.delta = delta
 
-    def get_config(self):
-        return {**Loss.get_config(self), "delta": self.delta}
-
 
 class CosineSimilarity(LossFunctionWrapper):
     def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
         super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
         self.axis = axis
-
-    def get_config(self):
-        return {**Loss.get_config(self), "axis": self.axis}
