@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.ops.core import tensor, to_torch_dtype, user_op
+from tkeras.ops.core import _float_default as _dtype, _shape, tensor, to_torch_dtype, user_op
 
 
 def _generator(seed):
@@ -18,18 +18,6 @@ def _generator(seed):
     generator = torch.Generator(device=config.device())
     generator.manual_seed(int(seed) % (2 ** 63))
     return generator
-
-
-def _shape(shape):
-    if isinstance(shape, torch.Tensor):
-        shape = shape.tolist()
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
-
-
-def _dtype(dtype):
-    return to_torch_dtype(dtype) or config.standardize_dtype(None)
 
 
 @user_op
