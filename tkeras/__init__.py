@@ -14,12 +14,12 @@ from tkeras.layers import Input, Layer
 from tkeras.models import Model, Sequential
 from tkeras.saving.serialization import register_keras_serializable
 
-_LAZY_MODULES = ("datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision",
-                 "export", "applications")
-
-
-# Keras 3 top-level names that live elsewhere here: public name -> (module, attribute or None).
-_LAZY_ALIASES = {
+# Loaded on first access: public name -> (module, attribute or None for the module itself). The
+# NumPy-only and optional packages, and Keras 3 top-level names that live elsewhere here.
+_LAZY = {name: (f"tkeras.{name}", None) for name in (
+    "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export",
+    "applications")}
+_LAZY.update({
     "distribution": ("tkeras.distribute", None),
     "random": ("tkeras.ops.random", None),
     "config": ("tkeras.backend.config", None),
@@ -31,18 +31,14 @@ _LAZY_ALIASES = {
     "Functional": ("tkeras.models.functional", "Functional"),
     "GradientTape": ("tkeras.backend.gradient_tape", "GradientTape"),
     "function": ("tkeras.ops.graph_function", "function"),
-}
+})
 
 
 def __getattr__(name):
-    if name in _LAZY_MODULES:
-        module = importlib.import_module(f"tkeras.{name}")
-        globals()[name] = module
-        return module
-    if name in _LAZY_ALIASES:
-        module_name, attribute = _LAZY_ALIASES[name]
-        value = importlib.import_module(module_name)
-        value = value if attribute is None else getattr(value, attribute)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'tkeras' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'tkeras' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    value = importlib.import_module(module_name)
+    value = value if attribute is None else getattr(value, attribute)
+    globals()[name] = value
+    return value
