@@ -31,7 +31,9 @@ def _as_tensor(value, dtype=None):
 def _shares_memory(tensor, source):
     if isinstance(source, torch.Tensor):
         return tensor.untyped_storage().data_ptr() == source.untyped_storage().data_ptr()
-    return tensor.device.type == "cpu" and np.shares_memory(tensor.numpy(), source)
+    # may_share_memory compares bounds only (shares_memory can be exponentially slow); a needless
+    # copy in a rare overlap case is harmless.
+    return tensor.device.type == "cpu" and np.may_share_memory(tensor.numpy(), source)
 
 
 @add_numpy_protocol
