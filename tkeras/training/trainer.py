@@ -23,6 +23,8 @@ from tkeras.utils import tree
 class _MetricLogs(dict):
     """Batch logs of the built-in steps: metric results are computed only when somebody reads them."""
 
+    lazy = True  # the progress bar keeps the latest of these unread until it draws a line
+
     def __init__(self, metrics):
         super().__init__()
         self._metrics = metrics

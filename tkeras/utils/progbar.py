@@ -59,12 +59,21 @@ class Progbar:
         self._last_update = 0.0
         self._seen = 0
         self._values = {}
+        self._unread = None  # the latest lazy batch logs, read only when a line is drawn
         self._previous_width = 0
         self._finished = False
 
     def update(self, current, values=None, finalize=None):
-        """Record the latest values (already running averages) and redraw if it is time to."""
-        if values:
+        """Record the latest values (already running averages) and redraw if it is time to.
+
+        Batch logs that compute their values on first read (the fit loop's, marked `lazy`) are kept
+        unread until a line is drawn: most batches are never shown, so their metric results are never
+        computed. Each such logs object holds the same names, so the latest one stands for all.
+        """
+        if getattr(values, "lazy", False):
+            self._unread = values
+        elif values:
+            self._read_unread()
             self._values.update(values)
         self._seen = current
         if finalize is None:
@@ -99,7 +108,13 @@ class Progbar:
     def add(self, n, values=None):
         self.update(self._seen + n, values)
 
+    def _read_unread(self):
+        if self._unread is not None:
+            self._values.update(self._unread)
+            self._unread = None
+
     def _values_text(self):
+        self._read_unread()
         return "".join(f" - {name}: {_format_value(value)}" for name, value in self._values.items())
 
     def _bar_line(self, current, now, finalize):
