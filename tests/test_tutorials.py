@@ -17,8 +17,8 @@ pytestmark = pytest.mark.skipif(not (TUTORIALS.is_dir() and (SHARED / "data").is
                                 reason="../shared/tutorials and ../shared/data are not present")
 
 
-def run_tutorial(name, tmp_path, timeout=420):
-    env = dict(os.environ, TKERAS_MAX_EPOCHS="1", TKERAS_DATASETS=str(SHARED / "data"))
+def run_tutorial(name, tmp_path, timeout=420, max_epochs=1):
+    env = dict(os.environ, TKERAS_MAX_EPOCHS=str(max_epochs), TKERAS_DATASETS=str(SHARED / "data"))
     env.pop("DISPLAY", None)
     env.pop("MPLBACKEND", None)
     result = subprocess.run([sys.executable, "-m", "tkeras", "run", str(TUTORIALS / name)],
@@ -57,7 +57,9 @@ def test_002_imdb_cnn_bilstm(tmp_path):
 
 
 def test_003_imdb_dense(tmp_path):
-    out = run_tutorial("003_imdb_dense.py", tmp_path)
+    # One epoch of this model lands anywhere in 0.77-0.87 test accuracy depending on the initial
+    # weights (plain PyTorch with the same seeds gives the same numbers); after two, 0.845-0.88.
+    out = run_tutorial("003_imdb_dense.py", tmp_path, max_epochs=2)
     assert out.splitlines()[0].startswith("? this film was just brilliant casting location scenery story")
     results_line = [line for line in out.splitlines() if line.startswith("[") and "," in line][0]
     loss, accuracy = [float(v) for v in results_line.strip("[]").split(",")]

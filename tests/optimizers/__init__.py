@@ -7,7 +7,8 @@ from tkeras.backend.variable import Variable
 
 CLASSES = {"sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop, "adam": optimizers.Adam,
            "adamw": optimizers.AdamW, "adagrad": optimizers.Adagrad, "adadelta": optimizers.Adadelta,
-           "adamax": optimizers.Adamax, "nadam": optimizers.Nadam}
+           "adamax": optimizers.Adamax, "nadam": optimizers.Nadam,
+           "lion": optimizers.Lion}
 
 
 def initial_values(dtype="float32"):

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 DEFAULT_LR = {"sgd": 0.01, "rmsprop": 0.001, "adam": 0.001, "adamw": 0.001, "adagrad": 0.001,
-              "adadelta": 0.001, "adamax": 0.001, "nadam": 0.001}
+              "adadelta": 0.001, "adamax": 0.001, "nadam": 0.001, "lion": 0.001}
 
 
 def _sgd(state, i, p, g, lr, t, momentum=0.0, nesterov=False):
@@ -86,8 +86,16 @@ def _nadam(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     return p - lr * m_hat / (np.sqrt(v_hat) + epsilon)
 
 
+def _lion(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.99):
+    m = state.get(("m", i), 0.0)
+    step = np.sign(beta_1 * m + (1 - beta_1) * g)
+    state[("m", i)] = beta_2 * m + (1 - beta_2) * g
+    return p - lr * step
+
+
 UPDATES = {"sgd": _sgd, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adam, "adagrad": _adagrad,
-           "adadelta": _adadelta, "adamax": _adamax, "nadam": _nadam}
+           "adadelta": _adadelta, "adamax": _adamax, "nadam": _nadam,
+           "lion": _lion}
 
 
 def clip(grads, clipnorm=None, global_clipnorm=None, clipvalue=None):

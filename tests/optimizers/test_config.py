@@ -34,6 +34,7 @@ def names_after_build(optimizer, variables=None):
     (optimizers.Adadelta(), ["kernel_accumulated_grad", "kernel_accumulated_delta_var", "bias_accumulated_grad",
                              "bias_accumulated_delta_var"]),
     (optimizers.Adamax(), ["kernel_momentum", "kernel_norm", "bias_momentum", "bias_norm"]),
+    (optimizers.Lion(), ["kernel_momentum", "bias_momentum"]),
     (optimizers.SGD(momentum=0.5, use_ema=True), ["kernel_average", "bias_average", "kernel_momentum",
                                                   "bias_momentum"]),
 ])
@@ -134,7 +135,14 @@ CONFIGS = [
     ("adadelta", {"learning_rate": 1.0, "rho": 0.9}),
     ("adamax", {"beta_1": 0.7, "beta_2": 0.95, "epsilon": 1e-3}),
     ("nadam", {"beta_1": 0.8, "name": "my_nadam"}),
+    ("lion", {"learning_rate": 3e-4, "beta_1": 0.95, "beta_2": 0.98, "weight_decay": 0.01}),
 ]
+
+
+@pytest.mark.parametrize("beta_1", [0.0, -0.1, 1.5])
+def test_lion_refuses_a_beta_1_outside_its_range(beta_1):
+    with pytest.raises(ValueError, match=r"Lion: `beta_1` must be in \(0, 1\]; received beta_1="):
+        optimizers.Lion(beta_1=beta_1)
 
 
 @pytest.mark.parametrize("kind, config", CONFIGS, ids=[c[0] for c in CONFIGS])

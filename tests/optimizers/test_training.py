@@ -34,7 +34,8 @@ CASES = [("adam", {"learning_rate": 0.05}), ("adam", {"learning_rate": 0.05, "am
          ("adamw", {"learning_rate": 0.05, "weight_decay": 0.1}), ("sgd", {"learning_rate": 0.1, "momentum": 0.9}),
          ("sgd", {"learning_rate": 0.1, "momentum": 0.5, "nesterov": True, "global_clipnorm": 1.0}),
          ("rmsprop", {"learning_rate": 0.01, "centered": True, "momentum": 0.5}), ("adagrad", {"learning_rate": 0.1}),
-         ("adadelta", {"learning_rate": 1.0}), ("adamax", {"learning_rate": 0.05}), ("nadam", {"learning_rate": 0.05})]
+         ("adadelta", {"learning_rate": 1.0}), ("adamax", {"learning_rate": 0.05}), ("nadam", {"learning_rate": 0.05}),
+         ("lion", {"learning_rate": 0.01})]
 
 
 @pytest.mark.parametrize("kind, config", CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])

@@ -29,6 +29,8 @@ CASES = [
     ("adamax", {"learning_rate": 0.05, "beta_1": 0.7, "beta_2": 0.9}),
     ("nadam", {}),
     ("nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}),
+    ("lion", {}),
+    ("lion", {"learning_rate": 0.01, "beta_1": 0.5, "beta_2": 0.9, "weight_decay": 0.1}),
 ]
 IDS = [kind + "".join(f"-{k}={v}" for k, v in config.items()) for kind, config in CASES]
 
@@ -96,9 +98,10 @@ def test_keras_default_hyperparameters():
         "adadelta": dict(learning_rate=0.001, rho=0.95, epsilon=1e-7),
         "adamax": dict(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
         "nadam": dict(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        "lion": dict(learning_rate=0.001, beta_1=0.9, beta_2=0.99),
     }
     names = {"sgd": "SGD", "rmsprop": "rmsprop", "adam": "adam", "adamw": "adamw", "adagrad": "adagrad",
-             "adadelta": "adadelta", "adamax": "adamax", "nadam": "nadam"}
+             "adadelta": "adadelta", "adamax": "adamax", "nadam": "nadam", "lion": "lion"}
     for kind, defaults in expected.items():
         config = CLASSES[kind]().get_config()
         for key, value in defaults.items():

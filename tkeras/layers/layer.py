@@ -17,6 +17,7 @@ from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
+from tkeras.mixed_precision import policy as _precision
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype"}
@@ -125,7 +126,7 @@ class Layer(torch.nn.Module):
             raise TypeError(f"{type(self).__name__}: name must be a string, received {name!r}")
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self._dtype_name = config.dtype_name(config.standardize_dtype(dtype)) if dtype not in (None, "mixed_float16", "mixed_bfloat16") else (dtype or config.floatx())
+        self._set_dtype_policy(dtype, explicit=dtype is not None)
         self.built = False
         self.supports_masking = False
         self.input_spec = None
@@ -168,13 +169,31 @@ class Layer(torch.nn.Module):
             if isinstance(item, Layer):
                 self._modules[f"{name}__{key}"] = item
 
+    # Keras' split: weights are made in `variable_dtype` (what `dtype` reports), arithmetic runs in
+    # `compute_dtype`; they differ only under a mixed policy.
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._set_dtype_policy(value, explicit=True)
+
+    def _set_dtype_policy(self, dtype, explicit):
+        self._dtype_policy = _precision.policy_for_layer(dtype)
+        self._precision_explicit = explicit
+
     @property
     def dtype(self):
-        return self._dtype_name if not self._dtype_name.startswith("mixed") else "float32"
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self):
-        return self.dtype
+        return self._dtype_policy.compute_dtype
 
     @property
     def torch_dtype(self):
@@ -404,9 +423,18 @@ class Layer(torch.nn.Module):
                 kwargs["mask"] = _mask_of(inputs)
         elif "mask" in kwargs:
             kwargs.pop("mask")
+        scope = cast = None
+        if _precision.mixed_in_use():  # until a mixed policy appears, this one test is all it costs
+            scope, cast = _precision.layer_precision(self._dtype_policy, self._precision_explicit)
+            if cast:
+                inputs = _precision.inputs_to_float32(inputs)
         context.depth += 1
         try:
-            outputs = self.call(inputs, *args, **kwargs)
+            if scope is None:
+                outputs = self.call(inputs, *args, **kwargs)
+            else:
+                with scope:
+                    outputs = self.call(inputs, *args, **kwargs)
         finally:
             context.depth -= 1
             context.training = outer_training
@@ -477,7 +505,7 @@ class Layer(torch.nn.Module):
 
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):
-        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_name}
+        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
         if self._batch_input_shape is not None:
             config_["batch_input_shape"] = list(self._batch_input_shape)
         return config_

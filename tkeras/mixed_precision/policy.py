@@ -28,12 +28,17 @@ class Policy:
     def __init__(self, name="float32"):
         if isinstance(name, Policy):
             name = name.name
-        if not isinstance(name, str) or name not in _POLICY_DTYPES:
+        given = name
+        if isinstance(name, str) and name not in _POLICY_DTYPES:
+            name = _plain_dtype_name(name)  # 'int32', 'float', np.float64's name...: compute = variable
+        if not isinstance(name, str):
+            name = given
             raise ValueError(
-                f"Policy: unknown policy name {name!r}; expected one of {sorted(_POLICY_DTYPES)} "
-                f"(e.g. 'mixed_float16' on GPUs with tensor cores, 'mixed_bfloat16' on CPUs/TPUs/Ampere+)")
+                f"Policy: unknown policy name {given!r}; expected one of {sorted(_POLICY_DTYPES)} "
+                f"(e.g. 'mixed_float16' on GPUs with tensor cores, 'mixed_bfloat16' on CPUs/TPUs/Ampere+) "
+                f"or a dtype name such as 'int32'")
         self._name = name
-        self._compute_dtype, self._variable_dtype = _POLICY_DTYPES[name]
+        self._compute_dtype, self._variable_dtype = _POLICY_DTYPES.get(name, (name, name))
 
     @property
     def name(self):
@@ -73,7 +78,39 @@ class Policy:
         return f'<Policy "{self._name}">'
 
 
+def _plain_dtype_name(name):
+    from tkeras.backend import config
+    try:
+        return config.dtype_name(config.standardize_dtype(name))
+    except ValueError:
+        return None
+
+
 _GLOBAL_POLICY = Policy("float32")
+_MIXED_IN_USE = False
+
+
+def policy_for_layer(dtype):
+    """The policy a layer built with `dtype=` computes under.
+
+    None means the global policy when it is a mixed one (as Keras' layers pick the policy up at
+    construction) and floatx otherwise; a dtype (string, NumPy or torch), a policy name, a Policy, or
+    the `{"class_name": "DTypePolicy", "config": {...}}` dict a Keras 3 config holds are all accepted.
+    """
+    global _MIXED_IN_USE
+    if dtype is None:
+        if _GLOBAL_POLICY.is_mixed:
+            return _GLOBAL_POLICY
+        from tkeras.backend import config
+        return Policy(config.floatx())
+    if isinstance(dtype, dict):
+        dtype = (dtype.get("config") or {}).get("name", dtype.get("name"))
+    if not isinstance(dtype, (str, Policy)):
+        from tkeras.backend import config
+        dtype = config.dtype_name(config.standardize_dtype(dtype))
+    policy = dtype if isinstance(dtype, Policy) else Policy(dtype)
+    _MIXED_IN_USE = _MIXED_IN_USE or policy.is_mixed
+    return policy
 
 
 def global_policy():
@@ -86,7 +123,7 @@ def set_global_policy(policy):
     Only the `mixed_*` policies (and float32) are supported as global policies: a pure float16 or
     bfloat16 policy would store weights in half precision, which Keras itself discourages for training.
     """
-    global _GLOBAL_POLICY
+    global _GLOBAL_POLICY, _MIXED_IN_USE
     policy = Policy("float32") if policy is None else Policy(policy)
     if policy.name in ("float16", "bfloat16", "float64"):
         raise ValueError(
@@ -95,6 +132,7 @@ def set_global_policy(policy):
             if policy.name != "float64" else
             "set_global_policy('float64'): use tkeras.backend.set_floatx('float64') to make float64 weights")
     _GLOBAL_POLICY = policy
+    _MIXED_IN_USE = _MIXED_IN_USE or policy.is_mixed
     if policy.name == "mixed_float16":
         from tkeras.backend import config
         if config.device().type == "cpu":
@@ -107,9 +145,9 @@ def set_global_policy(policy):
 set_policy = set_global_policy
 
 
-def autocast_scope(device_type=None):
+def autocast_scope(device_type=None, policy=None):
     """The context the forward passes of fit/evaluate/predict run in under the global policy."""
-    policy = _GLOBAL_POLICY
+    policy = _GLOBAL_POLICY if policy is None else policy
     if not policy.is_mixed:
         return contextlib.nullcontext()
     if device_type is None:
@@ -119,6 +157,32 @@ def autocast_scope(device_type=None):
     # One autocast region spans a whole fit (many optimizer steps), so autocast's cache of
     # half-precision weight copies would go stale after the first update: keep it off.
     return torch.autocast(device_type=device_type, dtype=dtype, cache_enabled=False)
+
+
+def layer_precision(policy, explicit):
+    """How one layer's `call` runs: (a context to enter or None, whether to cast its inputs to float32).
+
+    A layer whose own policy is mixed and that is called outside any autocast region (an eager
+    `model(x)` under `mixed_float16`) computes in half precision, as in Keras. A layer given
+    `dtype='float32'` inside a mixed model (Keras' advice for the final softmax) leaves the autocast
+    region. A float32 layer outside any region that receives a mixed layer's half-precision output
+    takes it as float32, as Keras casts a layer's inputs to its compute dtype.
+    """
+    from tkeras.backend import config
+    device_type = config.device().type
+    active = torch.is_autocast_enabled(device_type)
+    if policy.is_mixed:
+        return (None if active else autocast_scope(device_type, policy)), False
+    if not active:
+        return None, True
+    if explicit:
+        return torch.autocast(device_type=device_type, enabled=False), True
+    return None, False
+
+
+def mixed_in_use():
+    """False until a mixed policy is set globally or given to a layer: until then no layer checks."""
+    return _MIXED_IN_USE
 
 
 def outputs_to_float32(outputs):
@@ -140,6 +204,10 @@ def _cast_structure(value):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast_structure(v) for v in value)
     return value
+
+
+# A float32 layer inside a mixed model takes its inputs back to float32 the same way.
+inputs_to_float32 = _cast_structure
 
 
 def _cast_tensor(tensor):

@@ -11,13 +11,14 @@ from tkeras.optimizers.adadelta import Adadelta
 from tkeras.optimizers.adagrad import Adagrad
 from tkeras.optimizers.adam import Adam, AdamW
 from tkeras.optimizers.adamax import Adamax
+from tkeras.optimizers.lion import Lion
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.optimizer import Optimizer
 from tkeras.optimizers.rmsprop import RMSprop
 from tkeras.optimizers.sgd import SGD
 from tkeras.utils.lookup import canonical, lookup_error
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam)}
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion)}
 
 
 def __getattr__(name):
