@@ -165,7 +165,7 @@ def test_host_tensors_follow_the_weights_to_the_compute_device(monkeypatch):
     # On a GPU machine, `layer(torch.from_numpy(x), mask=torch.from_numpy(m))` must not reach torch
     # with host inputs and GPU weights; "meta" stands in for the accelerator here.
     from tkeras.backend import config
-    from tkeras.layers.layer import _on_compute_device
+    from tkeras.layers.layer_inputs import on_compute_device as _on_compute_device
     monkeypatch.setattr(config, "device", lambda: torch.device("meta"))
     x = torch.ones(2, 3)
     x._keras_mask = torch.ones(2, dtype=torch.bool)

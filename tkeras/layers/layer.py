@@ -18,76 +18,12 @@ from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
+from tkeras.layers import added_losses
+from tkeras.layers.layer_inputs import (is_nested_numbers, is_symbolic, is_text, mask_of, on_compute_device,
+                                        shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype"}
-
-
-def _is_symbolic(value):
-    from tkeras.backend.keras_tensor import KerasTensor
-    if isinstance(value, (list, tuple)):
-        return any(isinstance(v, KerasTensor) for v in value)
-    if isinstance(value, dict):
-        return any(isinstance(v, KerasTensor) for v in value.values())
-    return isinstance(value, KerasTensor)
-
-
-def _on_compute_device(value):
-    """`value` (a tensor, or a list/tuple/dict of them) on tkeras' compute device; others untouched."""
-    if isinstance(value, torch.Tensor):
-        device = config.device()
-        if value.device.type == device.type:
-            return value
-        moved = value.to(device)
-        mask = getattr(value, "_keras_mask", None)
-        if mask is not None:
-            moved._keras_mask = mask.to(device)
-        return moved
-    if isinstance(value, (list, tuple)):
-        return type(value)(_on_compute_device(v) for v in value) if type(value) in (list, tuple) else value
-    if isinstance(value, dict):
-        return {k: _on_compute_device(v) for k, v in value.items()}
-    return value
-
-
-def to_torch(value, dtype=None, owner=None):
-    """User input (NumPy, list, number, tensor) -> a torch tensor on the compute device.
-
-    Floats become the layer's float dtype (float64 NumPy arrays are the common case); integers stay
-    integers so that Embedding gets indices.
-    """
-    if isinstance(value, torch.Tensor):
-        tensor = value
-    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], torch.Tensor):
-        return [to_torch(v, dtype, owner) for v in value]
-    else:
-        array = np.asarray(value)
-        if array.dtype == object or array.dtype.kind in "USV":
-            where = f"Layer {owner!r}: e" if owner else "E"
-            raise TypeError(
-                f"{where}xpected numeric data, received an array of dtype {array.dtype} (e.g. strings or "
-                f"ragged lists); convert it to numbers first, e.g. with Tokenizer and pad_sequences")
-        tensor = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 else torch.as_tensor(array.astype(np.int32))  # 0-d stays 0-d
-    if tensor.is_floating_point():
-        target = config.standardize_dtype(dtype)
-        if tensor.dtype != target and target.is_floating_point:
-            tensor = tensor.to(target)
-    elif tensor.dtype == torch.bool and dtype is not None:
-        tensor = tensor.to(config.standardize_dtype(dtype))
-    device = config.device()
-    if tensor.device != device:
-        tensor = tensor.to(device)
-    return tensor
-
-
-def shape_of(value):
-    """The shape Keras passes to build(): a tuple with the batch dimension set to None."""
-    if isinstance(value, (list, tuple)):
-        return [shape_of(v) for v in value]
-    if isinstance(value, dict):
-        return {k: shape_of(v) for k, v in value.items()}
-    shape = tuple(value.shape)
-    return (None,) + tuple(int(d) if d is not None else None for d in shape[1:]) if shape else ()
 
 
 class InputSpec:
@@ -332,7 +268,7 @@ class Layer(torch.nn.Module):
     def add_loss(self, loss):
         """A loss term computed in `call` (activity regularization); fit adds it to the step's loss."""
         self._losses.append(loss)
-        _PENDING_LOSSES.append((self, loss))
+        added_losses.PENDING_LOSSES.append((self, loss))
 
     def add_metric(self, value, name=None, aggregation=None):
         """Keras 2: report a value computed in `call` as a metric; fit/evaluate log its mean per epoch.
@@ -345,7 +281,7 @@ class Layer(torch.nn.Module):
         if aggregation not in (None, "mean"):
             raise ValueError(f"Layer {self.name!r}: add_metric(aggregation=...) must be None or 'mean', "
                              f"received {aggregation!r}")
-        _PENDING_METRICS.append((name, value))
+        added_losses.PENDING_METRICS.append((name, value))
 
     @property
     def losses(self):
@@ -383,30 +319,30 @@ class Layer(torch.nn.Module):
         else:
             raise TypeError(f"Layer {self.name!r} was called without inputs")
         if type(inputs) is not torch.Tensor:
-            if _is_symbolic(inputs):
+            if is_symbolic(inputs):
                 from tkeras.models.functional_call import symbolic_call
                 return symbolic_call(self, inputs, args, kwargs)
             if isinstance(inputs, dict):
                 inputs = {k: v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for k, v in inputs.items()}
-            elif isinstance(inputs, (list, tuple)) and _is_nested_numbers(inputs):
+            elif isinstance(inputs, (list, tuple)) and is_nested_numbers(inputs):
                 inputs = to_torch(inputs, self.dtype, self.name)
             elif isinstance(inputs, (list, tuple)):
                 inputs = [v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for v in inputs]
-            elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and _is_text(inputs)):
+            elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and is_text(inputs)):
                 inputs = to_torch(inputs, self.dtype, self.name)
         context = CALL_CONTEXT
         if context.depth == 0 and not context.raw:
             # A user's torch tensor (or mask) still on the host while the weights live on the GPU:
             # moved here, as TensorFlow places eager inputs, instead of a device error deep in torch.
-            inputs = _on_compute_device(inputs)
+            inputs = on_compute_device(inputs)
             if kwargs.get("mask") is not None:
-                kwargs["mask"] = _on_compute_device(kwargs["mask"])
+                kwargs["mask"] = on_compute_device(kwargs["mask"])
         if not self.built:
             self._build_from_shape(shape_of(inputs))
         if self.input_spec is not None:
             self._check_input_spec(inputs)
-        if context.depth == 0 and _PENDING_LOSSES:
-            _clear_pending_losses()
+        if context.depth == 0 and added_losses.PENDING_LOSSES:
+            added_losses.clear_pending_losses()
         outer_training = context.training
         if self._call_takes_training:
             training = kwargs.get("training")
@@ -420,7 +356,7 @@ class Layer(torch.nn.Module):
                 context.training = bool(training)
         if self._call_takes_mask:
             if kwargs.get("mask") is None:
-                kwargs["mask"] = _mask_of(inputs)
+                kwargs["mask"] = mask_of(inputs)
         elif "mask" in kwargs:
             kwargs.pop("mask")
         scope = cast = None
@@ -439,13 +375,13 @@ class Layer(torch.nn.Module):
             context.depth -= 1
             context.training = outer_training
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            mask = self.compute_mask(inputs, kwargs.get("mask", _mask_of(inputs)))
+            mask = self.compute_mask(inputs, kwargs.get("mask", mask_of(inputs)))
             if mask is not None and isinstance(outputs, torch.Tensor):
                 outputs._keras_mask = mask
         if self.activity_regularizer is not None and isinstance(outputs, torch.Tensor):
             self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
-        if _PENDING_METRICS and context.depth == 0:
-            _record_added_metrics(self)
+        if added_losses.PENDING_METRICS and context.depth == 0:
+            added_losses.record_added_metrics(self)
         if context.depth == 0 and not context.training and not context.raw:
             outputs = wrap_eager_output(outputs)
         return outputs
@@ -540,67 +476,10 @@ class Layer(torch.nn.Module):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-# Losses added during the current outermost call, as (layer, value); cleared when a new one starts.
-_PENDING_LOSSES = []
-
-
-def _clear_pending_losses():
-    for layer, _ in _PENDING_LOSSES:
-        layer._losses = []
-    _PENDING_LOSSES.clear()
-
-
-# Values given to add_metric during the current outermost call, as (name, value).
-_PENDING_METRICS = []
-
-
-def _record_added_metrics(owner):
-    """Feed add_metric values into `owner`'s trackers (made on first sight; listed in `owner.metrics`)."""
-    from tkeras.metrics import Mean
-    trackers = owner.__dict__.setdefault("_added_metrics", {})
-    for name, value in _PENDING_METRICS:
-        tracker = trackers.get(name)
-        if tracker is None:
-            tracker = trackers[name] = Mean(name=name)
-            owner.__dict__.setdefault("_tracked_metrics", []).append(tracker)
-        tracker.update_state(value.detach() if isinstance(value, torch.Tensor) else value)
-    _PENDING_METRICS.clear()
-
-
-def take_pending_losses():
-    values = [value for _, value in _PENDING_LOSSES]
-    _clear_pending_losses()
-    return values
-
-
 def _shape_from_config(value):
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
         return [tuple(v) for v in value]
     return tuple(value)
-
-
-def _is_text(value):
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "USO"
-    while isinstance(value, (list, tuple)) and value:
-        value = value[0]
-    return isinstance(value, (str, bytes))
-
-
-def _is_nested_numbers(value):
-    """`[[1., 2.]]` is one input written as a list; `[x1, x2]` (arrays) is several inputs."""
-    while isinstance(value, (list, tuple)) and value:
-        value = value[0]
-    return isinstance(value, (int, float, np.number, bool))
-
-
-def _mask_of(inputs):
-    if isinstance(inputs, torch.Tensor):
-        return inputs.__dict__.get("_keras_mask")
-    if isinstance(inputs, (list, tuple)):
-        masks = [_mask_of(v) for v in inputs]
-        return None if all(m is None for m in masks) else masks
-    return None
 
 
 def _dedupe(weights):

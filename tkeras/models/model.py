@@ -5,7 +5,7 @@ subclass gets the training API from `Trainer` and the layer contract from `Layer
 """
 import torch
 
-from tkeras.layers.layer import Layer, shape_of, to_torch
+from tkeras.layers.layer import Layer
 from tkeras.training.trainer import Trainer
 
 

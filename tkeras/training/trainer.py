@@ -195,7 +195,7 @@ class Trainer:
         return loss
 
     def _collect_losses(self):
-        from tkeras.layers.layer import take_pending_losses
+        from tkeras.layers.added_losses import take_pending_losses
         result = take_pending_losses()
         for w in self._regularized_weights():
             result.append(w.regularizer(w))

@@ -17,7 +17,8 @@ from itertools import chain
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
+from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import is_symbolic
 
 STANDARDIZE_MODES = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLIT_MODES = (None, "whitespace", "character")
@@ -205,7 +206,7 @@ class TextVectorization(Layer):
 
     # -- strings -> tensor --------------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs):
+        if is_symbolic(inputs):
             return super().__call__(inputs, *args, **kwargs)
         return self.call(inputs)
 

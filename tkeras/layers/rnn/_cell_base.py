@@ -11,7 +11,8 @@ import torch
 
 from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend.naming import to_snake_case
-from tkeras.layers.layer import Layer, to_torch
+from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import to_torch
 from tkeras.layers.rnn.base_rnn import RNN, pop_sequence_input_shape
 from tkeras.layers.rnn.dropout_cell import DropoutRNNCell
 

@@ -9,7 +9,8 @@ is the reference the fast path is tested against.
 """
 import torch
 
-from tkeras.layers.layer import InputSpec, Layer, to_torch
+from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.layer_inputs import to_torch
 from tkeras.layers.rnn import _fused
 from tkeras.layers.rnn.dropout_cell import DropoutRNNCell
 
