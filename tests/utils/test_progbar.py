@@ -1,6 +1,6 @@
 """The progress bar reads the fit loop's lazy batch logs only when it draws a line, so batches that are
 never shown cost no metric results."""
-from tkeras.training.trainer import _MetricLogs
+from tkeras.training.step_logs import MetricLogs as _MetricLogs
 from tkeras.utils.progbar import Progbar
 
 

@@ -3,7 +3,6 @@
 Strings are resolved lazily, on the first batch, because 'accuracy' means binary, categorical or
 sparse accuracy depending on the loss and the output shape, as in Keras.
 """
-import torch
 
 from tkeras.utils import tree
 

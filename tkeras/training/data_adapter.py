@@ -42,6 +42,11 @@ def _num_samples(structure):
     return sizes
 
 
+def batch_size_of(x):
+    """The number of samples in a batch: the first dimension of its first array."""
+    return tree.flatten(x)[0].shape[0]
+
+
 def is_array_like(value):
     if value is None:
         return False

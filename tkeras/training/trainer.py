@@ -9,7 +9,6 @@ they slow CPU kernels badly once optimizer state decays towards zero.
 import math
 import warnings
 
-import numpy as np
 import torch
 
 from tkeras.backend.context import CALL_CONTEXT
@@ -17,72 +16,9 @@ from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
 from tkeras.training import data_adapter
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
+from tkeras.training.legacy_methods import LegacyTrainingMethods
+from tkeras.training.step_logs import MetricLogs, pythonify
 from tkeras.utils import tree
-
-
-class _MetricLogs(dict):
-    """Batch logs of the built-in steps: metric results are computed only when somebody reads them."""
-
-    lazy = True  # the progress bar keeps the latest of these unread until it draws a line
-
-    def __init__(self, metrics):
-        super().__init__()
-        self._metrics = metrics
-        self._filled = False
-
-    def _fill(self):
-        if not self._filled:
-            self._filled = True
-            for m in self._metrics:
-                dict.__setitem__(self, m.name, m.result())
-
-    def __getitem__(self, key):
-        self._fill()
-        return dict.__getitem__(self, key)
-
-    def get(self, key, default=None):
-        self._fill()
-        return dict.get(self, key, default)
-
-    def items(self):
-        self._fill()
-        return dict.items(self)
-
-    def keys(self):
-        self._fill()
-        return dict.keys(self)
-
-    def values(self):
-        self._fill()
-        return dict.values(self)
-
-    def __iter__(self):
-        self._fill()
-        return dict.__iter__(self)
-
-    def __len__(self):
-        self._fill()
-        return dict.__len__(self)
-
-    def __contains__(self, key):
-        self._fill()
-        return dict.__contains__(self, key)
-
-    def copy(self):
-        self._fill()
-        return dict(self)
-
-
-def _as_float(value):
-    if isinstance(value, torch.Tensor):
-        return float(value.detach().float().mean()) if value.numel() != 1 else float(value.detach())
-    if isinstance(value, np.ndarray):
-        return float(value.mean()) if value.size != 1 else float(value)
-    return value
-
-
-def _pythonify(logs):
-    return {k: _as_float(v) for k, v in dict(logs or {}).items()} if logs is not None else {}
 
 
 class _FitScope:
@@ -109,7 +45,7 @@ class _FitScope:
         return False
 
 
-class Trainer:
+class Trainer(LegacyTrainingMethods):
     """Mixed into Model: the Keras training API."""
 
     def _init_trainer(self):
@@ -216,21 +152,21 @@ class Trainer:
         self._build_compiled(x, y, y_pred)
         if y is not None:
             self.compiled_metrics.update_state(y, y_pred, sample_weight)
-        return _MetricLogs(self.metrics)
+        return MetricLogs(self.metrics)
 
     def train_step(self, data):
         x, y, sample_weight = data_adapter.unpack(data)
         y_pred = self(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._minimize(loss)
-        self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+        self._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         x, y, sample_weight = data_adapter.unpack(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+        self._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
@@ -339,7 +275,7 @@ class Trainer:
                         raise ValueError("fit: the training data produced no batches")
                     if distribution is not None:
                         step_logs = distribution.epoch_logs(self, step_logs)
-                    logs = _pythonify(step_logs)
+                    logs = pythonify(step_logs)
                     if val is not None and _should_validate(epoch, validation_freq):
                         val_logs = self._run_evaluation(val, callback_list)
                         logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -375,7 +311,7 @@ class Trainer:
         distribution = _current_distribution()
         if distribution is not None:
             step_logs = distribution.evaluation_logs(self, step_logs)
-        logs = _pythonify(step_logs)
+        logs = pythonify(step_logs)
         callback_list.on_test_end(logs)
         return logs
 
@@ -438,7 +374,7 @@ class Trainer:
         batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
         self._invalidate_caches()
         with _FitScope(self, flush_denormal=True):
-            logs = _pythonify(self._step_fn('train_step')(next(iter(batches.epoch()))))
+            logs = pythonify(self._step_fn('train_step')(next(iter(batches.epoch()))))
         return self._single_batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
@@ -447,7 +383,7 @@ class Trainer:
             self.reset_metrics()
         batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
         with _FitScope(self, flush_denormal=False), torch.no_grad():
-            logs = _pythonify(self._step_fn('test_step')(next(iter(batches.epoch()))))
+            logs = pythonify(self._step_fn('test_step')(next(iter(batches.epoch()))))
         return self._single_batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
@@ -465,72 +401,6 @@ class Trainer:
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
-
-    # -- Keras 1/2 generator methods --------------------------------------------------------------
-    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
-                      validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
-                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
-        epochs = kwargs.pop("nb_epoch", epochs)
-        _drop_keras1_worker_options(kwargs)
-        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples: steps = ceil(samples / batch size)
-            generator, steps = _samples_to_steps(generator, kwargs.pop("samples_per_epoch"))
-            steps_per_epoch = steps_per_epoch or steps
-        if "nb_val_samples" in kwargs and validation_data is not None and not isinstance(validation_data, tuple):
-            validation_data, steps = _samples_to_steps(validation_data, kwargs.pop("nb_val_samples"))
-            validation_steps = validation_steps or steps
-        kwargs.pop("nb_val_samples", None)  # with (x, y) validation arrays Keras 1 ignored it too
-        if kwargs:
-            raise TypeError(f"fit_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
-        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
-                        callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
-                        class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
-
-    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                           use_multiprocessing=False, verbose=0, **kwargs):
-        _drop_keras1_worker_options(kwargs)
-        if "val_samples" in kwargs:  # Keras 1
-            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
-        if kwargs:
-            raise TypeError(f"evaluate_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
-        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
-
-    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                          use_multiprocessing=False, verbose=0, **kwargs):
-        _drop_keras1_worker_options(kwargs)
-        if "val_samples" in kwargs:  # Keras 1
-            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
-        if kwargs:
-            raise TypeError(f"predict_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
-        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
-
-    def predict_classes(self, x, batch_size=32, verbose=0):
-        """Keras 1/2 (removed in 2.6): class indices, or 0/1 for a single sigmoid output."""
-        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
-        if proba.shape[-1] > 1:
-            return proba.argmax(axis=-1)
-        return (proba > 0.5).astype("int32")
-
-    def predict_proba(self, x, batch_size=32, verbose=0):
-        return self.predict(x, batch_size=batch_size, verbose=verbose)
-
-
-def _drop_keras1_worker_options(kwargs):
-    for name in ("nb_worker", "pickle_safe", "max_q_size"):  # Keras 1 queue options; batches are drawn in-thread
-        kwargs.pop(name, None)
-
-
-def _samples_to_steps(generator, samples):
-    """Keras 1 sample counts -> steps, from the batch size of the first batch (which is put back)."""
-    import itertools
-    if hasattr(generator, "__getitem__") and hasattr(generator, "__len__"):  # a Sequence: index it
-        first = generator[0]
-    else:
-        first = next(generator)
-        generator = itertools.chain([first], generator)
-    x, _, _ = data_adapter.unpack(first)
-    batch = _batch_size(x)
-    return generator, max(1, math.ceil(int(samples) / batch))
-
 
 def _overridden(model, step_name):
     return getattr(type(model), step_name) is not getattr(Trainer, step_name)
@@ -555,11 +425,6 @@ def _current_distribution():
     """The data-parallel distribution the loops run under; None in a single process (tkeras.distribute)."""
     from tkeras.distribute.data_parallel import current_distribution
     return current_distribution()
-
-
-def _batch_size(x):
-    first = tree.flatten(x)[0]
-    return first.shape[0]
 
 
 def _len_of(x):
