@@ -104,3 +104,17 @@ def test_the_policy_survives_get_config_and_a_saved_file(tmp_path):
     assert [l.compute_dtype for l in loaded.layers] == ["bfloat16", "float32"]
     x = _data((5, 4))
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_layers_with_their_own_mixed_policy_train_and_predict_under_a_float32_global_policy():
+    x = _data((64, 8))
+    y = (x[:, 0] > 0).astype("int64")
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu", dtype="mixed_bfloat16"),
+                              layers.Dense(2, activation="softmax", dtype="mixed_bfloat16")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    predictions = model.predict(x, verbose=0)
+    assert predictions.dtype == np.float32  # NumPy has no bfloat16: handed back as float32
+    np.testing.assert_allclose(predictions.sum(axis=1), 1.0, atol=1e-2)
+    assert model.layers[0].kernel.dtype == torch.float32

@@ -191,7 +191,7 @@ def outputs_to_float32(outputs):
     Keras attaches bookkeeping to tensors (`_keras_logits` for fused losses, `_keras_mask`); they are
     carried over to the cast tensor, the logits cast as well.
     """
-    if not _GLOBAL_POLICY.is_mixed:
+    if not _MIXED_IN_USE:  # a layer with its own mixed policy may hand out half precision too
         return outputs
     return _cast_structure(outputs)
 
