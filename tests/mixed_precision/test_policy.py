@@ -75,9 +75,13 @@ def test_outputs_to_float32_keeps_the_logits_for_fused_losses():
     torch.testing.assert_close(cast._keras_logits, logits.float())
 
 
-def test_outputs_are_untouched_without_a_mixed_policy():
+def test_outputs_are_untouched_until_a_mixed_policy_is_used(monkeypatch):
+    from tkeras.mixed_precision import policy
+    monkeypatch.setattr(policy, "_MIXED_IN_USE", False)  # other tests in this process used one
     value = torch.randn(2).to(torch.bfloat16)
-    assert mixed_precision.outputs_to_float32(value) is value
+    assert mixed_precision.outputs_to_float32(value) is value  # a user's own bfloat16 model
+    monkeypatch.setattr(policy, "_MIXED_IN_USE", True)
+    assert mixed_precision.outputs_to_float32(value).dtype == torch.float32
 
 
 def test_mixed_bfloat16_training_tracks_float32_training():
