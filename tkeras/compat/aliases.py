@@ -46,6 +46,7 @@ LEGACY = {
     "engine.functional": "tkeras.models",
     "engine.input_layer": "tkeras.layers",
     "engine.base_layer": "tkeras.layers",
+    "engine.data_adapter": "tkeras.utils.batch_packing",  # tf.keras 2 custom train_step code
     "initializations": "tkeras.initializers",
     "objectives": "tkeras.losses",
     "utils.np_utils": "tkeras.utils.np_utils",

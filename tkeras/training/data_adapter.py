@@ -12,6 +12,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.utils import tree
+from tkeras.utils.batch_packing import unpack_x_y_sample_weight
 
 
 def to_tensor(value, name="x"):
@@ -60,17 +61,9 @@ def _is_sequence_object(value):
         value, (np.ndarray, torch.Tensor, list, tuple, dict))
 
 
-def unpack(data):
-    """A batch as (x, y, sample_weight): accepts x, (x,), (x, y) and (x, y, sample_weight)."""
-    if isinstance(data, (tuple, list)) and not isinstance(data, str):
-        if len(data) == 1:
-            return data[0], None, None
-        if len(data) == 2:
-            return data[0], data[1], None
-        if len(data) == 3:
-            return data[0], data[1], data[2]
-        raise ValueError(f"Data is expected as (x,), (x, y) or (x, y, sample_weight); received a tuple of {len(data)}")
-    return data, None, None
+# A batch as (x, y, sample_weight). The fit loop reads batches with the public keras.utils function, so
+# a custom train_step that calls it sees each batch exactly as the built-in one does.
+unpack = unpack_x_y_sample_weight
 
 
 class ArrayBatches:

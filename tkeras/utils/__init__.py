@@ -17,6 +17,8 @@ _LAZY = {
     "PyDataset": "tkeras.utils.py_dataset",
     "plot_model": "tkeras.utils.model_visualization",
     "plot_history": "tkeras.utils.plot_history",
+    "unpack_x_y_sample_weight": "tkeras.utils.batch_packing",
+    "pack_x_y_sample_weight": "tkeras.utils.batch_packing",
     "register_keras_serializable": "tkeras.saving.serialization",
     "serialize_keras_object": "tkeras.saving.serialization",
     "deserialize_keras_object": "tkeras.saving.serialization",
