@@ -6,7 +6,6 @@ import importlib
 import numpy as np
 import pytest
 
-import tkeras
 from tkeras.utils import batch_packing
 
 
