@@ -19,6 +19,7 @@ from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
 from tkeras.utils import tree
+from tkeras.utils.batch_packing import pack_x_y_sample_weight
 
 
 class _FitScope:
@@ -407,13 +408,9 @@ def _overridden(model, step_name):
 
 
 def _pack(batch):
-    """(x, y, sample_weight) with Nones -> what Keras hands a custom step: x, (x, y) or (x, y, sw)."""
+    """The adapter's (x, y, sample_weight) as Keras hands it to a custom step: x, (x, y) or (x, y, sw)."""
     if isinstance(batch, tuple) and len(batch) == 3:
-        x, y, sample_weight = batch
-        if y is None and sample_weight is None:
-            return x if not isinstance(x, (list, tuple)) else (x,)
-        if sample_weight is None:
-            return (x, y)
+        return pack_x_y_sample_weight(*batch)
     return batch
 
 
