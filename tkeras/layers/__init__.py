@@ -44,3 +44,11 @@ from tkeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
 from tkeras.layers.reshaping.permute import Permute
 from tkeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
 from tkeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
+from tkeras.layers.preprocessing.normalization import Normalization
+from tkeras.layers.preprocessing.rescaling import Rescaling
+from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
+from tkeras.layers.preprocessing.string_lookup import StringLookup
+from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
+from tkeras.layers.preprocessing.hashing import Hashing
+from tkeras.layers.preprocessing.discretization import Discretization
+from tkeras.layers import experimental

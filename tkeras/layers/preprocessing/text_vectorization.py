@@ -19,6 +19,8 @@ import torch
 
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic
+from tkeras.layers.preprocessing._vocabulary import (inverse_document_frequency, ranked_tokens, read_vocabulary_file,
+                                                     repeated_tokens)
 
 STANDARDIZE_MODES = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLIT_MODES = (None, "whitespace", "character")
@@ -143,22 +145,17 @@ class TextVectorization(Layer):
                 documents += len(token_lists)
         for special in (MASK_TOKEN, OOV_TOKEN):
             counts.pop(special, None)
-        # Count descending, ties by token descending (Keras' reversed lexsort).
-        ranked = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
-        if self.max_tokens is not None:
-            ranked = ranked[: self.max_tokens - len(self._special_tokens())]
-        self._set_learned([token for token, _ in ranked])
+        limit = None if self.max_tokens is None else self.max_tokens - len(self._special_tokens())
+        self._set_learned(ranked_tokens(counts, limit))
         if self.output_mode == "tf_idf":
-            doc_counts = np.array([document_counts[token] for token in self._vocabulary], dtype=np.float64)
-            self._idf = np.log(1 + documents / (1 + doc_counts))
+            self._idf = inverse_document_frequency([document_counts[t] for t in self._vocabulary], documents)
             self._oov_idf = float(self._idf.mean()) if self._idf.size else 0.0
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Use a given vocabulary (a list of tokens or a file with one token per line); the special
         tokens may lead it in Keras' order and are otherwise added."""
         if isinstance(vocabulary, str):
-            with open(vocabulary, encoding=self.encoding) as stream:
-                vocabulary = [line.rstrip("\n") for line in stream]
+            vocabulary = read_vocabulary_file(vocabulary, self.encoding)
         tokens = [t.decode(self.encoding) if isinstance(t, bytes) else t for t in np.asarray(vocabulary, dtype=object).ravel().tolist()]
         special = self._special_tokens()
         had_special = tokens[: len(special)] == special
@@ -167,8 +164,8 @@ class TextVectorization(Layer):
         for token in tokens:
             if not isinstance(token, str):
                 raise TypeError(f"TextVectorization: vocabulary entries must be strings, found {token!r}")
-        if len(set(tokens)) != len(tokens):
-            duplicates = sorted({t for t in tokens if tokens.count(t) > 1})
+        duplicates = repeated_tokens(tokens)
+        if duplicates:
             raise ValueError(f"TextVectorization: the vocabulary has repeated tokens {duplicates[:5]}")
         if self.max_tokens is not None and len(tokens) + len(special) > self.max_tokens:
             raise ValueError(

@@ -1,0 +1,15 @@
+"""`keras.layers.experimental`: where TF 2.3-2.5 kept layers before they became stable.
+
+Code of that era writes `tf.keras.layers.experimental.preprocessing.Normalization` (and
+`...experimental.RandomFourierFeatures`, `...experimental.EinsumDense`); every such name is the stable
+`tkeras.layers` one, so this namespace forwards to `tkeras.layers` rather than listing them again.
+"""
+from tkeras.layers.experimental import preprocessing
+
+
+def __getattr__(name):
+    import tkeras.layers
+    try:
+        return getattr(tkeras.layers, name)
+    except AttributeError:
+        raise AttributeError(f"keras.layers.experimental.{name} is not supported in tkeras") from None

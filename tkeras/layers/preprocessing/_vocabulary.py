@@ -1,0 +1,50 @@
+"""Vocabulary rules shared by the layers that learn one (TextVectorization, StringLookup, IntegerLookup).
+
+They live in one place so that every tkeras layer ranks, reads and checks a vocabulary the way Keras
+does; a vocabulary learned by `adapt` in Keras and in tkeras then gives the same indices.
+"""
+import numpy as np
+
+
+def ranked_tokens(counts, limit=None):
+    """The tokens of a `Counter`, most frequent first, ties broken by the token in descending order
+    (Keras sorts with a reversed lexsort), keeping at most `limit` of them."""
+    ranked = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    if limit is not None:
+        ranked = ranked[:max(limit, 0)]
+    return [token for token, _ in ranked]
+
+
+def read_vocabulary_file(path, encoding="utf-8"):
+    """One token per line, the whole line (without its line break) being the token, as TensorFlow's
+    text-file table initializer reads it."""
+    with open(path, encoding=encoding) as stream:
+        return [line.rstrip("\n") for line in stream]
+
+
+def repeated_tokens(tokens):
+    """The tokens that occur more than once (sorted), for an error message."""
+    seen, repeated = set(), set()
+    for token in tokens:
+        (repeated if token in seen else seen).add(token)
+    return sorted(repeated)
+
+
+def inverse_document_frequency(document_counts, documents):
+    """Keras' smoothed idf: log(1 + documents / (1 + documents containing the token))."""
+    return np.log(1 + documents / (1 + np.asarray(document_counts, dtype=np.float64)))
+
+
+def adapt_batches(data, steps=None, single_batch=None):
+    """The batches `adapt(data)` reads: `data` itself when it is one batch (`single_batch(data)` says
+    so), otherwise each element of the iterable (a tf.data Dataset, a generator, a list of arrays),
+    keeping only the inputs of `(x, y)` / `(x, y, sample_weight)` elements and stopping after `steps`."""
+    if single_batch is not None and single_batch(data):
+        yield data
+        return
+    if not hasattr(data, "__iter__"):
+        raise TypeError(f"adapt() expects an array or an iterable of batches, received {type(data).__name__}")
+    for step, batch in enumerate(data):
+        if steps is not None and step >= steps:
+            return
+        yield batch[0] if isinstance(batch, tuple) else batch

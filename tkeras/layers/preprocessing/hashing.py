@@ -1,0 +1,104 @@
+"""`Hashing`: strings or integers -> one of `num_bins` buckets, with no vocabulary to learn or store.
+
+The bucket of a value is FarmHash Fingerprint64 of its text modulo the number of bins, exactly as
+TensorFlow's `to_hash_bucket_fast` computes it for Keras (integers hash their decimal text, floats are
+truncated to integers first), so a model trained with Keras puts every value where tkeras does. Values
+are hashed on the host, each distinct value of a batch once.
+"""
+import numbers
+
+import numpy as np
+import torch
+
+from tkeras.backend import config
+from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import is_text
+from tkeras.layers.preprocessing._encoding import check_sparse, encode, encoded_shape
+from tkeras.layers.preprocessing._fingerprint import fingerprint64
+
+OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
+
+
+class Hashing(Layer):
+    """Hash each input value into `num_bins` bins.
+
+    Args:
+        num_bins: the number of bins; with `mask_value`, bin 0 is the mask's and the others share
+            `num_bins - 1`.
+        mask_value: a value that always goes to bin 0 (e.g. '' or 0 for padding).
+        salt: TensorFlow's keyed SipHash variant; not implemented in tkeras (an error says so).
+        output_mode: "int" (the bin ids), or "one_hot", "multi_hot", "count" vectors of width `num_bins`.
+
+    Example: `Hashing(num_bins=3)(np.array([["A"], ["B"], ["C"]]))` -> bin ids in {0, 1, 2}.
+    """
+
+    accepts_strings = True
+
+    def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
+        super().__init__(**{k: v for k, v in kwargs.items() if not (k == "dtype" and v in ("int32", "int64"))})
+        if isinstance(num_bins, bool) or not isinstance(num_bins, numbers.Integral) or num_bins <= 0:
+            raise ValueError(f"Hashing: `num_bins` must be a positive integer, received {num_bins!r}")
+        if output_mode not in OUTPUT_MODES:
+            raise ValueError(f"Hashing: `output_mode` must be one of {OUTPUT_MODES}, received {output_mode!r}")
+        if salt is not None:
+            raise ValueError("Hashing: `salt` selects TensorFlow's keyed SipHash (to_hash_bucket_strong), which "
+                             "tkeras does not implement; leave salt=None for the FarmHash bins Keras uses by default")
+        if sparse and output_mode == "int":
+            raise ValueError("Hashing: `sparse=True` needs an encoded output_mode, not 'int'")
+        check_sparse("Hashing", sparse)
+        self.num_bins = int(num_bins)
+        self.mask_value = mask_value
+        self.salt = None
+        self.output_mode = output_mode
+        self.sparse = False
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (str, bytes)) or (isinstance(inputs, (list, tuple)) and is_text(inputs)):
+            inputs = np.asarray(inputs, dtype=object)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def call(self, inputs):
+        if isinstance(inputs, torch.Tensor):
+            device = inputs.device
+            values = inputs.detach().cpu().numpy()
+            if values.dtype.kind == "f":
+                values = values.astype(np.int64)  # Keras truncates floats to integers before hashing
+        else:
+            device = config.device()
+            values = np.asarray(inputs)
+        if values.dtype.kind == "b":
+            values = values.astype(np.int64)
+        bins = torch.from_numpy(self._bins(values)).to(device)
+        if self.output_mode == "int":
+            return bins
+        return encode(bins, self.output_mode, self.num_bins, config.standardize_dtype(self.compute_dtype), "Hashing")
+
+    def _bins(self, values):
+        keys, inverse = np.unique(values.ravel(), return_inverse=True)
+        texts = [k.decode("utf-8") if isinstance(k, bytes) else str(k) for k in keys.tolist()]
+        bins = self.num_bins
+        masked = None
+        if self.mask_value is not None and bins > 1:
+            bins -= 1
+            masked = np.array([_same(k, self.mask_value) for k in keys.tolist()], dtype=bool)
+        result = (fingerprint64(texts) % np.uint64(bins)).astype(np.int64)
+        if masked is not None:
+            result = np.where(masked, 0, result + 1)
+        return result[inverse].reshape(values.shape)
+
+    def compute_output_shape(self, input_shape):
+        return encoded_shape(input_shape, self.output_mode, self.num_bins)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_.update({"num_bins": self.num_bins, "salt": self.salt, "mask_value": self.mask_value,
+                        "output_mode": self.output_mode, "sparse": self.sparse})
+        return config_
+
+
+def _same(key, mask_value):
+    if isinstance(key, bytes):
+        key = key.decode("utf-8")
+    if isinstance(key, str) != isinstance(mask_value, str):
+        return False
+    return key == mask_value
