@@ -323,11 +323,11 @@ class Layer(torch.nn.Module):
                 from tkeras.models.functional_call import symbolic_call
                 return symbolic_call(self, inputs, args, kwargs)
             if isinstance(inputs, dict):
-                inputs = {k: v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for k, v in inputs.items()}
+                inputs = {k: self._converted(v) for k, v in inputs.items()}
             elif isinstance(inputs, (list, tuple)) and is_nested_numbers(inputs):
                 inputs = to_torch(inputs, self.dtype, self.name)
             elif isinstance(inputs, (list, tuple)):
-                inputs = [v if isinstance(v, torch.Tensor) else to_torch(v, self.dtype, self.name) for v in inputs]
+                inputs = [self._converted(v) for v in inputs]
             elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and is_text(inputs)):
                 inputs = to_torch(inputs, self.dtype, self.name)
         context = CALL_CONTEXT
@@ -391,6 +391,12 @@ class Layer(torch.nn.Module):
 
     def _takes_strings(self):
         return self.accepts_strings
+
+    def _converted(self, value):
+        """One of several inputs as a tensor; raw text stays as it is for a layer or model taking strings."""
+        if isinstance(value, torch.Tensor) or (is_text(value) and self._takes_strings()):
+            return value
+        return to_torch(value, self.dtype, self.name)
 
     # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.
     def forward(self, *args, **kwargs):

@@ -29,7 +29,7 @@ class Policy:
         if isinstance(name, Policy):
             name = name.name
         given = name
-        if isinstance(name, str) and name not in _POLICY_DTYPES:
+        if isinstance(name, str) and name not in _POLICY_DTYPES and name != "string":
             name = _plain_dtype_name(name)  # 'int32', 'float', np.float64's name...: compute = variable
         if not isinstance(name, str):
             name = given

@@ -104,6 +104,10 @@ class Functional(Model):
                     values[slot] = value
         return _fill(self._output_template, values)
 
+    def _takes_strings(self):
+        """An `Input(dtype="string")` makes the model take raw text (for StringLookup, TextVectorization)."""
+        return any(getattr(t, "dtype", None) == "string" for t in self._input_tensors)
+
     def _place_inputs(self, inputs, values):
         slots = self._input_slots
         if len(slots) == 1:
