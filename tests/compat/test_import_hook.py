@@ -147,5 +147,5 @@ def test_keras1_regularizers_and_functional_model_spellings(aliases):
     model = Model(input=a, output=Dense(2, W_regularizer=l2(0.01))(a))  # Keras 1 functional constructor
     assert model.output_shape == (None, 2) and len(model.losses) == 1
     import keras
-    with pytest.raises(AttributeError, match=r"^keras\.applications is not supported in tkeras"):
+    with pytest.raises(AttributeError, match=r"^keras\.applications .*is not supported in tkeras"):
         keras.applications

@@ -95,3 +95,10 @@ def device():
 def set_device(value):
     global _DEVICE
     _DEVICE = torch.device(value) if value is not None else None
+
+
+def enable_unsafe_deserialization():
+    """Keras 3's `keras.config.enable_unsafe_deserialization()`: allow lambdas' bytecode in configs
+    everywhere in this process, not only in a load call given `safe_mode=False`."""
+    from tkeras.saving import function_code
+    function_code.enable_unsafe_deserialization()

@@ -52,3 +52,5 @@ from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers import experimental
+from tkeras.layers.core.identity import Identity
+from tkeras.layers.core.lambda_layer import Lambda

@@ -62,11 +62,12 @@ def check_safe(config, filepath, custom_objects=None, safe_mode=True):
             continue
         class_name = node.get("class_name")
         inner = node.get("config")
-        if class_name == "Lambda" and isinstance(inner, dict) and _holds_bytecode(inner):
-            if safe_mode:
+        if class_name == "Lambda" and isinstance(inner, dict):
+            if safe_mode and _holds_bytecode(inner):
                 raise UnsafeLoadError(
                     f"{filepath}: layer {inner.get('name', '?')!r} is a Lambda layer holding Python "
                     f"bytecode; loading it would run code from the file. {_OPT_IN}")
+            _check_keras2_lambda_names(inner, filepath, custom_objects)
         elif class_name == "__lambda__":
             if safe_mode:
                 raise UnsafeLoadError(f"{filepath}: {where} holds a Python lambda (bytecode). {_OPT_IN}")
@@ -80,13 +81,37 @@ def check_safe(config, filepath, custom_objects=None, safe_mode=True):
                     f"imported by a name taken from a file.")
 
 
+# The callables of a Lambda config; Keras 1/2 flag each one's kind in `<key>_type`.
+_LAMBDA_CALLABLES = ("function", "output_shape", "mask")
+
+
 def _holds_bytecode(lambda_config):
     function = lambda_config.get("function")
     if isinstance(function, (list, tuple)):
         return True  # Keras 2: [base64 marshalled code, defaults, closure]
-    if isinstance(function, dict) and function.get("class_name") == "__lambda__":
-        return True
-    return lambda_config.get("function_type") == "lambda"
+    for key in _LAMBDA_CALLABLES:
+        value = lambda_config.get(key)
+        if isinstance(value, dict) and value.get("class_name") == "__lambda__":
+            return True
+        if lambda_config.get(f"{key}_type") == "lambda":
+            return True
+    return False
+
+
+def _check_keras2_lambda_names(lambda_config, filepath, custom_objects):
+    """Keras 1/2 name a Lambda's functions as bare strings (`function_type: "function"`), outside the
+    `{"class_name": "function"}` nodes checked below: the same rule applies to them."""
+    for key in _LAMBDA_CALLABLES:
+        if lambda_config.get(f"{key}_type") != "function":
+            continue
+        name = lambda_config.get(key)
+        module = lambda_config.get("module" if key == "function" else f"{key}_module")
+        if not _known_function(name, module, custom_objects):
+            raise UnsafeLoadError(
+                f"{filepath}: Lambda layer {lambda_config.get('name', '?')!r} names the function {name!r} "
+                f"(module {module!r}) as its {key}, which is not one of tkeras' own. Pass it in "
+                f"custom_objects={{{name!r}: fn}} or register it with @keras.saving.register_keras_serializable(); "
+                f"functions are never imported by a name taken from a file.")
 
 
 def _known_function(name, module, custom_objects):

@@ -8,7 +8,7 @@ and turns every failure into a SavingError that names the file.
 import inspect
 import warnings
 
-from tkeras.saving import config_compat
+from tkeras.saving import config_compat, function_code
 from tkeras.saving.errors import SavingError
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
@@ -90,7 +90,8 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
     config = config_compat.normalize(config)
     _check_known_classes(config, filepath, custom_objects)
     try:
-        model = deserialize_keras_object(config, custom_objects=custom_objects)
+        with function_code.bytecode_allowed_scope(not safe_mode):
+            model = deserialize_keras_object(config, custom_objects=custom_objects)
     except SavingError:
         raise
     except RecursionError as exc:
