@@ -84,3 +84,13 @@ def test_bad_arguments():
         TextVectorization(vocabulary=["a"])(["a", 3])
     with pytest.raises(ValueError, match="repeated"):
         TextVectorization(vocabulary=["a", "a"])
+
+
+def test_the_output_is_on_the_compute_device(monkeypatch):
+    """Tokenizing happens on the host; the indices must join the weights' device ('meta' stands in)."""
+    import torch
+    from tkeras.backend import config
+    layer = TextVectorization(output_mode="int", output_sequence_length=3)
+    layer.adapt(["a b c"])
+    monkeypatch.setattr(config, "device", lambda: torch.device("meta"))
+    assert layer(["a b"]).device.type == "meta"

@@ -17,6 +17,7 @@ from itertools import chain
 import numpy as np
 import torch
 
+from tkeras.backend import config as backend_config
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic
 from tkeras.layers.preprocessing._vocabulary import (inverse_document_frequency, ranked_tokens, read_vocabulary_file,
@@ -212,9 +213,9 @@ class TextVectorization(Layer):
         oov = 1 if self.output_mode == "int" else 0
         get = self._index.get
         indices = [[get(token, oov) for token in self._tokens(text)] for text in texts]
-        if self.output_mode == "int":
-            return torch.from_numpy(self._int_matrix(indices))
-        return torch.from_numpy(self._bag_matrix(indices))
+        matrix = self._int_matrix(indices) if self.output_mode == "int" else self._bag_matrix(indices)
+        # Tokenizing is host work; the result joins the model's weights (on the GPU when there is one).
+        return torch.from_numpy(matrix).to(backend_config.device())
 
     def _int_matrix(self, indices):
         lengths = np.fromiter(map(len, indices), dtype=np.int64, count=len(indices))
