@@ -30,10 +30,6 @@ def model_config(model):
     layers = []
     for layer in model.layers:
         entry = serialize_keras_object(layer)
-        if entry.get("class_name") in ("Functional", "Sequential"):
-            # where Keras 3 looks nested models up
-            entry["module"] = f"keras.src.models.{entry['class_name'].lower()}"
-            entry["registered_name"] = entry["class_name"]
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
             {"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}

@@ -87,7 +87,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if not isinstance(config, dict):
         raise CorruptFileError(f"{filepath}: config.json holds a {type(config).__name__}, not a model config")
     model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
-    if compile and isinstance(config.get("compile_config"), dict):
+    # Keras writes `"compile_config": {}` for a model that was never compiled: nothing to compile then.
+    if compile and isinstance(config.get("compile_config"), dict) and config["compile_config"]:
         model_config.compile_from_config(model, config["compile_config"], filepath, custom_objects)
     with open_h5_bytes(weights, filepath) as h5:
         _guard(lambda: weights_store.read_model(h5, model, filepath, load_optimizer=compile), filepath)

@@ -58,6 +58,9 @@ def layer_entries(layer, path, top_name, seen):
     seen.add(id(layer))
     entries = []
     own = own_variables(layer)
+    if is_graph_model(layer):  # a model nested in a model keeps its own `layers/` list inside its path
+        return [Entry(path, own, layer.name, top_name)] + _container_entries(
+            list(layer.layers), f"{path}/layers", top_name, seen)
     children = _children(layer)
     cell_name = _CELL_HOLDERS.get(type(layer).__name__)
     if cell_name and own and not any(attr == "cell" for attr, _ in children):

@@ -15,7 +15,6 @@ import warnings
 
 import h5py
 import numpy as np
-import torch
 
 from tkeras.saving import keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path

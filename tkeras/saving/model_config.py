@@ -17,8 +17,6 @@ _GRAPH_MODELS = ("Sequential", "Functional")
 
 def model_config(model):
     config = serialize_keras_object(model)
-    if type(model).__name__ in _GRAPH_MODELS:
-        config["module"] = "keras"
     shape = getattr(model, "_build_input_shape", None)
     if shape is not None and "build_config" not in config:
         config["build_config"] = {"input_shape": _jsonable(shape)}

@@ -50,13 +50,19 @@ def serialize_keras_object(obj):
         return obj
     cls = type(obj)
     module = cls.__module__
+    registered_name = getattr(cls, "_registered_name", None)
     if module.startswith("tkeras."):
         module = "keras." + module.split(".")[1]
+    if module == "keras.models" and cls.__name__ == "Functional":
+        # Not a public Keras name: Keras 3 finds it by its source module and registered name only.
+        module, registered_name = "keras.src.models.functional", "Functional"
+    elif module == "keras.models" and cls.__name__ == "Sequential":
+        module = "keras"  # as Keras 3 writes it, top-level or nested
     config = {
         "module": module,
-        "class_name": cls.__name__ if not hasattr(cls, "_registered_name") else cls.__name__,
+        "class_name": cls.__name__,
         "config": obj.get_config(),
-        "registered_name": getattr(cls, "_registered_name", None),
+        "registered_name": registered_name,
     }
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config:
