@@ -44,6 +44,12 @@ from tkeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
 from tkeras.layers.reshaping.permute import Permute
 from tkeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
 from tkeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
+from tkeras.layers.core.einsum_dense import EinsumDense
+from tkeras.layers.attention.additive_attention import AdditiveAttention
+from tkeras.layers.attention.attention import Attention
+from tkeras.layers.attention.multi_head_attention import MultiHeadAttention
+from tkeras.layers.core.identity import Identity
+from tkeras.layers.core.lambda_layer import Lambda
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.rescaling import Rescaling
 from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
@@ -52,5 +58,3 @@ from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers import experimental
-from tkeras.layers.core.identity import Identity
-from tkeras.layers.core.lambda_layer import Lambda
