@@ -31,20 +31,12 @@ class LegacyTrainingMethods:
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
                            use_multiprocessing=False, verbose=0, **kwargs):
-        _drop_keras1_worker_options(kwargs)
-        if "val_samples" in kwargs:  # Keras 1
-            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
-        if kwargs:
-            raise TypeError(f"evaluate_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
+        generator, steps = _keras1_inference_steps("evaluate_generator", generator, steps, kwargs)
         return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
                           use_multiprocessing=False, verbose=0, **kwargs):
-        _drop_keras1_worker_options(kwargs)
-        if "val_samples" in kwargs:  # Keras 1
-            generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
-        if kwargs:
-            raise TypeError(f"predict_generator() got unexpected keyword argument(s) {sorted(kwargs)}")
+        generator, steps = _keras1_inference_steps("predict_generator", generator, steps, kwargs)
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
@@ -61,6 +53,16 @@ class LegacyTrainingMethods:
 def _drop_keras1_worker_options(kwargs):
     for name in ("nb_worker", "pickle_safe", "max_q_size"):  # Keras 1 queue options; batches are drawn in-thread
         kwargs.pop(name, None)
+
+
+def _keras1_inference_steps(method, generator, steps, kwargs):
+    """evaluate/predict_generator's Keras 1 arguments (`val_samples`, queue options) -> (generator, steps)."""
+    _drop_keras1_worker_options(kwargs)
+    if "val_samples" in kwargs:
+        generator, steps = _samples_to_steps(generator, kwargs.pop("val_samples"))
+    if kwargs:
+        raise TypeError(f"{method}() got unexpected keyword argument(s) {sorted(kwargs)}")
+    return generator, steps
 
 
 def _samples_to_steps(generator, samples):
