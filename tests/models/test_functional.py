@@ -303,7 +303,7 @@ def test_several_inputs_shapes_and_get_layer_errors():
     model = keras.Model([a, b], out)
     assert model.input_shape == [(None, 3), (None, 2, 2)] and model.output_shape == (None, 7)
     assert model.get_layer(index=-1).name == "cat" and model.get_layer("flat") is model.layers[2]
-    with pytest.raises(ValueError, match=r"No such layer: 'nope'. Existing layers are: \['a', 'b', 'flat', 'cat'\]"):
+    with pytest.raises(ValueError, match=r"No such layer: 'nope'. Existing layers are: \['b', 'a', 'flat', 'cat'\]"):
         model.get_layer("nope")
     with pytest.raises(ValueError, match="index 9 is out of range for a model with 4 layers"):
         model.get_layer(index=9)

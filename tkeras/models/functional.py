@@ -241,10 +241,7 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
         t._keras_history[0].name for t in input_tensors]
     nodes = _nodes_in_order(input_tensors, output_tensors)
     model._node_ids = {id(n) for n in nodes} | {id(t.node) for t in input_tensors}
-    layers = [t._keras_history[0] for t in input_tensors]
-    for node in nodes:
-        if all(node.layer is not seen for seen in layers):
-            layers.append(node.layer)
+    layers = _keras_layer_order(output_tensors)
     if _layer_order is not None:
         rank = {id(layer): i for i, layer in enumerate(_layer_order)}
         if all(id(layer) in rank for layer in layers):
@@ -312,6 +309,42 @@ def _nodes_in_order(input_tensors, output_tensors):
                 if id(parent) not in done:
                     stack.append((parent, False))
     return order
+
+
+def _keras_layer_order(output_tensors):
+    """`model.layers` in Keras 3's order, which fixes weight paths in files (`dense`, `dense_1`, ...) and
+    the order of `get_weights()`: layers farthest from the outputs first, ties by first sight in a
+    depth-first walk back from the outputs (each node's inputs in order).
+
+    A node's depth is the longest path from it to an output; a layer's is the deepest of its nodes.
+    Keras' `map_graph` defines the order this way, so a graph built the same way in both libraries
+    lists its layers identically even when branches of different lengths hold layers of one class.
+    """
+    first_seen, post_order, finished = {}, [], set()
+    for output in output_tensors:
+        stack = [(output.node, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                finished.add(id(node))
+                post_order.append(node)
+                continue
+            if id(node) in finished:
+                continue
+            first_seen.setdefault(id(node.layer), (len(first_seen), node.layer))
+            stack.append((node, True))
+            if not isinstance(node.layer, InputLayer):
+                stack.extend((tensor.node, False) for tensor in reversed(node.input_tensors))
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):  # outputs side first: a node is seen after everything it feeds
+        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
+        node_depth[id(node)] = layer_depth[id(node.layer)] = depth
+        if not isinstance(node.layer, InputLayer):
+            for tensor in node.input_tensors:
+                parent = id(tensor.node)
+                node_depth[parent] = max(node_depth.get(parent, 0), depth + 1)
+    ranked = sorted(first_seen.values(), key=lambda item: (-layer_depth[id(item[1])], item[0]))
+    return [layer for _, layer in ranked]
 
 
 def _check_unique_names(layers, model):
