@@ -25,6 +25,7 @@ class Entry:
     variables: list = field(default_factory=list)
     name: str = ""
     layer_name: str = ""  # the top-level layer this entry belongs to (for error messages)
+    obj: object = None    # the layer or model itself (None for a synthesized `cell` entry)
 
 
 def keras_snake_case(class_name):
@@ -59,15 +60,15 @@ def layer_entries(layer, path, top_name, seen):
     entries = []
     own = own_variables(layer)
     if is_graph_model(layer):  # a model nested in a model keeps its own `layers/` list inside its path
-        return [Entry(path, own, layer.name, top_name)] + _container_entries(
+        return [Entry(path, own, layer.name, top_name, layer)] + _container_entries(
             list(layer.layers), f"{path}/layers", top_name, seen)
     children = _children(layer)
     cell_name = _CELL_HOLDERS.get(type(layer).__name__)
     if cell_name and own and not any(attr == "cell" for attr, _ in children):
-        entries.append(Entry(path, [], layer.name, top_name))
+        entries.append(Entry(path, [], layer.name, top_name, layer))
         entries.append(Entry(f"{path}/cell", own, cell_name, top_name))
     else:
-        entries.append(Entry(path, own, layer.name, top_name))
+        entries.append(Entry(path, own, layer.name, top_name, layer))
     prefix = f"{path}/" if path else ""
     for attr, modules in children:
         if len(modules) == 1 and not any(k.startswith(attr + "__") for k in layer._modules):
@@ -103,10 +104,10 @@ def model_entries(model):
     """
     seen = {id(model)}
     if not is_graph_model(model):
-        return [Entry("", [], model.name, model.name)] + [
+        return [Entry("", [], model.name, model.name, model)] + [
             entry for entry in layer_entries(model, "", model.name, set())[1:]]
     entries = _container_entries(list(model.layers), "layers", "", seen)
-    entries.append(Entry("", own_variables(model), model.name, model.name))
+    entries.append(Entry("", own_variables(model), model.name, model.name, model))
     return entries
 
 

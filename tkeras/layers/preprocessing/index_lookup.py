@@ -15,6 +15,7 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import ENCODED_MODES, check_sparse, encode, encoded_shape
+from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
 from tkeras.layers.preprocessing._vocabulary import (adapt_batches, inverse_document_frequency, ranked_tokens,
                                                      read_vocabulary_file, repeated_tokens)
 
@@ -24,12 +25,15 @@ _MISSING = -2  # a key not in the vocabulary, before OOV handling
 _DROPPED = -1  # a mask token outside "int" mode: no slot (see `_encoding`)
 
 
-class IndexLookup(Layer):
+class IndexLookup(VocabularyAssets, Layer):
     """Base class; use StringLookup or IntegerLookup (their docstrings list the arguments)."""
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None, vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  name=None, **kwargs):
+        # Keras writes the size of an adapted vocabulary (special tokens included) into the config and the
+        # tokens themselves into the archive's assets: remember the size until those are loaded.
+        self._config_vocabulary_size = _size_or_none(kwargs.get("vocabulary_size"))
         for ignored in ("vocabulary_size", "has_input_vocabulary", "vocabulary_dtype", "trainable"):
             kwargs.pop(ignored, None)
         super().__init__(trainable=False, name=name, **kwargs)
@@ -63,6 +67,9 @@ class IndexLookup(Layer):
         self._tokens = []     # the vocabulary, without the special tokens
         self._idf = None      # one weight per output slot (tf_idf mode)
         self.built = True
+        # As in Keras: a vocabulary given to the constructor (or found in the config) is the layer's, and
+        # any vocabulary asset of a saved file is then ignored.
+        self._vocabulary_in_config = vocabulary is not None
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights=idf_weights)
         elif output_mode == "tf_idf" and idf_weights is not None:
@@ -105,7 +112,11 @@ class IndexLookup(Layer):
         return self._token_start_index() + len(self._tokens)
 
     def _depth(self):
-        return self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
+        if self.pad_to_max_tokens:
+            return self.max_tokens
+        if not self._tokens and self._config_vocabulary_size is not None:
+            return self._config_vocabulary_size  # a Keras file's layer, before its assets are read
+        return self.vocabulary_size()
 
     # -- vocabulary -----------------------------------------------------------------------------
     def set_vocabulary(self, vocabulary, idf_weights=None):
@@ -256,6 +267,49 @@ class IndexLookup(Layer):
     @classmethod
     def from_config(cls, config_):
         return cls(**{k: v for k, v in config_.items() if k != "dtype"})
+
+    # -- Keras assets (`.keras` archives) -------------------------------------------------------
+    # Keras 3 keeps the vocabulary of a layer that was adapted (not given one) out of the config: it
+    # writes it to `assets/<object path>/vocabulary.txt` in the zip, one token per line, special tokens
+    # first, lines joined by "\n", and keeps tf_idf weights as the variable `idf_weights` next to the
+    # layer's other weights. tkeras writes both as well (and keeps the vocabulary in the config too).
+    _KERAS_STATE_PATHS = ("",)  # where, below the layer's own path, Keras keeps this state
+
+    def _keras_idf_weights(self):
+        """The `idf_weights` variable Keras saves in tf_idf mode: one weight per index, special slots
+        first, zero-padded to `max_tokens` with pad_to_max_tokens; None when there is none."""
+        if self.output_mode != "tf_idf" or self._idf is None:
+            return None
+        return np.asarray(self._idf, dtype=np.float32)
+
+    def _needs_keras_assets(self):
+        """Whether the config says this layer's vocabulary is stored outside it (Keras, after adapt)."""
+        return (not self._vocabulary_in_config and self._config_vocabulary_size is not None
+                and self._config_vocabulary_size > self._token_start_index())
+
+    def _load_asset_files(self, files, idf_weights=None):
+        """Take the vocabulary (and idf weights) from a saved file's assets, as Keras' `load_assets`
+        does; raises ValueError/TypeError when they do not fit the layer."""
+        if self._vocabulary_in_config:
+            return
+        values = [self._key(line) for line in self._asset_vocabulary(files)]
+        special = self._special_tokens()
+        learned = values[len(special):] if values[:len(special)] == special else values
+        if not learned:  # saved before any adapt(): only the special tokens
+            self._tokens, self._idf = [], None
+            self._set_table()
+        elif self.output_mode == "tf_idf":
+            weights = self._asset_idf_weights(idf_weights, len(values))
+            self.set_vocabulary(values, idf_weights=weights)
+        else:
+            self.set_vocabulary(values)
+        self._check_asset_size()
+
+
+def _size_or_none(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        return None
+    return int(value)
 
 
 def _is_single_batch(data):

@@ -20,6 +20,8 @@ import torch
 from tkeras.backend import config as backend_config
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic
+from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
+from tkeras.layers.preprocessing.index_lookup import _size_or_none
 from tkeras.layers.preprocessing._vocabulary import (inverse_document_frequency, ranked_tokens, read_vocabulary_file,
                                                      repeated_tokens)
 
@@ -32,7 +34,7 @@ OOV_TOKEN = "[UNK]"
 _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
 
 
-class TextVectorization(Layer):
+class TextVectorization(VocabularyAssets, Layer):
     """Strings -> token indices (`output_mode='int'`) or one bag-of-words row per string.
 
     Learn the vocabulary with `adapt(texts)` or pass `vocabulary=[...]`. `max_tokens` bounds the
@@ -46,7 +48,9 @@ class TextVectorization(Layer):
                  ngrams=None, output_mode="int", output_sequence_length=None, pad_to_max_tokens=False,
                  vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding="utf-8",
                  name=None, **kwargs):
-        kwargs.pop("vocabulary_size", None)
+        # Keras writes the adapted vocabulary's size here and the tokens into the archive's assets.
+        self._config_vocabulary_size = _size_or_none(kwargs.pop("vocabulary_size", None))
+        kwargs.pop("has_input_vocabulary", None)
         super().__init__(trainable=False, name=name, **{k: v for k, v in kwargs.items() if k != "trainable"})
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 2):
             raise ValueError(f"TextVectorization: `max_tokens` must be None or an integer >= 2, received {max_tokens!r}")
@@ -81,6 +85,7 @@ class TextVectorization(Layer):
         self._idf = None               # idf of each learned token (tf_idf mode)
         self._oov_idf = 0.0
         self.built = True
+        self._vocabulary_in_config = vocabulary is not None  # then, as in Keras, vocabulary assets are ignored
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights=idf_weights)
         elif idf_weights is not None:
@@ -200,6 +205,8 @@ class TextVectorization(Layer):
     def _width(self):
         if self.pad_to_max_tokens and self.max_tokens is not None:
             return self.max_tokens
+        if not self._vocabulary and self._config_vocabulary_size is not None:
+            return self._config_vocabulary_size  # a Keras file's layer, before its assets are read
         return self.vocabulary_size()
 
     # -- strings -> tensor --------------------------------------------------------------------
@@ -271,3 +278,45 @@ class TextVectorization(Layer):
     @classmethod
     def from_config(cls, config):
         return cls(**{k: v for k, v in config.items() if k not in ("trainable", "dtype")})
+
+    # -- Keras assets (`.keras` archives) -------------------------------------------------------
+    # Keras' TextVectorization delegates its state to an inner StringLookup (attribute `_lookup_layer`,
+    # mask token ''): the vocabulary file and the tf_idf `idf_weights` variable are written once at the
+    # layer's own path and again below `_lookup_layer`, which Keras' saver also visits. The format is
+    # StringLookup's (see `IndexLookup._asset_files`).
+    _KERAS_STATE_PATHS = ("", "_lookup_layer")
+
+    def _keras_idf_weights(self):
+        """Keras' `idf_weights`: the OOV weight, then one per token, zero-padded to `max_tokens` with
+        pad_to_max_tokens."""
+        if self.output_mode != "tf_idf" or self._idf is None:
+            return None
+        weights = np.concatenate([[self._oov_idf], np.asarray(self._idf, dtype=np.float64)])
+        if self.pad_to_max_tokens and self.max_tokens is not None and weights.size < self.max_tokens:
+            weights = np.concatenate([weights, np.zeros(self.max_tokens - weights.size)])
+        return weights.astype(np.float32)
+
+    def _needs_keras_assets(self):
+        return (not self._vocabulary_in_config and self._config_vocabulary_size is not None
+                and self._config_vocabulary_size > len(self._special_tokens()))
+
+    def _load_asset_files(self, files, idf_weights=None):
+        """Take the vocabulary (and idf weights) from a saved file's assets, as Keras' `load_assets`
+        does; raises ValueError/TypeError when they do not fit the layer."""
+        if self._vocabulary_in_config:
+            return
+        values = self._asset_vocabulary(files)
+        special = self._special_tokens()
+        has_special = values[:len(special)] == special
+        learned = values[len(special):] if has_special else values
+        if not learned:  # saved before any adapt(): only the special tokens
+            self._set_learned([])
+            self._idf, self._oov_idf = None, 0.0
+        elif self.output_mode == "tf_idf":
+            weights = self._asset_idf_weights(idf_weights, len(values))
+            self.set_vocabulary(values, idf_weights=weights)
+            if has_special:
+                self._oov_idf = float(weights[0])  # Keras' stored OOV weight, not a recomputed mean
+        else:
+            self.set_vocabulary(values)
+        self._check_asset_size()
