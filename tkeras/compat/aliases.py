@@ -59,6 +59,12 @@ LEGACY = {
     "preprocessing.text": "tkeras.preprocessing.text",
     "preprocessing.sequence": "tkeras.preprocessing.sequence",
     "preprocessing.image": "tkeras.compat.legacy.image",  # ImageDataGenerator & co. (Keras 1/2)
+    "preprocessing.image_dataset": "tkeras.utils.image_dataset_utils",  # TF 2.3-2.8 module paths
+    "preprocessing.text_dataset": "tkeras.utils.text_dataset_utils",
+    "preprocessing.timeseries": "tkeras.utils.timeseries_dataset_utils",
+    "utils.image_dataset": "tkeras.utils.image_dataset_utils",  # Keras 2.9-2.12
+    "utils.text_dataset": "tkeras.utils.text_dataset_utils",
+    "utils.timeseries_dataset": "tkeras.utils.timeseries_dataset_utils",
     "backend.tensorflow_backend": "tkeras.backend",  # Keras 2: K.tensorflow_backend._get_available_gpus
     "optimizers.schedules": "tkeras.optimizers.schedules",
     "optimizers.legacy": "tkeras.optimizers",

@@ -27,6 +27,14 @@ _LAZY = {
     "get_custom_objects": "tkeras.saving",
     "get_registered_name": "tkeras.saving.serialization",
     "get_registered_object": "tkeras.saving.serialization",
+    "load_img": "tkeras.utils.image_utils",
+    "img_to_array": "tkeras.utils.image_utils",
+    "array_to_img": "tkeras.utils.image_utils",
+    "save_img": "tkeras.utils.image_utils",
+    "image_dataset_from_directory": "tkeras.utils.image_dataset_utils",
+    "text_dataset_from_directory": "tkeras.utils.text_dataset_utils",
+    "timeseries_dataset_from_array": "tkeras.utils.timeseries_dataset_utils",
+    "split_dataset": "tkeras.utils.dataset_utils",
 }
 
 

@@ -13,70 +13,20 @@ import os
 import numpy as np
 
 from tkeras.backend import config
+from tkeras.utils import image_utils
+from tkeras.utils.image_utils import array_to_img, img_to_array, save_img  # noqa: F401 - Keras 1/2 names
 from tkeras.utils.py_dataset import Sequence
 
 _IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff", ".gif", ".webp")
 _FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 
 
-def _pil():
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError("keras.preprocessing.image needs Pillow to read images: pip install pillow") from None
-    return Image
-
-
 def load_img(path, grayscale=False, color_mode="rgb", target_size=None, interpolation="nearest",
              keep_aspect_ratio=False):
-    """A PIL image in `color_mode` ('rgb', 'rgba', 'grayscale'), resized to `target_size` (height, width)."""
-    image_module = _pil()
-    image = image_module.open(path)
-    mode = "grayscale" if grayscale else color_mode
-    wanted = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}.get(mode)
-    if wanted is None:
-        raise ValueError(f"color_mode must be 'grayscale', 'rgb' or 'rgba', received {mode!r}")
-    if image.mode != wanted:
-        image = image.convert(wanted)
-    if target_size is not None:
-        size = (int(target_size[1]), int(target_size[0]))  # PIL wants (width, height)
-        if image.size != size:
-            resample = getattr(image_module, interpolation.upper(), None)
-            if resample is None:
-                raise ValueError(f"Unknown interpolation {interpolation!r}: use 'nearest', 'bilinear' or 'bicubic'")
-            image = image.resize(size, resample)
-    return image
-
-
-def img_to_array(img, data_format=None, dtype=None):
-    """A PIL image as a float array (height, width, channels), or channels first."""
-    array = np.asarray(img, dtype=dtype or config.floatx())
-    if array.ndim == 2:
-        array = array[:, :, None]
-    if (data_format or config.image_data_format()) == "channels_first":
-        array = array.transpose(2, 0, 1)
-    return array
-
-
-def array_to_img(x, data_format=None, scale=True, dtype=None):
-    """An array (height, width, channels) as a PIL image; `scale` stretches the values to 0-255."""
-    image_module = _pil()
-    x = np.asarray(x, dtype="float32")
-    if x.ndim != 3:
-        raise ValueError(f"array_to_img expects a 3-D image array, received shape {x.shape}")
-    if (data_format or config.image_data_format()) == "channels_first":
-        x = x.transpose(1, 2, 0)
-    if scale:
-        x = x - x.min()
-        x = x / x.max() * 255 if x.max() > 0 else x
-    x = x.astype("uint8")
-    if x.shape[2] == 1:
-        return image_module.fromarray(x[:, :, 0], "L")
-    return image_module.fromarray(x, "RGBA" if x.shape[2] == 4 else "RGB")
-
-
-def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
-    array_to_img(x, data_format=data_format, scale=scale).save(path, format=file_format, **kwargs)
+    """`keras.utils.load_img`, also taking Keras 1/2's `grayscale=True`."""
+    return image_utils.load_img(path, color_mode="grayscale" if grayscale else color_mode,
+                                target_size=target_size, interpolation=interpolation,
+                                keep_aspect_ratio=keep_aspect_ratio)
 
 
 def _reflect(index, size):

@@ -1,0 +1,136 @@
+"""`image_dataset_from_directory`: a folder of class subfolders as a Dataset of (images, labels).
+
+    train_ds = keras.utils.image_dataset_from_directory(
+        "PetImages", validation_split=0.2, subset="training", seed=1337, image_size=(180, 180))
+    model.fit(train_ds, epochs=10)
+
+The listing, shuffling and train/validation cut are `dataset_utils`' (shared with text). Images are
+decoded with Pillow when their batch is drawn and resized with torch's `interpolate` without
+antialiasing, which is what `tf.image.resize` does, so pixel values follow Keras rather than
+Pillow's filters. Images come out as float32 in 0-255, not rescaled, as in Keras.
+"""
+import numpy as np
+
+from tkeras.backend import config
+from tkeras.utils import dataset_utils
+from tkeras.utils.image_utils import img_to_array, load_img
+
+ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+_CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
+# Keras' interpolation names -> torch's `interpolate` modes ('nearest-exact' is TF's half-pixel nearest).
+_TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
+_KERAS_ONLY = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+
+
+def _aspect_box(height, width, target_height, target_width, grow):
+    """The centred box with the target's aspect ratio: the largest inside the image (crop) or the
+    smallest around it (pad, `grow=True`); returns (box height, box width, top offset, left offset),
+    the offsets of the box in the image (crop) or of the image in the box (pad)."""
+    pick = max if grow else min
+    box_height = pick(height, int(width * target_height / target_width))
+    box_width = pick(width, int(height * target_width / target_height))
+    return box_height, box_width, abs(height - box_height) // 2, abs(width - box_width) // 2
+
+
+def resize_image(x, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
+    """One (height, width, channels) float array resized to `size`, optionally cropped or zero-padded
+    to the target's aspect ratio first so the content is not stretched."""
+    import torch
+    import torch.nn.functional as F
+
+    height, width = x.shape[:2]
+    if crop_to_aspect_ratio:
+        box_h, box_w, top, left = _aspect_box(height, width, *size, grow=False)
+        x = x[top:top + box_h, left:left + box_w]
+    elif pad_to_aspect_ratio:
+        box_h, box_w, top, left = _aspect_box(height, width, *size, grow=True)
+        padded = np.zeros((box_h, box_w, x.shape[2]), dtype=x.dtype)
+        padded[top:top + height, left:left + width] = x
+        x = padded
+    if x.shape[:2] == tuple(size):
+        return x
+    mode = _TORCH_MODES[interpolation]
+    image = torch.from_numpy(np.ascontiguousarray(x)).permute(2, 0, 1)[None]  # (1, C, H, W)
+    extra = {"align_corners": False, "antialias": False} if mode in ("bilinear", "bicubic") else {}
+    out = F.interpolate(image, size=tuple(size), mode=mode, **extra)
+    return out[0].permute(1, 2, 0).numpy()
+
+
+def _check_image_args(label_mode, color_mode, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio):
+    dataset_utils.check_label_mode(label_mode)
+    if color_mode not in _CHANNELS:
+        raise ValueError(f"`color_mode` must be 'rgb', 'rgba' or 'grayscale', received color_mode={color_mode!r}")
+    if isinstance(image_size, int):
+        image_size = (image_size, image_size)
+    if not isinstance(image_size, (list, tuple)) or len(image_size) != 2:
+        raise ValueError(f"`image_size` must be (height, width), two integers; received image_size={image_size!r}")
+    interpolation = interpolation.lower()
+    if interpolation in _KERAS_ONLY:
+        raise ValueError(f"interpolation={interpolation!r} is not supported in tkeras; use one of "
+                         f"{tuple(_TORCH_MODES)}")
+    if interpolation not in _TORCH_MODES:
+        raise ValueError(f"`interpolation` must be one of {tuple(_TORCH_MODES) + _KERAS_ONLY}, "
+                         f"received interpolation={interpolation!r}")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True")
+    return tuple(int(side) for side in image_size), interpolation
+
+
+def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
+                                 color_mode="rgb", batch_size=32, image_size=(256, 256), shuffle=True, seed=None,
+                                 validation_split=None, subset=None, interpolation="bilinear", follow_links=False,
+                                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, data_format=None,
+                                 verbose=True):
+    """A Dataset of `(images, labels)` batches (just images when `labels` or `label_mode` is None).
+
+    Images are (batch, height, width, channels) float32 in 0-255; labels are int32 ('int'), one-hot
+    float32 ('categorical') or (batch, 1) float32 ('binary'). The result carries `class_names` and
+    `file_paths`. `subset='both'` returns `[training, validation]`; the validation part is not
+    shuffled, so evaluating it twice sees the same order.
+    """
+    dataset_utils.check_labels_arg(labels, class_names, "image")
+    image_size, interpolation = _check_image_args(label_mode, color_mode, image_size, interpolation,
+                                                  crop_to_aspect_ratio, pad_to_aspect_ratio)
+    data_format = data_format or config.image_data_format()
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"`data_format` must be 'channels_last' or 'channels_first', received {data_format!r}")
+    dataset_utils.check_validation_split_arg(validation_split, subset, shuffle, seed)
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    if seed is None:
+        seed = np.random.randint(1e6)
+
+    paths, label_array, class_names = dataset_utils.index_directory(
+        directory, labels, ALLOWLIST_FORMATS, class_names=class_names, shuffle=shuffle, seed=seed,
+        follow_links=follow_links, verbose=verbose)
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {len(class_names)}: "
+                         f"class_names={class_names}")
+
+    def build(subset_name, shuffled):
+        part_paths, part_labels = dataset_utils.training_or_validation_split(
+            paths, label_array, validation_split, subset_name, verbose)
+        if not part_paths:
+            what = f"{subset_name} images" if subset_name and validation_split else "images"
+            raise ValueError(f"No {what} found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}")
+        encoded = None if label_mode is None else dataset_utils.encode_labels(
+            part_labels, label_mode, len(class_names))
+
+        def load(indices):
+            images = []
+            for i in indices:
+                image = img_to_array(load_img(part_paths[i], color_mode=color_mode), "channels_last", "float32")
+                image = resize_image(image, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+                images.append(image.transpose(2, 0, 1) if data_format == "channels_first" else image)
+            images = np.stack(images).astype("float32")
+            return images if encoded is None else (images, encoded[indices])
+
+        buffer = batch_size * 8 if batch_size is not None else 1024
+        dataset = dataset_utils.indexed_dataset(len(part_paths), load, batch_size, shuffled, seed, buffer)
+        dataset.class_names = class_names
+        dataset.file_paths = list(part_paths)
+        return dataset
+
+    if subset == "both":
+        return [build("training", shuffle), build("validation", False)]
+    return build(subset, shuffle)
