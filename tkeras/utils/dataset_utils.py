@@ -252,3 +252,42 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
     order = np.array(order, dtype="int64")
     return (Dataset.from_tensor_slices(take(order[:left])),
             Dataset.from_tensor_slices(take(order[total - right:])))
+
+
+def directory_dataset(directory, read_files, kind, formats, labels, label_mode, class_names, batch_size, shuffle,
+                      seed, validation_split, subset, follow_links, verbose):
+    """What image_ and text_dataset_from_directory share once their own arguments are checked: list
+    the files (labels from sub-folders), cut the training/validation subset, encode the labels, and
+    read each batch's files with `read_files(paths) -> array` only when the batch is drawn."""
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, label_array, class_names = index_directory(
+        directory, labels, formats, class_names=class_names, shuffle=shuffle, seed=seed,
+        follow_links=follow_links, verbose=verbose)
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {len(class_names)}: "
+                         f"class_names={class_names}")
+
+    def build(subset_name, shuffled):
+        part_paths, part_labels = training_or_validation_split(paths, label_array, validation_split, subset_name,
+                                                               verbose)
+        if not part_paths:
+            what = f"{subset_name} {kind}" if subset_name and validation_split else kind
+            raise ValueError(f"No {what} found in directory {directory}. Allowed formats: {formats}")
+        encoded = None if label_mode is None else encode_labels(part_labels, label_mode, len(class_names))
+
+        def load(indices):
+            x = read_files([part_paths[i] for i in indices])
+            return x if encoded is None else (x, encoded[indices])
+
+        buffer = batch_size * 8 if batch_size is not None else 1024
+        dataset = indexed_dataset(len(part_paths), load, batch_size, shuffled, seed, buffer)
+        dataset.class_names = class_names
+        dataset.file_paths = list(part_paths)
+        return dataset
+
+    if subset == "both":
+        return [build("training", shuffle), build("validation", False)]
+    return build(subset, shuffle)

@@ -95,42 +95,15 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"`data_format` must be 'channels_last' or 'channels_first', received {data_format!r}")
     dataset_utils.check_validation_split_arg(validation_split, subset, shuffle, seed)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = np.random.randint(1e6)
 
-    paths, label_array, class_names = dataset_utils.index_directory(
-        directory, labels, ALLOWLIST_FORMATS, class_names=class_names, shuffle=shuffle, seed=seed,
-        follow_links=follow_links, verbose=verbose)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {len(class_names)}: "
-                         f"class_names={class_names}")
+    def read_files(paths):
+        images = []
+        for path in paths:
+            image = img_to_array(load_img(path, color_mode=color_mode), "channels_last", "float32")
+            image = resize_image(image, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+            images.append(image.transpose(2, 0, 1) if data_format == "channels_first" else image)
+        return np.stack(images).astype("float32")
 
-    def build(subset_name, shuffled):
-        part_paths, part_labels = dataset_utils.training_or_validation_split(
-            paths, label_array, validation_split, subset_name, verbose)
-        if not part_paths:
-            what = f"{subset_name} images" if subset_name and validation_split else "images"
-            raise ValueError(f"No {what} found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}")
-        encoded = None if label_mode is None else dataset_utils.encode_labels(
-            part_labels, label_mode, len(class_names))
-
-        def load(indices):
-            images = []
-            for i in indices:
-                image = img_to_array(load_img(part_paths[i], color_mode=color_mode), "channels_last", "float32")
-                image = resize_image(image, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
-                images.append(image.transpose(2, 0, 1) if data_format == "channels_first" else image)
-            images = np.stack(images).astype("float32")
-            return images if encoded is None else (images, encoded[indices])
-
-        buffer = batch_size * 8 if batch_size is not None else 1024
-        dataset = dataset_utils.indexed_dataset(len(part_paths), load, batch_size, shuffled, seed, buffer)
-        dataset.class_names = class_names
-        dataset.file_paths = list(part_paths)
-        return dataset
-
-    if subset == "both":
-        return [build("training", shuffle), build("validation", False)]
-    return build(subset, shuffle)
+    return dataset_utils.directory_dataset(directory, read_files, "images", ALLOWLIST_FORMATS, labels, label_mode,
+                                           class_names, batch_size, shuffle, seed, validation_split, subset,
+                                           follow_links, verbose)

@@ -37,37 +37,10 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                                    or max_length <= 0):
         raise ValueError(f"`max_length` must be a positive integer or None, received max_length={max_length!r}")
     dataset_utils.check_validation_split_arg(validation_split, subset, shuffle, seed)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = np.random.randint(1e6)
 
-    paths, label_array, class_names = dataset_utils.index_directory(
-        directory, labels, ALLOWED_FORMATS, class_names=class_names, shuffle=shuffle, seed=seed,
-        follow_links=follow_links, verbose=verbose)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {len(class_names)}: "
-                         f"class_names={class_names}")
+    def read_files(paths):
+        return np.array([_read_text(path, max_length) for path in paths], dtype=str)
 
-    def build(subset_name, shuffled):
-        part_paths, part_labels = dataset_utils.training_or_validation_split(
-            paths, label_array, validation_split, subset_name, verbose)
-        if not part_paths:
-            what = f"{subset_name} text files" if subset_name and validation_split else "text files"
-            raise ValueError(f"No {what} found in directory {directory}. Allowed format: {ALLOWED_FORMATS}")
-        encoded = None if label_mode is None else dataset_utils.encode_labels(
-            part_labels, label_mode, len(class_names))
-
-        def load(indices):
-            texts = np.array([_read_text(part_paths[i], max_length) for i in indices], dtype=str)
-            return texts if encoded is None else (texts, encoded[indices])
-
-        buffer = batch_size * 8 if batch_size is not None else 1024
-        dataset = dataset_utils.indexed_dataset(len(part_paths), load, batch_size, shuffled, seed, buffer)
-        dataset.class_names = class_names
-        dataset.file_paths = list(part_paths)
-        return dataset
-
-    if subset == "both":
-        return [build("training", shuffle), build("validation", False)]
-    return build(subset, shuffle)
+    return dataset_utils.directory_dataset(directory, read_files, "text files", ALLOWED_FORMATS, labels, label_mode,
+                                           class_names, batch_size, shuffle, seed, validation_split, subset,
+                                           follow_links, verbose)
