@@ -55,3 +55,14 @@ def test_fit_shuffles_string_columns_with_the_numbers(tmp_path):
     loaded = keras.models.load_model(path)
     inputs = {"city": cities[:5], "age": ages[:5]}
     np.testing.assert_allclose(loaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0), rtol=1e-6)
+
+
+def test_symbolic_outputs_carry_the_dtype_the_layer_hands_out():
+    city = keras.Input(shape=(3,), dtype="string")
+    ids = layers.StringLookup(vocabulary=VOCABULARY)(city)
+    assert ids.dtype == "int64"  # as at run time
+    assert layers.StringLookup(vocabulary=VOCABULARY, invert=True)(ids).dtype == "string"
+    assert layers.StringLookup(vocabulary=VOCABULARY, output_mode="one_hot")(city).dtype == "float32"
+    assert layers.Hashing(8)(city).dtype == "int64"
+    assert layers.Identity()(keras.Input((2,), dtype="int32")).dtype == "int32"
+    assert layers.Dense(2)(keras.Input((2,))).dtype == "float32"

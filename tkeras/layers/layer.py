@@ -429,6 +429,11 @@ class Layer(torch.nn.Module):
                     f"Input 0 of layer {self.name!r} is incompatible with the layer: expected axis "
                     f"{axis} of input shape to have value {size}, but received input with shape {shape}")
 
+    def _output_dtype(self, input_dtype):
+        """The dtype name of the symbolic output (functional API) given the first input's: the layer's
+        own, unless the layer hands out ids (lookups) or passes its input on (Identity)."""
+        return self.dtype
+
     def compute_output_shape(self, input_shape):
         """Default: run the layer once on zeros (batch of 1). Layers with unknown dims override this."""
         def known(shape):

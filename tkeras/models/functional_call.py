@@ -120,7 +120,8 @@ def _is_shape(value):
 
 
 def _default_dtype(layer, inputs):
-    return layer.dtype if layer.dtype else config.floatx()
+    first = next((t for t in tree.flatten(inputs) if isinstance(t, KerasTensor)), None)
+    return layer._output_dtype(first.dtype if first is not None else None) or config.floatx()
 
 
 def _specs_from_shapes(layer, shapes, inputs):

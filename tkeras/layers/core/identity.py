@@ -15,5 +15,8 @@ class Identity(Layer):
     def call(self, inputs):
         return inputs
 
+    def _output_dtype(self, input_dtype):
+        return input_dtype or self.dtype
+
     def compute_output_shape(self, input_shape):
         return input_shape

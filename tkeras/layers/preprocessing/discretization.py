@@ -88,6 +88,9 @@ class Discretization(Layer):
     def _depth(self):
         return len(self.bin_boundaries) + 1 if self.bin_boundaries is not None else self.num_bins
 
+    def _output_dtype(self, input_dtype):
+        return "int32" if self.output_mode == "int" else self.dtype
+
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self._depth())
 

@@ -86,6 +86,9 @@ class Hashing(Layer):
             result = np.where(masked, 0, result + 1)
         return result[inverse].reshape(values.shape)
 
+    def _output_dtype(self, input_dtype):
+        return "int64" if self.output_mode == "int" else self.dtype
+
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self.num_bins)
 

@@ -241,6 +241,11 @@ class IndexLookup(VocabularyAssets, Layer):
         """Where mask tokens go: index 0 in "int" mode, no slot at all otherwise."""
         return 0 if self.output_mode == "int" else _DROPPED
 
+    def _output_dtype(self, input_dtype):
+        if self.invert:  # ids back to keys: the keys' type
+            return "string" if self.accepts_strings else "int64"
+        return "int64" if self.output_mode == "int" else self.dtype
+
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self._depth())
 

@@ -253,6 +253,9 @@ class TextVectorization(VocabularyAssets, Layer):
             idf[1:1 + len(self._idf)] = self._idf[: width - 1]
         return (counts * idf).astype(np.float32)
 
+    def _output_dtype(self, input_dtype):
+        return "int64" if self.output_mode == "int" else self.dtype
+
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
             return (input_shape[0], self.output_sequence_length)
