@@ -21,8 +21,9 @@ def test_dot_text_has_one_box_per_layer_and_one_arrow_per_connection():
                   '"out (Dense)\\nactivation: sigmoid\\noutput: (None, 1)"'):
         assert label in dot
     arrows = [line.strip() for line in dot.splitlines() if "->" in line]
-    # a->da, da->joined, b->joined, joined->out (layers numbered in model.layers order: a, b, da, joined, out)
-    assert sorted(arrows) == sorted(["layer_0 -> layer_2;", "layer_2 -> layer_3;", "layer_1 -> layer_3;",
+    # a->da, da->joined, b->joined, joined->out (layers numbered in model.layers order, Keras': a, da, b,
+    # joined, out)
+    assert sorted(arrows) == sorted(["layer_0 -> layer_1;", "layer_1 -> layer_3;", "layer_2 -> layer_3;",
                                      "layer_3 -> layer_4;"])
 
 
