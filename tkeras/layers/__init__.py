@@ -58,3 +58,5 @@ from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers import experimental
+from tkeras.layers.preprocessing.image import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip,
+                                               RandomRotation, RandomTranslation, RandomZoom, Resizing)

@@ -3,7 +3,7 @@
 Arguments may be NumPy arrays, Python numbers, tensors or Variables; results are torch tensors
 (shown TensorFlow-style in user code, plain inside layers). `tkeras.ops.random` holds the draws.
 """
-from tkeras.ops import nn, random
+from tkeras.ops import image, nn, random
 from tkeras.ops.core import (
     arange, cast, constant, convert_to_numpy, convert_to_tensor, eye, full, full_like, identity, linspace, ndim,
     ones, ones_like, shape, size, stop_gradient, zeros, zeros_like,

@@ -12,47 +12,24 @@ Pillow's filters. Images come out as float32 in 0-255, not rescaled, as in Keras
 import numpy as np
 
 from tkeras.backend import config
+from tkeras.ops.image import TORCH_MODES
 from tkeras.utils import dataset_utils
 from tkeras.utils.image_utils import img_to_array, load_img
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
 # Keras' interpolation names -> torch's `interpolate` modes ('nearest-exact' is TF's half-pixel nearest).
-_TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
 _KERAS_ONLY = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
-
-
-def _aspect_box(height, width, target_height, target_width, grow):
-    """The centred box with the target's aspect ratio: the largest inside the image (crop) or the
-    smallest around it (pad, `grow=True`); returns (box height, box width, top offset, left offset),
-    the offsets of the box in the image (crop) or of the image in the box (pad)."""
-    pick = max if grow else min
-    box_height = pick(height, int(width * target_height / target_width))
-    box_width = pick(width, int(height * target_width / target_height))
-    return box_height, box_width, abs(height - box_height) // 2, abs(width - box_width) // 2
 
 
 def resize_image(x, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
     """One (height, width, channels) float array resized to `size`, optionally cropped or zero-padded
     to the target's aspect ratio first so the content is not stretched."""
     import torch
-    import torch.nn.functional as F
 
-    height, width = x.shape[:2]
-    if crop_to_aspect_ratio:
-        box_h, box_w, top, left = _aspect_box(height, width, *size, grow=False)
-        x = x[top:top + box_h, left:left + box_w]
-    elif pad_to_aspect_ratio:
-        box_h, box_w, top, left = _aspect_box(height, width, *size, grow=True)
-        padded = np.zeros((box_h, box_w, x.shape[2]), dtype=x.dtype)
-        padded[top:top + height, left:left + width] = x
-        x = padded
-    if x.shape[:2] == tuple(size):
-        return x
-    mode = _TORCH_MODES[interpolation]
+    from tkeras.ops.image import resize_nchw
     image = torch.from_numpy(np.ascontiguousarray(x)).permute(2, 0, 1)[None]  # (1, C, H, W)
-    extra = {"align_corners": False, "antialias": False} if mode in ("bilinear", "bicubic") else {}
-    out = F.interpolate(image, size=tuple(size), mode=mode, **extra)
+    out = resize_nchw(image, tuple(size), interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
     return out[0].permute(1, 2, 0).numpy()
 
 
@@ -67,9 +44,9 @@ def _check_image_args(label_mode, color_mode, image_size, interpolation, crop_to
     interpolation = interpolation.lower()
     if interpolation in _KERAS_ONLY:
         raise ValueError(f"interpolation={interpolation!r} is not supported in tkeras; use one of "
-                         f"{tuple(_TORCH_MODES)}")
-    if interpolation not in _TORCH_MODES:
-        raise ValueError(f"`interpolation` must be one of {tuple(_TORCH_MODES) + _KERAS_ONLY}, "
+                         f"{tuple(TORCH_MODES)}")
+    if interpolation not in TORCH_MODES:
+        raise ValueError(f"`interpolation` must be one of {tuple(TORCH_MODES) + _KERAS_ONLY}, "
                          f"received interpolation={interpolation!r}")
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True")

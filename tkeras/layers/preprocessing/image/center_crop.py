@@ -1,0 +1,42 @@
+"""`CenterCrop`: the central (height, width) window of each image, for models trained on crops.
+
+An image smaller than the target on either side cannot be cropped; as Keras does, it is then
+resized to the target after cropping to the target's aspect ratio, so the layer always yields the
+size the next layer expects.
+"""
+from tkeras.backend import config
+from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+
+class CenterCrop(Layer):
+    """Crop the centre (height, width) of every image; the offset rounds down when the margin is odd.
+
+    Args:
+        height, width: the output size.
+        data_format: 'channels_last' (default from `keras.config.image_data_format()`) or 'channels_first'.
+    """
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        name = type(self).__name__
+        self.height, self.width = ops.check_size(name, height, width)
+        self.data_format = ops.standardize_data_format(name, data_format)
+
+    def call(self, inputs):
+        dtype = config.standardize_dtype(self.compute_dtype)
+        images, layout = ops.to_nchw(type(self).__name__, inputs, self.data_format, dtype)
+        height, width = images.shape[-2:]
+        if height >= self.height and width >= self.width:
+            images = ops.center_crop(images, self.height, self.width)
+        else:
+            images = ops.resize(images, (self.height, self.width), crop_to_aspect_ratio=True)
+        return ops.from_nchw(images, layout)
+
+    def compute_output_shape(self, input_shape):
+        return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_.update({"height": self.height, "width": self.width, "data_format": self.data_format})
+        return config_

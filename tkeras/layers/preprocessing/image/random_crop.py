@@ -1,0 +1,47 @@
+"""`RandomCrop`: a random (height, width) window of each training image.
+
+Training on random windows and predicting on the centred one is the classic crop augmentation; as
+in Keras, inference (and images too small to crop) resizes to the target after cropping the centre
+to its aspect ratio, so the output size is the same in training and inference.
+"""
+import torch
+
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+
+class RandomCrop(ops.RandomImageLayer):
+    """Crop each image at a random offset, drawn per image, to (height, width).
+
+    Args:
+        height, width: the output size.
+        seed: an integer for reproducible draws.
+        data_format: 'channels_last' (default) or 'channels_first'.
+    """
+
+    def __init__(self, height, width, seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.height, self.width = ops.check_size(type(self).__name__, height, width)
+
+    def augment(self, images):  # (N, C, H, W)
+        n, c, height, width = images.shape
+        if height < self.height or width < self.width:
+            return self.infer(images)
+        # Offsets in [0, margin], one per image, gathered with index arithmetic (no Python loop).
+        top = torch.floor(self.uniform((n,), 0.0, 1.0) * (height - self.height + 1)).long().to(images.device)
+        left = torch.floor(self.uniform((n,), 0.0, 1.0) * (width - self.width + 1)).long().to(images.device)
+        rows = top[:, None] + torch.arange(self.height, device=images.device)  # (N, height)
+        cols = left[:, None] + torch.arange(self.width, device=images.device)  # (N, width)
+        batch = torch.arange(n, device=images.device)[:, None, None]
+        cropped = images.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]]  # (N, h, w, C)
+        return cropped.permute(0, 3, 1, 2)
+
+    def infer(self, images):
+        return ops.resize(images, (self.height, self.width), crop_to_aspect_ratio=True)
+
+    def compute_output_shape(self, input_shape):
+        return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_.update({"height": self.height, "width": self.width})
+        return config_

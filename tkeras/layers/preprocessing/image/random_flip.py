@@ -1,0 +1,39 @@
+"""`RandomFlip`: mirror each training image with probability 1/2, the cheapest augmentation there is.
+
+Horizontal flips suit most photographs (a cat facing left is still a cat); vertical ones suit
+images without an up, such as microscopy or satellite tiles.
+"""
+import torch
+
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+
+class RandomFlip(ops.RandomImageLayer):
+    """Flip each image left-right and/or top-bottom, each with probability 1/2, chosen per image.
+
+    Args:
+        mode: 'horizontal', 'vertical' or 'horizontal_and_vertical' (the two flips drawn independently).
+        seed: an integer for reproducible draws.
+        data_format: 'channels_last' (default) or 'channels_first'.
+
+    Example: `keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])`.
+    """
+
+    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.mode = ops.check_choice(type(self).__name__, "mode", mode, _MODES)
+
+    def augment(self, images):  # (N, C, H, W)
+        n = images.shape[0]
+        for axis, wanted in ((3, "horizontal"), (2, "vertical")):
+            if wanted in self.mode:
+                flip = (self.uniform((n,), 0.0, 1.0) < 0.5).to(images.device)[:, None, None, None]
+                images = torch.where(flip, images.flip(axis), images)
+        return images
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_["mode"] = self.mode
+        return config_

@@ -1,0 +1,45 @@
+"""`RandomRotation`: rotate each training image by a random angle about its centre.
+
+Small rotations (a tenth of a turn in the tutorials) teach a classifier that a tilted camera does
+not change the class. The corners the rotation uncovers are filled by `fill_mode`.
+"""
+import math
+
+import torch
+
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+
+class RandomRotation(ops.AffineImageLayer):
+    """Rotate each image by an angle drawn from `factor` (in fractions of a full turn, 2*pi).
+
+    Args:
+        factor: f for [-f, f], or (lower, upper); positive angles turn counter-clockwise, so
+            (0.25, 0.25) is exactly `np.rot90`.
+        fill_mode: 'reflect' (default; d c b a | a b c d | d c b a), 'wrap', 'constant' (`fill_value`)
+            or 'nearest' (the edge pixel repeated).
+        interpolation: 'bilinear' (default) or 'nearest'.
+        seed: an integer for reproducible draws.
+        fill_value: the value of uncovered pixels under 'constant'.
+        data_format: 'channels_last' (default) or 'channels_first'.
+    """
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
+                 data_format=None, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.factor = factor
+        self._lower, self._upper = ops.factor_range(type(self).__name__, "factor", factor)
+
+    def transforms(self, n, height, width):
+        angle = self.uniform((n,), self._lower, self._upper) * 2 * math.pi
+        cos, sin = torch.cos(angle), torch.sin(angle)
+        cx, cy = (width - 1) / 2, (height - 1) / 2
+        # Output pixel p maps to centre + R(angle) (p - centre) in the source.
+        x_offset = cx - (cos * cx - sin * cy)
+        y_offset = cy - (sin * cx + cos * cy)
+        return torch.stack([cos, -sin, x_offset, sin, cos, y_offset], dim=1)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_["factor"] = ops.plain(self.factor)
+        return config_

@@ -1,0 +1,50 @@
+"""`RandomZoom`: zoom each training image in or out about its centre by a random amount.
+
+Objects appear at many distances; zooming teaches a classifier that scale does not change the class.
+"""
+import torch
+
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+
+class RandomZoom(ops.AffineImageLayer):
+    """Zoom each image by factors drawn from `height_factor` and `width_factor`.
+
+    Args:
+        height_factor: f for [-f, f], or (lower, upper), fractions of the height; negative values
+            zoom in (the content grows), positive values zoom out. Values must be above -1.
+        width_factor: the same for the width; None (default) zooms both sides by the same drawn
+            amount, keeping the aspect ratio.
+        fill_mode, interpolation, seed, fill_value, data_format: as in `RandomRotation`.
+    """
+
+    def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear",
+                 seed=None, fill_value=0.0, data_format=None, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        name = type(self).__name__
+        self.height_factor = height_factor
+        self.width_factor = width_factor
+        self._height_range = _zoom_range(name, "height_factor", height_factor)
+        self._width_range = None if width_factor is None else _zoom_range(name, "width_factor", width_factor)
+
+    def transforms(self, n, height, width):
+        zoom_y = 1.0 + self.uniform((n,), *self._height_range)
+        zoom_x = zoom_y if self._width_range is None else 1.0 + self.uniform((n,), *self._width_range)
+        cx, cy = (width - 1) / 2, (height - 1) / 2
+        zeros = torch.zeros_like(zoom_y)
+        # Output pixel p reads the source at centre + zoom * (p - centre).
+        return torch.stack([zoom_x, zeros, cx * (1 - zoom_x), zeros, zoom_y, cy * (1 - zoom_y)], dim=1)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_.update({"height_factor": ops.plain(self.height_factor),
+                        "width_factor": ops.plain(self.width_factor)})
+        return config_
+
+
+def _zoom_range(name, argument, factor):
+    lower, upper = ops.factor_range(name, argument, factor)
+    if lower <= -1:
+        raise ValueError(f"{name}: `{argument}` must stay above -1 (a zoom of -100% or more has no "
+                         f"meaning), received {factor!r}")
+    return lower, upper

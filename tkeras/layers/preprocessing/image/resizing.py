@@ -1,0 +1,61 @@
+"""`Resizing`: images of any size -> one fixed (height, width), inside the model.
+
+Putting the resize in the model (rather than in the input pipeline) lets a saved model take images
+of any size at serving time. Sampling follows `tf.image.resize` (half-pixel centres, no antialiasing
+unless asked), so a model trained in Keras sees the same pixels here.
+"""
+from tkeras.backend import config
+from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing.image import _image_ops as ops
+
+
+class Resizing(Layer):
+    """Resize to (height, width); optionally crop or pad to the target aspect ratio first.
+
+    Args:
+        height, width: the output size.
+        interpolation: 'bilinear' (default), 'nearest', 'bicubic' or 'area'.
+        crop_to_aspect_ratio: take the largest centred box with the target's aspect ratio first, so
+            the content is not stretched (some border is lost).
+        pad_to_aspect_ratio: pad evenly with `fill_value` to the target's aspect ratio first instead.
+        fill_mode, fill_value: how the padding is filled; only 'constant' exists, as in Keras.
+        antialias: low-pass filter when downsampling (bilinear and bicubic only).
+        data_format: 'channels_last' (default from `keras.config.image_data_format()`) or 'channels_first'.
+
+    Example: `Resizing(180, 180, crop_to_aspect_ratio=True)` before a CNN that needs 180x180 inputs.
+    """
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, antialias=False,
+                 data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        name = type(self).__name__
+        self.height, self.width = ops.check_size(name, height, width)
+        self.interpolation = ops.check_choice(name, "interpolation", interpolation, ops.INTERPOLATIONS)
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError(f"{name}: only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True")
+        self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.fill_mode = ops.check_choice(name, "fill_mode", fill_mode, ("constant",))
+        self.fill_value = float(fill_value)
+        self.antialias = bool(antialias)
+        self.data_format = ops.standardize_data_format(name, data_format)
+
+    def call(self, inputs):
+        dtype = config.standardize_dtype(self.compute_dtype)
+        images, layout = ops.to_nchw(type(self).__name__, inputs, self.data_format, dtype)
+        images = ops.resize(images, (self.height, self.width), self.interpolation, self.crop_to_aspect_ratio,
+                            self.pad_to_aspect_ratio, self.fill_value, self.antialias)
+        return ops.from_nchw(images, layout)
+
+    def compute_output_shape(self, input_shape):
+        return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)
+
+    def get_config(self):
+        config_ = super().get_config()
+        config_.update({"height": self.height, "width": self.width, "interpolation": self.interpolation,
+                        "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+                        "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+                        "fill_value": self.fill_value, "antialias": self.antialias,
+                        "data_format": self.data_format})
+        return config_
