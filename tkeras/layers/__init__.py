@@ -44,19 +44,39 @@ from tkeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
 from tkeras.layers.reshaping.permute import Permute
 from tkeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
 from tkeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
-from tkeras.layers.core.einsum_dense import EinsumDense
-from tkeras.layers.attention.additive_attention import AdditiveAttention
-from tkeras.layers.attention.attention import Attention
-from tkeras.layers.attention.multi_head_attention import MultiHeadAttention
 from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.lambda_layer import Lambda
-from tkeras.layers.preprocessing.normalization import Normalization
-from tkeras.layers.preprocessing.rescaling import Rescaling
-from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
-from tkeras.layers.preprocessing.string_lookup import StringLookup
-from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
-from tkeras.layers.preprocessing.hashing import Hashing
-from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers import experimental
-from tkeras.layers.preprocessing.image import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip,
-                                               RandomRotation, RandomTranslation, RandomZoom, Resizing)
+
+# Families most models never use load on first access (`keras.layers.MultiHeadAttention`), which keeps
+# `import tkeras` cheap; `dir()` lists them, so the registry that rebuilds layers from configs sees them.
+_LAZY = {
+    "EinsumDense": "tkeras.layers.core.einsum_dense",
+    "AdditiveAttention": "tkeras.layers.attention.additive_attention",
+    "Attention": "tkeras.layers.attention.attention",
+    "MultiHeadAttention": "tkeras.layers.attention.multi_head_attention",
+    "Normalization": "tkeras.layers.preprocessing.normalization",
+    "Rescaling": "tkeras.layers.preprocessing.rescaling",
+    "CategoryEncoding": "tkeras.layers.preprocessing.category_encoding",
+    "StringLookup": "tkeras.layers.preprocessing.string_lookup",
+    "IntegerLookup": "tkeras.layers.preprocessing.integer_lookup",
+    "Hashing": "tkeras.layers.preprocessing.hashing",
+    "Discretization": "tkeras.layers.preprocessing.discretization",
+    **{name: "tkeras.layers.preprocessing.image" for name in (
+        "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+        "RandomTranslation", "RandomZoom", "Resizing")},
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tkeras.layers' has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
