@@ -88,3 +88,31 @@ def test_a_masked_recurrent_layer_reads_its_lengths_once_per_call():
     with _CountSyncs(model.optimizer.variables) as mode:
         model.fit(x[:32], y[:32], batch_size=8, epochs=1, verbose=0)
     assert mode.counts["cpu"] == 4  # 4 steps
+
+
+def test_augmentation_and_attention_steps_read_nothing_back():
+    rng = np.random.default_rng(0)
+    images = rng.random((128, 8, 8, 1)).astype("float32")
+    labels = rng.integers(0, 2, 128)
+    model = keras.Sequential([keras.Input((8, 8, 1)), layers.RandomFlip(seed=1), layers.RandomRotation(0.1, seed=2),
+                              layers.RandomZoom(0.1), layers.RandomContrast(0.2), layers.Flatten(),
+                              layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert _per_step_syncs(model, images, labels) == 0
+
+    tokens = rng.integers(1, 30, (128, 10))
+    tokens[:, 7:] = 0
+    inputs = keras.Input((10,))
+    embedded = layers.Embedding(30, 8, mask_zero=True)(inputs)
+    attended = layers.MultiHeadAttention(num_heads=2, key_dim=4)(embedded, embedded)
+    pooled = layers.GlobalAveragePooling1D()(layers.LayerNormalization()(attended + embedded))
+    transformer = keras.Model(inputs, layers.Dense(3, activation="softmax")(pooled))
+    transformer.compile("adam", "sparse_categorical_crossentropy")
+    assert _per_step_syncs(transformer, tokens, rng.integers(0, 3, 128)) == 0
+
+
+def test_augmentation_parameters_are_drawn_where_the_images_are():
+    """A draw on the host copied to the GPU is a blocking copy, i.e. a wait for the GPU at every step;
+    'meta' stands in for the accelerator."""
+    for layer in (layers.RandomRotation(0.1), layers.RandomFlip()):
+        assert layer.uniform((3,), 0.0, 1.0, device="meta").device.type == "meta"

@@ -162,9 +162,8 @@ class RandomImageLayer(Layer):
     As in Keras, the layers augment when called with `training=True` (inside `fit`) and also when
     nobody says (`layer(x)` or `model(x)` on its own, the tutorials' way to look at augmented
     images); `predict`, `evaluate` and `training=False` pass images through. Parameters are drawn
-    on the CPU, one set per image, from a generator seeded with `seed` (else torch's global one,
-    which `keras.utils.set_random_seed` resets), then moved to the images' device: a handful of
-    numbers, so reproducibility does not depend on the device.
+    on the images' device, one set per image, from a generator seeded with `seed` (else torch's
+    global one, which `keras.utils.set_random_seed` resets).
     """
 
     def __init__(self, seed=None, data_format=None, **kwargs):
@@ -173,14 +172,20 @@ class RandomImageLayer(Layer):
             raise ValueError(f"{type(self).__name__}: `seed` must be an integer or None, received {seed!r}")
         self.seed = None if seed is None else int(seed)
         self.data_format = standardize_data_format(type(self).__name__, data_format)
-        self._generator = None
-        if self.seed is not None:
-            self._generator = torch.Generator()
-            self._generator.manual_seed(self.seed)
+        self._generators = {}  # device -> generator seeded with `seed` (made on first use)
 
-    def uniform(self, shape, low, high):
-        """Draws in [low, high) as a float64 CPU tensor (moved to the device by the caller)."""
-        return torch.rand(shape, generator=self._generator, dtype=torch.float64) * (high - low) + low
+    def uniform(self, shape, low, high, device=None):
+        """Draws in [low, high) on `device`, where the images are: a CPU draw copied to a GPU would
+        make each step wait for the GPU (a blocking copy). float64 on the CPU, float32 elsewhere."""
+        device = torch.device("cpu") if device is None else torch.device(device)
+        generator = None
+        if self.seed is not None:
+            generator = self._generators.get(device)
+            if generator is None:
+                generator = self._generators[device] = torch.Generator(device=device)
+                generator.manual_seed(self.seed)
+        dtype = torch.float64 if device.type == "cpu" else torch.float32
+        return torch.rand(shape, generator=generator, dtype=dtype, device=device) * (high - low) + low
 
     def call(self, inputs, training=True):
         if not training and CALL_CONTEXT.training is None:
@@ -217,14 +222,14 @@ class AffineImageLayer(RandomImageLayer):
         self.interpolation = check_choice(name, "interpolation", interpolation, _AFFINE_INTERPOLATIONS)
         self.fill_value = float(fill_value)
 
-    def transforms(self, n, height, width):
+    def transforms(self, n, height, width, device):
         """(N, 6) output->input maps for one batch, see `affine_transform`."""
         raise NotImplementedError
 
     def augment(self, images):
         n, _, height, width = images.shape
-        return affine_transform(images, self.transforms(n, height, width), self.interpolation, self.fill_mode,
-                                self.fill_value)
+        transforms = self.transforms(n, height, width, images.device)
+        return affine_transform(images, transforms, self.interpolation, self.fill_mode, self.fill_value)
 
     def get_config(self):
         config_ = super().get_config()

@@ -29,7 +29,7 @@ class RandomBrightness(ops.RandomImageLayer):
 
     def augment(self, images):  # (N, C, H, W)
         low, high = self.value_range
-        delta = self.uniform((images.shape[0], 1, 1, 1), *self._range) * (high - low)
+        delta = self.uniform((images.shape[0], 1, 1, 1), *self._range, device=images.device) * (high - low)
         return torch.clamp(images + delta.to(images.device, images.dtype), low, high)
 
     def get_config(self):

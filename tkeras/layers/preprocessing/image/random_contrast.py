@@ -37,7 +37,7 @@ class RandomContrast(ops.RandomImageLayer):
         self.value_range = _value_range(name, value_range)
 
     def augment(self, images):  # (N, C, H, W)
-        scale = self.uniform((images.shape[0], 1, 1, 1), *self._range).to(images.device, images.dtype)
+        scale = self.uniform((images.shape[0], 1, 1, 1), *self._range, device=images.device).to(images.dtype)
         means = images.mean(dim=(2, 3), keepdim=True)
         return torch.clamp((images - means) * scale + means, *self.value_range)
 

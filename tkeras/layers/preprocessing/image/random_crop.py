@@ -27,8 +27,8 @@ class RandomCrop(ops.RandomImageLayer):
         if height < self.height or width < self.width:
             return self.infer(images)
         # Offsets in [0, margin], one per image, gathered with index arithmetic (no Python loop).
-        top = torch.floor(self.uniform((n,), 0.0, 1.0) * (height - self.height + 1)).long().to(images.device)
-        left = torch.floor(self.uniform((n,), 0.0, 1.0) * (width - self.width + 1)).long().to(images.device)
+        top = torch.floor(self.uniform((n,), 0.0, 1.0, device=images.device) * (height - self.height + 1)).long()
+        left = torch.floor(self.uniform((n,), 0.0, 1.0, device=images.device) * (width - self.width + 1)).long()
         rows = top[:, None] + torch.arange(self.height, device=images.device)  # (N, height)
         cols = left[:, None] + torch.arange(self.width, device=images.device)  # (N, width)
         batch = torch.arange(n, device=images.device)[:, None, None]

@@ -29,7 +29,7 @@ class RandomFlip(ops.RandomImageLayer):
         n = images.shape[0]
         for axis, wanted in ((3, "horizontal"), (2, "vertical")):
             if wanted in self.mode:
-                flip = (self.uniform((n,), 0.0, 1.0) < 0.5).to(images.device)[:, None, None, None]
+                flip = (self.uniform((n,), 0.0, 1.0, device=images.device) < 0.5)[:, None, None, None]
                 images = torch.where(flip, images.flip(axis), images)
         return images
 

@@ -30,8 +30,8 @@ class RandomRotation(ops.AffineImageLayer):
         self.factor = factor
         self._lower, self._upper = ops.factor_range(type(self).__name__, "factor", factor)
 
-    def transforms(self, n, height, width):
-        angle = self.uniform((n,), self._lower, self._upper) * 2 * math.pi
+    def transforms(self, n, height, width, device):
+        angle = self.uniform((n,), self._lower, self._upper, device=device) * 2 * math.pi
         cos, sin = torch.cos(angle), torch.sin(angle)
         cx, cy = (width - 1) / 2, (height - 1) / 2
         # Output pixel p maps to centre + R(angle) (p - centre) in the source.

@@ -26,9 +26,9 @@ class RandomTranslation(ops.AffineImageLayer):
         self._height_range = ops.factor_range(name, "height_factor", height_factor, -1.0, 1.0)
         self._width_range = ops.factor_range(name, "width_factor", width_factor, -1.0, 1.0)
 
-    def transforms(self, n, height, width):
-        dy = self.uniform((n,), *self._height_range) * height
-        dx = self.uniform((n,), *self._width_range) * width
+    def transforms(self, n, height, width, device):
+        dy = self.uniform((n,), *self._height_range, device=device) * height
+        dx = self.uniform((n,), *self._width_range, device=device) * width
         ones, zeros = torch.ones_like(dx), torch.zeros_like(dx)
         # Output pixel p reads the source at p - shift.
         return torch.stack([ones, zeros, -dx, zeros, ones, -dy], dim=1)

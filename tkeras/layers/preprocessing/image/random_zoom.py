@@ -27,9 +27,10 @@ class RandomZoom(ops.AffineImageLayer):
         self._height_range = _zoom_range(name, "height_factor", height_factor)
         self._width_range = None if width_factor is None else _zoom_range(name, "width_factor", width_factor)
 
-    def transforms(self, n, height, width):
-        zoom_y = 1.0 + self.uniform((n,), *self._height_range)
-        zoom_x = zoom_y if self._width_range is None else 1.0 + self.uniform((n,), *self._width_range)
+    def transforms(self, n, height, width, device):
+        zoom_y = 1.0 + self.uniform((n,), *self._height_range, device=device)
+        zoom_x = zoom_y if self._width_range is None else 1.0 + self.uniform(
+            (n,), *self._width_range, device=device)
         cx, cy = (width - 1) / 2, (height - 1) / 2
         zeros = torch.zeros_like(zoom_y)
         # Output pixel p reads the source at centre + zoom * (p - centre).
