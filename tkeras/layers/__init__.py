@@ -55,6 +55,8 @@ _LAZY = {
     "AdditiveAttention": "tkeras.layers.attention.additive_attention",
     "Attention": "tkeras.layers.attention.attention",
     "MultiHeadAttention": "tkeras.layers.attention.multi_head_attention",
+    "GroupNormalization": "tkeras.layers.normalization.group_normalization",
+    "UnitNormalization": "tkeras.layers.normalization.unit_normalization",
     "Normalization": "tkeras.layers.preprocessing.normalization",
     "Rescaling": "tkeras.layers.preprocessing.rescaling",
     "CategoryEncoding": "tkeras.layers.preprocessing.category_encoding",

@@ -1,0 +1,64 @@
+"""UnitNormalization: scale each sample to unit L2 norm over `axis`, as Keras' `ops.normalize(order=2)`.
+
+Keras computes x * rsqrt(max(sum(x**2), 1e-12**2)): the floor sits on the squared sum, so a zero
+vector maps to zeros with a finite gradient (a floor on the norm after the square root would give
+NaN gradients through sqrt(0)). The layer has no weights; masks pass through unused.
+"""
+import torch
+
+from tkeras.layers.layer import Layer
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+_EPSILON = 1e-12  # Keras' lower bound on the norm; squared, it is still a normal float32 (1e-24)
+
+
+class UnitNormalization(Layer):
+    """Normalize each sample to an L2 norm of 1.
+
+    Args:
+        axis: int or list of ints, the axis or axes whose joint norm becomes 1. Default -1.
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in axis):
+            axis = list(axis)
+        elif isinstance(axis, bool) or not isinstance(axis, int):
+            raise TypeError(f"UnitNormalization layer {self.name!r}: axis must be an int or a list of ints; "
+                            f"received axis={axis!r}")
+        self.axis = axis
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        axes = [self.axis] if isinstance(self.axis, int) else self.axis
+        resolved = []
+        for a in axes:
+            if not -ndim <= a < ndim:
+                raise ValueError(f"UnitNormalization layer {self.name!r}: axis={self.axis!r} is out of range for an "
+                                 f"input with {ndim} dimensions (shape {tuple(input_shape)})")
+            resolved.append(a % ndim)
+        if len(set(resolved)) != len(resolved):
+            raise ValueError(f"UnitNormalization layer {self.name!r}: axis={self.axis!r} names an axis twice")
+        self._axes = resolved
+        self.built = True
+
+    def call(self, inputs):
+        # Squares of half-precision values overflow past 256 and 1e-24 underflows to 0: sum in float32.
+        if inputs.dtype in _LOW_PRECISION:
+            x = inputs.float()
+        elif inputs.is_floating_point():
+            x = inputs
+        else:
+            x = inputs.to(self.torch_dtype)
+        square_sum = x.square().sum(dim=self._axes, keepdim=True)
+        outputs = x * torch.rsqrt(square_sum.clamp_min(_EPSILON * _EPSILON))
+        return outputs.to(inputs.dtype) if inputs.dtype in _LOW_PRECISION else outputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
