@@ -174,3 +174,19 @@ def test_host_tensors_follow_the_weights_to_the_compute_device(monkeypatch):
     assert moved["a"][0]._keras_mask.device.type == "meta"
     already = torch.ones(1, device="meta")
     assert _on_compute_device(already) is already
+
+
+def test_a_float64_tensor_is_cast_to_the_layers_dtype_at_a_top_level_call():
+    """`tf.constant(np_array)` and `torch.from_numpy` give float64; Keras casts a layer's inputs to its
+    compute dtype instead of failing on mixed dtypes deep in the kernel."""
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    dense = layers.Dense(2)
+    out = dense(torch.from_numpy(x))
+    kernel, bias = dense.get_weights()
+    assert out.dtype == torch.float32
+    np.testing.assert_allclose(np.asarray(out), x.astype("float32") @ kernel + bias, rtol=1e-5, atol=1e-6)
+    normalized = layers.LayerNormalization()(torch.from_numpy(x))
+    expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(np.asarray(normalized), expected, rtol=1e-4, atol=1e-5)
+    ids = torch.tensor([[1, 2]])
+    assert layers.Embedding(5, 2)(ids).shape == (1, 2, 2)  # integer inputs are left alone

@@ -118,6 +118,11 @@ class Layer(torch.nn.Module):
     def _set_dtype_policy(self, dtype, explicit):
         self._dtype_policy = _precision.policy_for_layer(dtype)
         self._precision_explicit = explicit
+        variable_dtype = self._dtype_policy.variable_dtype
+        # What a user's floating tensor is cast to at a top-level call (None: a non-float layer).
+        self._float_input_dtype = None
+        if variable_dtype != "string" and config.standardize_dtype(variable_dtype).is_floating_point:
+            self._float_input_dtype = config.standardize_dtype(variable_dtype)
 
     @property
     def dtype(self):
@@ -334,7 +339,7 @@ class Layer(torch.nn.Module):
         if context.depth == 0 and not context.raw:
             # A user's torch tensor (or mask) still on the host while the weights live on the GPU:
             # moved here, as TensorFlow places eager inputs, instead of a device error deep in torch.
-            inputs = on_compute_device(inputs)
+            inputs = on_compute_device(inputs, self._float_input_dtype)
             if kwargs.get("mask") is not None:
                 kwargs["mask"] = on_compute_device(kwargs["mask"])
         if not self.built:

@@ -19,21 +19,24 @@ def is_symbolic(value):
     return isinstance(value, KerasTensor)
 
 
-def on_compute_device(value):
-    """`value` (a tensor, or a list/tuple/dict of them) on tkeras' compute device; others untouched."""
+def on_compute_device(value, float_dtype=None):
+    """`value` (a tensor, or a list/tuple/dict of them) on tkeras' compute device, its floating tensors
+    in `float_dtype` when given (a user's float64 tensor meets float32 weights: Keras casts inputs to
+    the layer's compute dtype); others untouched."""
     if isinstance(value, torch.Tensor):
         device = config.device()
-        if value.device.type == device.type:
+        cast = float_dtype is not None and value.is_floating_point() and value.dtype != float_dtype
+        if value.device.type == device.type and not cast:
             return value
-        moved = value.to(device)
+        moved = value.to(device, dtype=float_dtype if cast else None)
         mask = getattr(value, "_keras_mask", None)
         if mask is not None:
             moved._keras_mask = mask.to(device)
         return moved
     if isinstance(value, (list, tuple)):
-        return type(value)(on_compute_device(v) for v in value) if type(value) in (list, tuple) else value
+        return type(value)(on_compute_device(v, float_dtype) for v in value) if type(value) in (list, tuple) else value
     if isinstance(value, dict):
-        return {k: on_compute_device(v) for k, v in value.items()}
+        return {k: on_compute_device(v, float_dtype) for k, v in value.items()}
     return value
 
 
