@@ -99,7 +99,7 @@ def test_group_normalization_weights_defaults_and_half_precision():
     assert [w.name for w in only_beta.weights] == ["beta"]
 
     x = np.random.default_rng(3).standard_normal((2, 6, 8)).astype("float32") * 100
-    half = layers.GroupNormalization(groups=4)
+    half = layers.GroupNormalization(groups=4, dtype="float16")  # a float32 layer would cast the input up
     out = half(torch.tensor(x, dtype=torch.float16, device=device()))
     assert out.dtype == torch.float16
     expected = _group_norm_reference(x.astype(np.float16).astype(np.float32), 4, -1, 1e-3)
@@ -263,7 +263,7 @@ def test_unit_normalization_harness_mask_and_errors():
     run_layer_test(layers.UnitNormalization, {"axis": -1}, input_shape=(2, 3, 4), expected_output_shape=(2, 3, 4),
                    expected_num_trainable_weights=0, supports_masking=True)
     run_layer_test(layers.UnitNormalization, {"axis": [1, 2]}, input_shape=(2, 3, 4), expected_output_shape=(2, 3, 4))
-    half = layers.UnitNormalization()(torch.full((2, 4), 300.0, dtype=torch.float16, device=device()))
+    half = layers.UnitNormalization(dtype="float16")(torch.full((2, 4), 300.0, dtype=torch.float16, device=device()))
     assert half.dtype == torch.float16 and torch.allclose(half.float(), torch.full((2, 4), 0.5, device=device()))
     with pytest.raises(TypeError, match=r"'un'.*axis must be an int or a list of ints.*'x'"):
         layers.UnitNormalization(axis="x", name="un")
