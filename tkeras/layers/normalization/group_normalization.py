@@ -9,13 +9,12 @@ moved 4-D or 5-D channels-last input already has the strides of torch's channels
 `groups=-1` means one group per channel (instance normalization); `groups=1` normalizes over all
 non-batch axes with per-channel gamma/beta. Masks pass through unused, as in Keras.
 """
-import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, initializers, regularizers
+from tkeras.layers.normalization import _statistics
 from tkeras.layers.layer import InputSpec, Layer
 
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 
 class GroupNormalization(Layer):
@@ -85,18 +84,13 @@ class GroupNormalization(Layer):
 
     def call(self, inputs):
         # Half precision overflows in the variance, so statistics are taken in float32 (Keras does too).
-        if inputs.dtype in _LOW_PRECISION:
-            x = inputs.float()
-        elif inputs.is_floating_point():
-            x = inputs
-        else:
-            x = inputs.to(self.torch_dtype)
+        x = _statistics.for_statistics(inputs, self.torch_dtype)
         gamma = None if self.gamma is None else self.gamma.to(x.dtype)
         beta = None if self.beta is None else self.beta.to(x.dtype)
         channels_first = x.movedim(self._channel_axis, 1)  # (N, C, *spatial), a view
         outputs = F.group_norm(channels_first, self._groups, gamma, beta, self.epsilon)
         outputs = outputs.movedim(1, self._channel_axis)
-        return outputs.to(inputs.dtype) if inputs.dtype in _LOW_PRECISION else outputs
+        return _statistics.back_to_input_dtype(outputs, inputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -10,8 +10,7 @@ import torch.nn.functional as F
 from tkeras import constraints, initializers, regularizers
 from tkeras.layers.layer import Layer
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
-
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
+from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
 
 
 class LayerNormalization(Layer):

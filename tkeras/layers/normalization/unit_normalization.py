@@ -6,9 +6,9 @@ NaN gradients through sqrt(0)). The layer has no weights; masks pass through unu
 """
 import torch
 
+from tkeras.layers.normalization import _statistics
 from tkeras.layers.layer import Layer
 
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
 _EPSILON = 1e-12  # Keras' lower bound on the norm; squared, it is still a normal float32 (1e-24)
 
 
@@ -45,15 +45,10 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         # Squares of half-precision values overflow past 256 and 1e-24 underflows to 0: sum in float32.
-        if inputs.dtype in _LOW_PRECISION:
-            x = inputs.float()
-        elif inputs.is_floating_point():
-            x = inputs
-        else:
-            x = inputs.to(self.torch_dtype)
+        x = _statistics.for_statistics(inputs, self.torch_dtype)
         square_sum = x.square().sum(dim=self._axes, keepdim=True)
         outputs = x * torch.rsqrt(square_sum.clamp_min(_EPSILON * _EPSILON))
-        return outputs.to(inputs.dtype) if inputs.dtype in _LOW_PRECISION else outputs
+        return _statistics.back_to_input_dtype(outputs, inputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape
