@@ -173,10 +173,11 @@ def layer_precision(policy, explicit):
     active = torch.is_autocast_enabled(device_type)
     if policy.is_mixed:
         return (None if active else autocast_scope(device_type, policy)), False
+    full_precision = policy.compute_dtype in ("float32", "float64")  # a float16 layer keeps float16
     if not active:
-        return None, True
+        return None, full_precision
     if explicit:
-        return torch.autocast(device_type=device_type, enabled=False), True
+        return torch.autocast(device_type=device_type, enabled=False), full_precision
     return None, False
 
 
