@@ -118,3 +118,11 @@ def test_layers_with_their_own_mixed_policy_train_and_predict_under_a_float32_gl
     assert predictions.dtype == np.float32  # NumPy has no bfloat16: handed back as float32
     np.testing.assert_allclose(predictions.sum(axis=1), 1.0, atol=1e-2)
     assert model.layers[0].kernel.dtype == torch.float32
+
+
+def test_once_a_mixed_policy_exists_a_float16_layer_keeps_float16_and_a_float32_layer_takes_it_up(monkeypatch):
+    from tkeras.mixed_precision import policy
+    monkeypatch.setattr(policy, "_MIXED_IN_USE", True)
+    half = torch.ones(2, 3, dtype=torch.float16)
+    assert layers.Activation("linear", dtype="float16")(half).dtype == torch.float16
+    assert layers.Activation("linear")(half).dtype == torch.float32
