@@ -368,7 +368,7 @@ class Layer(torch.nn.Module):
         if _precision.mixed_in_use():  # until a mixed policy appears, this one test is all it costs
             scope, cast = _precision.layer_precision(self._dtype_policy, self._precision_explicit)
             if cast:
-                inputs = _precision.inputs_to_float32(inputs)
+                inputs = on_compute_device(inputs, self._float_input_dtype)
         context.depth += 1
         try:
             if scope is None:

@@ -32,7 +32,6 @@ class Policy:
         if isinstance(name, str) and name not in _POLICY_DTYPES and name != "string":
             name = _plain_dtype_name(name)  # 'int32', 'float', np.float64's name...: compute = variable
         if not isinstance(name, str):
-            name = given
             raise ValueError(
                 f"Policy: unknown policy name {given!r}; expected one of {sorted(_POLICY_DTYPES)} "
                 f"(e.g. 'mixed_float16' on GPUs with tensor cores, 'mixed_bfloat16' on CPUs/TPUs/Ampere+) "
@@ -160,7 +159,8 @@ def autocast_scope(device_type=None, policy=None):
 
 
 def layer_precision(policy, explicit):
-    """How one layer's `call` runs: (a context to enter or None, whether to cast its inputs to float32).
+    """How one layer's `call` runs: (a context to enter or None, whether to cast its floating inputs to
+    the layer's own float dtype).
 
     A layer whose own policy is mixed and that is called outside any autocast region (an eager
     `model(x)` under `mixed_float16`) computes in half precision, as in Keras. A layer given
@@ -205,10 +205,6 @@ def _cast_structure(value):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast_structure(v) for v in value)
     return value
-
-
-# A float32 layer inside a mixed model takes its inputs back to float32 the same way.
-inputs_to_float32 = _cast_structure
 
 
 def _cast_tensor(tensor):
