@@ -10,13 +10,14 @@ Weights in Keras' order: gamma, beta, moving_mean, moving_variance.
 """
 import torch
 
-from tkeras import constraints, initializers, regularizers
+from tkeras import initializers
 from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
+from tkeras.layers.normalization._gamma_beta import GammaBeta
 from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(GammaBeta, Layer):
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
@@ -40,27 +41,17 @@ class BatchNormalization(Layer):
         self.center = bool(center)
         self.scale = bool(scale)
         self.synchronized = bool(synchronized)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_gamma_beta_options(beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+                                     beta_constraint, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
         ndim = len(input_shape)
         self._axes = normalize_axes(self.axis, ndim, self)
         shape = param_shape(input_shape, self._axes, self)
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self._add_gamma_beta(shape, self.scale, self.center)
         self.moving_mean = self.add_weight(name="moving_mean", shape=shape,
                                            initializer=self.moving_mean_initializer, trainable=False)
         self.moving_variance = self.add_weight(name="moving_variance", shape=shape,
@@ -116,14 +107,10 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            **self._gamma_beta_initializer_config(),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._gamma_beta_penalty_config(),
             "synchronized": self.synchronized,
         })
         return config

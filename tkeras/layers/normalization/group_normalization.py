@@ -11,13 +11,12 @@ non-batch axes with per-channel gamma/beta. Masks pass through unused, as in Ker
 """
 import torch.nn.functional as F
 
-from tkeras import constraints, initializers, regularizers
-from tkeras.layers.normalization import _statistics
 from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.normalization import _statistics
+from tkeras.layers.normalization._gamma_beta import GammaBeta
 
 
-
-class GroupNormalization(Layer):
+class GroupNormalization(GammaBeta, Layer):
     """Normalize each sample over groups of channels.
 
     Args:
@@ -46,12 +45,8 @@ class GroupNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_gamma_beta_options(beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+                                     beta_constraint, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -73,13 +68,7 @@ class GroupNormalization(Layer):
                              f"{self.axis} (input shape {tuple(input_shape)}); use one of {divisors}, or -1 for "
                              f"one group per channel")
         self.input_spec = InputSpec(ndim=ndim, axes={self._channel_axis: channels})
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(name="gamma", shape=(channels,), initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(name="beta", shape=(channels,), initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self._add_gamma_beta((channels,), self.scale, self.center)
         self.built = True
 
     def call(self, inputs):
@@ -103,11 +92,7 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._gamma_beta_initializer_config(),
+            **self._gamma_beta_penalty_config(),
         })
         return config

@@ -7,13 +7,13 @@ When the normalized axes are the trailing ones, which is nearly always, torch's 
 import torch
 import torch.nn.functional as F
 
-from tkeras import constraints, initializers, regularizers
 from tkeras.layers.layer import Layer
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
+from tkeras.layers.normalization._gamma_beta import GammaBeta
 from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(GammaBeta, Layer):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
@@ -23,25 +23,15 @@ class LayerNormalization(Layer):
         self.center = bool(center)
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_gamma_beta_options(beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+                                     beta_constraint, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
         ndim = len(input_shape)
         self._axes = normalize_axes(self.axis, ndim, self)
         shape = param_shape(input_shape, self._axes, self)
-        self.gamma = self.beta = None
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self._add_gamma_beta(shape, scale=self.scale or self.rms_scaling, center=self.center and not self.rms_scaling)
         self._trailing = self._axes == list(range(ndim - len(self._axes), ndim))
         self._shape = shape
         self._bshape = broadcast_shape(ndim, self._axes, shape)
@@ -72,11 +62,7 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._gamma_beta_initializer_config(),
+            **self._gamma_beta_penalty_config(),
         })
         return config
