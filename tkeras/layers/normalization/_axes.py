@@ -1,7 +1,7 @@
 """Axis bookkeeping shared by the normalization layers: which axes carry parameters, which reduce."""
 
 
-def normalize_axes(axis, ndim, layer):
+def normalize_axes(axis, ndim, layer, allow_batch_axis=False):
     """int or list (negative allowed) -> sorted non-negative axes, or a ValueError naming the layer."""
     axes = [axis] if isinstance(axis, int) else list(axis)
     resolved = []
@@ -11,8 +11,8 @@ def normalize_axes(axis, ndim, layer):
                              f"an input with {ndim} dimensions")
         resolved.append(int(a) % ndim)
     if len(set(resolved)) != len(resolved):
-        raise ValueError(f"{type(layer).__name__} layer {layer.name!r}: duplicate axes in axis={axis!r}")
-    if 0 in resolved:
+        raise ValueError(f"{type(layer).__name__} layer {layer.name!r}: axis={axis!r} names an axis twice")
+    if 0 in resolved and not allow_batch_axis:
         raise ValueError(f"{type(layer).__name__} layer {layer.name!r}: the batch axis (0) cannot be in axis={axis!r}")
     return sorted(resolved)
 

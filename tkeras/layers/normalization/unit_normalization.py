@@ -7,6 +7,7 @@ NaN gradients through sqrt(0)). The layer has no weights; masks pass through unu
 import torch
 
 from tkeras.layers.normalization import _statistics
+from tkeras.layers.normalization._axes import normalize_axes
 from tkeras.layers.layer import Layer
 
 _EPSILON = 1e-12  # Keras' lower bound on the norm; squared, it is still a normal float32 (1e-24)
@@ -30,17 +31,7 @@ class UnitNormalization(Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
-        ndim = len(input_shape)
-        axes = [self.axis] if isinstance(self.axis, int) else self.axis
-        resolved = []
-        for a in axes:
-            if not -ndim <= a < ndim:
-                raise ValueError(f"UnitNormalization layer {self.name!r}: axis={self.axis!r} is out of range for an "
-                                 f"input with {ndim} dimensions (shape {tuple(input_shape)})")
-            resolved.append(a % ndim)
-        if len(set(resolved)) != len(resolved):
-            raise ValueError(f"UnitNormalization layer {self.name!r}: axis={self.axis!r} names an axis twice")
-        self._axes = resolved
+        self._axes = normalize_axes(self.axis, len(input_shape), self, allow_batch_axis=True)
         self.built = True
 
     def call(self, inputs):
