@@ -1,16 +1,15 @@
 """MultiHeadAttention, Attention, AdditiveAttention and EinsumDense against NumPy references, plus
 Keras 3's weight layout in `.keras` files and a tiny Transformer text classifier that learns."""
-import io
 import json
 import os
 import zipfile
 
-import h5py
 import numpy as np
 import pytest
 import torch
 
 import tkeras as keras
+from tests.keras_files import weight_shapes
 from tests.layer_testing import run_layer_test
 from tkeras import layers
 
@@ -249,7 +248,7 @@ def test_mha_in_functional_model_saves_in_keras3_layout(tmp_path):
     model.save(path)
     with zipfile.ZipFile(path) as archive:
         config = json.loads(archive.read("config.json"))
-    stored = _datasets(path)
+    stored = weight_shapes(path)
     base = "layers/multi_head_attention"
     assert {k: v for k, v in stored.items() if k.startswith(base)} == {
         f"{base}/query_dense/vars/0": (8, 2, 4), f"{base}/query_dense/vars/1": (2, 4),
@@ -265,19 +264,6 @@ def test_mha_in_functional_model_saves_in_keras3_layout(tmp_path):
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
-def _datasets(path):
-    """{h5 path: shape} of every weight in a `.keras` file."""
-    stored = {}
-
-    def record(name, obj):  # returning None keeps visititems going
-        if isinstance(obj, h5py.Dataset):
-            stored[name] = obj.shape
-    with zipfile.ZipFile(path) as archive:
-        with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as h5:
-            h5.visititems(record)
-    return stored
-
-
 def test_loads_a_file_real_keras_wrote_and_saves_the_same_layout(tmp_path):
     """`k3_attention.keras` was written by Keras 3 (tests/fixtures/make_attention_golden.py)."""
     golden = os.path.join(FIXTURES, "k3_attention.keras")
@@ -288,8 +274,7 @@ def test_loads_a_file_real_keras_wrote_and_saves_the_same_layout(tmp_path):
     np.testing.assert_allclose(model.predict(x, verbose=0), np.asarray(io_pair["y"]), atol=1e-5)
     ours = str(tmp_path / "again.keras")
     model.save(ours)
-    layer_weights = lambda stored: {k: v for k, v in stored.items() if k.startswith("layers/")}  # noqa: E731
-    assert layer_weights(_datasets(ours)) == layer_weights(_datasets(golden))
+    assert weight_shapes(ours, under="layers/") == weight_shapes(golden, under="layers/")
 
 
 # -- Attention / AdditiveAttention ------------------------------------------------------------------

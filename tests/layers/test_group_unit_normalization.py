@@ -1,16 +1,15 @@
 """GroupNormalization and UnitNormalization against NumPy loops written from the papers' definitions."""
-import io
 import json
 import os
 import zipfile
 
-import h5py
 
 import numpy as np
 import pytest
 import torch
 
 import tkeras as keras
+from tests.keras_files import weight_shapes
 from tests.layer_testing import run_layer_test
 from tkeras import layers
 from tkeras.backend.config import device
@@ -202,19 +201,6 @@ def test_group_and_unit_normalization_keras_file_round_trip(tmp_path):
     np.testing.assert_allclose(restored.predict(data, verbose=0), before, atol=1e-6)
 
 
-def _datasets(path):
-    """{h5 path: shape} of every layer weight in a `.keras` file."""
-    stored = {}
-
-    def record(name, obj):  # returning None keeps visititems going
-        if isinstance(obj, h5py.Dataset) and name.startswith("layers/"):
-            stored[name] = obj.shape
-    with zipfile.ZipFile(path) as archive:
-        with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as h5:
-            h5.visititems(record)
-    return stored
-
-
 def test_loads_a_file_real_keras_wrote_and_saves_the_same_layout(tmp_path):
     """`k3_norms.keras` was written by Keras 3 (tests/fixtures/make_norms_golden.py)."""
     golden = os.path.join(FIXTURES, "k3_norms.keras")
@@ -227,7 +213,7 @@ def test_loads_a_file_real_keras_wrote_and_saves_the_same_layout(tmp_path):
     assert [w.name for w in model.get_layer("one_group").weights] == ["beta"]
     ours = str(tmp_path / "again.keras")
     model.save(ours)
-    assert _datasets(ours) == _datasets(golden)
+    assert weight_shapes(ours, under="layers/") == weight_shapes(golden, under="layers/")
 
 
 def test_unit_normalization_matches_numpy():
