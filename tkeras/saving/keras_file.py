@@ -21,6 +21,7 @@ import zipfile
 
 import h5py
 
+from tkeras.layers.preprocessing._vocabulary_assets import VOCABULARY_ASSET
 from tkeras.saving import keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, SavingError
@@ -31,7 +32,7 @@ _MAX_JSON_BYTES = 64 * 2 ** 20
 _MAX_WEIGHTS_BYTES = 16 * 2 ** 30
 _MAX_ASSET_BYTES = 2 ** 30  # all the asset files tkeras reads from one archive, together
 _ASSETS_DIR = "assets"
-_ASSET_FILE = "vocabulary.txt"  # the only asset file name tkeras' layers read
+_ASSET_FILE = VOCABULARY_ASSET  # the only asset file tkeras' layers read
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
