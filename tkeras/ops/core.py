@@ -35,6 +35,7 @@ def user_op(fn):
             if has_keras_tensor(args, kwargs):
                 return ops_call(op, args, kwargs)
         return for_user(fn(*args, **kwargs))
+    op.is_symbolic_op = True  # may be recorded in, and rebuilt from, a functional config (functional_ops)
     return op
 
 
