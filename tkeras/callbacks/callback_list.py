@@ -33,13 +33,16 @@ class CallbackList:
     def wants(self, hook):
         return bool(self._batch_listeners.get(hook))
 
+    # Keras 3 hands every hook a dict, an empty one where there is nothing to log, so a callback may
+    # read `logs.keys()` or `logs.get(...)` without a None check.
     def _call(self, hook, *args):
+        *position, logs = args
         for cb in self.callbacks:
-            getattr(cb, hook)(*args)
+            getattr(cb, hook)(*position, {} if logs is None else logs)
 
     def _call_batch(self, hook, batch, logs):
         for cb in self._batch_listeners[hook]:
-            getattr(cb, hook)(batch, logs)
+            getattr(cb, hook)(batch, {} if logs is None else logs)
 
     def on_train_begin(self, logs=None):
         self._call("on_train_begin", logs)
