@@ -1,22 +1,40 @@
 """History: the per-epoch logs fit returns (`history.history['val_loss']`)."""
 from tkeras.callbacks.callback import Callback
+from tkeras.callbacks.log_names import find_logged
 
 
 class HistoryDict(dict):
-    """A dict of per-epoch lists that also answers the other spelling of accuracy keys.
+    """A dict of per-epoch lists that also answers an older or newer Keras' name for a logged metric.
 
-    Keras 1/2 scripts read `history['acc']` where newer Keras logs 'accuracy', and the reverse; the
-    stored keys stay exactly as the user named the metrics.
+    The stored keys stay exactly as logged (Keras 3 code sees what it expects); a Keras <= 2.2 script
+    reading 'val_mean_absolute_error' or 'acc' gets the 'val_mae' or 'accuracy' list (see `log_names`).
+    A name that no logged metric answers raises a KeyError that lists the keys there are.
     """
 
-    _SPELLINGS = (("accuracy", "acc"), ("acc", "accuracy"))
-
     def __missing__(self, key):
-        for prefix in ("", "val_"):
-            for new, old in self._SPELLINGS:
-                if key == prefix + old and prefix + new in self:
-                    return dict.__getitem__(self, prefix + new)
-        raise KeyError(key)
+        logged = find_logged(self, key) if isinstance(key, str) else None
+        if logged is None:
+            raise MissingHistoryKey(key, list(self))
+        return dict.__getitem__(self, logged)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+class MissingHistoryKey(KeyError):
+    """`history.history[name]` for a name nothing was logged under; the message lists what was."""
+
+    def __init__(self, key, logged_keys):
+        super().__init__(key)
+        self.key, self.logged_keys = key, logged_keys
+
+    def __str__(self):
+        return (f"{self.key!r}: no metric was logged under this name. The history has {sorted(self.logged_keys)}. "
+                f"A metric is logged under the name given to compile (a function under its own name, e.g. "
+                f"metrics=[binary_accuracy] -> 'binary_accuracy'), with 'val_' in front for validation data")
 
 
 class History(Callback):

@@ -8,7 +8,8 @@ leaves the previous checkpoint loadable.
 import os
 import warnings
 
-from tkeras.callbacks.monitor_callback import MonitorCallback, is_number, monitored_value, other_spelling
+from tkeras.callbacks.log_names import with_other_spellings
+from tkeras.callbacks.monitor_callback import MonitorCallback, is_number, monitored_value
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -113,11 +114,7 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save(filepath, overwrite=True)
 
     def _get_file_path(self, epoch, batch, logs):
-        values = dict(logs)
-        for key in list(values):  # a template may name either spelling of accuracy
-            alternative = other_spelling(key)
-            if alternative is not None:
-                values.setdefault(alternative, values[key])
+        values = with_other_spellings(logs)  # a template may name a metric as any Keras era logged it
         try:
             if batch is None or "batch" in values:
                 return self.filepath.format(epoch=epoch + 1, **values)

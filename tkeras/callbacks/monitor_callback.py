@@ -1,33 +1,24 @@
 """The shared core of callbacks that watch one logged quantity (EarlyStopping, ReduceLROnPlateau,
 ModelCheckpoint): which way is better, what counts as an improvement, and finding the value in the
-logs under either spelling of accuracy ('acc' from Keras 1/2 scripts, 'accuracy' from Keras 3)."""
+logs under the spelling of any Keras era ('val_acc' or 'val_mean_absolute_error' from Keras <= 2.2
+scripts for the 'val_accuracy' or 'val_mae' that is logged; see `log_names`)."""
 import operator
 import warnings
 
 import numpy as np
 
 from tkeras.callbacks.callback import Callback
+from tkeras.callbacks.log_names import find_logged, other_spellings
 
 # Quantities that get better as they grow; anything else named '*loss*' or unknown gets smaller.
 _HIGHER_IS_BETTER = ("acc", "accuracy", "auc", "precision", "recall", "fmeasure", "f1", "iou",
                      "top_k", "r2", "cosine_similarity")
 
 
-def other_spelling(name):
-    """'val_acc' <-> 'val_accuracy' (and the bare forms); None for other names."""
-    prefix = "val_" if name.startswith("val_") else ""
-    base = name[len(prefix):]
-    swaps = {"acc": "accuracy", "accuracy": "acc"}
-    return prefix + swaps[base] if base in swaps else None
-
-
 def monitored_value(logs, monitor):
     logs = logs or {}
-    value = logs.get(monitor)
-    if value is None:
-        alternative = other_spelling(monitor)
-        if alternative is not None:
-            value = logs.get(alternative)
+    key = find_logged(logs, monitor)
+    value = logs.get(key) if key is not None else None
     if value is not None and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
         value = value.item()
     return value
@@ -67,7 +58,8 @@ class MonitorCallback(Callback):
     def _metric_direction(self, name):
         """A compiled metric may say which way is better (Keras 3 metrics carry `_direction`)."""
         for metric in getattr(self.model, "metrics", None) or []:
-            if getattr(metric, "name", None) in (name, other_spelling(name)):
+            metric_name = getattr(metric, "name", None)
+            if metric_name is not None and (metric_name == name or name in other_spellings(metric_name)):
                 direction = getattr(metric, "_direction", None)
                 if direction in ("up", "down"):
                     return direction

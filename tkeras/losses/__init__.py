@@ -45,7 +45,7 @@ _FUNCTIONS = (
 _ALIASES = {
     "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle, "MSLE": msle,
     "kld": kld, "KLD": kld, "kullback_leibler_divergence": kld, "logcosh": logcosh, "huber_loss": huber,
-    "bce": bce, "BCE": bce, "cosine_proximity": cosine_similarity,
+    "bce": bce, "BCE": bce, "cosine_proximity": cosine_similarity, "cosine": cosine_similarity,
 }
 
 _REGISTRY = Registry("loss", "keras.losses",

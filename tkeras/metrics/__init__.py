@@ -56,7 +56,7 @@ _ALIASES = {
     "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
     "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "kld": KLDivergence, "KLD": KLDivergence,
     "kullback_leibler_divergence": KLDivergence, "logcosh": LogCoshError, "log_cosh": LogCoshError,
-    "cosine_proximity": CosineSimilarity, "rmse": RootMeanSquaredError,
+    "cosine_proximity": CosineSimilarity, "cosine": CosineSimilarity, "rmse": RootMeanSquaredError,
 }
 
 _REGISTRY = Registry(
