@@ -88,6 +88,8 @@ class CompileLoss:
                 return None
             value = loss(y_true, y_pred, sample_weight=sample_weight)
             return value * self._weights[0] if self._weights[0] != 1.0 else value
+        if all(loss is None for loss in self._losses):
+            return None  # compiled without a loss: only add_loss terms count, and no y is needed
         preds = y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in self.output_names]
         preds = tree.flatten(preds)
         if isinstance(y_true, dict):

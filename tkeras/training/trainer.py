@@ -176,8 +176,16 @@ class Trainer(LegacyTrainingMethods):
 
     def _minimize(self, loss):
         params = self._trainable_cache()
+        if not params:
+            # Keras reports the loss of a model with nothing to train (a loss from add_loss alone, a
+            # frozen model) and updates nothing; backward() would fail on a loss without a graph.
+            warnings.warn("The model does not have any trainable weights.", UserWarning, stacklevel=3)
+            return
         for p in params:
             p.grad = None
+        if not loss.requires_grad:
+            self.optimizer.step_from_grads(params)  # no gradient reached any weight: its clear error
+            return
         scale_loss = getattr(self.optimizer, "scale_loss", None)
         if scale_loss is not None:
             loss = scale_loss(loss)
