@@ -69,3 +69,11 @@ def test_keras1_arguments_and_regularizer():
 def test_invalid_sizes():
     with pytest.raises(ValueError, match="output_dim must be a positive integer"):
         L.Embedding(10, 0)
+
+
+def test_set_weights_before_any_data_builds_the_table():
+    # Keras 2 (GloVe tutorials): the Embedding of a Sequential model took its table before fit.
+    model = keras.Sequential([L.Embedding(5, 3), L.GlobalAveragePooling1D()])
+    table = np.arange(15, dtype="float32").reshape(5, 3)
+    model.layers[0].set_weights([table])
+    np.testing.assert_array_equal(model.predict(np.array([[4, 0]]), verbose=0), (table[4:5] + table[0:1]) / 2)

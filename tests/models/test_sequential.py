@@ -21,10 +21,34 @@ def test_seed_summary_prints_keras_table(capsys):
     assert all(len(line) <= 65 for line in out)
 
 
-def test_summary_of_unbuilt_model_explains_what_to_do():
-    model = keras.Sequential([layers.Dense(2)])
-    with pytest.raises(ValueError, match="not yet been built"):
-        model.summary()
+def test_summary_of_unbuilt_model_prints_unknown_shapes_as_keras_3():
+    model = keras.Sequential([layers.Dense(2), layers.Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[4].split() == ["dense", "(Dense)", "?", "0"] and lines[6].split() == ["dense_1", "(Dense)", "?", "0"]
+    assert "Total params: 0" in lines and not model.built
+
+
+def test_summary_of_a_model_starting_with_an_embedding_builds_it_as_keras_2():
+    # Keras 2's Embedding gave the model an input of ids of any length: (None, None).
+    model = keras.Sequential([layers.Embedding(100, 8), layers.LSTM(4), layers.Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[4].split() == ["embedding", "(Embedding)", "(None,", "None,", "8)", "800"]
+    assert lines[6].split() == ["lstm", "(LSTM)", "(None,", "4)", str(4 * 4 * (8 + 4 + 1))]
+    assert "Total params: 1,013" in lines and model.built
+    assert model.predict(np.array([[1, 2, 3]]), verbose=0).shape == (1, 1)
+
+
+def test_summary_of_an_embedding_then_flatten_stays_unbuilt_and_trains_later():
+    # Flatten needs the sequence length, which Keras 2 also could not know without input_length.
+    model = keras.Sequential([layers.Embedding(10, 2), layers.Flatten(), layers.Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[4].split()[2:] == ["?", "20"] and lines[8].split()[2:] == ["?", "0"] and not model.built
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 3)), np.zeros((4, 1)), verbose=0)
+    assert model.layers[2].kernel.shape == (6, 1)
 
 
 def test_summary_print_fn_and_frozen_counts():

@@ -88,6 +88,25 @@ class Sequential(Model):
         self.built = True
         self._invalidate_caches()
 
+    def build_for_summary(self):
+        """Build from the input shape Keras 2 implied, so `summary()` before any data prints the model.
+
+        Keras 2's Embedding gave a Sequential model an input of ids of any length, (None, None), so
+        scripts of that era call `summary()` on `Sequential([Embedding(10000, 32), LSTM(32), ...])`
+        straight away. If the stack cannot be built from that shape (a Flatten needs the length), the
+        model stays unbuilt and summary() shows unknown shapes, as Keras 3 does.
+        """
+        from tkeras.layers.core.embedding import Embedding
+        if self.built or not self._stack or not isinstance(self._stack[0], Embedding):
+            return
+        previous = getattr(self, "_build_input_shape", None)
+        try:
+            self.build((None, None))
+        except (ValueError, TypeError, RuntimeError, NotImplementedError):
+            self.built = False
+            self._build_input_shape = previous
+            self._layer_output_shapes = {}
+
     def call(self, inputs, training=None, mask=None):
         outputs = inputs
         for layer in self._stack:

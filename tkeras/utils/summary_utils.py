@@ -1,4 +1,9 @@
-"""`model.summary()` in Keras 2's table layout (the one the tutorials show)."""
+"""`model.summary()` in Keras 2's table layout (the one the tutorials show).
+
+A model that is not built yet is printed with unknown shapes ('?') and no parameters for the layers
+that have none yet, as Keras 3 does ('0 (unbuilt)' there); Keras 2 raised instead, but its Sequential models starting with an Embedding were
+always built (see `Sequential.build_for_summary`).
+"""
 import numpy as np
 
 
@@ -57,18 +62,19 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         line_length += 11
         positions.append(line_length)
         headers.append("Trainable")
-    if not model.built:
-        raise ValueError(
-            f"This model has not yet been built. Build the model first by calling `build()` or by calling "
-            f"the model on a batch of data, or give the first layer an input_shape.")
+    if not model.built and hasattr(model, "build_for_summary"):
+        model.build_for_summary()
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)
     print_fn(_row(headers, positions, line_length))
     print_fn("=" * line_length)
     layers = model.layers
     for i, layer in enumerate(layers):
-        fields = [f"{layer.name} ({type(layer).__name__})", _format_shape(_layer_output_shape(model, layer)),
-                  layer.count_params() if layer.built else 0]
+        if model.built:
+            shape, params = _format_shape(_layer_output_shape(model, layer)), layer.count_params() if layer.built else 0
+        else:  # Keras 3 prints an unbuilt model rather than refusing: shapes unknown, no weights yet
+            shape, params = "?", layer.count_params() if layer.built else 0
+        fields = [f"{layer.name} ({type(layer).__name__})", shape, params]
         if not sequential_like:
             fields.append(connections(layer))
         if show_trainable:

@@ -56,6 +56,14 @@ class Embedding(Layer):
             constraint=self.embeddings_constraint)
         self.built = True
 
+    def set_weights(self, weights):
+        # Keras 2 built a model's Embedding at once (ids of any length), and GloVe-era scripts set its
+        # table before any data: `model.layers[0].set_weights([embedding_matrix])`. The table's shape
+        # does not depend on the input, so build it here.
+        if not self.built:
+            self._build_from_shape(self._build_input_shape or (None, None))
+        super().set_weights(weights)
+
     def call(self, inputs, training=None):
         ids = inputs
         if ids.dtype not in (torch.int64, torch.int32):
