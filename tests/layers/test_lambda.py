@@ -41,8 +41,8 @@ def test_backend_ops_and_torch_functions_on_tensors():
 def test_run_layer_test_with_a_registered_function_and_arguments():
     run_layer_test(L.Lambda, {"function": doubled_square}, input_data=X, expected_output_shape=(4, 3, 5),
                    expected_output=2 * X ** 2, expected_num_trainable_weights=0, supports_masking=False)
-    from tkeras.saving import function_code
-    with function_code.bytecode_allowed_scope(True):  # the harness's from_config round trip holds a lambda
+    from tkeras.saving import safe_mode
+    with safe_mode.loading_scope(False):  # the harness's from_config round trip holds a lambda
         run_layer_test(L.Lambda, {"function": lambda x, k: x[:, :k], "arguments": {"k": 2}, "output_shape": (2, 5)},
                        input_data=X, expected_output_shape=(4, 2, 5), expected_output=X[:, :2])
 
@@ -314,18 +314,20 @@ def test_identity_passes_inputs_and_masks_through():
 
 
 def test_a_direct_from_config_refuses_bytecode_unless_allowed(monkeypatch):
-    from tkeras.saving import function_code
+    from tkeras.saving import safe_mode
     from tkeras.saving.errors import UnsafeLoadError
     config = keras.layers.Lambda(lambda x: x * 3.0).get_config()
     with pytest.raises(UnsafeLoadError, match="bytecode"):
         keras.layers.Lambda.from_config(config)
     tripled = keras.layers.Lambda.from_config(config, safe_mode=False)
     np.testing.assert_allclose(np.asarray(tripled(np.ones((1, 2), "float32"))), [[3.0, 3.0]])
-    with function_code.bytecode_allowed_scope(True):  # what load_model(..., safe_mode=False) opens
+    with safe_mode.loading_scope(False):  # what load_model(..., safe_mode=False) opens
         keras.layers.Lambda.from_config(config)
-    monkeypatch.setattr(function_code, "_UNSAFE_EVERYWHERE", False)
+    with safe_mode.loading_scope(True), pytest.raises(UnsafeLoadError):
+        keras.layers.Lambda.from_config(config)
+    monkeypatch.setattr(safe_mode, "_UNSAFE_EVERYWHERE", False)
     keras.config.enable_unsafe_deserialization()
-    assert function_code._UNSAFE_EVERYWHERE
+    assert safe_mode._UNSAFE_EVERYWHERE
     keras.layers.Lambda.from_config(config)
 
 

@@ -100,5 +100,5 @@ def set_device(value):
 def enable_unsafe_deserialization():
     """Keras 3's `keras.config.enable_unsafe_deserialization()`: allow lambdas' bytecode in configs
     everywhere in this process, not only in a load call given `safe_mode=False`."""
-    from tkeras.saving import function_code
-    function_code.enable_unsafe_deserialization()
+    from tkeras.saving import safe_mode
+    safe_mode.enable_unsafe_deserialization()

@@ -52,8 +52,6 @@ def _is_history(value):
 
 def rebuild_graph(config, custom_objects=None):
     """Create the layers of a functional config and replay their calls -> (inputs, outputs, name, layers)."""
-    from tkeras.models.functional_ops import OperatorLayer
-    custom_objects = {"OperatorLayer": OperatorLayer, **(custom_objects or {})}
     layers, pending, produced = {}, {}, {}
     order = []
     for entry in config["layers"]:

@@ -5,8 +5,12 @@ becomes an `OperatorLayer` (like Keras 2's TFOpLambda) that stores which operati
 non-tensor operands, so the graph can run it, summarise it and write it to a config. Operands that are
 KerasTensors are the layer's inputs (a list, in operand order).
 """
+import importlib
+import sys
+
 from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
 from tkeras.layers.layer import Layer
+from tkeras.ops.core import SYMBOLIC_OPS
 from tkeras.utils import tree
 
 
@@ -90,9 +94,12 @@ class OperatorLayer(Layer):
 
     def __init__(self, operation, operands=None, keywords=None, **kwargs):
         super().__init__(**kwargs)
-        if operation not in OPERATORS and not _ops_function(operation):
-            raise ValueError(f"OperatorLayer: unknown operation {operation!r}; expected a Python operator "
-                             f"({sorted(OPERATORS)}) or the name of a tkeras.ops function")
+        if not (isinstance(operation, str) and operation in OPERATORS) and _ops_function(operation) is None:
+            from tkeras.saving.errors import UnsafeLoadError
+            raise UnsafeLoadError(
+                f"OperatorLayer {kwargs.get('name', '?')!r}: operation {str(operation)[:80]!r} is neither a Python "
+                f"operator ({', '.join(sorted(OPERATORS))}) nor a public tkeras op (rule: operations; only "
+                f"tkeras' own ops may be named in a config)")
         self.operation = operation
         self._operands = _decode(operands or [])
         self._keywords = _decode(keywords or {})
@@ -116,35 +123,49 @@ class OperatorLayer(Layer):
         return config
 
 
-# Modules whose functions may be named in an OperatorLayer config (nothing else is ever imported).
-_OP_MODULES = ("tkeras.ops.core", "tkeras.ops.math_ops", "tkeras.ops.shape_ops", "tkeras.ops.nn",
-               "tkeras.ops.random", "tkeras.compat.tf_namespace._functions")
-_NAMES = {}
+# The operations a config may name, found by a fixed table rather than by importing or getattr-ing a
+# name from a file: the Python operators above, and the functions `ops.core.user_op` made, each under
+# `<defining module>.<public name>` (the spelling tkeras has always written). A name outside the
+# table (`tkeras.ops.math_ops.__setattr__`, `os.system`, a private helper) is refused before anything
+# is called. Packages whose ops a file may name; imported by these fixed names only, so that a model
+# using `tf.clip_by_value` loads in a process that has not imported the TensorFlow stand-in yet.
+_OP_PACKAGES = ("tkeras.ops", "tkeras.compat.tf_namespace")
+_table = {}
+_table_covers = 0  # how many of SYMBOLIC_OPS `_table` was built from
+
+
+def _operation_table():
+    """{qualified name: function} over every symbolic op defined so far (rebuilt when more appear)."""
+    global _table, _table_covers
+    if _table_covers != len(SYMBOLIC_OPS):
+        allowed = {id(fn) for fn in SYMBOLIC_OPS}
+        table = {}
+        for module_name in sorted({fn.__module__ for fn in SYMBOLIC_OPS}):
+            module = sys.modules.get(module_name)
+            for attr, value in (vars(module).items() if module is not None else ()):
+                if not attr.startswith("_") and id(value) in allowed:
+                    table.setdefault(f"{module_name}.{attr}", value)
+        _table, _table_covers = table, len(SYMBOLIC_OPS)
+    return _table
 
 
 def _ops_function(name):
-    import importlib
-    module_name, _, attr = str(name).rpartition(".")
-    if module_name not in _OP_MODULES:
+    """The op a config names, or None when it is not in the allow-list (see `_operation_table`)."""
+    if not isinstance(name, str):
         return None
-    target = getattr(importlib.import_module(module_name), attr, None)
-    return target if callable(target) else None
+    if name not in _operation_table():
+        for package in _OP_PACKAGES:
+            if name.startswith(package + ".") and package not in sys.modules:
+                importlib.import_module(package)
+    return _operation_table().get(name)
 
 
 def _qualified_name(function):
-    if id(function) not in _NAMES:
-        import importlib
-        for module_name in _OP_MODULES:
-            module = importlib.import_module(module_name)
-            for attr, value in vars(module).items():
-                if value is function and not attr.startswith("_"):
-                    _NAMES[id(function)] = f"{module_name}.{attr}"
-                    break
-            if id(function) in _NAMES:
-                break
-        else:
-            raise TypeError(f"{getattr(function, '__name__', function)!r} cannot be applied to symbolic tensors")
-    return _NAMES[id(function)]
+    """The name an op is written under: in its defining module (an alias elsewhere also resolves)."""
+    names = [name for name, value in _operation_table().items() if value is function]
+    if names:
+        return next((n for n in names if n.rpartition(".")[0] == function.__module__), names[0])
+    raise TypeError(f"{getattr(function, '__name__', function)!r} cannot be applied to symbolic tensors")
 
 
 def _layer_name(operation):

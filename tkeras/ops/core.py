@@ -35,8 +35,14 @@ def user_op(fn):
             if has_keras_tensor(args, kwargs):
                 return ops_call(op, args, kwargs)
         return for_user(fn(*args, **kwargs))
-    op.is_symbolic_op = True  # may be recorded in, and rebuilt from, a functional config (functional_ops)
+    op.is_symbolic_op = True
+    SYMBOLIC_OPS.append(op)
     return op
+
+
+# Every function `user_op` made: the only functions a functional config may name for an op node
+# (models.functional_ops builds its allow-list of loadable operations from these).
+SYMBOLIC_OPS = []
 
 
 def to_torch_dtype(dtype):

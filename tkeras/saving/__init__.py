@@ -1,5 +1,6 @@
 """Saving and loading: `.keras` (Keras 3) and `.h5` (Keras 2) model files, weights files, configs."""
-from tkeras.saving.errors import CorruptFileError, SavingError, UnsafeLoadError, WeightMismatchError
+from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError, UnsafeLoadError, WeightMismatchError
+from tkeras.saving.safe_mode import set_max_dataset_bytes
 from tkeras.saving.object_scope import CustomObjectScope, custom_object_scope
 from tkeras.saving.serialization import (
     deserialize_keras_object, get_registered_name, get_registered_object, register_keras_serializable,

@@ -12,6 +12,7 @@ function that is neither tkeras' own nor passed in `custom_objects` is refused u
 passed `safe_mode=False`. Nothing in a file can turn the check off.
 """
 from tkeras.saving.errors import UnsafeLoadError
+from tkeras.saving.safe_mode import OPT_IN
 
 # Keys Keras 3 writes that tkeras' classes need not accept, with the value that means "not used".
 _DEFAULT_ONLY_KEYS = {"quantization_config": None, "optional": False, "input_axes": None,
@@ -21,9 +22,6 @@ _POLICY_CLASSES = {"DTypePolicy", "Policy", "FloatDTypePolicy", "QuantizedDTypeP
 _KERAS1_CLASS_NAMES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
                        "AtrousConvolution1D": "Conv1D", "AtrousConvolution2D": "Conv2D",
                        "Deconvolution2D": "Conv2DTranspose", "Merge": "Concatenate"}
-
-_OPT_IN = ("If you trust the source of this file, load it with safe_mode=False "
-           "(an argument of the load call; the file cannot request it).")
 
 
 def normalize(config):
@@ -66,11 +64,11 @@ def check_safe(config, filepath, custom_objects=None, safe_mode=True):
             if safe_mode and _holds_bytecode(inner):
                 raise UnsafeLoadError(
                     f"{filepath}: layer {inner.get('name', '?')!r} is a Lambda layer holding Python "
-                    f"bytecode; loading it would run code from the file. {_OPT_IN}")
+                    f"bytecode; loading it would run code from the file. {OPT_IN}")
             _check_keras2_lambda_names(inner, filepath, custom_objects)
         elif class_name == "__lambda__":
             if safe_mode:
-                raise UnsafeLoadError(f"{filepath}: {where} holds a Python lambda (bytecode). {_OPT_IN}")
+                raise UnsafeLoadError(f"{filepath}: {where} holds a Python lambda (bytecode). {OPT_IN}")
         elif class_name == "function" or (isinstance(inner, str) and node.get("registered_name") == "function"):
             name = inner if isinstance(inner, str) else None
             if not _known_function(name, node.get("module"), custom_objects):

@@ -1,5 +1,6 @@
-"""The errors a load or save raises: one family, so callers (and the fuzz test) can tell a bad file
-from a bug. Each message names the file and, where known, the layer."""
+"""The errors a load or save raises: one family, so callers (and the fuzz tests) can tell a bad file
+from a bug. Each message names the file, the entry (layer, dataset, member) and, for a refusal, the
+rule of the safe-loading policy that refused it (see `safe_mode`)."""
 
 
 class SavingError(ValueError):
@@ -15,7 +16,14 @@ class WeightMismatchError(SavingError):
 
 
 class UnsafeLoadError(SavingError):
-    """The file asks to run code (a Lambda's bytecode, a function that is not registered).
+    """The file asks for something the safe-loading policy refuses: to run code (a Lambda's bytecode,
+    a function or operation that is not one of tkeras' own), or to read data from outside itself (a
+    vocabulary file path, HDF5 external storage or links).
 
-    Loading it is refused unless the caller passes `safe_mode=False`; no file can switch that on.
+    What `safe_mode=False` lifts is listed in `safe_mode`; no file can switch the policy off.
     """
+
+
+class FileLimitError(SavingError):
+    """The file would exceed a resource limit of loading: a dataset declaring more bytes than the
+    limit, a config nested deeper than any model, or more memory than the machine has."""

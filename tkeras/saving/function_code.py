@@ -14,8 +14,6 @@ is tied to the Python version that wrote it, as in Keras.
 """
 import base64
 import binascii
-import contextlib
-import contextvars
 import marshal
 import sys
 import types
@@ -24,31 +22,6 @@ import numpy as np
 import torch
 
 LAMBDA_CLASS = "__lambda__"
-
-# Whether bytecode may be turned back into functions: only inside a load whose caller passed
-# `safe_mode=False`, or after `keras.config.enable_unsafe_deserialization()`, as in Keras 3.
-_BYTECODE_ALLOWED = contextvars.ContextVar("tkeras_bytecode_allowed", default=False)
-_UNSAFE_EVERYWHERE = False
-
-
-@contextlib.contextmanager
-def bytecode_allowed_scope(allowed):
-    token = _BYTECODE_ALLOWED.set(bool(allowed))
-    try:
-        yield
-    finally:
-        _BYTECODE_ALLOWED.reset(token)
-
-
-def bytecode_allowed():
-    return _UNSAFE_EVERYWHERE or _BYTECODE_ALLOWED.get()
-
-
-def enable_unsafe_deserialization():
-    """Keras 3's process-wide opt-in: configs holding lambdas' bytecode load without safe_mode=False."""
-    global _UNSAFE_EVERYWHERE
-    _UNSAFE_EVERYWHERE = True
-
 
 # -- writing ---------------------------------------------------------------------------------------
 def function_to_config(fn, owner):

@@ -22,7 +22,7 @@ import zipfile
 import h5py
 
 from tkeras.layers.preprocessing._vocabulary_assets import VOCABULARY_ASSET
-from tkeras.saving import keras_layout, model_config, weights_store
+from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, SavingError
 
@@ -111,8 +111,8 @@ def _load_layer_state(model, assets, h5, filepath):
         if getattr(layer, "output_mode", None) == "tf_idf":
             for sub in (where,) + tuple(_join(path, s) for s in layer._KERAS_STATE_PATHS):
                 group_path = _join(sub, "vars")
-                group = h5[group_path] if group_path in h5 else None
-                if isinstance(group, h5py.Group):
+                group = h5_guard.get_group(h5, group_path, filepath)
+                if group is not None:
                     idf = weights_store.read_dataset(group, "idf_weights", filepath, f"{group_path}/idf_weights")
                 if idf is not None:
                     break

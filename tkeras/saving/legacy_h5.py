@@ -16,7 +16,7 @@ import warnings
 import h5py
 import numpy as np
 
-from tkeras.saving import keras_layout, model_config, weights_store
+from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, SavingError, WeightMismatchError
 
@@ -175,15 +175,17 @@ def _load_model(filepath, custom_objects, compile, safe_mode):
         if isinstance(config, dict) and version.startswith(("1.", "2.0", "2.1", "2.2")):
             config = _legacy_gru_defaults(config)
         model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
-        if "model_weights" not in h5:
+        weights_group = h5_guard.get_group(h5, "model_weights", filepath)
+        if weights_group is None:
             raise WeightMismatchError(f"{filepath}: the file has a model config but no 'model_weights' group")
-        load_weights_group(h5["model_weights"], model, filepath, file_version=version)
+        load_weights_group(weights_group, model, filepath, file_version=version)
         training = _attr_text(h5.attrs, "training_config", filepath)
         if compile and training:
             model_config.compile_from_config(model, parse_json(training, filepath, "training_config"),
                                              filepath, custom_objects)
-            if getattr(model, "optimizer", None) is not None and "optimizer_weights" in h5:
-                _load_optimizer(h5["optimizer_weights"], model, filepath)
+            optimizer_group = h5_guard.get_group(h5, "optimizer_weights", filepath)
+            if getattr(model, "optimizer", None) is not None and optimizer_group is not None:
+                _load_optimizer(optimizer_group, model, filepath)
     return model
 
 
@@ -235,24 +237,31 @@ def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=Fals
 
 
 def _layer_arrays(group, name, filepath):
+    """The layer's stored weights as (dataset, where) pairs, checked by h5_guard but not read yet."""
+    layer_group = h5_guard.get_group(group, name, filepath)
     try:
-        layer_group = group[name]
+        if layer_group is None:
+            raise KeyError(f"no group {name!r}")
         names = [n.decode("utf8") if isinstance(n, bytes) else str(n) for n in layer_group.attrs["weight_names"]]
     except (KeyError, OSError, RuntimeError, TypeError, ValueError, UnicodeDecodeError) as exc:
         raise CorruptFileError(f"{filepath}: layer {name!r}: cannot read its weight list: {exc}") from exc
-    arrays = []
+    stored = []
     for weight_name in names:
-        array = weights_store.read_dataset(layer_group, weight_name, filepath, f"{name}/{weight_name}")
-        if array is None:
+        dataset = h5_guard.get_dataset(layer_group, weight_name, filepath)
+        if dataset is None:
             raise WeightMismatchError(f"{filepath}: layer {name!r} lists weight {weight_name!r} but the "
                                       f"file does not hold it")
-        arrays.append(array)
-    return arrays
+        stored.append((dataset, f"{name}/{weight_name}"))
+    return stored
 
 
-def _fit(layer, arrays, version, filepath, skip_mismatch, file_layer=None):
+def _fit(layer, stored, version, filepath, skip_mismatch, file_layer=None):
+    """The arrays for `layer` from its stored datasets: shapes are compared before anything is read
+    (Keras 1 files, whose arrays are reshaped on the way in, are read first and compared after)."""
     if version.startswith("1."):
-        arrays = _convert_keras1_weights(layer, arrays)
+        arrays = _convert_keras1_weights(layer, [h5_guard.read(d, filepath, where) for d, where in stored])
+    else:
+        arrays = [dataset for dataset, _ in stored]
     shapes = [tuple(w.shape) for w in layer.weights]
     problem = None
     if len(arrays) != len(shapes):
@@ -263,6 +272,8 @@ def _fit(layer, arrays, version, filepath, skip_mismatch, file_layer=None):
                 problem = f"holds weight {index} of shape {tuple(array.shape)}"
                 break
     if problem is None:
+        if not version.startswith("1."):
+            arrays = [h5_guard.read(d, filepath, where) for d, where in stored]
         return arrays
     source = f" (stored as layer {file_layer!r})" if file_layer and file_layer != layer.name else ""
     message = (f"{filepath}: layer {layer.name!r}{source}: the file {problem}, but the layer expects "
@@ -299,11 +310,11 @@ def _load_optimizer(group, model, filepath):
     except (KeyError, OSError, RuntimeError, TypeError, ValueError, UnicodeDecodeError):
         warnings.warn(f"{filepath}: unreadable optimizer state; the optimizer starts fresh", stacklevel=3)
         return
-    arrays = [weights_store.read_dataset(group, n, filepath, f"optimizer_weights/{n}") for n in names]
-    if any(a is None for a in arrays):
+    datasets = [h5_guard.get_dataset(group, n, filepath) for n in names]
+    if any(d is None for d in datasets):
         warnings.warn(f"{filepath}: incomplete optimizer state; the optimizer starts fresh", stacklevel=3)
         return
-    weights_store.set_optimizer_state(model, arrays, filepath)
+    weights_store.set_optimizer_state(model, datasets, filepath, [f"optimizer_weights/{n}" for n in names])
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
@@ -311,7 +322,8 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
 
     def load():
         with open_file(filepath) as h5:
-            group = h5["model_weights"] if "model_weights" in h5 and "layer_names" not in h5.attrs else h5
+            nested = h5_guard.get_group(h5, "model_weights", filepath) if "layer_names" not in h5.attrs else None
+            group = nested if nested is not None else h5
             version = _attr_text(h5.attrs, "keras_version", filepath) or ""
             load_weights_group(group, model, filepath, by_name=by_name, skip_mismatch=skip_mismatch,
                                file_version=version)

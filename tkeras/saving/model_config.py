@@ -8,11 +8,11 @@ and turns every failure into a SavingError that names the file.
 import inspect
 import warnings
 
-from tkeras.saving import config_compat, function_code
-from tkeras.saving.errors import SavingError
+from tkeras.saving import config_compat
+from tkeras.saving import safe_mode as safe_mode_policy
+from tkeras.saving.errors import FileLimitError, SavingError
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
-_GRAPH_MODELS = ("Sequential", "Functional")
 
 
 def model_config(model):
@@ -84,18 +84,22 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
     if not isinstance(config, dict) or "class_name" not in config:
         raise SavingError(f"{filepath}: the model config is not a Keras config "
                           f"(expected a dict with 'class_name', found {type(config).__name__})")
+    safe_mode_policy.check_depth(config, filepath)
     config_compat.check_safe(config, filepath, custom_objects, safe_mode)
     config = config_compat.normalize(config)
     _check_known_classes(config, filepath, custom_objects)
     try:
-        with function_code.bytecode_allowed_scope(not safe_mode):
+        with safe_mode_policy.loading_scope(safe_mode):
             model = deserialize_keras_object(config, custom_objects=custom_objects)
     except SavingError:
         raise
     except RecursionError as exc:
-        raise SavingError(f"{filepath}: the model config is nested too deeply to be a model") from exc
+        raise FileLimitError(f"{filepath}: the model config is nested too deeply to be a model (rule: nesting)") from exc
+    except MemoryError as exc:
+        raise FileLimitError(f"{filepath}: rebuilding the model from its config ran out of memory (rule: "
+                             f"memory); the config asks for layers larger than this machine holds") from exc
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, NotImplementedError, RuntimeError,
-            MemoryError, OverflowError) as exc:
+            OverflowError) as exc:
         raise SavingError(f"{filepath}: cannot rebuild the model from its config: {exc}") from exc
     if not hasattr(model, "layers"):
         raise SavingError(f"{filepath}: the config describes a {type(model).__name__}, not a model")
@@ -104,7 +108,10 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
     if not model.built and shape is not None:
         try:
             model.build(tuple(shape) if not isinstance(shape[0], (list, tuple)) else [tuple(s) for s in shape])
-        except (ValueError, TypeError, RuntimeError, IndexError, KeyError, MemoryError, OverflowError) as exc:
+        except MemoryError as exc:
+            raise FileLimitError(f"{filepath}: building the model for input shape {shape} ran out of memory "
+                                 f"(rule: memory)") from exc
+        except (ValueError, TypeError, RuntimeError, IndexError, KeyError, OverflowError) as exc:
             raise SavingError(f"{filepath}: cannot build the model for input shape {shape}: {exc}") from exc
     return model
 
@@ -129,6 +136,8 @@ def _check_known_classes(config, filepath, custom_objects):
 
 
 def _layer_configs(config):
+    """The config and every layer entry inside it, at every nesting level: any entry holding a
+    `layers` list is a model (Sequential, Functional, Model, or a subclass) and is opened too."""
     inner = config.get("config")
     layers = inner.get("layers") if isinstance(inner, dict) else None
     if not isinstance(layers, list):
@@ -137,7 +146,7 @@ def _layer_configs(config):
     for entry in layers:
         if not isinstance(entry, dict):
             raise SavingError(f"a layer entry of the model config is not a dict: {str(entry)[:200]}")
-        result.extend(_layer_configs(entry) if entry.get("class_name") in _GRAPH_MODELS else [entry])
+        result.extend(_layer_configs(entry))
     return result
 
 

@@ -8,7 +8,7 @@ folder) still loads what it saved. `safe_mode` is only ever an argument of these
 import json
 import os
 
-from tkeras.saving import keras_file, legacy_h5, model_config, weights_store
+from tkeras.saving import h5_guard, keras_file, legacy_h5, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, SavingError
 
@@ -115,7 +115,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
             keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
         return
     with legacy_h5.open_file(filepath) as h5:
-        legacy = "layer_names" in h5.attrs or "model_weights" in h5
+        legacy = "layer_names" in h5.attrs or h5_guard.has(h5, "model_weights")
     if legacy:
         legacy_h5.load_weights(model, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
         return

@@ -40,6 +40,10 @@ def _builtin_classes():
             if isinstance(value, type):
                 table.setdefault(attr, value)
     table["Functional"] = getattr(models, "Functional", table.get("Model"))
+    # A functional model's operator nodes (`x * 2.0`): the class checks its operation against the
+    # allow-list of public ops, so registering it lets no file name anything else.
+    from tkeras.models.functional_ops import OperatorLayer
+    table["OperatorLayer"] = OperatorLayer
     return table
 
 

@@ -12,7 +12,7 @@ import h5py
 import numpy as np
 import torch
 
-from tkeras.saving import keras_layout
+from tkeras.saving import h5_guard, keras_layout
 from tkeras.saving.errors import CorruptFileError, WeightMismatchError
 
 
@@ -49,25 +49,21 @@ def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True):
         if arrays is not None:
             pending.append((entry.variables, arrays))
     _assign(pending)
-    if load_optimizer and "optimizer" in h5:
-        read_optimizer(h5["optimizer"], model, filepath)
+    optimizer_group = h5_guard.get_group(h5, "optimizer", filepath) if load_optimizer else None
+    if optimizer_group is not None:
+        read_optimizer(optimizer_group, model, filepath)
 
 
 def _read_group(h5, entry, filepath, skip_mismatch):
     where = f"{entry.path}/vars" if entry.path else "vars"
     layer = entry.layer_name or entry.name
-    try:
-        group = h5[where] if where in h5 else None
-    except (KeyError, ValueError, OSError, RuntimeError) as exc:
-        raise CorruptFileError(f"{filepath}: cannot read {where!r} (layer {layer!r}): {exc}") from exc
-    problem = None
-    if not isinstance(group, h5py.Group):
+    group = h5_guard.get_group(h5, where, filepath)
+    if group is None:
         problem = f"has no weights for layer {layer!r} (expected them at {where!r})"
-        arrays = None
     else:
         arrays, problem = _checked_arrays(group, entry.variables, filepath, where)
-    if problem is None:
-        return arrays
+        if problem is None:
+            return arrays
     message = (f"{filepath}: {problem}. The model expects {len(entry.variables)} weight(s) with shapes "
                f"{[tuple(v.shape) for v in entry.variables]} for layer {layer!r}.")
     if skip_mismatch:
@@ -77,39 +73,31 @@ def _read_group(h5, entry, filepath, skip_mismatch):
 
 
 def _checked_arrays(group, variables, filepath, where):
+    """The layer's arrays, or (None, problem). Every shape is checked against the model's before any
+    data is read, so a file cannot make the load allocate more than the model itself holds."""
     try:
         names = [k for k in group.keys()]
     except (KeyError, ValueError, OSError, RuntimeError) as exc:
         raise CorruptFileError(f"{filepath}: cannot list {where!r}: {exc}") from exc
     if len(names) != len(variables):
         return None, f"holds {len(names)} weight(s) at {where!r}"
-    arrays = []
+    datasets = []
     for index, variable in enumerate(variables):
-        array = read_dataset(group, str(index), filepath, f"{where}/{index}")
-        if array is None:
+        dataset = h5_guard.get_dataset(group, str(index), filepath)
+        if dataset is None:
             return None, f"has no dataset {where}/{index}"
-        if tuple(array.shape) != tuple(variable.shape):
+        if h5_guard.shape(dataset) != tuple(variable.shape):
             return None, (f"weight {where}/{index} ({getattr(variable, 'name', '?')}) has shape "
-                          f"{tuple(array.shape)}, the model's has {tuple(variable.shape)}")
-        arrays.append(array)
-    return arrays, None
+                          f"{h5_guard.shape(dataset)}, the model's has {tuple(variable.shape)}")
+        datasets.append(dataset)
+    return [h5_guard.read(d, filepath, f"{where}/{i}") for i, d in enumerate(datasets)], None
 
 
 def read_dataset(group, key, filepath, where):
-    """A numeric array from `group[key]`, or None if there is no such dataset; corrupt data raises."""
-    try:
-        if key not in group:
-            return None
-        dataset = group[key]
-        if not isinstance(dataset, h5py.Dataset):
-            return None
-        if dataset.dtype.kind not in "biuf":
-            raise CorruptFileError(f"{filepath}: {where!r} holds {dataset.dtype} data, not numbers")
-        return np.asarray(dataset[()])
-    except CorruptFileError:
-        raise
-    except (KeyError, ValueError, OSError, RuntimeError, TypeError) as exc:
-        raise CorruptFileError(f"{filepath}: cannot read {where!r}: {exc}") from exc
+    """A numeric array from `group[key]`, or None if there is no such dataset; corrupt or refused data
+    raises (see h5_guard)."""
+    dataset = h5_guard.get_dataset(group, key, filepath)
+    return None if dataset is None else h5_guard.read(dataset, filepath, where)
 
 
 def _assign(pending):
@@ -122,37 +110,41 @@ def _assign(pending):
 def read_optimizer(group, model, filepath):
     """Restore the optimizer's state if it has one that fits; otherwise warn, as Keras does."""
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is None or isinstance(optimizer, str) or "vars" not in group:
+    if optimizer is None or isinstance(optimizer, str):
         return
-    vars_group = group["vars"]
+    vars_group = h5_guard.get_group(group, "vars", filepath)
+    if vars_group is None:
+        return
     try:
         count = len(vars_group.keys())
     except (OSError, RuntimeError, ValueError) as exc:
         raise CorruptFileError(f"{filepath}: cannot read the optimizer state: {exc}") from exc
-    arrays = [read_dataset(vars_group, str(i), filepath, f"optimizer/vars/{i}") for i in range(count)]
-    if any(a is None for a in arrays):
+    datasets = [h5_guard.get_dataset(vars_group, str(i), filepath) for i in range(count)]
+    if any(d is None for d in datasets):
         raise CorruptFileError(f"{filepath}: the optimizer state is missing entries")
-    set_optimizer_state(model, arrays, filepath)
+    set_optimizer_state(model, datasets, filepath, [f"optimizer/vars/{i}" for i in range(count)])
 
 
-def set_optimizer_state(model, arrays, filepath):
+def set_optimizer_state(model, datasets, filepath, names):
+    """`datasets`: the stored state (h5py datasets, checked by h5_guard), matched to the optimizer's
+    variables by shape before any of them is read."""
     optimizer = model.optimizer
     variables = keras_layout.optimizer_variables(optimizer)
-    if not getattr(optimizer, "built", True) and len(arrays) > len(variables) and hasattr(optimizer, "build"):
+    if not getattr(optimizer, "built", True) and len(datasets) > len(variables) and hasattr(optimizer, "build"):
         optimizer.build(model.trainable_weights)
         variables = keras_layout.optimizer_variables(optimizer)
-    alignment = _align(variables, arrays)
+    alignment = _align(variables, list(zip(datasets, names)))
     if alignment is None:
         warnings.warn(
-            f"{filepath}: skipping the optimizer state ({len(arrays)} arrays) because it does not fit "
+            f"{filepath}: skipping the optimizer state ({len(datasets)} arrays) because it does not fit "
             f"this optimizer ({len(variables)} variables); training resumes with a fresh optimizer.",
             stacklevel=3)
         return
-    _assign([(variables, alignment)])
+    _assign([(variables, [h5_guard.read(d, filepath, name) for d, name in alignment])])
 
 
 def _align(variables, arrays):
-    """Match saved arrays to the optimizer's variables; files with and without a stored learning
+    """`arrays`: (dataset, name) pairs. Match saved arrays to the optimizer's variables; files with and without a stored learning
     rate (Keras 3 keeps it as variable 1) both fit."""
     shapes = [tuple(v.shape) for v in variables]
     candidates = [arrays]
@@ -160,6 +152,6 @@ def _align(variables, arrays):
         candidates.append([arrays[0]] + arrays[2:])
     for candidate in candidates:
         if len(candidate) == len(variables) and all(
-                tuple(a.shape) == s for a, s in zip(candidate, shapes)):
+                h5_guard.shape(a) == s for (a, _), s in zip(candidate, shapes)):
             return candidate
     return None

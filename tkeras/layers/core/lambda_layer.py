@@ -15,6 +15,7 @@ import torch
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import to_torch
 from tkeras.saving import function_code
+from tkeras.saving import safe_mode as safe_mode_policy
 
 
 class Lambda(Layer):
@@ -147,7 +148,7 @@ class Lambda(Layer):
         """
         config = dict(config)
         if safe_mode is None:  # a load call decides (its safe_mode argument); a direct call refuses
-            safe_mode = not function_code.bytecode_allowed()
+            safe_mode = not safe_mode_policy.bytecode_allowed()
         owner = f"Lambda layer {config.get('name', 'lambda')!r}"
         module = config.pop("module", None)  # Keras 2: the function's module
         kinds = {key: config.pop(f"{key}_type", None) for key in ("function", "output_shape", "mask")}

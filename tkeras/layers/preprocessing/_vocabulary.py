@@ -3,6 +3,8 @@
 They live in one place so that every tkeras layer ranks, reads and checks a vocabulary the way Keras
 does; a vocabulary learned by `adapt` in Keras and in tkeras then gives the same indices.
 """
+import os
+
 import numpy as np
 
 
@@ -15,9 +17,23 @@ def ranked_tokens(counts, limit=None):
     return [token for token, _ in ranked]
 
 
-def read_vocabulary_file(path, encoding="utf-8"):
+def read_vocabulary_file(path, encoding="utf-8", owner="the layer"):
     """One token per line, the whole line (without its line break) being the token, as TensorFlow's
-    text-file table initializer reads it."""
+    text-file table initializer reads it.
+
+    A path inside a config being loaded would read a file from outside the model archive: safe mode
+    refuses it, as Keras does. Only regular files are read (never a device such as /dev/zero, a pipe
+    or a folder), whoever asks."""
+    from tkeras.saving import safe_mode
+    if safe_mode.in_safe_mode():
+        from tkeras.saving.errors import UnsafeLoadError
+        raise UnsafeLoadError(
+            f"{owner}: its config names the vocabulary file {str(path)[:200]!r}, outside the model archive "
+            f"(rule: foreign files; a file could read any file on this machine this way). {safe_mode.OPT_IN}")
+    if not os.path.isfile(path):
+        kind = "does not exist" if not os.path.exists(path) else "is not a regular file"
+        raise ValueError(f"{owner}: the vocabulary file {path!r} {kind}; pass the path of a text file with "
+                         f"one token per line, or a list of tokens")
     with open(path, encoding=encoding) as stream:
         return [line.rstrip("\n") for line in stream]
 

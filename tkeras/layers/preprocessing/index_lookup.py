@@ -173,7 +173,7 @@ class IndexLookup(VocabularyAssets, Layer):
         self._idf = weights
 
     def _read_file(self, path):
-        return read_vocabulary_file(path, getattr(self, "encoding", "utf-8"))
+        return read_vocabulary_file(path, getattr(self, "encoding", "utf-8"), f"{type(self).__name__} {self.name!r}")
 
     def adapt(self, data, steps=None, batch_size=None):
         """Learn the vocabulary from `data`: an array (each element a token; each row a document for

@@ -161,7 +161,7 @@ class TextVectorization(VocabularyAssets, Layer):
         """Use a given vocabulary (a list of tokens or a file with one token per line); the special
         tokens may lead it in Keras' order and are otherwise added."""
         if isinstance(vocabulary, str):
-            vocabulary = read_vocabulary_file(vocabulary, self.encoding)
+            vocabulary = read_vocabulary_file(vocabulary, self.encoding, f"TextVectorization {self.name!r}")
         tokens = [t.decode(self.encoding) if isinstance(t, bytes) else t for t in np.asarray(vocabulary, dtype=object).ravel().tolist()]
         special = self._special_tokens()
         had_special = tokens[: len(special)] == special
