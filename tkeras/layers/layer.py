@@ -53,6 +53,7 @@ class Layer(torch.nn.Module):
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
         super().__init__()
+        self._adopt_early_attributes()
         unknown = set(kwargs) - _BASE_KWARGS
         if unknown:
             raise TypeError(
@@ -86,6 +87,14 @@ class Layer(torch.nn.Module):
 
     # -- attributes -------------------------------------------------------------------------------
     def __setattr__(self, name, value):
+        if "_modules" not in self.__dict__:
+            # Before `super().__init__()` (allowed by Keras with TensorFlow and JAX): nn.Module cannot
+            # register a sublayer or weight yet, so the value waits in the instance dict until
+            # Layer.__init__ registers it (`_adopt_early_attributes`).
+            object.__setattr__(self, name, value)
+            if isinstance(value, (torch.nn.Module, torch.nn.Parameter, list, tuple, dict)):
+                self.__dict__.setdefault("_early_attributes", []).append(name)
+            return
         # A weight made by add_weight is registered under its own name already; assigning it to an
         # attribute (`self.W = self.add_weight(...)`) must not register it twice. It is kept in the
         # instance dict too, so the hot path reads it without nn.Module's __getattr__ fallback.
@@ -98,6 +107,11 @@ class Layer(torch.nn.Module):
         # as Keras does, so their weights are the model's weights.
         if isinstance(value, (list, tuple, dict)) and "_modules" in self.__dict__:
             self._track_container(name, value)
+
+    def _adopt_early_attributes(self):
+        for name in self.__dict__.pop("_early_attributes", ()):
+            if name in self.__dict__:
+                self.__setattr__(name, self.__dict__.pop(name))
 
     def _track_container(self, name, value):
         items = value.items() if isinstance(value, dict) else enumerate(value)
