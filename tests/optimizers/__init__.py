@@ -8,7 +8,8 @@ from tkeras.backend.variable import Variable
 CLASSES = {"sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop, "adam": optimizers.Adam,
            "adamw": optimizers.AdamW, "adagrad": optimizers.Adagrad, "adadelta": optimizers.Adadelta,
            "adamax": optimizers.Adamax, "nadam": optimizers.Nadam,
-           "lion": optimizers.Lion}
+           "lion": optimizers.Lion, "adafactor": optimizers.Adafactor, "ftrl": optimizers.Ftrl,
+           "lamb": optimizers.Lamb, "muon": optimizers.Muon, "schedulefreeadamw": optimizers.ScheduleFreeAdamW}
 
 
 def initial_values(dtype="float32"):

@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 DEFAULT_LR = {"sgd": 0.01, "rmsprop": 0.001, "adam": 0.001, "adamw": 0.001, "adagrad": 0.001,
-              "adadelta": 0.001, "adamax": 0.001, "nadam": 0.001, "lion": 0.001}
+              "adadelta": 0.001, "adamax": 0.001, "nadam": 0.001, "lion": 0.001, "adafactor": 0.001,
+              "ftrl": 0.001, "lamb": 0.001, "muon": 0.001, "schedulefreeadamw": 0.0025}
 
 
 def _sgd(state, i, p, g, lr, t, momentum=0.0, nesterov=False):
@@ -93,9 +94,94 @@ def _lion(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.99):
     return p - lr * step
 
 
+def _rms(x):
+    return math.sqrt(float(np.mean(np.square(x))))
+
+
+def _adafactor(state, i, p, g, lr, t, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
+               relative_step=True):
+    rho = min(lr, 1 / math.sqrt(t))
+    alpha = max(epsilon_2, _rms(p)) * rho
+    squares = g * g + epsilon_1
+    beta = 1 - t ** beta_2_decay
+    if p.ndim >= 2:
+        r = beta * state.get(("r", i), 0.0) + (1 - beta) * squares.mean(axis=-1)
+        c = beta * state.get(("c", i), 0.0) + (1 - beta) * squares.mean(axis=-2)
+        state[("r", i)], state[("c", i)] = r, c
+        v = (r / r.mean(axis=-1, keepdims=True))[..., None] * c[..., None, :]
+    else:
+        v = beta * state.get(("v", i), 0.0) + (1 - beta) * squares
+        state[("v", i)] = v
+    u = g / np.sqrt(v)
+    return p - alpha * u / max(1.0, _rms(u) / clip_threshold)
+
+
+def _ftrl(state, i, p, g, lr, t, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+          l1_regularization_strength=0.0, l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
+          beta=0.0):
+    n = state.get(("n", i), np.full_like(p, initial_accumulator_value))
+    z = state.get(("z", i), np.zeros_like(p))
+    n_new = n + g * g
+    power = -learning_rate_power
+    sigma = (n_new ** power - n ** power) / lr
+    z = z + g + 2 * l2_shrinkage_regularization_strength * p - sigma * p
+    state[("n", i)], state[("z", i)] = n_new, z
+    l1 = l1_regularization_strength
+    quadratic = n_new ** power / lr + 2 * (l2_regularization_strength + beta / (2 * lr))
+    return np.where(np.abs(z) <= l1, 0.0, (np.sign(z) * l1 - z) / quadratic)
+
+
+def _lamb(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m = beta_1 * state.get(("m", i), 0.0) + (1 - beta_1) * g
+    v = beta_2 * state.get(("v", i), 0.0) + (1 - beta_2) * g * g
+    state[("m", i)], state[("v", i)] = m, v
+    update = (m / (1 - beta_1 ** t)) / (np.sqrt(v / (1 - beta_2 ** t)) + epsilon)
+    w_norm, u_norm = np.linalg.norm(p), np.linalg.norm(update)
+    ratio = w_norm / u_norm if w_norm > 0 and u_norm > 0 else 1.0
+    return p - ratio * lr * update
+
+
+def _newton_schulz(x, steps, a, b, c):
+    tall = x.shape[0] > x.shape[1]
+    x = x.T if tall else x
+    x = x / (np.linalg.norm(x) + 1e-7)
+    for _ in range(steps):
+        gram = x @ x.T
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return x.T if tall else x
+
+
+def _muon(state, i, p, g, lr, t, momentum=0.95, nesterov=True, ns_steps=5, rms_rate=0.2, adam_beta_1=0.9,
+          adam_beta_2=0.999, epsilon=1e-7, adam_lr_ratio=1, muon_a=3.4445, muon_b=-4.7750, muon_c=2.0315,
+          adam_weight_decay=None):
+    if p.ndim != 2:
+        return _adam(state, i, p, g, lr * adam_lr_ratio, t, beta_1=adam_beta_1, beta_2=adam_beta_2,
+                     epsilon=epsilon)
+    m = momentum * state.get(("m", i), 0.0) + g
+    state[("m", i)] = m
+    direction = g + momentum * m if nesterov else m
+    update = _newton_schulz(direction, ns_steps, muon_a, muon_b, muon_c)
+    if rms_rate is not None:
+        update = update * math.sqrt(max(p.shape)) * rms_rate
+    return p - lr * update
+
+
+def _schedule_free(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0):
+    if warmup_steps > 0:
+        lr = lr * min(t / warmup_steps, 1.0)
+    z_old = state.get(("z", i), state["initial"][i])
+    v = beta_2 * state.get(("v", i), 0.0) + (1 - beta_2) * g * g
+    z = z_old - lr * g / (np.sqrt(v / (1 - beta_2 ** t)) + epsilon)
+    state[("z", i)], state[("v", i)] = z, v
+    x_old = (p - (1 - beta_1) * z_old) / beta_1
+    x_new = (1 - 1 / t) * x_old + z / t
+    return (1 - beta_1) * z + beta_1 * x_new
+
+
 UPDATES = {"sgd": _sgd, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adam, "adagrad": _adagrad,
            "adadelta": _adadelta, "adamax": _adamax, "nadam": _nadam,
-           "lion": _lion}
+           "lion": _lion, "adafactor": _adafactor, "ftrl": _ftrl, "lamb": _lamb, "muon": _muon,
+           "schedulefreeadamw": _schedule_free}
 
 
 def clip(grads, clipnorm=None, global_clipnorm=None, clipvalue=None):
@@ -117,7 +203,7 @@ class Reference:
     def __init__(self, kind, learning_rate=None, lr_at=None, decay=0.0, weight_decay=None, decayed=None,
                  clipnorm=None, global_clipnorm=None, clipvalue=None, loss_scale_factor=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, **hyper):
-        if kind == "adamw" and weight_decay is None:
+        if kind in ("adamw", "muon") and weight_decay is None:
             weight_decay = 0.004
         self.kind, self.hyper, self.update = kind, hyper, UPDATES[kind]
         base_lr = DEFAULT_LR[kind] if learning_rate is None else learning_rate
@@ -134,6 +220,7 @@ class Reference:
         params = [np.array(p, dtype=np.float64) for p in params]
         if self.averages is None:
             self.averages = [p.copy() for p in params]
+            self.state["initial"] = [p.copy() for p in params]  # ScheduleFreeAdamW's z starts here
         step = self.iterations
         lr = self.lr_at(step) / (1 + self.decay * step)
         live = [i for i, g in enumerate(grads) if g is not None]
@@ -141,10 +228,12 @@ class Reference:
         if self.loss_scale_factor is not None:
             live_grads = [g / self.loss_scale_factor for g in live_grads]
         live_grads = clip(live_grads, **self.clipping)
-        if self.weight_decay:
-            for i in live:
-                if self.decayed is None or self.decayed[i]:
-                    params[i] = params[i] - params[i] * self.weight_decay * lr
+        for i in live:
+            rate = self.weight_decay
+            if self.kind == "muon" and params[i].ndim != 2:  # Muon's Adam-stepped weights decay at their own rate
+                rate = self.hyper.get("adam_weight_decay", 0.004)
+            if rate and (self.decayed is None or self.decayed[i]):
+                params[i] = params[i] - params[i] * rate * lr
         t = step + 1
         if self.kind == "nadam":
             self.state["u_product"] *= self.hyper.get("beta_1", 0.9) * (1 - 0.5 * 0.96 ** t)

@@ -31,6 +31,18 @@ CASES = [
     ("nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}),
     ("lion", {}),
     ("lion", {"learning_rate": 0.01, "beta_1": 0.5, "beta_2": 0.9, "weight_decay": 0.1}),
+    ("adafactor", {}),
+    ("adafactor", {"learning_rate": 0.2, "beta_2_decay": -0.5, "epsilon_2": 0.01, "clip_threshold": 0.5}),
+    ("ftrl", {}),
+    ("ftrl", {"learning_rate": 0.1, "learning_rate_power": -0.3, "l1_regularization_strength": 0.01,
+              "l2_regularization_strength": 0.02, "l2_shrinkage_regularization_strength": 0.01, "beta": 0.1}),
+    ("lamb", {}),
+    ("lamb", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-3, "weight_decay": 0.1}),
+    ("muon", {}),
+    ("muon", {"learning_rate": 0.02, "momentum": 0.9, "nesterov": False, "ns_steps": 3, "rms_rate": None,
+              "adam_lr_ratio": 0.5, "weight_decay": 0.01, "adam_weight_decay": 0.01}),
+    ("schedulefreeadamw", {}),
+    ("schedulefreeadamw", {"learning_rate": 0.01, "beta_1": 0.8, "warmup_steps": 3, "weight_decay": 0.01}),
 ]
 IDS = [kind + "".join(f"-{k}={v}" for k, v in config.items()) for kind, config in CASES]
 

@@ -8,17 +8,24 @@ import inspect
 
 from tkeras.optimizers import schedules
 from tkeras.optimizers.adadelta import Adadelta
+from tkeras.optimizers.adafactor import Adafactor
 from tkeras.optimizers.adagrad import Adagrad
 from tkeras.optimizers.adam import Adam, AdamW
 from tkeras.optimizers.adamax import Adamax
+from tkeras.optimizers.ftrl import Ftrl
+from tkeras.optimizers.lamb import Lamb
 from tkeras.optimizers.lion import Lion
+from tkeras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
+from tkeras.optimizers.muon import Muon
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.optimizer import Optimizer
 from tkeras.optimizers.rmsprop import RMSprop
+from tkeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from tkeras.optimizers.sgd import SGD
 from tkeras.utils.lookup import canonical, lookup_error
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion)}
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion,
+                                                   Adafactor, Ftrl, Lamb, Muon, ScheduleFreeAdamW, MultiOptimizer)}
 
 
 def __getattr__(name):
@@ -26,6 +33,9 @@ def __getattr__(name):
     if name == "LossScaleOptimizer":
         from tkeras.mixed_precision import LossScaleOptimizer
         return LossScaleOptimizer
+    if name == "legacy":  # Keras 2's `optimizers.legacy.Adam` etc.: the same classes here
+        import sys
+        return sys.modules[__name__]
     raise AttributeError(f"module 'tkeras.optimizers' has no attribute {name!r}")
 
 
@@ -99,5 +109,6 @@ def get(identifier):
                      f"'adam', a config dict or an optimizer instance)")
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion",
+           "Adafactor", "Ftrl", "Lamb", "Muon", "ScheduleFreeAdamW", "MultiOptimizer", "OptimizerMap",
            "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]

@@ -88,19 +88,35 @@ class Optimizer:
         self._variables.append(variable)
         return variable
 
-    def _add_slots(self, variables, names, initial_value=0.0):
+    def _forget_state(self, variable):
+        # By identity: list.remove compares tensors with ==, and a rate of 0.0 equals the step count 0.
+        self._variables = [v for v in self._variables if v is not variable]
+
+    def _add_slots(self, variables, names, initial_value=0.0, where=None):
         """One zero-filled (or `initial_value`) slot per model variable and name, interleaved per
-        variable as Keras 3 orders them (`kernel_momentum, kernel_velocity, bias_momentum, ...`)."""
+        variable as Keras 3 orders them (`kernel_momentum, kernel_velocity, bias_momentum, ...`).
+        `initial_value="copy"` starts each slot as a copy of its variable; `where(name, variable)`
+        False leaves a None in that slot list (Muon keeps Adam's velocity only for some variables)."""
         for name in names:
             self._slots.setdefault(name, [])
         for reference in variables:
             stem = _stem(reference)
             for name in names:
-                data = torch.full_like(reference.detach(), initial_value, memory_format=torch.preserve_format)
-                slot = Variable(data, trainable=False, name=f"{stem}_{name}")
-                slot._keras_path = f"{self.name}/{stem}_{name}"
-                self._slots[name].append(slot)
-                self._variables.append(slot)
+                if where is not None and not where(name, reference):
+                    self._slots[name].append(None)
+                    continue
+                if isinstance(initial_value, str) and initial_value == "copy":
+                    data = reference.detach().clone(memory_format=torch.preserve_format)
+                else:
+                    data = torch.full_like(reference.detach(), initial_value, memory_format=torch.preserve_format)
+                self._slots[name].append(self._new_state(data, f"{stem}_{name}"))
+
+    def _new_state(self, data, name):
+        """A non-trainable state Variable saved as `<optimizer name>/<name>`, appended to `variables`."""
+        slot = Variable(data, trainable=False, name=name)
+        slot._keras_path = f"{self.name}/{name}"
+        self._variables.append(slot)
+        return slot
 
     def _build_slots(self, variables):
         """Subclasses create their per-variable slots here (called once per newly seen variable)."""
@@ -174,7 +190,7 @@ class Optimizer:
                 callable(value) and not isinstance(value, torch.Tensor)):
             self._schedule = value
             if self._learning_rate_var is not None:  # no longer state: Keras untracks it too
-                self._variables.remove(self._learning_rate_var)
+                self._forget_state(self._learning_rate_var)
                 self._learning_rate_var = None
             return
         try:
@@ -191,7 +207,7 @@ class Optimizer:
             self._learning_rate_var = self._add_state("learning_rate", number,
                                                       dtype=backend_config.standardize_dtype(None))
             # Keras 3 keeps it right after `iteration`; saved files rely on that position.
-            self._variables.remove(self._learning_rate_var)
+            self._forget_state(self._learning_rate_var)
             self._variables.insert(1, self._learning_rate_var)
         else:
             self._learning_rate_var.assign(number)
@@ -243,10 +259,13 @@ class Optimizer:
         self._plans.clear()
 
     def _decays(self, variable):
-        if not self.weight_decay or id(variable) in self._exclude_ids:
-            return False
+        return bool(self.weight_decay) and not self._excluded_from_weight_decay(variable)
+
+    def _excluded_from_weight_decay(self, variable):
+        if id(variable) in self._exclude_ids:
+            return True
         pattern = self._exclude_pattern
-        return pattern is None or pattern.search(str(getattr(variable, "name", ""))) is None
+        return pattern is not None and pattern.search(str(getattr(variable, "name", ""))) is not None
 
     # -- loss scaling (Keras 3 `loss_scale_factor`) -----------------------------------------------
     def scale_loss(self, loss):
