@@ -16,6 +16,7 @@ from tkeras.compat.tf_namespace._functions import (
     is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
     reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
 )
+from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, string
 from tkeras.compat.tf_namespace._tf1 import (
     ConfigProto, GPUOptions, InteractiveSession, Session, disable_eager_execution, disable_v2_behavior,
     enable_eager_execution, enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
@@ -27,7 +28,7 @@ from tkeras.compat.tf_namespace.dtypes import (
     int32, int64, uint8,
 )
 from tkeras.ops.core import (
-    cast, constant, convert_to_tensor, eye, fill, identity, linspace, ones, ones_like, range, size, stop_gradient,
+    cast, eye, fill, identity, linspace, ones, ones_like, range, size, stop_gradient,
     zeros, zeros_like,
 )
 from tkeras.ops.graph_function import function
@@ -38,7 +39,7 @@ from tkeras.ops.math_ops import (
 )
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
-    broadcast_to, concat, expand_dims, gather, one_hot, pad, repeat, reshape, reverse, sort, split, squeeze, stack,
+    broadcast_to, concat, gather, one_hot, pad, repeat, reshape, reverse, sort, split, squeeze, stack,
     tile, transpose, unstack, where, argsort,
 )
 
@@ -68,6 +69,8 @@ debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: N
 # Loaded on first use: `tf.data`, `tf.train`, ... and TF 2's short names for Keras modules.
 _LAZY_MODULES = {
     "data": "tkeras.compat.tf_namespace.data",
+    "image": "tkeras.compat.tf_namespace.image",
+    "strings": "tkeras.compat.tf_namespace.strings",
     "train": "tkeras.compat.tf_namespace.train",
     "distribute": "tkeras.compat.tf_namespace.distribute",
     "compat": "tkeras.compat.tf_namespace.compat",

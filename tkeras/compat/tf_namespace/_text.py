@@ -1,0 +1,49 @@
+"""The TensorFlow functions that also take text: `tf.constant(["a", "b"])`, `tf.convert_to_tensor`,
+`tf.expand_dims(texts, -1)` (the line before a TextVectorization call in many examples).
+
+Text stays a NumPy str array, as in `tf.data` (see `strings.py`); numbers go to the ops as before.
+"""
+import numpy as np
+import torch
+
+from tkeras.ops import core, shape_ops
+
+string = "string"  # `tf.string`: the dtype name Keras' `Input(dtype=...)` and TextVectorization know
+
+
+def _is_text(value, dtype=None):
+    if dtype == string:
+        return True
+    if isinstance(value, (str, bytes)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "SU" or (value.dtype == object and value.size and isinstance(
+            value.flat[0], (str, bytes)))
+    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], torch.Tensor):
+        return _is_text(value[0])
+    return False
+
+
+def _text(value):
+    from tkeras.compat.tf_namespace.strings import as_strings
+    array = as_strings(value)
+    return array[()] if array.ndim == 0 else array
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    if _is_text(value, dtype):
+        array = _text(value)
+        return np.broadcast_to(array, tuple(shape)).copy() if shape is not None else array
+    return core.constant(value, dtype=dtype, shape=shape, name=name)
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    if _is_text(value, dtype):
+        return _text(value)
+    return core.convert_to_tensor(value, dtype=dtype, dtype_hint=dtype_hint, name=name)
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's argument name
+    if _is_text(input):
+        return np.expand_dims(np.asarray(_text(input)), int(axis))
+    return shape_ops.expand_dims(input, axis, name=name)

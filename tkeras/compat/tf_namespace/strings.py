@@ -1,0 +1,170 @@
+"""`tf.strings`: the text functions that TextVectorization examples call (a custom `standardize` with
+`lower` and `regex_replace`, a custom `split`), on tkeras' string tensors.
+
+A string tensor in tkeras is a NumPy array of `str` (what `tf.data` carries for text); a scalar is a
+`numpy.str_`, which is also a Python `str`, so TextVectorization (which hands its callables one text at
+a time) and plain Python string code both take the results. Bytes are decoded as UTF-8. Patterns are
+Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups and `\\1`
+references; RE2's `\\0` (the whole match) is understood too.
+"""
+import builtins
+import re
+
+import numpy as np
+import torch
+
+from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.ops.core import for_user, to_torch_dtype
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def as_strings(value, api="constant"):
+    """Any string, bytes or nested list/array of them as a NumPy str array (0-d for one string)."""
+    if isinstance(value, torch.Tensor):
+        raise TypeError(f"tf.strings.{api}: expected strings, received a {value.dtype} tensor "
+                        "(use tf.strings.as_string to format numbers)")
+    array = np.asarray(value, dtype=object)
+    return np.vectorize(_text, otypes=[str])(array) if array.size else array.astype(str)
+
+
+def _face(array):
+    """A 0-d result as a `numpy.str_` (a Python str), anything else as the array."""
+    return array[()] if array.ndim == 0 else array
+
+
+def _elementwise(value, api, fn):
+    array = as_strings(value, api)
+    return _face(np.vectorize(fn, otypes=[str])(array) if array.size else array)
+
+
+def lower(input, encoding="", name=None):  # noqa: A002 - TensorFlow's argument name
+    return _elementwise(input, "lower", str.lower)
+
+
+def upper(input, encoding="", name=None):  # noqa: A002
+    return _elementwise(input, "upper", str.upper)
+
+
+def strip(input, name=None):  # noqa: A002
+    """Leading and trailing whitespace removed."""
+    return _elementwise(input, "strip", str.strip)
+
+
+def _pattern(pattern, api):
+    try:
+        return re.compile(_text(pattern))
+    except re.error as error:
+        raise ValueError(f"tf.strings.{api}: invalid regular expression {pattern!r}: {error}") from None
+
+
+def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
+    """Every match of `pattern` (only the first with `replace_global=False`) replaced by `rewrite`."""
+    compiled = _pattern(pattern, "regex_replace")
+    rewrite = re.sub(r"\\0", r"\\g<0>", _text(rewrite))
+    count = 0 if replace_global else 1
+    return _elementwise(input, "regex_replace", lambda s: compiled.sub(rewrite, s, count=count))
+
+
+def regex_full_match(input, pattern, name=None):  # noqa: A002
+    compiled = _pattern(pattern, "regex_full_match")
+    array = as_strings(input, "regex_full_match")
+    matches = np.vectorize(lambda s: compiled.fullmatch(s) is not None, otypes=[bool])(array)
+    return for_user(torch.from_numpy(np.asarray(matches, dtype=bool)))
+
+
+def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
+    """One string -> a 1-D array of its pieces (on runs of whitespace without `sep`, dropping empties;
+    on each `sep` with it, keeping them). Several strings -> an object array holding one such array
+    per string (TensorFlow returns a RaggedTensor there)."""
+    array = as_strings(input, "split")
+    sep = None if sep is None else _text(sep)
+    if sep == "":
+        raise ValueError("tf.strings.split: `sep` must not be empty (use tf.strings.unicode_split for characters)")
+    pieces = lambda s: np.asarray(s.split(sep, maxsplit), dtype=str)  # noqa: E731
+    if array.ndim == 0:
+        return pieces(str(array[()]))
+    out = np.empty(array.shape, dtype=object)
+    for index, text in np.ndenumerate(array):
+        out[index] = pieces(text)
+    return out
+
+
+def unicode_split(input, input_encoding="UTF-8", errors="replace", replacement_char=65533, name=None):  # noqa: A002
+    """One string -> a 1-D array of its characters (several strings: an object array of those)."""
+    array = as_strings(input, "unicode_split")
+    if array.ndim == 0:
+        return np.asarray(list(str(array[()])), dtype=str)
+    out = np.empty(array.shape, dtype=object)
+    for index, text in np.ndenumerate(array):
+        out[index] = np.asarray(list(text), dtype=str)
+    return out
+
+
+def join(inputs, separator="", name=None):
+    """Elementwise concatenation of several string tensors (broadcast against each other)."""
+    parts = np.broadcast_arrays(*[as_strings(part, "join") for part in inputs])
+    joined = np.vectorize(lambda *texts: _text(separator).join(texts), otypes=[str])(*parts)
+    return _face(np.asarray(joined))
+
+
+def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
+    """The strings along `axis` (all of them by default) concatenated with `separator`."""
+    array = as_strings(inputs, "reduce_join")
+    if axis is None:
+        joined = np.asarray(_text(separator).join(array.ravel().tolist()))
+        return _face(joined.reshape((1,) * array.ndim) if keepdims else joined)
+    joined = np.apply_along_axis(lambda row: _text(separator).join(row.tolist()), int(axis), array.astype(object))
+    joined = np.asarray(joined, dtype=str)
+    return _face(np.expand_dims(joined, int(axis)) if keepdims else joined)
+
+
+def length(input, unit="BYTE", name=None):  # noqa: A002
+    """Lengths in UTF-8 bytes (`unit='BYTE'`, TensorFlow's default) or in characters ('UTF8_CHAR'), int32."""
+    if unit not in ("BYTE", "UTF8_CHAR"):
+        raise ValueError(f"tf.strings.length: `unit` must be 'BYTE' or 'UTF8_CHAR', received {unit!r}")
+    measure = (lambda s: len(s.encode("utf-8"))) if unit == "BYTE" else len
+    array = as_strings(input, "length")
+    counts = np.vectorize(measure, otypes=[np.int32])(array) if array.size else np.zeros(array.shape, np.int32)
+    return for_user(torch.from_numpy(np.asarray(counts, dtype=np.int32)))
+
+
+def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
+    """`len` bytes (or characters with unit='UTF8_CHAR') starting at `pos` (negative: from the end)."""
+    pos, count = int(pos), int(len)
+
+    def cut(text):
+        units = text.encode("utf-8") if unit == "BYTE" else text
+        start = pos if pos >= 0 else builtins.len(units) + pos
+        piece = units[start:start + count]
+        return piece.decode("utf-8", errors="ignore") if unit == "BYTE" else piece
+    return _elementwise(input, "substr", cut)
+
+
+def to_number(string_tensor, out_type=torch.float32, name=None):
+    """Parses each string as a number of `out_type` (float32 by default)."""
+    array = as_strings(string_tensor, "to_number")
+    dtype = to_torch_dtype(out_type)
+    try:
+        values = np.vectorize(float if dtype.is_floating_point else int, otypes=[np.float64])(array)
+    except ValueError as error:
+        raise ValueError(f"tf.strings.to_number: {error}") from None
+    return for_user(torch.as_tensor(np.asarray(values)).to(dtype))
+
+
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="", name=None):  # noqa: A002
+    """Numbers formatted as strings: integers plainly, floats with six decimals unless told otherwise."""
+    values = input.detach().cpu().numpy() if isinstance(input, torch.Tensor) else np.asarray(input)
+    if values.dtype.kind == "f":
+        kind = "g" if shortest else ("e" if scientific else "f")
+        spec = f"{'.' + str(precision) if precision >= 0 else ''}{kind}"
+    else:
+        spec = ""
+    pad = f"{fill or ''}>{width}" if width > 0 else ""
+    formatted = np.vectorize(lambda v: format(v.item() if hasattr(v, "item") else v, pad + spec), otypes=[str])
+    return _face(np.asarray(formatted(values)))
+
+
+__getattr__ = module_getattr("tf.strings")
