@@ -260,8 +260,32 @@ def get(identifier):
     if isinstance(identifier, (int, float)):
         return Constant(identifier)
     if callable(identifier):
-        return identifier
+        return _called_with_dtype(identifier)
     raise TypeError(f"Could not interpret initializer identifier {identifier!r}")
+
+
+def _called_with_dtype(function):
+    """Layers call an initializer as `f(shape, dtype=...)`. Keras 1 init functions take `(shape, name)`
+    (`init=lambda shape, name: initializations.normal(shape, scale=0.01, name=name)`), some take only
+    the shape, and they return a variable: adapt those, and leave any function that takes `dtype`."""
+    import functools
+    import inspect
+    try:
+        params = inspect.signature(function, follow_wrapped=False).parameters
+    except (TypeError, ValueError):
+        return function
+    if "dtype" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return function
+    extra = {"name": None} if "name" in params else {}
+    if "dim_ordering" in params:
+        extra["dim_ordering"] = "tf"  # tkeras' kernels are in TensorFlow's layout (rows, cols, in, out)
+
+    @functools.wraps(function)
+    def initializer(shape, dtype=None):
+        value = function(shape, **extra)
+        return value.detach() if isinstance(value, torch.Tensor) else value
+
+    return initializer
 
 
 def serialize(initializer):

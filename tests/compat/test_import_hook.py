@@ -42,7 +42,7 @@ LEGACY_PATHS = [
     ("keras.preprocessing.sequence", "pad_sequences", lambda: _from("tkeras.preprocessing.sequence", "pad_sequences")),
     ("keras.preprocessing.image", "ImageDataGenerator",
      lambda: _from("tkeras.compat.legacy.image", "ImageDataGenerator")),
-    ("keras.initializations", "get", lambda: tkeras.initializers.get),
+    ("keras.initializations", "normal", lambda: _from("tkeras.compat.legacy.initializations", "normal")),
     ("keras.utils.data_utils", "get_file", lambda: tkeras.utils.get_file),
     ("keras.utils.vis_utils", "plot_model", lambda: tkeras.utils.plot_model),
     ("keras.optimizers", "RMSprop", lambda: tkeras.optimizers.RMSprop),

@@ -47,7 +47,7 @@ LEGACY = {
     "engine.input_layer": "tkeras.layers",
     "engine.base_layer": "tkeras.layers",
     "engine.data_adapter": "tkeras.utils.batch_packing",  # tf.keras 2 custom train_step code
-    "initializations": "tkeras.initializers",
+    "initializations": "tkeras.compat.legacy.initializations",  # Keras 1's functions of a shape
     "objectives": "tkeras.losses",
     "utils.np_utils": "tkeras.utils.np_utils",
     "utils.data_utils": "tkeras.utils",
