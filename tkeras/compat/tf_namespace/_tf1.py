@@ -7,8 +7,8 @@ ubiquitous GPU-memory snippet; running a graph in a session is not supported and
 """
 import logging as _logging
 
-from tkeras.compat.tf_namespace._unsupported import Namespace, unsupported
 from tkeras.compat.tf_namespace._seeds import set_global_seed as set_seed
+from tkeras.compat.tf_namespace._unsupported import Namespace, unsupported
 
 
 def set_random_seed(seed):

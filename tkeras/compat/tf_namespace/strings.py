@@ -9,6 +9,7 @@ references; RE2's `\\0` (the whole match) is understood too.
 """
 import builtins
 import re
+import string
 
 import numpy as np
 import torch
@@ -40,12 +41,19 @@ def _elementwise(value, api, fn):
     return _face(np.vectorize(fn, otypes=[str])(array) if array.size else array)
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
 def lower(input, encoding="", name=None):  # noqa: A002 - TensorFlow's argument name
-    return _elementwise(input, "lower", str.lower)
+    """Lower case: ASCII letters only by default, as TensorFlow; every letter with encoding='utf-8'."""
+    change = str.lower if encoding else (lambda s: s.translate(_ASCII_LOWER))
+    return _elementwise(input, "lower", change)
 
 
 def upper(input, encoding="", name=None):  # noqa: A002
-    return _elementwise(input, "upper", str.upper)
+    change = str.upper if encoding else (lambda s: s.translate(_ASCII_UPPER))
+    return _elementwise(input, "upper", change)
 
 
 def strip(input, name=None):  # noqa: A002
