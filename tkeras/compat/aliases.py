@@ -78,6 +78,7 @@ LEGACY = {
 # Names old code expects on a module that tkeras itself spells differently or leaves out: an alias of
 # the key module looks its attributes up in the value module first (tkeras' own modules stay clean).
 COMPANIONS = {
+    "tkeras": "tkeras.compat.legacy.keras_package",  # keras.__version__
     "tkeras.backend": "tkeras.compat.legacy.backend",
     "tkeras.utils.np_utils": "tkeras.compat.legacy.np_utils",
     "tkeras.constraints": "tkeras.compat.legacy.constraints",

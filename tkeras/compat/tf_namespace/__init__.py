@@ -8,6 +8,7 @@ fails with one line: "tf.X is not supported in tkeras".
 import torch
 
 import tkeras as keras
+from tkeras.compat.legacy import versions as _versions
 from tkeras.backend.eager_tensor import TensorShape
 from tkeras.backend.gradient_tape import GradientTape, UnconnectedGradients
 from tkeras.compat.tf_namespace import config, dtypes, linalg, math, nn, random, test
@@ -43,7 +44,10 @@ from tkeras.ops.shape_ops import (
     tile, transpose, unstack, where, argsort,
 )
 
-__version__ = "2.16.0"  # the TensorFlow API level tkeras follows (code that checks `tf.__version__`)
+# The TensorFlow API level tkeras follows, as a str that compares as a version (compat/legacy/versions.py).
+__version__ = VERSION = _versions.TENSORFLOW_VERSION  # tf.VERSION: TensorFlow 1's spelling
+GIT_VERSION = _versions.TENSORFLOW_GIT_VERSION
+version = Namespace("tf.version", VERSION=__version__, GIT_VERSION=GIT_VERSION)
 newaxis = None
 
 

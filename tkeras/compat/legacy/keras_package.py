@@ -1,0 +1,6 @@
+"""Names old code reads on the `keras` package itself (the companion of `tkeras` under the import hook).
+
+`keras.__version__` reports the Keras version whose API tkeras follows (see `versions`); tkeras' own
+`tkeras.__version__` is the package's release and stays as it is.
+"""
+from tkeras.compat.legacy.versions import KERAS_VERSION as __version__  # noqa: F401
