@@ -18,14 +18,18 @@ SCRIPTS = pathlib.Path(__file__).parent / "legacy_scripts"
 SHARED_DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
-def run_script(name, tmp_path):
+def run_script(name, tmp_path, scripts=SCRIPTS, max_epochs=None):
+    """Runs `scripts/name` with `python -m tkeras run` in `tmp_path` and returns its stdout; `max_epochs`
+    sets TKERAS_MAX_EPOCHS (unset otherwise, so a script's own epoch count holds)."""
     # One thread: these models are small, and on a loaded machine OpenMP threads that spin-wait for a
     # shared core make a 10 s run take minutes.
     env = dict(os.environ, TKERAS_DATASETS=str(SHARED_DATA), OMP_NUM_THREADS="1")
     for name_ in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TKERAS_MAX_EPOCHS"):
         env.pop(name_, None)
-    result = subprocess.run([sys.executable, "-m", "tkeras", "run", str(SCRIPTS / name)], capture_output=True,
-                            text=True, cwd=tmp_path, env=env, timeout=300)
+    if max_epochs is not None:
+        env["TKERAS_MAX_EPOCHS"] = str(max_epochs)
+    result = subprocess.run([sys.executable, "-m", "tkeras", "run", str(pathlib.Path(scripts) / name)],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert result.returncode == 0, f"{name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
     return result.stdout
 
