@@ -19,8 +19,8 @@ from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses
-from tkeras.layers.layer_inputs import (is_nested_numbers, is_symbolic, is_text, mask_of, on_compute_device,
-                                        shape_of, to_torch)
+from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
+                                        on_compute_device, shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype"}
@@ -43,6 +43,11 @@ class Layer(torch.nn.Module):
 
     _call_takes_training = False
     _call_takes_mask = False
+    # Layers whose arithmetic is floating-point (Dense, RNNs, convolutions, ...) take integer and bool
+    # inputs as their float dtype. Keras gets there by type promotion in its ops (int32 @ float32 ->
+    # float32); torch kernels refuse mixed dtypes instead. Others (Embedding, lookups, Flatten, custom
+    # layers) see integers unchanged, as in Keras.
+    _casts_integer_inputs = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -356,6 +361,9 @@ class Layer(torch.nn.Module):
             inputs = on_compute_device(inputs, self._float_input_dtype)
             if kwargs.get("mask") is not None:
                 kwargs["mask"] = on_compute_device(kwargs["mask"])
+        if self._casts_integer_inputs and self._float_input_dtype is not None and not (
+                type(inputs) is torch.Tensor and inputs.is_floating_point()):
+            inputs = integers_to_float(inputs, self._float_input_dtype)
         if not self.built:
             self._build_from_shape(shape_of(inputs))
         if self.input_spec is not None:

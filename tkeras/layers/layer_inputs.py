@@ -40,6 +40,24 @@ def on_compute_device(value, float_dtype=None):
     return value
 
 
+def integers_to_float(value, float_dtype):
+    """`value` with its integer and bool tensors in `float_dtype`, masks kept (see
+    `Layer._casts_integer_inputs`); float tensors and anything else untouched."""
+    if isinstance(value, torch.Tensor):
+        if value.is_floating_point() or value.is_complex():
+            return value
+        cast = value.to(float_dtype)
+        mask = value.__dict__.get("_keras_mask")
+        if mask is not None:
+            cast._keras_mask = mask
+        return cast
+    if type(value) in (list, tuple):
+        return type(value)(integers_to_float(v, float_dtype) for v in value)
+    if isinstance(value, dict):
+        return {k: integers_to_float(v, float_dtype) for k, v in value.items()}
+    return value
+
+
 def to_torch(value, dtype=None, owner=None):
     """User input (NumPy, list, number, tensor) -> a torch tensor on the compute device.
 

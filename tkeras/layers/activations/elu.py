@@ -5,6 +5,8 @@ from tkeras.layers.layer import Layer
 
 
 class ELU(Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)

@@ -7,6 +7,8 @@ from tkeras.layers.layer import Layer
 
 
 class LeakyReLU(Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, negative_slope=0.3, **kwargs):
         negative_slope = kwargs.pop("alpha", negative_slope)
         super().__init__(**kwargs)

@@ -7,6 +7,8 @@ from tkeras.layers.layer import Layer
 
 
 class Softmax(Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis if isinstance(axis, int) else [int(a) for a in axis]

@@ -30,6 +30,7 @@ class Attention(Layer):
     Example:
         >>> out = Attention()([query, value])     # (B, Tq, dim)
     """
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
         causal = kwargs.pop("causal", False)  # tf.keras 2's spelling of use_causal_mask

@@ -79,6 +79,7 @@ class MultiHeadAttention(Layer):
         >>> x = keras.Input((10, 32))
         >>> y = MultiHeadAttention(num_heads=2, key_dim=16)(x, x)   # (None, 10, 32)
     """
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
                  attention_axes=None, sliding_window=None, flash_attention=None,

@@ -68,6 +68,7 @@ def store_in_torch_order(weight, order):
 class BaseConv(Layer):
     """N-d convolution in Keras' layout. Subclasses fix `rank`; the constructor takes Keras 2/3
     arguments, and the Keras 1 spellings (nb_filter, border_mode, subsample, init, W_regularizer...)."""
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     rank = None
     allowed_padding = ("valid", "same")

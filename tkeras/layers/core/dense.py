@@ -9,6 +9,7 @@ from tkeras.layers.layer import InputSpec, Layer
 
 class Dense(Layer):
     """A fully connected layer. Keras 1 spellings (`output_dim=`, `init=`, `W_regularizer=`, `bias=`) work."""
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

@@ -125,6 +125,7 @@ class EinsumDense(Layer):
         >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 4, 8), bias_axes="de")
         >>> layer(np.zeros((2, 5, 16), "float32")).shape   # torch.Size([2, 5, 4, 8])
     """
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,

@@ -18,6 +18,8 @@ from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECIS
 
 
 class BatchNormalization(GammaBeta, Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,

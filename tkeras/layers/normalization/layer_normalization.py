@@ -14,6 +14,8 @@ from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECIS
 
 
 class LayerNormalization(GammaBeta, Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):

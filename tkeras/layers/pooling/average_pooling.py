@@ -3,10 +3,12 @@ from tkeras.layers.pooling.base_pooling import BasePooling
 
 
 class AveragePooling1D(BasePooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 1, "average"
 
 
 class AveragePooling2D(BasePooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 2, "average"
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
@@ -14,6 +16,7 @@ class AveragePooling2D(BasePooling):
 
 
 class AveragePooling3D(BasePooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 3, "average"
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs):

@@ -51,6 +51,7 @@ class GlobalMaxPooling1D(BaseGlobalPooling):
 
 
 class GlobalAveragePooling1D(BaseGlobalPooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 1, "average"
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
@@ -71,6 +72,7 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
 
 
 class GlobalAveragePooling2D(BaseGlobalPooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 2, "average"
 
 
@@ -79,6 +81,7 @@ class GlobalMaxPooling3D(BaseGlobalPooling):
 
 
 class GlobalAveragePooling3D(BaseGlobalPooling):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
     rank, mode = 3, "average"
 
 

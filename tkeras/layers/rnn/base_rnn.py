@@ -30,6 +30,7 @@ def pop_sequence_input_shape(kwargs):
 
 class RNN(Layer):
     """Wraps any cell that has `state_size` and `call(inputs, states)` returning (output, new_states)."""
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):

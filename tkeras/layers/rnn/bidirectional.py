@@ -27,6 +27,8 @@ def _strip(name, prefix):
 
 
 class Bidirectional(Layer):
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
     def __init__(self, layer=None, merge_mode="concat", backward_layer=None, **kwargs):
         if not isinstance(layer, Layer) or not hasattr(layer, "go_backwards"):
             raise ValueError(f"Bidirectional: `layer` must be a recurrent layer instance (LSTM, GRU, "
