@@ -11,7 +11,7 @@ import torch
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
-from tkeras.models import functional_config
+from tkeras.models import functional_config, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
 
@@ -110,12 +110,13 @@ class Functional(Model):
 
     def _place_inputs(self, inputs, values):
         slots = self._input_slots
+        conformers = self._input_conformers  # Keras' trailing-axis and dtype adjustments (input_conformance.py)
         if len(slots) == 1:
             if isinstance(inputs, dict):
                 inputs = inputs.get(self.input_names[0], next(iter(inputs.values())))
             elif isinstance(inputs, (list, tuple)) and len(inputs) == 1:
                 inputs = inputs[0]
-            values[slots[0]] = inputs
+            values[slots[0]] = conformers[0](inputs)
             return
         if isinstance(inputs, dict):
             keys = self._input_keys
@@ -129,8 +130,8 @@ class Functional(Model):
         if len(flat) != len(slots):
             raise ValueError(f"Model {self.name!r} expects {len(slots)} inputs {self.input_names}, but it "
                              f"received {len(flat)} input tensor(s)")
-        for slot, value in zip(slots, flat):
-            values[slot] = value
+        for slot, value, conform in zip(slots, flat, conformers):
+            values[slot] = conform(value)
 
     def _place_masks(self, mask, values):
         """`model(x, mask=m)`: masks ride on the input tensors (`_keras_mask`), as between layers.
@@ -239,6 +240,7 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     model._output_tensors = output_tensors
     model._input_keys = list(inputs) if isinstance(inputs, dict) else [
         t._keras_history[0].name for t in input_tensors]
+    model._input_conformers = input_conformance.conformers_for(model.name, input_tensors, model._input_keys)
     nodes = _nodes_in_order(input_tensors, output_tensors)
     model._node_ids = {id(n) for n in nodes} | {id(t.node) for t in input_tensors}
     layers = _keras_layer_order(output_tensors)

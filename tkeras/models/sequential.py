@@ -7,6 +7,7 @@ it builds on the first batch.
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
+from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
 
 
@@ -16,6 +17,7 @@ class Sequential(Model):
         self._stack = []
         self._input_batch_shape = None
         self._input_dtype = None
+        self._input_conformer = None  # once the input shape is declared (input_conformance.py)
         self._layer_output_shapes = {}
         for layer in layers or []:
             self.add(layer)
@@ -37,6 +39,7 @@ class Sequential(Model):
                 raise ValueError("An InputLayer can only be the first layer of a Sequential model")
             self._input_batch_shape = layer._batch_input_shape
             self._input_dtype = layer.dtype
+            self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, self._input_dtype)
             return
         names = {l.name for l in self._stack}
         if layer.name in names:
@@ -44,6 +47,7 @@ class Sequential(Model):
                              f"{layer.name!r} is already the name of a layer in this model.")
         if not self._stack and self._input_batch_shape is None and layer._batch_input_shape is not None:
             self._input_batch_shape = layer._batch_input_shape
+            self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, None)
         self._stack.append(layer)
         self.add_module(f"layer_{len(self._stack) - 1}_{layer.name}".replace(".", "_"), layer)
         self.built = False
@@ -108,7 +112,7 @@ class Sequential(Model):
             self._layer_output_shapes = {}
 
     def call(self, inputs, training=None, mask=None):
-        outputs = inputs
+        outputs = inputs if self._input_conformer is None else self._input_conformer(inputs)
         for layer in self._stack:
             outputs = layer(outputs)
         return outputs
