@@ -46,6 +46,31 @@ def test_kill_9_during_saves_leaves_a_loadable_checkpoint(tmp_path, suffix):
         assert any(np.array_equal(got, e) for e in expected), "the checkpoint holds a mixture of saves"
     leftovers = [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
     assert len(leftovers) <= 30  # at most one interrupted temporary per kill, never the checkpoint itself
+    assert all(n.startswith(f".checkpoint{suffix}.partial-") for n in leftovers), leftovers  # recognisable
+    versions[1].save(path)  # the next save to the same target removes what the killed writers left
+    assert [n for n in os.listdir(tmp_path) if n.endswith(".tmp")] == []
+    np.testing.assert_array_equal(load_model(path, compile=False).predict(x, verbose=0), expected[1])
+
+
+def test_a_live_writers_partial_file_is_left_alone(tmp_path):
+    from tkeras.saving._atomic import _host
+    path = tmp_path / "m.keras"
+    context = multiprocessing.get_context("fork")
+    sleeper = context.Process(target=time.sleep, args=(30,), daemon=True)
+    sleeper.start()
+    try:
+        live = tmp_path / f".m.keras.partial-{_host()}-{sleeper.pid}-abc123.tmp"
+        other_host = tmp_path / ".m.keras.partial-elsewhere-1-abc123.tmp"
+        other_target = tmp_path / f".n.keras.partial-{_host()}-999999999-abc123.tmp"
+        for partial in (live, other_host, other_target):
+            partial.write_bytes(b"half a save")
+        _model(0.0).save(path)
+        assert live.exists() and other_host.exists() and other_target.exists()
+    finally:
+        os.kill(sleeper.pid, signal.SIGKILL)
+        sleeper.join()
+    _model(0.0).save(path)  # its writer is gone now
+    assert not live.exists() and other_host.exists()
 
 
 def test_a_failing_save_keeps_the_old_file(tmp_path, monkeypatch):

@@ -3,10 +3,68 @@
 A save interrupted at any moment (an exception, `kill -9`, a full disk) leaves the previous file
 whole: readers see either the old complete file or the new complete one, never half of one. The
 temporary file lives in the same folder so that the final rename never crosses file systems.
+
+A killed writer cannot remove its temporary file, so each name says whose it is:
+`.<target>.partial-<host>-<pid>-<random>.tmp`. The next write to the same target removes the
+partial files of writers on this host that no longer run (a live writer's file is left alone, so
+two processes saving side by side do not break each other's saves).
 """
 import contextlib
 import os
+import re
+import socket
 import tempfile
+import time
+
+_LEGACY_TMP_AGE_S = 3600  # temporaries of tkeras before the names above carried a pid
+
+
+def _host():
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40] or "host"
+
+
+def _prefix(basename):
+    return f".{basename}.partial-"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError, OSError):
+        return True  # another user's process, or a pid we cannot judge: leave its file
+    return True
+
+
+def remove_stale_partials(filepath):
+    """Delete the temporaries that killed writers left beside `filepath`; returns how many."""
+    folder = os.path.dirname(os.path.abspath(filepath))
+    basename = os.path.basename(filepath)
+    ours = re.compile(re.escape(_prefix(basename)) + r"(?P<host>[^-]+)-(?P<pid>\d+)-[^.]+\.tmp$")
+    legacy = re.compile(re.escape(f".{basename}.") + r"[A-Za-z0-9_]{8}\.tmp$")
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    host = _host()
+    for name in names:
+        match = ours.match(name)
+        path = os.path.join(folder, name)
+        stale = False
+        if match:
+            stale = match["host"] == host and not _alive(int(match["pid"]))
+        elif legacy.match(name):
+            with contextlib.suppress(OSError):
+                stale = time.time() - os.path.getmtime(path) > _LEGACY_TMP_AGE_S
+        else:
+            continue
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += 1
+    return removed
 
 
 @contextlib.contextmanager
@@ -15,7 +73,9 @@ def atomic_path(filepath):
     filepath = os.fspath(filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(filepath) + ".", suffix=".tmp", dir=folder)
+    remove_stale_partials(filepath)
+    prefix = f"{_prefix(os.path.basename(filepath))}{_host()}-{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     os.close(fd)
     try:
         yield tmp

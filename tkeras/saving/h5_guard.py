@@ -51,6 +51,15 @@ def _step(parent, name, filepath, where):
         raise CorruptFileError(f"{filepath}: cannot open {where!r}: {exc}") from exc
 
 
+def _full_name(parent, path):
+    """`path` below `parent` as an absolute name in the file, for messages."""
+    try:
+        base = parent.name or "/"
+    except (ValueError, RuntimeError, OSError):
+        base = "/"
+    return (base.rstrip("/") + "/" + str(path)).lstrip("/")
+
+
 def get(parent, path, filepath):
     """The group or dataset at `path` (relative to `parent`), each component checked; None if absent."""
     parts = str(path).split("/")
@@ -60,7 +69,7 @@ def get(parent, path, filepath):
     for index, part in enumerate(parts):
         if not isinstance(current, h5py.Group):
             return None
-        current = _step(current, part, filepath, "/".join(parts[:index + 1]))
+        current = _step(current, part, filepath, _full_name(parent, "/".join(parts[:index + 1])))
         if current is None:
             return None
     return current
@@ -76,7 +85,7 @@ def get_dataset(parent, path, filepath):
     found = get(parent, path, filepath)
     if not isinstance(found, h5py.Dataset):
         return None
-    check_storage(found, filepath, path)
+    check_storage(found, filepath, _full_name(parent, path))
     return found
 
 
@@ -100,9 +109,13 @@ def check_storage(dataset, filepath, where):
     limit = safe_mode.max_dataset_bytes()
     if declared > limit:
         raise FileLimitError(
-            f"{filepath}: dataset {where!r} declares shape {shape} ({declared / 2 ** 30:.1f} GiB), more than the "
-            f"limit of {limit / 2 ** 30:.1f} GiB (rule: dataset size). If the model really holds a weight that "
+            f"{filepath}: dataset {where!r} declares shape {shape} ({_size(declared)}), more than the limit "
+            f"of {_size(limit)} (rule: dataset size). If the model really holds a weight that "
             f"large, raise the limit with tkeras.saving.set_max_dataset_bytes(n_bytes)")
+
+
+def _size(n_bytes):
+    return f"{n_bytes / 2 ** 30:.1f} GiB" if n_bytes >= 2 ** 30 else f"{n_bytes:,} bytes"
 
 
 def shape(dataset):

@@ -24,7 +24,7 @@ import h5py
 from tkeras.layers.preprocessing._vocabulary_assets import VOCABULARY_ASSET
 from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
-from tkeras.saving.errors import CorruptFileError, SavingError
+from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
 
 KERAS_VERSION = "3.15.1"  # the Keras whose format this writes (what `metadata.json` reports)
 _MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
@@ -171,7 +171,9 @@ def parse_json(raw, filepath, what):
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as exc:
+    except RecursionError as exc:
+        raise FileLimitError(f"{filepath}: {what} is nested too deeply to parse (rule: nesting)") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise CorruptFileError(f"{filepath}: {what} is not valid JSON: {exc}") from exc
 
 
