@@ -98,14 +98,19 @@ class Sequential(Model):
         Keras 2's Embedding gave a Sequential model an input of ids of any length, (None, None), so
         scripts of that era call `summary()` on `Sequential([Embedding(10000, 32), LSTM(32), ...])`
         straight away. If the stack cannot be built from that shape (a Flatten needs the length), the
-        model stays unbuilt and summary() shows unknown shapes, as Keras 3 does.
+        model stays unbuilt and summary() shows unknown shapes, as Keras 3 does. A first layer may also
+        say what input it implies (`implied_input_shape`: Keras 1's Merge, from its branches).
         """
         from tkeras.layers.core.embedding import Embedding
-        if self.built or not self._stack or not isinstance(self._stack[0], Embedding):
+        if self.built or not self._stack:
+            return
+        first = self._stack[0]
+        shape = (None, None) if isinstance(first, Embedding) else getattr(first, "implied_input_shape", None)
+        if shape is None:
             return
         previous = getattr(self, "_build_input_shape", None)
         try:
-            self.build((None, None))
+            self.build(shape)
         except (ValueError, TypeError, RuntimeError, NotImplementedError):
             self.built = False
             self._build_input_shape = previous
