@@ -6,9 +6,9 @@ What 'accuracy'/'acc' means in `compile` depends on the loss: see `resolve_accur
 """
 from tkeras.backend.naming import to_snake_case
 from tkeras.losses import (
-    binary_crossentropy, categorical_crossentropy, categorical_hinge, hinge, kl_divergence, log_cosh,
-    mean_absolute_error, mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
-    poisson, sparse_categorical_crossentropy, squared_hinge,
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
+    categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_error, mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge,
 )
 from tkeras.losses._registry import Registry
 from tkeras.metrics.accuracy import (
@@ -16,9 +16,18 @@ from tkeras.metrics.accuracy import (
     TopKCategoricalAccuracy, accuracy, binary_accuracy, categorical_accuracy, resolve_accuracy,
     sparse_categorical_accuracy, sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,
 )
+from tkeras.metrics.at_threshold import (
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
+)
 from tkeras.metrics.auc import AUC
 from tkeras.metrics.confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
+from tkeras.metrics.correlation import (
+    ConcordanceCorrelation, PearsonCorrelation, concordance_correlation, pearson_correlation,
+)
+from tkeras.metrics.f_score import F1Score, FBetaScore
+from tkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tkeras.metrics.metric import Metric
+from tkeras.metrics.r2_score import R2Score
 from tkeras.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from tkeras.metrics.regression import (
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
@@ -42,13 +51,16 @@ _CLASSES = (
     TrueNegatives, FalseNegatives, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, CosineSimilarity, Hinge, SquaredHinge,
     CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy,
+    SparseCategoricalCrossentropy, R2Score, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, PearsonCorrelation, ConcordanceCorrelation, F1Score, FBetaScore, IoU, BinaryIoU,
+    MeanIoU, OneHotIoU, OneHotMeanIoU,
 )
 _FUNCTIONS = (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy,
     sparse_top_k_categorical_accuracy, mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error, log_cosh, cosine_similarity, hinge, squared_hinge, categorical_hinge,
     kl_divergence, poisson, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+    binary_focal_crossentropy, categorical_focal_crossentropy, huber, pearson_correlation, concordance_correlation,
 )
 _ALIASES = {
     "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,

@@ -69,30 +69,32 @@ def counts_by_comparison(labels, y_pred, weights, thresholds):
     return tp, fp, negative.sum() - fp, positive.sum() - tp
 
 
-def counts_by_buckets(labels, y_pred, weights, num_thresholds, multi_label=False):
+def counts_by_buckets(labels, y_pred, weights, num_thresholds, multi_label=False, with_epsilon=True):
     """tp, fp, tn, fn at thresholds [-eps, 1/(T-1), ..., 1+eps], bucketed (Keras' fast path).
 
-    Shapes (T,), or (T, num_labels) with `multi_label`.
+    Shapes (T,), or (T, num_labels) with `multi_label`. `with_epsilon=False` is the grid
+    [0, 1/(T-1), ..., 1] of the at-sensitivity/at-recall metrics: there a prediction of exactly 0 is
+    above no threshold, so it falls in an extra bucket below the first that no count includes.
     """
     y_pred = y_pred.clamp(0.0, 1.0)
     weights = torch.ones_like(labels) if weights is None else weights
     positive = labels * weights
     negative = (1.0 - labels) * weights
-    # Bucket i holds predictions in (t_i, t_{i+1}]; a 0 lands in bucket 0, above the -eps threshold.
-    buckets = (torch.ceil(y_pred * (num_thresholds - 1)) - 1).clamp_min(0).long()
+    # Bucket i holds predictions in (t_i, t_{i+1}]; with the -eps threshold a 0 lands in bucket 0.
+    buckets = torch.ceil(y_pred * (num_thresholds - 1)) - 1
+    buckets = (buckets.clamp_min(0) if with_epsilon else buckets + 1).long()
+    rows = num_thresholds if with_epsilon else num_thresholds + 1
+    num_labels = y_pred.shape[-1] if multi_label else 1
     if multi_label:
-        num_labels = y_pred.shape[-1]
         buckets = buckets.reshape(-1, num_labels) * num_labels + torch.arange(num_labels, device=y_pred.device)
-        size = num_thresholds * num_labels
-    else:
-        size = num_thresholds
     buckets = buckets.reshape(-1)
 
     def cumulative(values):
-        per_bucket = torch.zeros(size, dtype=values.dtype, device=values.device)
+        per_bucket = torch.zeros(rows * num_labels, dtype=values.dtype, device=values.device)
         per_bucket.index_add_(0, buckets, values.reshape(-1))
-        if multi_label:
-            per_bucket = per_bucket.reshape(num_thresholds, -1)
+        per_bucket = per_bucket.reshape(rows, num_labels)[rows - num_thresholds:]
+        if not multi_label:
+            per_bucket = per_bucket.reshape(-1)
         return per_bucket.flip(0).cumsum(0).flip(0)
 
     tp, fp = cumulative(positive), cumulative(negative)
