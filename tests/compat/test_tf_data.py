@@ -100,8 +100,8 @@ def test_generators_padded_batches_and_cache():
 
 
 def test_unsupported_dataset_methods_fail_in_one_line():
-    with pytest.raises(AttributeError, match=r"^tf\.data\.Dataset\.window is not supported in tkeras$"):
-        Dataset.range(3).window(2)
+    with pytest.raises(AttributeError, match=r"^tf\.data\.Dataset\.group_by_window is not supported in tkeras$"):
+        Dataset.range(3).group_by_window
     with pytest.raises(AttributeError, match=r"^tf\.data\.TFRecordDataset is not supported in tkeras$"):
         tf.data.TFRecordDataset
 

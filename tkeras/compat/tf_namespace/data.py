@@ -166,8 +166,9 @@ class Dataset:
         return Dataset(lambda: (torch.tensor(v, dtype=dtype) for v in values), len(values))
 
     @staticmethod
-    def zip(datasets, name=None):
-        parts = _as_structure(datasets)
+    def zip(*datasets, name=None):
+        """`Dataset.zip((a, b))`, `Dataset.zip({"x": a, "y": b})`, or TF 2.13's `Dataset.zip(a, b)`."""
+        parts = _as_structure(datasets[0] if len(datasets) == 1 else datasets)
         members = _leaves(parts)
         cards = [d._cardinality for d in members]
         known = [c for c in cards if c >= 0]
@@ -246,6 +247,51 @@ class Dataset:
         if self._cardinality < 0:
             return self._cardinality
         return self._cardinality // batch_size if drop_remainder else math.ceil(self._cardinality / batch_size)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """A dataset of windows: each window is the element structure with a small Dataset in place of
+        every component (so `flat_map(lambda w: w.batch(size))` turns windows into tensors). Windows
+        start every `shift` elements and take every `stride`-th; the last ones are shorter unless
+        `drop_remainder`."""
+        size, stride = int(size), int(stride)
+        shift = size if shift is None else int(shift)
+        if min(size, shift, stride) <= 0:
+            raise ValueError(f"Dataset.window: size, shift and stride must be positive, received size={size}, "
+                             f"shift={shift}, stride={stride}")
+        span = (size - 1) * stride + 1
+
+        def as_window(elements):
+            stacked = _map(_stack, *elements)
+            n = len(elements)
+            return _map(lambda leaf: Dataset._of_rows(leaf, lambda: iter(range(n)), n), stacked)
+
+        def iterate():
+            buffer, skip = [], 0
+            for element in self._iterate():
+                if skip:
+                    skip -= 1
+                    continue
+                buffer.append(element)
+                if len(buffer) == span:
+                    yield as_window(buffer[::stride])
+                    skip, buffer = max(shift - len(buffer), 0), buffer[shift:]
+            while buffer and not drop_remainder:
+                yield as_window(buffer[::stride][:size])
+                buffer = buffer[shift:]
+        return Dataset(iterate, UNKNOWN_CARDINALITY if self._cardinality != INFINITE_CARDINALITY else
+                       INFINITE_CARDINALITY)
+
+    def flat_map(self, map_func, name=None):
+        """Each element mapped to a Dataset, and those datasets' elements in turn."""
+        def iterate():
+            for element in self._iterate():
+                inner = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
+                    else map_func(element)
+                if not isinstance(inner, Dataset):
+                    raise TypeError(f"Dataset.flat_map: `map_func` must return a Dataset, it returned "
+                                    f"{type(inner).__name__}")
+                yield from inner._iterate()
+        return Dataset(iterate, UNKNOWN_CARDINALITY)
 
     def unbatch(self, name=None):
         def iterate():

@@ -1,0 +1,43 @@
+"""`Dataset.window` / `flat_map` (TensorFlow's timeseries windowing idiom) and `Dataset.zip(a, b)`;
+the expected windows are TensorFlow 2.21's for the same calls."""
+import numpy as np
+import pytest
+
+from tkeras.compat import tf_namespace as tf
+
+Dataset = tf.data.Dataset
+
+
+def windows(dataset):
+    return [[int(v) for v in w.as_numpy_iterator()] for w in dataset]
+
+
+def test_windows_start_every_shift_and_keep_the_short_tail_unless_dropped():
+    assert windows(Dataset.range(7).window(3, shift=2)) == [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6]]
+    assert windows(Dataset.range(7).window(3, shift=2, drop_remainder=True)) == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    assert windows(Dataset.range(10).window(2, shift=4, stride=3)) == [[0, 3], [4, 7], [8]]
+    assert windows(Dataset.range(10).window(3, shift=5)) == [[0, 1, 2], [5, 6, 7]]
+    assert windows(Dataset.range(5).window(2)) == [[0, 1], [2, 3], [4]]
+    with pytest.raises(ValueError, match=r"Dataset.window: size, shift and stride must be positive"):
+        Dataset.range(5).window(0)
+
+
+def test_flat_map_over_windows_gives_supervised_pairs():
+    series = np.arange(10, dtype="float32")
+    ds = (Dataset.from_tensor_slices(series).window(4, shift=1, drop_remainder=True)
+          .flat_map(lambda w: w.batch(4)).map(lambda w: (w[:-1], w[-1])).batch(3))
+    x, y = next(iter(ds))
+    np.testing.assert_array_equal(x.numpy(), [[0, 1, 2], [1, 2, 3], [2, 3, 4]])
+    np.testing.assert_array_equal(y.numpy(), [3, 4, 5])
+    assert sum(int(b[1].shape[0]) for b in ds) == 7
+    pairs = Dataset.from_tensor_slices((np.arange(5), np.arange(5) * 10)).window(2)
+    first_x, first_y = next(iter(pairs))  # a tuple element gives a tuple of datasets
+    assert [int(v) for v in first_y.as_numpy_iterator()] == [0, 10]
+    with pytest.raises(TypeError, match=r"Dataset.flat_map: `map_func` must return a Dataset, it returned"):
+        list(Dataset.range(3).flat_map(lambda v: v))
+
+
+def test_zip_takes_datasets_as_separate_arguments_too():
+    a, b = Dataset.range(3), Dataset.range(10, 13)
+    assert [tuple(int(v) for v in e) for e in Dataset.zip(a, b)] == [(0, 10), (1, 11), (2, 12)]
+    assert [tuple(int(v) for v in e) for e in Dataset.zip((a, b))] == [(0, 10), (1, 11), (2, 12)]
