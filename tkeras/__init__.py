@@ -21,7 +21,7 @@ _LAZY = {name: (f"tkeras.{name}", None) for name in (
 _LAZY.update({
     "distribution": ("tkeras.distribute", None),
     "random": ("tkeras.ops.random", None),
-    "config": ("tkeras.backend.config", None),
+    "config": ("tkeras.config", None),
     "Variable": ("tkeras.backend.variable", "Variable"),
     "KerasTensor": ("tkeras.backend.keras_tensor", "KerasTensor"),
     "Loss": ("tkeras.losses", "Loss"),

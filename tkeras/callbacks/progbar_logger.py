@@ -1,5 +1,6 @@
 """Prints `Epoch 1/20` and the progress bar (verbose=1) or one line per epoch (verbose=2)."""
 from tkeras.callbacks.callback import Callback
+from tkeras.utils import io_utils
 from tkeras.utils.progbar import Progbar
 
 
@@ -24,7 +25,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._new_bar(self.params.get("steps"))
 
     def on_train_batch_end(self, batch, logs=None):

@@ -6,6 +6,7 @@ generators, `keras.utils.Sequence`/`PyDataset` objects and other iterables (the 
 torch DataLoaders) are drawn from as they are.
 """
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -214,6 +215,11 @@ def _fits_on_device(structures, device, fraction=0.25):
 def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
     if x is None:
         raise ValueError("No data: x is None")
+    from tkeras import config as keras_config
+    cap = keras_config.max_steps_per_epoch()  # keras.config.set_max_steps_per_epoch, a debugging aid
+    if cap and (not steps or cap < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+        steps = cap
     if is_array_like(x) or isinstance(x, (list, tuple, dict)) and all(
             isinstance(v, (np.ndarray, torch.Tensor)) for v in tree.flatten(x)):
         return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle, steps)

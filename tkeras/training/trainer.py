@@ -462,7 +462,13 @@ def _warn_if_nan(logs, epoch):
 
 
 def _capped_epochs(epochs):
-    """TKERAS_MAX_EPOCHS caps every fit (smoke runs of long tutorials)."""
+    """TKERAS_MAX_EPOCHS caps every fit (smoke runs of long tutorials), as does Keras 3's
+    `keras.config.set_max_epochs` (with Keras' warning)."""
     import os
+    from tkeras import config
     cap = os.environ.get("TKERAS_MAX_EPOCHS")
-    return min(int(epochs), int(cap)) if cap else int(epochs)
+    epochs = min(int(epochs), int(cap)) if cap else int(epochs)
+    if config.max_epochs() and config.max_epochs() < epochs:
+        warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=3)
+        epochs = config.max_epochs()
+    return epochs

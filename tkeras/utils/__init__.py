@@ -35,6 +35,9 @@ _LAZY = {
     "text_dataset_from_directory": "tkeras.utils.text_dataset_utils",
     "timeseries_dataset_from_array": "tkeras.utils.timeseries_dataset_utils",
     "split_dataset": "tkeras.utils.dataset_utils",
+    "enable_interactive_logging": "tkeras.utils.io_utils",
+    "disable_interactive_logging": "tkeras.utils.io_utils",
+    "is_interactive_logging_enabled": "tkeras.utils.io_utils",
 }
 
 

@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from tkeras.utils import io_utils
+
 
 def _to_number(value):
     try:
@@ -54,7 +56,7 @@ class Progbar:
         self.verbose = verbose
         self.interval = interval
         self.unit_name = unit_name
-        self._dynamic = dynamic_display()
+        self._dynamic = dynamic_display() and io_utils.is_interactive_logging_enabled()
         self._start = time.time()
         self._last_update = 0.0
         self._seen = 0
@@ -87,6 +89,9 @@ class Progbar:
                 return
             self._last_update = now
             line = self._bar_line(current, now, finalize)
+            if not io_utils.is_interactive_logging_enabled():
+                io_utils.print_msg(line)  # only the final line comes here: not dynamic
+                return
             if self._dynamic:
                 pad = max(0, self._previous_width - len(line))
                 sys.stdout.write("\r" + line + " " * pad)
@@ -102,8 +107,7 @@ class Progbar:
             line = f"{current}/{self.target if self.target else current} - {_format_duration(elapsed)}"
             line += self._values_text()
             line += f" - {_format_duration(elapsed)}/epoch - {_format_per_unit(elapsed / steps, self.unit_name)}"
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
+            io_utils.print_msg(line)
 
     def add(self, n, values=None):
         self.update(self._seen + n, values)
