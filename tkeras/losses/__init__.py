@@ -5,19 +5,24 @@ Keras 3; the short and legacy names of Keras 1/2 ('mse', 'kld', 'logcosh', 'hube
 too. Unknown names raise a ValueError that lists the valid ones and suggests the closest.
 """
 from tkeras.losses._registry import Registry
+from tkeras.losses.circle import Circle, circle
 from tkeras.losses.crossentropy import (
     BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
-    SparseCategoricalCrossentropy, binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
-    categorical_focal_crossentropy, sparse_categorical_crossentropy,
+    CategoricalGeneralizedCrossEntropy, SparseCategoricalCrossentropy, binary_crossentropy,
+    binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy, sparse_categorical_crossentropy,
 )
+from tkeras.losses.ctc import CTC, ctc
 from tkeras.losses.hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from tkeras.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
 from tkeras.losses.probabilistic import KLDivergence, Poisson, kl_divergence, poisson
+from tkeras.losses.reduction import Reduction
 from tkeras.losses.regression import (
     CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, cosine_similarity, huber, log_cosh, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
 )
+from tkeras.losses.segmentation import Dice, Tversky, dice, tversky
 
 # Keras 1/2 spellings, still found in old scripts and saved configs.
 mse = MSE = mean_squared_error
@@ -34,13 +39,13 @@ _CLASSES = (
     Loss, LossFunctionWrapper, BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
     CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity, Huber, LogCosh, KLDivergence,
-    Poisson, Hinge, SquaredHinge, CategoricalHinge,
+    Poisson, Hinge, SquaredHinge, CategoricalHinge, Dice, Tversky, Circle, CTC, CategoricalGeneralizedCrossEntropy,
 )
 _FUNCTIONS = (
     binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
     sparse_categorical_crossentropy, mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error, cosine_similarity, huber, log_cosh, kl_divergence, poisson, hinge,
-    squared_hinge, categorical_hinge,
+    squared_hinge, categorical_hinge, dice, tversky, circle, ctc, categorical_generalized_cross_entropy,
 )
 _ALIASES = {
     "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle, "MSLE": msle,

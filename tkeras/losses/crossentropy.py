@@ -1,4 +1,4 @@
-"""Crossentropy losses: binary, binary focal, categorical and sparse categorical.
+"""Crossentropy losses: binary, binary focal, categorical, sparse categorical and generalized (robust).
 
 Probabilities are clipped to [epsilon, 1 - epsilon] before the log, as Keras does. When the
 probabilities came straight out of the matching activation (sigmoid for binary, last-axis softmax for
@@ -162,6 +162,19 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return result
 
 
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """(1 - p_true^q) / q for integer labels: crossentropy as q -> 0, MAE-like (robust to noisy labels)
+    as q -> 1 (Zhang & Sabuncu, 2018). A label outside [0, num_classes) has p_true = 0, as in Keras."""
+    y_pred = _tensors.as_float(y_pred)
+    labels = _tensors.as_tensor(y_true, device=y_pred.device)
+    if labels.dim() == y_pred.dim() and labels.dim() > 1 and labels.shape[-1] == 1:
+        labels = labels.squeeze(-1)  # (N, 1) labels for (N, C) scores
+    classes = torch.arange(y_pred.shape[-1], device=y_pred.device)
+    one_hot = (labels.long().unsqueeze(-1) == classes).to(y_pred.dtype)
+    p_true = (y_pred * one_hot).sum(dim=-1)
+    return (1.0 - torch.pow(p_true, q)) / q
+
+
 class BinaryCrossentropy(LossFunctionWrapper):
     elementwise = True
 
@@ -220,6 +233,20 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
+
+    def call(self, y_true, y_pred):
+        # Labels are class indices, not values to line up with y_pred: no rank alignment here.
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    def __init__(self, q=0.5, reduction="sum_over_batch_size", name="categorical_generalized_cross_entropy",
+                 dtype=None):
+        if not 0 < q < 1:
+            raise ValueError(f"CategoricalGeneralizedCrossEntropy: `q` must lie in the open interval (0, 1); "
+                             f"received q={q!r}")
+        super().__init__(categorical_generalized_cross_entropy, name=name, reduction=reduction, dtype=dtype, q=q)
+        self.q = q
 
     def call(self, y_true, y_pred):
         # Labels are class indices, not values to line up with y_pred: no rank alignment here.
