@@ -1,4 +1,5 @@
 """tkeras.models: Model, Sequential, and (Keras 2 style) the load/save functions."""
+from tkeras.models.cloning import clone_model
 from tkeras.models.model import Model
 from tkeras.models.sequential import Sequential
 
