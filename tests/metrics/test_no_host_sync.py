@@ -41,11 +41,15 @@ def _run_all(made_metrics, logits, labels, binary_logits, binary, weights):
         losses.MeanSquaredError()(binary, sig),
         losses.Hinge()(binary, binary_logits),
         losses.Huber()(one_hot, logits),
+        losses.Dice()(one_hot, probs, sample_weight=weights),
+        losses.Tversky(alpha=0.3, beta=0.7, axis=-1)(one_hot, probs, sample_weight=weights),
+        losses.Circle()(labels, torch.nn.functional.normalize(logits, dim=-1), sample_weight=weights),
+        losses.CategoricalGeneralizedCrossEntropy()(labels, probs, sample_weight=weights),
     ]
     for name, metric in made_metrics.items():
-        if name in ("sparse", "sparse_top_k"):
+        if name in ("sparse", "sparse_top_k", "sparse_iou"):
             metric.update_state(labels, probs, sample_weight=weights)
-        elif name in ("categorical", "top_k"):
+        elif name in ("categorical", "top_k", "f1", "one_hot_iou", "pearson", "r2"):
             metric.update_state(one_hot, probs)
         else:
             metric.update_state(binary, sig, sample_weight=weights)
@@ -60,6 +64,12 @@ def _metrics():
         "precision": metrics.Precision(), "recall": metrics.Recall(thresholds=[0.3, 0.7]),
         "tp": metrics.TruePositives(), "mse": metrics.MeanSquaredError(), "rmse": metrics.RootMeanSquaredError(),
         "bce": metrics.BinaryCrossentropy(), "mean_of_bce": metrics.MeanMetricWrapper(losses.binary_crossentropy),
+        "f1": metrics.F1Score(average="weighted"), "fbeta": metrics.FBetaScore(beta=2.0, threshold=0.5),
+        "sparse_iou": metrics.MeanIoU(num_classes=5, sparse_y_pred=False, dtype="float32"),
+        "one_hot_iou": metrics.OneHotIoU(num_classes=5, target_class_ids=[0, 3]),
+        "binary_iou": metrics.BinaryIoU(dtype="float32"), "r2": metrics.R2Score(), "pearson": metrics.PearsonCorrelation(),
+        "concordance": metrics.ConcordanceCorrelation(), "p_at_r": metrics.PrecisionAtRecall(0.5),
+        "s_at_s": metrics.SensitivityAtSpecificity(0.5, num_thresholds=1),
     }
 
 
