@@ -74,6 +74,7 @@ debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: N
 _LAZY_MODULES = {
     "data": "tkeras.compat.tf_namespace.data",
     "image": "tkeras.compat.tf_namespace.image",
+    "io": "tkeras.compat.tf_namespace.io",
     "strings": "tkeras.compat.tf_namespace.strings",
     "train": "tkeras.compat.tf_namespace.train",
     "distribute": "tkeras.compat.tf_namespace.distribute",

@@ -59,7 +59,9 @@ def _leaf(value):
     if isinstance(value, torch.Tensor):
         return value.detach().as_subclass(torch.Tensor)
     array = value if isinstance(value, np.ndarray) else np.asarray(value)
-    if array.dtype.kind in "USO":
+    if array.dtype.kind == "S":
+        return array  # bytes (a file's contents from tf.io.read_file) stay bytes, as TensorFlow's strings are
+    if array.dtype.kind in "UO":
         return array.astype(str)  # text: stays NumPy (TextVectorization and friends read it)
     if not isinstance(value, (np.ndarray, np.generic)):
         array = array.astype(np.float32) if array.dtype == np.float64 else (
@@ -158,6 +160,18 @@ class Dataset:
                             "not generator())")
         return Dataset(lambda: (_map(_leaf, _as_structure(e)) for e in generator(*(args or ()))),
                        UNKNOWN_CARDINALITY)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        """The paths matching a glob pattern (or any of a list of them), shuffled unless shuffle=False."""
+        import glob
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else list(file_pattern)
+        files = sorted({path for pattern in patterns for path in glob.glob(
+            pattern.decode() if isinstance(pattern, bytes) else str(pattern))})
+        if not files:
+            raise ValueError(f"Dataset.list_files: no files matched pattern {file_pattern!r}")
+        dataset = Dataset.from_tensor_slices(np.array(files))
+        return dataset if shuffle is False else dataset.shuffle(len(files), seed=seed)
 
     @staticmethod
     def range(*args, output_type=None, name=None):

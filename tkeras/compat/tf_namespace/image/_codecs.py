@@ -1,0 +1,96 @@
+"""`tf.image.decode_*` / `encode_*` (also under `tf.io`): image files <-> uint8 tensors, via Pillow.
+
+A file's contents travel as bytes (what `tf.io.read_file` returns, and what a tf.data element holds);
+decoding gives (height, width, channels), channels from the file unless `channels` asks for 1
+(grayscale), 3 (RGB) or 4 (RGBA).
+"""
+import io
+
+import numpy as np
+import torch
+
+from tkeras.compat.tf_namespace.image._common import as_images, convert_dtype
+from tkeras.ops.core import to_torch_dtype, user_op
+from tkeras.utils.image_utils import pil_image
+
+_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
+
+
+def _contents(value, api):
+    if isinstance(value, torch.Tensor):
+        raise TypeError(f"tf.image.{api}: `contents` must be the bytes of an image file (tf.io.read_file), "
+                        f"received a {value.dtype} tensor")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, str):
+        raise TypeError(f"tf.image.{api}: `contents` must be the bytes of an image file, received a str "
+                        f"({value[:40]!r}); read the file first with tf.io.read_file(path)")
+    if not isinstance(value, (bytes, np.bytes_)):
+        raise TypeError(f"tf.image.{api}: `contents` must be the bytes of an image file, received "
+                        f"{type(value).__name__}")
+    return bytes(value)
+
+
+def _decode(contents, channels, api, formats=None):
+    image_module = pil_image()
+    try:
+        picture = image_module.open(io.BytesIO(_contents(contents, api)))
+        picture.load()
+    except OSError as error:
+        raise ValueError(f"tf.image.{api}: the contents are not a readable image: {error}") from None
+    if formats and picture.format not in formats:
+        raise ValueError(f"tf.image.{api}: expected {' or '.join(formats)} data, received {picture.format}")
+    channels = int(channels or 0)
+    if channels not in (0, 1, 3, 4):
+        raise ValueError(f"tf.image.{api}: `channels` must be 0, 1, 3 or 4, received {channels}")
+    if channels:
+        picture = picture.convert(_MODES[channels])
+    elif picture.mode not in ("L", "RGB", "RGBA"):
+        picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+    array = np.array(picture, dtype=np.uint8)  # a writable copy
+    return torch.from_numpy(array[..., None] if array.ndim == 2 else array)
+
+
+@user_op
+def decode_image(contents, channels=None, dtype=torch.uint8, name=None, expand_animations=True):
+    """Any image file Pillow reads; a float `dtype` scales to [0, 1] (as convert_image_dtype)."""
+    return convert_dtype(_decode(contents, channels, "decode_image"), to_torch_dtype(dtype))
+
+
+@user_op
+def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
+                acceptable_fraction=1, dct_method="", name=None):
+    if ratio != 1:
+        raise ValueError(f"tf.image.decode_jpeg: only ratio=1 is supported in tkeras, received {ratio}")
+    return _decode(contents, channels, "decode_jpeg", formats=("JPEG",))
+
+
+@user_op
+def decode_png(contents, channels=0, dtype=torch.uint8, name=None):
+    return convert_dtype(_decode(contents, channels, "decode_png", formats=("PNG",)), to_torch_dtype(dtype))
+
+
+def _encode(image, api, format_, **options):
+    x = as_images(image, api, ranks=(3,))
+    if x.dtype != torch.uint8:
+        raise TypeError(f"tf.image.{api}: `image` must be uint8, received {x.dtype} "
+                        "(use tf.image.convert_image_dtype(image, tf.uint8) first)")
+    if x.shape[-1] not in _MODES:
+        raise ValueError(f"tf.image.{api}: `image` must have 1, 3 or 4 channels, received shape {tuple(x.shape)}")
+    array = x.detach().cpu().numpy()
+    picture = pil_image().fromarray(array[..., 0] if array.shape[-1] == 1 else array, _MODES[array.shape[-1]])
+    buffer = io.BytesIO()
+    picture.save(buffer, format=format_, **options)
+    return np.bytes_(buffer.getvalue())
+
+
+def encode_png(image, compression=-1, name=None):
+    """PNG file bytes of a uint8 (height, width, channels) image."""
+    return _encode(image, "encode_png", "PNG", compress_level=6 if compression < 0 else int(compression))
+
+
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False, chroma_downsampling=True,
+                density_unit="in", x_density=300, y_density=300, xmp_metadata="", name=None):  # noqa: A002
+    """JPEG file bytes of a uint8 (height, width, 1 or 3 channels) image."""
+    return _encode(image, "encode_jpeg", "JPEG", quality=int(quality), progressive=bool(progressive),
+                   subsampling=2 if chroma_downsampling else 0)

@@ -1,0 +1,54 @@
+"""`tf.io`: reading whole files for tf.data pipelines (`read_file` then `tf.io.decode_image`) and
+`tf.io.gfile`, TensorFlow's file-system helpers, on local paths."""
+import glob as _glob
+import os
+import shutil
+
+import numpy as np
+
+from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
+from tkeras.compat.tf_namespace.image._codecs import (  # noqa: F401 - tf.io re-exports them
+    decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
+)
+
+
+def _path(filename, api):
+    if isinstance(filename, np.ndarray) and filename.ndim == 0:
+        filename = filename[()]
+    if isinstance(filename, (bytes, np.bytes_)):
+        filename = bytes(filename).decode("utf-8")
+    if not isinstance(filename, (str, os.PathLike)):
+        raise TypeError(f"tf.io.{api}: `filename` must be a path string, received {type(filename).__name__}")
+    return os.fspath(filename)
+
+
+def read_file(filename, name=None):
+    """A file's whole contents as bytes (a scalar string tensor in TensorFlow)."""
+    path = _path(filename, "read_file")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"tf.io.read_file: no such file: {path}")
+    with open(path, "rb") as handle:
+        return np.bytes_(handle.read())
+
+
+def write_file(filename, contents, name=None):
+    data = contents[()] if isinstance(contents, np.ndarray) else contents
+    with open(_path(filename, "write_file"), "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else bytes(data))
+
+
+def _makedirs(path):
+    os.makedirs(path, exist_ok=True)
+
+
+def _rmtree(path):
+    shutil.rmtree(path)
+
+
+gfile = Namespace(
+    "tf.io.gfile", exists=os.path.exists, isdir=os.path.isdir, listdir=os.listdir, makedirs=_makedirs,
+    mkdir=os.mkdir, remove=os.remove, rmtree=_rmtree, rename=os.replace, copy=shutil.copy,
+    glob=lambda pattern: sorted(_glob.glob(pattern)), GFile=open,
+)
+
+__getattr__ = module_getattr("tf.io")
