@@ -17,7 +17,7 @@ torch.backends.cuda.matmul.allow_tf32 = False
 def _fresh_state():
     """Each test starts with fresh auto-names and fixed seeds."""
     from tkeras.backend import clear_session
-    clear_session()
+    clear_session(free_memory=False)  # no gc.collect() per test
     np.random.seed(0)
     torch.manual_seed(0)
     yield

@@ -1,5 +1,7 @@
 """Unique auto-names (`dense`, `dense_1`, ...) as Keras hands them out, per process until clear_session."""
+import gc
 import re
+import sys
 from collections import defaultdict
 
 _NAME_COUNTS = defaultdict(int)
@@ -18,6 +20,23 @@ def unique_name(base):
     return base if count == 0 else f"{base}_{count}"
 
 
-def clear_session():
-    """Forget handed-out names (Keras' `K.clear_session()`), so the next Dense is `dense` again."""
+def get_uid(prefix=""):
+    """Keras 3's `backend.get_uid`: count one more object named `prefix` and return the count (the
+    counter auto-names share: after one Dense, `get_uid("dense")` is 2)."""
+    _NAME_COUNTS[prefix] += 1
+    return _NAME_COUNTS[prefix]
+
+
+def clear_session(free_memory=True):
+    """Reset Keras' global state (Keras 3's `clear_session()`): forget handed-out names, so the next
+    Dense is `dense` again, and go back to the float32 dtype policy; `free_memory` also runs the
+    garbage collector (and frees cached CUDA memory), which can take a moment in a tight loop."""
     _NAME_COUNTS.clear()
+    policy = sys.modules.get("tkeras.mixed_precision.policy")
+    if policy is not None:  # only loaded once some policy code ran
+        policy.set_global_policy(None)
+    if free_memory:
+        gc.collect()
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            torch.cuda.empty_cache()

@@ -38,6 +38,11 @@ _LAZY = {
     "enable_interactive_logging": "tkeras.utils.io_utils",
     "disable_interactive_logging": "tkeras.utils.io_utils",
     "is_interactive_logging_enabled": "tkeras.utils.io_utils",
+    "get_source_inputs": "tkeras.utils.source_inputs",
+    "is_keras_tensor": "tkeras.backend.keras_tensor",
+    "clear_session": "tkeras.backend.naming",
+    "standardize_dtype": "tkeras.backend.dtypes",
+    "Config": "tkeras.utils.config",
 }
 
 
