@@ -67,7 +67,8 @@ def _metrics():
         "f1": metrics.F1Score(average="weighted"), "fbeta": metrics.FBetaScore(beta=2.0, threshold=0.5),
         "sparse_iou": metrics.MeanIoU(num_classes=5, sparse_y_pred=False, dtype="float32"),
         "one_hot_iou": metrics.OneHotIoU(num_classes=5, target_class_ids=[0, 3]),
-        "binary_iou": metrics.BinaryIoU(dtype="float32"), "r2": metrics.R2Score(), "pearson": metrics.PearsonCorrelation(),
+        "binary_iou": metrics.BinaryIoU(dtype="float32"), "r2": metrics.R2Score(),
+        "pearson": metrics.PearsonCorrelation(),
         "concordance": metrics.ConcordanceCorrelation(), "p_at_r": metrics.PrecisionAtRecall(0.5),
         "s_at_s": metrics.SensitivityAtSpecificity(0.5, num_thresholds=1),
     }
