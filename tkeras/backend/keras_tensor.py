@@ -102,5 +102,6 @@ def _dtype_name(dtype):
     return config.dtype_name(config.standardize_dtype(dtype))
 
 
-def is_keras_tensor(value):
-    return isinstance(value, KerasTensor)
+def is_keras_tensor(x):
+    """True for a symbolic tensor of the functional API (from `keras.Input` and layer calls on one)."""
+    return isinstance(x, KerasTensor)
