@@ -5,6 +5,7 @@ and returns a torch tensor; in user code (outside any layer call and outside fit
 result is shown as an EagerTensor, inside layers it stays a plain tensor so the training loop pays
 nothing for the TensorFlow face.
 """
+import builtins
 import functools
 
 import numpy as np
@@ -87,7 +88,7 @@ def _leaves(values):
 
 
 @user_op
-def convert_to_tensor(x, dtype=None, sparse=None, dtype_hint=None, name=None):
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None, dtype_hint=None, name=None):
     if dtype is None and dtype_hint is not None and not isinstance(x, torch.Tensor):
         dtype = dtype_hint
     if isinstance(x, torch.nn.Parameter) and dtype is None:
@@ -170,9 +171,10 @@ def eye(N, M=None, k=0, dtype=None, num_columns=None, batch_shape=None, name=Non
 
 
 @user_op
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if stop is None:
         start, stop = 0, start
+    step = 1 if step is None else step
     values = [start, stop, step]
     if dtype is None:
         floating = any(isinstance(v, float) or (isinstance(v, torch.Tensor) and v.is_floating_point()) for v in values)
@@ -187,12 +189,16 @@ def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - Te
 
 
 @user_op
-def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     if not endpoint:
         values = torch.linspace(float(start), float(stop), int(num) + 1, device=config.device())[:-1]
     else:
         values = torch.linspace(float(start), float(stop), int(num), device=config.device())
-    return values.to(_float_default(dtype))
+    values = values.to(_float_default(dtype))
+    if retstep:
+        step = (float(stop) - float(start)) / builtins.max(int(num) - (1 if endpoint else 0), 1)
+        return values, step
+    return values
 
 
 @user_op
@@ -217,8 +223,8 @@ def size(x, out_type=None, name=None):
 
 
 @user_op
-def stop_gradient(x, name=None):
-    return tensor(x).detach()
+def stop_gradient(variable, name=None):
+    return tensor(variable).detach()
 
 
 @user_op

@@ -39,8 +39,8 @@ def pair(x, y):
 
 
 def _binary(torch_fn):
-    def op(x, y, name=None):
-        a, b = pair(x, y)
+    def op(x1, x2, name=None):
+        a, b = pair(x1, x2)
         return torch_fn(a, b)
     op.__name__ = torch_fn.__name__
     return user_op(op)
@@ -105,7 +105,15 @@ arctan = _unary(torch.atan, True)
 sign = _unary(torch.sign)
 floor = _unary(torch.floor)
 ceil = _unary(torch.ceil)
-round = _unary(torch.round)  # noqa: A001
+@user_op
+def round(x, decimals=0, name=None):  # noqa: A001
+    x = tensor(x)
+    if not x.is_floating_point():
+        return x if decimals >= 0 else (torch.round(x.double(), decimals=int(decimals))).to(x.dtype)
+    return torch.round(x, decimals=int(decimals))
+
+
+
 reciprocal = _unary(torch.reciprocal, True)
 logical_not = _unary(torch.logical_not)
 isnan = _unary(torch.isnan)
@@ -119,8 +127,8 @@ def clip(x, x_min, x_max):
 
 
 @user_op
-def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    a, b = pair(a, b)
+def matmul(x1, x2, transpose_a=False, transpose_b=False, name=None):
+    a, b = pair(x1, x2)
     if transpose_a:
         a = a.transpose(-1, -2)
     if transpose_b:
@@ -129,21 +137,21 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
 
 @user_op
-def dot(x, y):
-    x, y = pair(x, y)
+def dot(x1, x2):
+    x, y = pair(x1, x2)
     if x.dim() == 0 or y.dim() == 0:
         return x * y
     return torch.tensordot(x, y, dims=([-1], [0 if y.dim() == 1 else -2]))
 
 
 @user_op
-def tensordot(x, y, axes=2):
-    x, y = pair(x, y)
+def tensordot(x1, x2, axes=2):
+    x, y = pair(x1, x2)
     return torch.tensordot(x, y, dims=axes)
 
 
 @user_op
-def einsum(subscripts, *operands):
+def einsum(subscripts, *operands, **kwargs):
     return torch.einsum(subscripts, *[tensor(o) for o in operands])
 
 
@@ -208,9 +216,42 @@ def _logsumexp(x, dim=None, keepdim=False):
 
 sum = _reduce(torch.sum)  # noqa: A001
 mean = _reduce(torch.mean, True)
-max = _reduce(_amax)  # noqa: A001
-min = _reduce(_amin)  # noqa: A001
-prod = _reduce(_prod)
+# The plain (unwrapped) reductions, for the Keras-signature wrappers below.
+_max, _min, _product = (_reduce(fn).__wrapped__ for fn in (_amax, _amin, _prod))
+
+
+def _with_initial(result, initial, combine):
+    if initial is None:
+        return result
+    return combine(result, torch.as_tensor(initial, dtype=result.dtype, device=result.device))
+
+
+@user_op
+def max(x, axis=None, keepdims=False, initial=None, name=None, **kwargs):  # noqa: A001
+    """`initial` also gives the result of an empty reduction, as NumPy's."""
+    x = tensor(x)
+    if x.numel() == 0 and initial is not None:
+        return _empty_reduction(x, axis, keepdims, initial)
+    return _with_initial(_max(x, axis, keepdims, **kwargs), initial, torch.maximum)
+
+
+@user_op
+def min(x, axis=None, keepdims=False, initial=None, name=None, **kwargs):  # noqa: A001
+    x = tensor(x)
+    if x.numel() == 0 and initial is not None:
+        return _empty_reduction(x, axis, keepdims, initial)
+    return _with_initial(_min(x, axis, keepdims, **kwargs), initial, torch.minimum)
+
+
+def _empty_reduction(x, axis, keepdims, initial):
+    return torch.full_like(torch.sum(x, dim=_axes(axis), keepdim=keepdims), initial)
+
+
+@user_op
+def prod(x, axis=None, keepdims=False, dtype=None, name=None, **kwargs):
+    return _product(tensor(x, dtype), axis, keepdims, **kwargs)
+
+
 all = _reduce(_all)  # noqa: A001
 any = _reduce(_any)  # noqa: A001
 var = _reduce(_var, True)
@@ -267,3 +308,37 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
         return torch.sqrt(torch.sum(x * x, dim=_axes(axis), keepdim=keepdims)) if axis is not None else torch.sqrt(
             torch.sum(x * x))
     return torch.linalg.norm(x, ord=ord, dim=_axes(axis), keepdim=keepdims)
+
+
+# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
+# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
+from tkeras.ops.elementwise import (  # noqa: E402,F401
+    allclose, angle, arccosh, arcsinh, arctan2, arctanh, bitwise_and, bitwise_invert, bitwise_left_shift,
+    bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, cbrt, conj, conjugate, copy, deg2rad,
+    divide_no_nan, erf, erfc, erfinv, exp2, fabs, fmax, fmin, fmod, gcd, heaviside, hypot, i0, imag, isclose,
+    isneginf, isposinf, isreal, lcm, ldexp, left_shift, logaddexp, logaddexp2, nan_to_num, nextafter, polar,
+    rad2deg, real, right_shift, signbit, sinc, trunc, view_as_complex, view_as_real,
+)
+from tkeras.ops.reductions import (  # noqa: E402,F401
+    average, bincount, count_nonzero, digitize, histogram, median, nanargmax, nanargmin, nancumprod,
+    nancumsum, nanmax, nanmean, nanmedian, nanmin, nanpercentile, nanprod, nanquantile, nanstd, nansum,
+    nanvar, percentile, ptp, quantile, searchsorted, trapezoid,
+)
+from tkeras.ops.linalg import (  # noqa: E402,F401
+    cholesky, cholesky_inverse, det, eig, eigh, inv, jvp, logdet, lstsq, lu_factor, matrix_rank, pinv, qr,
+    slogdet, solve, solve_triangular, svd,
+)
+from tkeras.ops.fft import (  # noqa: E402,F401
+    fft, fft2, ifft2, irfft, istft, rfft, stft,
+)
+from tkeras.ops.tensor_updates import (  # noqa: E402,F401
+    dtype, extract_sequences, in_top_k, is_tensor, multi_hot, saturate_cast, scatter, scatter_update,
+    segment_max, segment_min, segment_prod, segment_sum, slice_update,
+)
+from tkeras.ops.control_flow import (  # noqa: E402,F401
+    associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorize, vectorized_map,
+    while_loop,
+)
+from tkeras.ops.rearrange import (  # noqa: E402,F401
+    rearrange,
+)

@@ -21,8 +21,12 @@ swish = silu
 elu = user_op(lambda x, alpha=1.0, name=None: F.elu(_float(x), alpha))
 selu = user_op(lambda x, name=None: F.selu(_float(x)))
 gelu = user_op(lambda x, approximate=True, name=None: F.gelu(_float(x), approximate="tanh" if approximate else "none"))
-leaky_relu = user_op(lambda x, alpha=0.2, negative_slope=None, name=None: F.leaky_relu(
-    _float(x), alpha if negative_slope is None else negative_slope))
+
+
+@user_op
+def leaky_relu(x, negative_slope=0.2, name=None, alpha=None):
+    """Keras' `negative_slope`; TensorFlow's spelling `alpha=` is accepted too."""
+    return F.leaky_relu(_float(x), negative_slope if alpha is None else alpha)
 
 
 @user_op
@@ -43,11 +47,9 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None, order=2):
     return x * torch.rsqrt(torch.clamp(squares, min=epsilon))
 
 
-normalize = l2_normalize
-
 
 @user_op
-def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
+def moments(x, axes, keepdims=False, synchronized=False, shift=None, name=None, keep_dims=None):
     x = _float(x)
     keepdims = keepdims if keep_dims is None else keep_dims
     dims = tuple(axes) if isinstance(axes, (list, tuple)) else (int(axes),)
@@ -93,3 +95,28 @@ def bias_add(value, bias, data_format=None, name=None):
     if data_format in ("NCHW", "NCW", "NCDHW", "channels_first"):
         bias = bias.reshape((-1,) + (1,) * (value.dim() - 2))
     return add(value, bias)
+
+
+# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
+# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
+from tkeras.ops.nn_activations import (  # noqa: E402,F401
+    celu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh, log_sigmoid, soft_shrink,
+    sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold,
+)
+from tkeras.ops.nn_losses import (  # noqa: E402,F401
+    binary_crossentropy, categorical_crossentropy, ctc_decode, ctc_loss, psnr, sparse_categorical_crossentropy,
+)
+from tkeras.ops.nn_normalization import (  # noqa: E402,F401
+    batch_normalization, layer_normalization, rms_normalization,
+)
+from tkeras.ops.attention import (  # noqa: E402,F401
+    dot_product_attention,
+)
+from tkeras.ops.conv_ops import (  # noqa: E402,F401
+    adaptive_average_pool, adaptive_max_pool, average_pool, conv, conv_transpose, depth_to_space,
+    depthwise_conv, fold, max_pool, separable_conv, space_to_depth, unfold,
+)
+from tkeras.ops.nn_normalization import normalize  # noqa: E402,F401 - Keras' (l2_normalize is TensorFlow's)
+from tkeras.ops.elementwise import polar  # noqa: E402,F401
+from tkeras.ops.shape_ops import one_hot  # noqa: E402,F401
+from tkeras.ops.tensor_updates import multi_hot  # noqa: E402,F401

@@ -40,7 +40,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=No
 
 
 @user_op
-def uniform(shape, minval=0.0, maxval=None, dtype=None, seed=None, name=None):
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, name=None):
     dtype = _dtype(dtype)
     if not dtype.is_floating_point:
         if maxval is None:
@@ -59,7 +59,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
 
 
 @user_op
-def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+def categorical(logits, num_samples, dtype="int32", seed=None, name=None):
     probabilities = torch.softmax(tensor(logits).float(), dim=-1)
     draws = torch.multinomial(probabilities, int(num_samples), replacement=True, generator=_generator(seed))
     return draws.to(to_torch_dtype(dtype) or torch.int64)
@@ -82,8 +82,85 @@ def set_seed(seed):
 class SeedGenerator:
     """Keras 3's stateful seed: each draw that takes it gets the next seed of a fixed sequence."""
 
-    def __init__(self, seed=None, **kwargs):
+    def __init__(self, seed=None, name=None, **kwargs):
+        self.name = name
         self._state = np.random.default_rng(seed)
 
     def next_seed(self):
         return int(self._state.integers(0, 2 ** 31 - 1))
+
+
+def _positive(op, name, value):
+    value = tensor(value).to(torch.get_default_dtype()) if not isinstance(value, (int, float)) else float(value)
+    if bool(torch.any(torch.as_tensor(value) <= 0)):
+        raise ValueError(f"{op}: argument {name!r} must be positive, received {value!r}")
+    return value
+
+
+@user_op
+def gamma(shape, alpha, dtype=None, seed=None):
+    """Gamma(alpha, 1) draws (torch's sampler, seeded by forking torch's global generator when seeded)."""
+    alpha = _positive("gamma", "alpha", alpha)
+    concentration = torch.broadcast_to(torch.as_tensor(alpha, dtype=_dtype(dtype), device=config.device()),
+                                       _shape(shape))
+    with _seeded(seed):
+        return torch._standard_gamma(concentration)
+
+
+@user_op
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Beta(alpha, beta) as X / (X + Y) of two gamma draws."""
+    alpha, beta_ = _positive("beta", "alpha", alpha), _positive("beta", "beta", beta)
+    dtype = _dtype(dtype)
+    with _seeded(seed):
+        x = torch._standard_gamma(torch.broadcast_to(torch.as_tensor(alpha, dtype=dtype, device=config.device()),
+                                                     _shape(shape)))
+        y = torch._standard_gamma(torch.broadcast_to(torch.as_tensor(beta_, dtype=dtype, device=config.device()),
+                                                     _shape(shape)))
+    return x / (x + y)
+
+
+@user_op
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    counts = torch.broadcast_to(torch.as_tensor(counts, dtype=torch.float32, device=config.device()), _shape(shape))
+    probabilities = torch.broadcast_to(tensor(probabilities).to(torch.float32), _shape(shape))
+    if bool(torch.any((probabilities < 0) | (probabilities > 1))):
+        raise ValueError("binomial: 'probabilities' must lie in [0, 1]")
+    with _seeded(seed):
+        draws = torch.binomial(counts, probabilities)
+    return draws.to(_dtype(dtype))
+
+
+@user_op
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    """Zero each entry with probability `rate`, scale the rest by 1 / (1 - rate)."""
+    x = tensor(inputs)
+    if not 0 <= float(rate) < 1:
+        raise ValueError(f"dropout: argument 'rate' must be in [0, 1), received {rate!r}")
+    if float(rate) == 0:
+        return x
+    shape = x.shape if noise_shape is None else tuple(x.shape[i] if d is None else int(d)
+                                                      for i, d in enumerate(noise_shape))
+    keep = torch.rand(shape, generator=_generator(seed), device=x.device) >= float(rate)
+    return x * keep.to(x.dtype) / (1.0 - float(rate))
+
+
+class _seeded:
+    """Run torch samplers that take no generator (gamma, binomial) under a seed, leaving the global
+    generator's state as it was; unseeded, they draw from the global generator."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def __enter__(self):
+        if self.seed is None:
+            return
+        seed = self.seed.next_seed() if hasattr(self.seed, "next_seed") else int(self.seed)
+        devices = [torch.device(config.device())] if config.device().type == "cuda" else []
+        self._fork = torch.random.fork_rng(devices=devices)
+        self._fork.__enter__()
+        torch.manual_seed(seed % (2 ** 63))
+
+    def __exit__(self, *exc):
+        if self.seed is not None:
+            self._fork.__exit__(*exc)

@@ -111,7 +111,10 @@ def repeat(x, repeats, axis=None):
 
 
 @user_op
-def where(condition, x=None, y=None, name=None):
+def where(condition, x1=None, x2=None, name=None, x=None, y=None):
+    """Keras' `where(condition, x1, x2)`; TensorFlow's keywords `x=`/`y=` are accepted too."""
+    x = x1 if x is None else x
+    y = x2 if y is None else y
     condition = tensor(condition).bool()
     if x is None and y is None:
         return torch.nonzero(condition)
@@ -132,7 +135,18 @@ def gather(params, indices, axis=None, batch_dims=0, name=None):
     return result.reshape(params.shape[:axis] + index.shape + params.shape[axis + 1:])
 
 
-take = gather
+@user_op
+def take(x, indices, axis=None):
+    """NumPy's take: axis=None indexes the flattened tensor; negative indices count from the end."""
+    x, index = tensor(x), tensor(indices).long()
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if not -x.dim() <= int(axis) < builtins.max(x.dim(), 1):
+        raise ValueError(f"take: axis {axis} is out of range for 'x' of rank {x.dim()}")
+    axis = int(axis) % x.dim()
+    index = torch.where(index < 0, index + x.shape[axis], index)
+    result = torch.index_select(x, axis, index.reshape(-1))
+    return result.reshape(x.shape[:axis] + index.shape + x.shape[axis + 1:])
 
 
 @user_op
@@ -197,3 +211,12 @@ def slice(inputs, start_indices, shape):  # noqa: A001 - Keras' name
     return x[index]
 
 
+# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
+# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
+from tkeras.ops.array_ops import (  # noqa: E402,F401
+    append, argpartition, array, array_split, bartlett, blackman, cdist, corrcoef, correlate, cross, diag,
+    diagflat, diagonal, diff, dsplit, dstack, empty, empty_like, fliplr, flipud, geomspace, get_item, hamming,
+    hanning, hsplit, hstack, identity, inner, isin, kaiser, kron, logspace, meshgrid, moveaxis, nonzero,
+    outer, ravel, roll, rot90, select, swapaxes, take_along_axis, trace, tri, tril, triu, unique,
+    unravel_index, vander, vdot, view, vsplit, vstack,
+)

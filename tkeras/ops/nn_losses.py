@@ -1,0 +1,117 @@
+"""The loss building blocks of `keras.ops.nn`: crossentropies on probabilities or logits, CTC loss and
+greedy decoding, and PSNR.
+
+Probabilities are clipped to [epsilon, 1 - epsilon] before the log, as Keras does, so a saturated
+output gives a large finite loss rather than inf; logits go through torch's fused, stable kernels.
+"""
+import torch
+import torch.nn.functional as F
+
+from tkeras.backend import config
+from tkeras.ops.core import tensor, user_op
+from tkeras.ops.math_ops import _float_input
+
+
+def _same_shape(op, target, output):
+    if target.shape != output.shape:
+        raise ValueError(f"{op}: 'target' and 'output' must have the same shape, received {tuple(target.shape)} "
+                         f"and {tuple(output.shape)}")
+
+
+@user_op
+def binary_crossentropy(target, output, from_logits=False):
+    output = _float_input(output)
+    target = tensor(target).to(output.dtype)
+    _same_shape("binary_crossentropy", target, output)
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+    eps = config.epsilon()
+    output = torch.clamp(output, eps, 1.0 - eps)
+    return -(target * torch.log(output) + (1.0 - target) * torch.log(1.0 - output))
+
+
+def _log_probabilities(output, axis, from_logits):
+    if from_logits:
+        return torch.log_softmax(output, dim=axis)
+    eps = config.epsilon()
+    output = output / torch.sum(output, dim=axis, keepdim=True)
+    return torch.log(torch.clamp(output, eps, 1.0 - eps))
+
+
+@user_op
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output = _float_input(output)
+    target = tensor(target).to(output.dtype)
+    _same_shape("categorical_crossentropy", target, output)
+    return -torch.sum(target * _log_probabilities(output, int(axis), from_logits), dim=int(axis))
+
+
+@user_op
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output = _float_input(output)
+    target = tensor(target).long()
+    if target.dim() == output.dim() and target.shape[-1] == 1:
+        target = target.squeeze(-1)
+    if target.shape != output.shape[:-1] or int(axis) not in (-1, output.dim() - 1):
+        raise ValueError(f"sparse_categorical_crossentropy: 'target' of shape {tuple(target.shape)} must be "
+                         f"'output' of shape {tuple(output.shape)} without its class axis (the last)")
+    log_p = _log_probabilities(output, -1, from_logits)
+    return -torch.gather(log_p, -1, target.unsqueeze(-1)).squeeze(-1)
+
+
+@user_op
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sample CTC loss of logits `output` (batch, time, classes) for labels `target` (batch, length)."""
+    output = _float_input(output)
+    target = tensor(target).long()
+    if output.dim() != 3 or target.dim() != 2 or target.shape[0] != output.shape[0]:
+        raise ValueError(f"ctc_loss: expected 'output' (batch, time, classes) and 'target' (batch, length) with "
+                         f"the same batch, received {tuple(output.shape)} and {tuple(target.shape)}")
+    log_probs = torch.log_softmax(output, dim=-1).transpose(0, 1)
+    return F.ctc_loss(log_probs, target, tensor(output_length).long(), tensor(target_length).long(),
+                      blank=int(mask_index), reduction="none")
+
+
+@user_op
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
+               mask_index=0):
+    """(decoded (1, batch, time) padded with -1, scores (batch, 1)) by best path.
+
+    Only the 'greedy' strategy is implemented; 'beam_search' raises NotImplementedError.
+    """
+    if strategy == "beam_search":
+        raise NotImplementedError("ctc_decode: strategy='beam_search' is not supported in tkeras yet; use "
+                                  "strategy='greedy'")
+    if strategy != "greedy":
+        raise ValueError(f"ctc_decode: argument 'strategy' must be 'greedy' or 'beam_search', received {strategy!r}")
+    inputs = _float_input(inputs)
+    if inputs.dim() != 3:
+        raise ValueError(f"ctc_decode: 'inputs' must be (batch, time, classes), received {tuple(inputs.shape)}")
+    batch, steps, _ = inputs.shape
+    blank = int(mask_index) if mask_index is not None else inputs.shape[-1] - 1
+    scores, labels = torch.max(inputs, dim=-1)
+    beyond = torch.arange(steps, device=inputs.device).unsqueeze(0) >= tensor(sequence_lengths).to(
+        inputs.device).reshape(-1, 1)
+    labels = torch.where(beyond, torch.full_like(labels, blank), labels)
+    scores = torch.where(beyond, torch.zeros_like(scores), scores)
+    if merge_repeated:
+        repeated = torch.zeros_like(labels, dtype=torch.bool)
+        repeated[:, 1:] = labels[:, 1:] == labels[:, :-1]
+        labels = torch.where(repeated, torch.full_like(labels, blank), labels)
+    dropped = labels == blank
+    # Kept labels first, in time order (a stable sort on the "dropped" flag), then -1 padding.
+    order = torch.argsort(dropped.to(torch.int8), dim=1, stable=True)
+    labels = torch.where(dropped, torch.full_like(labels, -1), labels)
+    decoded = torch.gather(labels, 1, order).to(torch.int32)
+    return decoded.unsqueeze(0), -torch.sum(scores, dim=1, keepdim=True)
+
+
+@user_op
+def psnr(x1, x2, max_val):
+    x1, x2 = _float_input(x1), _float_input(x2)
+    if x1.shape != x2.shape:
+        raise ValueError(f"psnr: 'x1' and 'x2' must have the same shape, received {tuple(x1.shape)} and "
+                         f"{tuple(x2.shape)}")
+    mse = torch.mean(torch.square(x1 - x2.to(x1.dtype)))
+    peak = torch.as_tensor(float(max_val), dtype=x1.dtype, device=x1.device)
+    return 20.0 * torch.log10(peak) - 10.0 * torch.log10(mse)

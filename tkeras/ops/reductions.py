@@ -1,0 +1,289 @@
+"""Keras 3's statistical reductions beyond `sum`/`mean`/`max` (`median`, `quantile`, the `nan*` family,
+`average`, `ptp`, `count_nonzero`) and the counting ops (`histogram`, `bincount`, `digitize`,
+`searchsorted`).
+
+Quantiles over several axes move those axes to the end and flatten them, so each is one
+`torch.quantile` call; NaN-ignoring variants use torch's `nan*` kernels where they exist and otherwise
+replace NaN by the reduction's identity.
+"""
+import builtins
+
+import torch
+
+from tkeras.ops.core import tensor, user_op
+from tkeras.ops.math_ops import _axes, _float_input, pair
+
+QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def axis_tuple(op, x, axis, name="axis"):
+    """`axis` (None, an int or a sequence) as a tuple of non-negative axes, checked against x's rank."""
+    if axis is None:
+        return tuple(range(x.dim()))
+    axes = _axes(axis)
+    axes = axes if isinstance(axes, tuple) else (axes,)
+    rank = x.dim()
+    for a in axes:
+        if not -builtins.max(rank, 1) <= a < builtins.max(rank, 1):
+            raise ValueError(f"{op}: argument {name!r} = {axis!r} is out of range for a tensor of rank {rank}; "
+                             f"expected values in [{-rank}, {rank})")
+    return tuple(sorted(a % builtins.max(rank, 1) for a in axes))
+
+
+def _quantiles(op, x, q, axis, method, keepdims, ignore_nan):
+    if method not in QUANTILE_METHODS:
+        raise ValueError(f"{op}: argument 'method' must be one of {QUANTILE_METHODS}, received {method!r}")
+    x = _float_input(x)
+    q = tensor(q).to(x.dtype)
+    if bool(torch.any((q < 0) | (q > 1))):
+        raise ValueError(f"{op}: quantiles must lie in [0, 1] (percentiles in [0, 100]), received {q.tolist()}")
+    axes = axis_tuple(op, x, axis)
+    kept = [i for i in range(x.dim()) if i not in axes]
+    flat = x.permute(kept + list(axes)).reshape([x.shape[i] for i in kept] + [-1])
+    fn = torch.nanquantile if ignore_nan else torch.quantile
+    result = fn(flat, q, dim=-1, interpolation=method)  # q's dims first, then the kept ones
+    if keepdims:
+        shape = [1 if i in axes else d for i, d in enumerate(x.shape)]
+        result = result.reshape(tuple(q.shape) + tuple(shape))
+    return result
+
+
+@user_op
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantiles("quantile", x, q, axis, method, keepdims, ignore_nan=False)
+
+
+@user_op
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantiles("nanquantile", x, q, axis, method, keepdims, ignore_nan=True)
+
+
+@user_op
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantiles("percentile", x, tensor(q).double() / 100.0, axis, method, keepdims, ignore_nan=False)
+
+
+@user_op
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantiles("nanpercentile", x, tensor(q).double() / 100.0, axis, method, keepdims, ignore_nan=True)
+
+
+@user_op
+def median(x, axis=None, keepdims=False):
+    """The mean of the two middle values for even counts, as NumPy (torch.median takes the lower)."""
+    return _quantiles("median", x, 0.5, axis, "linear", keepdims, ignore_nan=False)
+
+
+@user_op
+def nanmedian(x, axis=None, keepdims=False):
+    return _quantiles("nanmedian", x, 0.5, axis, "linear", keepdims, ignore_nan=True)
+
+
+def _reduce_axes(op, x, axis, keepdims, fn):
+    axes = axis_tuple(op, x, axis)
+    if not axes:
+        return x
+    return fn(x, axes, keepdims)
+
+
+@user_op
+def nansum(x, axis=None, keepdims=False):
+    x = tensor(x)
+    return _reduce_axes("nansum", x, axis, keepdims, lambda v, a, k: torch.nansum(v, dim=a, keepdim=k))
+
+
+@user_op
+def nanmean(x, axis=None, keepdims=False):
+    x = _float_input(x)
+    return _reduce_axes("nanmean", x, axis, keepdims, lambda v, a, k: torch.nanmean(v, dim=a, keepdim=k))
+
+
+@user_op
+def nanprod(x, axis=None, keepdims=False):
+    x = tensor(x)
+    clean = torch.where(torch.isnan(x), torch.ones_like(x), x) if x.is_floating_point() else x
+    result = clean
+    for a in sorted(axis_tuple("nanprod", x, axis), reverse=True):
+        result = torch.prod(result, dim=a, keepdim=keepdims)
+    return result
+
+
+def _nan_extreme(op, x, axis, keepdims, largest):
+    x = tensor(x)
+    axes = axis_tuple(op, x, axis)
+    reduce = torch.amax if largest else torch.amin
+    if not x.is_floating_point() or not axes:
+        return reduce(x, dim=axes, keepdim=keepdims) if axes else x
+    nan = torch.isnan(x)
+    fill = float("-inf") if largest else float("inf")
+    result = reduce(torch.where(nan, torch.full_like(x, fill), x), dim=axes, keepdim=keepdims)
+    all_nan = torch.all(nan, dim=axes, keepdim=keepdims)
+    return torch.where(all_nan, torch.full_like(result, float("nan")), result)
+
+
+@user_op
+def nanmax(x, axis=None, keepdims=False):
+    return _nan_extreme("nanmax", x, axis, keepdims, largest=True)
+
+
+@user_op
+def nanmin(x, axis=None, keepdims=False):
+    return _nan_extreme("nanmin", x, axis, keepdims, largest=False)
+
+
+def _nan_moment(x, axes, keepdims):
+    count = torch.sum(~torch.isnan(x), dim=axes, keepdim=True)
+    mean = torch.nansum(x, dim=axes, keepdim=True) / count
+    squares = torch.where(torch.isnan(x), torch.zeros_like(x), torch.square(x - mean))
+    variance = torch.sum(squares, dim=axes, keepdim=True) / count
+    return variance if keepdims else variance.squeeze(axes)
+
+
+@user_op
+def nanvar(x, axis=None, keepdims=False):
+    x = _float_input(x)
+    return _nan_moment(x, axis_tuple("nanvar", x, axis), keepdims)
+
+
+@user_op
+def nanstd(x, axis=None, keepdims=False):
+    x = _float_input(x)
+    return torch.sqrt(_nan_moment(x, axis_tuple("nanstd", x, axis), keepdims))
+
+
+def _nan_arg(op, x, axis, keepdims, largest):
+    x = tensor(x)
+    if x.is_floating_point():
+        fill = float("-inf") if largest else float("inf")
+        x = torch.where(torch.isnan(x), torch.full_like(x, fill), x)
+    fn = torch.argmax if largest else torch.argmin
+    if axis is None:
+        result = fn(x.reshape(-1))
+        return result.reshape((1,) * x.dim()) if keepdims else result
+    (a,) = axis_tuple(op, x, axis)
+    return fn(x, dim=a, keepdim=keepdims)
+
+
+@user_op
+def nanargmax(x, axis=None, keepdims=False):
+    return _nan_arg("nanargmax", x, axis, keepdims, largest=True)
+
+
+@user_op
+def nanargmin(x, axis=None, keepdims=False):
+    return _nan_arg("nanargmin", x, axis, keepdims, largest=False)
+
+
+def _nan_cumulative(x, axis, dtype, identity, fn):
+    x = tensor(x, dtype)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if x.is_floating_point():
+        x = torch.where(torch.isnan(x), torch.full_like(x, identity), x)
+    return fn(x, dim=int(axis))
+
+
+@user_op
+def nancumsum(x, axis=None, dtype=None):
+    return _nan_cumulative(x, axis, dtype, 0.0, torch.cumsum)
+
+
+@user_op
+def nancumprod(x, axis=None, dtype=None):
+    return _nan_cumulative(x, axis, dtype, 1.0, torch.cumprod)
+
+
+@user_op
+def average(x, axis=None, weights=None):
+    x = _float_input(x)
+    if weights is None:
+        return torch.mean(x) if axis is None else torch.mean(x, dim=_axes(axis))
+    x, weights = pair(x, weights)
+    if weights.dim() == 1 and x.dim() > 1:
+        if axis is None:
+            raise ValueError("average: 1-D 'weights' need an 'axis' when 'x' has more than one dimension")
+        (a,) = axis_tuple("average", x, axis)
+        if weights.shape[0] != x.shape[a]:
+            raise ValueError(f"average: 'weights' has length {weights.shape[0]} but axis {axis} of 'x' has size "
+                             f"{x.shape[a]}")
+        weights = weights.reshape([-1 if i == a else 1 for i in range(x.dim())])
+    if axis is None:
+        return torch.sum(x * weights) / torch.sum(torch.broadcast_to(weights, x.shape))
+    dims = _axes(axis)
+    return torch.sum(x * weights, dim=dims) / torch.sum(torch.broadcast_to(weights, x.shape), dim=dims)
+
+
+@user_op
+def ptp(x, axis=None, keepdims=False):
+    x = tensor(x)
+    axes = axis_tuple("ptp", x, axis)
+    return torch.amax(x, dim=axes, keepdim=keepdims) - torch.amin(x, dim=axes, keepdim=keepdims)
+
+
+@user_op
+def count_nonzero(x, axis=None):
+    x = tensor(x)
+    return torch.count_nonzero(x, dim=None if axis is None else axis_tuple("count_nonzero", x, axis)).to(torch.int32)
+
+
+@user_op
+def histogram(x, bins=10, range=None):  # noqa: A002 - NumPy's name
+    """(counts, bin_edges) of a 1-D tensor; torch.histc on x's device, edges as NumPy computes them."""
+    x = _float_input(x)
+    if x.dim() != 1:
+        raise ValueError(f"histogram: 'x' must be 1-D, received shape {tuple(x.shape)}")
+    if not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"histogram: 'bins' must be a positive integer, received {bins!r}")
+    low, high = (x.min(), x.max()) if range is None else (torch.as_tensor(range[0]), torch.as_tensor(range[1]))
+    low, high = low.to(x), high.to(x)
+    edges = torch.linspace(0, 1, bins + 1, device=x.device, dtype=x.dtype) * (high - low) + low
+    inside = (x >= low) & (x <= high)
+    index = torch.clamp(((x - low) / (high - low) * bins).floor().long(), 0, bins - 1)
+    counts = torch.zeros(bins, dtype=torch.int32, device=x.device)
+    counts.index_add_(0, index[inside], torch.ones_like(index[inside], dtype=torch.int32))
+    return counts, edges
+
+
+@user_op
+def bincount(x, weights=None, minlength=0, sparse=False):
+    x = tensor(x)
+    if x.is_floating_point() or bool(torch.any(x < 0)):
+        raise ValueError("bincount: 'x' must hold non-negative integers")
+    if sparse:
+        raise NotImplementedError("bincount: sparse=True is not supported in tkeras (torch has no sparse result "
+                                  "here); use the dense result")
+    if x.dim() == 2:  # Keras: one count per row
+        length = builtins.max(int(minlength), int(x.max()) + 1 if x.numel() else 0)
+        w = None if weights is None else tensor(weights)
+        out = torch.zeros((x.shape[0], length), device=x.device,
+                          dtype=w.dtype if w is not None else torch.int32)
+        out.scatter_add_(1, x.long(), w if w is not None else torch.ones_like(x, dtype=torch.int32))
+        return out
+    w = None if weights is None else tensor(weights)
+    result = torch.bincount(x.long(), weights=w, minlength=int(minlength))
+    return result if w is not None else result.to(torch.int32)
+
+
+@user_op
+def digitize(x, bins):
+    x, bins = tensor(x), tensor(bins)
+    return torch.bucketize(x, bins.to(x.dtype) if x.is_floating_point() else bins, right=True).to(torch.int32)
+
+
+@user_op
+def searchsorted(sorted_sequence, values, side="left"):
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: argument 'side' must be 'left' or 'right', received {side!r}")
+    sequence, values = pair(sorted_sequence, values)
+    if sequence.dim() != 1:
+        raise ValueError(f"searchsorted: 'sorted_sequence' must be 1-D, received shape {tuple(sequence.shape)}")
+    return torch.searchsorted(sequence, values, right=side == "right").to(torch.int32)
+
+
+@user_op
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    y = _float_input(y)
+    if x is None:
+        return torch.trapezoid(y, dx=dx, dim=int(axis))
+    return torch.trapezoid(y, tensor(x).to(y.dtype), dim=int(axis))
+
