@@ -14,6 +14,7 @@ def test_source_inputs_of_a_two_input_graph():
     sources = get_source_inputs(y)
     assert [s.name for s in sources] == ["second", "first"] and sources[0] is second
     assert get_source_inputs(first) == [first]
+    assert get_source_inputs(y, layer=shared, node_index=1) == [first]  # tf-keras 2: start from a given call
     model = keras.Model(get_source_inputs(y), y)
     assert model.input_names == ["second", "first"]
     array = np.ones(3)
