@@ -106,7 +106,8 @@ def test_failures_are_reported_from_the_script_and_unsupported_apis_in_one_line(
     """)
     assert result.returncode == 1
     lines = result.stderr.rstrip().splitlines()
-    assert lines[-1] == ("UnsupportedTensorFlowAPI: tf.placeholder is not supported in tkeras: TF1 graph mode; "
+    assert lines[-1] == ("UnsupportedTensorFlowAPI: tf.placeholder is not supported in tkeras (TensorFlow 1; "
+                         "removed in TensorFlow 2.0, kept only in tf.compat.v1): TF1 graph mode; "
                          "tkeras runs eagerly: pass arrays to the model or the tf.* functions directly")
     assert "line 6" in lines[1] and all("tkeras/" not in line for line in lines)  # only the script's frame
 

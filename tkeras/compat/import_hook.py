@@ -13,6 +13,7 @@ import sys
 import types
 
 from tkeras.compat.aliases import COMPANIONS, LEGACY, ROOTS, TENSORFLOW_ROOT
+from tkeras.compat.legacy_apis import unsupported_keras_message
 
 
 class UnsupportedAPIError(AttributeError):
@@ -28,6 +29,9 @@ class UnsupportedAPIError(AttributeError):
         self._candidates = candidates
 
     def __str__(self):
+        known = unsupported_keras_message(self.api)  # a removed legacy API: its version and replacement
+        if known is not None:
+            return known
         message = f"{self.api} is not supported in tkeras"
         name = self.api.rsplit(".", 1)[-1]
         close = difflib.get_close_matches(name, [c for c in self._candidates if not c.startswith("_")], n=1)
@@ -115,12 +119,14 @@ class _AliasLoader(importlib.abc.Loader):
 
     def create_module(self, spec):
         if not self.target_name:
-            raise ModuleNotFoundError(f"{spec.name} is not supported in tkeras", name=spec.name)
+            message = unsupported_keras_message(spec.name) or f"{spec.name} is not supported in tkeras"
+            raise ModuleNotFoundError(message, name=spec.name)
         try:
             target = importlib.import_module(self.target_name)
         except ModuleNotFoundError as error:
             if error.name and (error.name == self.target_name or self.target_name.startswith(error.name + ".")):
-                raise ModuleNotFoundError(f"{spec.name} is not supported in tkeras", name=spec.name) from None
+                message = unsupported_keras_message(spec.name) or f"{spec.name} is not supported in tkeras"
+                raise ModuleNotFoundError(message, name=spec.name) from None
             raise
         return AliasModule(spec.name, target)
 

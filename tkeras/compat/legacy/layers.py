@@ -11,11 +11,16 @@
 - `CuDNNLSTM` / `CuDNNGRU` (Keras 2.0.9-2.3, tf.keras 1.x): the cuDNN-only recurrent layers. Here they
   build an `LSTM` / `GRU` with cuDNN's maths (tanh, sigmoid gates; GRU with reset_after=True), which
   runs on cuDNN on a GPU and on the CPU too; saved models hold plain LSTM/GRU layers.
+- `TimeDistributedDense` (Keras 1) and `ThresholdedReLU` (Keras 2, removed in Keras 3) as the layers
+  that compute the same: `TimeDistributed(Dense(...))` and `ReLU(threshold=theta)`.
 """
+from tkeras.layers.activations.relu import ReLU
+from tkeras.layers.core.dense import Dense
 from tkeras.layers.layer import Layer
 from tkeras.layers.merging.legacy_merge import merge_layer
 from tkeras.layers.rnn.gru import GRU
 from tkeras.layers.rnn.lstm import LSTM
+from tkeras.layers.rnn.time_distributed import TimeDistributed
 
 
 class Merge(Layer):
@@ -92,3 +97,18 @@ def CuDNNLSTM(units, **kwargs):  # noqa: N802 - Keras' class name
 def CuDNNGRU(units, **kwargs):  # noqa: N802
     """A GRU as cuDNN computes it: tanh, sigmoid gates, the reset gate applied after the matrix product."""
     return GRU(units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs)
+
+
+def TimeDistributedDense(output_dim, **kwargs):  # noqa: N802
+    """Keras 1's per-step Dense: the same Dense applied to every step of a sequence."""
+    wrapper_args = {key: kwargs.pop(key) for key in ("input_shape", "input_dim", "input_length", "batch_input_shape",
+                                                      "name") if key in kwargs}
+    if "input_dim" in wrapper_args:  # Keras 1: input_dim (and input_length) described (steps, features)
+        wrapper_args["input_shape"] = (wrapper_args.pop("input_length", None), wrapper_args.pop("input_dim"))
+    wrapper_args.pop("input_length", None)
+    return TimeDistributed(Dense(output_dim, **kwargs), **wrapper_args)
+
+
+def ThresholdedReLU(theta=1.0, **kwargs):  # noqa: N802
+    """x where x > theta, else 0 (Keras 2's ThresholdedReLU; ReLU's threshold gives the same values)."""
+    return ReLU(threshold=theta, **kwargs)

@@ -27,8 +27,10 @@ class UnsupportedTensorFlowAPI(AttributeError):
 
 
 def unsupported(api):
-    hint = HINTS.get(api)
-    return UnsupportedTensorFlowAPI(f"{api} is not supported in tkeras" + (f": {hint}" if hint else ""))
+    from tkeras.compat.legacy_apis import tensorflow_origin  # which TensorFlow version the name is from
+    hint, origin = HINTS.get(api), tensorflow_origin(api)
+    return UnsupportedTensorFlowAPI(f"{api} is not supported in tkeras" + (f" ({origin})" if origin else "")
+                                    + (f": {hint}" if hint else ""))
 
 
 def module_getattr(prefix):

@@ -1,0 +1,75 @@
+"""An unsupported legacy API fails with one line: the API, the Keras/TensorFlow version it is from, and
+the nearest replacement tkeras has (table: tkeras/compat/legacy_apis.py)."""
+import importlib
+
+import numpy as np
+import pytest
+
+from tests.compat.test_runner import run
+from tkeras.compat.import_hook import install, uninstall
+
+
+@pytest.fixture
+def aliases():
+    install()
+    yield
+    uninstall()
+
+
+@pytest.mark.parametrize("reach, expected", [
+    (lambda keras, tf: keras.layers.Highway,
+     "keras.layers.Highway is not supported in tkeras (Keras 1; removed in Keras 2.0): build it from Dense layers"),
+    (lambda keras, tf: tf.keras.layers.LocallyConnected2D,
+     "tensorflow.keras.layers.LocallyConnected2D is not supported in tkeras (Keras 2; removed in Keras 3): "
+     "use keras.layers.Conv2D (shared weights)"),
+    (lambda keras, tf: keras.utils.multi_gpu_model,
+     "keras.utils.multi_gpu_model is not supported in tkeras (Keras 2.0.9-2.3; removed in TensorFlow 2.4): "
+     "run torchrun --nproc_per_node=N script.py"),
+    (lambda keras, tf: tf.keras.estimator.model_to_estimator,
+     "tensorflow.keras.estimator is not supported in tkeras (tf.keras 1.x/2.x Estimator API (model_to_estimator); "
+     "removed in TensorFlow 2.16): train the Keras model itself with compile/fit"),
+    (lambda keras, tf: tf.estimator.DNNClassifier,
+     "tf.estimator is not supported in tkeras (TensorFlow 1.x-2.15 Estimator API; removed in TensorFlow 2.16): "
+     "use a tf.keras model with compile/fit"),
+    (lambda keras, tf: tf.contrib.layers,
+     "tf.contrib is not supported in tkeras (TensorFlow 1; removed in TensorFlow 2.0): tf.contrib was removed"),
+    (lambda keras, tf: tf.compat.v1.global_variables_initializer,
+     "tf.global_variables_initializer is not supported in tkeras (TensorFlow 1; removed in TensorFlow 2.0, kept "
+     "only in tf.compat.v1): TF1 graph mode"),
+    (lambda keras, tf: importlib.import_module("keras.wrappers.scikit_learn"),
+     "keras.wrappers is not supported in tkeras (Keras 2 scikit-learn wrappers; removed in Keras "
+     "2.12 / TensorFlow 2.12): use the scikeras package"),
+])
+def test_legacy_api_names_its_version_and_replacement(aliases, reach, expected):
+    import keras
+    import tensorflow as tf
+    with pytest.raises((AttributeError, ImportError)) as error:
+        reach(keras, tf)
+    assert str(error.value).startswith(expected)
+    assert "\n" not in str(error.value)
+
+
+def test_names_without_a_known_origin_keep_the_suggestion(aliases):
+    import keras
+    with pytest.raises(AttributeError) as error:
+        keras.layers.Denze
+    assert str(error.value) == "keras.layers.Denze is not supported in tkeras (did you mean keras.layers.Dense?)"
+
+
+def test_keras1_and_keras2_layers_that_compute_the_same_are_provided(aliases):
+    import keras
+    relu = keras.layers.ThresholdedReLU(theta=1.0)
+    np.testing.assert_array_equal(relu(np.array([[0.5, 1.5, -2.0]], "float32")).numpy(), [[0.0, 1.5, 0.0]])
+    model = keras.models.Sequential([keras.layers.TimeDistributedDense(3, input_dim=4, input_length=5)])
+    assert model.output_shape == (None, 5, 3)
+
+
+def test_runner_reports_the_one_line(tmp_path):
+    result = run(tmp_path, """
+        import tensorflow as tf
+        estimator = tf.keras.estimator.model_to_estimator(keras_model=None)
+    """)
+    lines = result.stderr.rstrip().splitlines()
+    assert result.returncode == 1 and "line 3" in lines[1]
+    assert lines[-1].startswith("UnsupportedAPIError: tensorflow.keras.estimator is not supported in tkeras "
+                                "(tf.keras 1.x/2.x Estimator API")

@@ -1,0 +1,87 @@
+"""For Keras/TensorFlow APIs tkeras does not provide: which version they belong to, and what to use.
+
+The runner reports an unsupported API in one line; for the APIs old scripts commonly reach for, that
+line also says which Keras/TensorFlow version the API is from and the nearest replacement tkeras has:
+
+    keras.layers.Highway is not supported in tkeras (Keras 1; removed in Keras 2.0): build it from Dense layers ...
+
+Keras names are keyed by their path below the package (`layers.Highway`), so `keras.`,
+`tensorflow.keras.`, `tf_keras.` and `tensorflow.compat.v1.keras.` spellings all find them.
+"""
+from tkeras.compat.aliases import ROOTS
+
+_KERAS_1 = "Keras 1; removed in Keras 2.0"
+_TF1_GRAPH = "TensorFlow 1; removed in TensorFlow 2.0, kept only in tf.compat.v1"
+
+# Path below the keras package -> (where it comes from, what to do instead: the nearest supported replacement).
+KERAS = {
+    "layers.Highway": (_KERAS_1, "build it from Dense layers: t = Dense(n, activation='sigmoid')(x); "
+                                 "y = t * Dense(n, activation='relu')(x) + (1 - t) * x"),
+    "layers.MaxoutDense": (_KERAS_1, "use Dense(units * k), Reshape((units, k)), then the max over the last axis "
+                                     "(keras.ops.max in a Lambda)"),
+    "layers.SReLU": ("Keras 1 (moved to keras-contrib)", "use keras.layers.PReLU or LeakyReLU"),
+    "layers.LocallyConnected1D": ("Keras 2; removed in Keras 3", "use keras.layers.Conv1D (shared weights)"),
+    "layers.LocallyConnected2D": ("Keras 2; removed in Keras 3", "use keras.layers.Conv2D (shared weights)"),
+    "layers.DenseFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
+                             "use preprocessing layers (Normalization, StringLookup, "
+                             "CategoryEncoding) on each column"),
+    "wrappers": ("Keras 2 scikit-learn wrappers; removed in Keras 2.12 / TensorFlow 2.12",
+                 "use the scikeras package, or a small scikit-learn estimator whose fit/predict call model.fit/predict"),
+    "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
+                              "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
+    "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
+                  "train the Keras model itself with compile/fit"),
+    "applications": ("Keras 2/3 pretrained ImageNet models", "build the network from keras.layers (tkeras ships "
+                                                             "no pretrained weights), or use torchvision.models"),
+}
+
+# TensorFlow names (as `tf.X`) -> where they come from; the replacement is in tf_namespace/_unsupported.HINTS.
+TENSORFLOW = {
+    "tf.placeholder": _TF1_GRAPH,
+    "tf.placeholder_with_default": _TF1_GRAPH,
+    "tf.global_variables_initializer": _TF1_GRAPH,
+    "tf.local_variables_initializer": _TF1_GRAPH,
+    "tf.initialize_all_variables": "TensorFlow 0.x/1.x graph mode; removed in TensorFlow 2.0",
+    "tf.get_variable": _TF1_GRAPH,
+    "tf.variable_scope": _TF1_GRAPH,
+    "tf.get_default_graph": _TF1_GRAPH,
+    "tf.Graph": "TensorFlow 1 graphs",
+    "tf.Session.run": _TF1_GRAPH,
+    "tf.layers": "TensorFlow 1; removed in TensorFlow 2.0",
+    "tf.contrib": "TensorFlow 1; removed in TensorFlow 2.0",
+    "tf.estimator": "TensorFlow 1.x-2.15 Estimator API; removed in TensorFlow 2.16",
+    "tf.train.Saver": "TensorFlow 1 checkpoints; removed in TensorFlow 2.0",
+    "tf.app": "TensorFlow 1; removed in TensorFlow 2.0",
+    "tf.flags": "TensorFlow 1; removed in TensorFlow 2.0",
+}
+
+
+def keras_note(api):
+    """(origin, replacement) for a Keras API path such as 'tensorflow.keras.layers.Highway', or None."""
+    for root in sorted(ROOTS, key=len, reverse=True):
+        if api.startswith(root + "."):
+            rest = api[len(root) + 1:]
+            while rest:
+                if rest in KERAS:
+                    return KERAS[rest]
+                rest = rest.rpartition(".")[0]  # keras.wrappers.scikit_learn -> wrappers
+            return None
+    return None
+
+
+def tensorflow_origin(api):
+    """Where a `tf.X` name comes from (TensorFlow 1 graph mode, ...), or None."""
+    while api:
+        if api in TENSORFLOW:
+            return TENSORFLOW[api]
+        api = api.rpartition(".")[0] if api.count(".") > 1 else ""
+    return None
+
+
+def unsupported_keras_message(api):
+    """The one line for an unsupported Keras API with a known origin, or None."""
+    note = keras_note(api)
+    if note is None:
+        return None
+    origin, replacement = note
+    return f"{api} is not supported in tkeras ({origin}): {replacement}"
