@@ -12,6 +12,9 @@ from tkeras.compat.legacy import versions as _versions
 from tkeras.backend.eager_tensor import TensorShape
 from tkeras.backend.gradient_tape import GradientTape, UnconnectedGradients
 from tkeras.compat.tf_namespace import config, dtypes, linalg, math, nn, random, test
+from tkeras.compat.tf_namespace._control_flow import (
+    TensorSpec, case, cond, ensure_shape, map_fn, numpy_function, py_function, switch_case, while_loop,
+)
 from tkeras.compat.tf_namespace._functions import (
     argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, count_nonzero, device, executing_eagerly,
     is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
