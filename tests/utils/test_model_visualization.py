@@ -1,11 +1,14 @@
-"""plot_model / model_to_dot: the graph text, and a clear message when Graphviz is missing."""
+"""plot_model / model_to_dot: the graph text, a pydot.Dot as Keras returns, and clear messages when
+Graphviz or pydot is missing."""
 import shutil
+import sys
+import types
 
 import pytest
 
 import tkeras as keras
 from tkeras import layers
-from tkeras.utils.model_visualization import model_to_dot, plot_model
+from tkeras.utils.model_visualization import dot_text, model_to_dot, plot_model
 
 
 def _branching_model():
@@ -15,7 +18,7 @@ def _branching_model():
 
 
 def test_dot_text_has_one_box_per_layer_and_one_arrow_per_connection():
-    dot = model_to_dot(_branching_model(), show_shapes=True, show_layer_activations=True)
+    dot = dot_text(_branching_model(), show_shapes=True, show_layer_activations=True)
     assert dot.startswith('digraph "net" {')
     for label in ('"a (InputLayer)', '"da (Dense)\\nactivation: linear\\noutput: (None, 4)"', '"joined (Concatenate)',
                   '"out (Dense)\\nactivation: sigmoid\\noutput: (None, 1)"'):
@@ -47,3 +50,19 @@ def test_draws_png_and_svg_with_graphviz(tmp_path, name, magic):
     path = tmp_path / name
     plot_model(_branching_model(), to_file=str(path), show_shapes=True)
     assert path.read_bytes().startswith(magic)
+
+
+def test_model_to_dot_without_pydot_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pydot", None)  # import pydot now fails, as when it is not installed
+    with pytest.raises(ImportError, match="You must install pydot \\(`pip install pydot`\\) for model_to_dot"):
+        keras.utils.model_to_dot(_branching_model())
+
+
+def test_model_to_dot_hands_the_graph_to_pydot(monkeypatch):
+    received = []
+    fake = types.ModuleType("pydot")
+    fake.graph_from_dot_data = lambda text: received.append(text) or ["the Dot object"]
+    monkeypatch.setitem(sys.modules, "pydot", fake)
+    model = _branching_model()
+    assert keras.utils.model_to_dot(model, show_shapes=True) == "the Dot object"
+    assert received == [dot_text(model, show_shapes=True, dpi=200)]

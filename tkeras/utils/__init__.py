@@ -43,6 +43,7 @@ _LAZY = {
     "clear_session": "tkeras.backend.naming",
     "standardize_dtype": "tkeras.backend.dtypes",
     "Config": "tkeras.utils.config",
+    "model_to_dot": "tkeras.utils.model_visualization",
 }
 
 

@@ -1,9 +1,9 @@
 """`plot_model` / `model_to_dot`: a model's layer graph as a Graphviz picture.
 
-The graph description (DOT text) is written by tkeras itself, so `to_file="model.dot"` works with
-nothing installed; drawing a PNG/SVG/PDF needs Graphviz's `dot` program (used directly, or through
-pydot when that is installed). Without it, plot_model says what to install instead of failing deep
-inside a library.
+The graph description (DOT text, `dot_text`) is written by tkeras itself, so `to_file="model.dot"`
+works with nothing installed; drawing a PNG/SVG/PDF needs Graphviz's `dot` program. Without it,
+plot_model says what to install instead of failing deep inside a library. `model_to_dot` returns
+what Keras returns, a `pydot.Dot`, so it needs pydot, and says so (as Keras does) when it is missing.
 """
 import os
 import shutil
@@ -66,7 +66,24 @@ def _edges(model):
 
 
 def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
-                 expand_nested=False, dpi=96, show_layer_activations=False, show_trainable=False, **kwargs):
+                 expand_nested=False, dpi=200, subgraph=False, show_layer_activations=False, show_trainable=False,
+                 **kwargs):
+    """The model's graph as a `pydot.Dot` (Keras' return type); needs pydot (`pip install pydot`)."""
+    try:
+        import pydot
+    except ImportError:
+        raise ImportError("You must install pydot (`pip install pydot`) for model_to_dot to work. (Without it, "
+                          "tkeras.utils.model_visualization.dot_text(model) gives the same graph as DOT text, and "
+                          "plot_model(model, to_file='model.dot') writes it to a file.)") from None
+    text = dot_text(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
+                    rankdir=rankdir, dpi=dpi, show_layer_activations=show_layer_activations,
+                    show_trainable=show_trainable)
+    graphs = pydot.graph_from_dot_data(text)
+    return graphs[0]
+
+
+def dot_text(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB", dpi=96,
+             show_layer_activations=False, show_trainable=False):
     """The model's graph as DOT text (a str), one box per layer, one arrow per connection."""
     if not getattr(model, "built", False):
         raise ValueError(f"plot_model: model {model.name!r} is not built yet; call it on data or build() it first")
@@ -90,9 +107,9 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
                rankdir="TB", expand_nested=False, dpi=96, show_layer_activations=False, show_trainable=False,
                **kwargs):
     """Draw the model's graph into `to_file` (format from the extension: png, svg, pdf, jpg or dot)."""
-    dot = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
-                       rankdir=rankdir, dpi=dpi, show_layer_activations=show_layer_activations,
-                       show_trainable=show_trainable)
+    dot = dot_text(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
+                   rankdir=rankdir, dpi=dpi, show_layer_activations=show_layer_activations,
+                   show_trainable=show_trainable)
     extension = os.path.splitext(str(to_file))[1].lower().lstrip(".") or "png"
     if extension in ("dot", "gv"):
         with open(to_file, "w", encoding="utf-8") as handle:
