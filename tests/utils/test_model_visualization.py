@@ -65,4 +65,5 @@ def test_model_to_dot_hands_the_graph_to_pydot(monkeypatch):
     monkeypatch.setitem(sys.modules, "pydot", fake)
     model = _branching_model()
     assert keras.utils.model_to_dot(model, show_shapes=True) == "the Dot object"
-    assert received == [dot_text(model, show_shapes=True, dpi=200)]
+    assert received == [dot_text(model, show_shapes=True, dpi=200, splines="ortho")]
+    assert 'splines="ortho"' in received[0]

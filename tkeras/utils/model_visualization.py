@@ -67,7 +67,7 @@ def _edges(model):
 
 def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
                  expand_nested=False, dpi=200, subgraph=False, show_layer_activations=False, show_trainable=False,
-                 **kwargs):
+                 splines="ortho", **kwargs):
     """The model's graph as a `pydot.Dot` (Keras' return type); needs pydot (`pip install pydot`)."""
     try:
         import pydot
@@ -77,18 +77,19 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
                           "plot_model(model, to_file='model.dot') writes it to a file.)") from None
     text = dot_text(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                     rankdir=rankdir, dpi=dpi, show_layer_activations=show_layer_activations,
-                    show_trainable=show_trainable)
+                    show_trainable=show_trainable, splines=splines)
     graphs = pydot.graph_from_dot_data(text)
     return graphs[0]
 
 
 def dot_text(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB", dpi=96,
-             show_layer_activations=False, show_trainable=False):
+             show_layer_activations=False, show_trainable=False, splines=None):
     """The model's graph as DOT text (a str), one box per layer, one arrow per connection."""
     if not getattr(model, "built", False):
         raise ValueError(f"plot_model: model {model.name!r} is not built yet; call it on data or build() it first")
     lines = [f"digraph {_quote(model.name)} {{",
-             f"  graph [rankdir={_quote(rankdir)}, dpi={int(dpi)}];",
+             f"  graph [rankdir={_quote(rankdir)}, dpi={int(dpi)}"
+             + (f", splines={_quote(splines)}" if splines else "") + "];",
              '  node [shape="box", fontname="Helvetica"];']
     ids = {}
     for i, layer in enumerate(model.layers):
