@@ -44,6 +44,9 @@ _LAZY = {
     "standardize_dtype": "tkeras.backend.dtypes",
     "Config": "tkeras.utils.config",
     "model_to_dot": "tkeras.utils.model_visualization",
+    "SequenceEnqueuer": "tkeras.utils.enqueuers",
+    "OrderedEnqueuer": "tkeras.utils.enqueuers",
+    "GeneratorEnqueuer": "tkeras.utils.enqueuers",
 }
 
 
