@@ -245,3 +245,24 @@ def test_augmenting_inside_a_dataset_map():
     seen = np.concatenate([b[0].numpy() for b in batches])
     flags = _flipped(seen, plain)
     assert 0 < flags.sum() < 40  # each image decides for itself
+
+
+def test_a_functional_model_calling_tf_image_saves_and_loads_in_a_fresh_process(tmp_path):
+    import subprocess
+    import sys
+
+    import tkeras as keras
+    inputs = keras.Input((10, 12, 3))
+    resized = tf.image.resize(inputs, (5, 6), method="bicubic")
+    model = keras.Model(inputs, keras.layers.Flatten()(tf.image.rgb_to_grayscale(resized)))
+    assert model.output_shape == (None, 30)
+    batch = np.random.RandomState(7).uniform(size=(2, 10, 12, 3)).astype("float32")
+    expected = tf.image.rgb_to_grayscale(tf.image.resize(batch, (5, 6), method="bicubic")).numpy().reshape(2, 30)
+    np.testing.assert_allclose(model.predict(batch, verbose=0), expected, atol=1e-6)
+    model.save(tmp_path / "model.keras")
+    np.save(tmp_path / "batch.npy", batch)
+    code = ("import numpy as np, tkeras as keras; m = keras.models.load_model('model.keras'); "
+            "np.save('out.npy', m.predict(np.load('batch.npy'), verbose=0))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), expected, atol=1e-6)

@@ -12,6 +12,9 @@ from tkeras.compat.legacy import versions as _versions
 from tkeras.backend.eager_tensor import TensorShape
 from tkeras.backend.gradient_tape import GradientTape, UnconnectedGradients
 from tkeras.compat.tf_namespace import config, dtypes, linalg, math, nn, random, test
+# tf.image is imported with the package (not lazily): a saved functional model that calls tf.image.resize
+# names the op, and loading finds it by importing this package alone.
+from tkeras.compat.tf_namespace import image
 from tkeras.compat.tf_namespace._control_flow import (
     TensorSpec, case, cond, ensure_shape, map_fn, numpy_function, py_function, switch_case, while_loop,
 )
@@ -76,7 +79,6 @@ debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: N
 # Loaded on first use: `tf.data`, `tf.train`, ... and TF 2's short names for Keras modules.
 _LAZY_MODULES = {
     "data": "tkeras.compat.tf_namespace.data",
-    "image": "tkeras.compat.tf_namespace.image",
     "io": "tkeras.compat.tf_namespace.io",
     "strings": "tkeras.compat.tf_namespace.strings",
     "train": "tkeras.compat.tf_namespace.train",

@@ -7,6 +7,7 @@ resampling written as two small weight matrices, one per axis: output pixel `i` 
 taps outside the image are dropped and the rest renormalised. `area` averages the input cells each
 output cell covers. Results are float32, except `nearest`, which keeps the image's dtype.
 """
+import functools
 import math
 
 import numpy as np
@@ -59,6 +60,7 @@ _KERNELS = {
 METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 
 
+@functools.lru_cache(maxsize=128)  # a pipeline resizes every image to the same size
 def _sampling_weights(in_size, out_size, method, antialias):
     """(out_size, in_size) weights: row i samples the input around (i + 0.5) * in / out."""
     radius, kernel = _KERNELS[method]
@@ -75,6 +77,7 @@ def _sampling_weights(in_size, out_size, method, antialias):
     return weights
 
 
+@functools.lru_cache(maxsize=128)  # a pipeline resizes every image to the same size
 def _cubic_table_weights(in_size, out_size):
     """(out_size, in_size) weights of TensorFlow's plain bicubic resize: Keys' cubic on four taps, read
     from a table of 1024 steps per pixel (the sample offset is rounded to the table), taps outside the
@@ -95,6 +98,7 @@ def _cubic_table_weights(in_size, out_size):
     return weights
 
 
+@functools.lru_cache(maxsize=128)  # a pipeline resizes every image to the same size
 def _area_weights(in_size, out_size):
     """(out_size, in_size) weights: output cell i averages the input over [i, i + 1) * in / out."""
     scale = in_size / out_size
