@@ -56,6 +56,12 @@ def test_iou_arguments():
         metrics.MeanIoU(num_classes=0)
 
 
+def test_iou_names_one_hot_labels_given_as_class_ids():
+    with pytest.raises(ValueError, match=r"MeanIoU: y_true and y_pred must hold one class id per element; "
+                                         r"received 6 and 2\. One-hot labels need sparse_y_true=False"):
+        metrics.MeanIoU(num_classes=3, sparse_y_pred=False).update_state(np.eye(3)[[0, 2]], np.eye(3)[[0, 1]])
+
+
 def test_iou_warns_that_float_weights_are_truncated_and_a_float_dtype_keeps_them():
     y, p, w = np.array([0, 1, 1]), np.array([0, 1, 0]), np.array([0.5, 1.5, 2.5], dtype="float32")
     truncating = metrics.MeanIoU(num_classes=2)

@@ -40,6 +40,11 @@ class _IoUBase(Metric):
         y_pred = self._class_ids(y_pred, self.sparse_y_pred, device)
         self._follow(y_pred)
         y_true = self._class_ids(y_true, self.sparse_y_true, y_pred.device)
+        if y_true.shape != y_pred.shape:
+            raise ValueError(
+                f"{type(self).__name__}: y_true and y_pred must hold one class id per element; received "
+                f"{y_true.numel()} and {y_pred.numel()}. One-hot labels need sparse_y_true=False (OneHotIoU, "
+                f"OneHotMeanIoU), class scores sparse_y_pred=False.")
         if sample_weight is None:
             weights = torch.ones_like(y_true)
         else:
