@@ -90,6 +90,7 @@ def test_custom_standardize_and_split_in_text_vectorization_over_a_dataset():
     ds = tf.data.Dataset.from_tensor_slices((TEXTS, labels)).batch(2)
     vectorize.adapt(ds.map(lambda text, label: text))
     assert "great" in vectorize.get_vocabulary() and "merci" in vectorize.get_vocabulary()
+    assert all(type(token) is str for token in vectorize.get_vocabulary())  # not numpy.str_
     ids, y = next(iter(ds.map(lambda text, label: (vectorize(tf.expand_dims(text, -1)), label))))
     vocabulary = vectorize.get_vocabulary()
     assert [vocabulary[i] for i in ids.numpy()[1] if i] == ["worst", "film", "ever"]

@@ -129,7 +129,7 @@ class TextVectorization(VocabularyAssets, Layer):
         elif self.split == "character":
             tokens = list(text)
         else:
-            tokens = list(self.split(text))
+            tokens = [str(token) for token in self.split(text)]  # tf.strings.split gives numpy.str_
         if self._ngram_sizes is None:
             return tokens
         return [" ".join(tokens[i:i + n]) for n in self._ngram_sizes for i in range(len(tokens) - n + 1)]
