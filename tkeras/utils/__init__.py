@@ -33,6 +33,7 @@ _LAZY = {
     "save_img": "tkeras.utils.image_utils",
     "image_dataset_from_directory": "tkeras.utils.image_dataset_utils",
     "text_dataset_from_directory": "tkeras.utils.text_dataset_utils",
+    "audio_dataset_from_directory": "tkeras.utils.audio_dataset_utils",
     "timeseries_dataset_from_array": "tkeras.utils.timeseries_dataset_utils",
     "split_dataset": "tkeras.utils.dataset_utils",
     "enable_interactive_logging": "tkeras.utils.io_utils",
