@@ -106,3 +106,17 @@ def test_f1_state_is_built_on_the_first_batch_and_reset_keeps_it():
     metric.reset_state()
     assert all(float(v) == 0.0 for v in metric.variables)
     assert isinstance(metric.result(), torch.Tensor)
+
+
+def test_f1_takes_sparse_binary_labels_for_a_single_sigmoid_column():
+    y = np.array([1, 0, 1, 1])
+    p = np.array([[0.9], [0.7], [0.2], [0.8]], dtype="float32")
+    metric = metrics.F1Score(threshold=0.5)
+    metric.update_state(y, p)
+    tp, fp, fn = 2.0, 1.0, 1.0
+    assert metric.result().numpy() == pytest.approx([2 * tp / (2 * tp + fp + fn)], rel=1e-5)
+
+
+def test_iou_int_dtype_spelling_is_keras_int32():
+    assert metrics.IoU(2, [0], dtype="int").get_config()["dtype"] == "int32"
+    assert metrics.MeanIoU(2).total_cm.dtype == torch.int32

@@ -59,6 +59,8 @@ class FBetaScore(Metric):
         y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
         y_true = _tensors.as_tensor(y_true, dtype=self.dtype, device=y_pred.device)
+        # (N,) labels for an (N, 1) sigmoid output, as `fit` hands them over (Keras rejects the pair).
+        y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
         self._follow(y_pred)
         if not self._built:
             self._build(y_true, y_pred)

@@ -18,7 +18,7 @@ class _IoUBase(Metric):
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         # Keras' "int" default for the counts (int32 on every backend but TensorFlow).
-        super().__init__(name=name, dtype=dtype or "int32")
+        super().__init__(name=name, dtype="int32" if dtype in (None, "int", int) else dtype)
         if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
             raise ValueError(f"{type(self).__name__}: `num_classes` must be a positive int; received "
                              f"num_classes={num_classes!r}")
