@@ -69,6 +69,28 @@ CALLS = {
     "transpose": lambda: image.transpose(PIXELS),
 }
 CALLS.update({key: _resize_call(key) for key in EXPECTED if key.startswith(("resize/", "resize_uint8/"))})
+OTHER = BATCH[::-1] * 0.8 + 0.1
+BIG = np.random.RandomState(1).uniform(0, 1, (2, 16, 18, 3)).astype("float32")
+PATCHES = {"plain": (2, 2, 1), "overlap": (3, 2, 1), "dilated": (2, 3, 2)}
+CALLS.update({
+    "psnr/float": lambda: image.psnr(BATCH, OTHER, max_val=1.0),
+    "psnr/uint8": lambda: image.psnr(PIXELS, PIXELS[::-1], max_val=255),
+    "ssim/float": lambda: image.ssim(BIG, np.clip(BIG + 0.2 * BIG[::-1], 0, 1), max_val=1.0),
+    "ssim/uint8": lambda: image.ssim((BIG[0] * 255).astype("uint8"), (BIG[1] * 255).astype("uint8"), max_val=255),
+    "ssim/small_filter": lambda: image.ssim(BIG, BIG[::-1], max_val=1.0, filter_size=5, filter_sigma=0.8),
+    "total_variation/batch": lambda: image.total_variation(BATCH),
+    "total_variation/image": lambda: image.total_variation(IMAGE),
+    "image_gradients/dy": lambda: image.image_gradients(BATCH)[0],
+    "image_gradients/dx": lambda: image.image_gradients(BATCH)[1],
+    "sobel_edges": lambda: image.sobel_edges(BATCH),
+    "extract_patches/uint8": lambda: image.extract_patches(PIXELS[None], [1, 3, 2, 1], [1, 3, 2, 1], [1, 1, 1, 1],
+                                                           "VALID"),
+})
+for _padding in ("VALID", "SAME"):
+    for _label, (_size, _stride, _rate) in PATCHES.items():
+        CALLS[f"extract_patches/{_padding}/{_label}"] = (
+            lambda p=_padding, k=_size, s=_stride, r=_rate: image.extract_patches(BATCH, [1, k, k, 1], [1, s, s, 1],
+                                                                                  [1, r, r, 1], p))
 
 
 def test_every_reference_output_has_a_call():
@@ -133,6 +155,14 @@ def test_bad_inputs_name_the_function_and_argument():
         image.random_hue(IMAGE, 0.7)
     with pytest.raises(TypeError, match=r"tf.image.flip_left_right: `image` must hold integers or floats"):
         image.flip_left_right(np.zeros((2, 2, 1), dtype=bool))
+    with pytest.raises(ValueError, match=r"tf.image.ssim: images must be at least filter_size=11 pixels"):
+        image.ssim(IMAGE, IMAGE, max_val=1.0)
+    with pytest.raises(ValueError, match=r"tf.image.psnr: `a` and `b` must have the same shape"):
+        image.psnr(IMAGE, BATCH, max_val=1.0)
+    with pytest.raises(ValueError, match=r"extract_patches: `sizes` must be \[1, rows, cols, 1\]"):
+        image.extract_patches(BATCH, [2, 2], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match=r"extract_patches: `padding` must be 'VALID' or 'SAME'"):
+        image.extract_patches(BATCH, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "FULL")
     with pytest.raises(AttributeError, match=r"tf.image.random_jpeg_quality is not supported in tkeras"):
         image.random_jpeg_quality(IMAGE, 50, 90)
 
