@@ -104,6 +104,10 @@ def test_ctc_names_the_expected_shapes():
 TF_KERAS = REFERENCE["tf_keras"]
 
 
+def test_every_tf_keras_losses_name_exists():
+    assert [name for name in TF_KERAS["names"]["losses"] if not hasattr(losses, name)] == []
+
+
 def test_reduction_constants_are_tf_keras_strings():
     for key, value in TF_KERAS["reduction"].items():
         assert getattr(losses.Reduction, key) == value

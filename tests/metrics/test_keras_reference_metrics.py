@@ -99,3 +99,41 @@ def test_every_keras_metric_string_resolves_to_the_same_class():
     assert type(metrics.get("f1_score")) is metrics.F1Score
     assert type(metrics.get("r2_score")) is metrics.R2Score
     assert metrics._REGISTRY.find("one_hot_mean_io_u") is metrics.OneHotMeanIoU
+
+
+# -- tf.keras 2 only: MeanRelativeError, MeanTensor (reference from tf-keras 2.21) ---------------------
+TF_KERAS_CASES = {case["id"]: case for case in REFERENCE["tf_keras"]["metrics"]}
+
+
+@pytest.mark.parametrize("case_id", sorted(TF_KERAS_CASES))
+def test_tf_keras_only_metrics_match_tf_keras(case_id):
+    case = TF_KERAS_CASES[case_id]
+    cls = getattr(metrics, case["class"])
+    metric = cls(**case["kwargs"])
+    for batch, expected in zip(case["batches"], case["results"]):
+        weight = _as_stored(batch["sample_weight"])
+        if "values" in batch:
+            metric.update_state(_as_stored(batch["values"]), sample_weight=weight)
+        else:
+            metric.update_state(_as_stored(batch["y_true"]), _as_stored(batch["y_pred"]), sample_weight=weight)
+        np.testing.assert_allclose(metric.result().numpy(), np.asarray(expected, dtype=np.float32),
+                                   rtol=1e-5, atol=1e-6, err_msg=case_id)
+    assert metric.get_config() == case["config"]
+    assert [v.name for v in metric.variables] == case["variables"]
+    assert cls.from_config(metric.get_config()).get_config() == metric.get_config()
+
+
+def test_every_tf_keras_metrics_name_exists():
+    # `experimental` only holds tf-keras' PyMetric (a metric running arbitrary Python inside tf.function).
+    names = [n for n in REFERENCE["tf_keras"]["names"]["metrics"] if n != "experimental"]
+    assert [name for name in names if not hasattr(metrics, name)] == []
+
+
+def test_mean_tensor_keeps_its_first_shape():
+    metric = metrics.MeanTensor()
+    with pytest.raises(ValueError, match=r"MeanTensor has no value yet"):
+        metric.result()
+    metric.update_state(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"MeanTensor: every update must have the shape of the first, \(2, 3\); "
+                                         r"received values of shape \(3, 2\)"):
+        metric.update_state(np.ones((3, 2)))

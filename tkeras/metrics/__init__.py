@@ -28,11 +28,12 @@ from tkeras.metrics.f_score import F1Score, FBetaScore
 from tkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.r2_score import R2Score
-from tkeras.metrics.reduction import Mean, MeanMetricWrapper, Sum
+from tkeras.metrics.reduction import Mean, MeanMetricWrapper, MeanTensor, Sum
 from tkeras.metrics.regression import (
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
-    LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
-    Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy, SquaredHinge, cosine_similarity,
+    LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanRelativeError, MeanSquaredError,
+    MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy, SquaredHinge,
+    cosine_similarity,
 )
 
 # Keras 1/2 spellings of the functions.
@@ -53,7 +54,7 @@ _CLASSES = (
     CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, R2Score, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
     SpecificityAtSensitivity, PearsonCorrelation, ConcordanceCorrelation, F1Score, FBetaScore, IoU, BinaryIoU,
-    MeanIoU, OneHotIoU, OneHotMeanIoU,
+    MeanIoU, OneHotIoU, OneHotMeanIoU, MeanRelativeError, MeanTensor,
 )
 _FUNCTIONS = (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy,

@@ -1,4 +1,5 @@
-"""Running sums and (weighted) means: `Sum`, `Mean`, and `MeanMetricWrapper` for any f(y_true, y_pred).
+"""Running sums and (weighted) means: `Sum`, `Mean`, `MeanMetricWrapper` for any f(y_true, y_pred), and
+tf.keras 2's `MeanTensor` (an element-wise mean that keeps the values' shape).
 
 A weighted mean keeps two sums, sum(w * value) and sum(w), so it stays exact across batches of
 different sizes and can be added up across data-parallel ranks.
@@ -124,3 +125,59 @@ class MeanMetricWrapper(Mean):
             from tkeras.metrics import deserialize
             config["fn"] = deserialize(config["fn"], custom_objects=custom_objects)
         return cls(**config)
+
+
+class MeanTensor(Metric):
+    """tf.keras 2: the element-wise weighted mean of same-shaped tensors over every update.
+
+    The state has the values' shape (given as `shape`, or taken from the first update) and is not
+    reduced over any axis; an element whose weights sum to 0 reads 0.
+    """
+
+    def __init__(self, name="mean_tensor", dtype=None, shape=None):
+        super().__init__(name=name, dtype=dtype)
+        self._shape = None
+        self._built = False
+        if shape is not None:
+            self._build(tuple(shape))
+
+    def _build(self, shape):
+        self._shape = tuple(shape)
+        self.total = self.add_variable(shape=self._shape, name="total")
+        self.count = self.add_variable(shape=self._shape, name="count")
+        self._built = True
+
+    def update_state(self, values, sample_weight=None):
+        values = _tensors.as_tensor(values, dtype=self.dtype,
+                                    device=None if isinstance(values, torch.Tensor) else self._device)
+        self._follow(values)
+        if not self._built:
+            self._build(values.shape)
+        elif tuple(values.shape) != self._shape:
+            raise ValueError(f"MeanTensor: every update must have the shape of the first, {self._shape}; "
+                             f"received values of shape {tuple(values.shape)}")
+        counts = torch.ones_like(values)
+        if sample_weight is not None:
+            weights = _tensors.as_tensor(sample_weight, dtype=self.dtype, device=values.device)
+            if weights.dim() == values.dim() - 1:
+                weights = weights.unsqueeze(-1)  # one weight per row
+            try:
+                weights = torch.broadcast_to(weights, values.shape)
+            except RuntimeError:
+                raise ValueError(f"MeanTensor: sample_weight of shape {tuple(weights.shape)} does not broadcast "
+                                 f"to the values' shape {tuple(values.shape)}") from None
+            counts, values = weights, values * weights
+        with torch.no_grad():
+            self.total.add_(values)
+            self.count.add_(counts)
+
+    def result(self):
+        if not self._built:
+            raise ValueError("MeanTensor has no value yet: call update_state(values) before result()")
+        count = self.count.detach()
+        safe = torch.where(count != 0, count, torch.ones_like(count))
+        return torch.where(count != 0, self.total.detach() / safe, torch.zeros_like(count))
+
+    def reset_state(self):
+        if self._built:
+            super().reset_state()

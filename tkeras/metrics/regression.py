@@ -2,12 +2,15 @@
 
 The formulas are the loss functions themselves (one definition each), so `metrics.MeanSquaredError`
 and `losses.MeanSquaredError` can never disagree. RootMeanSquaredError is the one that is not a mean:
-it keeps the mean squared error and takes the root when read.
+it keeps the mean squared error and takes the root when read. tf.keras 2's MeanRelativeError is the
+running mean of |y_true - y_pred| / normalizer.
 """
+import numpy as np
 import torch
 
 from tkeras import losses
 from tkeras.losses import _tensors
+from tkeras.metrics._confusion import divide_no_nan
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.reduction import Mean, MeanMetricWrapper
 
@@ -85,3 +88,24 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         return torch.sqrt(super().result())
+
+
+class MeanRelativeError(Mean):
+    """tf.keras 2: the running mean of |y_true - y_pred| / normalizer (0 where the normalizer is 0)."""
+
+    def __init__(self, normalizer, name=None, dtype=None):
+        super().__init__(name=name or "mean_relative_error", dtype=dtype)
+        self.normalizer = torch.as_tensor(np.asarray(normalizer), dtype=self.dtype, device=self._device)
+
+    def _on_device_change(self, device):
+        self.normalizer = self.normalizer.to(device)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype,
+                                    device=None if isinstance(y_pred, torch.Tensor) else self._device)
+        y_true, y_pred = _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
+        self._follow(y_pred)
+        super().update_state(divide_no_nan(torch.abs(y_true - y_pred), self.normalizer), sample_weight=sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), "normalizer": self.normalizer.cpu().tolist()}
