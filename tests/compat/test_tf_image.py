@@ -119,6 +119,8 @@ def test_resize_dtype_and_layout_rules():
     assert image.resize(pixels, (8, 3), method=image.ResizeMethod.NEAREST_NEIGHBOR).dtype == tf.uint8
     assert tuple(image.resize(pixels[0], (8, 3)).shape) == (8, 3, 3)
     assert tuple(image.resize(pixels, [8, 3]).shape) == (2, 8, 3, 3)
+    assert tuple(image.resize(pixels, tf.shape(pixels)[1:3] * 2).shape) == (2, 8, 12, 3)  # a size tensor
+    assert tuple(image.resize(pixels, [tf.constant(5), np.int64(2)]).shape) == (2, 5, 2, 3)
     np.testing.assert_array_equal(image.resize(pixels, (4, 6), method="nearest").numpy(), pixels)
     # each image of a batch is resized on its own
     np.testing.assert_allclose(image.resize(pixels, (5, 5)).numpy()[1], image.resize(pixels[1], (5, 5)).numpy())

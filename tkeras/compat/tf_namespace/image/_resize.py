@@ -133,12 +133,14 @@ def _nearest(batch, size):
 
 
 def _size(size, api):
+    """(new_height, new_width) from a list, tuple, array or tensor of two integers (0-d tensors allowed)."""
     values = size.tolist() if isinstance(size, (torch.Tensor, np.ndarray)) else size
-    if not isinstance(values, (list, tuple)) or len(values) != 2 or not all(
-            isinstance(v, (int, np.integer)) and v > 0 for v in values):
-        raise ValueError(f"tf.image.{api}: `size` must be two positive integers (new_height, new_width), "
-                         f"received {size!r}")
-    return int(values[0]), int(values[1])
+    if isinstance(values, (list, tuple)) and len(values) == 2:
+        values = [v.item() if isinstance(v, (torch.Tensor, np.generic)) else v for v in values]
+        if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
+            return int(values[0]), int(values[1])
+    raise ValueError(f"tf.image.{api}: `size` must be two positive integers (new_height, new_width), "
+                     f"received {size!r}")
 
 
 def resize_batch(batch, size, method, antialias):
