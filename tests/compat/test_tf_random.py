@@ -21,6 +21,18 @@ def test_an_op_seed_gives_a_sequence_that_set_seed_restarts():
     np.testing.assert_array_equal(random.normal([3]).numpy(), unseeded)
 
 
+def test_keras_set_random_seed_also_restarts_op_seed_sequences():
+    import tkeras as keras
+    keras.utils.set_random_seed(21)
+    first = [random.uniform([3], seed=4).numpy() for _ in range(2)]
+    keras.utils.set_random_seed(22)
+    other = random.uniform([3], seed=4).numpy()
+    keras.utils.set_random_seed(21)
+    again = [random.uniform([3], seed=4).numpy() for _ in range(2)]
+    np.testing.assert_array_equal(np.stack(first), np.stack(again))
+    assert not np.array_equal(first[0], other)
+
+
 def test_distributions_dtypes_and_ranges():
     random.set_seed(0)
     draws = random.uniform([20000], minval=-2.0, maxval=3.0)
