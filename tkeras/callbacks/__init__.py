@@ -1,4 +1,6 @@
 """tkeras.callbacks: the Callback base class and the callbacks Keras ships."""
+import types
+
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.callbacks.history import History
@@ -17,3 +19,6 @@ from tkeras.callbacks.remote_monitor import RemoteMonitor
 from tkeras.callbacks.swap_ema_weights import SwapEMAWeights
 from tkeras.callbacks.tensorboard import TensorBoard
 from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
+
+# tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`.
+experimental = types.SimpleNamespace(BackupAndRestore=BackupAndRestore)

@@ -6,6 +6,12 @@ from tkeras.models.sequential import Sequential
 _FROM_SAVING = ("load_model", "model_from_config", "model_from_json", "save_model")
 
 
+def model_from_yaml(yaml_string, custom_objects=None):
+    """Removed in tf-keras 2.6 (YAML could run arbitrary code); refused with the same advice."""
+    raise RuntimeError("Method `model_from_yaml()` has been removed due to security risk of arbitrary code "
+                       "execution. Please use `Model.to_json()` and `model_from_json()` instead.")
+
+
 def __getattr__(name):
     # Served by tkeras.saving, which loads the file formats (h5py, zip) on first use.
     if name in _FROM_SAVING:

@@ -33,8 +33,8 @@ def __getattr__(name):
     if name == "LossScaleOptimizer":
         from tkeras.mixed_precision import LossScaleOptimizer
         return LossScaleOptimizer
-    if name == "legacy":  # Keras 2's `optimizers.legacy.Adam` etc.: the same classes here
-        import sys
+    if name in ("legacy", "experimental"):  # tf-keras 2's `optimizers.legacy.Adam`, `.experimental.AdamW`:
+        import sys                          # the same classes here
         return sys.modules[__name__]
     raise AttributeError(f"module 'tkeras.optimizers' has no attribute {name!r}")
 

@@ -10,6 +10,9 @@ from tkeras.utils.random import set_random_seed
 _LAZY = {
     "to_categorical": "tkeras.utils.numerical_utils",
     "normalize": "tkeras.utils.numerical_utils",
+    "to_ordinal": "tkeras.utils.numerical_utils",
+    "TimedThread": "tkeras.utils.timed_threads",
+    "warmstart_embedding_matrix": "tkeras.utils.embedding_utils",
     "pad_sequences": "tkeras.preprocessing.sequence",
     "get_file": "tkeras.utils.file_utils",
     "Progbar": "tkeras.utils.progbar",

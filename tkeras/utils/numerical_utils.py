@@ -59,3 +59,24 @@ def normalize(x, axis=-1, order=2):
     norms = np.atleast_1d(np.linalg.norm(array, order, axis))
     norms[norms == 0] = 1
     return array / np.expand_dims(norms, axis)
+
+
+def to_ordinal(y, num_classes=None, dtype="float32"):
+    """Class indices -> ordinal rows (tf-keras 2): class k becomes k ones followed by zeros, over
+    `num_classes - 1` columns, the encoding of ordinal regression (rank k means "above thresholds
+    0..k-1"). The shape rule is `to_categorical`'s: a trailing axis of size 1 is replaced."""
+    labels = _as_integer_labels(y)
+    shape = labels.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    labels = labels.ravel()
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"to_ordinal: class indices must be >= 0, found {int(labels.min())} in `y`")
+    if not num_classes:
+        num_classes = int(labels.max()) + 1 if labels.size else 1
+    elif labels.size and labels.max() >= num_classes:
+        raise ValueError(f"to_ordinal: `y` contains class index {int(labels.max())}, which does not fit "
+                         f"num_classes={num_classes}")
+    thresholds = np.arange(int(num_classes) - 1)
+    ordinal = (thresholds[None, :] < labels[:, None]).astype(dtype)
+    return ordinal.reshape(tuple(shape) + (int(num_classes) - 1,))
