@@ -8,6 +8,7 @@ loop when the function does something vmap cannot trace (data-dependent Python c
 """
 import builtins
 
+import numpy as np
 import torch
 
 from tkeras.ops.core import tensor, user_op
@@ -21,6 +22,12 @@ def _check_callable(op, name, value):
 
 def _as_tensors(structure):
     return tree.map_structure(lambda v: v if isinstance(v, torch.Tensor) else tensor(v), structure)
+
+
+def _arrays_to_tensors(structure):
+    """NumPy leaves of a loop state -> tensors (NumPy + tensor arithmetic is not defined); Python
+    numbers stay numbers."""
+    return tree.map_structure(lambda v: tensor(v) if isinstance(v, np.ndarray) else v, structure)
 
 
 def _stack(op, results):
@@ -52,7 +59,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     _check_callable("while_loop", "cond", cond)
     _check_callable("while_loop", "body", body)
     packed = isinstance(loop_vars, (list, tuple))
-    state = tuple(loop_vars) if packed else (loop_vars,)
+    state = tuple(_arrays_to_tensors(list(loop_vars))) if packed else (_arrays_to_tensors(loop_vars),)
     steps = 0
     while (maximum_iterations is None or steps < maximum_iterations) and bool(cond(*state)):
         result = body(*state)
@@ -64,7 +71,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 @user_op
 def fori_loop(lower, upper, body_fun, init_val):
     _check_callable("fori_loop", "body_fun", body_fun)
-    value = init_val
+    value = _arrays_to_tensors(init_val)
     for i in builtins.range(int(lower), int(upper)):
         value = body_fun(i, value)
     return value
@@ -82,7 +89,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if leaf.shape[0] != steps:
             raise ValueError(f"scan: every leaf of 'xs' needs {steps} items on axis 0, received shape "
                              f"{tuple(leaf.shape)}")
-    carry, ys = init, []
+    carry, ys = _arrays_to_tensors(init), []
     order = builtins.range(steps - 1, -1, -1) if reverse else builtins.range(steps)
     for i in order:
         x = None
