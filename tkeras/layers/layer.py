@@ -458,8 +458,9 @@ class Layer(torch.nn.Module):
 
     def _output_dtype(self, input_dtype):
         """The dtype name of the symbolic output (functional API) given the first input's: the layer's
-        own, unless the layer hands out ids (lookups) or passes its input on (Identity)."""
-        return self.dtype
+        compute dtype (float16 under mixed_float16, as Keras reports it), unless the layer hands out ids
+        (lookups) or passes its input on (Identity)."""
+        return self.compute_dtype
 
     def compute_output_shape(self, input_shape):
         """Default: run the layer once on zeros (batch of 1). Layers with unknown dims override this."""

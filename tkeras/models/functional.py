@@ -104,6 +104,10 @@ class Functional(Model):
                     values[slot] = value
         return _fill(self._output_template, values)
 
+    def _output_dtype(self, input_dtype):
+        """A nested model hands out what its first output layer does (a float32 head under a mixed policy)."""
+        return self._output_tensors[0].dtype
+
     def _takes_strings(self):
         """An `Input(dtype="string")` makes the model take raw text (for StringLookup, TextVectorization)."""
         return any(getattr(t, "dtype", None) == "string" for t in self._input_tensors)

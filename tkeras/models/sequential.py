@@ -130,6 +130,10 @@ class Sequential(Model):
     def _takes_strings(self):
         return bool(self._stack) and self._stack[0]._takes_strings()
 
+    def _output_dtype(self, input_dtype):
+        """A nested Sequential hands out what its last layer does (a float32 head under a mixed policy)."""
+        return self._stack[-1]._output_dtype(input_dtype) if self._stack else input_dtype
+
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
         for layer in self._stack:
