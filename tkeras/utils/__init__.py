@@ -59,10 +59,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name == "np_utils":
-        return importlib.import_module("tkeras.utils.np_utils")
+    if name in ("np_utils", "legacy"):  # submodules: Keras 1's np_utils, Keras 3's legacy serialization
+        return importlib.import_module(f"tkeras.utils.{name}")
     raise AttributeError(f"module 'tkeras.utils' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"legacy"})
