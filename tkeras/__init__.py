@@ -17,7 +17,7 @@ from tkeras.saving.serialization import register_keras_serializable
 # Loaded on first access: public name -> (module, attribute or None for the module itself). The
 # NumPy-only and optional packages, and Keras 3 top-level names that live elsewhere here.
 _LAZY = {name: (f"tkeras.{name}", None) for name in (
-    "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export")}
+    "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export", "tree")}
 _LAZY.update({
     "distribution": ("tkeras.distribute", None),
     "random": ("tkeras.ops.random", None),
