@@ -91,10 +91,12 @@ class SeedGenerator:
 
 
 def _positive(op, name, value):
-    value = tensor(value).to(torch.get_default_dtype()) if not isinstance(value, (int, float)) else float(value)
-    if bool(torch.any(torch.as_tensor(value) <= 0)):
+    """Host values are checked (a device tensor is taken as given: checking it would wait for the device)."""
+    if isinstance(value, torch.Tensor):
+        return value.to(torch.get_default_dtype())
+    if np.any(np.asarray(value) <= 0):
         raise ValueError(f"{op}: argument {name!r} must be positive, received {value!r}")
-    return value
+    return float(value) if np.ndim(value) == 0 else tensor(value).to(torch.get_default_dtype())
 
 
 @user_op
@@ -123,9 +125,10 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
 @user_op
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
     counts = torch.broadcast_to(torch.as_tensor(counts, dtype=torch.float32, device=config.device()), _shape(shape))
+    if not isinstance(probabilities, torch.Tensor) and np.any((np.asarray(probabilities) < 0) |
+                                                              (np.asarray(probabilities) > 1)):
+        raise ValueError(f"binomial: 'probabilities' must lie in [0, 1], received {probabilities!r}")
     probabilities = torch.broadcast_to(tensor(probabilities).to(torch.float32), _shape(shape))
-    if bool(torch.any((probabilities < 0) | (probabilities > 1))):
-        raise ValueError("binomial: 'probabilities' must lie in [0, 1]")
     with _seeded(seed):
         draws = torch.binomial(counts, probabilities)
     return draws.to(_dtype(dtype))

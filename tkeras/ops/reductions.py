@@ -8,6 +8,7 @@ replace NaN by the reduction's identity.
 """
 import builtins
 
+import numpy as np
 import torch
 
 from tkeras.ops.core import tensor, user_op
@@ -34,9 +35,12 @@ def _quantiles(op, x, q, axis, method, keepdims, ignore_nan):
     if method not in QUANTILE_METHODS:
         raise ValueError(f"{op}: argument 'method' must be one of {QUANTILE_METHODS}, received {method!r}")
     x = _float_input(x)
+    if not isinstance(q, torch.Tensor):  # checked on the host: a device tensor's check would wait for the device
+        values = np.asarray(q, dtype=np.float64)
+        if np.any((values < 0) | (values > 1)):
+            raise ValueError(f"{op}: quantiles must lie in [0, 1] (percentiles in [0, 100]), received "
+                             f"{values.tolist()}")
     q = tensor(q).to(x.dtype)
-    if bool(torch.any((q < 0) | (q > 1))):
-        raise ValueError(f"{op}: quantiles must lie in [0, 1] (percentiles in [0, 100]), received {q.tolist()}")
     axes = axis_tuple(op, x, axis)
     kept = [i for i in range(x.dim()) if i not in axes]
     flat = x.permute(kept + list(axes)).reshape([x.shape[i] for i in kept] + [-1])
@@ -60,12 +64,16 @@ def nanquantile(x, q, axis=None, method="linear", keepdims=False):
 
 @user_op
 def percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantiles("percentile", x, tensor(q).double() / 100.0, axis, method, keepdims, ignore_nan=False)
+    return _quantiles("percentile", x, _fraction(q), axis, method, keepdims, ignore_nan=False)
 
 
 @user_op
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantiles("nanpercentile", x, tensor(q).double() / 100.0, axis, method, keepdims, ignore_nan=True)
+    return _quantiles("nanpercentile", x, _fraction(q), axis, method, keepdims, ignore_nan=True)
+
+
+def _fraction(percent):
+    return percent / 100.0 if isinstance(percent, torch.Tensor) else np.asarray(percent, dtype=np.float64) / 100.0
 
 
 @user_op
@@ -237,18 +245,21 @@ def histogram(x, bins=10, range=None):  # noqa: A002 - NumPy's name
     low, high = (x.min(), x.max()) if range is None else (torch.as_tensor(range[0]), torch.as_tensor(range[1]))
     low, high = low.to(x), high.to(x)
     edges = torch.linspace(0, 1, bins + 1, device=x.device, dtype=x.dtype) * (high - low) + low
-    inside = (x >= low) & (x <= high)
+    inside = ((x >= low) & (x <= high)).to(torch.int32)  # a 0/1 weight: no boolean indexing, no host sync
     index = torch.clamp(((x - low) / (high - low) * bins).floor().long(), 0, bins - 1)
     counts = torch.zeros(bins, dtype=torch.int32, device=x.device)
-    counts.index_add_(0, index[inside], torch.ones_like(index[inside], dtype=torch.int32))
+    counts.index_add_(0, index, inside)
     return counts, edges
 
 
 @user_op
 def bincount(x, weights=None, minlength=0, sparse=False):
-    x = tensor(x)
-    if x.is_floating_point() or bool(torch.any(x < 0)):
+    if not isinstance(x, torch.Tensor) and np.any(np.asarray(x) < 0):  # host values: checked without a sync
         raise ValueError("bincount: 'x' must hold non-negative integers")
+    x = tensor(x)
+    if x.is_floating_point():
+        raise ValueError(f"bincount: 'x' must hold non-negative integers, received dtype "
+                         f"{str(x.dtype).replace('torch.', '')}")
     if sparse:
         raise NotImplementedError("bincount: sparse=True is not supported in tkeras (torch has no sparse result "
                                   "here); use the dense result")
