@@ -47,6 +47,7 @@ _LAZY = {
     "clear_session": "tkeras.backend.naming",
     "standardize_dtype": "tkeras.backend.dtypes",
     "Config": "tkeras.utils.config",
+    "FeatureSpace": "tkeras.utils.feature_space",
     "model_to_dot": "tkeras.utils.model_visualization",
     "SequenceEnqueuer": "tkeras.utils.enqueuers",
     "OrderedEnqueuer": "tkeras.utils.enqueuers",
