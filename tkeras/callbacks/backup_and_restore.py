@@ -1,4 +1,5 @@
-"""BackupAndRestore: survive an interrupted `fit` by backing the training state up every epoch.
+"""BackupAndRestore: survive an interrupted `fit` by backing the training state up every epoch (or every
+`save_freq` batches).
 
 The backup is one HDF5 file written atomically (`backup_dir/latest.weights.h5`): the model's weights
 and the optimizer's state in the Keras 3 layout, the epoch it completed, and the random number
@@ -21,9 +22,12 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError("BackupAndRestore: backup_dir must be a folder path, received an empty value")
-        if save_freq != "epoch" and save_freq is not False:
-            raise ValueError(f"BackupAndRestore: save_freq={save_freq!r} is not supported; tkeras backs up "
-                             f"at the end of every epoch (save_freq='epoch')")
+        every_n_batches = isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0
+        if save_freq != "epoch" and save_freq is not False and not every_n_batches:
+            raise ValueError(f"BackupAndRestore: invalid save_freq={save_freq!r}; expected 'epoch' or a positive "
+                             f"integer (back up every that many batches)")
+        self._batches_since_backup = 0
+        self._current_epoch = 0
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.delete_checkpoint = delete_checkpoint
@@ -44,9 +48,24 @@ class BackupAndRestore(Callback):
             _restore_rng(h5["tkeras_rng"])
         self.model._initial_epoch = epoch + 1
 
-    def on_epoch_end(self, epoch, logs=None):
-        if self.save_freq is False:
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        """With an integer save_freq, as Keras 3: a backup every save_freq batches; a run resumed from it
+        starts the epoch it was in again."""
+        if self.save_freq in ("epoch", False):
             return
+        self._batches_since_backup += 1
+        if self._batches_since_backup >= self.save_freq:
+            self._batches_since_backup = 0
+            self._back_up(completed_epoch=self._current_epoch - 1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._back_up(completed_epoch=epoch)
+
+    def _back_up(self, completed_epoch):
         import h5py
         from tkeras.saving import weights_store
         from tkeras.saving._atomic import atomic_path
@@ -56,7 +75,7 @@ class BackupAndRestore(Callback):
         with atomic_path(self._weights_path) as tmp:
             with h5py.File(tmp, "w") as h5:
                 weights_store.write_model(h5, self.model, include_optimizer=True)
-                h5.attrs["tkeras_completed_epoch"] = int(epoch)
+                h5.attrs["tkeras_completed_epoch"] = int(completed_epoch)
                 _save_rng(h5.create_group("tkeras_rng"))
 
     def on_train_end(self, logs=None):

@@ -86,6 +86,8 @@ class CompileLoss:
             loss = self._losses[0]
             if loss is None:
                 return None
+            if y_true is None:
+                raise ValueError(_missing_targets(loss))
             value = loss(y_true, y_pred, sample_weight=sample_weight)
             return value * self._weights[0] if self._weights[0] != 1.0 else value
         if all(loss is None for loss in self._losses):
@@ -111,6 +113,13 @@ class CompileLoss:
             tracker_index += 1
             total = value * w if total is None else total + value * w
         return total
+
+
+def _missing_targets(loss):
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
+    return (f"The model was compiled with loss {name!r}, which compares the predictions with targets, but "
+            f"no targets were given (y is None). Pass y to fit()/evaluate() (or yield (x, y) pairs), or "
+            f"compile with loss=None when the model adds its own losses with add_loss()")
 
 
 class CompileMetrics:

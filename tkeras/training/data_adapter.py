@@ -90,8 +90,6 @@ class ArrayBatches:
         if self.num_samples == 0:
             raise ValueError("fit/evaluate/predict received empty data (0 samples)")
         self.batch_size = int(batch_size)
-        if self.batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}")
         self.shuffle = shuffle
         self.num_batches = math.ceil(self.num_samples / self.batch_size)
         self.steps = steps if steps is not None else self.num_batches
@@ -173,10 +171,8 @@ class StreamBatches:
             return
         if hasattr(self.data, "__next__"):
             # A Python generator runs on across epochs (Keras' fit_generator semantics).
-            if self.steps is None:
-                raise ValueError("When x is a Python generator, steps_per_epoch (or steps) must be given, "
-                                 "since a generator has no length")
-            for _ in range(self.steps):
+            # Without steps (Keras 3) an epoch runs until the generator is exhausted.
+            for _ in (range(self.steps) if self.steps is not None else iter(int, 1)):
                 try:
                     batch = next(self.data)
                 except StopIteration:
@@ -212,9 +208,46 @@ def _fits_on_device(structures, device, fraction=0.25):
     return size < fraction * free
 
 
+def _checked_batch_size(batch_size):
+    if batch_size is None:
+        return None
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer (or None for 32), received {batch_size!r} "
+                         f"of type {type(batch_size).__name__}")
+    return int(batch_size)
+
+
+def _numbers_as_array(value, name):
+    """A Python list (or tuple) of numbers, or of equally long lists of numbers, is one array, as Keras 2
+    took it; ragged rows are refused with Keras 3's 'Unrecognized data type' and what to do instead. A
+    list holding arrays or tensors is left alone: it is a structure (one array per model input)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return value
+    leaves = tree.flatten(value)
+    if not all(isinstance(v, (int, float, bool, np.number)) for v in leaves):
+        return value
+    if not all(isinstance(row, (list, tuple)) == isinstance(value[0], (list, tuple)) for row in value):
+        lengths = None
+    else:
+        lengths = {len(row) for row in value} if isinstance(value[0], (list, tuple)) else {0}
+    try:
+        array = np.asarray(value) if lengths is not None and len(lengths) == 1 else None
+    except ValueError:
+        array = None
+    if array is None or array.dtype == object:
+        shown = repr(value)[:120]
+        rows = sorted({len(r) if isinstance(r, (list, tuple)) else 0 for r in value})[:6]
+        raise ValueError(f"Unrecognized data type: {name}={shown} (of type {type(value).__name__}): a ragged "
+                         f"list (row lengths {rows}) is not an array. Pad the rows to one length first "
+                         f"(keras.utils.pad_sequences) or pass a NumPy array")
+    return array
+
+
 def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
     if x is None:
         raise ValueError("No data: x is None")
+    batch_size = _checked_batch_size(batch_size)
+    x, y, sample_weight = (_numbers_as_array(v, n) for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
     from tkeras import config as keras_config
     cap = keras_config.max_steps_per_epoch()  # keras.config.set_max_steps_per_epoch, a debugging aid
     if cap and (not steps or cap < steps):

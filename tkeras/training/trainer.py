@@ -280,8 +280,13 @@ class Trainer(LegacyTrainingMethods):
                             callback_list.on_train_batch_end(step, step_logs)
                         if self.stop_training:
                             break
-                    if step < 0:
+                    if step < 0 and epoch == initial_epoch:
                         raise ValueError("fit: the training data produced no batches")
+                    if step < 0:  # a generator or iterator used up by the earlier epochs (Keras 3 stops too)
+                        warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                                      "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                                      "batches.", stacklevel=2)
+                        break
                     if distribution is not None:
                         step_logs = distribution.epoch_logs(self, step_logs)
                     logs = pythonify(step_logs)
