@@ -4,6 +4,7 @@ greedy decoding, and PSNR.
 Probabilities are clipped to [epsilon, 1 - epsilon] before the log, as Keras does, so a saturated
 output gives a large finite loss rather than inf; logits go through torch's fused, stable kernels.
 """
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -75,13 +76,14 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 @user_op
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
                mask_index=0):
-    """(decoded (1, batch, time) padded with -1, scores (batch, 1)) by best path.
+    """(decoded (top_paths, batch, time) padded with -1, scores (batch, top_paths)).
 
-    Only the 'greedy' strategy is implemented; 'beam_search' raises NotImplementedError.
+    'greedy' takes the best class per step (scores: minus the sum of the chosen logits, as Keras);
+    'beam_search' is a CTC prefix beam search over log-softmax probabilities (scores: the paths' log
+    probabilities). The beam search runs on the host, one sequence at a time.
     """
     if strategy == "beam_search":
-        raise NotImplementedError("ctc_decode: strategy='beam_search' is not supported in tkeras yet; use "
-                                  "strategy='greedy'")
+        return _beam_search(_float_input(inputs), sequence_lengths, int(beam_width), int(top_paths), mask_index)
     if strategy != "greedy":
         raise ValueError(f"ctc_decode: argument 'strategy' must be 'greedy' or 'beam_search', received {strategy!r}")
     inputs = _float_input(inputs)
@@ -104,6 +106,55 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     labels = torch.where(dropped, torch.full_like(labels, -1), labels)
     decoded = torch.gather(labels, 1, order).to(torch.int32)
     return decoded.unsqueeze(0), -torch.sum(scores, dim=1, keepdim=True)
+
+
+def _beam_search(inputs, sequence_lengths, beam_width, top_paths, mask_index):
+    if inputs.dim() != 3:
+        raise ValueError(f"ctc_decode: 'inputs' must be (batch, time, classes), received {tuple(inputs.shape)}")
+    batch, steps, classes = inputs.shape
+    if not 1 <= top_paths <= beam_width:
+        raise ValueError(f"ctc_decode: 'top_paths' ({top_paths}) must be between 1 and 'beam_width' ({beam_width})")
+    blank = int(mask_index) if mask_index is not None else classes - 1
+    log_probs = torch.log_softmax(inputs.double(), dim=-1).cpu().numpy()
+    lengths = np.asarray(tensor(sequence_lengths).cpu()).reshape(-1)
+    decoded = np.full((top_paths, batch, steps), -1, dtype=np.int32)
+    scores = np.full((batch, top_paths), -np.inf)
+    for b in range(batch):
+        for rank, (prefix, score) in enumerate(_prefix_beams(log_probs[b, :int(lengths[b])], blank, beam_width)
+                                               [:top_paths]):
+            decoded[rank, b, :len(prefix)] = prefix
+            scores[b, rank] = score
+    device = inputs.device
+    return (torch.as_tensor(decoded, device=device),
+            torch.as_tensor(scores, dtype=inputs.dtype, device=device))
+
+
+def _prefix_beams(log_probs, blank, beam_width):
+    """[(labels, log probability)] best first; each prefix carries the log probability of its paths that
+    end in a blank and of those that end in its last label (so repeats collapse correctly)."""
+    beams = {(): (0.0, -np.inf)}  # prefix -> (ends in blank, ends in label)
+    for step in log_probs:
+        extended = {}
+
+        def add(prefix, blank_part, label_part):
+            old_blank, old_label = extended.get(prefix, (-np.inf, -np.inf))
+            extended[prefix] = (np.logaddexp(old_blank, blank_part), np.logaddexp(old_label, label_part))
+
+        for prefix, (ends_blank, ends_label) in beams.items():
+            total = np.logaddexp(ends_blank, ends_label)
+            add(prefix, total + step[blank], -np.inf)
+            for label in range(len(step)):
+                if label == blank:
+                    continue
+                if prefix and prefix[-1] == label:
+                    add(prefix, -np.inf, ends_label + step[label])  # the same label again: collapses
+                    add(prefix + (label,), -np.inf, ends_blank + step[label])  # separated by a blank: a new one
+                else:
+                    add(prefix + (label,), -np.inf, total + step[label])
+        ranked = sorted(extended.items(), key=lambda item: -np.logaddexp(*item[1]))
+        beams = dict(ranked[:beam_width])
+    return [(prefix, float(np.logaddexp(*parts))) for prefix, parts in
+            sorted(beams.items(), key=lambda item: -np.logaddexp(*item[1]))]
 
 
 @user_op
