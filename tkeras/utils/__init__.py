@@ -60,10 +60,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in ("np_utils", "legacy"):  # submodules: Keras 1's np_utils, Keras 3's legacy serialization
+    if name in ("np_utils", "legacy", "bounding_boxes"):  # submodules: Keras 1's np_utils, Keras 3's others
         return importlib.import_module(f"tkeras.utils.{name}")
     raise AttributeError(f"module 'tkeras.utils' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY) | {"legacy"})
+    return sorted(set(globals()) | set(_LAZY) | {"legacy", "bounding_boxes"})
