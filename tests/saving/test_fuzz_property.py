@@ -216,6 +216,7 @@ def test_mutated_files_load_or_raise_saving_errors(originals, capfd):
     check()
     assert _module_state() == state, "a file changed the globals of a tkeras module"
     assert MARKER not in "".join(capfd.readouterr()), "file-supplied text was printed"
+    print(f"fuzzed loads: {outcomes}")
     assert outcomes["refused"] > 20 and outcomes["loaded"] > 5, outcomes
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mib < 1024, f"loading fuzzed files grew the peak memory by {grown_mib:.0f} MiB"

@@ -376,3 +376,20 @@ def test_functional_models_with_operators_round_trip(tmp_path, route):
     expected = [np.concatenate([doubled[:, :2], doubled.sum(1, keepdims=True)], -1), -hidden]
     for got, want in zip(loaded.predict(x, verbose=0), expected):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+# -- code from the file: a marker proves it never runs ---------------------------------------------
+def test_lambda_bytecode_never_runs_in_safe_mode(tmp_path):
+    marker = tmp_path / "ran.txt"
+    path = tmp_path / "lambda.keras"
+    inputs = keras.Input((2,))
+    outputs = keras.layers.Lambda(lambda x: (open(str(marker), "w").close(), x * 3.0)[1])(inputs)
+    keras.Model(inputs, outputs).save(path)
+    marker.unlink(missing_ok=True)  # building the model traced the function once
+    for call in (lambda: load_model(path), lambda: model_from_json(json.dumps(json.loads(_members(path)["config.json"])))):
+        with pytest.raises(UnsafeLoadError, match="bytecode"):
+            call()
+        assert not marker.exists()
+    trusted = load_model(path, safe_mode=False)  # the marker mechanism works: trusted code does run
+    np.testing.assert_allclose(trusted.predict(np.ones((1, 2), "float32"), verbose=0), [[3.0, 3.0]])
+    assert marker.exists()
