@@ -381,9 +381,10 @@ def test_functional_models_with_operators_round_trip(tmp_path, route):
 # -- code from the file: a marker proves it never runs ---------------------------------------------
 def test_lambda_bytecode_never_runs_in_safe_mode(tmp_path):
     marker = tmp_path / "ran.txt"
+    marker_name = str(marker)
     path = tmp_path / "lambda.keras"
     inputs = keras.Input((2,))
-    outputs = keras.layers.Lambda(lambda x: (open(str(marker), "w").close(), x * 3.0)[1])(inputs)
+    outputs = keras.layers.Lambda(lambda x: (open(marker_name, "w").close(), x * 3.0)[1])(inputs)
     keras.Model(inputs, outputs).save(path)
     marker.unlink(missing_ok=True)  # building the model traced the function once
     for call in (lambda: load_model(path), lambda: model_from_json(json.dumps(json.loads(_members(path)["config.json"])))):
