@@ -1,5 +1,5 @@
-"""`Dataset.window` / `flat_map` (TensorFlow's timeseries windowing idiom) and `Dataset.zip(a, b)`;
-the expected windows are TensorFlow 2.21's for the same calls."""
+"""Datasets of datasets: `window` / `flat_map` (TensorFlow's timeseries windowing idiom), `interleave`,
+`TextLineDataset`, and `Dataset.zip(a, b)`; the expected orders are TensorFlow 2.21's for the same calls."""
 import numpy as np
 import pytest
 
@@ -41,3 +41,34 @@ def test_zip_takes_datasets_as_separate_arguments_too():
     a, b = Dataset.range(3), Dataset.range(10, 13)
     assert [tuple(int(v) for v in e) for e in Dataset.zip(a, b)] == [(0, 10), (1, 11), (2, 12)]
     assert [tuple(int(v) for v in e) for e in Dataset.zip((a, b))] == [(0, 10), (1, 11), (2, 12)]
+
+
+def test_interleave_takes_blocks_in_turn_and_refills_finished_slots():
+    ds = Dataset.range(1, 6)
+    repeated = ds.interleave(lambda x: Dataset.from_tensors(x).repeat(x), cycle_length=2, block_length=2)
+    assert [int(v) for v in repeated] == [1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 4, 4, 5, 5, 5]
+    one_each = ds.interleave(lambda x: Dataset.from_tensors(x).repeat(x), cycle_length=3, block_length=1)
+    assert [int(v) for v in one_each] == [1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5, 4, 5, 5, 5]
+    ranges = ds.interleave(lambda x: Dataset.range(int(x) * 10, int(x) * 10 + 3), cycle_length=2)
+    assert [int(v) for v in ranges] == [10, 20, 11, 21, 12, 22, 30, 40, 31, 41, 32, 42, 50, 51, 52]
+    uneven = ds.interleave(lambda x: Dataset.range(int(x) * 10, int(x) * 10 + int(x) % 3), cycle_length=2,
+                           block_length=2)  # lengths 1, 2, 0, 1, 2
+    assert [int(v) for v in uneven] == [10, 20, 21, 40, 50, 51]
+    with pytest.raises(TypeError, match=r"Dataset.interleave: `map_func` must return a Dataset"):
+        list(ds.interleave(lambda x: x, cycle_length=1))
+
+
+def test_text_line_datasets_read_files_line_by_line(tmp_path):
+    import gzip
+    (tmp_path / "a.txt").write_text("first line\nsecond, with comma\n", encoding="utf-8")
+    with gzip.open(tmp_path / "b.txt.gz", "wt", encoding="utf-8") as handle:
+        handle.write("zipped \u00e9\nlast without newline")
+    lines = [str(v) for v in tf.data.TextLineDataset(str(tmp_path / "a.txt"))]
+    assert lines == ["first line", "second, with comma"]
+    zipped = [str(v) for v in tf.data.TextLineDataset([str(tmp_path / "b.txt.gz")], compression_type="GZIP")]
+    assert zipped == ["zipped \u00e9", "last without newline"]
+    files = Dataset.list_files(str(tmp_path / "a.txt"))
+    batch = next(iter(files.interleave(tf.data.TextLineDataset, cycle_length=1).batch(2)))
+    assert list(batch) == ["first line", "second, with comma"]
+    with pytest.raises(ValueError, match=r"TextLineDataset: compression_type must be None, '' or 'GZIP'"):
+        tf.data.TextLineDataset("x.txt", compression_type="ZLIB")

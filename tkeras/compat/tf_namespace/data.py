@@ -10,115 +10,24 @@ torch tensors; text stays a NumPy string array. Chains that start from in-memory
 gathers each batch with one `index_select` instead of stacking single rows. `prefetch`, `cache` to a
 file and parallel `map` are accepted and run in this thread.
 """
+import gzip
 import itertools
 import math
+import os
 
 import numpy as np
 import torch
 
+from tkeras.compat.tf_namespace._structure import (
+    as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
+    to_numpy,
+)
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr, unsupported
 from tkeras.ops.core import for_user
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
-
-
-# -- element structures -------------------------------------------------------------------------------
-def _map(fn, *structures):
-    first = structures[0]
-    if isinstance(first, dict):
-        return {key: _map(fn, *(s[key] for s in structures)) for key in first}
-    if isinstance(first, tuple):
-        items = [_map(fn, *parts) for parts in zip(*structures)]
-        return type(first)(*items) if hasattr(first, "_fields") else tuple(items)
-    return fn(*structures)
-
-
-def _leaves(structure):
-    if isinstance(structure, dict):
-        return [leaf for key in structure for leaf in _leaves(structure[key])]
-    if isinstance(structure, tuple):
-        return [leaf for item in structure for leaf in _leaves(item)]
-    return [structure]
-
-
-def _as_structure(value):
-    """What TensorFlow treats as structure: tuples and dicts (a list returned by `map` counts as a tuple)."""
-    if isinstance(value, list) and value and any(isinstance(v, (tuple, dict, list)) for v in value):
-        return tuple(_as_structure(v) for v in value)
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_as_structure(v) for v in value)
-    if isinstance(value, dict):
-        return {key: _as_structure(v) for key, v in value.items()}
-    return value
-
-
-def _leaf(value):
-    """One component as a CPU tensor (NumPy dtypes kept; Python floats -> float32, ints -> int32, as TF)."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().as_subclass(torch.Tensor)
-    array = value if isinstance(value, np.ndarray) else np.asarray(value)
-    if array.dtype.kind == "S":
-        return array  # bytes (a file's contents from tf.io.read_file) stay bytes, as TensorFlow's strings are
-    if array.dtype.kind in "UO":
-        return array.astype(str)  # text: stays NumPy (TextVectorization and friends read it)
-    if not isinstance(value, (np.ndarray, np.generic)):
-        array = array.astype(np.float32) if array.dtype == np.float64 else (
-            array.astype(np.int32) if array.dtype == np.int64 else array)
-    if array.dtype.kind == "u" and array.dtype != np.uint8:
-        array = array.astype(np.int64)
-    return torch.from_numpy(np.require(array, requirements="C"))  # 0-d stays 0-d
-
-
-def _gather(leaf, index):
-    if isinstance(leaf, torch.Tensor):
-        return leaf.index_select(0, index)
-    return leaf[index.numpy()]
-
-
-def _stack(*leaves):
-    return torch.stack(leaves) if isinstance(leaves[0], torch.Tensor) else np.stack(leaves)
-
-
-def _to_numpy(leaf):
-    return leaf.detach().cpu().numpy() if isinstance(leaf, torch.Tensor) else leaf
-
-
-def _buffer_shuffle(items, buffer_size, rng):
-    """TensorFlow's shuffle: keep `buffer_size` items, emit a random one and refill its slot."""
-    buffer = []
-    for item in items:
-        if len(buffer) < buffer_size:
-            buffer.append(item)
-            continue
-        slot = int(rng.integers(len(buffer)))
-        yield buffer[slot]
-        buffer[slot] = item
-    rng.shuffle(buffer)
-    yield from buffer
-
-
-def _flatten_up_to(template, value):
-    """`value` (padded_shapes, padding_values) split along the element structure; None for every part."""
-    if isinstance(template, dict):
-        return [v for key in template for v in _flatten_up_to(template[key], None if value is None else value[key])]
-    if isinstance(template, tuple):
-        parts = value if value is not None else [None] * len(template)
-        return [v for t, part in zip(template, parts) for v in _flatten_up_to(t, part)]
-    return [value]
-
-
-def _padded(leaves, shape, value):
-    """Stack variable-length components, padding each to `shape` (None dims: the batch's longest)."""
-    dims = [max(int(leaf.shape[d]) for leaf in leaves) for d in range(leaves[0].dim())]
-    if shape is not None:
-        dims = [d if s is None or s == -1 else int(s) for d, s in zip(dims, shape)]
-    fill = 0 if value is None else (value.item() if hasattr(value, "item") else value)
-    out = torch.full((len(leaves), *dims), fill, dtype=leaves[0].dtype)
-    for i, leaf in enumerate(leaves):
-        out[(i, *[slice(0, n) for n in leaf.shape])] = leaf
-    return out
 
 
 class Dataset:
@@ -131,14 +40,14 @@ class Dataset:
 
     @classmethod
     def _of_rows(cls, arrays, order, cardinality):
-        iterate = lambda: (_map(lambda leaf, i=i: leaf[i], arrays) for i in order())
+        iterate = lambda: (map_structure(lambda leaf, i=i: leaf[i], arrays) for i in order())
         return cls(iterate, cardinality, (arrays, order))
 
     # -- sources ----------------------------------------------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors, name=None):
-        arrays = _map(_leaf, _as_structure(tensors))
-        sizes = {int(leaf.shape[0]) if leaf.ndim else -1 for leaf in _leaves(arrays)}
+        arrays = map_structure(to_leaf, as_structure(tensors))
+        sizes = {int(leaf.shape[0]) if leaf.ndim else -1 for leaf in leaves(arrays)}
         if -1 in sizes:
             raise ValueError("from_tensor_slices needs components with at least one dimension to slice")
         if len(sizes) > 1:
@@ -149,7 +58,7 @@ class Dataset:
 
     @staticmethod
     def from_tensors(tensors, name=None):
-        element = _map(_leaf, _as_structure(tensors))
+        element = map_structure(to_leaf, as_structure(tensors))
         return Dataset(lambda: iter([element]), 1)
 
     @staticmethod
@@ -158,7 +67,7 @@ class Dataset:
         if not callable(generator):
             raise TypeError("from_generator expects a callable that returns a generator (pass the function, "
                             "not generator())")
-        return Dataset(lambda: (_map(_leaf, _as_structure(e)) for e in generator(*(args or ()))),
+        return Dataset(lambda: (map_structure(to_leaf, as_structure(e)) for e in generator(*(args or ()))),
                        UNKNOWN_CARDINALITY)
 
     @staticmethod
@@ -182,8 +91,8 @@ class Dataset:
     @staticmethod
     def zip(*datasets, name=None):
         """`Dataset.zip((a, b))`, `Dataset.zip({"x": a, "y": b})`, or TF 2.13's `Dataset.zip(a, b)`."""
-        parts = _as_structure(datasets[0] if len(datasets) == 1 else datasets)
-        members = _leaves(parts)
+        parts = as_structure(datasets[0] if len(datasets) == 1 else datasets)
+        members = leaves(parts)
         cards = [d._cardinality for d in members]
         known = [c for c in cards if c >= 0]
         cardinality = min(known) if known else (INFINITE_CARDINALITY if all(
@@ -192,7 +101,7 @@ class Dataset:
         def iterate():
             for elements in zip(*(iter(d._iterate()) for d in members)):
                 lookup = iter(elements)
-                yield _map(lambda _: next(lookup), parts)
+                yield map_structure(lambda _: next(lookup), parts)
         return Dataset(iterate, cardinality)
 
     # -- transformations --------------------------------------------------------------------------
@@ -215,9 +124,9 @@ class Dataset:
                 generator = rng()
                 if 0 <= n <= buffer_size:  # the buffer holds everything: a uniform permutation
                     return iter(generator.permutation(list(parent())).tolist())
-                return _buffer_shuffle(parent(), buffer_size, generator)
+                return buffer_shuffle(parent(), buffer_size, generator)
             return Dataset._of_rows(arrays, order, self._cardinality)
-        return Dataset(lambda: _buffer_shuffle(self._iterate(), buffer_size, rng()), self._cardinality)
+        return Dataset(lambda: buffer_shuffle(self._iterate(), buffer_size, rng()), self._cardinality)
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None, name=None):
         batch_size = int(batch_size)
@@ -229,11 +138,11 @@ class Dataset:
             def iterate():
                 for chunk in self._chunks(order(), batch_size, drop_remainder):
                     index = torch.tensor(chunk, dtype=torch.long)
-                    yield _map(lambda leaf: _gather(leaf, index), arrays)
+                    yield map_structure(lambda leaf: gather_rows(leaf, index), arrays)
         else:
             def iterate():
                 for chunk in self._chunks(self._iterate(), batch_size, drop_remainder):
-                    yield _map(_stack, *chunk)
+                    yield map_structure(stack_leaves, *chunk)
         return Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None):
@@ -243,9 +152,9 @@ class Dataset:
         def iterate():
             for chunk in self._chunks(self._iterate(), batch_size, drop_remainder):
                 template = chunk[0]
-                shapes = iter(_flatten_up_to(template, padded_shapes))
-                values = iter(_flatten_up_to(template, padding_values))
-                yield _map(lambda *leaves: _padded(list(leaves), next(shapes), next(values)), *chunk)
+                shapes = iter(flatten_up_to(template, padded_shapes))
+                values = iter(flatten_up_to(template, padding_values))
+                yield map_structure(lambda *parts: padded(list(parts), next(shapes), next(values)), *chunk)
         return Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
 
     @staticmethod
@@ -275,9 +184,9 @@ class Dataset:
         span = (size - 1) * stride + 1
 
         def as_window(elements):
-            stacked = _map(_stack, *elements)
+            stacked = map_structure(stack_leaves, *elements)
             n = len(elements)
-            return _map(lambda leaf: Dataset._of_rows(leaf, lambda: iter(range(n)), n), stacked)
+            return map_structure(lambda leaf: Dataset._of_rows(leaf, lambda: iter(range(n)), n), stacked)
 
         def iterate():
             buffer, skip = [], 0
@@ -299,20 +208,51 @@ class Dataset:
         """Each element mapped to a Dataset, and those datasets' elements in turn."""
         def iterate():
             for element in self._iterate():
-                inner = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
-                    else map_func(element)
-                if not isinstance(inner, Dataset):
-                    raise TypeError(f"Dataset.flat_map: `map_func` must return a Dataset, it returned "
-                                    f"{type(inner).__name__}")
-                yield from inner._iterate()
+                yield from _inner_dataset(map_func, element, "flat_map")._iterate()
+        return Dataset(iterate, UNKNOWN_CARDINALITY)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
+                   deterministic=None, name=None):
+        """TensorFlow's interleave: `cycle_length` elements are mapped to datasets at a time (by default as
+        many as the machine has cores, as TensorFlow), and `block_length` items are taken from each in turn.
+        A dataset that runs out hands its slot to the next element's dataset, which starts on the next
+        round."""
+        cycle = (os.cpu_count() or 1) if cycle_length in (None, AUTOTUNE) else int(cycle_length)
+        block = 1 if block_length in (None, AUTOTUNE) else int(block_length)
+        if cycle <= 0 or block <= 0:
+            raise ValueError(f"Dataset.interleave: cycle_length and block_length must be positive, received "
+                             f"{cycle_length} and {block_length}")
+
+        def iterate():
+            inputs = iter(self._iterate())
+
+            def open_next():
+                element = next(inputs, _END)
+                return None if element is _END else iter(_inner_dataset(map_func, element, "interleave")._iterate())
+            slots = [slot for slot in (open_next() for _ in range(cycle)) if slot is not None]
+            index = 0
+            while slots:
+                index %= len(slots)
+                for _ in range(block):
+                    item = next(slots[index], _END)
+                    if item is _END:
+                        replacement = open_next()
+                        if replacement is None:
+                            del slots[index]
+                            index -= 1
+                        else:
+                            slots[index] = replacement
+                        break
+                    yield item
+                index += 1
         return Dataset(iterate, UNKNOWN_CARDINALITY)
 
     def unbatch(self, name=None):
         def iterate():
             for element in self._iterate():
-                n = int(_leaves(element)[0].shape[0])
+                n = int(leaves(element)[0].shape[0])
                 for i in range(n):
-                    yield _map(lambda leaf, i=i: leaf[i], element)
+                    yield map_structure(lambda leaf, i=i: leaf[i], element)
         return Dataset(iterate, UNKNOWN_CARDINALITY if self._cardinality != INFINITE_CARDINALITY else
                        INFINITE_CARDINALITY)
 
@@ -320,7 +260,7 @@ class Dataset:
         def apply(element):
             result = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
                 else map_func(element)
-            return _map(_leaf, _as_structure(result))
+            return map_structure(to_leaf, as_structure(result))
         return Dataset(lambda: (apply(e) for e in self._iterate()), self._cardinality)
 
     def filter(self, predicate, name=None):
@@ -412,7 +352,7 @@ class Dataset:
         return (for_user(element) for element in self._iterate())
 
     def as_numpy_iterator(self):
-        return (_map(_to_numpy, element) for element in self._iterate())
+        return (map_structure(to_numpy, element) for element in self._iterate())
 
     def cardinality(self):
         return for_user(torch.tensor(self._cardinality, dtype=torch.int64))
@@ -434,6 +374,40 @@ class Dataset:
         if name.startswith("_"):
             raise AttributeError(name)
         raise unsupported(f"tf.data.Dataset.{name}")
+
+
+_END = object()
+
+
+def _inner_dataset(map_func, element, api):
+    """`map_func` applied to one element (a tuple spread over its arguments), checked to give a Dataset."""
+    inner = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
+        else map_func(element)
+    if not isinstance(inner, Dataset):
+        raise TypeError(f"Dataset.{api}: `map_func` must return a Dataset, it returned {type(inner).__name__}")
+    return inner
+
+
+def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,  # noqa: N802
+                    name=None):
+    """The lines of one or more text files (UTF-8, without their line ends), file after file; a filenames
+    Dataset (from `list_files`) works too. `compression_type="GZIP"` reads gzip files."""
+    if compression_type not in (None, "", "GZIP"):
+        raise ValueError(f"tf.data.TextLineDataset: compression_type must be None, '' or 'GZIP', received "
+                         f"{compression_type!r}")
+    if isinstance(filenames, Dataset):
+        paths = lambda: [str(p) for p in filenames.as_numpy_iterator()]  # noqa: E731
+    else:
+        names = [filenames] if isinstance(filenames, (str, bytes, os.PathLike)) else list(np.asarray(filenames).ravel())
+        paths = lambda: [n.decode() if isinstance(n, bytes) else str(n) for n in names]  # noqa: E731
+
+    def iterate():
+        for path in paths():
+            opener = gzip.open if compression_type == "GZIP" else open
+            with opener(path, "rt", encoding="utf-8", newline="") as handle:
+                for line in handle:
+                    yield np.str_(line.rstrip("\r\n") if line.endswith("\n") else line)
+    return Dataset(iterate, UNKNOWN_CARDINALITY)
 
 
 class Options:

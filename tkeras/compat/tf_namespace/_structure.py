@@ -1,0 +1,101 @@
+"""The elements of `tf.data` pipelines: nested structures (tensors, tuples, dicts) of torch tensors, with
+text and bytes kept as NumPy arrays, and the few operations `Dataset` needs on them (map over leaves,
+stack, gather rows, pad, TensorFlow's buffered shuffle)."""
+import numpy as np
+import torch
+
+
+def map_structure(fn, *structures):
+    first = structures[0]
+    if isinstance(first, dict):
+        return {key: map_structure(fn, *(s[key] for s in structures)) for key in first}
+    if isinstance(first, tuple):
+        items = [map_structure(fn, *parts) for parts in zip(*structures)]
+        return type(first)(*items) if hasattr(first, "_fields") else tuple(items)
+    return fn(*structures)
+
+
+def leaves(structure):
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in leaves(structure[key])]
+    if isinstance(structure, tuple):
+        return [leaf for item in structure for leaf in leaves(item)]
+    return [structure]
+
+
+def as_structure(value):
+    """What TensorFlow treats as structure: tuples and dicts (a list returned by `map` counts as a tuple)."""
+    if isinstance(value, list) and value and any(isinstance(v, (tuple, dict, list)) for v in value):
+        return tuple(as_structure(v) for v in value)
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(as_structure(v) for v in value)
+    if isinstance(value, dict):
+        return {key: as_structure(v) for key, v in value.items()}
+    return value
+
+
+def to_leaf(value):
+    """One component as a CPU tensor (NumPy dtypes kept; Python floats -> float32, ints -> int32, as TF)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().as_subclass(torch.Tensor)
+    array = value if isinstance(value, np.ndarray) else np.asarray(value)
+    if array.dtype.kind == "S":
+        return array  # bytes (a file's contents from tf.io.read_file) stay bytes, as TensorFlow's strings are
+    if array.dtype.kind in "UO":
+        return array.astype(str)  # text: stays NumPy (TextVectorization and friends read it)
+    if not isinstance(value, (np.ndarray, np.generic)):
+        array = array.astype(np.float32) if array.dtype == np.float64 else (
+            array.astype(np.int32) if array.dtype == np.int64 else array)
+    if array.dtype.kind == "u" and array.dtype != np.uint8:
+        array = array.astype(np.int64)
+    return torch.from_numpy(np.require(array, requirements="C"))  # 0-d stays 0-d
+
+
+def gather_rows(leaf, index):
+    if isinstance(leaf, torch.Tensor):
+        return leaf.index_select(0, index)
+    return leaf[index.numpy()]
+
+
+def stack_leaves(*parts):
+    return torch.stack(parts) if isinstance(parts[0], torch.Tensor) else np.stack(parts)
+
+
+def to_numpy(leaf):
+    return leaf.detach().cpu().numpy() if isinstance(leaf, torch.Tensor) else leaf
+
+
+def buffer_shuffle(items, buffer_size, rng):
+    """TensorFlow's shuffle: keep `buffer_size` items, emit a random one and refill its slot."""
+    buffer = []
+    for item in items:
+        if len(buffer) < buffer_size:
+            buffer.append(item)
+            continue
+        slot = int(rng.integers(len(buffer)))
+        yield buffer[slot]
+        buffer[slot] = item
+    rng.shuffle(buffer)
+    yield from buffer
+
+
+def flatten_up_to(template, value):
+    """`value` (padded_shapes, padding_values) split along the element structure; None for every part."""
+    if isinstance(template, dict):
+        return [v for key in template for v in flatten_up_to(template[key], None if value is None else value[key])]
+    if isinstance(template, tuple):
+        parts = value if value is not None else [None] * len(template)
+        return [v for t, part in zip(template, parts) for v in flatten_up_to(t, part)]
+    return [value]
+
+
+def padded(parts, shape, value):
+    """Stack variable-length components, padding each to `shape` (None dims: the batch's longest)."""
+    dims = [max(int(leaf.shape[d]) for leaf in parts) for d in range(parts[0].dim())]
+    if shape is not None:
+        dims = [d if s is None or s == -1 else int(s) for d, s in zip(dims, shape)]
+    fill = 0 if value is None else (value.item() if hasattr(value, "item") else value)
+    out = torch.full((len(parts), *dims), fill, dtype=parts[0].dtype)
+    for i, leaf in enumerate(parts):
+        out[(i, *[slice(0, n) for n in leaf.shape])] = leaf
+    return out
