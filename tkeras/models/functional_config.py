@@ -7,7 +7,8 @@ and outputs. Read: that format, and Keras 2's (`inbound_nodes: [[["dense", 0, 0,
 inbound tensors per call, several meaning "called on a list"). Node indices count only the calls that
 belong to the model, as Keras numbers them.
 """
-from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
+from tkeras.models.functional_ops import keras_operation
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 from tkeras.utils import tree
 
@@ -52,11 +53,19 @@ def _is_history(value):
 
 def rebuild_graph(config, custom_objects=None):
     """Create the layers of a functional config and replay their calls -> (inputs, outputs, name, layers)."""
-    layers, pending, produced = {}, {}, {}
+    layers, pending, produced, operations = {}, {}, {}, {}
     order = []
     for entry in config["layers"]:
         layer_config = entry
         name = entry.get("name") or entry.get("config", {}).get("name")
+        operation = keras_operation(entry)
+        if operation is not None:  # an op Keras 3 wrote; its layer appears when its node is replayed
+            operations[name] = operation
+            layers[name] = None
+            produced[name] = []
+            order.append(name)
+            pending[name] = list(entry.get("inbound_nodes") or [])
+            continue
         layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
         layers[name] = layer
         order.append(name)
@@ -81,6 +90,11 @@ def rebuild_graph(config, custom_objects=None):
     def decode(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
             return lookup(value["config"]["keras_history"])
+        if isinstance(value, dict) and value.get("class_name") == "__slice__":
+            bounds = value.get("config") or {}
+            return slice(bounds.get("start"), bounds.get("stop"), bounds.get("step"))
+        if isinstance(value, dict) and value.get("class_name") == "__ellipsis__":
+            return Ellipsis
         if isinstance(value, list):
             return [decode(v) for v in value]
         if isinstance(value, dict):
@@ -88,6 +102,19 @@ def rebuild_graph(config, custom_objects=None):
         return value
 
     def replay(name, node):
+        if name in operations:
+            function, keywords, _ = operations[name]
+            args = decode(node.get("args", [])) if isinstance(node, dict) else None
+            if not isinstance(args, list):
+                raise ValueError(f"Functional config: op {name!r} has a node that is not Keras 3's {{'args', 'kwargs'}}")
+            if function is OPERATORS["getitem"] and len(args) == 2 and isinstance(args[1], list):
+                args[1] = tuple(args[1])  # a JSON list stands for the tuple of a multi-axis index
+            outputs = function(*args, **decode(node.get("kwargs", {})), **keywords)
+            created = tree.flatten(outputs)[0]._keras_history[0]
+            created.name = name
+            layers[name] = created
+            produced[name].append(tree.flatten(outputs))
+            return
         layer = layers[name]
         if isinstance(node, dict):  # Keras 3
             args = decode(node.get("args", []))

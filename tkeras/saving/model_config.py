@@ -118,9 +118,12 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
 
 def _check_known_classes(config, filepath, custom_objects):
     """Name the first unknown layer class before anything is built (a clear error, not a KeyError)."""
+    from tkeras.models.functional_ops import keras_operation
     from tkeras.saving.serialization import get_registered_object
     layers = _layer_configs(config)
     for entry in layers:
+        if keras_operation(entry) is not None:
+            continue  # an op node Keras 3 wrote: keras_operation checked it against the allow-list
         class_name = entry.get("class_name")
         if not isinstance(class_name, str):
             raise SavingError(f"{filepath}: a layer entry has no class_name: {str(entry)[:200]}")

@@ -1,0 +1,47 @@
+"""Functional models that Keras 3 saved with raw ops in them (each op written as its Operation class,
+`{"module": "keras.src.ops.numpy", "class_name": "Sum", ...}`) load in tkeras and predict what Keras
+predicted; an op class outside tkeras' public ops is refused by the safe-loading rule on operations."""
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from tkeras.saving import UnsafeLoadError, load_model
+
+FIXTURES = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures")
+KERAS_FILE = os.path.join(FIXTURES, "k3_op_nodes.keras")
+
+
+def _reference():
+    with open(os.path.join(FIXTURES, "op_nodes_io.json")) as f:
+        data = json.load(f)
+    return np.asarray(data["x"], "float32"), [np.asarray(o, "float32") for o in data["outputs"]]
+
+
+def test_a_keras_3_model_of_raw_ops_predicts_as_keras(tmp_path):
+    x, expected = _reference()
+    model = load_model(KERAS_FILE)
+    assert [layer.name for layer in model.layers][:4] == ["x", "dense", "multiply", "add"]
+    for got, want in zip(model.predict(x, verbose=0), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    model.save(tmp_path / "again.keras")  # and it survives tkeras' own format
+    for got, want in zip(load_model(tmp_path / "again.keras").predict(x, verbose=0), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("class_name", ["Setattr", "__Class__", "ConvertToNumpy", "Sum2"])
+def test_an_op_class_that_is_not_a_public_op_is_refused(tmp_path, class_name):
+    with zipfile.ZipFile(KERAS_FILE) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    config = json.loads(members["config.json"])
+    entry = next(e for e in config["config"]["layers"] if e["class_name"] == "Sum")
+    entry["class_name"] = entry["registered_name"] = class_name
+    members["config.json"] = json.dumps(config).encode()
+    path = tmp_path / "edited.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(UnsafeLoadError, match=rf"op 'sum'.*{class_name}.*rule: operations"):
+        load_model(path)
