@@ -149,3 +149,13 @@ def test_keras1_regularizers_and_functional_model_spellings(aliases):
     import keras
     with pytest.raises(AttributeError, match=r"^keras\.applications .*is not supported in tkeras"):
         keras.applications
+
+
+def test_star_imports_bind_the_public_names(aliases):
+    # `from keras.layers import *` starts many Keras 1/2 examples and Kaggle kernels.
+    namespace = {}
+    exec("from keras.layers import *\nfrom keras.models import *\nfrom tensorflow.keras.callbacks import *", namespace)
+    assert namespace["Dense"] is tkeras.layers.Dense and namespace["Convolution2D"] is tkeras.layers.Convolution2D
+    assert namespace["Sequential"] is tkeras.Sequential and namespace["EarlyStopping"] is tkeras.callbacks.EarlyStopping
+    assert namespace["Merge"].__module__ == "tkeras.compat.legacy.layers"  # the legacy companion's own names
+    assert "merge_layer" not in namespace and "torch" not in namespace  # not the helpers the modules import

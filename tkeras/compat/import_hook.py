@@ -76,6 +76,8 @@ class AliasModule(types.ModuleType):
     def __getattr__(self, attr):
         target = object.__getattribute__(self, "_tkeras_target")
         companion = object.__getattribute__(self, "_tkeras_companion")
+        if attr == "__all__":  # `from keras.layers import *`, as Keras 1/2 examples start
+            return _public_names(target, companion)
         try:
             value = getattr(companion, attr) if companion is not None and hasattr(companion, attr) else getattr(
                 target, attr)
@@ -111,6 +113,20 @@ class AliasModule(types.ModuleType):
         names = set(dir(object.__getattribute__(self, "_tkeras_target")))
         companion = object.__getattribute__(self, "_tkeras_companion")
         return sorted(names | set(dir(companion) if companion is not None else ()))
+
+
+def _public_names(target, companion):
+    """What `from <alias> import *` binds: the tkeras module's public names (its `__all__` if it has one,
+    else every name without a leading underscore that is not a module it imported) and the names the
+    legacy companion defines itself (not the helpers it imports)."""
+    names = getattr(target, "__all__", None)
+    if names is None:
+        names = [name for name in dir(target) if not name.startswith("_")
+                 and not isinstance(target.__dict__.get(name), types.ModuleType)]
+    if companion is not None:
+        names = list(names) + [name for name, value in vars(companion).items() if not name.startswith("_")
+                               and getattr(value, "__module__", None) == companion.__name__]
+    return sorted(set(names))
 
 
 class _AliasLoader(importlib.abc.Loader):
