@@ -159,6 +159,8 @@ def _read_archive(filepath, with_assets):
             weights = archive.read("model.weights.h5")
     except SavingError:
         raise
+    except MemoryError as exc:
+        raise FileLimitError(f"{filepath}: reading the archive ran out of memory (rule: memory)") from exc
     except FileNotFoundError as exc:
         raise FileNotFoundError(f"No file or directory found at {filepath}") from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
@@ -204,6 +206,8 @@ def _guard(action, filepath):
         return action()
     except SavingError:
         raise
+    except MemoryError as exc:
+        raise FileLimitError(f"{filepath}: loading the weights ran out of memory (rule: memory)") from exc
     except (OSError, KeyError, ValueError, RuntimeError, TypeError, IndexError) as exc:
         raise CorruptFileError(f"{filepath}: damaged weights data: {exc}") from exc
 

@@ -10,7 +10,7 @@ import os
 
 from tkeras.saving import h5_guard, keras_file, legacy_h5, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
-from tkeras.saving.errors import CorruptFileError, SavingError
+from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
 
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK"
@@ -82,7 +82,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
             return keras_file.load_model(filepath, custom_objects, compile, safe_mode)
         return legacy_h5.load_model(filepath, custom_objects, compile, safe_mode)
     except RecursionError as exc:
-        raise CorruptFileError(f"{filepath}: the file's structure is nested too deeply") from exc
+        raise FileLimitError(f"{filepath}: the file's structure is nested too deeply (rule: nesting)") from exc
+    except MemoryError as exc:
+        raise FileLimitError(f"{filepath}: loading ran out of memory (rule: memory)") from exc
 
 
 def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
