@@ -45,3 +45,38 @@ def test_an_op_class_that_is_not_a_public_op_is_refused(tmp_path, class_name):
             archive.writestr(name, data)
     with pytest.raises(UnsafeLoadError, match=rf"op 'sum'.*{class_name}.*rule: operations"):
         load_model(path)
+
+
+def test_tkeras_writes_its_op_nodes_as_keras_3_does(tmp_path):
+    """What tkeras writes today is what real Keras was checked to read (record from
+    tests/fixtures/check_op_nodes_in_real_keras.py; re-run it when this fails after a writer change)."""
+    from tests.saving.op_model import build_op_model, op_model_input
+    with open(os.path.join(FIXTURES, "real_keras_reads_tkeras_ops.json")) as f:
+        record = json.load(f)
+    assert record["loaded"] and record["max_abs_diff"] < 1e-5, record
+    model = build_op_model()
+    model.save(tmp_path / "ops.keras")
+    with zipfile.ZipFile(tmp_path / "ops.keras") as archive:
+        layers = json.loads(archive.read("config.json"))["config"]["layers"]
+    assert [[e["module"], e["class_name"]] for e in layers] == record["entries"]
+    x = op_model_input()
+    for route in ("keras", "h5"):
+        model.save(tmp_path / f"again.{route}")
+        for got, want in zip(load_model(tmp_path / f"again.{route}").predict(x, verbose=0), model.predict(x, verbose=0)):
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+def test_an_op_keras_cannot_express_keeps_tkeras_own_entry(tmp_path):
+    import tkeras as keras
+    from tkeras.compat import tf_namespace as tf
+    inputs = keras.Input((3,))
+    clipped = tf.clip_by_value(keras.layers.Dense(3)(inputs), -0.5, 0.5)  # no Keras op of that name
+    model = keras.Model(inputs, clipped)
+    model.save(tmp_path / "tf_op.keras")
+    with zipfile.ZipFile(tmp_path / "tf_op.keras") as archive:
+        entry = json.loads(archive.read("config.json"))["config"]["layers"][-1]
+    assert entry["class_name"] == "OperatorLayer"
+    assert entry["config"]["operation"].endswith("clip_by_value")
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype("float32") * 3
+    np.testing.assert_allclose(load_model(tmp_path / "tf_op.keras").predict(x, verbose=0),
+                               model.predict(x, verbose=0), rtol=1e-6)

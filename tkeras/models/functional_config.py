@@ -8,7 +8,7 @@ inbound tensors per call, several meaning "called on a list"). Node indices coun
 belong to the model, as Keras numbers them.
 """
 from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
-from tkeras.models.functional_ops import keras_operation
+from tkeras.models.keras_op_nodes import decode_constant, encode_constant, keras_form, keras_operation
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 from tkeras.utils import tree
 
@@ -26,16 +26,17 @@ def model_config(model):
             return [encode(v) for v in value]
         if isinstance(value, dict):
             return {k: encode(v) for k, v in value.items()}
-        return value
+        return encode_constant(value)
 
     layers = []
     for layer in model.layers:
-        entry = serialize_keras_object(layer)
-        entry["name"] = layer.name
-        entry["inbound_nodes"] = [
-            {"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
-            for node in layer._inbound_nodes
-            if id(node) in model._node_ids and node.input_tensors]
+        nodes = [node for node in layer._inbound_nodes if id(node) in model._node_ids and node.input_tensors]
+        entry = _as_keras_op(layer, nodes, encode)
+        if entry is None:
+            entry = serialize_keras_object(layer)
+            entry["name"] = layer.name
+            entry["inbound_nodes"] = [{"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
+                                      for node in nodes]
         layers.append(entry)
     return {
         "name": model.name,
@@ -44,6 +45,20 @@ def model_config(model):
         "input_layers": tree.map_structure(history, model._inputs_struct),
         "output_layers": tree.map_structure(history, model._outputs_struct),
     }
+
+
+def _as_keras_op(layer, nodes, encode):
+    """An op node's entry as Keras 3 writes it (see keras_op_nodes), or None to write the layer as is."""
+    from tkeras.models.functional_ops import OperatorLayer, _fill
+    if not isinstance(layer, OperatorLayer) or len(nodes) != 1:
+        return None
+    inputs = tree.flatten(nodes[0].args)
+    form = keras_form(layer, _fill(layer._operands, inputs), _fill(layer._keywords, inputs))
+    if form is None:
+        return None
+    module, class_name, config, args = form
+    return {"module": module, "class_name": class_name, "config": config, "registered_name": class_name,
+            "name": layer.name, "inbound_nodes": [{"args": encode(args), "kwargs": {}}]}
 
 
 def _is_history(value):
@@ -90,11 +105,9 @@ def rebuild_graph(config, custom_objects=None):
     def decode(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
             return lookup(value["config"]["keras_history"])
-        if isinstance(value, dict) and value.get("class_name") == "__slice__":
-            bounds = value.get("config") or {}
-            return slice(bounds.get("start"), bounds.get("stop"), bounds.get("step"))
-        if isinstance(value, dict) and value.get("class_name") == "__ellipsis__":
-            return Ellipsis
+        if isinstance(value, dict) and value.get("class_name") in ("__slice__", "__ellipsis__", "__tensor__",
+                                                                   "__numpy__"):
+            return decode_constant(value)
         if isinstance(value, list):
             return [decode(v) for v in value]
         if isinstance(value, dict):

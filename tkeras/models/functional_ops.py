@@ -168,35 +168,6 @@ def _qualified_name(function):
     raise TypeError(f"{getattr(function, '__name__', function)!r} cannot be applied to symbolic tensors")
 
 
-# Keras 3 writes each op of a functional graph as its Operation class (`{"module": "keras.src.ops.numpy",
-# "class_name": "Sum", "config": {"name": "sum", "axis": 1, "keepdims": true}}`), the tensors and other
-# call arguments in the node. Such an entry is replayed by calling the public tkeras op of the same name
-# (the class name in snake case), which records it in the graph like any op call; the class name can
-# only select an op of the allow-list above.
-_KERAS_OP_MODULES = ("keras.src.ops.", "keras.ops.")
-_KERAS_OP_ALIASES = {"GetItem": "getitem"}  # classes whose op is a Python operator
-
-
-def keras_operation(entry):
-    """(function, keyword arguments, name) for a layer entry that Keras 3 wrote for an op, else None."""
-    module = entry.get("module")
-    if not isinstance(module, str) or not module.startswith(_KERAS_OP_MODULES):
-        return None
-    class_name = entry.get("class_name")
-    config = dict(entry.get("config") or {}) if isinstance(entry.get("config"), dict) else {}
-    name = config.pop("name", None) or entry.get("name")
-    if class_name in _KERAS_OP_ALIASES:
-        return OPERATORS[_KERAS_OP_ALIASES[class_name]], config, name
-    from tkeras import ops
-    from tkeras.saving.keras_layout import keras_snake_case
-    function = vars(ops).get(keras_snake_case(class_name)) if isinstance(class_name, str) else None
-    if function is None or not any(function is op for op in SYMBOLIC_OPS):
-        from tkeras.saving.errors import UnsafeLoadError
-        raise UnsafeLoadError(f"op {name!r}: Keras operation {str(class_name)[:80]!r} (module {module!r}) is not "
-                              f"a public tkeras op (rule: operations)")
-    return function, config, name
-
-
 def _layer_name(operation):
     from tkeras.backend.naming import unique_name
     return unique_name("op_" + operation.rpartition(".")[2])

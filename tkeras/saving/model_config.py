@@ -118,7 +118,7 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
 
 def _check_known_classes(config, filepath, custom_objects):
     """Name the first unknown layer class before anything is built (a clear error, not a KeyError)."""
-    from tkeras.models.functional_ops import keras_operation
+    from tkeras.models.keras_op_nodes import keras_operation
     from tkeras.saving.serialization import get_registered_object
     layers = _layer_configs(config)
     for entry in layers:
