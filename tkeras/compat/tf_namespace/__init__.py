@@ -12,16 +12,16 @@ from tkeras.compat.legacy import versions as _versions
 from tkeras.backend.eager_tensor import TensorShape
 from tkeras.backend.gradient_tape import GradientTape, UnconnectedGradients
 from tkeras.compat.tf_namespace import config, dtypes, linalg, math, nn, random, test
-# tf.image is imported with the package (not lazily): a saved functional model that calls tf.image.resize
-# names the op, and loading finds it by importing this package alone.
-from tkeras.compat.tf_namespace import image
+# tf.image and tf.signal are imported with the package (not lazily): a saved functional model that calls
+# tf.image.resize or tf.signal.stft names the op, and loading finds it by importing this package alone.
+from tkeras.compat.tf_namespace import image, signal
 from tkeras.compat.tf_namespace._control_flow import (
     TensorSpec, case, cond, ensure_shape, map_fn, numpy_function, py_function, switch_case, while_loop,
 )
 from tkeras.compat.tf_namespace._functions import (
-    argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, count_nonzero, device, executing_eagerly,
-    is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
-    reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
+    argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, complex, conj, count_nonzero, device, executing_eagerly,
+    imag, is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+    real, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
 )
 from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, string
 from tkeras.compat.tf_namespace._tf1 import (
@@ -80,6 +80,7 @@ debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: N
 _LAZY_MODULES = {
     "data": "tkeras.compat.tf_namespace.data",
     "io": "tkeras.compat.tf_namespace.io",
+    "audio": "tkeras.compat.tf_namespace.audio",
     "strings": "tkeras.compat.tf_namespace.strings",
     "train": "tkeras.compat.tf_namespace.train",
     "distribute": "tkeras.compat.tf_namespace.distribute",

@@ -136,3 +136,31 @@ def diag(diagonal, name=None, **kwargs):
 @user_op
 def log_sigmoid(x, name=None):
     return torch.nn.functional.logsigmoid(tensor(x).float() if not tensor(x).is_floating_point() else tensor(x))
+
+
+@user_op
+def complex(real, imag, name=None):  # noqa: A001 - TensorFlow's name
+    return torch.complex(tensor(real), tensor(imag))
+
+
+@user_op
+def real(input, name=None):  # noqa: A002
+    x = tensor(input)
+    return x.real if x.is_complex() else x
+
+
+@user_op
+def imag(input, name=None):  # noqa: A002
+    x = tensor(input)
+    return x.imag if x.is_complex() else torch.zeros_like(x)
+
+
+@user_op
+def conj(x, name=None):
+    x = tensor(x)
+    return torch.conj_physical(x) if x.is_complex() else x
+
+
+@user_op
+def angle(input, name=None):  # noqa: A002
+    return torch.angle(tensor(input))

@@ -1,7 +1,8 @@
 """`tf.math`: elementwise math, reductions and comparisons."""
 from tkeras.compat.tf_namespace._functions import (  # noqa: F401
-    argmax, argmin, confusion_matrix, count_nonzero, divide_no_nan, in_top_k, log_sigmoid, reduce_all, reduce_any,
-    reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance,
+    angle, argmax, argmin, confusion_matrix, conj, count_nonzero, divide_no_nan, imag, in_top_k, log_sigmoid, real,
+    reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
+    reduce_sum, reduce_variance,
 )
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.math_ops import (  # noqa: F401
