@@ -73,3 +73,25 @@ def test_runner_reports_the_one_line(tmp_path):
     assert result.returncode == 1 and "line 3" in lines[1]
     assert lines[-1].startswith("UnsupportedAPIError: tensorflow.keras.estimator is not supported in tkeras "
                                 "(tf.keras 1.x/2.x Estimator API")
+
+
+def test_keras1_metrics_and_hdf5matrix_name_their_replacements(aliases):
+    import keras
+    with pytest.raises(AttributeError, match=r"^keras\.metrics\.fmeasure is not supported in tkeras \(Keras 1 "
+                                             r"batch-wise metric; removed in Keras 2\.0\): write an F1 metric"):
+        keras.metrics.fmeasure
+    with pytest.raises(AttributeError, match=r"^keras\.utils\.io_utils\.HDF5Matrix is not supported in tkeras "
+                                             r"\(Keras 2; removed in TensorFlow 2\.4\): read the h5py dataset"):
+        keras.utils.io_utils.HDF5Matrix
+
+
+def test_keras1_visualize_util_plot_draws_the_model(aliases, tmp_path):
+    pytest.importorskip("matplotlib")
+    from keras.utils.visualize_util import plot
+    import keras
+    model = keras.models.Sequential([keras.layers.Dense(2, input_dim=3)])
+    try:
+        plot(model, to_file=str(tmp_path / "model.dot"), show_shapes=True)
+    except ImportError as error:  # plot_model's own message when graphviz/pydot are missing
+        pytest.skip(str(error))
+    assert "dense" in (tmp_path / "model.dot").read_text()

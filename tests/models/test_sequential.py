@@ -157,3 +157,18 @@ def test_input_of_a_sequential_without_input_shape_is_a_clear_error():
     model = keras.Sequential([keras.layers.Dense(2)], name="no_shape")
     with pytest.raises(ValueError, match="Sequential model 'no_shape' has no input yet"):
         model.input
+
+
+def test_layers_have_input_and_output_as_soon_as_they_are_added():
+    # Keras 2 called each added layer on the previous output at once: Model(layers[0].input, layers[1].output)
+    model = keras.Sequential([layers.Dense(4, input_dim=3), layers.Dense(2)])
+    assert model.layers[0].input is model.input and model.layers[1].output is model.output
+    model.add(layers.Dense(5))
+    assert model.layers[1].output is model.layers[2].input and tuple(model.output.shape) == (None, 5)
+    kernel, bias = model.layers[0].get_weights()
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(keras.Model(model.layers[0].input, model.layers[0].output).predict(x, verbose=0),
+                               x @ kernel + bias, rtol=1e-5)
+    model.pop()
+    model.add(layers.Dense(1))
+    assert tuple(model.output.shape) == (None, 1) and model.layers[2].input is model.layers[1].output

@@ -53,6 +53,7 @@ LEGACY = {
     "utils.data_utils": "tkeras.utils",
     "utils.generic_utils": "tkeras.utils",
     "utils.vis_utils": "tkeras.utils",
+    "utils.visualize_util": "tkeras.compat.legacy.visualize_util",  # Keras 1's plot(model, to_file=...)
     "utils.layer_utils": "tkeras.utils",
     "utils.io_utils": "tkeras.utils",
     "utils.all_utils": "tkeras.utils",

@@ -29,6 +29,15 @@ KERAS = {
                  "use the scikeras package, or a small scikit-learn estimator whose fit/predict call model.fit/predict"),
     "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
                               "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
+    "metrics.fmeasure": ("Keras 1 batch-wise metric; removed in Keras 2.0",
+                         "write an F1 metric with keras.backend (K.sum/K.round/K.clip), or use "
+                         "keras.metrics.Precision() and Recall()"),
+    "metrics.fbeta_score": ("Keras 1 batch-wise metric; removed in Keras 2.0",
+                            "write it with keras.backend, or use keras.metrics.Precision() and Recall()"),
+    "utils.io_utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
+                                  "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
+    "utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
+                         "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
     "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
                   "train the Keras model itself with compile/fit"),
     "applications": ("Keras 2/3 pretrained ImageNet models", "build the network from keras.layers (tkeras ships "

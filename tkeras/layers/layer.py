@@ -219,9 +219,13 @@ class Layer(torch.nn.Module):
             value = torch.as_tensor(value, dtype=torch_dtype).to(config.device())
         weight_name = name if name is not None else f"variable_{len(self._own_weights)}"
         variable = Variable(value, trainable=trainable, name=weight_name, dtype=torch_dtype)
-        variable._keras_path = f"{self.name}/{weight_name}"
         variable.regularizer = regularizers.get(regularizer) if regularizer is not None else None
         variable.constraint = constraints.get(constraint) if constraint is not None else None
+        return self._track_weight(variable, weight_name, trainable)
+
+    def _track_weight(self, variable, weight_name, trainable):
+        """Make `variable` one of this layer's weights (a registered parameter, in creation order)."""
+        variable._keras_path = f"{self.name}/{weight_name}"
         if not (self._trainable and trainable):
             variable.requires_grad_(False)
         key = weight_name.replace(".", "_").replace("/", "_")
@@ -250,6 +254,10 @@ class Layer(torch.nn.Module):
         own = [w for w in self._own_weights if w._keras_trainable]
         return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.trainable_weights])
 
+    @trainable_weights.setter
+    def trainable_weights(self, variables):
+        self._adopt_weights(variables, trainable=True)
+
     trainable_variables = trainable_weights
 
     @property
@@ -259,7 +267,25 @@ class Layer(torch.nn.Module):
         own = [w for w in self._own_weights if not w._keras_trainable]
         return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.non_trainable_weights])
 
+    @non_trainable_weights.setter
+    def non_trainable_weights(self, variables):
+        self._adopt_weights(variables, trainable=False)
+
     non_trainable_variables = non_trainable_weights
+
+    def _adopt_weights(self, variables, trainable):
+        """Keras 1 custom layers made their weights with `K.variable(...)` in build() and listed them:
+        `self.trainable_weights = [self.W]`. Those variables become this layer's weights."""
+        from tkeras.backend.variable import Variable
+        for i, variable in enumerate(variables):
+            if not isinstance(variable, Variable):
+                raise TypeError(f"Layer {self.name!r}: trainable_weights/non_trainable_weights must list variables "
+                                f"(K.variable(...) or self.add_weight(...)), received {type(variable).__name__} "
+                                f"at position {i}")
+            if any(variable is own for own in self._own_weights):
+                continue
+            variable._keras_trainable = trainable
+            self._track_weight(variable, variable.name or f"variable_{len(self._own_weights)}", trainable)
 
     def get_weights(self):
         return [w.detach().cpu().numpy().copy() for w in self.weights]

@@ -55,6 +55,7 @@ class Sequential(Model):
         self._invalidate_caches()
         if self._input_batch_shape is not None:
             self.build(self._input_batch_shape)
+            self._extend_symbolic_graph()
 
     def pop(self):
         if not self._stack:
@@ -64,6 +65,9 @@ class Sequential(Model):
             if module is layer:
                 del self._modules[key]
         self._layer_output_shapes.pop(id(layer), None)
+        graph = self.__dict__.get("_symbolic")
+        if graph is not None and len(graph[2]) > len(self._stack):  # the layers below keep their tensors
+            self.__dict__["_symbolic"] = (graph[0], graph[1][:len(self._stack)], graph[2][:len(self._stack)])
         self._invalidate_caches()
         self._output_shape_cache = None
         return layer
@@ -154,23 +158,38 @@ class Sequential(Model):
 
     # -- Keras' symbolic face: model.input, model.output, layer.output -----------------------------
     def _symbolic_graph(self):
-        """The stack traced once on an `Input` (Keras builds a Sequential model that way as soon as it
-        knows its input shape), so feature extraction works: `Model(model.input, model.layers[2].output)`.
-        Traced again after `add`/`pop`."""
+        """The stack traced on an `Input`, so feature extraction works: `Model(model.input,
+        model.layers[2].output)`, `K.function([model.layers[0].input], [model.layers[3].output])`.
+
+        As Keras 2 did, each layer added to a model that knows its input shape is called on the previous
+        layer's symbolic output at once (`_extend_symbolic_graph`), so every layer's `input`/`output`
+        exist and belong to one graph. Returns (input, [output of each layer], ids of the layers)."""
         graph = self.__dict__.get("_symbolic")
-        if graph is None or graph[2] != tuple(map(id, self._stack)):
+        ids = tuple(map(id, self._stack))
+        if graph is not None and graph[2] == ids:
+            return graph
+        if graph is not None and graph[2] == ids[:len(graph[2])]:  # layers added since: call only those
+            inputs, outputs = graph[0], list(graph[1])
+        else:
             shape = self._input_batch_shape or getattr(self, "_build_input_shape", None)
             if shape is None or not self._stack:
                 raise ValueError(f"Sequential model {self.name!r} has no input yet: start it with "
                                  f"keras.Input(shape=...) or give its first layer input_shape=, or call it on data")
             from tkeras.layers.core.input_layer import Input
-            inputs = Input(batch_shape=tuple(shape), dtype=self._input_dtype)
-            outputs = inputs
-            for layer in self._stack:
-                outputs = layer(outputs)
-            graph = (inputs, outputs, tuple(map(id, self._stack)))
-            self.__dict__["_symbolic"] = graph
+            inputs, outputs = Input(batch_shape=tuple(shape), dtype=self._input_dtype), []
+        for layer in self._stack[len(outputs):]:
+            outputs.append(layer(outputs[-1] if outputs else inputs))
+        graph = (inputs, outputs, ids)
+        self.__dict__["_symbolic"] = graph
         return graph
+
+    def _extend_symbolic_graph(self):
+        """Trace the new layer now (see `_symbolic_graph`); a layer that cannot be traced symbolically
+        leaves the model as it was, and `model.output` reports the problem when it is asked for."""
+        try:
+            self._symbolic_graph()
+        except Exception:  # noqa: BLE001 - tracing is a convenience here; fit/predict do not need it
+            self.__dict__.pop("_symbolic", None)
 
     @property
     def input(self):
@@ -178,7 +197,7 @@ class Sequential(Model):
 
     @property
     def output(self):
-        return self._symbolic_graph()[1]
+        return self._symbolic_graph()[1][-1]
 
     @property
     def inputs(self):
