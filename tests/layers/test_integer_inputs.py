@@ -83,3 +83,19 @@ def test_masked_integer_input_keeps_its_mask():
     full = layers.LSTM(3, return_sequences=True)
     out = full(x)
     np.testing.assert_allclose(np.asarray(out)[0, 2], np.asarray(out)[0, 1])  # masked steps repeat the last state
+
+
+def test_id_taking_layers_keep_their_integer_inputs_inside_fit():
+    rng = np.random.default_rng(1)
+    ids = rng.integers(0, 5, (16, 3))
+    inputs = keras.Input((3,), dtype="int64")
+    counts = layers.CategoryEncoding(5, output_mode="count")(inputs)
+    hashed = layers.CategoryEncoding(4, output_mode="multi_hot")(layers.Hashing(4)(inputs))
+    embedded = layers.GlobalAveragePooling1D()(layers.Embedding(5, 2)(inputs))
+    outputs = layers.Dense(1)(layers.concatenate([counts, hashed, embedded]))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(ids, np.zeros((16, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+    encoder = keras.Model(inputs, counts)
+    np.testing.assert_array_equal(encoder.predict(ids[:2], verbose=0),
+                                  [np.bincount(row, minlength=5) for row in ids[:2]])
