@@ -41,6 +41,13 @@ def test_accuracy_is_also_acc_as_keras_22_logged_it():
     assert HistoryDict({"acc": [0.1]})["accuracy"] == [0.1]
 
 
+def test_learning_rate_is_also_lr_as_keras_2_callbacks_logged_it():
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
+    _, history = _regression_fit(["mae"], callbacks=[schedule])
+    assert history.history["lr"] is history.history["learning_rate"]
+    assert history.history["lr"] == pytest.approx([0.1, 0.05])
+
+
 def test_a_name_nothing_was_logged_under_lists_the_keys():
     # metrics=[binary_accuracy] logs 'binary_accuracy' in every Keras version; 'acc' fails there too.
     rng = np.random.default_rng(1)

@@ -24,6 +24,7 @@ _SPELLINGS = {
     "kld": ("kullback_leibler_divergence",),
     "KLD": ("kullback_leibler_divergence",),
     "cosine": ("cosine_proximity",),             # Keras 2.2's `cosine` was `cosine_proximity`
+    "learning_rate": ("lr",),                    # ReduceLROnPlateau/LearningRateScheduler logged 'lr' in Keras 2
 }
 # Metric names that end in one of the names above but are another metric ('binary_accuracy' is not an
 # output called 'binary' logging 'accuracy').
