@@ -2,7 +2,8 @@
 
 The scripts in `legacy_scripts/` are written the way each era wrote Keras (synthetic data, a few
 seconds each); the checks below are what the era's Keras printed or what the data makes certain:
-- Keras 1: the functional API with `input=`/`output=`, `merge(mode='concat')`, Convolution2D's
+- Keras 1: star imports, a custom layer with K.variable weights in `trainable_weights` read by
+  K.function; the functional API with `input=`/`output=`, `merge(mode='concat')`, Convolution2D's
   (nb_filter, nb_row, nb_col) with border_mode/subsample/W_regularizer, a keras.initializations init;
   the `Merge` layer joining Sequential branches, LSTM dropout_W/dropout_U, predict_proba/classes.
 - Keras 2.0-2.2: Sequence and generator data through fit/evaluate/predict_generator with workers,
@@ -86,3 +87,11 @@ def test_tf2_keras_idioms_and_numpy_scalars(tmp_path):
     # numpy >= 2.4 refuses float() of a 1-element array with ndim > 0 in every framework; not hidden.
     assert ("float(prediction) refused by numpy" in out) == (numpy_version >= (2, 4))
     assert 0 <= number(r"probability: ([\d.]+)", out) <= 1
+
+
+def test_keras1_custom_layers_star_imports_and_k_function(tmp_path):
+    out = run_script("keras1_custom_layer_kfunction.py", tmp_path)
+    assert "output shapes: [(None, 32), (None, 64), (None, 64)]" in out  # get_output_shape_for's doubling
+    assert "Scale weights: [(64,)]" in out and "gamma trained: True" in out
+    assert number(r"val_acc: ([\d.]+)", out) > 0.8
+    assert "features: (5, 64) non-negative: True" in out  # the antirectifier's two ReLU halves
