@@ -114,7 +114,7 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, dict):
-        identifier = identifier.get("config", {}).get("name", identifier.get("class_name"))
+        return deserialize(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier.lower())
         if fn is None:
@@ -141,6 +141,16 @@ def serialize(activation):
 
 
 def deserialize(config, custom_objects=None):
+    """An activation from its name or config: Keras 3's `{"class_name": "function", "config": "relu"}`,
+    Keras 2's `{"class_name": "relu", "config": {}}`-like dicts, or a registered/custom function."""
     if isinstance(config, str) and custom_objects and config in custom_objects:
         return custom_objects[config]
+    if isinstance(config, dict):
+        from tkeras.saving.serialization import deserialize_keras_object
+        inner = config.get("config")
+        if config.get("class_name") == "function" or isinstance(inner, str):
+            return deserialize_keras_object({**config, "class_name": "function"}, custom_objects=custom_objects,
+                                            module_objects=_BY_NAME, prefer="activations")
+        name = inner.get("name") if isinstance(inner, dict) else None
+        config = name or config.get("class_name")
     return get(config)

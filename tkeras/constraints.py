@@ -71,10 +71,7 @@ def get(identifier):
     if isinstance(identifier, Constraint) or (callable(identifier) and not isinstance(identifier, (str, dict, type))):
         return identifier
     if isinstance(identifier, dict):
-        cls = _LOOKUP.get(canonical(identifier.get("class_name", "")))
-        if cls is None:
-            raise lookup_error("constraint", identifier.get("class_name"), _NAMES)
-        return cls(**identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, str):
         cls = _LOOKUP.get(canonical(identifier))
         if cls is None:
@@ -84,10 +81,23 @@ def get(identifier):
 
 
 def serialize(constraint):
-    if constraint is None:
-        return None
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
+    """The Keras 3 config dict of a constraint (or None)."""
+    from tkeras.saving.serialization import serialize_keras_object
+    return serialize_keras_object(constraint)
 
 
-deserialize = get
+def deserialize(config, custom_objects=None):
+    """A constraint from a Keras 3 or Keras 2 config dict, or a name."""
+    from tkeras.saving.serialization import deserialize_keras_object, get_registered_object
+    if not isinstance(config, dict):
+        if isinstance(config, str) and custom_objects and config in custom_objects:
+            return custom_objects[config]
+        return get(config)
+    class_name = config.get("class_name")
+    cls = _LOOKUP.get(canonical(class_name)) if isinstance(class_name, str) else None
+    if cls is None and not isinstance(config.get("module"), str) and get_registered_object(
+            class_name, custom_objects) is None:
+        raise lookup_error("constraint", class_name, _NAMES)
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects={class_name: cls} if cls is not None else None,
+                                    prefer="constraints")

@@ -12,8 +12,12 @@ from tkeras.backend import config
 from tkeras.utils.lookup import canonical, lookup_error
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """Fans of a weight in Keras' layout; `input_axes`/`output_axes` (Keras 3.15) name the axes whose
+    sizes multiply into each fan, for kernels such as EinsumDense's whose layout is not (..., in, out)."""
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return int(np.prod([shape[a] for a in input_axes])), int(np.prod([shape[a] for a in output_axes]))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -88,7 +92,7 @@ class RandomNormal(Initializer):
         return out.to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
 class RandomUniform(Initializer):
@@ -102,7 +106,7 @@ class RandomUniform(Initializer):
         return out.to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+        return {"seed": self.seed, "minval": self.minval, "maxval": self.maxval}
 
 
 class TruncatedNormal(Initializer):
@@ -118,12 +122,18 @@ class TruncatedNormal(Initializer):
         return (out * self.stddev + self.mean).to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
 class VarianceScaling(Initializer):
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
         super().__init__(seed)
+        if (input_axes is None) != (output_axes is None):
+            raise ValueError(f"{type(self).__name__}: input_axes and output_axes go together; received "
+                             f"input_axes={input_axes!r}, output_axes={output_axes!r}")
+        self.input_axes = list(input_axes) if input_axes is not None else None
+        self.output_axes = list(output_axes) if output_axes is not None else None
         if scale <= 0.0:
             raise ValueError(f"VarianceScaling: scale must be positive, received {scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -138,7 +148,7 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, n)
         gen = self._generator()
@@ -156,16 +166,17 @@ class VarianceScaling(Initializer):
         return out.to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"seed": self.seed, "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _scaled(name, scale, mode, distribution):
     class _Named(VarianceScaling):
-        def __init__(self, seed=None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self):
-            return {"seed": self.seed}
+            return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
     _Named.__name__ = _Named.__qualname__ = name
     return _Named
 
@@ -198,7 +209,7 @@ class Orthogonal(Initializer):
         return (self.gain * q.reshape(shape)).to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"gain": self.gain, "seed": self.seed}
+        return {"seed": self.seed, "gain": self.gain}
 
 
 class Identity(Initializer):
@@ -212,7 +223,8 @@ class Identity(Initializer):
         return (self.gain * torch.eye(*shape)).to(_float_dtype(dtype))
 
     def get_config(self):
-        return {"gain": self.gain}
+        # Keras 3.15 writes {} (and so loses a non-default gain); the gain is kept when it matters.
+        return {} if self.gain == 1.0 else {"gain": self.gain}
 
 
 _CLASSES = {cls.__name__: cls for cls in (
@@ -246,10 +258,7 @@ def get(identifier):
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, dict):
-        cls = _LOOKUP.get(canonical(identifier.get("class_name", "")))
-        if cls is None:
-            raise lookup_error("initializer", identifier.get("class_name"), _ALIASES)
-        return cls(**identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, str):
         cls = _LOOKUP.get(canonical(identifier))
         if cls is None:
@@ -289,12 +298,25 @@ def _called_with_dtype(function):
 
 
 def serialize(initializer):
-    if initializer is None:
-        return None
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config() if hasattr(initializer, "get_config") else {},
-            "registered_name": None}
+    """The Keras 3 config dict of an initializer (or None)."""
+    from tkeras.saving.serialization import serialize_keras_object
+    return serialize_keras_object(initializer)
 
 
-def deserialize(config_, custom_objects=None):
-    return get(config_)
+def deserialize(config, custom_objects=None):
+    """An initializer from a Keras 3 or Keras 2 config dict, or a name. Keras 1/2 names
+    ('glorot_uniform', 'IdentityInitializer') resolve here, case- and underscore-insensitively."""
+    from tkeras.saving.serialization import deserialize_keras_object
+    if not isinstance(config, dict):
+        if isinstance(config, str) and custom_objects and config in custom_objects:
+            return custom_objects[config]
+        return get(config)
+    class_name = config.get("class_name")
+    cls = _LOOKUP.get(canonical(class_name)) if isinstance(class_name, str) else None
+    if cls is None and not isinstance(config.get("module"), str):
+        from tkeras.saving.serialization import get_registered_object
+        if get_registered_object(class_name, custom_objects) is None:
+            raise lookup_error("initializer", class_name, _ALIASES)
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects={class_name: cls} if cls is not None else None,
+                                    prefer="initializers")

@@ -86,10 +86,7 @@ def get(identifier):
     if isinstance(identifier, Regularizer) or (callable(identifier) and not isinstance(identifier, (str, dict, type))):
         return identifier
     if isinstance(identifier, dict):
-        cls = _LOOKUP.get(canonical(identifier.get("class_name", "")))
-        if cls is None:
-            raise lookup_error("regularizer", identifier.get("class_name"), _NAMES)
-        return cls(**identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, str):
         cls = _LOOKUP.get(canonical(identifier))
         if cls is None:
@@ -99,10 +96,23 @@ def get(identifier):
 
 
 def serialize(regularizer):
-    if regularizer is None:
-        return None
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    """The Keras 3 config dict of a regularizer (or None)."""
+    from tkeras.saving.serialization import serialize_keras_object
+    return serialize_keras_object(regularizer)
 
 
-deserialize = get
+def deserialize(config, custom_objects=None):
+    """A regularizer from a Keras 3 or Keras 2 config dict, or a name."""
+    from tkeras.saving.serialization import deserialize_keras_object, get_registered_object
+    if not isinstance(config, dict):
+        if isinstance(config, str) and custom_objects and config in custom_objects:
+            return custom_objects[config]
+        return get(config)
+    class_name = config.get("class_name")
+    cls = _LOOKUP.get(canonical(class_name)) if isinstance(class_name, str) else None
+    if cls is None and not isinstance(config.get("module"), str) and get_registered_object(
+            class_name, custom_objects) is None:
+        raise lookup_error("regularizer", class_name, _NAMES)
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects={class_name: cls} if cls is not None else None,
+                                    prefer="regularizers")

@@ -46,6 +46,7 @@ from tkeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSa
 from tkeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.lambda_layer import Lambda
+from tkeras.layers.layer_serialization import deserialize, serialize
 from tkeras.layers import experimental
 
 # Families most models never use load on first access (`keras.layers.MultiHeadAttention`), which keeps

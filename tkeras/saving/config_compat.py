@@ -53,6 +53,70 @@ def normalize(config):
     return result
 
 
+# Keys a Keras release writes into a class' config that some tkeras classes do not take, with the
+# value at which they change nothing: dropped there, refused (naming class and key) at any other value.
+#   quantization_config  Dense/EinsumDense/Embedding (Keras 3.12+): null unless quantized
+#   lora_rank/lora_alpha Dense/EinsumDense/Embedding (Keras 3.1+): null unless LoRA is enabled
+#   optional             InputLayer (Keras 3.8+): false unless the input may be None
+#   sparse/ragged        InputLayer (all releases): false unless the input is sparse/ragged
+#   input_axes/output_axes  VarianceScaling family (Keras 3.15): null unless fans come from named axes
+#   autocast             any Layer (Keras 3.0+): true unless the layer keeps its inputs' dtype
+#   shared_object_id     any object (Keras 3.0+): bookkeeping of objects referenced twice
+NO_OP_VALUES = {"quantization_config": None, "lora_rank": None, "lora_alpha": None, "optional": False,
+                "sparse": False, "ragged": False, "input_axes": None, "output_axes": None, "autocast": True,
+                "shared_object_id": None}
+
+
+def class_config(cls, config):
+    """`config` as `cls.from_config` takes it: a key the class does not take is dropped when Keras
+    wrote it at its no-op value (NO_OP_VALUES), refused otherwise, naming the class and the key.
+
+    A class whose constructor chain ends in `**kwargs` (every layer: Keras 1/2 aliases such as
+    `output_dim` are popped there) checks its own keys; only the no-op keys are dropped for it."""
+    if not isinstance(config, dict):
+        return config
+    accepted, open_ended = _accepted_keys(cls)
+    result = {}
+    for key, value in config.items():
+        if key in accepted:
+            result[key] = value
+        elif key in NO_OP_VALUES:
+            if value == NO_OP_VALUES[key] or key == "shared_object_id":
+                continue
+            raise ValueError(f"{cls.__name__}: the config key {key!r} = {value!r} asks for something tkeras' "
+                             f"{cls.__name__} cannot do (only {NO_OP_VALUES[key]!r} is supported)")
+        elif open_ended:
+            result[key] = value
+        else:
+            raise ValueError(f"{cls.__name__}: unknown config key {key!r} (= {str(value)[:80]}); no Keras release "
+                             f"writes it for {cls.__name__}, whose keys are {sorted(accepted)}")
+    return result
+
+
+def _accepted_keys(cls):
+    """The keyword arguments `cls(...)` takes along its constructor chain, and whether the chain ends
+    in a `**kwargs` that takes more."""
+    import inspect
+    accepted = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        if klass is object:
+            return accepted, False
+        try:
+            parameters = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):
+            return accepted, True
+        accepted.update(p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                        and p.name != "self")
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            return accepted, False
+        if klass.__module__.startswith("torch."):
+            break
+    return accepted, True
+
+
 def check_safe(config, filepath, custom_objects=None, safe_mode=True):
     """Raise UnsafeLoadError if loading `config` would run code from the file (see module docstring)."""
     for where, node in _walk(config, "model"):

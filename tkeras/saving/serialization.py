@@ -1,107 +1,299 @@
-"""Objects <-> Keras config dicts (`{"module", "class_name", "config", "registered_name"}`).
+"""Objects <-> Keras config dicts (`{"module", "class_name", "config", "registered_name"}`), by Keras 3's rules.
 
-Classes are found by name in tkeras' own namespaces and in what the user registered or passed as
-`custom_objects`; nothing is ever imported or executed by a name taken from a config.
+Classes are found by name in tkeras' own namespaces (`object_lookup`: `module` selects the namespace)
+and in what the user registered or passed as `custom_objects`; nothing is ever imported or executed
+by a name taken from a config. Functions are written as `{"class_name": "function", "config": name}`
+and found by name the same way. Every config goes through `config_compat.class_config` before the
+class sees it, so `deserialize`, `from_config` and whole files accept the same keys.
 """
+import contextlib
+import contextvars
+import inspect
+
+import numpy as np
+
+from tkeras.saving import object_lookup
+
 _CUSTOM_OBJECTS = {}
+# Objects rebuilt in the current top-level call, by the `shared_object_id` Keras wrote for an object
+# referenced more than once (a layer shared by two wrappers comes back as one object).
+_SHARED = contextvars.ContextVar("tkeras_shared_objects", default=None)
 
 
 def register_keras_serializable(package="Custom", name=None):
-    """Decorator: make a user class loadable by name (`package>name`), as in Keras."""
+    """Decorator: make a user class or function loadable by name (`package>name`), as in Keras."""
     def decorate(obj):
         registered = f"{package}>{name or obj.__name__}"
+        if inspect.isclass(obj) and not hasattr(obj, "get_config"):
+            raise ValueError(f"register_keras_serializable: {obj.__name__} cannot be registered: the class "
+                             f"has no get_config() method")
         _CUSTOM_OBJECTS[registered] = obj
-        _CUSTOM_OBJECTS.setdefault(obj.__name__, obj)
+        _CUSTOM_OBJECTS.setdefault(obj.__name__, obj)  # Keras <= 3.6 configs name functions bare
         obj._registered_name = registered
         return obj
     return decorate
 
 
 def get_registered_name(obj):
-    cls = obj if isinstance(obj, type) else type(obj)
-    return getattr(cls, "_registered_name", cls.__name__)
-
-
-def get_registered_object(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name in _CUSTOM_OBJECTS:
-        return _CUSTOM_OBJECTS[name]
-    return _builtin_classes().get(name)
-
-
-def _builtin_classes():
-    import tkeras
-    from tkeras import layers, models
-    table = {}
-    for namespace in (layers, models):
-        for attr in dir(namespace):
-            value = getattr(namespace, attr)
-            if isinstance(value, type):
-                table.setdefault(attr, value)
-    table["Functional"] = getattr(models, "Functional", table.get("Model"))
-    # A functional model's operator nodes (`x * 2.0`): the class checks its operation against the
-    # allow-list of public ops, so registering it lets no file name anything else.
-    from tkeras.models.functional_ops import OperatorLayer
-    table["OperatorLayer"] = OperatorLayer
-    return table
-
-
-def serialize_keras_object(obj):
-    if obj is None:
-        return None
-    if isinstance(obj, (str, int, float, bool)):
-        return obj
+    """`package>name` for a registered class or function, else its own name."""
+    if inspect.isfunction(obj) or inspect.isclass(obj):
+        return obj.__dict__.get("_registered_name", obj.__name__) if inspect.isclass(obj) else getattr(
+            obj, "_registered_name", obj.__name__)
     cls = type(obj)
-    module = cls.__module__
-    registered_name = getattr(cls, "_registered_name", None)
-    if module.startswith("tkeras."):
-        module = "keras." + module.split(".")[1]
-    if module == "keras.models" and cls.__name__ == "Functional":
+    return cls.__dict__.get("_registered_name", cls.__name__)
+
+
+def _scoped(custom_objects):
+    from tkeras.saving.object_scope import active_custom_objects
+    return {**_CUSTOM_OBJECTS, **active_custom_objects(), **(custom_objects or {})}
+
+
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """What `name` means to a load: `custom_objects`, the active `custom_object_scope`, the registry,
+    `module_objects`, then tkeras' own layers and models (None when nothing matches)."""
+    if not isinstance(name, str):
+        return None
+    for table in (custom_objects or {}, _scoped(None), module_objects or {}):
+        if name in table:
+            return table[name]
+    return object_lookup.find_class(name, prefer="layers") if name in _layer_or_model_names() else None
+
+
+def _layer_or_model_names():
+    return set(object_lookup.classes_of("layers")) | set(object_lookup.classes_of("models"))
+
+
+# -- serialize ----------------------------------------------------------------------------------------
+def serialize_keras_object(obj):
+    """The config Keras 3 writes for `obj`: plain values as they are, containers element-wise,
+    arrays as `__numpy__`/`__tensor__`, functions as `function` entries, objects with `get_config`
+    as `{"module", "class_name", "config", "registered_name"}` plus `build_config`/`compile_config`."""
+    import torch
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        items = [serialize_keras_object(item) for item in obj]
+        return tuple(items) if isinstance(obj, tuple) else items
+    if isinstance(obj, dict):
+        return {key: serialize_keras_object(value) for key, value in obj.items()}
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, slice):
+        return {"class_name": "__slice__", "config": {"start": serialize_keras_object(obj.start),
+                                                      "stop": serialize_keras_object(obj.stop),
+                                                      "step": serialize_keras_object(obj.step)}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    if isinstance(obj, torch.Tensor):
+        return {"class_name": "__tensor__", "config": {"value": obj.detach().cpu().tolist(),
+                                                       "dtype": str(obj.dtype).replace("torch.", "")}}
+    if isinstance(obj, np.generic) or (isinstance(obj, np.ndarray) and obj.ndim == 0):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": str(obj.dtype)}}
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+        return _serialize_function(obj)
+    if not hasattr(obj, "get_config"):
+        raise TypeError(f"serialize_keras_object: cannot serialize {obj!r} (of type {type(obj).__name__}): it "
+                        f"has no get_config() method")
+    cls = type(obj)
+    public = object_lookup.public_module_of(cls)
+    registered_name = cls.__dict__.get("_registered_name")
+    if cls.__name__ == "Functional" and (cls.__module__ or "").startswith("tkeras."):
         # Not a public Keras name: Keras 3 finds it by its source module and registered name only.
         module, registered_name = "keras.src.models.functional", "Functional"
-    elif module == "keras.models" and cls.__name__ == "Sequential":
-        module = "keras"  # as Keras 3 writes it, top-level or nested
-    config = {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": obj.get_config(),
-        "registered_name": registered_name,
-    }
+    elif public is not None:
+        module = public
+    else:
+        module = cls.__module__
+        registered_name = registered_name or cls.__name__
+    config = {"module": module, "class_name": cls.__name__, "config": obj.get_config(),
+              "registered_name": registered_name}
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config:
         config["build_config"] = build_config
+    compile_config = getattr(obj, "get_compile_config", lambda: None)()
+    if compile_config:
+        config["compile_config"] = compile_config
     return config
 
 
-def deserialize_keras_object(config, custom_objects=None):
+def _serialize_function(fn):
+    if getattr(fn, "__name__", None) == "<lambda>":
+        from tkeras.saving.function_code import function_to_config
+        return function_to_config(fn, "serialize_keras_object")
+    registered = getattr(fn, "_registered_name", None)
+    if registered is None and object_lookup.public_module_of(fn) is not None:
+        return {"module": "builtins", "class_name": "function", "config": fn.__name__, "registered_name": "function"}
+    return {"module": getattr(fn, "__module__", None), "class_name": "function", "config": fn.__name__,
+            "registered_name": registered or fn.__name__}
+
+
+# -- deserialize --------------------------------------------------------------------------------------
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
+    """The object a Keras config describes (see the module docstring for where classes come from).
+
+    `module_objects=` (a namespace's own name table) and `prefer=` (its namespace name) are what a
+    `keras.<namespace>.deserialize` call passes, so a bare name resolves in that namespace first."""
+    module_objects = kwargs.pop("module_objects", None)
+    prefer = kwargs.pop("prefer", None)
+    if kwargs:
+        raise TypeError(f"deserialize_keras_object: unexpected keyword argument(s) {sorted(kwargs)}")
+    if _SHARED.get() is None:
+        token = _SHARED.set({})
+        try:
+            return _deserialize(config, custom_objects, safe_mode, module_objects, prefer)
+        finally:
+            _SHARED.reset(token)
+    return _deserialize(config, custom_objects, safe_mode, module_objects, prefer)
+
+
+def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
+    scoped = _scoped(custom_objects)
     if config is None or isinstance(config, (int, float, bool)):
         return config
     if isinstance(config, str):
-        cls = get_registered_object(config, custom_objects)
-        if cls is None:
-            raise ValueError(f"Unknown object {config!r}: pass it in custom_objects or register it with "
-                             f"@keras.saving.register_keras_serializable()")
-        return cls() if isinstance(cls, type) else cls
-    class_name = config.get("class_name")
+        if config in scoped:
+            return scoped[config]
+        if module_objects and config in module_objects:
+            found = module_objects[config]
+            return found() if inspect.isclass(found) else found
+        return config
+    if isinstance(config, (list, tuple)):
+        return [_deserialize(item, custom_objects, safe_mode, module_objects, prefer) for item in config]
+    if not isinstance(config, dict):
+        raise TypeError(f"deserialize_keras_object: could not parse config {config!r} (of type "
+                        f"{type(config).__name__}): expected a dict, a list, a name or a plain value")
+    if "class_name" not in config or ("config" not in config and module_objects is None):
+        return {key: _deserialize(value, custom_objects, safe_mode, None, None) for key, value in config.items()}
+    class_name = config["class_name"]
+    inner = config.get("config")
+    inner = {} if inner is None else inner
+    special = _special_value(class_name, inner, config, custom_objects, safe_mode)
+    if special is not _NOT_SPECIAL:
+        return special
+    module = config.get("module")
+    if class_name == "function":
+        return _function(inner, config, scoped, module_objects, prefer)
+    shared_id = config.get("shared_object_id")
+    if shared_id is not None and shared_id in _SHARED.get():
+        return _SHARED.get()[shared_id]
+    cls = _class(class_name, config.get("registered_name"), module, scoped, module_objects, prefer)
+    if not inspect.isclass(cls):
+        return cls  # a function registered under a class name (Keras 2 custom losses)
+    if not isinstance(inner, dict):
+        raise TypeError(f"deserialize_keras_object: the config of {class_name!r} should be a dict, found "
+                        f"{type(inner).__name__}: {str(inner)[:200]}")
+    if not hasattr(cls, "from_config"):
+        raise TypeError(f"deserialize_keras_object: {cls.__name__} has no from_config() method, so it cannot "
+                        f"be rebuilt from a config")
+    from tkeras.saving import config_compat
+    inner = config_compat.class_config(cls, config_compat.normalize(inner))
+    instance = _from_config(cls, inner, custom_objects)
+    build_config = config.get("build_config")
+    if build_config and not getattr(instance, "built", True) and hasattr(instance, "build_from_config"):
+        instance.build_from_config(build_config)
+    compile_config = config.get("compile_config")
+    if compile_config and hasattr(instance, "compile_from_config"):
+        instance.compile_from_config(compile_config)
+    if shared_id is not None:
+        _SHARED.get()[shared_id] = instance
+    return instance
+
+
+_NOT_SPECIAL = object()
+
+
+def _special_value(class_name, inner, config, custom_objects, safe_mode):
+    """Keras 3's spellings of values that are not objects: arrays, bytes, slices, Ellipsis, lambdas."""
+    if class_name == "__numpy__":
+        return np.array(inner["value"], dtype=inner.get("dtype"))
+    if class_name == "__tensor__":
+        import torch
+        from tkeras.backend import config as backend_config
+        return torch.as_tensor(np.array(inner["value"], dtype=inner.get("dtype")),
+                               device=backend_config.device())
+    if class_name == "__bytes__":
+        return inner["value"].encode("utf-8")
+    if class_name == "__ellipsis__":
+        return Ellipsis
+    if class_name == "__slice__":
+        return slice(*(_deserialize(inner.get(k), custom_objects, safe_mode, None, None)
+                       for k in ("start", "stop", "step")))
+    if class_name == "__lambda__":
+        from tkeras.saving.function_code import function_from_config
+        from tkeras.saving.safe_mode import OPT_IN, bytecode_allowed, in_safe_mode
+        allowed = bytecode_allowed() or (safe_mode is False and in_safe_mode() is None)
+        if not allowed:
+            from tkeras.saving.errors import UnsafeLoadError
+            raise UnsafeLoadError(f"deserialize_keras_object: the config holds a Python lambda (bytecode); "
+                                  f"turning it into code would run code from the config. {OPT_IN}")
+        return function_from_config(config, "deserialize_keras_object", custom_objects)
+    return _NOT_SPECIAL
+
+
+def _function(name, config, scoped, module_objects, prefer):
+    if not isinstance(name, str):
+        raise TypeError(f"deserialize_keras_object: a 'function' entry names its function by a string, found "
+                        f"{name!r}")
     registered = config.get("registered_name")
-    cls = None
-    if registered:
-        cls = get_registered_object(registered, custom_objects)
-    if cls is None:
-        cls = get_registered_object(class_name, custom_objects)
-    if cls is None:
+    for key in (registered, name):
+        if isinstance(key, str) and key != "function" and key in scoped:
+            return scoped[key]
+    if ">" not in name:  # Keras <= 3.6 wrote a registered function by its bare name
+        for key, value in scoped.items():
+            if key.endswith(">" + name) and not inspect.isclass(value):
+                return value
+    if module_objects and name in module_objects and not inspect.isclass(module_objects[name]):
+        return module_objects[name]
+    found = object_lookup.find_function(name, config.get("module"), prefer)
+    if found is None:
+        raise ValueError(f"Unknown function {name!r} (module {config.get('module')!r}): it is not one of tkeras' "
+                         f"activations, losses or metrics. If it is yours, pass custom_objects={{{name!r}: {name}}} "
+                         f"or decorate it with @keras.saving.register_keras_serializable(); functions are never "
+                         f"imported by a name taken from a config.")
+    return found
+
+
+def _class(class_name, registered, module, scoped, module_objects, prefer):
+    for key in (registered, class_name):
+        if isinstance(key, str) and key in scoped:
+            return scoped[key]
+    selected = object_lookup.namespace_of_module(module)
+    if module_objects and class_name in module_objects and (selected is None or selected == prefer):
+        return module_objects[class_name]
+    if selected == "ops":
         raise ValueError(
-            f"Unknown layer or object class {class_name!r}. If it is a custom class, pass it in "
-            f"custom_objects={{'{class_name}': {class_name}}} or decorate it with "
+            f"{class_name!r} (module {module!r}) is one of Keras' operations, not a layer or object: operation "
+            f"nodes are rebuilt only inside the functional model that holds them (load the model)")
+    found = object_lookup.find_class(class_name, module, prefer)
+    if found is None and isinstance(registered, str):
+        found = object_lookup.find_class(registered, module, prefer)
+    if found is None:
+        raise ValueError(
+            f"Unknown layer or object class {class_name!r} (module {module!r}). If it is a custom class, pass "
+            f"custom_objects={{{class_name!r}: {class_name}}} or decorate it with "
             f"@keras.saving.register_keras_serializable()")
-    inner = dict(config.get("config", {}))
+    return found
+
+
+def _from_config(cls, inner, custom_objects):
     try:
-        import inspect
         takes_custom = "custom_objects" in inspect.signature(cls.from_config).parameters
     except (TypeError, ValueError):
         takes_custom = False
-    obj = cls.from_config(inner, custom_objects=custom_objects) if takes_custom else cls.from_config(inner)
-    if config.get("build_config") and hasattr(obj, "build_from_config"):
-        obj.build_from_config(config["build_config"])
-    return obj
+    from tkeras.saving.object_scope import CustomObjectScope
+    with CustomObjectScope(custom_objects or {}):
+        if takes_custom:
+            return cls.from_config(inner, custom_objects=custom_objects)
+        return cls.from_config(inner)
+
+
+@contextlib.contextmanager
+def shared_object_scope():
+    """One scope of shared objects for several top-level calls (a model and its compile config)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
