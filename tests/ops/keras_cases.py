@@ -157,4 +157,48 @@ def cases():
         ("cdist", "cdist", (_f(94, 3, 2), _f(95, 4, 2)), {}),
         ("average_weights", "average", (_f(96, 3, 4),), dict(axis=1, weights=np.array([1, 2, 3, 4], "float32"))),
         ("associative_scan_add", "associative_scan", ("ADD", np.arange(1.0, 9.0, dtype="float32")), {}),
+    ] + image_cases()
+
+
+def image_cases():
+    rgb = _rng(100).random((2, 6, 7, 3)).astype("float32")
+    photo = _f(101, 2, 9, 8, 2)
+    angle = 0.3
+    rotate = np.array([[np.cos(angle), -np.sin(angle), 2.0, np.sin(angle), np.cos(angle), -1.5, 0.0, 0.0]] * 2,
+                      "float32")
+    projective = np.array([[1.1, 0.2, -1.0, -0.1, 0.9, 0.5, 0.01, -0.02], [0.8, 0.0, 1.0, 0.0, 1.2, -2.0, 0.0, 0.0]],
+                          "float32")
+    coordinates = _rng(102).uniform(-3, 11, size=(2, 5, 4)).astype("float32")
+    cases = [
+        ("rgb_to_grayscale", "image.rgb_to_grayscale", (rgb,), {}),
+        ("rgb_to_hsv", "image.rgb_to_hsv", (rgb,), {}),
+        ("hsv_to_rgb", "image.hsv_to_rgb", (rgb,), {}),
+        ("rgb_to_hsv_first", "image.rgb_to_hsv", (np.moveaxis(rgb, -1, 1),), dict(data_format="channels_first")),
+        ("gaussian_blur", "image.gaussian_blur", (photo,), dict(kernel_size=(5, 3), sigma=(1.5, 0.8),
+                                                                  data_format="channels_last")),
+        ("sobel_edges", "image.sobel_edges", (photo,), {}),
+        ("ssim", "image.ssim", (rgb, np.clip(rgb + _f(103, 2, 6, 7, 3) * 0.1, 0, 1)), dict(filter_size=5)),
+        ("extract_patches_same", "image.extract_patches", (photo, (3, 2)),
+         dict(strides=(2, 1), padding="same")),
+        ("extract_patches_dilated", "image.extract_patches", (photo, 2), dict(strides=1, dilation_rate=2)),
+        ("extract_patches_3d", "image.extract_patches_3d", (_f(104, 1, 4, 5, 4, 2), 2), {}),
+        ("crop_images", "image.crop_images", (photo, 1, 2), dict(target_height=5, target_width=4)),
+        ("crop_images_bottom_right", "image.crop_images", (photo,),
+         dict(top_cropping=1, bottom_cropping=2, left_cropping=0, right_cropping=3)),
+        ("pad_images", "image.pad_images", (photo, 1, 2), dict(target_height=12, target_width=11)),
+        ("perspective_transform", "image.perspective_transform",
+         (photo, np.array([[[0, 0], [7, 0], [0, 8], [7, 8]]] * 2, "float32"),
+          np.array([[[1, 0], [6, 1], [0, 7], [7, 8]], [[0, 1], [7, 0], [1, 8], [6, 7]]], "float32")), {}),
     ]
+    for mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+        for interpolation in ("nearest", "bilinear"):
+            cases.append((f"affine_{mode}_{interpolation}", "image.affine_transform", (photo, rotate),
+                          dict(fill_mode=mode, interpolation=interpolation, fill_value=0.5)))
+        cases.append((f"map_coordinates_{mode}", "image.map_coordinates", (photo[0, :, :, 0], coordinates, 1),
+                      dict(fill_mode=mode, fill_value=-1.0)))
+    # Projective rows (c0, c1 != 0) are left out: Keras 3.15.1's JAX backend skips the documented division
+    # by k = c0 x + c1 y + 1; tests/ops/test_image_ops.py checks it against NumPy instead.
+    affine_rows = np.concatenate([projective[:, :6], np.zeros((2, 2), "float32")], axis=1)
+    cases.append(("affine_batch", "image.affine_transform", (photo, affine_rows), {}))
+    cases.append(("map_coordinates_order0", "image.map_coordinates", (photo[0, :, :, 0], coordinates, 0), {}))
+    return cases

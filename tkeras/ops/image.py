@@ -69,3 +69,13 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     if channels_last:
         out = out.permute(0, 2, 3, 1)
     return out[0] if single else out
+
+
+# The rest of Keras 3's `ops.image` namespace, by concern.
+from tkeras.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: E402,F401
+from tkeras.ops.image_filters import (  # noqa: E402,F401
+    crop_images, extract_patches, extract_patches_3d, gaussian_blur, pad_images, sobel_edges, ssim,
+)
+from tkeras.ops.image_sampling import (  # noqa: E402,F401
+    affine_transform, elastic_transform, map_coordinates, perspective_transform,
+)
