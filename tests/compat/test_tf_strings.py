@@ -95,3 +95,15 @@ def test_custom_standardize_and_split_in_text_vectorization_over_a_dataset():
     vocabulary = vectorize.get_vocabulary()
     assert [vocabulary[i] for i in ids.numpy()[1] if i] == ["worst", "film", "ever"]
     assert y.numpy().tolist() == [1, 0]
+
+
+def test_text_answers_numpy_with_utf8_bytes_as_tensorflow_does():
+    ds = tf.data.Dataset.from_tensor_slices((["Héllo there", "b c"], [1, 0]))
+    text, label = next(iter(ds))
+    assert text == "Héllo there" and text.numpy() == "Héllo there".encode("utf-8") and int(label) == 1
+    batch, _ = next(iter(ds.batch(2)))
+    assert batch.numpy().tolist() == ["Héllo there".encode("utf-8"), b"b c"]
+    assert batch[1].numpy().decode("utf-8") == "b c" and batch.shape == (2,)
+    assert strings.reduce_join(["a", "b"], separator="-").numpy().decode("utf-8") == "a-b"
+    assert strings.split("x y").numpy().tolist() == [b"x", b"y"]
+    assert tf.constant([["q"]]).numpy().tolist() == [[b"q"]]

@@ -12,7 +12,8 @@ from tkeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array
 
 
 def _np(value):
-    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+    # text batches are NumPy str arrays already (their .numpy() gives UTF-8 bytes, as TensorFlow's)
+    return value.numpy() if hasattr(value, "numpy") and not isinstance(value, np.ndarray) else np.asarray(value)
 
 
 def _all(dataset):

@@ -11,6 +11,41 @@ from tkeras.ops import core, shape_ops
 string = "string"  # `tf.string`: the dtype name Keras' `Input(dtype=...)` and TextVectorization know
 
 
+class StringScalar(str):
+    """One string as user code sees it: a Python str that also answers TensorFlow's `.numpy()` (UTF-8
+    bytes, so `t.numpy().decode("utf-8")` works) and `.shape`."""
+
+    shape = ()
+    dtype = string
+
+    def numpy(self):
+        return self.encode("utf-8")
+
+
+class StringArray(np.ndarray):
+    """Strings as user code sees them: a NumPy str array whose `.numpy()` gives UTF-8 bytes, as a
+    TensorFlow string tensor does (`text_batch.numpy()[0]` prints `b'...'`); single items are
+    StringScalars."""
+
+    def numpy(self):
+        return np.char.encode(np.asarray(self), "utf-8")
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return StringScalar(item) if isinstance(item, str) else item
+
+
+def text_face(value):
+    """Text results as user code sees them (see StringScalar, StringArray); anything else unchanged."""
+    if isinstance(value, StringScalar):
+        return value
+    if isinstance(value, str):
+        return StringScalar(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "U":
+        return StringScalar(value[()]) if value.ndim == 0 else value.view(StringArray)
+    return value
+
+
 def _is_text(value, dtype=None):
     if dtype == string:
         return True
@@ -26,14 +61,13 @@ def _is_text(value, dtype=None):
 
 def _text(value):
     from tkeras.compat.tf_namespace.strings import as_strings
-    array = as_strings(value)
-    return array[()] if array.ndim == 0 else array
+    return text_face(as_strings(value))
 
 
 def constant(value, dtype=None, shape=None, name=None):
     if _is_text(value, dtype):
         array = _text(value)
-        return np.broadcast_to(array, tuple(shape)).copy() if shape is not None else array
+        return text_face(np.broadcast_to(np.asarray(array), tuple(shape)).copy()) if shape is not None else array
     return core.constant(value, dtype=dtype, shape=shape, name=name)
 
 
@@ -45,5 +79,5 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 
 def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's argument name
     if _is_text(input):
-        return np.expand_dims(np.asarray(_text(input)), int(axis))
+        return text_face(np.expand_dims(np.asarray(_text(input)), int(axis)))
     return shape_ops.expand_dims(input, axis, name=name)

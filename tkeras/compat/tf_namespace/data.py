@@ -22,6 +22,7 @@ from tkeras.compat.tf_namespace._structure import (
     as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
     to_numpy,
 )
+from tkeras.compat.tf_namespace._text import text_face
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr, unsupported
 from tkeras.ops.core import for_user
 
@@ -349,7 +350,7 @@ class Dataset:
 
     # -- reading ------------------------------------------------------------------------------------
     def __iter__(self):
-        return (for_user(element) for element in self._iterate())
+        return (for_user(map_structure(text_face, element)) for element in self._iterate())
 
     def as_numpy_iterator(self):
         return (map_structure(to_numpy, element) for element in self._iterate())

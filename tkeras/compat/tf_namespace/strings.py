@@ -2,8 +2,8 @@
 `lower` and `regex_replace`, a custom `split`), on tkeras' string tensors.
 
 A string tensor in tkeras is a NumPy array of `str` (what `tf.data` carries for text); a scalar is a
-`numpy.str_`, which is also a Python `str`, so TextVectorization (which hands its callables one text at
-a time) and plain Python string code both take the results. Bytes are decoded as UTF-8. Patterns are
+Python `str`, so TextVectorization (which hands its callables one text at a time) and plain Python
+string code both take the results. Both answer `.numpy()` with UTF-8 bytes, as TensorFlow's do. Bytes are decoded as UTF-8. Patterns are
 Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups and `\\1`
 references; RE2's `\\0` (the whole match) is understood too.
 """
@@ -14,6 +14,7 @@ import string
 import numpy as np
 import torch
 
+from tkeras.compat.tf_namespace._text import text_face
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.core import for_user, to_torch_dtype
 
@@ -32,8 +33,8 @@ def as_strings(value, api="constant"):
 
 
 def _face(array):
-    """A 0-d result as a `numpy.str_` (a Python str), anything else as the array."""
-    return array[()] if array.ndim == 0 else array
+    """A 0-d result as a StringScalar (a Python str), anything else as a StringArray (see `_text`)."""
+    return text_face(np.asarray(array))
 
 
 def _elementwise(value, api, fn):
@@ -91,7 +92,7 @@ def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
     sep = None if sep is None else _text(sep)
     if sep == "":
         raise ValueError("tf.strings.split: `sep` must not be empty (use tf.strings.unicode_split for characters)")
-    pieces = lambda s: np.asarray(s.split(sep, maxsplit), dtype=str)  # noqa: E731
+    pieces = lambda s: text_face(np.asarray(s.split(sep, maxsplit), dtype=str))  # noqa: E731
     if array.ndim == 0:
         return pieces(str(array[()]))
     out = np.empty(array.shape, dtype=object)
@@ -104,10 +105,10 @@ def unicode_split(input, input_encoding="UTF-8", errors="replace", replacement_c
     """One string -> a 1-D array of its characters (several strings: an object array of those)."""
     array = as_strings(input, "unicode_split")
     if array.ndim == 0:
-        return np.asarray(list(str(array[()])), dtype=str)
+        return text_face(np.asarray(list(str(array[()])), dtype=str))
     out = np.empty(array.shape, dtype=object)
     for index, text in np.ndenumerate(array):
-        out[index] = np.asarray(list(text), dtype=str)
+        out[index] = text_face(np.asarray(list(text), dtype=str))
     return out
 
 
