@@ -13,6 +13,10 @@ def model_from_yaml(yaml_string, custom_objects=None):
 
 
 def __getattr__(name):
+    if name == "experimental":  # tf-keras 2's models.experimental.SharpnessAwareMinimization
+        import types
+        from tkeras.models.sharpness_aware_minimization import SharpnessAwareMinimization
+        return types.SimpleNamespace(SharpnessAwareMinimization=SharpnessAwareMinimization)
     # Served by tkeras.saving, which loads the file formats (h5py, zip) on first use.
     if name in _FROM_SAVING:
         from tkeras import saving
