@@ -100,12 +100,77 @@ def mish(x):
     return F.mish(x)
 
 
+# Keras 3's newer activations: the arithmetic lives in tkeras.ops (imported on first use, which keeps
+# `import tkeras` light); these are the names `activation="..."` and configs resolve.
+def celu(x, alpha=1.0):
+    from tkeras import ops
+    return ops.celu(x, alpha=alpha)
+
+
+def glu(x, axis=-1):
+    from tkeras import ops
+    return ops.glu(x, axis=axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    from tkeras import ops
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+def hard_tanh(x):
+    from tkeras import ops
+    return ops.hard_tanh(x)
+
+
+def log_sigmoid(x):
+    from tkeras import ops
+    return ops.log_sigmoid(x)
+
+
+def soft_shrink(x, threshold=0.5):
+    from tkeras import ops
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+def sparse_plus(x):
+    from tkeras import ops
+    return ops.sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    from tkeras import ops
+    return ops.sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    from tkeras import ops
+    return ops.sparsemax(x, axis=axis)
+
+
+def squareplus(x, b=4):
+    from tkeras import ops
+    return ops.squareplus(x, b=b)
+
+
+def tanh_shrink(x):
+    from tkeras import ops
+    return ops.tanh_shrink(x)
+
+
+def threshold(x, threshold, default_value):
+    from tkeras import ops
+    return ops.threshold(x, threshold, default_value)
+
+
 _BY_NAME = {
     "linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,
     "log_softmax": log_softmax, "tanh": tanh, "elu": elu, "selu": selu, "softplus": softplus,
     "softsign": softsign, "swish": swish, "silu": silu, "gelu": gelu, "hard_sigmoid": hard_sigmoid,
     "hard_silu": hard_silu, "hard_swish": hard_swish, "exponential": exponential,
-    "leaky_relu": leaky_relu, "mish": mish,
+    "leaky_relu": leaky_relu, "mish": mish, "celu": celu, "glu": glu, "hard_shrink": hard_shrink,
+    "hard_tanh": hard_tanh, "log_sigmoid": log_sigmoid, "soft_shrink": soft_shrink, "sparse_plus": sparse_plus,
+    "sparse_sigmoid": sparse_sigmoid, "sparsemax": sparsemax, "squareplus": squareplus,
+    "tanh_shrink": tanh_shrink, "threshold": threshold,
 }
 
 
@@ -128,7 +193,7 @@ def get(identifier):
 def serialize(activation):
     """The Keras config spelling: the registered name, or the function's own name."""
     for name, fn in _BY_NAME.items():
-        if fn is activation and name not in ("silu", "hard_swish"):
+        if fn is activation and name not in ("swish", "hard_swish"):  # Keras 3 writes silu, hard_silu
             return name
     import torch.nn.functional as _F
     if activation in (torch.relu, _F.relu):

@@ -23,7 +23,7 @@ from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is
                                         on_compute_device, shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
-_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype"}
+_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
 
 
 class InputSpec:
@@ -75,6 +75,8 @@ class Layer(torch.nn.Module):
         self._own_weights = []
         self._losses = []
         self._initial_weights = kwargs.get("weights")
+        # Keras 3's `autocast=False`: under a mixed policy the layer computes in its inputs' own dtype.
+        self._autocast = bool(kwargs.get("autocast", True))
         self.activity_regularizer = None
         if activity_regularizer is not None:
             from tkeras import regularizers
@@ -415,6 +417,8 @@ class Layer(torch.nn.Module):
         scope = cast = None
         if _precision.mixed_in_use():  # until a mixed policy appears, this one test is all it costs
             scope, cast = _precision.layer_precision(self._dtype_policy, self._precision_explicit)
+            if not self.__dict__.get("_autocast", True):
+                scope, cast = _precision.outside_autocast(), False
             if cast:
                 inputs = on_compute_device(inputs, self._float_input_dtype)
         context.depth += 1
@@ -507,13 +511,17 @@ class Layer(torch.nn.Module):
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):
         config_ = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
+        if self.activity_regularizer is not None:  # Keras 3 writes it only when there is one
+            from tkeras import regularizers
+            config_["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config_["batch_input_shape"] = list(self._batch_input_shape)
         return config_
 
     @classmethod
     def from_config(cls, config_):
-        return cls(**config_)
+        from tkeras.saving.config_compat import class_config, normalize
+        return cls(**class_config(cls, normalize(config_)))
 
     def get_build_config(self):
         return {"input_shape": self._build_input_shape} if self._build_input_shape is not None else None

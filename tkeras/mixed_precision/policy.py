@@ -181,6 +181,16 @@ def layer_precision(policy, explicit):
     return None, False
 
 
+def outside_autocast():
+    """A context that leaves the autocast region, if one is active (a layer built with
+    `autocast=False` computes in the dtype of the inputs it gets)."""
+    from tkeras.backend import config
+    device_type = config.device().type
+    if not torch.is_autocast_enabled(device_type):
+        return None
+    return torch.autocast(device_type=device_type, enabled=False)
+
+
 def mixed_in_use():
     """False until a mixed policy is set globally or given to a layer: until then no layer checks."""
     return _MIXED_IN_USE

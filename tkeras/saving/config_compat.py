@@ -94,27 +94,17 @@ def class_config(cls, config):
 
 
 def _accepted_keys(cls):
-    """The keyword arguments `cls(...)` takes along its constructor chain, and whether the chain ends
-    in a `**kwargs` that takes more."""
+    """The keyword arguments `cls(...)` names, and whether it takes more: a constructor with
+    `**kwargs` may pop any key itself (Keras 1 aliases, a metric's function arguments), so only a
+    class whose own constructor has no `**kwargs` has a closed set of keys."""
     import inspect
-    accepted = set()
-    for klass in cls.__mro__:
-        init = klass.__dict__.get("__init__")
-        if init is None:
-            continue
-        if klass is object:
-            return accepted, False
-        try:
-            parameters = inspect.signature(init).parameters.values()
-        except (TypeError, ValueError):
-            return accepted, True
-        accepted.update(p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-                        and p.name != "self")
-        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-            return accepted, False
-        if klass.__module__.startswith("torch."):
-            break
-    return accepted, True
+    init = cls.__init__
+    try:
+        parameters = inspect.signature(init).parameters.values()
+    except (TypeError, ValueError):
+        return set(), True
+    accepted = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"}
+    return accepted, any(p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def check_safe(config, filepath, custom_objects=None, safe_mode=True):

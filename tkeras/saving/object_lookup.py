@@ -19,6 +19,8 @@ CLASS_SEARCH_ORDER = ("layers", "models", "optimizers", "optimizers.schedules", 
                       "metrics", "regularizers", "constraints")
 # A function written with module "builtins" is one of Keras' own: Keras searches these namespaces.
 FUNCTION_SEARCH_ORDER = ("activations", "losses", "metrics")
+# Public classes a namespace loads on first access without listing them in dir().
+_LAZY_CLASSES = {"optimizers": ("LossScaleOptimizer",)}
 # Helpers of a namespace that are not objects a config may name.
 _NOT_OBJECTS = {"get", "serialize", "deserialize"}
 _PREFIXES = ("keras.src.", "keras.", "tf_keras.src.", "tf_keras.", "tensorflow.keras.", "tensorflow.python.keras.")
@@ -61,10 +63,10 @@ def classes_of(namespace):
         return {}
     module = _module_for(namespace)
     table = {}
-    for name in dir(module):
+    for name in list(dir(module)) + list(_LAZY_CLASSES.get(namespace, ())):
         if name.startswith("_") or name in _NOT_OBJECTS:
             continue
-        value = getattr(module, name)
+        value = getattr(module, name, None)
         if inspect.isclass(value):
             table[name] = value
     if namespace == "models":

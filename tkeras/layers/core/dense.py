@@ -13,7 +13,12 @@ class Dense(Layer):
 
     def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, quantization_config=None, **kwargs):
+        for name, value in (("lora_rank", lora_rank), ("lora_alpha", lora_alpha),
+                            ("quantization_config", quantization_config)):
+            if value is not None:  # Keras 3's LoRA and quantized kernels have no tkeras counterpart yet
+                raise ValueError(f"Dense: {name}={value!r} is not supported by tkeras (only None is)")
         # Keras 1 argument names keep their Keras 1 meaning.
         units = kwargs.pop("output_dim", units)
         kernel_initializer = kwargs.pop("init", kernel_initializer)
@@ -74,8 +79,8 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         })
         return config

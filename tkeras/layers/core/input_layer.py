@@ -10,7 +10,7 @@ from tkeras.layers.layer import Layer
 
 class InputLayer(Layer):
     def __init__(self, input_shape=None, batch_size=None, dtype=None, sparse=False, name=None,
-                 batch_shape=None, input_tensor=None, ragged=False, shape=None, **kwargs):
+                 batch_shape=None, input_tensor=None, ragged=False, shape=None, optional=False, **kwargs):
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         if shape is not None and input_shape is None:
             input_shape = shape
@@ -23,6 +23,8 @@ class InputLayer(Layer):
             batch_shape = (batch_size,) + tuple(input_shape)
         self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
         self.sparse = bool(sparse)
+        self.ragged = bool(ragged)
+        self.optional = bool(optional)
         self.built = True
         self._build_input_shape = self._batch_input_shape
         self.output = KerasTensor(self._batch_input_shape, dtype=self.dtype, name=self.name,
@@ -38,7 +40,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype, "sparse": self.sparse,
-                "name": self.name}
+                "ragged": self.ragged, "name": self.name, "optional": self.optional}
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, batch_shape=None,

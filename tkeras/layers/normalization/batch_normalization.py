@@ -32,10 +32,13 @@ class BatchNormalization(GammaBeta, Layer):
         beta_initializer = kwargs.pop("beta_init", beta_initializer)
         gamma_initializer = kwargs.pop("gamma_init", gamma_initializer)
         # tf.keras performance switches with no meaning here.
-        for ignored in ("fused", "virtual_batch_size", "adjustment", "renorm_clipping", "renorm_momentum"):
+        for ignored in ("fused", "virtual_batch_size", "adjustment"):
             kwargs.pop(ignored, None)
         if kwargs.pop("renorm", False):
             raise NotImplementedError("BatchNormalization: renorm=True is not supported")
+        # Only used with renorm=True; kept so the config says what was given, as Keras 3.15 writes it.
+        self._renorm_clipping = kwargs.pop("renorm_clipping", None)
+        self._renorm_momentum = kwargs.pop("renorm_momentum", 0.99)
         super().__init__(**kwargs)
         self.axis = axis if isinstance(axis, int) else list(axis)
         self.momentum = float(momentum)
@@ -114,5 +117,8 @@ class BatchNormalization(GammaBeta, Layer):
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             **self._gamma_beta_penalty_config(),
             "synchronized": self.synchronized,
+            "renorm": False,
+            "renorm_clipping": self._renorm_clipping,
+            "renorm_momentum": self._renorm_momentum,
         })
         return config

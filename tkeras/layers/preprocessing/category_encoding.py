@@ -60,5 +60,7 @@ class CategoryEncoding(Layer):
 
     def get_config(self):
         config_ = super().get_config()
-        config_.update({"num_tokens": self.num_tokens, "output_mode": self.output_mode, "sparse": self.sparse})
+        config_.update({"num_tokens": self.num_tokens, "output_mode": self.output_mode})
+        if self.sparse:  # Keras 3 leaves it out (it takes the argument but does not write it)
+            config_["sparse"] = True
         return config_

@@ -95,10 +95,10 @@ class Discretization(Layer):
         return encoded_shape(input_shape, self.output_mode, self._depth())
 
     def get_config(self):
-        config_ = super().get_config()
-        config_.update({"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,
-                        "output_mode": self.output_mode, "sparse": self.sparse})
-        return config_
+        base = super().get_config()
+        # Keras 3's order and keys: the layer's own arguments, then name and dtype (no `trainable`).
+        return {"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,
+                "output_mode": self.output_mode, "sparse": self.sparse, "name": base["name"], "dtype": base["dtype"]}
 
     @classmethod
     def from_config(cls, config_):

@@ -23,5 +23,6 @@ class ActivityRegularization(Layer):
 
     def get_config(self):
         config = super().get_config()
+        config.pop("activity_regularizer", None)  # implied by l1/l2; Keras 3.15 does not write it
         config.update({"l1": self.l1, "l2": self.l2})
         return config

@@ -41,11 +41,12 @@ class BaseSpatialDropout(Layer):
         return input_shape
 
     def get_config(self):
-        config = super().get_config()
-        config.update({"rate": self.rate, "seed": self.seed})
+        base = super().get_config()
+        # Keras 3's order and keys: the layer's own arguments, then name and dtype (no `trainable`).
+        config = {"rate": self.rate, "seed": self.seed}
         if self.rank > 1:
             config["data_format"] = self.data_format
-        return config
+        return {**config, "name": base["name"], "dtype": base["dtype"]}
 
 
 class SpatialDropout1D(BaseSpatialDropout):

@@ -30,7 +30,7 @@ class _ZeroPadding(Layer):
         super().__init__(**kwargs)
         label = type(self).__name__
         self.padding = normalize_pairs(padding, self.rank, "padding", label)
-        self.data_format = "channels_last" if self.rank == 1 else utils.normalize_data_format(data_format, label)
+        self.data_format = utils.normalize_data_format(data_format, label)
         self.input_spec = InputSpec(ndim=self.rank + 2)
         self._pad_spec = utils.torch_pad_spec(self.padding)
 
@@ -49,16 +49,15 @@ class _ZeroPadding(Layer):
     def get_config(self):
         config = super().get_config()
         config["padding"] = self.padding[0] if self.rank == 1 else self.padding
-        if self.rank > 1:
-            config["data_format"] = self.data_format
+        config["data_format"] = self.data_format  # Keras 3 writes it for 1D too (Keras 2 had none there)
         return config
 
 
 class ZeroPadding1D(_ZeroPadding):
     rank = 1
 
-    def __init__(self, padding=1, **kwargs):
-        super().__init__(padding, None, **kwargs)
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(padding, data_format, **kwargs)
 
 
 class ZeroPadding2D(_ZeroPadding):

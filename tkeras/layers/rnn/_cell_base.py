@@ -144,11 +144,24 @@ class RecurrentLayer(RNN):
             raise TypeError(str(exc).replace(self.cell_class.__name__, type(self).__name__, 1)) from None
         super().__init__(cell, **kwargs)
 
+    # Keras 3 writes the cell's arguments in this order, with the layer's activity_regularizer among
+    # them; SimpleRNN leaves out its seed.
+    _CONFIG_ORDER = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
+                     "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer",
+                     "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                     "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed")
+    _CONFIG_OMITS = ()
+
     def get_config(self):
         config = super().get_config()
+        config.pop("activity_regularizer", None)
         cell_config = self.cell.get_config()
-        for key in ("name", "trainable", "dtype", "batch_input_shape"):
+        for key in ("name", "trainable", "dtype", "batch_input_shape") + self._CONFIG_OMITS:
             cell_config.pop(key, None)
+        cell_config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        for key in self._CONFIG_ORDER:
+            if key in cell_config:
+                config[key] = cell_config.pop(key)
         config.update(cell_config)
         return config
 

@@ -37,6 +37,8 @@ class SimpleRNNCell(RecurrentCell):
 class SimpleRNN(RecurrentLayer):
     """Runs in torch's fused `rnn_tanh`/`rnn_relu` kernel when the activation is tanh or relu."""
 
+    _CONFIG_OMITS = ("seed",)  # as Keras 3 writes it
+
     cell_class = SimpleRNNCell
 
     def __init__(self, units=None, activation="tanh", use_bias=True, **kwargs):
