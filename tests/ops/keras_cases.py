@@ -198,6 +198,11 @@ def image_cases():
                       dict(fill_mode=mode, fill_value=-1.0)))
     # Projective rows (c0, c1 != 0) are left out: Keras 3.15.1's JAX backend skips the documented division
     # by k = c0 x + c1 y + 1; tests/ops/test_image_ops.py checks it against NumPy instead.
+    for method in ("linear", "cubic", "lanczos3", "lanczos5"):
+        for antialias in (True, False):
+            cases.append((f"scale_translate_{method}_{antialias}", "image.scale_and_translate",
+                          (photo, (2, 5, 13, 2), np.array([0.6, 1.7], "float32"), np.array([0.5, -1.0], "float32"),
+                           (1, 2), method), dict(antialias=antialias)))
     affine_rows = np.concatenate([projective[:, :6], np.zeros((2, 2), "float32")], axis=1)
     cases.append(("affine_batch", "image.affine_transform", (photo, affine_rows), {}))
     cases.append(("map_coordinates_order0", "image.map_coordinates", (photo[0, :, :, 0], coordinates, 0), {}))

@@ -71,7 +71,12 @@ def test_color_round_trip_and_channels_first():
     (lambda: ops.image.ssim(np.ones((4, 4, 1)), np.ones((4, 4, 1))), ValueError, "ssim: images of size"),
     (lambda: ops.image.perspective_transform(np.ones((4, 4, 1)), np.ones((3, 2)), np.ones((3, 2))), ValueError,
      "perspective_transform: 'start_points' and 'end_points' must hold 4"),
-], ids=["channels", "dtype", "transform", "fill_mode", "coordinates", "order", "crop", "pad", "ssim", "points"])
+    (lambda: ops.image.scale_and_translate(np.ones((4, 4)), (8, 8), [2, 2], [0, 0], (0, 1), "area"), ValueError,
+     "scale_and_translate: argument 'method'"),
+    (lambda: ops.image.scale_and_translate(np.ones((4, 4)), (8,), [2, 2], [0, 0], (0, 1), "linear"), ValueError,
+     "scale_and_translate: 'output_shape' must have one entry per dimension"),
+], ids=["channels", "dtype", "transform", "fill_mode", "coordinates", "order", "crop", "pad", "ssim", "points",
+        "method", "output_shape"])
 def test_bad_input_names_the_op_and_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
