@@ -133,7 +133,8 @@ def test_config_round_trip_keeps_arguments():
 
 def test_functions_serialize_by_name_as_keras3_does():
     config = losses.serialize(losses.mean_squared_error)
-    assert config == {"module": "keras.losses", "class_name": "function", "config": "mean_squared_error",
+    # Keras 3.15.1 writes its own functions with module "builtins" (tests/fixtures/object_configs_keras3.json)
+    assert config == {"module": "builtins", "class_name": "function", "config": "mean_squared_error",
                       "registered_name": "function"}
     assert losses.deserialize(config) is losses.mean_squared_error
     assert losses.deserialize("mse") is losses.mean_squared_error

@@ -71,7 +71,9 @@ class Registry:
         if name is None:
             raise ValueError(f"Cannot serialize {self.kind} {obj!r}: it is neither a {self.base_class.__name__} "
                              f"nor a named function")
-        return {"module": self._module_of(obj), "class_name": "function", "config": name,
+        # Keras 3 writes its own functions as module "builtins" (found by name among its namespaces).
+        module = "builtins" if (getattr(obj, "__module__", "") or "").startswith("tkeras.") else self._module_of(obj)
+        return {"module": module, "class_name": "function", "config": name,
                 "registered_name": getattr(obj, "_registered_name", "function")}
 
     def _module_of(self, obj):
