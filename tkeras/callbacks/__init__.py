@@ -19,6 +19,7 @@ from tkeras.callbacks.remote_monitor import RemoteMonitor
 from tkeras.callbacks.swap_ema_weights import SwapEMAWeights
 from tkeras.callbacks.tensorboard import TensorBoard
 from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
+from tkeras.utils.tensorflow_only import SidecarEvaluatorModelExport, UpdateEmbeddingCallback
 
 # tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`.
-experimental = types.SimpleNamespace(BackupAndRestore=BackupAndRestore)
+experimental = types.SimpleNamespace(BackupAndRestore=BackupAndRestore, UpdateEmbeddingCallback=UpdateEmbeddingCallback)

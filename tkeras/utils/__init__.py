@@ -48,6 +48,8 @@ _LAZY = {
     "standardize_dtype": "tkeras.backend.dtypes",
     "Config": "tkeras.utils.config",
     "FeatureSpace": "tkeras.utils.feature_space",
+    "SidecarEvaluator": "tkeras.utils.tensorflow_only",
+    "StepsPerExecutionTuner": "tkeras.utils.tensorflow_only",
     "model_to_dot": "tkeras.utils.model_visualization",
     "SequenceEnqueuer": "tkeras.utils.enqueuers",
     "OrderedEnqueuer": "tkeras.utils.enqueuers",
@@ -60,6 +62,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name == "experimental":  # tf-keras 2's utils.experimental.DatasetCreator (refused: TensorFlow only)
+        import types
+        from tkeras.utils.tensorflow_only import DatasetCreator
+        return types.SimpleNamespace(DatasetCreator=DatasetCreator)
     if name in ("np_utils", "legacy", "bounding_boxes"):  # submodules: Keras 1's np_utils, Keras 3's others
         return importlib.import_module(f"tkeras.utils.{name}")
     raise AttributeError(f"module 'tkeras.utils' has no attribute {name!r}")
