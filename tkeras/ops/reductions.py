@@ -236,7 +236,7 @@ def count_nonzero(x, axis=None):
 
 @user_op
 def histogram(x, bins=10, range=None):  # noqa: A002 - NumPy's name
-    """(counts, bin_edges) of a 1-D tensor; torch.histc on x's device, edges as NumPy computes them."""
+    """(counts, bin_edges) of a 1-D tensor, both in x's float dtype; edges as NumPy computes them."""
     x = _float_input(x)
     if x.dim() != 1:
         raise ValueError(f"histogram: 'x' must be 1-D, received shape {tuple(x.shape)}")
@@ -245,9 +245,9 @@ def histogram(x, bins=10, range=None):  # noqa: A002 - NumPy's name
     low, high = (x.min(), x.max()) if range is None else (torch.as_tensor(range[0]), torch.as_tensor(range[1]))
     low, high = low.to(x), high.to(x)
     edges = torch.linspace(0, 1, bins + 1, device=x.device, dtype=x.dtype) * (high - low) + low
-    inside = ((x >= low) & (x <= high)).to(torch.int32)  # a 0/1 weight: no boolean indexing, no host sync
+    inside = ((x >= low) & (x <= high)).to(x.dtype)  # a 0/1 weight: no boolean indexing, no host sync
     index = torch.clamp(((x - low) / (high - low) * bins).floor().long(), 0, bins - 1)
-    counts = torch.zeros(bins, dtype=torch.int32, device=x.device)
+    counts = torch.zeros(bins, dtype=x.dtype, device=x.device)  # float counts, as Keras returns them
     counts.index_add_(0, index, inside)
     return counts, edges
 
