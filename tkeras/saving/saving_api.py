@@ -5,6 +5,7 @@ Keras 2 HDF5 layout, `.weights.h5` -> Keras 3 weights), and on loading the file'
 decide, so a Keras 2 script that saved to a bare name (`model.save('my_model')`, once a SavedModel
 folder) still loads what it saved. `safe_mode` is only ever an argument of these calls.
 """
+import functools
 import json
 import os
 
@@ -50,6 +51,20 @@ def _is_writer():
     return not is_initialized() or is_chief()
 
 
+def _whole_weights(function, reshard=False):
+    """Under keras.distribution.ModelParallel a model holds weight shards: every rank gathers them
+    (a collective) before rank 0 writes, and a load is split again afterwards (tkeras.distribute)."""
+    @functools.wraps(function)
+    def with_whole_weights(model, *args, **kwargs):
+        if getattr(model, "_tkeras_sharding", None) is None:
+            return function(model, *args, **kwargs)
+        from tkeras.distribute.sharded_weights import full_weights
+        with full_weights(model, reshard=reshard):
+            return function(model, *args, **kwargs)
+    return with_whole_weights
+
+
+@_whole_weights
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
     filepath = os.fspath(filepath)
     kwargs.pop("signatures", None), kwargs.pop("options", None), kwargs.pop("save_traces", None)
@@ -87,6 +102,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
         raise FileLimitError(f"{filepath}: loading ran out of memory (rule: memory)") from exc
 
 
+@_whole_weights
 def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
     filepath = os.fspath(filepath)
     kwargs.pop("options", None)
@@ -108,6 +124,7 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
             weights_store.write_model(h5, model, include_optimizer=True)
 
 
+@functools.partial(_whole_weights, reshard=True)
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
     filepath = os.fspath(filepath)
     kind = _sniff(filepath)
