@@ -38,6 +38,11 @@ SYMBOLIC = [
     ("rfft", lambda x: ops.rfft(x)[0], (4, 6)),
     ("stft", lambda x: ops.stft(x, 4, 2, 4)[1], (16,)),
     ("cumulative", lambda x: ops.nancumsum(x, axis=1), (4, 6)),
+    ("image.rgb_to_hsv", lambda x: ops.image.rgb_to_hsv(ops.sigmoid(x)), (4, 5, 3)),
+    ("image.extract_patches", lambda x: ops.image.extract_patches(x, 2), (4, 6, 3)),
+    ("image.affine_transform", lambda x: ops.image.affine_transform(x, [[1.0, 0.2, 0.5, 0.0, 1.0, -1.0, 0.0, 0.0]]),
+     (4, 6, 3)),
+    ("image.crop_images", lambda x: ops.image.crop_images(x, 1, 1, target_height=2, target_width=3), (4, 6, 3)),
 ]
 
 

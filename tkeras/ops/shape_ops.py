@@ -220,3 +220,11 @@ from tkeras.ops.array_ops import (  # noqa: E402,F401
     outer, ravel, roll, rot90, select, swapaxes, take_along_axis, trace, tri, tril, triu, unique,
     unravel_index, vander, vdot, view, vsplit, vstack,
 )
+from tkeras.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: E402,F401
+from tkeras.ops.image_filters import (  # noqa: E402,F401
+    crop_images, extract_patches, extract_patches_3d, gaussian_blur, pad_images, sobel_edges, ssim,
+)
+from tkeras.ops.image_rescale import scale_and_translate  # noqa: E402,F401
+from tkeras.ops.image_sampling import (  # noqa: E402,F401
+    affine_transform, elastic_transform, map_coordinates, perspective_transform,
+)
