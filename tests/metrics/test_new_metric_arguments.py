@@ -120,3 +120,13 @@ def test_f1_takes_sparse_binary_labels_for_a_single_sigmoid_column():
 def test_iou_int_dtype_spelling_is_keras_int32():
     assert metrics.IoU(2, [0], dtype="int").get_config()["dtype"] == "int32"
     assert metrics.MeanIoU(2).total_cm.dtype == torch.int32
+
+
+@pytest.mark.parametrize("name, message", [
+    ("mean_io_u", r"The metric 'mean_io_u' cannot be made from its name alone: MeanIoU needs num_classes\. "
+                  r"Pass an instance instead, e\.g\. MeanIoU\(num_classes=\.\.\.\)"),
+    ("PrecisionAtRecall", r"PrecisionAtRecall needs recall\."),
+])
+def test_a_metric_that_needs_arguments_named_by_string_says_so(name, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.get(name)

@@ -53,12 +53,27 @@ class Registry:
         else:
             obj = identifier
         if inspect.isclass(obj):
+            self._check_constructible(obj, identifier)
             obj = obj()
         if not callable(obj) and not isinstance(obj, self.base_class):
             raise ValueError(f"Could not interpret {self.kind} identifier: {identifier!r} (expected a name, a "
                              f"config dict, a {self.base_class.__name__} instance or a function "
                              f"f(y_true, y_pred))")
         return obj
+
+    def _check_constructible(self, cls, identifier):
+        """A class named without its required arguments ('mean_io_u' needs num_classes) fails here, in
+        words, rather than as a TypeError from deep inside compile."""
+        try:
+            parameters = inspect.signature(cls.__init__).parameters.values()
+        except (TypeError, ValueError):
+            return
+        required = [p.name for p in parameters if p.name != "self" and p.default is p.empty
+                    and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if required:
+            raise ValueError(f"The {self.kind} {identifier!r} cannot be made from its name alone: {cls.__name__} "
+                             f"needs {', '.join(required)}. Pass an instance instead, e.g. "
+                             f"{cls.__name__}({', '.join(f'{name}=...' for name in required)}).")
 
     def serialize(self, obj):
         if obj is None or isinstance(obj, str):
