@@ -8,9 +8,6 @@ bounds how long one epoch end may wait for it.
 """
 import json
 import numbers
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
 
 from tkeras.callbacks.callback import Callback
@@ -28,6 +25,9 @@ class RemoteMonitor(Callback):
         self.timeout = timeout
 
     def on_epoch_end(self, epoch, logs=None):
+        import urllib.error  # here, not at import: urllib.request pulls in http.client and email
+        import urllib.parse
+        import urllib.request
         send = {"epoch": epoch}
         for key, value in (logs or {}).items():
             send[key] = _plain(value)
