@@ -134,3 +134,15 @@ ERRORS = [
 def test_bad_input_names_the_op_and_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_model_of_new_ops_saves_and_loads(tmp_path):
+    inputs = keras.Input((4, 6))
+    ordered = ops.take_along_axis(inputs, ops.argsort(inputs, axis=-1), axis=-1)
+    mixed = ordered + ops.logaddexp(ops.median(inputs, axis=-1, keepdims=True), 0.5)
+    outputs = ops.image.rgb_to_hsv(ops.sigmoid(ops.rms_normalization(mixed)[:, :, :3]))
+    model = keras.Model(inputs, outputs)
+    data = RNG.normal(size=(2, 4, 6)).astype("float32")
+    model.save(tmp_path / "ops.keras")
+    loaded = keras.models.load_model(tmp_path / "ops.keras")
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)

@@ -5,7 +5,6 @@ Arguments may be NumPy arrays, Python numbers, tensors or Variables; results are
 is listed here; `ops.numpy`, `ops.nn`, `ops.linalg` and `ops.image` are Keras' sub-namespaces and
 `tkeras.ops.random` holds the draws.
 """
-from tkeras.ops import math_ops  # first: it re-exports the later op modules, which import it back
 from tkeras.ops import image, linalg, nn, numpy, random
 from tkeras.ops.core import (
     arange, cast, convert_to_numpy, convert_to_tensor, eye, full, full_like, linspace, ndim, ones, ones_like,

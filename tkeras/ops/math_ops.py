@@ -308,37 +308,3 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
         return torch.sqrt(torch.sum(x * x, dim=_axes(axis), keepdim=keepdims)) if axis is not None else torch.sqrt(
             torch.sum(x * x))
     return torch.linalg.norm(x, ord=ord, dim=_axes(axis), keepdim=keepdims)
-
-
-# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
-# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
-from tkeras.ops.elementwise import (  # noqa: E402,F401
-    allclose, angle, arccosh, arcsinh, arctan2, arctanh, bitwise_and, bitwise_invert, bitwise_left_shift,
-    bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, cbrt, conj, conjugate, copy, deg2rad,
-    divide_no_nan, erf, erfc, erfinv, exp2, fabs, fmax, fmin, fmod, gcd, heaviside, hypot, i0, imag, isclose,
-    isneginf, isposinf, isreal, lcm, ldexp, left_shift, logaddexp, logaddexp2, nan_to_num, nextafter, polar,
-    rad2deg, real, right_shift, signbit, sinc, trunc, view_as_complex, view_as_real,
-)
-from tkeras.ops.reductions import (  # noqa: E402,F401
-    average, bincount, count_nonzero, digitize, histogram, median, nanargmax, nanargmin, nancumprod,
-    nancumsum, nanmax, nanmean, nanmedian, nanmin, nanpercentile, nanprod, nanquantile, nanstd, nansum,
-    nanvar, percentile, ptp, quantile, searchsorted, trapezoid,
-)
-from tkeras.ops.linalg import (  # noqa: E402,F401
-    cholesky, cholesky_inverse, det, eig, eigh, inv, jvp, logdet, lstsq, lu_factor, matrix_rank, pinv, qr,
-    slogdet, solve, solve_triangular, svd,
-)
-from tkeras.ops.fft import (  # noqa: E402,F401
-    fft, fft2, ifft2, irfft, istft, rfft, stft,
-)
-from tkeras.ops.tensor_updates import (  # noqa: E402,F401
-    dtype, extract_sequences, in_top_k, is_tensor, multi_hot, saturate_cast, scatter, scatter_update,
-    segment_max, segment_min, segment_prod, segment_sum, slice_update,
-)
-from tkeras.ops.control_flow import (  # noqa: E402,F401
-    associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorize, vectorized_map,
-    while_loop,
-)
-from tkeras.ops.rearrange import (  # noqa: E402,F401
-    rearrange,
-)

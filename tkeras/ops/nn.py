@@ -97,8 +97,7 @@ def bias_add(value, bias, data_format=None, name=None):
     return add(value, bias)
 
 
-# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
-# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
+# The rest of Keras 3's `ops.nn` namespace, defined by concern in their own modules.
 from tkeras.ops.nn_activations import (  # noqa: E402,F401
     celu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh, log_sigmoid, soft_shrink,
     sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold,

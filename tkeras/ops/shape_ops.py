@@ -209,22 +209,3 @@ def slice(inputs, start_indices, shape):  # noqa: A001 - Keras' name
     index = tuple(builtins.slice(int(s), int(s) + int(n) if int(n) != -1 else None)
                   for s, n in zip(_ints(start_indices), _ints(shape)))
     return x[index]
-
-
-# Functional graphs record an op by the module it is found in (`models/functional_ops._OP_MODULES`:
-# core, math_ops, shape_ops, nn, random), so the op modules split out later are re-exported here.
-from tkeras.ops.array_ops import (  # noqa: E402,F401
-    append, argpartition, array, array_split, bartlett, blackman, cdist, corrcoef, correlate, cross, diag,
-    diagflat, diagonal, diff, dsplit, dstack, empty, empty_like, fliplr, flipud, geomspace, get_item, hamming,
-    hanning, hsplit, hstack, identity, inner, isin, kaiser, kron, logspace, meshgrid, moveaxis, nonzero,
-    outer, ravel, roll, rot90, select, swapaxes, take_along_axis, trace, tri, tril, triu, unique,
-    unravel_index, vander, vdot, view, vsplit, vstack,
-)
-from tkeras.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: E402,F401
-from tkeras.ops.image_filters import (  # noqa: E402,F401
-    crop_images, extract_patches, extract_patches_3d, gaussian_blur, pad_images, sobel_edges, ssim,
-)
-from tkeras.ops.image_rescale import scale_and_translate  # noqa: E402,F401
-from tkeras.ops.image_sampling import (  # noqa: E402,F401
-    affine_transform, elastic_transform, map_coordinates, perspective_transform,
-)
