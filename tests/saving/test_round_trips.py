@@ -143,3 +143,19 @@ def test_custom_objects_scope_and_registration(tmp_path):
     registered = keras.Sequential([keras.Input((2,)), Shift(1.5)])
     registered.save(tmp_path / "r.h5")
     np.testing.assert_array_equal(load_model(tmp_path / "r.h5").predict(x, verbose=0), x + 1.5)
+
+
+@pytest.mark.parametrize("filename", ["m.keras", "m.h5"])
+def test_compiled_metrics_with_arguments_come_back(tmp_path, filename):
+    """A metric object in the compile config is rebuilt with its arguments (MeanIoU needs num_classes);
+    names stay names, so the logs keep their keys."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy",
+                  metrics=["accuracy", keras.metrics.MeanIoU(num_classes=3, sparse_y_pred=False, name="miou")])
+    x = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3)
+    y = np.arange(8) % 3
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / filename)
+    loaded = keras.saving.load_model(tmp_path / filename)
+    assert loaded.evaluate(x, y, verbose=0, return_dict=True) == pytest.approx(
+        model.evaluate(x, y, verbose=0, return_dict=True))

@@ -161,7 +161,7 @@ def compile_from_config(model, config, filepath, custom_objects=None):
         optimizer = _optimizer_from_config(config.get("optimizer") or config.get("optimizer_config"),
                                            custom_objects)
         loss = _loss_from_config(config.get("loss"), custom_objects)
-        metrics = _metrics_from_config(config.get("metrics"))
+        metrics = _metrics_from_config(config.get("metrics"), custom_objects)
         model.compile(optimizer=optimizer, loss=loss, metrics=metrics,
                       loss_weights=config.get("loss_weights"))
     except Exception as exc:  # as Keras: a model that loads but cannot be compiled is still usable
@@ -201,20 +201,28 @@ def _loss_from_config(config, custom_objects):
     return losses.deserialize(config) if hasattr(losses, "deserialize") else losses.get(config)
 
 
-def _metrics_from_config(config):
+def _metrics_from_config(config, custom_objects=None):
+    """The compiled metrics: a name stays a name (so the logs keep its key); a serialized metric object
+    comes back as that object with its arguments (MeanIoU's num_classes, thresholds, ...), or by its
+    name when tkeras cannot rebuild it."""
     if config is None:
         return None
     if isinstance(config, dict) and "class_name" not in config:
-        return {k: _metrics_from_config(v) for k, v in config.items()}
-    names = []
+        return {k: _metrics_from_config(v, custom_objects) for k, v in config.items()}
+    from tkeras import metrics
+    result = []
     for item in _flatten(config):
-        item = config_compat.normalize(item)
         if isinstance(item, dict):
-            inner = item.get("config") or {}
-            names.append(inner.get("name") or item.get("class_name"))
+            try:
+                result.append(metrics.deserialize(item, custom_objects=custom_objects))
+                continue
+            except (ValueError, TypeError, KeyError, AttributeError):
+                item = config_compat.normalize(item)
+            inner = item.get("config") if isinstance(item, dict) else None
+            result.append((inner or {}).get("name") or item.get("class_name"))
         elif item is not None:
-            names.append(item)
-    return names
+            result.append(config_compat.normalize(item))
+    return result
 
 
 def _flatten(value):
