@@ -76,6 +76,10 @@ def class_config(cls, config):
     if not isinstance(config, dict):
         return config
     accepted, open_ended = _accepted_keys(cls)
+    if open_ended:
+        from tkeras.layers.layer import _BASE_KWARGS, Layer
+        if isinstance(cls, type) and issubclass(cls, Layer):
+            accepted = accepted | _BASE_KWARGS  # what every layer's **kwargs reaches (autocast among them)
     result = {}
     for key, value in config.items():
         if key in accepted:
