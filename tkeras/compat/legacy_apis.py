@@ -44,8 +44,16 @@ KERAS = {
                                                              "no pretrained weights), or use torchvision.models"),
 }
 
-# TensorFlow names (as `tf.X`) -> where they come from; the replacement is in tf_namespace/_unsupported.HINTS.
+# TensorFlow 1 names of ops that TensorFlow 2 renamed -> the TensorFlow 2 name tkeras provides.
+_TF1_RENAMED = {
+    "tf.random_normal": "tf.random.normal", "tf.random_uniform": "tf.random.uniform",
+    "tf.truncated_normal": "tf.random.truncated_normal", "tf.random_shuffle": "tf.random.shuffle",
+}
+
+# TensorFlow names (as `tf.X`) -> where they come from; the replacement is in tf_namespace/_unsupported.HINTS
+# (or, for renamed ops, `tensorflow_replacement`).
 TENSORFLOW = {
+    **{old: "TensorFlow 1 name; removed in TensorFlow 2.0, kept in tf.compat.v1" for old in _TF1_RENAMED},
     "tf.placeholder": _TF1_GRAPH,
     "tf.placeholder_with_default": _TF1_GRAPH,
     "tf.global_variables_initializer": _TF1_GRAPH,
@@ -85,6 +93,12 @@ def tensorflow_origin(api):
             return TENSORFLOW[api]
         api = api.rpartition(".")[0] if api.count(".") > 1 else ""
     return None
+
+
+def tensorflow_replacement(api):
+    """What to call instead of a renamed TensorFlow 1 op ('use tf.random.normal'), or None."""
+    renamed = _TF1_RENAMED.get(api)
+    return f"use {renamed} (or tf.compat.v1.{api[3:]})" if renamed else None
 
 
 def unsupported_keras_message(api):

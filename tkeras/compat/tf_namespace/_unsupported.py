@@ -27,8 +27,8 @@ class UnsupportedTensorFlowAPI(AttributeError):
 
 
 def unsupported(api):
-    from tkeras.compat.legacy_apis import tensorflow_origin  # which TensorFlow version the name is from
-    hint, origin = HINTS.get(api), tensorflow_origin(api)
+    from tkeras.compat.legacy_apis import tensorflow_origin, tensorflow_replacement  # version, renamed ops
+    hint, origin = HINTS.get(api) or tensorflow_replacement(api), tensorflow_origin(api)
     return UnsupportedTensorFlowAPI(f"{api} is not supported in tkeras" + (f" ({origin})" if origin else "")
                                     + (f": {hint}" if hint else ""))
 
