@@ -195,7 +195,8 @@ class FeatureSpace(Layer):
     def _check_if_adapted(self):
         if not self._is_adapted:
             if self._adaptable():
-                raise ValueError("You need to call `.adapt(dataset)` on the FeatureSpace before you can start using it.")
+                raise ValueError("You need to call `.adapt(dataset)` on the FeatureSpace before you can start "
+                                 "using it.")
             self._is_adapted = True
 
     # -- the symbolic face --------------------------------------------------------------------------------
