@@ -192,12 +192,81 @@ def tally(flavour="keras3"):
     return counts, failing
 
 
+def check_object_tf_keras(entry):
+    """Problems with one tf-keras 2 config: the namespace `deserialize` (tf-keras' Keras 3-style dict),
+    `Class.from_config` and `deserialize_keras_object` of the Keras 2 form (`class_name`/`config`, the
+    form `.h5` files and `to_json()` hold) must give the class, keeping every value tf-keras wrote for
+    a key tkeras writes too (tkeras writes Keras 3's keys, so tf-keras-only keys are read, not compared)."""
+    from tkeras import saving
+    problems = []
+    class_name = entry["class_name"]
+    try:
+        ns = namespace(entry["namespace"])
+    except AttributeError:
+        return [f"no namespace {entry['namespace']}"]
+    cls = getattr(ns, class_name, None)
+    if not isinstance(cls, type):
+        return [f"{entry['namespace']}.{class_name} does not exist"]
+    theirs = comparable(entry["config"])
+    routes = [("deserialize", lambda: ns.deserialize(entry["serialized"])),
+              ("from_config", lambda: cls.from_config(json.loads(json.dumps(entry["config"])))),
+              ("deserialize_keras_object", lambda: saving.deserialize_keras_object(entry["legacy_serialized"]))]
+    for label, make in routes:
+        try:
+            obj = make()
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{label}: {type(exc).__name__}: {str(exc)[:300]}")
+            continue
+        if type(obj).__name__ != class_name:
+            problems.append(f"{label}: returned a {type(obj).__name__}, expected a {class_name}")
+            continue
+        ours = comparable(obj.get_config())
+        common_ours, common_theirs = _common(ours, _keras3_values(theirs))
+        problems.extend(f"{label}: {d}" for d in differences(common_ours, common_theirs)[:5])
+    return problems
+
+
+def _common(ours, theirs):
+    """The keys both configs have, at every nesting level."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        keys = [k for k in theirs if k in ours]
+        pairs = {k: _common(ours[k], theirs[k]) for k in keys}
+        return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        pairs = [_common(a, b) for a, b in zip(ours, theirs)]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    return ours, theirs
+
+
+def _keras3_values(config):
+    """tf-keras values Keras 3 spells differently: a loss' reduction "auto" is "sum_over_batch_size"."""
+    if isinstance(config, dict):
+        return {k: ("sum_over_batch_size" if k == "reduction" and v == "auto" else _keras3_values(v))
+                for k, v in config.items()}
+    if isinstance(config, list):
+        return [_keras3_values(v) for v in config]
+    return config
+
+
+def tally_tf_keras():
+    data = load("tf_keras2")
+    counts, failing = {}, {}
+    for entry in data["objects"]:
+        problems = check_object_tf_keras(entry)
+        passed, total = counts.get(entry["namespace"], (0, 0))
+        counts[entry["namespace"]] = (passed + (not problems), total + 1)
+        if problems:
+            failing[f"{entry['namespace']}:{entry['key']}"] = problems
+    return counts, failing
+
+
 if __name__ == "__main__":
     import sys
     import warnings
     warnings.simplefilter("ignore")
     flavours = [a for a in sys.argv[1:] if not a.startswith("-")]
-    counts, failing = tally(flavours[0] if flavours else "keras3")
+    flavour = flavours[0] if flavours else "keras3"
+    counts, failing = tally_tf_keras() if flavour == "tf_keras2" else tally(flavour)
     if "-v" in sys.argv:
         for key, problems in failing.items():
             print(key)

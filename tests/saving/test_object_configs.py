@@ -51,6 +51,24 @@ def test_every_public_keras_class_is_accounted_for():
     assert len(KERAS3["objects"]) - len(GAPS["missing"]) - len(GAPS["differences"]) >= 268
 
 
+TF_KERAS2 = oc.load("tf_keras2")
+
+
+def _tf_keras_params():
+    gaps = GAPS["tf_keras2"]
+    for entry in TF_KERAS2["objects"]:
+        gap = gaps["missing"].get(f"{entry['namespace']}.{entry['class_name']}") or gaps["differences"].get(
+            f"{entry['namespace']}:{entry['key']}")
+        marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+        yield pytest.param(entry, id=f"{entry['namespace']}:{entry['key']}", marks=marks)
+
+
+@pytest.mark.parametrize("entry", list(_tf_keras_params()))
+def test_tf_keras2_object_config_comes_back_through_every_route(entry):
+    """tf-keras 2.21's configs (its Keras 3-style dicts and the Keras 2 `class_name`/`config` form)."""
+    assert oc.check_object_tf_keras(entry) == []
+
+
 # -- the same name in two namespaces -------------------------------------------------------------
 def test_module_tells_the_identity_initializer_from_the_identity_layer():
     initializer = saving.deserialize_keras_object(

@@ -62,9 +62,16 @@ def normalize(config):
 #   input_axes/output_axes  VarianceScaling family (Keras 3.15): null unless fans come from named axes
 #   autocast             any Layer (Keras 3.0+): true unless the layer keeps its inputs' dtype
 #   shared_object_id     any object (Keras 3.0+): bookkeeping of objects referenced twice
+# tf-keras 2 (2.13-2.21) keys that Keras 3 dropped:
+#   rng_type             random image layers: which TensorFlow RNG to use (any value: tkeras draws from torch)
+#   softmax_robust_masking  MultiHeadAttention: false unless a different masked-softmax formula is wanted
+#   jit_compile, is_legacy_optimizer  optimizers: XLA and the pre-2.11 optimizer classes (no meaning here)
+#   fn                   built-in loss/metric classes: the name of the function the class fixes anyway
+ANY_VALUE = object()
 NO_OP_VALUES = {"quantization_config": None, "lora_rank": None, "lora_alpha": None, "optional": False,
                 "sparse": False, "ragged": False, "input_axes": None, "output_axes": None, "autocast": True,
-                "shared_object_id": None}
+                "shared_object_id": ANY_VALUE, "rng_type": ANY_VALUE, "softmax_robust_masking": False,
+                "jit_compile": ANY_VALUE, "is_legacy_optimizer": False, "fn": ANY_VALUE}
 
 
 def class_config(cls, config):
@@ -85,7 +92,7 @@ def class_config(cls, config):
         if key in accepted:
             result[key] = value
         elif key in NO_OP_VALUES:
-            if value == NO_OP_VALUES[key] or key == "shared_object_id":
+            if NO_OP_VALUES[key] is ANY_VALUE or value == NO_OP_VALUES[key]:
                 continue
             raise ValueError(f"{cls.__name__}: the config key {key!r} = {value!r} asks for something tkeras' "
                              f"{cls.__name__} cannot do (only {NO_OP_VALUES[key]!r} is supported)")

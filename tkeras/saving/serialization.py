@@ -269,6 +269,10 @@ def _class(class_name, registered, module, scoped, module_objects, prefer):
     found = object_lookup.find_class(class_name, module, prefer)
     if found is None and isinstance(registered, str):
         found = object_lookup.find_class(registered, module, prefer)
+    if found is None and class_name.startswith("Custom>"):
+        # tf-keras 2 registers its own optimizers under the default package ("Custom>Adam") and writes
+        # that name in Keras 2 configs; nothing registered under it here, so it is the built-in one.
+        found = object_lookup.classes_of("optimizers").get(class_name[len("Custom>"):])
     if found is None:
         raise ValueError(
             f"Unknown layer or object class {class_name!r} (module {module!r}). If it is a custom class, pass "

@@ -393,7 +393,8 @@ class MultiHeadAttention(Layer):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        from tkeras.saving.config_compat import class_config, normalize
+        config = class_config(cls, normalize(config))
         # tf.keras 2 saved the build shapes in the config itself.
         shapes = {k: config.pop(k, None) for k in ("query_shape", "value_shape", "key_shape")}
         layer = cls(**config)

@@ -139,3 +139,11 @@ def pop_keras1_input_length(kwargs):
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (length, dim)
     return kwargs
+
+
+def pop_fixed_groups(kwargs, label):
+    """tf-keras 2 writes its Conv base class' `groups` (always 1) into the configs of transposed,
+    depthwise and separable convolutions, which have no groups of their own: take it, refuse others."""
+    groups = kwargs.pop("groups", 1)
+    if groups != 1:
+        raise ValueError(f"{label}: groups={groups!r} is not supported here (only 1, as in Keras)")

@@ -30,6 +30,7 @@ def transpose_output_length(length, kernel, stride, padding, output_padding=None
 class BaseConvTranspose(BaseConv):
     def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid", output_padding=None,
                  data_format=None, dilation_rate=1, activation=None, use_bias=True, **kwargs):
+        utils.pop_fixed_groups(kwargs, type(self).__name__)
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1,
                          activation, use_bias, **kwargs)
         label = type(self).__name__

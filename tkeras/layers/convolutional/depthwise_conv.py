@@ -5,6 +5,7 @@ channel (output c * depth_multiplier + m comes from input c), which is exactly t
 convolution with groups=in_channels: the kernel reshapes to (in*dm, 1, k...) with no data shuffle.
 """
 from tkeras import constraints, initializers, regularizers
+from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.convolutional.base_conv import _CONV, BaseConv
 
 
@@ -14,6 +15,7 @@ class BaseDepthwiseConv(BaseConv):
                  bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         kwargs.pop("filters", None)  # accepted (and ignored) like Keras' base class
+        utils.pop_fixed_groups(kwargs, type(self).__name__)
         self.depth_multiplier = int(depth_multiplier)
         super().__init__(self.depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate, 1,
                          activation, use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer,

@@ -5,6 +5,7 @@ Weights in Keras' order and layout: depthwise_kernel (k..., in, depth_multiplier
 step, as Keras does.
 """
 from tkeras import constraints, initializers, regularizers
+from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.convolutional.base_conv import _CONV, BaseConv
 from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv
 
@@ -16,6 +17,10 @@ class BaseSeparableConv(BaseConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
+        utils.pop_fixed_groups(kwargs, type(self).__name__)
+        # tf-keras 2 also writes its Conv base class' kernel_* entries; a separable conv has no such kernel.
+        for unused in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            kwargs.pop(unused, None)
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
                          use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer,
                          bias_regularizer, activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)

@@ -14,6 +14,8 @@ class BaseSpatialDropout(Layer):
 
     def __init__(self, rate=None, data_format=None, seed=None, **kwargs):
         rate = kwargs.pop("p", rate)  # Keras 1
+        if kwargs.pop("noise_shape", None) is not None:  # tf-keras 2 writes its Dropout base's noise_shape
+            raise ValueError(f"{type(self).__name__}: noise_shape is fixed by the layer (whole feature maps)")
         data_format = utils.pop_keras1_dim_ordering(kwargs, data_format)
         super().__init__(**kwargs)
         if rate is None or not 0 <= float(rate) <= 1:
