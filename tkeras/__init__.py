@@ -30,6 +30,8 @@ _LAZY.update({
     "Functional": ("tkeras.models.functional", "Functional"),
     "GradientTape": ("tkeras.backend.gradient_tape", "GradientTape"),
     "function": ("tkeras.ops.graph_function", "function"),
+    "Initializer": ("tkeras.initializers", "Initializer"),
+    "Regularizer": ("tkeras.regularizers", "Regularizer"),
 })
 
 
