@@ -314,3 +314,23 @@ def test_glu_sparsemax_threshold():
     np.testing.assert_allclose(np.asarray(keras.activations.sparsemax(torch.tensor([[0.5, 0.25]]))),
                                [[0.625, 0.375]], atol=1e-6)
     np.testing.assert_array_equal(np.asarray(keras.activations.threshold(x, 0.7, -5.0)), [[1.0, 2.0, -5.0, -5.0]])
+
+
+# -- the reverse: real Keras reads what tkeras writes ---------------------------------------------
+READ_BACK = json.load(open(f"{oc.FIXTURES}/object_configs_keras_reads_tkeras.json"))
+
+
+def test_real_keras_read_every_tkeras_config_back_as_the_same_object():
+    """Recorded once by Keras 3.15.1 (make_keras_reads_tkeras_configs.py): each config tkeras wrote came
+    back in Keras as the same class, with the config Keras itself writes for the original object."""
+    results = READ_BACK["keras_results"]
+    assert len(results) >= 268 and set(results.values()) == {"ok"}
+
+
+@pytest.mark.parametrize("key", sorted(READ_BACK["tkeras_configs"]))
+def test_tkeras_still_writes_the_config_real_keras_read(key):
+    namespace, name = key.split(":")
+    entry = next(e for e in KERAS3["objects"] if e["namespace"] == namespace and e["key"] == name)
+    obj = saving.deserialize_keras_object(entry["saving_serialized"])
+    written = oc._plain(saving.serialize_keras_object(obj))
+    assert oc.differences(written, READ_BACK["tkeras_configs"][key]) == []
