@@ -105,6 +105,54 @@ class Dataset:
                 yield map_structure(lambda _: next(lookup), parts)
         return Dataset(iterate, cardinality)
 
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        """The next element of `datasets[i]` for each index `i` that `choice_dataset` yields; an exhausted
+        dataset ends the result (or, with stop_on_empty_dataset=False, its turns are skipped)."""
+        members = list(datasets)
+
+        def iterate():
+            sources = [iter(d._iterate()) for d in members]
+            for choice in choice_dataset._iterate():
+                index = int(choice)
+                if not 0 <= index < len(sources):
+                    raise ValueError(f"Dataset.choose_from_datasets: choice {index} is out of range for "
+                                     f"{len(sources)} datasets")
+                item = next(sources[index], _END)
+                if item is _END:
+                    if stop_on_empty_dataset:
+                        return
+                    continue
+                yield item
+        return Dataset(iterate, UNKNOWN_CARDINALITY)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        """Elements drawn from `datasets` at random, each pick choosing dataset i with probability
+        weights[i] (uniform by default); an exhausted dataset drops out (or ends it all with
+        stop_on_empty_dataset=True)."""
+        members = list(datasets)
+        chances = np.full(len(members), 1.0) if weights is None else np.asarray(
+            weights.tolist() if isinstance(weights, torch.Tensor) else weights, dtype=np.float64)
+        if chances.shape != (len(members),) or (chances < 0).any() or chances.sum() <= 0:
+            raise ValueError(f"Dataset.sample_from_datasets: `weights` must be {len(members)} non-negative numbers "
+                             f"with a positive sum, received {weights!r}")
+
+        def iterate():
+            rng = np.random.default_rng(seed if seed is not None else int(torch.randint(0, 2 ** 62, ())))
+            sources, live = [iter(d._iterate()) for d in members], chances.copy()
+            while live.sum() > 0:
+                index = int(rng.choice(len(sources), p=live / live.sum()))
+                item = next(sources[index], _END)
+                if item is _END:
+                    if stop_on_empty_dataset:
+                        return
+                    live[index] = 0.0
+                    continue
+                yield item
+        return Dataset(iterate, UNKNOWN_CARDINALITY)
+
     # -- transformations --------------------------------------------------------------------------
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
         buffer_size = int(buffer_size)
@@ -298,6 +346,16 @@ class Dataset:
         card = self._cardinality
         cardinality = max(card - count, 0) if card >= 0 else card
         return self._sliced(lambda items: itertools.islice(items, count, None), cardinality)
+
+    def shard(self, num_shards, index, name=None):
+        """Every `num_shards`-th element starting at `index` (one worker's part of the data)."""
+        num_shards, index = int(num_shards), int(index)
+        if not 0 <= index < num_shards:
+            raise ValueError(f"Dataset.shard: index must be in [0, num_shards), received index={index}, "
+                             f"num_shards={num_shards}")
+        card = self._cardinality
+        cardinality = max(math.ceil((card - index) / num_shards), 0) if card >= 0 else card
+        return self._sliced(lambda items: itertools.islice(items, index, None, num_shards), cardinality)
 
     def _sliced(self, cut, cardinality):
         if self._index_source is not None:

@@ -1,5 +1,6 @@
-"""Datasets of datasets: `window` / `flat_map` (TensorFlow's timeseries windowing idiom), `interleave`,
-`TextLineDataset`, and `Dataset.zip(a, b)`; the expected orders are TensorFlow 2.21's for the same calls."""
+"""Datasets made of datasets: `window` / `flat_map` (TensorFlow's timeseries windowing idiom),
+`interleave`, `TextLineDataset`, `zip(a, b)`, `choose_from_datasets`, `sample_from_datasets`, `shard`;
+the expected orders are TensorFlow 2.21's for the same calls."""
 import numpy as np
 import pytest
 
@@ -72,3 +73,23 @@ def test_text_line_datasets_read_files_line_by_line(tmp_path):
     assert list(batch) == ["first line", "second, with comma"]
     with pytest.raises(ValueError, match=r"TextLineDataset: compression_type must be None, '' or 'GZIP'"):
         tf.data.TextLineDataset("x.txt", compression_type="ZLIB")
+
+
+def test_choose_from_and_sample_from_datasets_and_shard():
+    a, b = Dataset.range(0, 3), Dataset.range(10, 15)
+    choices = Dataset.from_tensor_slices(np.array([0, 1, 1, 0, 0, 0, 1]))
+    assert [int(v) for v in Dataset.choose_from_datasets([a, b], choices)] == [0, 10, 11, 1, 2]  # TF 2.21's
+    assert [int(v) for v in Dataset.choose_from_datasets([a, b], choices, stop_on_empty_dataset=False)] == [
+        0, 10, 11, 1, 2, 12]
+    assert [int(v) for v in Dataset.range(10).shard(3, 1)] == [1, 4, 7] and len(Dataset.range(10).shard(3, 1)) == 3
+    drawn = [int(v) for v in Dataset.sample_from_datasets([a.repeat(), b.repeat()], weights=[0.9, 0.1],
+                                                         seed=1).take(2000)]
+    share = np.mean([v >= 10 for v in drawn])
+    assert 0.07 < share < 0.13  # 2000 draws with p = 0.1: ±0.02 is 3 standard deviations
+    assert [v for v in drawn if v < 10][:6] == [0, 1, 2, 0, 1, 2]  # each source keeps its order
+    everything = sorted(int(v) for v in Dataset.sample_from_datasets([a, b], seed=3))
+    assert everything == [0, 1, 2, 10, 11, 12, 13, 14]  # an exhausted dataset drops out, the rest go on
+    with pytest.raises(ValueError, match=r"sample_from_datasets: `weights` must be 2 non-negative numbers"):
+        Dataset.sample_from_datasets([a, b], weights=[1.0, -1.0])
+    with pytest.raises(ValueError, match=r"Dataset.shard: index must be in \[0, num_shards\)"):
+        Dataset.range(4).shard(2, 2)
