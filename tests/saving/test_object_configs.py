@@ -334,3 +334,22 @@ def test_tkeras_still_writes_the_config_real_keras_read(key):
     obj = saving.deserialize_keras_object(entry["saving_serialized"])
     written = oc._plain(saving.serialize_keras_object(obj))
     assert oc.differences(written, READ_BACK["tkeras_configs"][key]) == []
+
+
+# -- a whole Keras 3.15.1 file with those keys ------------------------------------------------------
+def test_keras3_model_with_the_new_config_keys_loads_and_predicts_the_same(tmp_path):
+    """k3_config_keys.keras (make_config_keys_golden.py): ZeroPadding1D with data_format, initializers with
+    input_axes/output_axes, Dense quantization_config, InputLayer optional, BatchNormalization renorm
+    keys, an Identity layer beside an Identity initializer, Adam with clipnorm. Saved again by tkeras,
+    real Keras 3.15.1 read it back to the same outputs (checked once when the file was made)."""
+    io = json.load(open(f"{oc.FIXTURES}/k3_config_keys_io.json"))
+    model = saving.load_model(f"{oc.FIXTURES}/k3_config_keys.keras")
+    x = np.array(io["x"], dtype="float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.array(io["y"]), atol=1e-5)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "ZeroPadding1D", "Conv1D", "BatchNormalization", "LSTM", "Identity", "GlobalAveragePooling1D", "Dense", "Dense"]
+    assert isinstance(model.layers[6].kernel_initializer, keras.initializers.Identity)
+    assert model.optimizer.clipnorm == 1.0
+    model.save(tmp_path / "again.keras")
+    again = saving.load_model(tmp_path / "again.keras")
+    np.testing.assert_allclose(again.predict(x, verbose=0), np.array(io["y"]), atol=1e-5)
