@@ -149,6 +149,17 @@ def test_h5_structure_matches_tf_keras2(builder, golden, tmp_path):
         gold_config = json.loads(gold.attrs["model_config"])
         assert [e["class_name"] for e in config["config"]["layers"]] == \
                [e["class_name"] for e in gold_config["config"]["layers"]]
+        # tf-keras 2 refuses the keys only Keras 3 writes ("Keyword argument not understood")
+        from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
+        assert (_keys_anywhere(config) - _keys_anywhere(gold_config)) & set(KERAS3_ONLY_DEFAULTS) == set()
+
+
+def _keys_anywhere(node):
+    if isinstance(node, dict):
+        return set(node).union(*(_keys_anywhere(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_keys_anywhere(v) for v in node))
+    return set()
 
 
 @pytest.mark.skipif(not hasattr(keras.optimizers, "get"), reason="tkeras.optimizers has not landed yet")

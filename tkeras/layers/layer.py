@@ -514,8 +514,8 @@ class Layer(torch.nn.Module):
         if self.activity_regularizer is not None:  # Keras 3 writes it only when there is one
             from tkeras import regularizers
             config_["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        if self._batch_input_shape is not None:
-            config_["batch_input_shape"] = list(self._batch_input_shape)
+        # Keras 3 keeps `input_shape=` out of the layer's config (a Sequential writes an InputLayer for
+        # it instead), and refuses a `batch_input_shape` key there: a file real Keras reads has none.
         return config_
 
     @classmethod

@@ -15,8 +15,8 @@ from tkeras.saving.errors import UnsafeLoadError
 from tkeras.saving.safe_mode import OPT_IN
 
 # Keys Keras 3 writes that tkeras' classes need not accept, with the value that means "not used".
-_DEFAULT_ONLY_KEYS = {"quantization_config": None, "optional": False, "input_axes": None,
-                      "output_axes": None, "lora_rank": None, "lora_alpha": None}
+KERAS3_ONLY_DEFAULTS = {"quantization_config": None, "optional": False, "input_axes": None,
+                        "output_axes": None, "lora_rank": None, "lora_alpha": None}
 _POLICY_CLASSES = {"DTypePolicy", "Policy", "FloatDTypePolicy", "QuantizedDTypePolicy"}
 # Keras 1 layer class names that Keras 2 renamed.
 _KERAS1_CLASS_NAMES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
@@ -41,7 +41,7 @@ def normalize(config):
     for key, value in config.items():
         if key == "shared_object_id":
             continue
-        if key in _DEFAULT_ONLY_KEYS and value == _DEFAULT_ONLY_KEYS[key]:
+        if key in KERAS3_ONLY_DEFAULTS and value == KERAS3_ONLY_DEFAULTS[key]:
             continue
         result[key] = normalize(value)
     if class_name in _KERAS1_CLASS_NAMES and "config" in result:

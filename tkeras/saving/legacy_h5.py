@@ -18,6 +18,7 @@ import numpy as np
 
 from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
+from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
 from tkeras.saving.errors import CorruptFileError, SavingError, WeightMismatchError
 
 KERAS_VERSION = "3.15.1"
@@ -43,12 +44,15 @@ def save_model(model, filepath, include_optimizer=True):
 
 
 def _keras2_spelling(config):
-    """tf-keras 2 reads `batch_input_shape` where Keras 3 writes `batch_shape` (Keras 3 reads both)."""
+    """tf-keras 2 reads `batch_input_shape` where Keras 3 writes `batch_shape` (Keras 3 reads both), and
+    refuses the keys only Keras 3 writes (`quantization_config`, `optional`, `input_axes`, ...): those
+    are left out where they hold their default, which is all tkeras writes."""
     if isinstance(config, list):
         return [_keras2_spelling(c) for c in config]
     if not isinstance(config, dict):
         return config
-    result = {k: _keras2_spelling(v) for k, v in config.items()}
+    result = {k: _keras2_spelling(v) for k, v in config.items()
+              if not (k in KERAS3_ONLY_DEFAULTS and v == KERAS3_ONLY_DEFAULTS[k])}
     inner = result.get("config")
     if result.get("class_name") == "InputLayer" and isinstance(inner, dict) and "batch_shape" in inner:
         inner["batch_input_shape"] = inner.pop("batch_shape")
