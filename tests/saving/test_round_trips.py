@@ -159,3 +159,16 @@ def test_compiled_metrics_with_arguments_come_back(tmp_path, filename):
     loaded = keras.saving.load_model(tmp_path / filename)
     assert loaded.evaluate(x, y, verbose=0, return_dict=True) == pytest.approx(
         model.evaluate(x, y, verbose=0, return_dict=True))
+
+
+def test_input_shape_on_a_first_layer_is_written_as_keras_3_writes_it(tmp_path):
+    """Keras 3 refuses a layer config holding `batch_input_shape`; the InputLayer entry carries the shape."""
+    import zipfile
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1)])
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        layers = json.loads(archive.read("config.json"))["config"]["layers"]
+    assert layers[0]["class_name"] == "InputLayer" and layers[0]["config"]["batch_shape"] == [None, 3]
+    assert not any("batch_input_shape" in entry["config"] for entry in layers)
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_array_equal(load_model(tmp_path / "m.keras").predict(x, verbose=0), model.predict(x, verbose=0))
