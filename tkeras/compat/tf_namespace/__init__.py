@@ -1,9 +1,11 @@
 """The object tree `import tensorflow as tf` resolves to under tkeras' import hook.
 
 It holds what tutorials use of TensorFlow itself: tensors (`tf.constant`, `tf.Variable`), the tape,
-math (`tf.matmul`, `tf.reduce_mean`, `tf.nn.relu`, `tf.random.normal`), dtypes, device queries, and
-`tf.keras`, which is tkeras. Every result is a torch tensor with TensorFlow's face; everything else
-fails with one line: "tf.X is not supported in tkeras".
+math (`tf.matmul`, `tf.reduce_mean`, `tf.nn.relu`, `tf.random.normal`), dtypes, device queries, the
+input-pipeline side of Keras' examples (`tf.data`, `tf.image`, `tf.strings`, `tf.io`, `tf.audio`,
+`tf.signal`, `tf.cond`/`tf.py_function` in map functions), and `tf.keras`, which is tkeras. Every
+numeric result is a torch tensor with TensorFlow's face (text stays NumPy str, see `_text.py`);
+everything else fails with one line: "tf.X is not supported in tkeras".
 """
 import torch
 
