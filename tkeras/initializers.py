@@ -249,6 +249,8 @@ random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, T
 glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
 lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, Orthogonal, Identity
 variance_scaling = VarianceScaling
+# Keras 3.0's class names, still public aliases in Keras 3.15.
+OrthogonalInitializer, IdentityInitializer = Orthogonal, Identity
 
 
 def get(identifier):

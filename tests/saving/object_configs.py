@@ -192,11 +192,12 @@ def tally(flavour="keras3"):
     return counts, failing
 
 
-def check_object_tf_keras(entry):
-    """Problems with one tf-keras 2 config: the namespace `deserialize` (tf-keras' Keras 3-style dict),
-    `Class.from_config` and `deserialize_keras_object` of the Keras 2 form (`class_name`/`config`, the
-    form `.h5` files and `to_json()` hold) must give the class, keeping every value tf-keras wrote for
-    a key tkeras writes too (tkeras writes Keras 3's keys, so tf-keras-only keys are read, not compared)."""
+def check_object_other_release(entry):
+    """Problems with one config of another release (tf-keras 2.21, Keras 3.0): the namespace
+    `deserialize`, `Class.from_config` and `deserialize_keras_object` (of tf-keras' Keras 2 form,
+    `class_name`/`config` as `.h5` files and `to_json()` hold it; of Keras 3.0's own dict) must give
+    the class, keeping every value that release wrote for a key tkeras writes too (tkeras writes Keras
+    3.15's keys, so keys only that release wrote are read, not compared)."""
     from tkeras import saving
     problems = []
     class_name = entry["class_name"]
@@ -210,18 +211,19 @@ def check_object_tf_keras(entry):
     theirs = comparable(entry["config"])
     routes = [("deserialize", lambda: ns.deserialize(entry["serialized"])),
               ("from_config", lambda: cls.from_config(json.loads(json.dumps(entry["config"])))),
-              ("deserialize_keras_object", lambda: saving.deserialize_keras_object(entry["legacy_serialized"]))]
+              ("deserialize_keras_object", lambda: saving.deserialize_keras_object(
+                  entry.get("legacy_serialized") or entry["saving_serialized"]))]
     for label, make in routes:
         try:
             obj = make()
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{label}: {type(exc).__name__}: {str(exc)[:300]}")
             continue
-        if type(obj).__name__ != class_name:
+        if type(obj) is not cls:  # by identity: Keras 3.0's OrthogonalInitializer is today's Orthogonal
             problems.append(f"{label}: returned a {type(obj).__name__}, expected a {class_name}")
             continue
         ours = comparable(obj.get_config())
-        common_ours, common_theirs = _common(ours, _keras3_values(theirs))
+        common_ours, common_theirs = _common(_without_locations(ours), _keras3_values(theirs))
         problems.extend(f"{label}: {d}" for d in differences(common_ours, common_theirs)[:5])
     return problems
 
@@ -238,21 +240,50 @@ def _common(ours, theirs):
     return ours, theirs
 
 
-def _keras3_values(config):
-    """tf-keras values Keras 3 spells differently: a loss' reduction "auto" is "sum_over_batch_size"."""
+# Keras 3.0-3.x spelled some names differently from 3.15: the same object, another spelling.
+_RENAMED = {"OrthogonalInitializer": "Orthogonal", "IdentityInitializer": "Identity"}
+
+
+def _keras3_values(config, key=None):
+    """Another release's values in Keras 3.15's spelling: tf-keras' loss reduction "auto" is
+    "sum_over_batch_size"; Keras 3.0 wrote a metric's default dtype as null (floatx), nested objects
+    with their source module ("keras.src.initializers.random_initializers") and registered_name,
+    and Orthogonal as "OrthogonalInitializer". Where an object lives is not what is compared."""
     if isinstance(config, dict):
-        return {k: ("sum_over_batch_size" if k == "reduction" and v == "auto" else _keras3_values(v))
-                for k, v in config.items()}
+        out = {}
+        for k, v in config.items():
+            if k in ("module", "registered_name") and "class_name" in config:
+                continue
+            if k == "reduction" and v == "auto":
+                v = "sum_over_batch_size"
+            elif k == "dtype" and v is None:
+                v = "float32"
+            elif k == "class_name" and v in _RENAMED:
+                v = _RENAMED[v]
+            out[k] = _keras3_values(v, k)
+        return out
     if isinstance(config, list):
         return [_keras3_values(v) for v in config]
     return config
 
 
-def tally_tf_keras():
-    data = load("tf_keras2")
+def _without_locations(config):
+    if isinstance(config, dict):
+        return {k: _without_locations(v) for k, v in config.items()
+                if not (k in ("module", "registered_name") and "class_name" in config)}
+    if isinstance(config, list):
+        return [_without_locations(v) for v in config]
+    return config
+
+
+check_object_tf_keras = check_object_other_release
+
+
+def tally_other_release(flavour):
+    data = load(flavour)
     counts, failing = {}, {}
     for entry in data["objects"]:
-        problems = check_object_tf_keras(entry)
+        problems = check_object_other_release(entry)
         passed, total = counts.get(entry["namespace"], (0, 0))
         counts[entry["namespace"]] = (passed + (not problems), total + 1)
         if problems:
@@ -266,7 +297,7 @@ if __name__ == "__main__":
     warnings.simplefilter("ignore")
     flavours = [a for a in sys.argv[1:] if not a.startswith("-")]
     flavour = flavours[0] if flavours else "keras3"
-    counts, failing = tally_tf_keras() if flavour == "tf_keras2" else tally(flavour)
+    counts, failing = tally(flavour) if flavour == "keras3" else tally_other_release(flavour)
     if "-v" in sys.argv:
         for key, problems in failing.items():
             print(key)

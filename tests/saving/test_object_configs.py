@@ -51,22 +51,21 @@ def test_every_public_keras_class_is_accounted_for():
     assert len(KERAS3["objects"]) - len(GAPS["missing"]) - len(GAPS["differences"]) >= 268
 
 
-TF_KERAS2 = oc.load("tf_keras2")
-
-
-def _tf_keras_params():
-    gaps = GAPS["tf_keras2"]
-    for entry in TF_KERAS2["objects"]:
+def _other_release_params(flavour):
+    gaps = GAPS[flavour]
+    for entry in oc.load(flavour)["objects"]:
         gap = gaps["missing"].get(f"{entry['namespace']}.{entry['class_name']}") or gaps["differences"].get(
             f"{entry['namespace']}:{entry['key']}")
         marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-        yield pytest.param(entry, id=f"{entry['namespace']}:{entry['key']}", marks=marks)
+        yield pytest.param(entry, id=f"{flavour}:{entry['namespace']}:{entry['key']}", marks=marks)
 
 
-@pytest.mark.parametrize("entry", list(_tf_keras_params()))
-def test_tf_keras2_object_config_comes_back_through_every_route(entry):
-    """tf-keras 2.21's configs (its Keras 3-style dicts and the Keras 2 `class_name`/`config` form)."""
-    assert oc.check_object_tf_keras(entry) == []
+@pytest.mark.parametrize("entry", list(_other_release_params("tf_keras2")) + list(_other_release_params("keras3_0")))
+def test_other_release_object_config_comes_back_through_every_route(entry):
+    """tf-keras 2.21's configs (its Keras 3-style dicts and the Keras 2 `class_name`/`config` form) and
+    Keras 3.0.0's (source modules such as keras.src.initializers.random_initializers, registered names
+    for built-ins, OrthogonalInitializer, metric dtype null, RandomRotation's value_range)."""
+    assert oc.check_object_other_release(entry) == []
 
 
 # -- the same name in two namespaces -------------------------------------------------------------
@@ -102,6 +101,12 @@ def test_module_selects_the_namespace(module, class_name, expected):
     if class_name == "Reshape":
         config["config"] = {"target_shape": [2, 2]}
     assert type(saving.deserialize_keras_object(config)) is expected
+
+
+def test_keras2_loss_or_metric_without_module_is_told_by_its_keys():
+    loss = saving.deserialize_keras_object({"class_name": "Poisson", "config": {"name": "p", "reduction": "auto"}})
+    metric = saving.deserialize_keras_object({"class_name": "Poisson", "config": {"name": "p", "dtype": "float32"}})
+    assert type(loss) is keras.losses.Poisson and type(metric) is keras.metrics.Poisson
 
 
 @pytest.mark.parametrize("class_name", ["Multiply", "Reshape", "Concatenate", "Mean"])

@@ -67,11 +67,13 @@ def normalize(config):
 #   softmax_robust_masking  MultiHeadAttention: false unless a different masked-softmax formula is wanted
 #   jit_compile, is_legacy_optimizer  optimizers: XLA and the pre-2.11 optimizer classes (no meaning here)
 #   fn                   built-in loss/metric classes: the name of the function the class fixes anyway
+# Keras 3.0-3.x keys that 3.15 dropped:
+#   value_range          RandomRotation (3.0): written, never used by the rotation
 ANY_VALUE = object()
 NO_OP_VALUES = {"quantization_config": None, "lora_rank": None, "lora_alpha": None, "optional": False,
                 "sparse": False, "ragged": False, "input_axes": None, "output_axes": None, "autocast": True,
                 "shared_object_id": ANY_VALUE, "rng_type": ANY_VALUE, "softmax_robust_masking": False,
-                "jit_compile": ANY_VALUE, "is_legacy_optimizer": False, "fn": ANY_VALUE}
+                "jit_compile": ANY_VALUE, "is_legacy_optimizer": False, "fn": ANY_VALUE, "value_range": ANY_VALUE}
 
 
 def class_config(cls, config):

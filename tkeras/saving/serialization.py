@@ -178,7 +178,8 @@ def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
     shared_id = config.get("shared_object_id")
     if shared_id is not None and shared_id in _SHARED.get():
         return _SHARED.get()[shared_id]
-    cls = _class(class_name, config.get("registered_name"), module, scoped, module_objects, prefer)
+    cls = _class(class_name, config.get("registered_name"), module, scoped, module_objects,
+                 prefer or _loss_or_metric(class_name, module, inner))
     if not inspect.isclass(cls):
         return cls  # a function registered under a class name (Keras 2 custom losses)
     if not isinstance(inner, dict):
@@ -230,6 +231,16 @@ def _special_value(class_name, inner, config, custom_objects, safe_mode):
                                   f"turning it into code would run code from the config. {OPT_IN}")
         return function_from_config(config, "deserialize_keras_object", custom_objects)
     return _NOT_SPECIAL
+
+
+def _loss_or_metric(class_name, module, inner):
+    """A Keras 2 `class_name`/`config` entry names no module; for the classes that are both a loss and a
+    metric (BinaryCrossentropy, Poisson, ...) the config tells: only a loss has a `reduction`."""
+    if object_lookup.namespace_of_module(module) is not None or not isinstance(inner, dict):
+        return None
+    if class_name in object_lookup.classes_of("losses") and class_name in object_lookup.classes_of("metrics"):
+        return "losses" if "reduction" in inner else "metrics"
+    return None
 
 
 def _function(name, config, scoped, module_objects, prefer):
