@@ -37,6 +37,8 @@ LEGACY_PATHS = [
     ("keras.layers.wrappers", "Bidirectional", lambda: tkeras.layers.Bidirectional),
     ("keras.layers.advanced_activations", "LeakyReLU", lambda: tkeras.layers.LeakyReLU),
     ("keras.engine.topology", "Layer", lambda: tkeras.layers.Layer),
+    ("keras.engine", "Layer", lambda: tkeras.layers.Layer),  # Keras 2 custom layers: from keras.engine import ...
+    ("keras.engine", "InputSpec", lambda: tkeras.layers.InputSpec),
     ("keras.models", "Sequential", lambda: tkeras.Sequential),
     ("keras.preprocessing.text", "Tokenizer", lambda: _from("tkeras.preprocessing.text", "Tokenizer")),
     ("keras.preprocessing.sequence", "pad_sequences", lambda: _from("tkeras.preprocessing.sequence", "pad_sequences")),

@@ -36,6 +36,12 @@ def aliases():
     (lambda keras, tf: tf.compat.v1.global_variables_initializer,
      "tf.global_variables_initializer is not supported in tkeras (TensorFlow 1; removed in TensorFlow 2.0, kept "
      "only in tf.compat.v1): TF1 graph mode"),
+    (lambda keras, tf: keras.models.Graph,
+     "keras.models.Graph is not supported in tkeras (Keras 0.x graph container; removed in Keras 1.0): use the "
+     "functional API"),
+    (lambda keras, tf: keras.utils.np_utils.probas_to_classes,
+     "keras.utils.np_utils.probas_to_classes is not supported in tkeras (Keras 1; removed in Keras 2.0): use "
+     "proba.argmax(axis=-1)"),
     (lambda keras, tf: importlib.import_module("keras.wrappers.scikit_learn"),
      "keras.wrappers is not supported in tkeras (Keras 2 scikit-learn wrappers; removed in Keras "
      "2.12 / TensorFlow 2.12): use the scikeras package"),

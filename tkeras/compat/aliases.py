@@ -82,6 +82,7 @@ COMPANIONS = {
     "tkeras": "tkeras.compat.legacy.keras_package",  # keras.__version__
     "tkeras.backend": "tkeras.compat.legacy.backend",
     "tkeras.layers": "tkeras.compat.legacy.layers",  # Merge (Keras 1), CuDNNLSTM/CuDNNGRU (Keras 2)
+    "tkeras.models": "tkeras.compat.legacy.models",  # keras.engine.Layer / InputSpec (Keras 2)
     "tkeras.utils.np_utils": "tkeras.compat.legacy.np_utils",
     "tkeras.constraints": "tkeras.compat.legacy.constraints",
     "tkeras.utils": "tkeras.compat.legacy.utils",

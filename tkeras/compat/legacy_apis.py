@@ -29,6 +29,15 @@ KERAS = {
                  "use the scikeras package, or a small scikit-learn estimator whose fit/predict call model.fit/predict"),
     "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
                               "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
+    "models.Graph": ("Keras 0.x graph container; removed in Keras 1.0",
+                     "use the functional API: keras.Model(inputs=[...], outputs=[...])"),
+    "layers.containers": ("Keras 0.x; removed in Keras 1.0", "use keras.models.Sequential or the functional API"),
+    "layers.Recurrent": ("Keras 1/2 recurrent base class; removed in tf.keras 2 and Keras 3",
+                         "use keras.layers.RNN(cell) with a custom cell, or subclass LSTM/GRU/SimpleRNN"),
+    "legacy": ("Keras 2.0-2.2 compatibility module for Keras 1 code", "use the Keras 2 names (layers, models)"),
+    "utils.np_utils.probas_to_classes": ("Keras 1; removed in Keras 2.0", "use proba.argmax(axis=-1)"),
+    "utils.layer_utils.convert_all_kernels_in_model": (
+        "Keras 1/2 Theano-TensorFlow kernel conversion", "drop the call: tkeras keeps kernels in TensorFlow's layout"),
     "metrics.fmeasure": ("Keras 1 batch-wise metric; removed in Keras 2.0",
                          "write an F1 metric with keras.backend (K.sum/K.round/K.clip), or use "
                          "keras.metrics.Precision() and Recall()"),
