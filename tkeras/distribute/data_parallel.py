@@ -34,6 +34,7 @@ import torch
 import torch.distributed as dist
 
 from tkeras.distribute import collectives, runtime
+from tkeras.distribute.distribution import Distribution
 from tkeras.distribute.sharding import EMPTY_SHARD, ShardedBatches
 
 # Callbacks that write files or print: run on rank 0 only.
@@ -42,12 +43,13 @@ CHIEF_ONLY_CALLBACKS = frozenset({"ProgbarLogger", "ModelCheckpoint", "CSVLogger
 _PATCHED_METHODS = ("step_from_grads", "apply_gradients", "apply")
 
 
-class DataParallel:
-    """Replicate the model on every process and split each batch across them."""
+class DataParallel(Distribution):
+    """Replicate the model on every process and split each batch across them (Keras 3's signature;
+    a `device_mesh` with several axes uses its first as the batch axis, as Keras does)."""
 
-    def __init__(self, devices=None, auto_shard_dataset=True, backend=None, device_mesh=None):
+    def __init__(self, device_mesh=None, devices=None, auto_shard_dataset=True, backend=None):
+        super().__init__(device_mesh=device_mesh, auto_shard_dataset=auto_shard_dataset, devices=devices)
         self.devices = devices
-        self.auto_shard_dataset = bool(auto_shard_dataset)
         self.backend = backend
         self._local_n = 0
         self._grad_patterns = {}
@@ -241,6 +243,9 @@ class DataParallel:
         collectives.broadcast_in_place([t.data for t in tensors] + [t.data if hasattr(t, "data") else t
                                                                     for t in opt_vars])
 
+    def _sum_metric_states(self, states):
+        collectives.all_reduce_in_place(states)
+
     def _average_non_trainable(self, model):
         floats = [w for w in model.non_trainable_weights if w.is_floating_point()]
         if floats:
@@ -252,7 +257,7 @@ class DataParallel:
         metrics = list(model.metrics)
         states = [t for m in metrics for t in _metric_state(m)]
         if states:
-            collectives.all_reduce_in_place(states)
+            self._sum_metric_states(states)
         names = [m.name for m in metrics]
         results = {m.name: m.result() for m in metrics}
         keys = list(step_logs.keys()) if step_logs is not None else list(names)
@@ -432,9 +437,10 @@ _STATE = {"explicit": None, "auto": None}
 
 
 def set_distribution(value):
-    """Run every later fit/evaluate/predict under `value` (a DataParallel), or none (None)."""
+    """Run every later fit/evaluate/predict under `value` (DataParallel, ModelParallel), or none (None)."""
     if value is not None and not isinstance(value, DataParallel):
-        raise TypeError(f"set_distribution expects a tkeras.distribute.DataParallel or None, received {value!r}")
+        raise TypeError(f"set_distribution expects a keras.distribution.DataParallel or ModelParallel, or None, "
+                        f"received {value!r}")
     _STATE["explicit"] = value
 
 

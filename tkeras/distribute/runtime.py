@@ -30,14 +30,31 @@ def is_initialized():
     return dist.is_available() and dist.is_initialized()
 
 
-def initialize(backend=None, rank=None, world_size=None, master_addr=None, master_port=None, local_rank=None,
-               timeout_seconds=300):
+def initialize(job_addresses=None, num_processes=None, process_id=None, *, backend=None, rank=None,
+               world_size=None, master_addr=None, master_port=None, local_rank=None, timeout_seconds=300):
     """Start the process group (no-op when one is already running); returns the world size.
 
-    Arguments left as None come from the torchrun environment. `backend` defaults to $TKERAS_DIST_BACKEND,
+    Keras 3's arguments map onto torch's: `job_addresses` ("host:port[,...]", the first is the
+    coordinator) → MASTER_ADDR/MASTER_PORT, `num_processes` → world size, `process_id` → rank; they
+    may also come from $KERAS_DISTRIBUTION_JOB_ADDRESSES / _NUM_PROCESSES / _PROCESS_ID. Arguments
+    left as None come from the torchrun environment. `backend` defaults to $TKERAS_DIST_BACKEND,
     else "nccl" when tkeras' device is CUDA and "gloo" otherwise.
     """
     global _STARTED_BY_TKERAS
+    job_addresses = job_addresses or os.environ.get("KERAS_DISTRIBUTION_JOB_ADDRESSES")
+    if num_processes is None and os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES"):
+        num_processes = int(os.environ["KERAS_DISTRIBUTION_NUM_PROCESSES"])
+    if process_id is None and os.environ.get("KERAS_DISTRIBUTION_PROCESS_ID"):
+        process_id = int(os.environ["KERAS_DISTRIBUTION_PROCESS_ID"])
+    if job_addresses and master_addr is None:
+        coordinator = str(job_addresses).split(",")[0].strip()
+        host, _, port = coordinator.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"initialize: job_addresses must start with 'host:port' (the coordinator), received "
+                             f"{job_addresses!r}")
+        master_addr, master_port = host, master_port or int(port)
+    world_size = num_processes if world_size is None else world_size
+    rank = process_id if rank is None else rank
     if not dist.is_available():
         raise RuntimeError("tkeras.distribute: this torch build has no torch.distributed support")
     if is_initialized():

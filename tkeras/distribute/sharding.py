@@ -35,6 +35,16 @@ def shard_bounds(num_samples, num_shards, shard):
     return start, start + base + (1 if shard < extra else 0)
 
 
+def chunk_bounds(num_samples, num_shards, shard):
+    """[start, stop) as `torch.chunk` splits: pieces of ceil(n / shards), the last ones short or empty.
+
+    DTensor assumes this split for a dimension sharded unevenly, so batches handed to DTensor use it.
+    """
+    size = -(-num_samples // num_shards) if num_samples else 0
+    start = min(shard * size, num_samples)
+    return start, min(start + size, num_samples)
+
+
 def _slice_leaf(value, start, stop):
     if value is None:
         return None
@@ -49,13 +59,16 @@ class ShardedBatches:
     called with that count just before each batch is handed out (the gradient all-reduce weights by it).
     """
 
-    def __init__(self, base, rank, world_size, seed=0, keep_empty=True, on_batch=None, split=True):
+    def __init__(self, base, rank, world_size, seed=0, keep_empty=True, on_batch=None, split=True,
+                 bounds=shard_bounds):
         self.base = base
         self.rank = rank
         self.world_size = world_size
         self.keep_empty = keep_empty
         self.on_batch = on_batch
         self.split = split
+        self.bounds = bounds
+        self.global_size = 0  # samples in the global batch being handed out
         self.steps = base.steps
         self.num_batches = getattr(base, "num_batches", base.steps)
         self.local_sizes = []
@@ -94,8 +107,9 @@ class ShardedBatches:
                 if produced >= base.steps:
                     return
                 start, stop = b * base.batch_size, min((b + 1) * base.batch_size, base.num_samples)
+                self.global_size = stop - start
                 if self.split:
-                    lo, hi = shard_bounds(stop - start, self.world_size, self.rank)
+                    lo, hi = self.bounds(stop - start, self.world_size, self.rank)
                     start, stop = start + lo, start + hi
                 produced += 1
                 if stop <= start:
@@ -110,9 +124,10 @@ class ShardedBatches:
         for batch in self.base.epoch():
             x, y, w = data_adapter.unpack(batch)
             total = int(tree.flatten(x)[0].shape[0])
+            self.global_size = total
             if not self.split:
                 yield total, (x, y, w)
                 continue
-            lo, hi = shard_bounds(total, self.world_size, self.rank)
+            lo, hi = self.bounds(total, self.world_size, self.rank)
             take = lambda s: tree.map_structure(lambda v: _slice_leaf(v, lo, hi), s) if s is not None else None
             yield hi - lo, (take(x), take(y), take(w))
