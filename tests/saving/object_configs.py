@@ -95,6 +95,9 @@ def _route(problems, label, make, class_name, config, kept=()):
         return obj
     found = differences(comparable(ours), comparable(config), kept=kept)
     problems.extend(f"{label}: {difference}" for difference in found[:5])
+    order = [key for key in ours if key not in kept]
+    if not found and order != list(config):
+        problems.append(f"{label}: keys in the order {order}, Keras writes {list(config)}")
     return obj
 
 

@@ -193,9 +193,10 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
     def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
                  label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
                  name="binary_focal_crossentropy", dtype=None):
+        # The function's arguments in the order Keras 3 writes them into the config.
         super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma)
         self.apply_class_balancing = apply_class_balancing
         self.alpha, self.gamma = alpha, gamma
         self.from_logits = from_logits
@@ -216,9 +217,10 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None):
+        # The function's arguments in the order Keras 3 writes them into the config.
         super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         alpha=alpha, gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis,
+                         alpha=alpha, gamma=gamma)
         self.alpha, self.gamma = alpha, gamma
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing

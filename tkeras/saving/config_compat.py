@@ -120,6 +120,14 @@ def _accepted_keys(cls):
     return accepted, any(p.kind is p.VAR_KEYWORD for p in parameters)
 
 
+def in_keras_order(config, keys):
+    """`config` with `keys` (the order Keras 3.15 writes the class' config in) first, then any others,
+    so that a tkeras config reads key for key like Keras' own."""
+    ordered = {key: config[key] for key in keys if key in config}
+    ordered.update((key, value) for key, value in config.items() if key not in ordered)
+    return ordered
+
+
 def check_safe(config, filepath, custom_objects=None, safe_mode=True):
     """Raise UnsafeLoadError if loading `config` would run code from the file (see module docstring)."""
     for where, node in _walk(config, "model"):

@@ -20,5 +20,5 @@ class ELU(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config["alpha"] = self.alpha
-        return config
+        # Keras 3 writes alpha right after the name.
+        return {"name": config.pop("name"), "alpha": self.alpha, **config}

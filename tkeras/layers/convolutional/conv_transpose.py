@@ -100,7 +100,10 @@ class BaseConvTranspose(BaseConv):
         config = super().get_config()
         config.pop("groups", None)
         config["output_padding"] = self.output_padding
-        return config
+        # Keras 3 writes output_padding right after padding.
+        keys = list(config)
+        keys.insert(keys.index("padding") + 1, keys.pop(keys.index("output_padding")))
+        return {key: config[key] for key in keys}
 
 
 class Conv1DTranspose(BaseConvTranspose):

@@ -7,6 +7,7 @@ convolution with groups=in_channels: the kernel reshapes to (in*dm, 1, k...) wit
 from tkeras import constraints, initializers, regularizers
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.convolutional.base_conv import _CONV, BaseConv
+from tkeras.saving.config_compat import in_keras_order
 
 
 class BaseDepthwiseConv(BaseConv):
@@ -69,7 +70,14 @@ class BaseDepthwiseConv(BaseConv):
             "depthwise_regularizer": regularizers.serialize(self.kernel_regularizer),
             "depthwise_constraint": constraints.serialize(self.kernel_constraint),
         })
-        return config
+        return in_keras_order(config, _KERAS_ORDER)
+
+
+# Keras 3's order of a depthwise convolution's config.
+_KERAS_ORDER = ("name", "trainable", "dtype", "depth_multiplier", "kernel_size", "strides", "padding", "data_format",
+                "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer",
+                "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint",
+                "bias_constraint")
 
 
 class DepthwiseConv1D(BaseDepthwiseConv):

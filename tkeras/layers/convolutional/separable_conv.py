@@ -8,6 +8,7 @@ from tkeras import constraints, initializers, regularizers
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.convolutional.base_conv import _CONV, BaseConv
 from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv
+from tkeras.saving.config_compat import in_keras_order
 
 
 class BaseSeparableConv(BaseConv):
@@ -71,7 +72,15 @@ class BaseSeparableConv(BaseConv):
             "depthwise_constraint": constraints.serialize(self.kernel_constraint),
             "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
         })
-        return config
+        return in_keras_order(config, _KERAS_ORDER)
+
+
+# Keras 3's order of a separable convolution's config.
+_KERAS_ORDER = ("name", "trainable", "dtype", "depth_multiplier", "filters", "kernel_size", "strides", "padding",
+                "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer",
+                "pointwise_initializer", "bias_initializer", "depthwise_regularizer", "pointwise_regularizer",
+                "bias_regularizer", "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
+                "bias_constraint")
 
 
 class SeparableConv1D(BaseSeparableConv):

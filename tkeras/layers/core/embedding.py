@@ -101,6 +101,7 @@ class Embedding(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            "quantization_config": None,  # as Keras 3.15 writes it for a layer that is not quantized
         })
         if self.input_length is not None:
             config["input_length"] = self.input_length

@@ -99,6 +99,6 @@ class BasePooling(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"pool_size": self.pool_size, "strides": self.strides, "padding": self.padding,
-                       "data_format": self.data_format})
+        config.update({"pool_size": self.pool_size, "padding": self.padding, "strides": self.strides,
+                       "data_format": self.data_format})  # Keras 3's order
         return config

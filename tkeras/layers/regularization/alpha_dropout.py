@@ -38,6 +38,6 @@ class AlphaDropout(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"rate": self.rate, "noise_shape": list(self.noise_shape) if self.noise_shape else None,
-                       "seed": self.seed})
+        config.update({"rate": self.rate, "seed": self.seed,  # Keras 3's order
+                       "noise_shape": list(self.noise_shape) if self.noise_shape else None})
         return config

@@ -45,10 +45,10 @@ class BaseSpatialDropout(Layer):
     def get_config(self):
         base = super().get_config()
         # Keras 3's order and keys: the layer's own arguments, then name and dtype (no `trainable`).
-        config = {"rate": self.rate, "seed": self.seed}
+        config = {"rate": self.rate, "seed": self.seed, "name": base["name"], "dtype": base["dtype"]}
         if self.rank > 1:
             config["data_format"] = self.data_format
-        return {**config, "name": base["name"], "dtype": base["dtype"]}
+        return config
 
 
 class SpatialDropout1D(BaseSpatialDropout):

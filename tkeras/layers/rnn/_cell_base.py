@@ -50,6 +50,13 @@ def _rate(owner, name, value):
     return min(value, 1.0)
 
 
+# Keras 3's order of a cell's config (LSTMCell's unit_forget_bias, GRUCell's reset_after among them).
+CELL_CONFIG_ORDER = ("name", "trainable", "dtype", "units", "activation", "recurrent_activation", "use_bias",
+                     "unit_forget_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
+                     "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+                     "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed")
+
+
 class RecurrentCell(DropoutRNNCell, Layer):
     """Base of the built-in cells: validated arguments and Keras-layout weights."""
 

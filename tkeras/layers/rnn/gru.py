@@ -9,7 +9,8 @@ import torch
 
 from tkeras import activations
 from tkeras.layers.rnn import _fused
-from tkeras.layers.rnn._cell_base import RecurrentCell, RecurrentLayer, apply_keras1_names
+from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
+from tkeras.saving.config_compat import in_keras_order
 
 
 class GRUCell(RecurrentCell):
@@ -65,7 +66,7 @@ class GRUCell(RecurrentCell):
         config = super().get_config()
         config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
         config["reset_after"] = self.reset_after
-        return config
+        return in_keras_order(config, CELL_CONFIG_ORDER)
 
 
 class GRU(RecurrentLayer):

@@ -3,7 +3,8 @@ import torch
 
 from tkeras import activations, initializers
 from tkeras.layers.rnn import _fused
-from tkeras.layers.rnn._cell_base import RecurrentCell, RecurrentLayer, apply_keras1_names
+from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
+from tkeras.saving.config_compat import in_keras_order
 
 
 class _ForgetGateOnes(initializers.Initializer):
@@ -60,7 +61,7 @@ class LSTMCell(RecurrentCell):
         config = super().get_config()
         config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
         config["unit_forget_bias"] = self.unit_forget_bias
-        return config
+        return in_keras_order(config, CELL_CONFIG_ORDER)
 
 
 class LSTM(RecurrentLayer):

@@ -7,6 +7,7 @@ size the next layer expects.
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class CenterCrop(Layer):
@@ -39,4 +40,4 @@ class CenterCrop(Layer):
     def get_config(self):
         config_ = super().get_config()
         config_.update({"height": self.height, "width": self.width, "data_format": self.data_format})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "height", "width"))

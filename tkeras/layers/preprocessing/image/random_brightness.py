@@ -5,6 +5,7 @@ Exposure varies between photographs; shifting brightness teaches a classifier to
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 from tkeras.layers.preprocessing.image.random_contrast import _value_range
 
 
@@ -35,4 +36,5 @@ class RandomBrightness(ops.RandomImageLayer):
     def get_config(self):
         config_ = super().get_config()
         config_.update({"factor": ops.plain(self.factor), "value_range": list(self.value_range)})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "factor", "value_range",
+                                        "seed"))  # Keras 3's order

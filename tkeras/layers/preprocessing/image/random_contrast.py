@@ -7,6 +7,7 @@ import numbers
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class RandomContrast(ops.RandomImageLayer):
@@ -44,7 +45,8 @@ class RandomContrast(ops.RandomImageLayer):
     def get_config(self):
         config_ = super().get_config()
         config_.update({"factor": ops.plain(self.factor), "value_range": list(self.value_range)})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "factor", "value_range",
+                                        "seed"))  # Keras 3's order
 
 
 def _value_range(name, value_range):

@@ -7,6 +7,7 @@ to its aspect ratio, so the output size is the same in training and inference.
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class RandomCrop(ops.RandomImageLayer):
@@ -44,4 +45,4 @@ class RandomCrop(ops.RandomImageLayer):
     def get_config(self):
         config_ = super().get_config()
         config_.update({"height": self.height, "width": self.width})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "height", "width", "seed"))

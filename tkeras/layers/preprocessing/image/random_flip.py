@@ -6,6 +6,7 @@ images without an up, such as microscopy or satellite tiles.
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
@@ -36,4 +37,4 @@ class RandomFlip(ops.RandomImageLayer):
     def get_config(self):
         config_ = super().get_config()
         config_["mode"] = self.mode
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "seed", "mode"))  # Keras 3's order

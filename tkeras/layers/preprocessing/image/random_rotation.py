@@ -8,6 +8,7 @@ import math
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class RandomRotation(ops.AffineImageLayer):
@@ -42,4 +43,5 @@ class RandomRotation(ops.AffineImageLayer):
     def get_config(self):
         config_ = super().get_config()
         config_["factor"] = ops.plain(self.factor)
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "factor", "fill_mode",
+                                        "fill_value", "interpolation", "seed"))  # Keras 3's order

@@ -5,6 +5,7 @@ Objects are rarely centred; shifting teaches a classifier that position does not
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class RandomTranslation(ops.AffineImageLayer):
@@ -37,4 +38,5 @@ class RandomTranslation(ops.AffineImageLayer):
         config_ = super().get_config()
         config_.update({"height_factor": ops.plain(self.height_factor),
                         "width_factor": ops.plain(self.width_factor)})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "height_factor",
+                                        "width_factor", "fill_mode", "interpolation", "seed", "fill_value"))

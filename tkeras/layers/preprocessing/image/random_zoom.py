@@ -5,6 +5,7 @@ Objects appear at many distances; zooming teaches a classifier that scale does n
 import torch
 
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class RandomZoom(ops.AffineImageLayer):
@@ -40,7 +41,8 @@ class RandomZoom(ops.AffineImageLayer):
         config_ = super().get_config()
         config_.update({"height_factor": ops.plain(self.height_factor),
                         "width_factor": ops.plain(self.width_factor)})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "height_factor",
+                                        "width_factor", "fill_mode", "interpolation", "seed", "fill_value"))
 
 
 def _zoom_range(name, argument, factor):

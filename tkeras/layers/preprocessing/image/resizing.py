@@ -7,6 +7,7 @@ unless asked), so a model trained in Keras sees the same pixels here.
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
 
 
 class Resizing(Layer):
@@ -58,4 +59,6 @@ class Resizing(Layer):
                         "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
                         "fill_value": self.fill_value, "antialias": self.antialias,
                         "data_format": self.data_format})
-        return config_
+        return in_keras_order(config_, ("name", "trainable", "dtype", "data_format", "height", "width",
+                                        "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio",
+                                        "fill_mode", "fill_value", "antialias"))  # Keras 3's order
