@@ -358,3 +358,18 @@ def test_keras3_model_with_the_new_config_keys_loads_and_predicts_the_same(tmp_p
     model.save(tmp_path / "again.keras")
     again = saving.load_model(tmp_path / "again.keras")
     np.testing.assert_allclose(again.predict(x, verbose=0), np.array(io["y"]), atol=1e-5)
+
+
+def test_compile_config_compiles_the_model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    config = saving.serialize_keras_object(model)
+    config["compile_config"] = {
+        "optimizer": {"module": "keras.optimizers", "class_name": "SGD", "config": {"learning_rate": 0.5},
+                      "registered_name": None},
+        "loss": {"module": "builtins", "class_name": "function", "config": "mean_squared_error",
+                 "registered_name": "function"},
+        "loss_weights": None, "metrics": None, "weighted_metrics": None, "run_eagerly": False,
+        "steps_per_execution": 1, "jit_compile": False}
+    rebuilt = saving.deserialize_keras_object(json.loads(json.dumps(config)))
+    assert type(rebuilt.optimizer).__name__ == "SGD"
+    assert float(np.asarray(rebuilt.optimizer.learning_rate)) == pytest.approx(0.5)

@@ -197,6 +197,9 @@ def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
     compile_config = config.get("compile_config")
     if compile_config and hasattr(instance, "compile_from_config"):
         instance.compile_from_config(compile_config)
+    elif compile_config and hasattr(instance, "compile") and hasattr(instance, "layers"):
+        from tkeras.saving.model_config import compile_from_config
+        compile_from_config(instance, compile_config, "deserialize_keras_object", custom_objects)
     if shared_id is not None:
         _SHARED.get()[shared_id] = instance
     return instance
