@@ -172,3 +172,19 @@ def test_input_shape_on_a_first_layer_is_written_as_keras_3_writes_it(tmp_path):
     assert not any("batch_input_shape" in entry["config"] for entry in layers)
     x = np.ones((2, 3), "float32")
     np.testing.assert_array_equal(load_model(tmp_path / "m.keras").predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_model_compiled_with_multi_optimizer_reloads_compiled(tmp_path):
+    optimizers = keras.optimizers
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    mapping = optimizers.OptimizerMap(optimizers.SGD(0.1, momentum=0.5), {"bias": optimizers.Adam(0.05)})
+    model.compile(optimizer=optimizers.MultiOptimizer(mapping), loss="mse")
+    x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / "m.keras")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "loaded but not compiled" would be a warning
+        loaded = load_model(tmp_path / "m.keras")
+    assert type(loaded.optimizer).__name__ == "MultiOptimizer"
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))

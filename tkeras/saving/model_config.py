@@ -178,6 +178,10 @@ def _optimizer_from_config(config, custom_objects):
     inner = dict(config.get("config") or {})
     if custom_objects and class_name in custom_objects:
         return custom_objects[class_name].from_config(inner)
+    try:  # Keras 3's rules (MultiOptimizer's nested optimizers, schedules, ...)
+        return optimizers.deserialize(config, custom_objects=custom_objects)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        pass  # Keras 1/2 configs with arguments tkeras' class does not take: keep the ones it does
     cls = type(optimizers.get(class_name))
     accepted = inspect.signature(cls.__init__).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
