@@ -107,3 +107,13 @@ def test_a_mask_on_the_input_survives_the_adjustment():
     mask = torch.tensor([[True, True, False, False]])
     model(torch.ones((1, 4)), mask=mask)
     assert seen[-1] is not None and torch.equal(seen[-1], mask)
+
+
+def test_a_rank_1_string_column_gets_its_trailing_axis_like_a_numeric_one():
+    """Keras' structured-data example: columns of a table, each fed to an Input of shape (1,)."""
+    text = keras.Input((1,), dtype="string")
+    number = keras.Input((1,))
+    lookup = keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    model = keras.Model([text, number], keras.layers.concatenate([lookup(text), number]))
+    got = model.predict([np.array(["a", "b", "zzz"]), np.array([1.0, 2.0, 3.0], "float32")], verbose=0)
+    np.testing.assert_array_equal(got, [[0, 1, 0, 1], [0, 0, 1, 2], [1, 0, 0, 3]])

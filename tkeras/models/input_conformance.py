@@ -11,6 +11,7 @@ Keras 2 and 3 both bend data towards the `Input` it is given to, in two ways, an
 
 A `Conformer` is made once per model input, so a call costs a rank comparison and a dtype test.
 """
+import numpy as np
 import torch
 
 from tkeras.backend import config
@@ -33,8 +34,11 @@ class Conformer:
                 self.float_dtype = torch_dtype
 
     def __call__(self, value):
+        if isinstance(value, np.ndarray) and value.dtype.kind in "USO":
+            # raw text for a string Input (a column of a structured-data table): the same rank rule
+            return value if value.ndim == self.rank else self._adjust_rank(value)
         if not isinstance(value, torch.Tensor):
-            return value  # raw text for string inputs, None for optional inputs
+            return value  # None for optional inputs
         conformed = value
         if conformed.dim() != self.rank:
             conformed = self._adjust_rank(conformed)
@@ -47,11 +51,11 @@ class Conformer:
         return conformed
 
     def _adjust_rank(self, value):
-        rank = value.dim()
+        rank = value.ndim
         if rank == self.rank + 1 and value.shape[-1] == 1:
-            return value.squeeze(-1)
+            return value[..., 0]
         if rank == self.rank - 1 and self.shape[-1] == 1:
-            return value.unsqueeze(-1)
+            return value[..., None]
         raise ValueError(
             f"Model {self.model_name!r}: input {self.input_name!r} expects data of shape {self.shape} (rank "
             f"{self.rank}), but received data of shape {tuple(value.shape)} (rank {rank}). Only a trailing "
