@@ -270,6 +270,16 @@ def test_a_lambda_in_a_config_is_refused_in_safe_mode():
         saving.deserialize_keras_object(config)
 
 
+def test_the_callers_safe_mode_false_reaches_the_classes_being_rebuilt():
+    config = saving.serialize_keras_object(keras.layers.Lambda(lambda x: x * 3.0, name="triple"))
+    with pytest.raises(UnsafeLoadError):
+        saving.deserialize_keras_object(config)
+    layer = saving.deserialize_keras_object(config, safe_mode=False)
+    np.testing.assert_allclose(np.asarray(layer(np.ones((1, 2), "float32"))), [[3.0, 3.0]])
+    from tkeras.saving.safe_mode import in_safe_mode
+    assert in_safe_mode() is None  # the opt-in ends with the call
+
+
 def test_build_config_builds_the_layer():
     config = keras.layers.serialize(keras.layers.Dense(3))
     config["build_config"] = {"input_shape": [None, 5]}

@@ -139,6 +139,13 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     prefer = kwargs.pop("prefer", None)
     if kwargs:
         raise TypeError(f"deserialize_keras_object: unexpected keyword argument(s) {sorted(kwargs)}")
+    from tkeras.saving.safe_mode import in_safe_mode, loading_scope
+    if safe_mode is False and in_safe_mode() is None:
+        # The caller's opt-in (never the config's) reaches the classes being rebuilt (a Lambda's
+        # bytecode), as Keras' SafeModeScope does; inside a load, the load's own choice stands.
+        with loading_scope(False):
+            return deserialize_keras_object(config, custom_objects, None, module_objects=module_objects,
+                                            prefer=prefer)
     if _SHARED.get() is None:
         token = _SHARED.set({})
         try:
