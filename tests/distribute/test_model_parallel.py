@@ -260,3 +260,63 @@ def test_two_nodes_with_a_c10d_rendezvous_train_as_one_process(runs, tmp_path):
         (tmp_path / name).write_bytes((runs / name).read_bytes())
     _torchrun("model", tmp_path, nodes=2)
     _check_same_training_as_one_process(tmp_path, "model")
+
+
+# -- callbacks, Adam, a lazily built subclassed model, and errors ----------------------------------------
+WORKER = os.path.join(os.path.dirname(__file__), "_mp_worker.py")
+
+
+@pytest.fixture(scope="module")
+def extras(tmp_path_factory):
+    if not dist.is_available():
+        pytest.skip("this torch build has no torch.distributed")
+    out = tmp_path_factory.mktemp("mp_extras")
+    _run([sys.executable, WORKER, str(out)], "the single-process extras run")
+    _run([sys.executable, "-m", "torch.distributed.run", "--nnodes=1", "--nproc_per_node=2",
+          "--master_addr=127.0.0.1", f"--master_port={_free_port()}", WORKER, str(out)], "torchrun extras")
+    return out
+
+
+def test_callbacks_and_adam_under_model_parallel_match_one_process(extras):
+    single = json.loads((extras / "extras_single.json").read_text())
+    reference = np.load(extras / "extras_single.npz")
+    for rank in range(2):
+        info = json.loads((extras / f"extras_rank{rank}.json").read_text())
+        assert info["kernel_shape"] == [4, 4]  # Dense(8) kernel (4, 8): half the columns each
+        for key in ("loss", "mae", "val_loss", "val_mae"):
+            np.testing.assert_allclose(info["history"][key], single["history"][key], rtol=1e-5)
+        got = np.load(extras / f"extras_rank{rank}.npz")
+        for a, b in zip(_weights(got), _weights(reference)):
+            np.testing.assert_allclose(a, b, atol=1e-5)
+        np.testing.assert_allclose(got["predictions"], reference["predictions"], atol=1e-5)
+
+
+def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
+    assert sorted(p.name for p in extras.glob("ckpt_rank*")) == [f"ckpt_rank0_{e}.keras" for e in (1, 2, 3)]
+    assert (extras / "log_rank0.csv").exists() and not (extras / "log_rank1.csv").exists()
+    from tkeras.saving import load_model
+
+    class TwoTower(keras.Model):  # the worker's subclassed model, for the checkpoint's config
+        def __init__(self, **kwargs):
+            super().__init__()
+            self.dense = keras.layers.Dense(8, activation="tanh")
+            self.dense_out = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.dense_out(self.dense(inputs))
+
+    last = load_model(extras / "ckpt_rank0_3.keras", custom_objects={"TwoTower": TwoTower}, compile=False)
+    final = _weights(np.load(extras / "extras_single.npz"))
+    for a, b in zip(last.get_weights(), final):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+@pytest.mark.parametrize("label,fragment", [
+    ("bad_layout_rank", "the layout ('model',) for variable 'dense_2/kernel' has 1 entries but the variable has "
+                        "shape (4, 4)"),
+    ("uncovered_batch", "a batch of 1 sample(s) leaves a rank of the 'batch' axis (2 ranks) without samples"),
+])
+def test_model_parallel_errors_are_clear_and_raised_on_every_rank(extras, label, fragment):
+    for rank in range(2):
+        message = json.loads((extras / f"extras_rank{rank}.json").read_text())["errors"][label]
+        assert message is not None and fragment in message, message

@@ -182,7 +182,10 @@ class DataParallel(Distribution):
         world = runtime.world_size()
         facts = _data_facts(batches)
         if need_seed and runtime.rank() == 0:
-            facts["seed"] = int(torch.randint(0, 2 ** 62, (1,)))
+            # Drawn without advancing the global generator: a model built lazily on the first batch
+            # then gets the same initial weights as in a single process with the same seed.
+            with torch.random.fork_rng(devices=[]):
+                facts["seed"] = int(torch.randint(0, 2 ** 62, (1,)))
         everyone = collectives.all_gather_objects(facts)
         for key, label in (("num_samples", "samples"), ("steps", "batches per epoch")):
             values = [f.get(key) for f in everyone]

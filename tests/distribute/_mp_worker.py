@@ -1,0 +1,95 @@
+"""One rank of the ModelParallel extras run (callbacks, Adam, a subclassed model, errors), started by
+test_model_parallel.py under torchrun; also runs as one plain process ("single") for the reference.
+
+Every scenario runs on every rank in the same order; scenarios that must fail record the error text.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+import tkeras as keras  # noqa: E402
+
+D = keras.distribution
+
+
+def distribution(shape=(1, 2)):
+    mesh = D.DeviceMesh(shape, ("batch", "model"), D.list_devices())
+    layout_map = D.LayoutMap(mesh)
+    layout_map[".*dense.*kernel"] = (None, "model")
+    layout_map[".*dense.*bias"] = ("model",)
+    return D.ModelParallel(layout_map=layout_map)
+
+
+class TwoTower(keras.Model):
+    """A subclassed model, built lazily by its first batch."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(8, activation="tanh")
+        self.dense_out = keras.layers.Dense(2)
+
+    def call(self, inputs):
+        return self.dense_out(self.dense(inputs))
+
+
+def data(n=24):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((n, 4)).astype("float32")
+    y = np.stack([x[:, 0] * x[:, 1], np.sin(x[:, 2] + x[:, 3])], axis=1).astype("float32")
+    return x, y
+
+
+def main(out_dir, distributed):
+    rank = int(os.environ.get("RANK", "0"))
+    tag = f"rank{rank}" if distributed else "single"
+    if distributed:
+        D.set_distribution(distribution())
+    x, y = data()
+    keras.utils.set_random_seed(3)
+    model = TwoTower()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    checkpoint = keras.callbacks.ModelCheckpoint(os.path.join(out_dir, f"ckpt_{tag}_{{epoch}}.keras"))
+    csv = keras.callbacks.CSVLogger(os.path.join(out_dir, f"log_{tag}.csv"))
+    history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, validation_data=(x[:10], y[:10]),
+                        callbacks=[checkpoint, csv, keras.callbacks.EarlyStopping(monitor="loss", patience=5)])
+    predictions = model.predict(x, batch_size=10, verbose=0)
+    result = {"history": history.history, "errors": {}}
+    np.savez(os.path.join(out_dir, f"extras_{tag}.npz"), predictions=predictions, *model.get_weights())
+    if distributed:
+        result["kernel_shape"] = list(model.dense.kernel.shape)
+        for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch)):
+            try:
+                run()
+                result["errors"][label] = None
+            except ValueError as error:
+                result["errors"][label] = str(error)
+    with open(os.path.join(out_dir, f"extras_{tag}.json"), "w") as f:
+        json.dump(result, f)
+
+
+def _bad_layout_rank():
+    mesh = D.DeviceMesh((1, 2), ("batch", "model"), D.list_devices())
+    layout_map = D.LayoutMap(mesh)
+    layout_map[".*dense.*kernel"] = ("model",)  # a kernel has two dimensions
+    D.set_distribution(D.ModelParallel(layout_map=layout_map))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(*data(8), batch_size=4, epochs=1, verbose=0)
+
+
+def _uncovered_batch():
+    D.set_distribution(distribution((2, 1)))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = data(9)
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)  # the last batch has 1 sample for 2 batch ranks
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    main(sys.argv[1], distributed="RANK" in os.environ)
