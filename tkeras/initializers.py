@@ -47,7 +47,8 @@ class Initializer:
 
     @classmethod
     def from_config(cls, config_):
-        return cls(**config_)
+        from tkeras.saving.config_compat import class_config
+        return cls(**class_config(cls, config_))  # the one key check every config route shares
 
 
 def _float_dtype(dtype):

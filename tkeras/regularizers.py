@@ -13,7 +13,8 @@ class Regularizer:
 
     @classmethod
     def from_config(cls, config_):
-        return cls(**config_)
+        from tkeras.saving.config_compat import class_config
+        return cls(**class_config(cls, config_))  # the one key check every config route shares
 
 
 class L1L2(Regularizer):

@@ -143,6 +143,10 @@ def test_no_op_keys_are_dropped_and_other_values_refused_naming_class_and_key():
 def test_a_key_no_keras_release_wrote_is_refused_naming_class_and_key():
     with pytest.raises(ValueError, match="RandomNormal: unknown config key 'spread'"):
         keras.initializers.deserialize({"class_name": "RandomNormal", "config": {"mean": 0.0, "spread": 1.0}})
+    with pytest.raises(ValueError, match="RandomNormal: unknown config key 'spread'"):
+        keras.initializers.RandomNormal.from_config({"mean": 0.0, "spread": 1.0})
+    with pytest.raises(ValueError, match="MaxNorm: unknown config key 'rate'"):
+        keras.constraints.MaxNorm.from_config({"max_value": 2, "rate": 1.0})
     with pytest.raises(TypeError, match=r"Dense: unexpected keyword argument\(s\) \['spread'\]"):
         keras.layers.deserialize({"class_name": "Dense", "config": {"units": 2, "spread": 1.0}})
 
