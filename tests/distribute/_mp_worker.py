@@ -59,7 +59,11 @@ def main(out_dir, distributed):
                         callbacks=[checkpoint, csv, keras.callbacks.EarlyStopping(monitor="loss", patience=5)])
     predictions = model.predict(x, batch_size=10, verbose=0)
     result = {"history": history.history, "errors": {}}
-    np.savez(os.path.join(out_dir, f"extras_{tag}.npz"), predictions=predictions, *model.get_weights())
+    keras.utils.set_random_seed(4)
+    fresh = TwoTower()  # never built: predict builds it on its first batch, then places its weights
+    fresh_predictions = fresh.predict(x[:5], verbose=0)
+    np.savez(os.path.join(out_dir, f"extras_{tag}.npz"), predictions=predictions, fresh_predictions=fresh_predictions,
+             *model.get_weights())
     if distributed:
         result["kernel_shape"] = list(model.dense.kernel.shape)
         for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch)):
@@ -77,7 +81,7 @@ def _bad_layout_rank():
     layout_map = D.LayoutMap(mesh)
     layout_map[".*dense.*kernel"] = ("model",)  # a kernel has two dimensions
     D.set_distribution(D.ModelParallel(layout_map=layout_map))
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, name="dense_wide")])
     model.compile(optimizer="sgd", loss="mse")
     model.fit(*data(8), batch_size=4, epochs=1, verbose=0)
 

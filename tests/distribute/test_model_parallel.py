@@ -289,6 +289,7 @@ def test_callbacks_and_adam_under_model_parallel_match_one_process(extras):
         for a, b in zip(_weights(got), _weights(reference)):
             np.testing.assert_allclose(a, b, atol=1e-5)
         np.testing.assert_allclose(got["predictions"], reference["predictions"], atol=1e-5)
+        np.testing.assert_allclose(got["fresh_predictions"], reference["fresh_predictions"], atol=1e-5)
 
 
 def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
@@ -312,7 +313,7 @@ def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
 
 
 @pytest.mark.parametrize("label,fragment", [
-    ("bad_layout_rank", "the layout ('model',) for variable 'dense_2/kernel' has 1 entries but the variable has "
+    ("bad_layout_rank", "the layout ('model',) for variable 'dense_wide/kernel' has 1 entries but the variable has "
                         "shape (4, 4)"),
     ("uncovered_batch", "a batch of 1 sample(s) leaves a rank of the 'batch' axis (2 ranks) without samples"),
 ])

@@ -132,10 +132,9 @@ class ModelParallel(DataParallel):
         if replicas == 1 or not self.auto_shard_dataset or not hasattr(batches, "num_samples"):
             return
         n, size = batches.num_samples, batches.batch_size
-        sizes = {min(size, n)} | ({n % size} if n % size else set())
-        for global_rows in sorted(sizes):
-            if chunk_bounds(global_rows, replicas, replicas - 1)[1] <= chunk_bounds(global_rows, replicas,
-                                                                                     replicas - 1)[0]:
+        for global_rows in sorted({min(size, n)} | ({n % size} if n % size else set())):
+            start, stop = chunk_bounds(global_rows, replicas, replicas - 1)  # the last rank's piece
+            if stop <= start:
                 raise ValueError(
                     f"fit: with {n} samples in global batches of {size}, a batch of {global_rows} sample(s) "
                     f"leaves a rank of the '{self.batch_dim_name}' axis ({replicas} ranks) without samples; "
