@@ -185,6 +185,24 @@ def test_input_layer_takes_keras3_optional_and_ragged_keys():
     assert layer.optional and layer.get_config() == config
 
 
+class _AddIfGiven(keras.layers.Layer):
+    def call(self, x, y=None):
+        return x if y is None else x + y
+
+
+def test_an_optional_input_may_be_left_out_also_after_a_save(tmp_path):
+    a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b", optional=True)
+    model = keras.Model([a, b], _AddIfGiven()(a, b))
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(np.asarray(model([x, x])), 2 * x)
+    np.testing.assert_array_equal(np.asarray(model([x, None])), x)
+    with pytest.raises(ValueError, match="input 'a' is None, but only an input made with Input"):
+        model([None, x])
+    model.save(tmp_path / "optional.keras")
+    loaded = saving.load_model(tmp_path / "optional.keras", custom_objects={"_AddIfGiven": _AddIfGiven})
+    np.testing.assert_array_equal(np.asarray(loaded({"a": x, "b": None})), x)
+
+
 # -- deserialize_keras_object's other rules -------------------------------------------------------
 def test_functions_by_name_registered_or_passed_and_never_imported():
     assert saving.deserialize_keras_object(

@@ -451,8 +451,8 @@ class Layer(torch.nn.Module):
 
     def _converted(self, value):
         """One of several inputs as a tensor; raw text stays as it is for a layer or model taking strings."""
-        if isinstance(value, torch.Tensor) or (is_text(value) and self._takes_strings()):
-            return value
+        if value is None or isinstance(value, torch.Tensor) or (is_text(value) and self._takes_strings()):
+            return value  # None: an optional input left out (Keras 3's `Input(optional=True)`)
         return to_torch(value, self.dtype, self.name)
 
     # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.

@@ -134,7 +134,13 @@ class Functional(Model):
         if len(flat) != len(slots):
             raise ValueError(f"Model {self.name!r} expects {len(slots)} inputs {self.input_names}, but it "
                              f"received {len(flat)} input tensor(s)")
-        for slot, value, conform in zip(slots, flat, conformers):
+        for index, (slot, value, conform) in enumerate(zip(slots, flat, conformers)):
+            if value is None:
+                if not getattr(self._input_tensors[index], "optional", False):
+                    raise ValueError(f"Model {self.name!r}: input {self.input_names[index]!r} is None, but only an "
+                                     f"input made with Input(..., optional=True) may be left out")
+                values[slot] = None  # the layers that read it receive None, as in Keras
+                continue
             values[slot] = conform(value)
 
     def _place_masks(self, mask, values):

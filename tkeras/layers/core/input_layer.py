@@ -29,6 +29,7 @@ class InputLayer(Layer):
         self._build_input_shape = self._batch_input_shape
         self.output = KerasTensor(self._batch_input_shape, dtype=self.dtype, name=self.name,
                                   producer=(self, 0, 0), sparse=self.sparse)
+        self.output.optional = self.optional  # a functional model then takes None for it
         from tkeras.models.functional_call import Node
         Node(self, (), {}, self.output)  # node 0: where the graph starts
 
