@@ -40,6 +40,9 @@ y = np.stack([np.sin(x[:, 0]) + x[:, 1], x[:, 2] * x[:, 3], np.tanh(x[:, 4:]).su
 keras.utils.set_random_seed(1)
 model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
                           keras.layers.Dense(6, activation="tanh"), keras.layers.Dense(4)])
+# Initial weights from NumPy, so that tkeras and Keras (any backend) start from the same point.
+init = np.random.default_rng(7)
+model.set_weights([init.uniform(-0.5, 0.5, w.shape).astype("float32") for w in model.get_weights()])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse", metrics=["mae"])
 history = model.fit(x, y, batch_size=batch_size, epochs=2, shuffle=False, verbose=0)
 evaluation = model.evaluate(x, y, batch_size=20, verbose=0, return_dict=True)

@@ -17,6 +17,9 @@ from tkeras.distribute.sharding import chunk_bounds
 SCRIPT = os.path.join(os.path.dirname(__file__), "keras3_distribution_script.py")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 D = keras.distribution
+# The same script run by real Keras 3.15.1 on JAX with two host devices (fixtures/keras_distribution).
+with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras_distribution", "reference.json")) as _f:
+    KERAS_REFERENCE = json.load(_f)
 
 
 # -- the descriptions (no process group needed) -----------------------------------------------------
@@ -202,6 +205,13 @@ def _check_same_training_as_one_process(out, mode, single_tag="single"):
             np.testing.assert_allclose(info["history"][key], single_info["history"][key], rtol=1e-5)
         for key in single_info["evaluation"]:
             assert info["evaluation"][key] == pytest.approx(single_info["evaluation"][key], rel=1e-5)
+        keras_run = KERAS_REFERENCE["modes"].get(mode)
+        if keras_run is not None:  # the same script on Keras 3 / JAX with two devices
+            assert info["devices"] == keras_run["devices"]
+            for a, b in zip(_weights(npz), keras_run["weights"]):
+                np.testing.assert_allclose(a, np.asarray(b, "float32"), atol=1e-5)
+            np.testing.assert_allclose(npz["predictions"], keras_run["predictions"], atol=1e-5)
+            np.testing.assert_allclose(info["history"]["loss"], keras_run["history"]["loss"], rtol=1e-5)
     return ranks, single
 
 
