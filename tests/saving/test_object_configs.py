@@ -277,6 +277,8 @@ def test_plain_value_spellings():
                                              "config": {"value": [[1, 2]], "dtype": "int32"}})
     assert array.dtype == np.int32 and array.tolist() == [[1, 2]]
     assert saving.deserialize_keras_object({"class_name": "__bytes__", "config": {"value": "ab"}}) == b"ab"
+    with pytest.raises(ValueError, match="dtype object cannot come from a config"):
+        saving.deserialize_keras_object({"class_name": "__numpy__", "config": {"value": [1], "dtype": "object"}})
     assert saving.deserialize_keras_object({"class_name": "__ellipsis__", "config": {}}) is Ellipsis
     assert saving.deserialize_keras_object(
         {"class_name": "__slice__", "config": {"start": 1, "stop": None, "step": 2}}) == slice(1, None, 2)

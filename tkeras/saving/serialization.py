@@ -218,12 +218,11 @@ _NOT_SPECIAL = object()
 def _special_value(class_name, inner, config, custom_objects, safe_mode):
     """Keras 3's spellings of values that are not objects: arrays, bytes, slices, Ellipsis, lambdas."""
     if class_name == "__numpy__":
-        return np.array(inner["value"], dtype=inner.get("dtype"))
+        return _plain_array(inner)
     if class_name == "__tensor__":
         import torch
         from tkeras.backend import config as backend_config
-        return torch.as_tensor(np.array(inner["value"], dtype=inner.get("dtype")),
-                               device=backend_config.device())
+        return torch.as_tensor(_plain_array(inner), device=backend_config.device())
     if class_name == "__bytes__":
         return inner["value"].encode("utf-8")
     if class_name == "__ellipsis__":
@@ -251,6 +250,15 @@ def _loss_or_metric(class_name, module, inner):
     if class_name in object_lookup.classes_of("losses") and class_name in object_lookup.classes_of("metrics"):
         return "losses" if "reduction" in inner else "metrics"
     return None
+
+
+def _plain_array(inner):
+    """An array written as `{"value": nested lists, "dtype": name}`: numbers, booleans or text only."""
+    dtype = np.dtype(inner.get("dtype") or None)
+    if dtype.kind not in "biufcUS":
+        raise ValueError(f"deserialize_keras_object: an array of dtype {dtype} cannot come from a config "
+                         f"(numbers, booleans and text only)")
+    return np.array(inner["value"], dtype=dtype)
 
 
 def _function(name, config, scoped, module_objects, prefer):
