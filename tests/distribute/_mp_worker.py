@@ -64,9 +64,22 @@ def main(out_dir, distributed):
     fresh_predictions = fresh.predict(x[:5], verbose=0)
     np.savez(os.path.join(out_dir, f"extras_{tag}.npz"), predictions=predictions, fresh_predictions=fresh_predictions,
              *model.get_weights())
+    # Layers with no sharded weight (the LSTM's fused kernel, Dropout, Flatten) run on plain rows, next
+    # to sharded Dense layers; on a (2, 1) mesh the LSTM's gradients are summed over the batch axis.
+    for shape in ((1, 2), (2, 1)):
+        if distributed:
+            D.set_distribution(distribution(shape))
+        keras.utils.set_random_seed(6)
+        recurrent = keras.Sequential([keras.Input((5, 4)), keras.layers.LSTM(6), keras.layers.Dropout(0.0),
+                                      keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+        recurrent.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        sequences = np.repeat(x[:, None, :], 5, axis=1) * np.linspace(0.5, 1.5, 5)[None, :, None].astype("float32")
+        recurrent.fit(sequences, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        np.savez(os.path.join(out_dir, f"lstm_{shape[0]}x{shape[1]}_{tag}.npz"), *recurrent.get_weights())
     if distributed:
         result["kernel_shape"] = list(model.dense.kernel.shape)
-        for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch)):
+        for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch),
+                           ("conv_split_on_filters", _conv_split_on_filters)):
             try:
                 run()
                 result["errors"][label] = None
@@ -92,6 +105,21 @@ def _uncovered_batch():
     model.compile(optimizer="sgd", loss="mse")
     x, y = data(9)
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)  # the last batch has 1 sample for 2 batch ranks
+
+
+def _conv_split_on_filters():
+    mesh = D.DeviceMesh((1, 2), ("batch", "model"), D.list_devices())
+    layout_map = D.LayoutMap(mesh)
+    layout_map[".*conv2d.*kernel"] = (None, None, None, "model")  # torch 2.13's DTensor gets this one wrong
+    layout_map[".*conv2d.*bias"] = ("model",)
+    D.set_distribution(D.ModelParallel(layout_map=layout_map))
+    model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    try:
+        model.predict(np.ones((4, 6, 6, 1), "float32"), verbose=0)
+    except RuntimeError as error:  # recorded like the ValueErrors
+        raise ValueError(str(error)) from error
 
 
 if __name__ == "__main__":

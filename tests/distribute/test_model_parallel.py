@@ -322,7 +322,18 @@ def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+@pytest.mark.parametrize("mesh", ["1x2", "2x1"])
+def test_layers_without_shards_run_plain_next_to_sharded_ones(extras, mesh):
+    reference = _weights(np.load(extras / f"lstm_{mesh}_single.npz"))
+    for rank in range(2):
+        got = _weights(np.load(extras / f"lstm_{mesh}_rank{rank}.npz"))
+        assert [w.shape for w in got] == [w.shape for w in reference]
+        for a, b in zip(got, reference):
+            np.testing.assert_allclose(a, b, atol=1e-5)
+
+
 @pytest.mark.parametrize("label,fragment", [
+    ("conv_split_on_filters", "layer 'conv2d"),
     ("bad_layout_rank", "the layout ('model',) for variable 'dense_wide/kernel' has 1 entries but the variable has "
                         "shape (4, 4)"),
     ("uncovered_batch", "a batch of 1 sample(s) leaves a rank of the 'batch' axis (2 ranks) without samples"),

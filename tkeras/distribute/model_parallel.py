@@ -84,6 +84,12 @@ class ModelParallel(DataParallel):
         batch = self._batch_axis()
         return [Shard(0) if (split and axis == batch) else Replicate() for axis in range(len(self.device_mesh.shape))]
 
+    def _batch_group(self):
+        """The process group of this rank's batch axis (None when that axis has one device)."""
+        if self.num_model_replicas == 1:
+            return None
+        return self._torch_mesh().get_group(self.batch_dim_name)
+
     def _global_rows(self, local_rows, split):
         if not split or self.num_model_replicas == 1:
             return local_rows
@@ -201,7 +207,9 @@ class ModelParallel(DataParallel):
                 variable.data = sharded_weights.local_piece(variable.data, layout)
             record.add_tensor(variable, layout)
         self._shard_optimizer_state(record)
-        record.holders = sharded_weights.find_holders(model, [v for v in model.weights])
+        plain = sharded_weights.wrap_layers(record)
+        record.holders = sharded_weights.find_holders(
+            model, [v for v in model.weights if all(v is not p for p in plain)])
         _install(model, record)
 
     def _layout_of(self, variable, model):

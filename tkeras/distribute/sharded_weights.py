@@ -123,6 +123,108 @@ def global_weights(record):
             store[key] = original
 
 
+def wrap_layers(record):
+    """Give each layer (below the model) a `call` that either runs on the global view or, when none
+    of the weights below it is sharded (weightless layers included), on this rank's plain rows with
+    plain weights.
+
+    Only layers holding shards need DTensor; the plain path lets every other layer run on its
+    ordinary kernels (fused recurrent kernels, reshapes of activations split on a model axis, which
+    DTensor has no rule for), at the price of gathering its inputs' model-axis pieces. As in
+    DataParallel, the gradients of plain weights are summed over the batch axis (a hook per weight).
+    Returns the variables kept plain.
+    """
+    from tkeras.layers.layer import Layer
+    plain, batch_group = [], record.distribution._batch_group()
+    for layer in record.model.modules():
+        if layer is record.model or not isinstance(layer, Layer) or "call" in layer.__dict__:
+            continue
+        weights = list(layer.weights)
+        local = not any(record.layout_of(w).is_sharded for w in weights if record.layout_of(w) is not None)
+        if local:
+            plain.extend(w for w in weights if all(w is not p for p in plain))
+        layer.__dict__["call"] = (_local_call if local else _global_call)(record, layer, layer.call)
+    for variable in plain:
+        if batch_group is not None and variable.requires_grad:
+            variable.register_hook(lambda grad, group=batch_group: _summed(grad, group))
+    return plain
+
+
+def _summed(grad, group):
+    import torch.distributed as dist
+    grad = grad.clone()
+    dist.all_reduce(grad, group=group)
+    return grad
+
+
+def _local_call(record, layer, call):
+    from torch.distributed.tensor import DTensor
+
+    def plain_rows_call(inputs, *args, **kwargs):
+        leaves = [t for t in tree.flatten(inputs) if isinstance(t, DTensor)]
+        if not leaves:
+            return call(inputs, *args, **kwargs)
+        placements = record.distribution._data_placements(record.split_batch)
+        mesh, rows = leaves[0].device_mesh, leaves[0].shape[0]
+        to_rows = lambda t: t.redistribute(mesh, placements).to_local() if isinstance(t, DTensor) else t
+        if kwargs.get("mask") is not None:
+            kwargs["mask"] = tree.map_structure(to_rows, kwargs["mask"])
+        with _named_errors(layer):
+            outputs = call(tree.map_structure(to_rows, inputs), *args, **kwargs)
+
+        def to_global(t):
+            if not isinstance(t, torch.Tensor) or t.dim() == 0:
+                return t
+            shape = torch.Size((rows,) + tuple(t.shape[1:]))
+            return DTensor.from_local(t, mesh, placements, run_check=False, shape=shape,
+                                      stride=_contiguous_stride(shape))
+
+        return tree.map_structure(to_global, outputs)
+
+    return plain_rows_call
+
+
+def _global_call(record, layer, call):
+    def global_view_call(inputs, *args, **kwargs):
+        with _named_errors(layer):
+            outputs = call(inputs, *args, **kwargs)
+            for output in tree.flatten(outputs):
+                _check_consistent(output)
+            return outputs
+
+    return global_view_call
+
+
+def _check_consistent(output):
+    """A DTensor whose local piece does not have the shape its placements imply: an operator whose
+    sharding rule torch gets wrong (seen with convolutions whose kernel is split on filters)."""
+    from torch.distributed.tensor import DTensor
+    from torch.distributed.tensor._utils import compute_local_shape_and_global_offset
+    if not isinstance(output, DTensor):
+        return
+    expected, _ = compute_local_shape_and_global_offset(output.shape, output.device_mesh, output.placements)
+    if tuple(expected) != tuple(output.to_local().shape):
+        raise RuntimeError(f"the result's local piece has shape {tuple(output.to_local().shape)} where its layout "
+                           f"{tuple(output.placements)} over the global shape {tuple(output.shape)} implies "
+                           f"{tuple(expected)}")
+
+
+@contextlib.contextmanager
+def _named_errors(layer):
+    """torch's errors on DTensor operands name an aten operator; say which layer, and what to do."""
+    try:
+        yield
+    except (NotImplementedError, RuntimeError) as error:
+        if getattr(error, "_tkeras_named", False):
+            raise
+        named = type(error)(
+            f"ModelParallel: layer {layer.name!r} ({type(layer).__name__}) cannot run with the layouts given to its "
+            f"weights ({error}). Leave its variables out of the LayoutMap (a layer with no sharded weight runs "
+            f"unsharded), or give kernel and bias matching layouts (e.g. (None, ..., 'model') and ('model',)).")
+        named._tkeras_named = True
+        raise named from error
+
+
 def wrap_call(record, call):
     """The model's `call`, run on the global view: DTensor inputs in, this rank's plain rows out."""
     from torch.distributed.tensor.experimental import implicit_replication
