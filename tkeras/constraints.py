@@ -89,16 +89,6 @@ def serialize(constraint):
 
 def deserialize(config, custom_objects=None):
     """A constraint from a Keras 3 or Keras 2 config dict, or a name."""
-    from tkeras.saving.serialization import deserialize_keras_object, get_registered_object
-    if not isinstance(config, dict):
-        if isinstance(config, str) and custom_objects and config in custom_objects:
-            return custom_objects[config]
-        return get(config)
-    class_name = config.get("class_name")
-    cls = _LOOKUP.get(canonical(class_name)) if isinstance(class_name, str) else None
-    if cls is None and not isinstance(config.get("module"), str) and get_registered_object(
-            class_name, custom_objects) is None:
-        raise lookup_error("constraint", class_name, _NAMES)
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects={class_name: cls} if cls is not None else None,
-                                    prefer="constraints")
+    from tkeras.saving.serialization import deserialize_in_namespace
+    return deserialize_in_namespace(config, custom_objects, namespace="constraints", kind="constraint",
+                                    lookup=_LOOKUP, names=_NAMES, get=get)

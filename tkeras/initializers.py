@@ -309,17 +309,6 @@ def serialize(initializer):
 def deserialize(config, custom_objects=None):
     """An initializer from a Keras 3 or Keras 2 config dict, or a name. Keras 1/2 names
     ('glorot_uniform', 'IdentityInitializer') resolve here, case- and underscore-insensitively."""
-    from tkeras.saving.serialization import deserialize_keras_object
-    if not isinstance(config, dict):
-        if isinstance(config, str) and custom_objects and config in custom_objects:
-            return custom_objects[config]
-        return get(config)
-    class_name = config.get("class_name")
-    cls = _LOOKUP.get(canonical(class_name)) if isinstance(class_name, str) else None
-    if cls is None and not isinstance(config.get("module"), str):
-        from tkeras.saving.serialization import get_registered_object
-        if get_registered_object(class_name, custom_objects) is None:
-            raise lookup_error("initializer", class_name, _ALIASES)
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects={class_name: cls} if cls is not None else None,
-                                    prefer="initializers")
+    from tkeras.saving.serialization import deserialize_in_namespace
+    return deserialize_in_namespace(config, custom_objects, namespace="initializers", kind="initializer",
+                                    lookup=_LOOKUP, names=_ALIASES, get=get)

@@ -155,6 +155,26 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     return _deserialize(config, custom_objects, safe_mode, module_objects, prefer)
 
 
+def deserialize_in_namespace(config, custom_objects, *, namespace, kind, lookup, names, get):
+    """`keras.<namespace>.deserialize` for initializers, regularizers and constraints: a name goes to
+    the namespace's `get`; a config's class is found in the namespace's own table first (`lookup`,
+    keyed by `canonical` names, so Keras 1/2 spellings resolve), and an unknown class without a
+    `module` is an error listing `names`."""
+    from tkeras.utils.lookup import canonical, lookup_error
+    if not isinstance(config, dict):
+        if isinstance(config, str) and custom_objects and config in custom_objects:
+            return custom_objects[config]
+        return get(config)
+    class_name = config.get("class_name")
+    cls = lookup.get(canonical(class_name)) if isinstance(class_name, str) else None
+    if cls is None and not isinstance(config.get("module"), str) and get_registered_object(
+            class_name, custom_objects) is None:
+        raise lookup_error(kind, class_name, names)
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects={class_name: cls} if cls is not None else None,
+                                    prefer=namespace)
+
+
 def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
     scoped = _scoped(custom_objects)
     if config is None or isinstance(config, (int, float, bool)):
