@@ -19,23 +19,12 @@ from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses
+from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
 from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
                                         on_compute_device, shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
-
-
-class InputSpec:
-    """What a layer accepts: rank bounds and fixed sizes for some axes, checked before `call`."""
-
-    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None, shape=None):
-        self.ndim = ndim
-        self.min_ndim = min_ndim
-        self.max_ndim = max_ndim
-        self.axes = dict(axes or {})
-        self.dtype = dtype
-        self.shape = shape
 
 
 class Layer(torch.nn.Module):
@@ -463,28 +452,7 @@ class Layer(torch.nn.Module):
         return mask if self.supports_masking else None
 
     def _check_input_spec(self, inputs):
-        spec = self.input_spec
-        if not isinstance(inputs, torch.Tensor):
-            return
-        ndim = inputs.dim()
-        shape = (None,) + tuple(inputs.shape[1:])
-        if spec.ndim is not None and ndim != spec.ndim:
-            raise ValueError(
-                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
-                f"{spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
-        if spec.min_ndim is not None and ndim < spec.min_ndim:
-            raise ValueError(
-                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected min_ndim="
-                f"{spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
-        if spec.max_ndim is not None and ndim > spec.max_ndim:
-            raise ValueError(
-                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected max_ndim="
-                f"{spec.max_ndim}, found ndim={ndim}. Full shape received: {shape}")
-        for axis, size in spec.axes.items():
-            if size is not None and inputs.shape[axis] != size:
-                raise ValueError(
-                    f"Input 0 of layer {self.name!r} is incompatible with the layer: expected axis "
-                    f"{axis} of input shape to have value {size}, but received input with shape {shape}")
+        check_input_spec(self.name, self.input_spec, inputs)
 
     def _output_dtype(self, input_dtype):
         """The dtype name of the symbolic output (functional API) given the first input's: the layer's
