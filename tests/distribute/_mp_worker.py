@@ -77,6 +77,7 @@ def main(out_dir, distributed):
         recurrent.fit(sequences, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
         np.savez(os.path.join(out_dir, f"lstm_{shape[0]}x{shape[1]}_{tag}.npz"), *recurrent.get_weights())
     if distributed:
+        result["gathers"] = _gathers_in_a_step_and_a_forward_pass()
         result["kernel_shape"] = list(model.dense.kernel.shape)
         for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch),
                            ("conv_split_on_filters", _conv_split_on_filters)):
@@ -105,6 +106,28 @@ def _uncovered_batch():
     model.compile(optimizer="sgd", loss="mse")
     x, y = data(9)
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)  # the last batch has 1 sample for 2 batch ranks
+
+
+def _gathers_in_a_step_and_a_forward_pass():
+    """All-gathers torch runs for one training step and for one forward pass of a 3-Dense model whose
+    kernels are split on columns: equal counts mean the backward pass gathers nothing (no kernel-sized
+    gradient is assembled and cut)."""
+    from torch.distributed.tensor.debug import CommDebugMode
+    D.set_distribution(distribution())
+    keras.utils.set_random_seed(8)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(16, activation="relu"), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = data(8)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # places the weights
+    counts = {}
+    for label, run in (("step", lambda: model.fit(x, y, batch_size=8, epochs=1, verbose=0)),
+                       ("forward", lambda: model.predict(x, batch_size=8, verbose=0))):
+        mode = CommDebugMode()
+        with mode:
+            run()
+        counts[label] = sum(n for op, n in mode.get_comm_counts().items() if "gather" in str(op))
+    return counts
 
 
 def _conv_split_on_filters():

@@ -322,6 +322,14 @@ def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+def test_backward_gathers_no_weight_sized_tensor(extras):
+    # Inputs of sharded layers are gathered along the model axis, so a column-split kernel's gradient
+    # comes out as its columns; with feature-split inputs torch gathered gradients in backward.
+    for rank in range(2):
+        gathers = json.loads((extras / f"extras_rank{rank}.json").read_text())["gathers"]
+        assert gathers["step"] == gathers["forward"] > 0, gathers
+
+
 @pytest.mark.parametrize("mesh", ["1x2", "2x1"])
 def test_layers_without_shards_run_plain_next_to_sharded_ones(extras, mesh):
     reference = _weights(np.load(extras / f"lstm_{mesh}_single.npz"))

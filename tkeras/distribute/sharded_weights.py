@@ -185,7 +185,16 @@ def _local_call(record, layer, call):
 
 
 def _global_call(record, layer, call):
+    from torch.distributed.tensor import DTensor
+
     def global_view_call(inputs, *args, **kwargs):
+        # Inputs arrive whole along the model axes (split on the batch axis only): a kernel split on
+        # its columns then gets its gradient as its own columns, where an input split on features
+        # would make torch compute a whole kernel-sized gradient and cut it (a weight-sized
+        # all-gather per step). Gathering the activations instead is the cheap side.
+        placements = record.distribution._data_placements(record.split_batch)
+        inputs = tree.map_structure(
+            lambda t: t.redistribute(t.device_mesh, placements) if isinstance(t, DTensor) else t, inputs)
         with _named_errors(layer):
             outputs = call(inputs, *args, **kwargs)
             for output in tree.flatten(outputs):
