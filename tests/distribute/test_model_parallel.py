@@ -139,11 +139,15 @@ def _env():
 
 
 def _run(command, what, timeout=240):
-    try:
-        run = subprocess.run(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             timeout=timeout, cwd=REPO)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{what} hung (a collective was not matched on every rank)")
+    for attempt in range(2):
+        try:
+            run = subprocess.run(command() if callable(command) else command, env=_env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True, timeout=timeout, cwd=REPO)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{what} hung (a collective was not matched on every rank)")
+        # The free port we picked may be taken by another program before torchrun binds it: once more.
+        if run.returncode == 0 or not callable(command) or "address already in use" not in run.stdout.lower():
+            break
     assert run.returncode == 0, f"{what} failed:\n{run.stdout[-4000:]}"
 
 
@@ -151,8 +155,8 @@ def _torchrun(mode, out, nodes=1, extra=()):
     launcher = [sys.executable, "-m", "torch.distributed.run"]
     tail = ["-m", "tkeras", "run", SCRIPT, mode, str(out)] + list(extra)
     if nodes == 1:
-        _run(launcher + ["--nnodes=1", "--nproc_per_node=2", "--master_addr=127.0.0.1",
-                         f"--master_port={_free_port()}"] + tail, f"torchrun {mode}")
+        _run(lambda: launcher + ["--nnodes=1", "--nproc_per_node=2", "--master_addr=127.0.0.1",
+                                 f"--master_port={_free_port()}"] + tail, f"torchrun {mode}")
         return
     # Two "nodes" of one process each on this machine, meeting at a c10d rendezvous on 127.0.0.1.
     endpoint = f"127.0.0.1:{_free_port()}"
@@ -282,8 +286,8 @@ def extras(tmp_path_factory):
         pytest.skip("this torch build has no torch.distributed")
     out = tmp_path_factory.mktemp("mp_extras")
     _run([sys.executable, WORKER, str(out)], "the single-process extras run")
-    _run([sys.executable, "-m", "torch.distributed.run", "--nnodes=1", "--nproc_per_node=2",
-          "--master_addr=127.0.0.1", f"--master_port={_free_port()}", WORKER, str(out)], "torchrun extras")
+    _run(lambda: [sys.executable, "-m", "torch.distributed.run", "--nnodes=1", "--nproc_per_node=2",
+                  "--master_addr=127.0.0.1", f"--master_port={_free_port()}", WORKER, str(out)], "torchrun extras")
     return out
 
 
