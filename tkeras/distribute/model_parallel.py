@@ -18,8 +18,14 @@ Semantics, as Keras 3 (on JAX) gives them, run on torch.distributed and DTensor:
   (every rank takes part; rank 0 writes an ordinary file); `load_weights`/`set_weights` re-shard.
   Checkpoint callbacks therefore run on every rank (only rank 0 writes).
 
+- **Only layers holding shards compute on DTensor.** Every other layer (recurrent layers on their
+  fused kernels, Dropout, Flatten, layers left out of the layout map) runs on plain tensors, its
+  inputs gathered along the model axes (see `sharded_weights.wrap_layers`).
+
 Not covered: gradient clipping by global norm, and norm constraints or regularizer values across
-shards, see each shard alone; models whose layers use operations DTensor cannot propagate.
+shards, see each shard alone; after sharding, `v.shape`, `count_params()` and `summary()` report
+this rank's shard; a layer DTensor cannot run with its layouts (torch 2.13 gets Conv2D split on
+filters wrong) fails with an error naming the layer.
 """
 import torch
 import torch.distributed as dist

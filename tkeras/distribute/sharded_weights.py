@@ -10,6 +10,9 @@ along the mesh's batch axis. torch's sharding propagation then does the collecti
 the outputs come back as this rank's rows of the batch, so losses and metrics run on plain tensors.
 In backward, `from_local` hands each shard its own gradient, summed over the batch axis.
 
+Layers that hold no shard are given a `call` that runs them on this rank's plain rows instead (only
+Dense/EinsumDense-like layers with split weights need DTensor), see `wrap_layers`.
+
 `full_weights(model)` puts the whole tensors back for the length of a block (saving, `get_weights`)
 and, with `reshard=True`, splits whatever was written into them afterwards (loading, `set_weights`).
 """
