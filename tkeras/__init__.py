@@ -12,6 +12,7 @@ from tkeras import activations, backend, callbacks, constraints, initializers, l
 from tkeras import losses, metrics, optimizers
 from tkeras.layers import Input, Layer
 from tkeras.models import Model, Sequential
+from tkeras.models import functional_ops as _functional_ops  # noqa: F401 - registers the op recorder
 from tkeras.saving.serialization import register_keras_serializable
 
 # Loaded on first access: public name -> (module, attribute or None for the module itself). The

@@ -325,9 +325,10 @@ def test_a_direct_from_config_refuses_bytecode_unless_allowed(monkeypatch):
         keras.layers.Lambda.from_config(config)
     with safe_mode.loading_scope(True), pytest.raises(UnsafeLoadError):
         keras.layers.Lambda.from_config(config)
-    monkeypatch.setattr(safe_mode, "_UNSAFE_EVERYWHERE", False)
+    from tkeras.backend import config as backend_config
+    monkeypatch.setattr(backend_config, "_UNSAFE_DESERIALIZATION", False)
     keras.config.enable_unsafe_deserialization()
-    assert safe_mode._UNSAFE_EVERYWHERE
+    assert safe_mode.bytecode_allowed()
     keras.layers.Lambda.from_config(config)
 
 

@@ -97,8 +97,15 @@ def set_device(value):
     _DEVICE = torch.device(value) if value is not None else None
 
 
+_UNSAFE_DESERIALIZATION = False
+
+
 def enable_unsafe_deserialization():
-    """Keras 3's `keras.config.enable_unsafe_deserialization()`: allow lambdas' bytecode in configs
-    everywhere in this process, not only in a load call given `safe_mode=False`."""
-    from tkeras.saving import safe_mode
-    safe_mode.enable_unsafe_deserialization()
+    """Keras 3's `keras.config.enable_unsafe_deserialization()`: every load in this process behaves as
+    if given `safe_mode=False` (saving/safe_mode.py reads the switch)."""
+    global _UNSAFE_DESERIALIZATION
+    _UNSAFE_DESERIALIZATION = True
+
+
+def unsafe_deserialization_enabled():
+    return _UNSAFE_DESERIALIZATION

@@ -58,8 +58,7 @@ class KerasTensor:
 
     # -- operators become op layers ---------------------------------------------------------------
     def _apply(self, name, *operands):
-        from tkeras.models.functional_ops import operator_call
-        return operator_call(name, self, *operands)
+        return _recorder("operator_call")(name, self, *operands)
 
     def __add__(self, other): return self._apply("add", other)
     def __radd__(self, other): return self._apply("radd", other)
@@ -95,6 +94,42 @@ OPERATORS = {
     "neg": operator.neg, "abs": operator.abs, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
     "ge": operator.ge, "getitem": operator.getitem,
 }
+
+
+# `x + y` and `ops.sum(x)` on KerasTensors are recorded as op layers of the graph. Layers live above
+# this floor, so the recorder (models/functional_ops.py, imported by `import tkeras`) registers its two
+# entry points here and nothing on this floor imports upward.
+_RECORDER = {}
+
+
+def register_recorder(operator_call, ops_call):
+    """Called once by models/functional_ops: how operators and ops on KerasTensors become op layers."""
+    _RECORDER.update(operator_call=operator_call, ops_call=ops_call)
+
+
+def _recorder(entry):
+    if entry not in _RECORDER:
+        raise RuntimeError("tkeras' functional API is not loaded: import tkeras before using KerasTensors")
+    return _RECORDER[entry]
+
+
+def record_op(op, args, kwargs):
+    """An op called with KerasTensor arguments -> the output KerasTensor of a recorded op layer."""
+    return _recorder("ops_call")(op, args, kwargs)
+
+
+def has_keras_tensor(args, kwargs):
+    """Whether any argument (or an element of a list/tuple/dict argument) is a KerasTensor."""
+    stack = list(args) + list(kwargs.values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, KerasTensor):
+            return True
+        if isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return False
 
 
 def _dtype_name(dtype):

@@ -8,10 +8,9 @@ KerasTensors are the layer's inputs (a list, in operand order).
 import importlib
 import sys
 
-from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
+from tkeras.backend.keras_tensor import OPERATORS, KerasTensor, register_recorder
 from tkeras.layers.layer import Layer
 from tkeras.ops.core import SYMBOLIC_OPS
-from tkeras.utils import tree
 
 
 def _encode(value):
@@ -194,9 +193,4 @@ def ops_call(function, args, kwargs):
     return layer(tensors if len(tensors) > 1 else tensors[0])
 
 
-def has_keras_tensor(args, kwargs):
-    for value in args:
-        if isinstance(value, KerasTensor) or (isinstance(value, (list, tuple)) and any(
-                isinstance(v, KerasTensor) for v in tree.flatten(value))):
-            return True
-    return any(isinstance(v, KerasTensor) for v in kwargs.values())
+register_recorder(operator_call, ops_call)

@@ -14,7 +14,7 @@ import torch
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, wrap_structure
-from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.backend.keras_tensor import KerasTensor, has_keras_tensor, record_op
 
 
 def for_user(value):
@@ -31,10 +31,8 @@ def user_op(fn):
     """
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if KerasTensor._created:
-            from tkeras.models.functional_ops import has_keras_tensor, ops_call
-            if has_keras_tensor(args, kwargs):
-                return ops_call(op, args, kwargs)
+        if KerasTensor._created and has_keras_tensor(args, kwargs):
+            return record_op(op, args, kwargs)
         return for_user(fn(*args, **kwargs))
     op.is_symbolic_op = True
     SYMBOLIC_OPS.append(op)

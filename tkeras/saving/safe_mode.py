@@ -27,6 +27,8 @@ of this table applies: `in_safe_mode()` is None there, as in Keras.
 import contextlib
 import contextvars
 
+from tkeras.backend import config
+
 # Keras refuses HDF5 datasets declaring more than 4 GiB (when they store far less); tkeras refuses any
 # dataset above the limit before reading it. Model weights are also checked against the model's
 # shapes before they are read, so the limit guards the reads whose shape nothing else bounds.
@@ -34,7 +36,6 @@ DEFAULT_MAX_DATASET_BYTES = 4 * 2 ** 30
 MAX_CONFIG_DEPTH = 200  # far deeper than any real model config (nested models add ~6 levels each)
 
 _SAFE_MODE = contextvars.ContextVar("tkeras_safe_mode", default=None)
-_UNSAFE_EVERYWHERE = False
 _MAX_DATASET_BYTES = DEFAULT_MAX_DATASET_BYTES
 
 OPT_IN = ("If you trust the source of this file, load it with safe_mode=False "
@@ -45,7 +46,7 @@ OPT_IN = ("If you trust the source of this file, load it with safe_mode=False "
 def loading_scope(safe_mode):
     """The extent of one load: inside it, `in_safe_mode()` tells the layers being rebuilt whether the
     caller asked for safe mode."""
-    token = _SAFE_MODE.set(bool(safe_mode) and not _UNSAFE_EVERYWHERE)
+    token = _SAFE_MODE.set(bool(safe_mode) and not config.unsafe_deserialization_enabled())
     try:
         yield
     finally:
@@ -61,13 +62,12 @@ def in_safe_mode():
 def bytecode_allowed():
     """Lambda bytecode may be turned back into code: in a `safe_mode=False` load, after
     `enable_unsafe_deserialization()`, and never by default (a direct `Lambda.from_config` too)."""
-    return _UNSAFE_EVERYWHERE or _SAFE_MODE.get() is False
+    return config.unsafe_deserialization_enabled() or _SAFE_MODE.get() is False
 
 
 def enable_unsafe_deserialization():
     """Keras 3's process-wide opt-out: every load behaves as if given `safe_mode=False`."""
-    global _UNSAFE_EVERYWHERE
-    _UNSAFE_EVERYWHERE = True
+    config.enable_unsafe_deserialization()
 
 
 def max_dataset_bytes():
