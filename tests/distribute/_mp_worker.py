@@ -77,6 +77,14 @@ def main(out_dir, distributed):
         recurrent.fit(sequences, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
         np.savez(os.path.join(out_dir, f"lstm_{shape[0]}x{shape[1]}_{tag}.npz"), *recurrent.get_weights())
     if distributed:
+        mesh = D.DeviceMesh((1, 2), ("batch", "model"), D.list_devices())
+        whole = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+        laid_out = D.distribute_tensor(whole, D.TensorLayout((None, "model"), mesh))
+        variable = D.distribute_variable(np.ones((2, 4), "float32"), D.TensorLayout(("model", None), mesh))
+        result["distribute_tensor"] = {"local": laid_out.to_local().tolist(),
+                                       "whole": laid_out.full_tensor().tolist(),
+                                       "variable_local_shape": list(variable.to_local().shape),
+                                       "variable_requires_grad": variable.requires_grad}
         result["gathers"] = _gathers_in_a_step_and_a_forward_pass()
         result["kernel_shape"] = list(model.dense.kernel.shape)
         for label, run in (("bad_layout_rank", _bad_layout_rank), ("uncovered_batch", _uncovered_batch),

@@ -326,6 +326,22 @@ def test_checkpoints_gather_on_every_rank_and_only_rank_0_writes(extras):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+def test_distribute_tensor_and_variable_lay_values_out_per_the_layout(extras):
+    whole = np.arange(24, dtype="float32").reshape(4, 6)
+    for rank in range(2):
+        info = json.loads((extras / f"extras_rank{rank}.json").read_text())["distribute_tensor"]
+        np.testing.assert_array_equal(info["local"], whole[:, 3 * rank:3 * rank + 3])  # its columns only
+        np.testing.assert_array_equal(info["whole"], whole)
+        assert info["variable_local_shape"] == [1, 4] and info["variable_requires_grad"]
+
+
+def test_distribute_tensor_in_one_process_returns_the_tensor(monkeypatch):
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    monkeypatch.delenv("RANK", raising=False)
+    tensor = torch.ones(2, 2)
+    assert D.distribute_tensor(tensor, D.TensorLayout((None, "model"), _mesh_2x1())) is tensor
+
+
 def test_backward_gathers_no_weight_sized_tensor(extras):
     # Inputs of sharded layers are gathered along the model axis, so a column-split kernel's gradient
     # comes out as its columns; with feature-split inputs torch gathered gradients in backward.
