@@ -8,7 +8,6 @@ layer half-updated.
 """
 import warnings
 
-import h5py
 import numpy as np
 import torch
 
@@ -143,15 +142,15 @@ def set_optimizer_state(model, datasets, filepath, names):
     _assign([(variables, [h5_guard.read(d, filepath, name) for d, name in alignment])])
 
 
-def _align(variables, arrays):
-    """`arrays`: (dataset, name) pairs. Match saved arrays to the optimizer's variables; files with and without a stored learning
-    rate (Keras 3 keeps it as variable 1) both fit."""
+def _align(variables, stored):
+    """Match the stored (dataset, name) pairs to the optimizer's variables by shape; files with and
+    without a stored learning rate (Keras 3 keeps it as variable 1) both fit."""
     shapes = [tuple(v.shape) for v in variables]
-    candidates = [arrays]
-    if len(arrays) == len(variables) + 1 and len(arrays) >= 2:
-        candidates.append([arrays[0]] + arrays[2:])
+    candidates = [stored]
+    if len(stored) == len(variables) + 1 and len(stored) >= 2:
+        candidates.append([stored[0]] + stored[2:])
     for candidate in candidates:
         if len(candidate) == len(variables) and all(
-                h5_guard.shape(a) == s for (a, _), s in zip(candidate, shapes)):
+                h5_guard.shape(dataset) == s for (dataset, _), s in zip(candidate, shapes)):
             return candidate
     return None
