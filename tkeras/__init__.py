@@ -18,7 +18,8 @@ from tkeras.saving.serialization import register_keras_serializable
 # Loaded on first access: public name -> (module, attribute or None for the module itself). The
 # NumPy-only and optional packages, and Keras 3 top-level names that live elsewhere here.
 _LAZY = {name: (f"tkeras.{name}", None) for name in (
-    "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export", "tree")}
+    "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export", "tree",
+    "applications")}
 _LAZY.update({
     "distribution": ("tkeras.distribute", None),
     "random": ("tkeras.ops.random", None),
@@ -37,9 +38,6 @@ _LAZY.update({
 
 
 def __getattr__(name):
-    if name == "applications":
-        raise AttributeError("keras.applications (pretrained ImageNet models and their downloaded weights) is "
-                             "not supported in tkeras")
     if name not in _LAZY:
         raise AttributeError(f"module 'tkeras' has no attribute {name!r}")
     module_name, attribute = _LAZY[name]

@@ -332,7 +332,6 @@ def test_a_direct_from_config_refuses_bytecode_unless_allowed(monkeypatch):
     keras.layers.Lambda.from_config(config)
 
 
-def test_keras_applications_is_named_as_unsupported():
-    with pytest.raises(AttributeError, match="keras.applications .* not supported"):
-        keras.applications
-    assert not hasattr(keras, "applications")
+def test_keras_applications_loads_on_first_access():
+    import tkeras.applications
+    assert keras.applications is tkeras.applications and keras.applications.VGG16 is tkeras.applications.vgg16.VGG16

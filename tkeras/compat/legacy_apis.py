@@ -49,8 +49,6 @@ KERAS = {
                          "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
     "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
                   "train the Keras model itself with compile/fit"),
-    "applications": ("Keras 2/3 pretrained ImageNet models", "build the network from keras.layers (tkeras ships "
-                                                             "no pretrained weights), or use torchvision.models"),
 }
 
 # TensorFlow 1 names of ops that TensorFlow 2 renamed -> the TensorFlow 2 name tkeras provides.

@@ -1,0 +1,48 @@
+"""The two ends every application model shares: its image input, and the classifier/pooling head.
+
+Kept apart from the families so each architecture file reads as its layer sequence only.
+"""
+from tkeras.applications import imagenet_utils
+from tkeras.applications.weights import check_weights_argument
+
+
+def check_arguments(weights, include_top, classes):
+    """Keras' opening checks of every constructor (weights value, 1000 ImageNet classes)."""
+    check_weights_argument(weights)
+    imagenet_utils.check_classes(weights, include_top, classes)
+
+
+def image_input(input_tensor, input_shape):
+    """The symbolic image the network starts from: a new `Input(input_shape)`, or the caller's tensor."""
+    from tkeras.backend.keras_tensor import is_keras_tensor
+    from tkeras.layers import Input
+    if input_tensor is None:
+        return Input(shape=input_shape)
+    if not is_keras_tensor(input_tensor):
+        raise ValueError("`input_tensor` must be a symbolic Keras tensor (e.g. the output of "
+                         f"`keras.Input(shape=...)`); received {type(input_tensor).__name__}. To run the "
+                         "model on data, build it first and call it on the data.")
+    return input_tensor
+
+
+def model_inputs(input_tensor, img_input):
+    """The model's inputs: the `Input`s the caller's `input_tensor` comes from, or our own `Input`."""
+    if input_tensor is None:
+        return img_input
+    from tkeras.utils.source_inputs import get_source_inputs
+    return get_source_inputs(input_tensor)
+
+
+def global_pooling(x, pooling, avg_name=None, max_name=None):
+    """The optional feature-extraction pooling when there is no classifier ('avg', 'max' or None)."""
+    from tkeras import layers
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
+    return x
+
+
+def build_model(input_tensor, img_input, outputs, name):
+    from tkeras.models.functional import Functional
+    return Functional(model_inputs(input_tensor, img_input), outputs, name=name)
