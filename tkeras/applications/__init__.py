@@ -9,3 +9,5 @@ from tkeras.applications import imagenet_utils, weights
 from tkeras.applications import vgg16, vgg19
 from tkeras.applications.vgg16 import VGG16
 from tkeras.applications.vgg19 import VGG19
+from tkeras.applications import densenet
+from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
