@@ -11,3 +11,12 @@ from tkeras.applications.vgg16 import VGG16
 from tkeras.applications.vgg19 import VGG19
 from tkeras.applications import densenet
 from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from tkeras.applications import mobilenet, mobilenet_v2, mobilenet_v3, resnet, resnet50, resnet_v2
+from tkeras.applications.mobilenet import MobileNet
+from tkeras.applications.mobilenet_v2 import MobileNetV2
+from tkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
+from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from tkeras.applications import inception_v3, xception
+from tkeras.applications.inception_v3 import InceptionV3
+from tkeras.applications.xception import Xception
