@@ -29,6 +29,7 @@ from tkeras.layers.activations.leaky_relu import LeakyReLU
 from tkeras.layers.activations.prelu import PReLU
 from tkeras.layers.activations.relu import ReLU
 from tkeras.layers.activations.softmax import Softmax
+from tkeras.layers.activations.thresholded_relu import ThresholdedReLU
 from tkeras.layers.merging.concatenate import Concatenate, concatenate
 from tkeras.layers.merging.dot import Dot, dot
 from tkeras.layers.merging.elementwise import Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract
