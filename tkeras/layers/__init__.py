@@ -10,6 +10,7 @@ from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 from tkeras.layers.core.embedding import Embedding
 from tkeras.layers.core.masking import Masking
 from tkeras.layers.reshaping.repeat_vector import RepeatVector
+from tkeras.layers.rnn.abstract_rnn_cell import AbstractRNNCell
 from tkeras.layers.rnn.base_rnn import RNN
 from tkeras.layers.rnn.bidirectional import Bidirectional
 from tkeras.layers.rnn.gru import GRU, GRUCell
