@@ -34,6 +34,9 @@ _LAZY.update({
     "function": ("tkeras.ops.graph_function", "function"),
     "Initializer": ("tkeras.initializers", "Initializer"),
     "Regularizer": ("tkeras.regularizers", "Regularizer"),
+    "dtype_policies": ("tkeras.dtype_policies", None),
+    "DTypePolicy": ("tkeras.dtype_policies", "DTypePolicy"),
+    "FloatDTypePolicy": ("tkeras.dtype_policies", "FloatDTypePolicy"),
 })
 
 

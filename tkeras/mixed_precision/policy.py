@@ -12,77 +12,10 @@ import warnings
 
 import torch
 
-_POLICY_DTYPES = {
-    "float32": ("float32", "float32"),
-    "float64": ("float64", "float64"),
-    "float16": ("float16", "float16"),
-    "bfloat16": ("bfloat16", "bfloat16"),
-    "mixed_float16": ("float16", "float32"),
-    "mixed_bfloat16": ("bfloat16", "float32"),
-}
+from tkeras.dtype_policies.dtype_policy import DTypePolicy
 
-
-class Policy:
-    """A named dtype policy (Keras' `DTypePolicy`): `compute_dtype` and `variable_dtype` as strings."""
-
-    def __init__(self, name="float32"):
-        if isinstance(name, Policy):
-            name = name.name
-        given = name
-        if isinstance(name, str) and name not in _POLICY_DTYPES and name != "string":
-            name = _plain_dtype_name(name)  # 'int32', 'float', np.float64's name...: compute = variable
-        if not isinstance(name, str):
-            raise ValueError(
-                f"Policy: unknown policy name {given!r}; expected one of {sorted(_POLICY_DTYPES)} "
-                f"(e.g. 'mixed_float16' on GPUs with tensor cores, 'mixed_bfloat16' on CPUs/TPUs/Ampere+) "
-                f"or a dtype name such as 'int32'")
-        self._name = name
-        self._compute_dtype, self._variable_dtype = _POLICY_DTYPES.get(name, (name, name))
-
-    @property
-    def name(self):
-        return self._name
-
-    @property
-    def compute_dtype(self):
-        return self._compute_dtype
-
-    @property
-    def variable_dtype(self):
-        return self._variable_dtype
-
-    @property
-    def is_mixed(self):
-        return self._name.startswith("mixed_")
-
-    @property
-    def needs_loss_scaling(self):
-        """float16's narrow exponent range lets small gradients underflow to zero; bfloat16's doesn't."""
-        return self._name == "mixed_float16"
-
-    def get_config(self):
-        return {"name": self._name}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __eq__(self, other):
-        return isinstance(other, Policy) and other.name == self.name
-
-    def __hash__(self):
-        return hash(self._name)
-
-    def __repr__(self):
-        return f'<Policy "{self._name}">'
-
-
-def _plain_dtype_name(name):
-    from tkeras.backend import config
-    try:
-        return config.dtype_name(config.standardize_dtype(name))
-    except ValueError:
-        return None
+# Keras 3 has one policy class: `keras.mixed_precision.Policy` is `keras.DTypePolicy`.
+Policy = DTypePolicy
 
 
 _GLOBAL_POLICY = Policy("float32")
@@ -102,12 +35,10 @@ def policy_for_layer(dtype):
             return _GLOBAL_POLICY
         from tkeras.backend import config
         return Policy(config.floatx())
-    if isinstance(dtype, dict):
-        dtype = (dtype.get("config") or {}).get("name", dtype.get("name"))
-    if not isinstance(dtype, (str, Policy)):
-        from tkeras.backend import config
-        dtype = config.dtype_name(config.standardize_dtype(dtype))
-    policy = dtype if isinstance(dtype, Policy) else Policy(dtype)
+    from tkeras import dtype_policies
+    if isinstance(dtype, dict) and "class_name" not in dtype:
+        dtype = dtype.get("name")
+    policy = dtype_policies.get(dtype)
     _MIXED_IN_USE = _MIXED_IN_USE or policy.is_mixed
     return policy
 
@@ -123,7 +54,8 @@ def set_global_policy(policy):
     bfloat16 policy would store weights in half precision, which Keras itself discourages for training.
     """
     global _GLOBAL_POLICY, _MIXED_IN_USE
-    policy = Policy("float32") if policy is None else Policy(policy)
+    from tkeras import dtype_policies
+    policy = Policy("float32") if policy is None else dtype_policies.get(policy)
     if policy.name in ("float16", "bfloat16", "float64"):
         raise ValueError(
             f"set_global_policy({policy.name!r}): tkeras stores weights in float32 and computes in half "

@@ -12,11 +12,11 @@ import inspect
 
 # tkeras namespaces a config may select, by the name Keras writes after "keras." (or "keras.src.").
 NAMESPACES = ("layers", "models", "initializers", "optimizers", "optimizers.schedules", "losses", "metrics",
-              "regularizers", "constraints", "activations")
+              "regularizers", "constraints", "activations", "dtype_policies")
 # Without a (known) module: model files hold layers and models mostly, so those come first. Losses
 # come before metrics (`BinaryCrossentropy` in a config without a module is the loss more often).
 CLASS_SEARCH_ORDER = ("layers", "models", "optimizers", "optimizers.schedules", "initializers", "losses",
-                      "metrics", "regularizers", "constraints")
+                      "metrics", "regularizers", "constraints", "dtype_policies")
 # A function written with module "builtins" is one of Keras' own: Keras searches these namespaces.
 FUNCTION_SEARCH_ORDER = ("activations", "losses", "metrics")
 # Public classes a namespace loads on first access without listing them in dir().
@@ -140,8 +140,8 @@ def public_module_of(obj):
     source = getattr(obj, "__module__", "") or ""
     if not source.startswith("tkeras.") or name is None:
         return None
-    if cls is not None and name in ("Sequential", "Model"):
-        return "keras"
+    if cls is not None and name in ("Sequential", "Model", "DTypePolicy", "FloatDTypePolicy"):
+        return "keras"  # Keras writes the module of its first public name: keras.DTypePolicy
     for namespace in ("optimizers.schedules",) + tuple(ns for ns in NAMESPACES if ns != "optimizers.schedules"):
         table = classes_of(namespace) if cls is not None else functions_of(namespace)
         if table.get(name) is obj:
