@@ -37,6 +37,8 @@ _LAZY.update({
     "dtype_policies": ("tkeras.dtype_policies", None),
     "DTypePolicy": ("tkeras.dtype_policies", "DTypePolicy"),
     "FloatDTypePolicy": ("tkeras.dtype_policies", "FloatDTypePolicy"),
+    "quantizers": ("tkeras.quantizers", None),
+    "Quantizer": ("tkeras.quantizers", "Quantizer"),
 })
 
 
