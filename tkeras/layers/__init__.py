@@ -67,6 +67,7 @@ _LAZY = {
     "IntegerLookup": "tkeras.layers.preprocessing.integer_lookup",
     "Hashing": "tkeras.layers.preprocessing.hashing",
     "Discretization": "tkeras.layers.preprocessing.discretization",
+    "HashedCrossing": "tkeras.layers.preprocessing.hashed_crossing",
     **{name: "tkeras.layers.rnn.conv_lstm" for name in ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")},
     **{name: "tkeras.layers.preprocessing.image" for name in (
         "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",

@@ -149,3 +149,22 @@ def fingerprint64(strings, encoding="utf-8"):
     """Fingerprint64 of each string (str are encoded with `encoding`, bytes taken as they are), as uint64."""
     return np.fromiter((fingerprint64_bytes(s if isinstance(s, bytes) else s.encode(encoding)) for s in strings),
                        dtype=np.uint64, count=len(strings))
+
+
+_CAT_MUL = np.uint64(0xC6A4A7935BD1E995)
+
+
+def _shift_mix_array(values):
+    return values ^ (values >> np.uint64(47))
+
+
+def fingerprint_cat64(first, second):
+    """TensorFlow's `FingerprintCat64`: two 64-bit fingerprints folded into one, elementwise on uint64
+    arrays (NumPy's unsigned arithmetic wraps modulo 2**64, as the C++ does). `tf.sparse.cross_hashed`,
+    behind Keras' HashedCrossing, folds each feature's fingerprint into a running one with it."""
+    with np.errstate(over="ignore"):
+        result = np.asarray(first, dtype=np.uint64) ^ _CAT_MUL
+        result = result ^ (_shift_mix_array(np.asarray(second, dtype=np.uint64) * _CAT_MUL) * _CAT_MUL)
+        result = result * _CAT_MUL
+        result = _shift_mix_array(result) * _CAT_MUL
+        return _shift_mix_array(result)
