@@ -113,6 +113,16 @@ def _recorder(entry):
     return _RECORDER[entry]
 
 
+def register_input_maker(make_input):
+    """Called once by layers/core/input_layer: how `K.placeholder` makes a model input (an `Input`)."""
+    _RECORDER["input"] = make_input
+
+
+def make_input(**kwargs):
+    """A fresh functional-API input (`keras.Input(**kwargs)`), for `K.placeholder` on this floor."""
+    return _recorder("input")(**kwargs)
+
+
 def record_op(op, args, kwargs):
     """An op called with KerasTensor arguments -> the output KerasTensor of a recorded op layer."""
     return _recorder("ops_call")(op, args, kwargs)

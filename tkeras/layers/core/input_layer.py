@@ -4,7 +4,7 @@
 the functional API records the graph from it.
 """
 from tkeras.backend import config as backend_config
-from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.backend.keras_tensor import KerasTensor, register_input_maker
 from tkeras.layers.layer import Layer
 
 
@@ -52,3 +52,6 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, batch
     layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
                        sparse=bool(sparse), batch_shape=batch_shape, **kwargs)
     return layer.output
+
+
+register_input_maker(Input)  # K.placeholder (backend, below layers) makes its inputs with it

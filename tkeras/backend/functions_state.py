@@ -1,0 +1,59 @@
+"""Keras 2's `K.*` for variables and randomness: in-place updates (`K.update_add(v, 1)`), the moving
+average a hand-written BatchNormalization keeps, variables drawn at random, and the random tensors
+tf-keras offers beside `K.random_normal` (`random_bernoulli`, `truncated_normal`).
+
+Updates happen at once on the Variable (there is no graph to defer them to) and return it.
+"""
+from tkeras.backend import config
+from tkeras.backend.functions import _t, random_normal, random_uniform
+
+
+def _variable(op, x):
+    if not hasattr(x, "assign"):
+        raise TypeError(f"K.{op} needs a variable (K.variable(...) or a layer weight), received {type(x).__name__}")
+    return x
+
+
+def update(x, new_x):
+    _variable("update", x).assign(new_x)
+    return x
+
+
+def update_add(x, increment):
+    _variable("update_add", x).assign_add(increment)
+    return x
+
+
+def update_sub(x, decrement):
+    _variable("update_sub", x).assign_sub(decrement)
+    return x
+
+
+def moving_average_update(x, value, momentum):
+    """x <- x * momentum + value * (1 - momentum), the running statistics' update."""
+    _variable("moving_average_update", x)
+    value = _t(value).to(x.dtype)
+    x.assign_sub((x.detach() - value) * (1.0 - float(momentum)))
+    return x
+
+
+def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
+    """1 with probability p, else 0 (a uniform draw at or below p counts as 1, as tf-keras)."""
+    return (random_uniform(shape, seed=seed) <= p).to(config.standardize_dtype(dtype))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal draws within two standard deviations of the mean (farther ones drawn again)."""
+    from tkeras.ops import random
+    return random.truncated_normal(shape, mean, stddev, dtype=dtype or config.floatx(), seed=seed)
+
+
+def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
+    from tkeras.backend.variable import Variable
+    return Variable(random_uniform(shape, low, high, dtype=dtype, seed=seed), dtype=dtype, name=name)
+
+
+def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
+    from tkeras.backend.variable import Variable
+    return Variable(random_normal(shape, mean, scale, dtype=dtype, seed=seed), dtype=dtype, name=name)
+
