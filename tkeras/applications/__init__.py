@@ -20,3 +20,5 @@ from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tkeras.applications import inception_v3, xception
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.xception import Xception
+from tkeras.applications import inception_resnet_v2
+from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
