@@ -1,12 +1,22 @@
 """Hashing (FarmHash Fingerprint64 buckets) and Discretization. Expected bins marked "Keras" are the
 outputs asserted in Keras 3's own tests/docstrings; the 64-bit fingerprints are published FarmHash
 reference values (tecnickcom/farmhash64's test table, checked there against Google's C++ farmhash)."""
+import json
+import os
+
 import numpy as np
 import pytest
+import torch
 
 import tkeras as keras
 from tests.layer_testing import run_layer_test
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
+from tkeras.layers.preprocessing._keyed_hash import siphash24
+from tests.fixtures.make_preprocessing_extra_reference import SALT_CASES
+
+with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures",
+                       "preprocessing_extra_reference.json")) as _handle:
+    SALT_REFERENCE = json.load(_handle)["hashing_salt"]  # real Keras 3.15.1 (script beside it)
 
 WORDS = [["omar"], ["stringer"], ["marlo"], ["wire"], ["skywalker"]]
 
@@ -53,8 +63,42 @@ def test_hashing_bins_are_fingerprint_mod_bins_and_encode():
 def test_hashing_errors():
     with pytest.raises(ValueError, match="`num_bins` must be a positive integer"):
         keras.layers.Hashing(num_bins=0)
-    with pytest.raises(ValueError, match="SipHash"):
-        keras.layers.Hashing(num_bins=3, salt=133)
+    with pytest.raises(ValueError, match=r"Hashing: `salt` must be an integer or a pair of integers .*\[1, 2, 3\]"):
+        keras.layers.Hashing(num_bins=3, salt=[1, 2, 3])
+    with pytest.raises(ValueError, match="Hashing: with output_mode='int' .* 'int32' or 'int64', received 'float32'"):
+        keras.layers.Hashing(num_bins=3, dtype="float32")
+
+
+def test_siphash24_published_vector():
+    # The SipHash paper's test vector: key 00..0f, message 00..0e (15 bytes).
+    key0 = int.from_bytes(bytes(range(8)), "little")
+    key1 = int.from_bytes(bytes(range(8, 16)), "little")
+    assert siphash24(key0, key1, bytes(range(15))) == 0xA129CA6149BE45E5
+    assert siphash24(key0, key1, b"") == 0x726FDB47DD0E0E31
+
+
+@pytest.mark.parametrize("case", SALT_CASES, ids=[c[0] for c in SALT_CASES])
+def test_salted_bins_and_config_match_keras(case):
+    name, values, dtype, num_bins, salt, mask_value, output_mode = case
+    expected = SALT_REFERENCE[name]
+    x = np.asarray(values, dtype=object if dtype == "str" else dtype)
+    layer = keras.layers.Hashing(num_bins=num_bins, salt=salt, mask_value=mask_value, output_mode=output_mode)
+    np.testing.assert_array_equal(np.asarray(layer(x)), expected["salted"])
+    plain = keras.layers.Hashing(num_bins=num_bins, mask_value=mask_value, output_mode=output_mode)
+    np.testing.assert_array_equal(np.asarray(plain(x)), expected["plain"])
+    config = layer.get_config()
+    assert config["salt"] == expected["config"]["salt"]
+    assert config["dtype"] == expected["config"]["dtype"]["config"]["name"]
+
+
+def test_hashing_dtype_is_keras_int64_for_bins():
+    layer = keras.layers.Hashing(num_bins=4)
+    assert layer.dtype == "int64" and layer.get_config()["dtype"] == "int64"
+    assert keras.layers.Hashing(num_bins=4, output_mode="count").get_config()["dtype"] == "float32"
+    small = keras.layers.Hashing(num_bins=4, dtype="int32")(np.array([["a"], ["b"]]))
+    assert small.dtype == torch.int32
+    inputs = keras.Input((1,), dtype="string")
+    assert keras.layers.Hashing(num_bins=4)(inputs).dtype == "int64"
 
 
 def test_discretization_given_boundaries_match_numpy_digitize():
