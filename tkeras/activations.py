@@ -4,6 +4,8 @@
 crossentropy loss that follows can work from the logits: stable for saturated outputs and faster
 (one fused kernel), which is what TF-Keras does too.
 """
+import inspect
+
 import torch
 import torch.nn.functional as F
 
@@ -183,6 +185,11 @@ def get(identifier):
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier.lower())
         if fn is None:
+            # Keras 2 wrote a custom activation as its bare name: custom_objects, an active
+            # custom_object_scope or the registry say which function it is.
+            from tkeras.saving.serialization import get_registered_object
+            fn = get_registered_object(identifier)
+        if fn is None or inspect.isclass(fn):
             raise lookup_error("activation", identifier, _BY_NAME)
         return fn
     if callable(identifier):
@@ -191,7 +198,9 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The Keras config spelling: the registered name, or the function's own name."""
+    """The Keras config spelling: a built-in's name; any other function as Keras 3's function dict
+    (`{"class_name": "function", "config": "package>name"}`), which a load resolves through
+    custom_objects and the registry."""
     for name, fn in _BY_NAME.items():
         if fn is activation and name not in ("swish", "hard_swish"):  # Keras 3 writes silu, hard_silu
             return name
@@ -202,6 +211,10 @@ def serialize(activation):
         return "sigmoid"
     if activation in (torch.tanh,):
         return "tanh"
+    if inspect.isfunction(activation):
+        from tkeras.saving.serialization import get_registered_name
+        return {"module": "builtins", "class_name": "function", "config": get_registered_name(activation),
+                "registered_name": "function"}
     return getattr(activation, "__name__", str(activation))
 
 

@@ -188,3 +188,44 @@ def test_a_model_compiled_with_multi_optimizer_reloads_compiled(tmp_path):
         loaded = load_model(tmp_path / "m.keras")
     assert type(loaded.optimizer).__name__ == "MultiOptimizer"
     assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
+
+
+def _softer_relu(t):
+    return keras.ops.relu(t) * 0.5
+
+
+@pytest.mark.parametrize("filename", ["m.keras", "m.h5"])
+def test_a_custom_activation_function_comes_back_through_custom_objects(tmp_path, filename):
+    # Keras 3.15 writes any function as {"module": "builtins", "class_name": "function", "config": name},
+    # so the load finds it in custom_objects; tkeras once wrote the bare name, which only built-ins resolve.
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation=_softer_relu)])
+    assert model.layers[0].get_config()["activation"] == {
+        "module": "builtins", "class_name": "function", "config": "_softer_relu", "registered_name": "function"}
+    model.save(tmp_path / filename)
+    with pytest.raises(Exception, match="_softer_relu.*custom_objects"):
+        load_model(tmp_path / filename)
+    loaded = load_model(tmp_path / filename, custom_objects={"_softer_relu": _softer_relu})
+    x = np.array([[1.0, -2.0, 3.0]], "float32")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_keras2_bare_activation_names_resolve_in_a_custom_object_scope():
+    # tf-keras 2 wrote a custom activation as its bare name ("activation": "_softer_relu").
+    with pytest.raises(ValueError, match="_softer_relu"):
+        keras.activations.get("_softer_relu")
+    with CustomObjectScope({"_softer_relu": _softer_relu}):
+        assert keras.activations.get("_softer_relu") is _softer_relu
+        layer = keras.layers.Dense.from_config({"units": 2, "activation": "_softer_relu"})
+    assert layer.activation is _softer_relu
+
+
+def test_registered_functions_serialize_by_their_registered_name():
+    @register_keras_serializable(package="tests", name="halved")
+    def halve(t):
+        return t / 2
+
+    config = keras.saving.serialize_keras_object(halve)
+    assert config == {"module": "builtins", "class_name": "function", "config": "tests>halved",
+                      "registered_name": "function"}
+    assert keras.saving.deserialize_keras_object(config) is halve
+    assert keras.layers.Dense(1, activation=halve).get_config()["activation"]["config"] == "tests>halved"

@@ -107,7 +107,9 @@ def serialize_keras_object(obj):
     else:
         module = cls.__module__
         registered_name = registered_name or cls.__name__
-    config = {"module": module, "class_name": cls.__name__, "config": obj.get_config(),
+    # A class may write the name Keras exports it by rather than its class name (GroupQueryAttention).
+    class_name = cls.__dict__.get("_keras_class_name", cls.__name__)
+    config = {"module": module, "class_name": class_name, "config": obj.get_config(),
               "registered_name": registered_name}
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config:
@@ -122,11 +124,10 @@ def _serialize_function(fn):
     if getattr(fn, "__name__", None) == "<lambda>":
         from tkeras.saving.function_code import function_to_config
         return function_to_config(fn, "serialize_keras_object")
-    registered = getattr(fn, "_registered_name", None)
-    if registered is None and object_lookup.public_module_of(fn) is not None:
-        return {"module": "builtins", "class_name": "function", "config": fn.__name__, "registered_name": "function"}
-    return {"module": getattr(fn, "__module__", None), "class_name": "function", "config": fn.__name__,
-            "registered_name": registered or fn.__name__}
+    # Keras 3.15 writes every function the same way: module "builtins", and its registered
+    # `package>name` (or its bare name) as the config, which the load resolves.
+    return {"module": "builtins", "class_name": "function",
+            "config": getattr(fn, "_registered_name", None) or fn.__name__, "registered_name": "function"}
 
 
 # -- deserialize --------------------------------------------------------------------------------------
