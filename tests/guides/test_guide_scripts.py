@@ -100,3 +100,20 @@ def test_mixed_precision(tmp_path):
     assert "optimizer: LossScaleOptimizer" in out and "loss finite: True" in out
     assert "predictions dtype: float32 rows sum to one: True" in out and "weights stay float32: True" in out
     assert "per-layer bfloat16: bfloat16 float32 torch.bfloat16" in out
+
+
+def test_serialization_and_saving(tmp_path):
+    out = run_guide("serialization_and_saving.py", tmp_path)
+    assert "reloaded predictions match: True" in out and "reloaded activation: shifted_relu" in out
+    assert "optimizer state restored: True" in out and "resumed iterations: 8" in out
+    assert "unregistered load fails: UnsafeLoadError True" in out
+    assert "custom_objects load matches: True" in out and "scope load matches: True" in out
+    assert "lambda safe load refused: True" in out and "lambda trusted load: [[3.0, 3.0, 3.0]]" in out
+    assert "from_config layers: ['InputLayer', 'ScaledDense', 'Dense']" in out
+    assert "from_json name: regressor params: 545" in out and "clone has fresh weights: True" in out
+    assert "serialized layer: Dense keras.layers 5" in out and "deserialized layer: Dense" in out
+    assert "serialized function: function guide>shifted_relu" in out
+    assert "registered name: guide>ScaledDense" in out and "registered object: ScaledDense" in out
+    for line in ("weights file restores", "get/set_weights match", "functional -> subclassed",
+                 "stateless layer transfer"):
+        assert f"{line}: True" in out
