@@ -1,17 +1,34 @@
 """Image preprocessing and augmentation layers (Keras' `layers.Resizing`, `layers.RandomFlip`, ...).
 
 One layer per module; `_image_ops` holds the layout handling, resizing, the affine resampler and
-the base class of the random layers.
+the base class of the random layers; `_augmentation` the base of Keras 3's newer augmentation
+layers (factor and value-range rules, dict inputs with labels), `_color` their colour maths.
 """
+from tkeras.layers.preprocessing.image.auto_contrast import AutoContrast
 from tkeras.layers.preprocessing.image.center_crop import CenterCrop
+from tkeras.layers.preprocessing.image.clahe import ContrastLimitedAdaptiveHistogramEqualization
+from tkeras.layers.preprocessing.image.equalization import Equalization
 from tkeras.layers.preprocessing.image.random_brightness import RandomBrightness
+from tkeras.layers.preprocessing.image.random_color_degeneration import RandomColorDegeneration
+from tkeras.layers.preprocessing.image.random_color_jitter import RandomColorJitter
 from tkeras.layers.preprocessing.image.random_contrast import RandomContrast
 from tkeras.layers.preprocessing.image.random_crop import RandomCrop
 from tkeras.layers.preprocessing.image.random_flip import RandomFlip
+from tkeras.layers.preprocessing.image.random_gaussian_blur import RandomGaussianBlur
+from tkeras.layers.preprocessing.image.random_grayscale import RandomGrayscale
+from tkeras.layers.preprocessing.image.random_hue import RandomHue
+from tkeras.layers.preprocessing.image.random_invert import RandomInvert
+from tkeras.layers.preprocessing.image.random_posterization import RandomPosterization
 from tkeras.layers.preprocessing.image.random_rotation import RandomRotation
+from tkeras.layers.preprocessing.image.random_saturation import RandomSaturation
+from tkeras.layers.preprocessing.image.random_sharpness import RandomSharpness
 from tkeras.layers.preprocessing.image.random_translation import RandomTranslation
 from tkeras.layers.preprocessing.image.random_zoom import RandomZoom
 from tkeras.layers.preprocessing.image.resizing import Resizing
+from tkeras.layers.preprocessing.image.solarization import Solarization
 
-__all__ = ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
-           "RandomTranslation", "RandomZoom", "Resizing"]
+__all__ = ["AutoContrast", "CenterCrop", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization",
+           "RandomBrightness", "RandomColorDegeneration", "RandomColorJitter", "RandomContrast", "RandomCrop",
+           "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
+           "RandomRotation", "RandomSaturation", "RandomSharpness", "RandomTranslation", "RandomZoom", "Resizing",
+           "Solarization"]

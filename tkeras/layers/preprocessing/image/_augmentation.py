@@ -1,0 +1,175 @@
+"""The base of Keras 3's newer augmentation layers (AugMix, CutMix, RandomHue, Solarization, ...).
+
+What these layers share beyond `RandomImageLayer`: Keras' rules for `factor` and `value_range`
+(which differ from layer to layer, and which a config must reproduce value for value), inputs given
+as a dict of images with their labels and segmentation masks (one draw of random parameters serves
+everything in the dict, as CutMix and MixUp need to mix labels as they mix pixels), the
+draw/transform split (`draw` makes the random parameters of one batch, `transform` applies them,
+so tests can hand in parameters real Keras used) and the few distributions beyond uniform.
+"""
+import numbers
+
+import torch
+
+from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.layers.preprocessing.image import _image_ops as ops
+from tkeras.saving.config_compat import in_keras_order
+
+
+# -- arguments ------------------------------------------------------------------------------------
+def _number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def keras_factor(layer_name, argument, factor, bounds):
+    """Keras' `_set_factor`: a number f means (max(-|f|, low), |f|), a pair is sorted; values (as
+    given, so a config reads like Keras') checked against `bounds` = (low, high)."""
+    low, high = bounds
+    if isinstance(factor, (list, tuple)) and len(factor) == 2 and all(_number(f) for f in factor):
+        if factor[0] > high or factor[1] < low:
+            raise ValueError(f"{layer_name}: `{argument}` must lie in [{low}, {high}], received {factor!r}")
+        return tuple(sorted(factor))
+    if _number(factor):
+        if factor < low or factor > high:
+            raise ValueError(f"{layer_name}: `{argument}` must be a number in [{low}, {high}] or a (lower, upper) "
+                             f"pair, received {factor!r}")
+        return (max(-abs(factor), low), abs(factor))
+    raise ValueError(f"{layer_name}: `{argument}` must be a number in [{low}, {high}] or a (lower, upper) pair, "
+                     f"received {factor!r}")
+
+
+def value_range_of(layer_name, value_range, sort=True):
+    """`value_range` as Keras keeps it: sorted into a list by some layers, as given by others."""
+    if not isinstance(value_range, (list, tuple)) or len(value_range) != 2 or not all(_number(v) for v in value_range):
+        raise ValueError(f"{layer_name}: `value_range` must be a list of two numbers (low, high), such as (0, 255) "
+                         f"or (0, 1), received {value_range!r}")
+    return sorted(value_range) if sort else value_range
+
+
+def check_interpolation(layer_name, interpolation, choices=("bilinear", "nearest")):
+    return ops.check_choice(layer_name, "interpolation", interpolation, choices)
+
+
+# -- pixel scales ---------------------------------------------------------------------------------
+def rescale(images, source, target):
+    """Map pixel values linearly from the `source` (low, high) range to the `target` one."""
+    if float(source[0]) == float(target[0]) and float(source[1]) == float(target[1]):
+        return images
+    unit = (images - source[0]) / (source[1] - source[0])
+    return unit * (target[1] - target[0]) + target[0]
+
+
+# -- the layer base -------------------------------------------------------------------------------
+class AugmentationLayer(ops.RandomImageLayer):
+    """Images (N, C, H, W inside), or a dict with "images" and optionally "labels" and
+    "segmentation_masks", through one draw of random parameters.
+
+    Subclasses implement `draw(images)` (the random parameters of one batch, or None) and
+    `transform(images, params)`; `transform_labels` and `transform_masks` default to passing
+    through, as for every layer that does not move or mix images. Layers that Keras applies also
+    at inference (AutoContrast, CLAHE) set `applies_at_inference`.
+    """
+
+    applies_at_inference = False
+
+    def call(self, inputs, training=True):
+        if not training and CALL_CONTEXT.training is None:
+            training = True  # nobody asked for inference: Keras' call default applies
+        active = bool(training) or self.applies_at_inference
+        if isinstance(inputs, dict):
+            return self._call_dict(inputs, active)
+        images, layout = ops.to_nchw(type(self).__name__, inputs, self.data_format, self._dtype())
+        if active:
+            images = self.transform(images, self.draw(images))
+        return ops.from_nchw(images, layout)
+
+    def _dtype(self):
+        return config.standardize_dtype(self.compute_dtype)
+
+    def _call_dict(self, data, active):
+        name = type(self).__name__
+        if "images" not in data:
+            raise ValueError(f"{name}: a dict input needs an 'images' entry (with optional 'labels' and "
+                             f"'segmentation_masks'), received keys {sorted(data)}")
+        if "bounding_boxes" in data:
+            raise ValueError(f"{name}: bounding boxes are not supported by tkeras' augmentation layers yet; pass "
+                             f"'images' with 'labels' and/or 'segmentation_masks' only")
+        data = dict(data)
+        images, layout = ops.to_nchw(name, data["images"], self.data_format, self._dtype())
+        params = self.draw(images) if active else None
+        if active:
+            data["images"] = ops.from_nchw(self.transform(images, params), layout)
+        else:
+            data["images"] = ops.from_nchw(images, layout)
+        unbatched = layout[0]
+        if "labels" in data and active:
+            labels = data["labels"]
+            labels = self.transform_labels(labels[None] if unbatched else labels, params)
+            data["labels"] = labels[0] if unbatched else labels
+        if "segmentation_masks" in data and active:
+            raw = data["segmentation_masks"]
+            masks, mask_layout = ops.to_nchw(name, raw, self.data_format, raw.dtype)
+            data["segmentation_masks"] = ops.from_nchw(self.transform_masks(masks, params), mask_layout)
+        return data
+
+    def draw(self, images):
+        return None
+
+    def transform(self, images, params):
+        raise NotImplementedError
+
+    def transform_labels(self, labels, params):
+        return labels
+
+    def transform_masks(self, masks, params):
+        return masks
+
+    def augment(self, images):
+        """One draw and its application: what AugMix and RandAugment call on their sub-layers."""
+        return self.transform(images, self.draw(images))
+
+    # -- randomness beyond `uniform` --------------------------------------------------------------
+    def generator(self, device):
+        """The generator seeded with `seed` for `device` (None without a seed: torch's global one)."""
+        if self.seed is None:
+            return None
+        device = torch.device(device)
+        generator = self._generators.get(device)
+        if generator is None:
+            generator = self._generators[device] = torch.Generator(device=device)
+            generator.manual_seed(self.seed)
+        return generator
+
+    def coin(self, n, probability_range, device):
+        """Per image, whether to augment it: a probability drawn from `probability_range`, then a
+        uniform draw below it (Keras' two-step rule, so a factor f augments f / 2 of the images)."""
+        probability = self.uniform((n,), *probability_range, device=device)
+        return self.uniform((n,), 0.0, 1.0, device=device) < probability
+
+    def permutation(self, n, device):
+        return torch.randperm(n, generator=self.generator(device), device=device)
+
+    def sub_seed(self):
+        """An integer seed for an op that takes one, drawn from this layer's stream (None without a seed)."""
+        if self.seed is None:
+            return None
+        return int(torch.randint(0, 2 ** 31 - 1, (), generator=self.generator("cpu")))
+
+    def gamma(self, shape, alpha, device):
+        from tkeras.ops import random
+        draws = random.gamma(shape, float(alpha), dtype="float32", seed=self.sub_seed())
+        return torch.as_tensor(draws).to(device)
+
+    def beta(self, shape, alpha, beta, device):
+        x, y = self.gamma(shape, alpha, device), self.gamma(shape, beta, device)
+        return x / (x + y)
+
+
+def keras_config(layer, entries):
+    """`layer`'s config as Keras 3.15.1 writes it: the Layer keys, `data_format`, then `entries` in
+    their given order (tuples as lists, as after a JSON round trip); no `seed` unless listed."""
+    config_ = ops.RandomImageLayer.get_config(layer)
+    config_.pop("seed", None)
+    config_.update((key, ops.plain(value)) for key, value in entries.items())
+    return in_keras_order(config_, ("name", "trainable", "dtype", "data_format") + tuple(entries))
