@@ -69,9 +69,15 @@ _LAZY = {
     "Discretization": "tkeras.layers.preprocessing.discretization",
     "HashedCrossing": "tkeras.layers.preprocessing.hashed_crossing",
     **{name: "tkeras.layers.rnn.conv_lstm" for name in ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")},
+    **{name: "tkeras.layers.locally_connected.locally_connected" for name in (
+        "LocallyConnected1D", "LocallyConnected2D")},
     **{name: "tkeras.layers.preprocessing.image" for name in (
         "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
         "RandomTranslation", "RandomZoom", "Resizing")},
+    **{name: "tkeras.layers.preprocessing.image" for name in (  # Keras 3's newer augmentation layers
+        "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization", "RandomColorDegeneration",
+        "RandomColorJitter", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+        "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization")},
 }
 
 
