@@ -117,3 +117,14 @@ def test_serialization_and_saving(tmp_path):
     for line in ("weights file restores", "get/set_weights match", "functional -> subclassed",
                  "stateless layer transfer"):
         assert f"{line}: True" in out
+
+
+def test_distributed_training_with_torch(tmp_path):
+    # Two CPU processes on gloo in place of one process per GPU on NCCL; the same torch calls.
+    out = run_guide("distributed_training_torch.py", tmp_path, max_epochs=None)
+    assert "backend: torch" in out
+    for rank in (0, 1):
+        for epoch in (1, 2):
+            assert re.search(rf"rank {rank} epoch {epoch}: 4 batches, mean loss [\d.]+", out)
+    assert "weights agree across processes: True" in out
+    assert "trainable weights: 6 torch parameters: 6" in out and "restored model predicts: (4, 4)" in out
