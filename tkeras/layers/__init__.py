@@ -73,7 +73,7 @@ _LAZY = {
         "LocallyConnected1D", "LocallyConnected2D")},
     **{name: "tkeras.layers.preprocessing.image" for name in (
         "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
-        "RandomTranslation", "RandomZoom", "Resizing")},
+        "RandomTranslation", "RandomZoom", "Resizing", "RandomHeight", "RandomWidth")},
     **{name: "tkeras.layers.preprocessing.image" for name in (  # Keras 3's newer augmentation layers
         "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization", "RandomColorDegeneration",
         "RandomColorJitter", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
