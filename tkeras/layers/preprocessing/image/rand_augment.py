@@ -1,0 +1,54 @@
+"""`RandAugment`: apply a few operations chosen at random from a fixed list, all at one strength
+(Cubuk et al., 2020), an augmentation policy with two knobs instead of a searched one."""
+import numbers
+
+import torch
+
+from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _operations
+
+OPERATIONS = ("random_shear", "random_translation", "random_rotation", "random_brightness",
+              "random_color_degeneration", "random_contrast", "random_sharpness", "random_posterization",
+              "solarization", "auto_contrast", "equalization")
+
+
+class RandAugment(aug.AugmentationLayer):
+    """Per batch, `num_ops` times: pick one of eleven operations (shear, translation, rotation,
+    brightness, colour degeneration, contrast, sharpness, posterization, solarization,
+    auto-contrast, equalization) and apply it to the whole batch, each image with its own random
+    amounts drawn within `factor`. Identity at inference.
+
+    Args:
+        value_range: the (low, high) range of the pixels, (0, 255) by default.
+        num_ops: how many operations to apply in sequence.
+        factor: f in [0, 1] for (0, f), or (lower, upper): the strength every operation uses.
+        interpolation: 'bilinear' (default) or 'nearest', for the geometric operations.
+        seed: an integer for reproducible draws.
+        data_format: 'channels_last' (default) or 'channels_first'.
+    """
+
+    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear", seed=None,
+                 data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        name = type(self).__name__
+        self.value_range = aug.value_range_of(name, value_range, sort=False)
+        if isinstance(num_ops, bool) or not isinstance(num_ops, numbers.Integral) or num_ops < 0:
+            raise ValueError(f"{name}: `num_ops` must be a non-negative integer, received {num_ops!r}")
+        self.num_ops = int(num_ops)
+        self.factor = aug.keras_factor(name, "factor", factor, (0, 1))
+        self.interpolation = aug.check_interpolation(name, interpolation)
+        for operation in OPERATIONS:
+            setattr(self, operation, _operations.build(operation, self.factor, self.value_range, interpolation, seed,
+                                                       kwargs.get("dtype")))
+
+    def draw(self, images):
+        return torch.randint(0, len(OPERATIONS), (self.num_ops,), generator=self.generator("cpu")).tolist()
+
+    def transform(self, images, params):
+        for index in params:
+            images = getattr(self, OPERATIONS[index]).augment(images)
+        return images
+
+    def get_config(self):
+        return aug.keras_config(self, {"value_range": self.value_range, "num_ops": self.num_ops, "factor": self.factor,
+                                       "interpolation": self.interpolation, "seed": self.seed})
