@@ -77,7 +77,8 @@ _LAZY = {
     **{name: "tkeras.layers.preprocessing.image" for name in (  # Keras 3's newer augmentation layers
         "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization", "RandomColorDegeneration",
         "RandomColorJitter", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
-        "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization")},
+        "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization", "AugMix", "CutMix", "MixUp",
+        "RandAugment", "RandomElasticTransform", "RandomErasing", "RandomPerspective", "RandomShear")},
 }
 
 
