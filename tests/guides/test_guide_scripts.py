@@ -128,3 +128,15 @@ def test_distributed_training_with_torch(tmp_path):
             assert re.search(rf"rank {rank} epoch {epoch}: 4 batches, mean loss [\d.]+", out)
     assert "weights agree across processes: True" in out
     assert "trainable weights: 6 torch parameters: 6" in out and "restored model predicts: (4, 4)" in out
+
+
+def test_transfer_learning_and_fine_tuning(tmp_path):
+    out = run_guide("transfer_learning.py", tmp_path, max_epochs=None)  # the new head needs its epochs
+    assert "dense weights: 2 trainable: 2 non-trainable: 0" in out
+    assert "batchnorm weights: 4 trainable: 2 non-trainable: 2" in out
+    assert "frozen dense trainable: 0 non-trainable: 2" in out and "frozen layer unchanged: True" in out
+    assert "recursive freeze: 2 True" in out and "trainable weights with base frozen: 2" in out
+    assert "head trained, base unchanged: True" in out and "batchnorm statistics unchanged: True" in out
+    assert "trainable weights when fine-tuning: 7" in out and "fine-tuning moved the base: True" in out
+    assert "batchnorm still in inference mode: True" in out
+    assert number(r"validation accuracy: ([\d.]+)", out) > 0.9  # the frozen features carry over
