@@ -49,6 +49,31 @@ KERAS = {
                          "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
     "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
                   "train the Keras model itself with compile/fit"),
+    # Keras 3 / tf-keras 2 APIs tied to another engine, or not built yet.
+    "layers.JaxLayer": ("Keras 3, JAX backend only",
+                        "write the computation as a torch.nn.Module and wrap it in keras.layers.TorchModuleWrapper"),
+    "layers.FlaxLayer": ("Keras 3, JAX backend only (Flax modules)",
+                         "port the module to torch.nn and wrap it in keras.layers.TorchModuleWrapper"),
+    "layers.TFSMLayer": ("Keras 3, TensorFlow SavedModel inference",
+                         "save the model as .keras or .h5 and load it with keras.models.load_model"),
+    "distillation": ("Keras 3.12+ knowledge distillation",
+                     "override train_step (or write a torch loop) adding keras.losses.KLDivergence between the "
+                     "teacher's and the student's softened outputs to the student's loss"),
+    "dtensor": ("tf.keras 2 DTensor API", "use keras.distribution (DataParallel, ModelParallel on torch DTensor)"),
+    "layers.experimental.SyncBatchNormalization": ("tf.keras 2.x",
+                                                   "use keras.layers.BatchNormalization(synchronized=True)"),
+    "layers.experimental.DynamicEmbedding": ("tf.keras 2.13+ experimental",
+                                             "adapt a keras.layers.StringLookup/IntegerLookup and feed it "
+                                             "to keras.layers.Embedding"),
+    "layers.experimental.DynamicLookup": ("tf.keras 2.13+ experimental",
+                                          "use keras.layers.StringLookup or IntegerLookup with an adapted vocabulary"),
+    "layers.experimental.RandomFourierFeatures": ("tf.keras 2.x experimental",
+                                                  "a frozen Dense with a random normal kernel followed by "
+                                                  "keras.ops.cos, scaled by sqrt(2 / output_dim)"),
+    "experimental.SequenceFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
+                                      "use preprocessing layers on each sequence column"),
+    "experimental.SidecarEvaluator": ("tf.keras 2 (TensorFlow checkpoints)",
+                                      "evaluate ModelCheckpoint's files with model.evaluate in another process"),
 }
 
 # TensorFlow 1 names of ops that TensorFlow 2 renamed -> the TensorFlow 2 name tkeras provides.
@@ -106,6 +131,15 @@ def tensorflow_replacement(api):
     """What to call instead of a renamed TensorFlow 1 op ('use tf.random.normal'), or None."""
     renamed = _TF1_RENAMED.get(api)
     return f"use {renamed} (or tf.compat.v1.{api[3:]})" if renamed else None
+
+
+def missing_attribute(package, name):
+    """The AttributeError for `package.name` (a tkeras package, e.g. 'tkeras.layers'): Python's usual
+    message, plus where the API comes from and its nearest replacement when the table knows it."""
+    message = f"module {package!r} has no attribute {name!r}"
+    api = "keras" + package[len("tkeras"):] + "." + name
+    hint = unsupported_keras_message(api)
+    return AttributeError(f"{message}: {hint}" if hint else message)
 
 
 def unsupported_keras_message(api):
