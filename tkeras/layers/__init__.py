@@ -58,6 +58,8 @@ _LAZY = {
     "AdditiveAttention": "tkeras.layers.attention.additive_attention",
     "Attention": "tkeras.layers.attention.attention",
     "MultiHeadAttention": "tkeras.layers.attention.multi_head_attention",
+    "GroupQueryAttention": "tkeras.layers.attention.grouped_query_attention",
+    "GroupedQueryAttention": "tkeras.layers.attention.grouped_query_attention",  # Keras 3.0's name
     "GroupNormalization": "tkeras.layers.normalization.group_normalization",
     "UnitNormalization": "tkeras.layers.normalization.unit_normalization",
     "Normalization": "tkeras.layers.preprocessing.normalization",

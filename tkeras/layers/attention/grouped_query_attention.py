@@ -1,0 +1,340 @@
+"""GroupQueryAttention (Ainslie et al., 2023): many query heads share fewer key/value heads.
+
+Keras 3.15 exports the class as `keras.layers.GroupQueryAttention` and writes that name in configs;
+Keras 3.0 wrote its class name, `GroupedQueryAttention`. tkeras' class keeps the class name (so both
+spellings load) and writes the exported one (`_keras_class_name`), so real Keras reads the files.
+
+Weights live in EinsumDense sublayers under the private attribute names Keras saves them by
+(`_query_dense`, `_key_dense`, [`_gate_dense`,] `_value_dense`, `_output_dense`), in that order:
+query kernel (dim, query_heads, head_dim), key/value kernels (dim, kv_heads, head_dim), output kernel
+(query_heads, head_dim, dim), each followed by its bias.
+
+The attention runs through torch's fused `scaled_dot_product_attention` (its `enable_gqa` reads each
+key/value head for its group of query heads without copying them) unless the scores are asked for.
+As in MultiHeadAttention, a query step whose every key is masked attends uniformly to all keys on both
+paths (what Keras' default fused path computes).
+"""
+import math
+import numbers
+
+import torch
+import torch.nn.functional as F
+
+from tkeras import config as keras_config
+from tkeras import constraints, initializers, regularizers
+from tkeras.layers.attention import _masks
+from tkeras.layers.core.einsum_dense import EinsumDense
+from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import is_symbolic, mask_of, on_compute_device, to_torch
+
+
+def _batch_shape(value):
+    if value is None:
+        return None
+    shape = tuple(value.shape) if hasattr(value, "shape") else tuple(torch.as_tensor(value).shape)
+    return (None,) + tuple(None if d is None else int(d) for d in shape[1:])
+
+
+def _positive_int(value, argument):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"GroupQueryAttention: {argument} must be a positive integer, received "
+                         f"{argument}={value!r}")
+    return int(value)
+
+
+class GroupedQueryAttention(Layer):
+    """Grouped-query attention: `num_query_heads` query heads in `num_key_value_heads` groups, each
+    group attending with one shared key/value head (1 group: multi-query attention; as many groups as
+    query heads: multi-head attention).
+
+    Args:
+        head_dim: size of every head.
+        num_query_heads: number of query heads.
+        num_key_value_heads: number of key/value heads; must divide num_query_heads.
+        dropout: dropout rate on the attention probabilities (training only).
+        use_bias: whether the projections have biases.
+        sliding_window: if set, step i only attends to key steps within `sliding_window - 1`.
+        flash_attention: True asks for the fused kernel only (no dropout, no scores); None and False
+            let torch choose its kernel, as it always does here.
+        kernel_initializer, bias_initializer, *_regularizer, *_constraint: for every projection.
+        use_gate: gate the heads by a sigmoid projection of the query before the output projection.
+        seed: seed of the dropout.
+
+    Call arguments:
+        query (B, T, dim), value (B, S, dim), key (B, S, dim; default: value), attention_mask
+        (B, T, S; True = may attend), query_mask/value_mask/key_mask (taken from the inputs' Keras
+        masks by default), return_attention_scores (also return (B, query_heads, T, S)),
+        use_causal_mask, training.
+
+    Example:
+        >>> x = keras.Input((10, 32))
+        >>> y = GroupQueryAttention(head_dim=8, num_query_heads=4, num_key_value_heads=2)(x, x)
+    """
+    _keras_class_name = "GroupQueryAttention"
+    _casts_integer_inputs = True  # float arithmetic (see Layer)
+
+    def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
+                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, use_gate=False,
+                 seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.head_dim = _positive_int(head_dim, "head_dim")
+        self.num_query_heads = _positive_int(num_query_heads, "num_query_heads")
+        self.num_key_value_heads = _positive_int(num_key_value_heads, "num_key_value_heads")
+        if self.num_query_heads % self.num_key_value_heads:
+            raise ValueError(f"GroupQueryAttention: num_query_heads ({num_query_heads}) must be a multiple of "
+                             f"num_key_value_heads ({num_key_value_heads})")
+        self.num_repeats = self.num_query_heads // self.num_key_value_heads
+        if not 0.0 <= float(dropout) < 1.0:
+            raise ValueError(f"GroupQueryAttention: dropout must be in [0, 1), received dropout={dropout!r}")
+        self.dropout = float(dropout)
+        self.use_bias = bool(use_bias)
+        self.use_gate = bool(use_gate)
+        self.sliding_window = None if sliding_window is None else _positive_int(sliding_window, "sliding_window")
+        self._flash_attention = flash_attention or keras_config.is_flash_attention_enabled()
+        if self._flash_attention and self.dropout > 0.0:
+            raise ValueError(f"GroupQueryAttention: flash_attention=True does not support dropout, received "
+                             f"dropout={dropout}; set dropout=0.0 or flash_attention=None")
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        # Keras hands the activity regularizer to the projections, not to this layer's output.
+        self._projection_activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self._build_shapes = None
+
+    # -- building ---------------------------------------------------------------------------------
+    def __call__(self, query, value=None, key=None, **kwargs):
+        """The projections need the query's, value's and key's shapes, so the layer builds here."""
+        if value is None:
+            raise ValueError(f"GroupQueryAttention {self.name!r}: call it as layer(query, value) or "
+                             f"layer(query, value, key); `value` is missing (for self-attention pass the "
+                             f"same tensor twice)")
+        if not self.built:
+            self._build_for_shapes(_batch_shape(query), _batch_shape(value), _batch_shape(key))
+        if not is_symbolic(query) and not is_symbolic(value):
+            value = self._as_tensor(value)
+            key = None if key is None else self._as_tensor(key)
+        if key is not None:
+            kwargs["key"] = key
+        return super().__call__(query, value, **kwargs)
+
+    def _as_tensor(self, value):
+        if isinstance(value, torch.Tensor):
+            return on_compute_device(value)
+        return to_torch(value, self.dtype, self.name)
+
+    def _build_for_shapes(self, query_shape, value_shape, key_shape=None):
+        self.build(query_shape, value_shape, key_shape)
+        self.built = True
+        self._build_input_shape = tuple(query_shape)
+        self._build_shapes = {"query_shape": tuple(query_shape), "value_shape": tuple(value_shape)}
+        if key_shape is not None:
+            self._build_shapes["key_shape"] = tuple(key_shape)
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def _build_from_shape(self, input_shape):
+        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
+            self._build_for_shapes(*input_shape[:3])
+        else:
+            self._build_for_shapes(input_shape, input_shape)
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        query_shape = tuple(query_shape)
+        value_shape = tuple(value_shape if value_shape is not None else query_shape)
+        key_shape = tuple(key_shape) if key_shape is not None else value_shape
+        for name, shape in (("query", query_shape), ("key", key_shape), ("value", value_shape)):
+            if len(shape) != 3 or shape[-1] is None:
+                raise ValueError(f"GroupQueryAttention {self.name!r}: {name} must be (batch, steps, features) "
+                                 f"with known features, received {name} shape {shape}")
+        if value_shape[1] != key_shape[1] and None not in (value_shape[1], key_shape[1]):
+            raise ValueError(f"GroupQueryAttention {self.name!r}: value and key must have the same number of "
+                             f"steps, received value_shape={value_shape} and key_shape={key_shape}")
+        heads, groups, dim = self.num_query_heads, self.num_key_value_heads, self.head_dim
+        # Keras' creation order (query, key, gate, value, output) is the weight order.
+        self._query_dense = self._projection("bqm,muh->bquh", (None, heads, dim), "uh", "query")
+        self._query_dense.build(query_shape)
+        self._key_dense = self._projection("bkm,mvh->bkvh", (None, groups, dim), "vh", "key")
+        self._key_dense.build(key_shape)
+        if self.use_gate:
+            self._gate_dense = self._projection("bqm,muh->bquh", (None, heads, dim), "uh", "gate",
+                                                activation="sigmoid")
+            self._gate_dense.build(query_shape)
+        self._value_dense = self._projection("bkm,mvh->bkvh", (None, groups, dim), "vh", "value")
+        self._value_dense.build(value_shape)
+        self._output_dense = self._projection("bquh,uhm->bqm", (None, query_shape[-1]), "m", "attention_output")
+        self._output_dense.build((None, None, heads, dim))
+        self.built = True
+
+    def _projection(self, equation, output_shape, bias_axes, name, activation=None):
+        def fresh(initializer):
+            # Each projection gets its own initializer object, as in Keras (same seed, new draws).
+            if isinstance(initializer, initializers.Initializer):
+                return type(initializer).from_config(initializer.get_config())
+            return initializer
+        return EinsumDense(
+            equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None,
+            activation=activation, name=name, kernel_initializer=fresh(self.kernel_initializer),
+            bias_initializer=fresh(self.bias_initializer), kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer, activity_regularizer=self._projection_activity_regularizer,
+            kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
+            dtype=self._dtype_policy if self._precision_explicit else None)
+
+    def get_build_config(self):
+        if self._build_shapes is None:
+            return None
+        return {"shapes_dict": {k: list(v) for k, v in self._build_shapes.items()}}
+
+    def build_from_config(self, build_config):
+        if not build_config or self.built:
+            return
+        shapes = build_config.get("shapes_dict")
+        if shapes:
+            self._build_for_shapes(shapes["query_shape"], shapes["value_shape"], shapes.get("key_shape"))
+        elif build_config.get("input_shape") is not None:
+            self._build_from_shape(build_config["input_shape"])
+
+    # -- the computation --------------------------------------------------------------------------
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
+        if return_attention_scores and self._flash_attention:
+            raise ValueError(f"GroupQueryAttention {self.name!r}: return_attention_scores=True needs the "
+                             f"explicit softmax, which flash_attention=True rules out; build the layer with "
+                             f"flash_attention=None to get the scores")
+        if key is None:
+            key = value  # the value's mask then covers the keys
+        elif key_mask is None:
+            key_mask = mask_of(key)
+        if query_mask is None:
+            query_mask = mask_of(query)
+        if value_mask is None:
+            value_mask = mask_of(value)
+        for tensor in (query, value, key):  # Keras consumes the inputs' masks (see MultiHeadAttention)
+            tensor.__dict__.pop("_keras_mask", None)
+        batch, t_len, s_len = query.shape[0], query.shape[1], value.shape[1]
+        mask = self._attention_mask(query_mask, value_mask, key_mask, attention_mask, use_causal_mask,
+                                    batch, t_len, s_len, query.device)
+        causal_only = use_causal_mask and mask is None
+
+        q = self._query_dense(query).transpose(1, 2)  # (B, query_heads, T, head_dim)
+        k = self._key_dense(key).transpose(1, 2)      # (B, kv_heads, S, head_dim)
+        v = self._value_dense(value).transpose(1, 2)
+        rate = self.dropout if training else 0.0
+        scale = 1.0 / math.sqrt(self.head_dim)
+        if return_attention_scores:
+            if causal_only:
+                mask = _masks.causal(t_len, s_len, query.device)
+            attended, scores = self._explicit_attention(q, k, v, mask, rate, scale)
+        else:
+            attended, scores = self._fused_attention(q, k, v, mask, causal_only, rate, scale), None
+        attended = attended.transpose(1, 2)  # (B, T, query_heads, head_dim)
+        if self.use_gate:
+            attended = attended * self._gate_dense(query)
+        output = self._output_dense(attended)
+        if query_mask is not None:
+            output._keras_mask = query_mask
+        if return_attention_scores:
+            return output, scores
+        return output
+
+    def _attention_mask(self, query_mask, value_mask, key_mask, attention_mask, use_causal_mask, batch,
+                        t_len, s_len, device):
+        """Every mask that applies, as one boolean (B or 1, T, S); None when none does (causal alone is
+        left to the fused kernel's is_causal)."""
+        mask = None
+        if query_mask is not None:
+            mask = _masks.as_bool(query_mask, device).reshape(batch, t_len, 1)
+        for padding in (value_mask, key_mask):
+            if padding is not None:
+                mask = _masks.both(mask, _masks.as_bool(padding, device).reshape(batch, 1, s_len))
+        if attention_mask is not None:
+            mask = _masks.both(mask, _masks.as_bool(attention_mask, device))
+        if mask is None and self.sliding_window is None:
+            return None
+        if use_causal_mask:
+            mask = _masks.both(mask, _masks.causal(t_len, s_len, device))
+        if self.sliding_window is not None:
+            mask = _masks.both(mask, _masks.band(t_len, s_len, self.sliding_window, device))
+        return mask
+
+    @staticmethod
+    def _per_head(mask):
+        """(T, S) / (B, T, S) -> (B or 1, 1, T, S): one mask for every head."""
+        while mask.dim() < 3:
+            mask = mask.unsqueeze(0)
+        return mask.unsqueeze(-3)
+
+    def _fused_attention(self, q, k, v, mask, causal_only, rate, scale):
+        gqa = self.num_repeats > 1
+        if mask is None:
+            return F.scaled_dot_product_attention(q, k, v, dropout_p=rate, is_causal=causal_only, scale=scale,
+                                                  enable_gqa=gqa)
+        # An additive mask with a large finite negative keeps a fully masked row uniform (not NaN).
+        mask = self._per_head(mask)
+        bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(
+            ~mask, _masks.large_negative(q.dtype))
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=rate, scale=scale, enable_gqa=gqa)
+
+    def _explicit_attention(self, q, k, v, mask, rate, scale):
+        if self.num_repeats > 1:  # each key/value head serves its group of consecutive query heads
+            k = k.repeat_interleave(self.num_repeats, dim=1)
+            v = v.repeat_interleave(self.num_repeats, dim=1)
+        scores = torch.matmul(q * scale, k.transpose(-1, -2))  # (B, query_heads, T, S)
+        if mask is not None:
+            scores = scores.masked_fill(~self._per_head(mask), _masks.large_negative(scores.dtype))
+        probs = torch.softmax(scores, dim=-1)
+        dropped = F.dropout(probs, rate, training=True) if rate > 0 else probs
+        return torch.matmul(dropped, v), probs
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # `call` puts the query's mask on the output itself
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        query_shape = tuple(query_shape)
+        if value_shape is not None and query_shape[-1] != tuple(value_shape)[-1]:
+            raise ValueError(f"GroupQueryAttention {self.name!r}: the last axis of query and value must be "
+                             f"equal, received query_shape={query_shape} and value_shape={tuple(value_shape)}")
+        if value_shape is not None and key_shape is not None and \
+                tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]:
+            raise ValueError(f"GroupQueryAttention {self.name!r}: value and key must have the same shape "
+                             f"except for the last axis, received value_shape={tuple(value_shape)} and "
+                             f"key_shape={tuple(key_shape)}")
+        return query_shape
+
+    # -- configuration ----------------------------------------------------------------------------
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activity_regularizer", None)  # written below, in Keras' place
+        config.update({
+            "head_dim": self.head_dim,
+            "num_query_heads": self.num_query_heads,
+            "num_key_value_heads": self.num_key_value_heads,
+            "use_bias": self.use_bias,
+            "use_gate": self.use_gate,
+            "sliding_window": self.sliding_window,
+            "dropout": self.dropout,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self._projection_activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "seed": self.seed,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        from tkeras.saving.config_compat import class_config, normalize
+        return cls(**class_config(cls, normalize(config)))
+
+
+GroupQueryAttention = GroupedQueryAttention
