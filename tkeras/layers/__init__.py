@@ -60,6 +60,12 @@ _LAZY = {
     "MultiHeadAttention": "tkeras.layers.attention.multi_head_attention",
     "GroupQueryAttention": "tkeras.layers.attention.grouped_query_attention",
     "GroupedQueryAttention": "tkeras.layers.attention.grouped_query_attention",  # Keras 3.0's name
+    "RMSNormalization": "tkeras.layers.normalization.rms_normalization",
+    "SpectralNormalization": "tkeras.layers.normalization.spectral_normalization",
+    "ReversibleEmbedding": "tkeras.layers.core.reversible_embedding",
+    "Wrapper": "tkeras.layers.core.wrapper",
+    **{f"Adaptive{kind}Pooling{rank}D": "tkeras.layers.pooling.adaptive_pooling"
+       for kind in ("Average", "Max") for rank in (1, 2, 3)},
     "GroupNormalization": "tkeras.layers.normalization.group_normalization",
     "UnitNormalization": "tkeras.layers.normalization.unit_normalization",
     "Normalization": "tkeras.layers.preprocessing.normalization",

@@ -3,15 +3,15 @@
 The time axis is folded into the batch for one call of the inner layer, which is what the loop over
 steps would compute, in one kernel launch per op instead of one per step.
 """
+from tkeras.layers.core.wrapper import Wrapper
 from tkeras.layers.layer import InputSpec, Layer
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     def __init__(self, layer=None, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(f"TimeDistributed: `layer` must be a tkeras Layer instance, received {layer!r}")
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
         self.input_spec = InputSpec(min_ndim=3)
 
