@@ -39,6 +39,7 @@ _LAZY.update({
     "FloatDTypePolicy": ("tkeras.dtype_policies", "FloatDTypePolicy"),
     "quantizers": ("tkeras.quantizers", None),
     "Quantizer": ("tkeras.quantizers", "Quantizer"),
+    "InputSpec": ("tkeras.layers.input_spec", "InputSpec"),
 })
 
 
