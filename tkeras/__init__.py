@@ -40,6 +40,12 @@ _LAZY.update({
     "quantizers": ("tkeras.quantizers", None),
     "Quantizer": ("tkeras.quantizers", "Quantizer"),
     "InputSpec": ("tkeras.layers.input_spec", "InputSpec"),
+    "name_scope": ("tkeras.backend.name_scope", "name_scope"),
+    "device": ("tkeras.backend.device_scope", "device"),
+    "StatelessScope": ("tkeras.backend.stateless_scope", "StatelessScope"),
+    "SymbolicScope": ("tkeras.backend.stateless_scope", "SymbolicScope"),
+    "RematScope": ("tkeras.backend.remat", "RematScope"),
+    "remat": ("tkeras.backend.remat", "remat"),
 })
 
 

@@ -11,6 +11,8 @@ import torch
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import add_numpy_protocol, slice_of_variable
+from tkeras.backend.name_scope import current_path
+from tkeras.backend.stateless_scope import active_stateless_scope
 
 
 def _as_tensor(value, dtype=None):
@@ -53,7 +55,8 @@ class Variable(torch.nn.Parameter):
         var = torch.Tensor._make_subclass(cls, data, requires_grad)
         var._keras_trainable = trainable
         var._keras_name = name or "Variable"
-        var._keras_path = var._keras_name
+        scope_path = current_path()  # keras.name_scope("outer"): path "outer/<name>"
+        var._keras_path = f"{scope_path}/{var._keras_name}" if scope_path else var._keras_name
         return var
 
     def __init__(self, *args, **kwargs):  # all work is done in __new__
@@ -96,16 +99,23 @@ class Variable(torch.nn.Parameter):
             raise ValueError(
                 f"Cannot assign a value of shape {tuple(new.shape)} to variable {self.name!r} of shape "
                 f"{tuple(self.shape)}: the shapes must match")
+        if active_stateless_scope() is not None:  # keras.StatelessScope: recorded there, not applied
+            active_stateless_scope().add_update(self, new.to(self.device))
+            return self
         with torch.no_grad():
             self.copy_(new.to(self.dtype))
         return self
 
     def assign_add(self, delta):
+        if active_stateless_scope() is not None:
+            return self.assign(self.detach() + _as_tensor(delta).to(self.device, self.dtype))
         with torch.no_grad():
             self.add_(_as_tensor(delta).to(self.dtype))
         return self
 
     def assign_sub(self, delta):
+        if active_stateless_scope() is not None:
+            return self.assign(self.detach() - _as_tensor(delta).to(self.device, self.dtype))
         with torch.no_grad():
             self.sub_(_as_tensor(delta).to(self.dtype))
         return self

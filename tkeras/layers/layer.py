@@ -16,9 +16,10 @@ from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
+from tkeras.backend.remat import current_remat_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
-from tkeras.layers import added_losses
+from tkeras.layers import added_losses, layer_remat
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
 from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
                                         on_compute_device, shape_of, to_torch)
@@ -80,6 +81,9 @@ class Layer(torch.nn.Module):
         self._build_input_shape = None
         self._output_shape_cache = None
         self._inbound_nodes = []
+        remat_scope = current_remat_scope()
+        if remat_scope is not None:  # keras.RematScope: this layer recomputes its call in backward
+            self._remat_scope = remat_scope
 
     # -- attributes -------------------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -410,13 +414,16 @@ class Layer(torch.nn.Module):
                 scope, cast = _precision.outside_autocast(), False
             if cast:
                 inputs = on_compute_device(inputs, self._float_input_dtype)
+        call = self.call
+        if "_remat_scope" in self.__dict__:
+            call = layer_remat.call_function(self, self._remat_scope, inputs, args, kwargs) or call
         context.depth += 1
         try:
             if scope is None:
-                outputs = self.call(inputs, *args, **kwargs)
+                outputs = call(inputs, *args, **kwargs)
             else:
                 with scope:
-                    outputs = self.call(inputs, *args, **kwargs)
+                    outputs = call(inputs, *args, **kwargs)
         finally:
             context.depth -= 1
             context.training = outer_training
