@@ -46,7 +46,14 @@ _LAZY.update({
     "SymbolicScope": ("tkeras.backend.stateless_scope", "SymbolicScope"),
     "RematScope": ("tkeras.backend.remat", "RematScope"),
     "remat": ("tkeras.backend.remat", "remat"),
+    "Operation": ("tkeras.models.operation", "Operation"),
+    "Function": ("tkeras.models.function", "Function"),
 })
+
+
+def version():
+    """tkeras' release (the same string as `__version__`)."""
+    return __version__
 
 
 def __getattr__(name):
