@@ -64,6 +64,8 @@ _LAZY = {
     "SpectralNormalization": "tkeras.layers.normalization.spectral_normalization",
     "ReversibleEmbedding": "tkeras.layers.core.reversible_embedding",
     "Wrapper": "tkeras.layers.core.wrapper",
+    "TorchModuleWrapper": "tkeras.layers.core.torch_module_wrapper",
+    "Pipeline": "tkeras.layers.preprocessing.pipeline",
     **{f"Adaptive{kind}Pooling{rank}D": "tkeras.layers.pooling.adaptive_pooling"
        for kind in ("Average", "Max") for rank in (1, 2, 3)},
     "GroupNormalization": "tkeras.layers.normalization.group_normalization",

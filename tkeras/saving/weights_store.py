@@ -17,6 +17,9 @@ from tkeras.saving.errors import CorruptFileError, WeightMismatchError
 
 def write_model(h5, model, include_optimizer=True):
     for entry in keras_layout.model_entries(model):
+        if _stores_itself(entry):
+            _write_named_group(h5, entry)
+            continue
         _write_group(h5, entry.path, entry.name, entry.variables)
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and optimizer is not None and not isinstance(optimizer, str):
@@ -32,6 +35,58 @@ def _write_group(h5, path, name, variables):
         group.create_dataset(str(index), data=_to_numpy(variable))
 
 
+def _stores_itself(entry):
+    """A layer with Keras' `save_own_variables`/`load_own_variables` (TorchModuleWrapper, a user's layer)
+    chooses its own dataset names, as in Keras."""
+    from tkeras.layers.layer import Layer
+    return isinstance(entry.obj, Layer) and callable(getattr(entry.obj, "save_own_variables", None)) \
+        and callable(getattr(entry.obj, "load_own_variables", None))
+
+
+def _own_store(entry):
+    store = {}
+    entry.obj.save_own_variables(store)
+    return store
+
+
+def _write_named_group(h5, entry):
+    group = h5.require_group(f"{entry.path}/vars" if entry.path else "vars")
+    group.attrs["name"] = str(entry.name)
+    for key, value in _own_store(entry).items():
+        group.create_dataset(str(key), data=_to_numpy(value))
+
+
+def _read_named_group(h5, entry, filepath, skip_mismatch):
+    """The layer's stored arrays by name, checked against the names and shapes it writes itself
+    before anything is read (so the file cannot make the load read more than the layer holds)."""
+    where = f"{entry.path}/vars" if entry.path else "vars"
+    expected = {key: tuple(np.shape(value)) for key, value in _own_store(entry).items()}
+    group = h5_guard.get_group(h5, where, filepath)
+    problem = None
+    if group is None:
+        problem = f"has no weights for layer {entry.name!r} (expected them at {where!r})"
+    else:
+        try:
+            names = sorted(group.keys())
+        except (KeyError, ValueError, OSError, RuntimeError) as exc:
+            raise CorruptFileError(f"{filepath}: cannot list {where!r}: {exc}") from exc
+        if names != sorted(expected):
+            problem = f"holds the weights {names} at {where!r}, the layer has {sorted(expected)}"
+        else:
+            datasets = {key: h5_guard.get_dataset(group, key, filepath) for key in names}
+            for key, dataset in datasets.items():
+                if dataset is None or h5_guard.shape(dataset) != expected[key]:
+                    problem = f"weight {where}/{key} is missing or not of shape {expected[key]}"
+                    break
+            else:
+                return {key: h5_guard.read(d, filepath, f"{where}/{key}") for key, d in datasets.items()}
+    message = f"{filepath}: {problem}."
+    if skip_mismatch:
+        warnings.warn(f"Skipping layer {entry.name!r}: {message}", stacklevel=4)
+        return None
+    raise WeightMismatchError(message)
+
+
 def _to_numpy(variable):
     if isinstance(variable, torch.Tensor):
         return variable.detach().cpu().numpy()
@@ -40,14 +95,21 @@ def _to_numpy(variable):
 
 def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True):
     """Assign every variable of `model` from `h5` (already open), then the optimizer's state."""
-    pending = []
+    pending, named = [], []
     for entry in keras_layout.model_entries(model):
+        if _stores_itself(entry):
+            arrays = _read_named_group(h5, entry, filepath, skip_mismatch)
+            if arrays is not None:
+                named.append((entry.obj, arrays))
+            continue
         if not entry.variables:
             continue
         arrays = _read_group(h5, entry, filepath, skip_mismatch)
         if arrays is not None:
             pending.append((entry.variables, arrays))
     _assign(pending)
+    for layer, arrays in named:
+        layer.load_own_variables(arrays)
     optimizer_group = h5_guard.get_group(h5, "optimizer", filepath) if load_optimizer else None
     if optimizer_group is not None:
         read_optimizer(optimizer_group, model, filepath)
