@@ -64,6 +64,10 @@ class OrthogonalRegularizer(Regularizer):
         return {"factor": self.factor, "mode": self.mode}
 
 
+# Keras exports the class under its snake_case name as well (`regularizers.orthogonal_regularizer(0.1)`).
+orthogonal_regularizer = OrthogonalRegularizer
+
+
 def l1(l1=0.01):
     return L1(l1)
 
