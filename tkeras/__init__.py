@@ -48,6 +48,7 @@ _LAZY.update({
     "remat": ("tkeras.backend.remat", "remat"),
     "Operation": ("tkeras.models.operation", "Operation"),
     "Function": ("tkeras.models.function", "Function"),
+    "legacy": ("tkeras.legacy", None),
 })
 
 
