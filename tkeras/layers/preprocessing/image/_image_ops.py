@@ -139,6 +139,11 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="re
     t = transforms[:, :, None, None]  # (N, 6, 1, 1)
     x_in = t[:, 0] * x + t[:, 1] * y + t[:, 2]  # (N, H, W)
     y_in = t[:, 3] * x + t[:, 4] * y + t[:, 5]
+    if interpolation == "nearest":
+        # Keras rounds halves away from zero; grid_sample would round them to even. Whole-pixel
+        # positions leave grid_sample no ties to break.
+        x_in = torch.sign(x_in) * torch.floor(torch.abs(x_in) + 0.5)
+        y_in = torch.sign(y_in) * torch.floor(torch.abs(y_in) + 0.5)
     source = images
     if fill_mode == "wrap":
         x_in, y_in = torch.remainder(x_in, w), torch.remainder(y_in, h)

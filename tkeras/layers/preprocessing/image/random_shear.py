@@ -9,7 +9,6 @@ import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
 from tkeras.layers.preprocessing.image import _image_ops as ops
-from tkeras.ops import image_sampling
 
 
 def _shear_factor(argument, factor):
@@ -66,12 +65,7 @@ class RandomShear(aug.AugmentationLayer):
         shear = shear.to(images.device, torch.float64 if images.dtype == torch.float64 else torch.float32)
         ones, zeros = torch.ones_like(shear[:, 0]), torch.zeros_like(shear[:, 0])
         transforms = torch.stack([ones, shear[:, 0], zeros, shear[:, 1], ones, zeros], dim=1)
-        if interpolation == "bilinear":  # grid_sample: fast, and Keras' pixels
-            return ops.affine_transform(images, transforms, interpolation, self.fill_mode, float(self.fill_value))
-        # Keras' nearest rounds halves away from zero, grid_sample to even: the gather-based op agrees.
-        projective = torch.cat([transforms, torch.zeros_like(transforms[:, :2])], dim=1)
-        return image_sampling.affine_transform(images, projective, "nearest", self.fill_mode, self.fill_value,
-                                               data_format="channels_first")
+        return ops.affine_transform(images, transforms, interpolation, self.fill_mode, float(self.fill_value))
 
     def get_config(self):
         return aug.keras_config(self, {"x_factor": self.x_factor, "y_factor": self.y_factor,
