@@ -228,9 +228,70 @@ class Identity(Initializer):
         return {} if self.gain == 1.0 else {"gain": self.gain}
 
 
+# scipy.signal's window names Keras' STFT initializer accepts most often; torch computes the same values.
+_WINDOWS = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window,
+            "bartlett": torch.bartlett_window, "boxcar": torch.ones}
+
+
+def _stft_window(window, length, periodic):
+    if isinstance(window, str):
+        if window not in _WINDOWS:
+            raise ValueError(f"STFT initializer: `window` must be one of {sorted(_WINDOWS)}, an array of the frame "
+                             f"length or None, received {window!r}")
+        if window == "boxcar":
+            return torch.ones(length, dtype=torch.float64)
+        return _WINDOWS[window](length, periodic=periodic, dtype=torch.float64)
+    values = torch.as_tensor(np.asarray(window, dtype="float64"))
+    if tuple(values.shape) != (length,):
+        raise ValueError(f"STFT initializer: `window` must have shape ({length},) (the frame length), received "
+                         f"{tuple(values.shape)}")
+    return values
+
+
+class STFT(Initializer):
+    """Kernels whose convolution with a signal is its short-time Fourier transform (STFTSpectrogram's).
+
+    For a shape `(frame_length, 1, fft_bins)`, entry (t, 0, f) is cos (side "real") or sin (side "imag")
+    of -2*pi*t*f / (2 * (fft_bins - 1)), times the window at t divided by the window's L2 norm
+    (scaling "density") or L1 norm ("spectrum"). `window`: "hann", "hamming", "blackman", "bartlett",
+    "boxcar", an array of `frame_length` values or None; `periodic` takes the window of length
+    `frame_length + 1` without its last value (scipy's `fftbins`).
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT initializer: `side` must be 'real' or 'imag', received {side!r}")
+        if isinstance(window, str) and window not in _WINDOWS:
+            raise ValueError(f"STFT initializer: `window` must be one of {sorted(_WINDOWS)}, an array or None, "
+                             f"received {window!r}")
+        if scaling not in (None, "density", "spectrum"):
+            raise ValueError(f"STFT initializer: `scaling` must be None, 'density' or 'spectrum', received {scaling!r}")
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape, dtype=None):
+        frame_length, _, fft_bins = shape
+        time = torch.arange(frame_length, dtype=torch.float64).reshape(frame_length, 1, 1)
+        freq = torch.arange(fft_bins, dtype=torch.float64).reshape(1, 1, fft_bins) / ((fft_bins - 1) * 2)
+        angle = -2.0 * math.pi * time * freq
+        kernel = torch.cos(angle) if self.side == "real" else torch.sin(angle)
+        if self.window is not None:
+            window = _stft_window(self.window, frame_length, self.periodic).reshape(frame_length, 1, 1)
+            kernel = kernel * window
+            if self.scaling == "density":
+                kernel = kernel / torch.sqrt(torch.sum(window ** 2))
+            elif self.scaling == "spectrum":
+                kernel = kernel / torch.sum(torch.abs(window))
+        return kernel.to(_float_dtype(dtype))
+
+    def get_config(self):
+        window = self.window.tolist() if hasattr(self.window, "tolist") else self.window
+        return {"side": self.side, "window": window, "periodic": self.periodic, "scaling": self.scaling}
+
+
 _CLASSES = {cls.__name__: cls for cls in (
     Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-    GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity)}
+    GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity,
+    STFT)}
 _ALIASES = {
     "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
     "random_normal": RandomNormal, "random_uniform": RandomUniform,
@@ -239,6 +300,7 @@ _ALIASES = {
     "xavier_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
     "identity": Identity, "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+    "stft": STFT, "STFTInitializer": STFT,
     # Keras 1 names: 'uniform' and 'normal' drew from +-0.05 and N(0, 0.05).
     "uniform": RandomUniform, "normal": RandomNormal,
 }
@@ -252,6 +314,8 @@ lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, O
 variance_scaling = VarianceScaling
 # Keras 3.0's class names, still public aliases in Keras 3.15.
 OrthogonalInitializer, IdentityInitializer = Orthogonal, Identity
+# Keras 3.10+ spells the STFT initializer three ways.
+STFTInitializer = stft = STFT
 
 
 def get(identifier):

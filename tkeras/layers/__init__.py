@@ -78,6 +78,8 @@ _LAZY = {
     "Hashing": "tkeras.layers.preprocessing.hashing",
     "Discretization": "tkeras.layers.preprocessing.discretization",
     "HashedCrossing": "tkeras.layers.preprocessing.hashed_crossing",
+    "STFTSpectrogram": "tkeras.layers.preprocessing.stft_spectrogram",
+    "MelSpectrogram": "tkeras.layers.preprocessing.mel_spectrogram",
     **{name: "tkeras.layers.rnn.conv_lstm" for name in ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")},
     **{name: "tkeras.layers.locally_connected.locally_connected" for name in (
         "LocallyConnected1D", "LocallyConnected2D")},
