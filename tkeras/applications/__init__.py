@@ -22,3 +22,5 @@ from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.xception import Xception
 from tkeras.applications import inception_resnet_v2
 from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
+from tkeras.applications import convnext
+from tkeras.applications.convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
