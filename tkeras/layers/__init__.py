@@ -80,6 +80,7 @@ _LAZY = {
     "HashedCrossing": "tkeras.layers.preprocessing.hashed_crossing",
     "STFTSpectrogram": "tkeras.layers.preprocessing.stft_spectrogram",
     "MelSpectrogram": "tkeras.layers.preprocessing.mel_spectrogram",
+    "MaxNumBoundingBoxes": "tkeras.layers.preprocessing.image.max_num_bounding_boxes",
     **{name: "tkeras.layers.rnn.conv_lstm" for name in ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")},
     **{name: "tkeras.layers.locally_connected.locally_connected" for name in (
         "LocallyConnected1D", "LocallyConnected2D")},

@@ -449,6 +449,8 @@ class Layer(torch.nn.Module):
         """One of several inputs as a tensor; raw text stays as it is for a layer or model taking strings."""
         if value is None or isinstance(value, torch.Tensor) or (is_text(value) and self._takes_strings()):
             return value  # None: an optional input left out (Keras 3's `Input(optional=True)`)
+        if isinstance(value, dict):  # nested inputs, e.g. {"images": ..., "bounding_boxes": {"boxes": ...}}
+            return {k: self._converted(v) for k, v in value.items()}
         return to_torch(value, self.dtype, self.name)
 
     # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.
