@@ -3,6 +3,7 @@
     model.export("model.onnx", format="onnx")        # or tkeras.export.to_onnx(model, "model.onnx")
     module = model.torch_module()                    # a plain torch.nn.Module (InferenceModule)
 """
+from tkeras.export.export_archive import ExportArchive
 from tkeras.export.onnx import to_onnx
 from tkeras.export.torch_module import InferenceModule
 
@@ -19,4 +20,4 @@ def export_model(model, filepath, format="onnx", **kwargs):
     raise ValueError(f"Model.export: unknown format {format!r}; supported formats are {list(_FORMATS)}")
 
 
-__all__ = ["to_onnx", "InferenceModule", "export_model"]
+__all__ = ["ExportArchive", "to_onnx", "InferenceModule", "export_model"]
