@@ -211,3 +211,23 @@ def test_configs_and_argument_errors():
         layers.RandomElasticTransform(fill_mode="edge")
     with pytest.raises(ValueError, match="AugMix: `num_chains` must be a positive integer"):
         layers.AugMix(num_chains=0)
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    (layers.RandAugment, {"num_ops": 1, "factor": 0.5}),
+    (layers.AugMix, {"num_chains": 1, "chain_depth": 1, "factor": 0.5}),
+])
+def test_segmentation_masks_follow_the_geometric_operations_only(cls, kwargs):
+    """Grey images equal to their masks: after a geometric pick the mask moved as the image did;
+    after a colour pick the mask is untouched."""
+    index = np.arange(12 * 12, dtype="float32").reshape(1, 12, 12, 1) % 200 + 20
+    x = np.repeat(np.repeat(index, 3, axis=-1), 4, axis=0)
+    layer = cls(**kwargs, interpolation="nearest", seed=6)
+    moved = 0
+    for _ in range(16):
+        out = layer({"images": x, "segmentation_masks": x[..., :1].copy()})
+        images, masks = _np(out["images"]), _np(out["segmentation_masks"])
+        unchanged = np.abs(masks - x[..., :1]).max() < 1e-4
+        assert unchanged or np.abs(masks - images[..., :1]).max() < 1e-3
+        moved += not unchanged
+    assert 0 < moved < 16

@@ -1,5 +1,9 @@
 """The operations RandAugment and AugMix choose from, built with one shared factor as Keras 3.15.1
 builds them (its layer classes, its argument mapping: the posterization bits come from 8 * upper)."""
+import torch
+
+from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _image_ops as image_ops
 from tkeras.layers.preprocessing.image.auto_contrast import AutoContrast
 from tkeras.layers.preprocessing.image.equalization import Equalization
 from tkeras.layers.preprocessing.image.random_brightness import RandomBrightness
@@ -36,3 +40,35 @@ def build(name, factor, value_range, interpolation, seed, dtype):
     colour = {"random_brightness": RandomBrightness, "random_color_degeneration": RandomColorDegeneration,
               "random_contrast": RandomContrast, "random_sharpness": RandomSharpness}[name]
     return colour(factor=factor, value_range=value_range, seed=seed, **extra)
+
+
+# -- one interface over both families of operation layers ------------------------------------------
+# RandAugment and AugMix draw every pick's parameters before applying any, so that segmentation
+# masks can follow the same geometry. The newer layers split draw/transform themselves; the older
+# affine ones expose their per-image maps; the older colour ones (brightness, contrast) draw as they
+# apply, which is harmless: masks do not change colour.
+def draw(layer, images):
+    if isinstance(layer, aug.AugmentationLayer):
+        return layer.draw(images)
+    if isinstance(layer, image_ops.AffineImageLayer):
+        n, _, height, width = images.shape
+        return layer.transforms(n, height, width, images.device)
+    return None
+
+
+def apply(layer, images, params):
+    if isinstance(layer, aug.AugmentationLayer):
+        return layer.transform(images, params)
+    if isinstance(layer, image_ops.AffineImageLayer):
+        return image_ops.affine_transform(images, params, layer.interpolation, layer.fill_mode, layer.fill_value)
+    return layer.augment(images)
+
+
+def apply_to_masks(layer, masks, params):
+    if isinstance(layer, aug.AugmentationLayer):
+        return layer.transform_masks(masks, params)
+    if isinstance(layer, image_ops.AffineImageLayer):
+        moved = image_ops.affine_transform(masks.to(torch.float32), params, "nearest", layer.fill_mode,
+                                           layer.fill_value)
+        return moved.to(masks.dtype)
+    return masks

@@ -55,20 +55,30 @@ class AugMix(aug.AugmentationLayer):
         chain_weights = self.gamma((self.num_chains,), self.alpha, device)
         picks = torch.randint(0, len(self._operations) + 1, (self.num_chains, self.chain_depth),
                               generator=self.generator("cpu")).tolist()
+        chains = []
+        for chain in picks:  # a pick past the list is "nothing"
+            layers = [getattr(self, self._operations[p]) for p in chain if p < len(self._operations)]
+            chains.append([(layer, _operations.draw(layer, images)) for layer in layers])
         return {"chain_weights": chain_weights / chain_weights.sum(),
-                "original_weight": self.beta((), self.alpha, self.alpha, device),
-                "chains": [[self._operations[p] for p in chain if p < len(self._operations)] for chain in picks]}
+                "original_weight": self.beta((), self.alpha, self.alpha, device), "chains": chains}
+
+    def _mix(self, values, params, apply):
+        mixed = torch.zeros_like(values)
+        weights = params["chain_weights"].to(values.device, values.dtype)
+        for weight, chain in zip(weights, params["chains"]):
+            augmented = values
+            for layer, step in chain:
+                augmented = apply(layer, augmented, step)
+            mixed = mixed + augmented * weight
+        keep = params["original_weight"].to(values.device, values.dtype)
+        return keep * values + (1 - keep) * mixed
 
     def transform(self, images, params):
-        mixed = torch.zeros_like(images)
-        weights = params["chain_weights"].to(images.device, images.dtype)
-        for weight, chain in zip(weights, params["chains"]):
-            augmented = images
-            for operation in chain:
-                augmented = getattr(self, operation).augment(augmented)
-            mixed = mixed + augmented * weight
-        keep = params["original_weight"].to(images.device, images.dtype)
-        return torch.clamp(keep * images + (1 - keep) * mixed, *sorted(self.value_range))
+        return torch.clamp(self._mix(images, params, _operations.apply), *sorted(self.value_range))
+
+    def transform_masks(self, masks, params):
+        floating = masks if masks.is_floating_point() else masks.to(torch.float32)
+        return self._mix(floating, params, _operations.apply_to_masks)
 
     def get_config(self):
         return aug.keras_config(self, {"value_range": self.value_range, "num_chains": self.num_chains,

@@ -42,12 +42,22 @@ class RandAugment(aug.AugmentationLayer):
                                                        kwargs.get("dtype")))
 
     def draw(self, images):
-        return torch.randint(0, len(OPERATIONS), (self.num_ops,), generator=self.generator("cpu")).tolist()
+        picks = torch.randint(0, len(OPERATIONS), (self.num_ops,), generator=self.generator("cpu")).tolist()
+        steps = []
+        for index in picks:
+            layer = getattr(self, OPERATIONS[index])
+            steps.append((layer, _operations.draw(layer, images)))
+        return steps
 
     def transform(self, images, params):
-        for index in params:
-            images = getattr(self, OPERATIONS[index]).augment(images)
+        for layer, step in params:
+            images = _operations.apply(layer, images, step)
         return images
+
+    def transform_masks(self, masks, params):
+        for layer, step in params:
+            masks = _operations.apply_to_masks(layer, masks, step)
+        return masks
 
     def get_config(self):
         return aug.keras_config(self, {"value_range": self.value_range, "num_ops": self.num_ops, "factor": self.factor,
