@@ -3,6 +3,7 @@ distortions of handwriting (Simard et al., 2003)."""
 import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.ops import image_sampling
 
 _FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
@@ -33,7 +34,7 @@ class RandomElasticTransform(aug.AugmentationLayer):
         self.factor = aug.keras_factor(name, "factor", factor, (0, 1))
         self.scale = aug.keras_factor(name, "scale", scale, (0, 1))
         self.interpolation = aug.check_interpolation(name, interpolation)
-        self.fill_mode = aug.ops.check_choice(name, "fill_mode", fill_mode, _FILL_MODES)
+        self.fill_mode = ops.check_choice(name, "fill_mode", fill_mode, _FILL_MODES)
         self.fill_value = fill_value
         self.value_range = aug.value_range_of(name, value_range, sort=False)
 
