@@ -20,6 +20,10 @@ _SAVING_API = ("load_model", "load_weights", "model_from_config", "model_from_js
 
 
 def __getattr__(name):
+    if name == "KerasFileEditor":
+        from tkeras.saving.file_editor import KerasFileEditor
+        globals()[name] = KerasFileEditor
+        return KerasFileEditor
     if name in _SAVING_API:
         from tkeras.saving import saving_api
         value = getattr(saving_api, name)
