@@ -59,10 +59,35 @@ class MinMaxNorm(Constraint):
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
 
 
+class RadialConstraint(Constraint):
+    """tf-keras 2: each square ring of a (rows, cols, in, out) Conv2D kernel holds one value, read from the
+    kernel's diagonal, so the filter only depends on the (Chebyshev) distance from its centre.
+
+    tf-keras reads the centre from position (k/2 - 1, k/2 - 1) (rounded down) and ring d from
+    (k/2 + d - 1) for odd sizes, (k/2 + d) for even ones; tkeras keeps those positions.
+    """
+
+    def __call__(self, w):
+        if w.dim() != 4:
+            raise ValueError(f"RadialConstraint: the weight tensor must have rank 4 (rows, cols, in, out), received "
+                             f"shape {tuple(w.shape)}")
+        size, half = w.shape[0], w.shape[0] // 2
+        index = torch.arange(size, device=w.device)
+        if size % 2:
+            offset = (index - half).abs()
+        else:  # the 2x2 centre is ring 0
+            offset = torch.where(index < half, half - 1 - index, index - half)
+        ring = torch.maximum(offset.unsqueeze(1), offset.unsqueeze(0))
+        source = torch.where(ring == 0, half - 1, half + ring - (1 if size % 2 else 0))
+        return w[source, source]
+
+
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+radial_constraint = RadialConstraint
 _NAMES = {"max_norm": MaxNorm, "maxnorm": MaxNorm, "non_neg": NonNeg, "nonneg": NonNeg,
           "unit_norm": UnitNorm, "unitnorm": UnitNorm, "min_max_norm": MinMaxNorm, "MaxNorm": MaxNorm,
-          "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm}
+          "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm, "radial_constraint": RadialConstraint,
+          "RadialConstraint": RadialConstraint}
 _LOOKUP = {canonical(k): v for k, v in _NAMES.items()}
 
 
