@@ -1,5 +1,5 @@
 """`.keras` files with GroupQueryAttention, RMSNormalization, SpectralNormalization, ReversibleEmbedding
-and adaptive pooling cross between tkeras and real Keras 3.15.1 (tests/fixtures/check_gqa_rms_in_real_keras.py):
+adaptive pooling and Pipeline cross between tkeras and real Keras 3.15.1 (tests/fixtures/check_gqa_rms_in_real_keras.py):
 real Keras read tkeras' files and predicted the same (the committed record), tkeras reads the files
 real Keras wrote and predicts what Keras did, and tkeras writes the weight paths Keras writes."""
 import json
@@ -12,7 +12,7 @@ import tkeras as keras
 from tests.keras_files import weight_shapes
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
-MODELS = ("gqa_rms", "spectral_reversible")
+MODELS = ("gqa_rms", "spectral_reversible", "pipeline")
 
 
 def _load_json(name):

@@ -49,6 +49,19 @@ def test_pipeline_applies_its_layers_in_order_with_keras_config():
         layers.Pipeline.from_config({"name": "p"})
 
 
+def test_pipeline_builds_its_layers_in_a_functional_model_and_saves_them_where_keras_does(tmp_path):
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Pipeline([layers.Rescaling(2.0), layers.Dense(4), layers.Dense(2)])(inputs))
+    assert [tuple(w.shape) for w in model.weights] == [(3, 4), (4,), (4, 2), (2,)]  # before any call
+    path = str(tmp_path / "pipeline.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        h5 = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+        assert sorted(h5["layers/pipeline/layers"].keys()) == ["dense", "dense_1", "rescaling"]
+    x = np.ones((1, 3), "float32")
+    np.testing.assert_allclose(keras.models.load_model(path).predict(x, verbose=0), model.predict(x, verbose=0))
+
+
 def test_pipeline_trains_augmentations_by_default_and_not_in_predict():
     pipeline = layers.Pipeline([layers.RandomFlip("horizontal", seed=3)])
     images = np.arange(2 * 4 * 4 * 1, dtype="float32").reshape(2, 4, 4, 1)

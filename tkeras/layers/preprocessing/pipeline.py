@@ -26,11 +26,23 @@ class Pipeline(Layer):
         if not isinstance(layers, (list, tuple)) or not all(isinstance(layer, Layer) for layer in layers):
             raise ValueError(f"Pipeline: `layers` must be a list of layer instances, received {layers!r}")
         super().__init__(name=name)
-        self._pipeline_layers = list(layers)
+        # Keras saves the layers' weights under `<pipeline>/layers/<snake_case class>`: register them
+        # under that attribute name (the plain list stays out of nn.Module's tracking).
+        self.__dict__["_pipeline_layers"] = list(layers)
+        self._track_container("layers", self._pipeline_layers)
 
     @property
     def layers(self):
         return self._pipeline_layers
+
+    def build(self, input_shape):
+        # Each layer is built on the shape the previous one gives, so the weights exist (and a model is
+        # saved whole) before the first real call, as Keras' symbolic call builds them.
+        for layer in self._pipeline_layers:
+            if not layer.built:
+                layer._build_from_shape(input_shape)
+            input_shape = layer.compute_output_shape(input_shape)
+        self.built = True
 
     def call(self, inputs, training=True, mask=None):
         if not training and CALL_CONTEXT.training is None:
