@@ -9,6 +9,9 @@ simple_rnn:      Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid); 25,
 imdb_cnn_bilstm: Embedding(10000, 200) -> Dropout(.5) -> Conv1D(64, 5, relu) -> MaxPooling1D(4)
                  -> Bidirectional(LSTM(64, return_sequences=True)) -> Dropout(.5)
                  -> Bidirectional(LSTM(32)) -> Dense(1, sigmoid); 4,096 x 200, batch 64, adam.
+conv_lstm2d:     ConvLSTM2D(16, 3, padding='same') -> GlobalAveragePooling2D -> Dense(1, sigmoid) over
+                 512 clips of 8 frames of 16 x 16 x 1, batch 32, adam; the plain model is the ConvLSTM
+                 people write: one Conv2d over [x_t, h] per step.
 
 Data are synthetic random ids of the right shape. Each row is one epoch of `model.fit` against
 `_common.plain_epoch` over the equivalent torch.nn model (nn.Embedding/nn.LSTM/...; same optimizer
@@ -184,8 +187,43 @@ def bench_imdb_cnn_bilstm(rounds, layers_only):
     return _run("imdb_cnn_bilstm", build, plain, "adam", x, y, 64, "binary_crossentropy", rounds, layers_only)
 
 
+class _PlainConvLSTM(nn.Module):
+    """The obvious PyTorch ConvLSTM: one Conv2d over the concatenated input and hidden state per step,
+    then global average pooling and a linear head. Takes Keras' channels_last clips."""
+
+    def __init__(self, channels, filters, kernel):
+        super().__init__()
+        self.filters = filters
+        self.conv = nn.Conv2d(channels + filters, 4 * filters, kernel, padding=kernel // 2)
+        self.head = nn.Linear(filters, 1)
+
+    def forward(self, x):  # (batch, time, rows, cols, channels)
+        x = x.permute(0, 1, 4, 2, 3)
+        b, t, _, rows, cols = x.shape
+        h = x.new_zeros((b, self.filters, rows, cols))
+        c = torch.zeros_like(h)
+        for step in range(t):
+            i, f, g, o = self.conv(torch.cat([x[:, step], h], dim=1)).chunk(4, dim=1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+        return self.head(h.mean(dim=(2, 3)))
+
+
+def bench_conv_lstm2d(rounds, layers_only):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((512, 8, 16, 16, 1)).astype("float32")
+    y = rng.integers(0, 2, 512).astype("float32")
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((8, 16, 16, 1)), L.ConvLSTM2D(16, 3, padding="same"),
+                                 L.GlobalAveragePooling2D(), L.Dense(1, activation="sigmoid")])
+    plain = _PlainConvLSTM(1, 16, 3)
+    return _run("conv_lstm2d", build, plain, "adam", x, y, 32, "binary_crossentropy", rounds, layers_only)
+
+
 BENCHES = {"reuters_lstm": bench_reuters_lstm, "simple_rnn": bench_simple_rnn,
-           "imdb_cnn_bilstm": bench_imdb_cnn_bilstm}
+           "imdb_cnn_bilstm": bench_imdb_cnn_bilstm, "conv_lstm2d": bench_conv_lstm2d}
 
 
 def main():
