@@ -99,6 +99,13 @@ def test_spectral_normalization_weights_config_and_errors():
         layers.SpectralNormalization("dense")
 
 
+def test_spectral_normalization_penalizes_a_regularized_kernel_once():
+    layer = layers.SpectralNormalization(layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.5)))
+    layer(np.ones((1, 3), "float32"))
+    assert len(layer.losses) == 1
+    np.testing.assert_allclose(float(layer.losses[0]), 0.5 * float((layer.get_weights()[0] ** 2).sum()), rtol=1e-5)
+
+
 def test_spectral_normalization_trains_in_fit_and_round_trips_a_keras_file(tmp_path):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 4)).astype("float32")

@@ -331,10 +331,12 @@ class Layer(torch.nn.Module):
     @property
     def losses(self):
         """Regularization penalties of the weights plus losses added during the last call."""
-        result = []
+        result, seen = [], set()
         for layer in self._flatten_layers(include_self=True):
             for w in layer._own_weights:
-                if getattr(w, "regularizer", None) is not None:
+                # A weight two layers list (SpectralNormalization's kernel) is penalized once.
+                if getattr(w, "regularizer", None) is not None and id(w) not in seen:
+                    seen.add(id(w))
                     result.append(w.regularizer(w))
             result.extend(layer._losses)
         if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
