@@ -29,6 +29,7 @@ from tkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.r2_score import R2Score
 from tkeras.metrics.reduction import Mean, MeanMetricWrapper, MeanTensor, Sum
+from tkeras.metrics import experimental  # tf-keras 2's metrics.experimental.PyMetric
 from tkeras.metrics.regression import (
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
     LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanRelativeError, MeanSquaredError,
