@@ -49,6 +49,7 @@ _LAZY.update({
     "Operation": ("tkeras.models.operation", "Operation"),
     "Function": ("tkeras.models.function", "Function"),
     "legacy": ("tkeras.legacy", None),
+    "visualization": ("tkeras.visualization", None),
 })
 
 
