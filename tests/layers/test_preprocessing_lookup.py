@@ -1,11 +1,20 @@
 """StringLookup / IntegerLookup. Expected values marked "Keras docs" are the outputs printed in the Keras 3
 docstrings of these layers (made by Keras itself)."""
+import json
+import os
+
 import numpy as np
 import pytest
+import torch
 
 import tkeras as keras
 from tests.layer_testing import run_layer_test
 from tkeras.compat.tf_namespace import data as tf_data
+from tests.fixtures.make_preprocessing_extra_reference import LOOKUP_SALT_CASES
+
+with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures",
+                       "preprocessing_extra_reference.json")) as _handle:
+    SALT_REFERENCE = json.load(_handle)["lookup_salt"]  # real Keras 3.15.1 (script beside it)
 
 VOCAB = ["a", "b", "c", "d"]
 DATA = np.array([["a", "c", "d"], ["d", "z", "b"]])
@@ -151,5 +160,33 @@ def test_errors():
         keras.layers.StringLookup(vocabulary=VOCAB)(np.array([[1, 2]]))
     with pytest.raises(ValueError, match="sparse=True"):
         keras.layers.IntegerLookup(output_mode="multi_hot", sparse=True)
-    with pytest.raises(ValueError, match="salt"):
-        keras.layers.StringLookup(salt=3)
+    with pytest.raises(ValueError, match=r"StringLookup: `salt` must be an integer or a pair of integers"):
+        keras.layers.StringLookup(salt="key")
+    with pytest.raises(ValueError, match="IntegerLookup: a `salt` keys the hash of oov_method='farmhash'"):
+        keras.layers.IntegerLookup(salt=3)
+
+
+@pytest.mark.parametrize("case", LOOKUP_SALT_CASES, ids=[c[0] for c in LOOKUP_SALT_CASES])
+def test_oov_buckets_and_config_match_keras(case):
+    name, class_name, kwargs, values = case
+    expected = SALT_REFERENCE[name]
+    layer = getattr(keras.layers, class_name)(**kwargs)
+    x = np.asarray(values, dtype=object if class_name == "StringLookup" else "int64")
+    assert np.asarray(layer(x)).tolist() == expected["output"]
+    keras_config = {**expected["config"], "dtype": "float32", "name": layer.name}
+    assert layer.get_config() == keras_config and list(layer.get_config()) == list(keras_config)
+
+
+def test_config_keys_follow_the_vocabulary_and_a_tf_keras_dtype():
+    fresh = keras.layers.IntegerLookup().get_config()
+    assert fresh["trainable"] is True and fresh["vocabulary_size"] is None
+    adapted = keras.layers.StringLookup(num_oov_indices=2)
+    adapted.adapt(np.array(["x", "y", "x"]))
+    assert adapted.get_config()["vocabulary_size"] == 4  # two OOV indices and two tokens
+    # tf-keras 2 wrote dtype int64: kept in the config, while encoded rows stay float32.
+    legacy = keras.layers.StringLookup.from_config({"name": "s", "dtype": "int64", "vocabulary": ["a", "b"],
+                                                    "output_mode": "one_hot"})
+    assert legacy.get_config()["dtype"] == "int64"
+    rows = legacy(np.array(["a", "z"]))
+    assert rows.dtype == torch.float32
+    np.testing.assert_array_equal(np.asarray(rows), [[0, 1, 0], [1, 0, 0]])

@@ -5,6 +5,8 @@ Keras' `Hashing(salt=[k0, k1])` sends a string to `SipHash-2-4(key=(k0, k1), utf
 from the published algorithm (Aumasson and Bernstein, 2012); values are hashed one by one, so callers
 hash the distinct values of a batch only.
 """
+import numbers
+
 import numpy as np
 
 _MASK = (1 << 64) - 1
@@ -53,3 +55,15 @@ def keyed_hash64(strings, key, encoding="utf-8"):
     key0, key1 = (int(k) for k in key)
     return np.fromiter((siphash24(key0, key1, s if isinstance(s, bytes) else s.encode(encoding)) for s in strings),
                        dtype=np.uint64, count=len(strings))
+
+
+def salt_pair(owner, salt):
+    """Keras' salt forms as the two key words: None, an integer k (the key [k, k]) or two integers."""
+    if salt is None:
+        return None
+    if isinstance(salt, numbers.Integral) and not isinstance(salt, bool):
+        return [int(salt), int(salt)]
+    if isinstance(salt, (list, tuple)) and len(salt) == 2 and all(
+            isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in salt):
+        return [int(k) for k in salt]
+    raise ValueError(f"{owner}: `salt` must be an integer or a pair of integers (the SipHash key), received {salt!r}")

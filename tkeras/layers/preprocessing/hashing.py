@@ -16,7 +16,7 @@ from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_text
 from tkeras.layers.preprocessing._encoding import check_sparse, encode, encoded_shape
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
-from tkeras.layers.preprocessing._keyed_hash import keyed_hash64
+from tkeras.layers.preprocessing._keyed_hash import keyed_hash64, salt_pair
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -55,7 +55,7 @@ class Hashing(Layer):
         check_sparse("Hashing", sparse)
         self.num_bins = int(num_bins)
         self.mask_value = mask_value
-        self.salt = _salt_pair(salt)
+        self.salt = salt_pair("Hashing", salt)
         self.output_mode = output_mode
         self.sparse = False
 
@@ -113,15 +113,3 @@ def _same(key, mask_value):
     if isinstance(key, str) != isinstance(mask_value, str):
         return False
     return key == mask_value
-
-
-def _salt_pair(salt):
-    """Keras' salt forms: None, an integer k (the key [k, k]) or two integers."""
-    if salt is None:
-        return None
-    if isinstance(salt, numbers.Integral) and not isinstance(salt, bool):
-        return [int(salt), int(salt)]
-    if isinstance(salt, (list, tuple)) and len(salt) == 2 and all(
-            isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in salt):
-        return [int(k) for k in salt]
-    raise ValueError(f"Hashing: `salt` must be an integer or a pair of integers (the SipHash key), received {salt!r}")

@@ -34,9 +34,11 @@ class IndexLookup(VocabularyAssets, Layer):
         # Keras writes the size of an adapted vocabulary (special tokens included) into the config and the
         # tokens themselves into the archive's assets: remember the size until those are loaded.
         self._config_vocabulary_size = _size_or_none(kwargs.get("vocabulary_size"))
+        # As in Keras the layer is always trainable (it has no trainable weights); the dtype a config
+        # names is kept (tf-keras wrote int64), the outputs' dtype does not follow it (see _encoded_dtype).
         for ignored in ("vocabulary_size", "has_input_vocabulary", "vocabulary_dtype", "trainable"):
             kwargs.pop(ignored, None)
-        super().__init__(trainable=False, name=name, **kwargs)
+        super().__init__(name=name, **kwargs)
         owner = type(self).__name__
         output_mode = _LEGACY_MODES.get(output_mode, output_mode)
         if output_mode not in OUTPUT_MODES:
@@ -233,9 +235,14 @@ class IndexLookup(VocabularyAssets, Layer):
             return indices
         idf = None
         if self.output_mode == "tf_idf":
-            idf = torch.as_tensor(self._idf[:self._depth()], dtype=config.standardize_dtype(self.compute_dtype))
-        return encode(indices, self.output_mode, self._depth(), config.standardize_dtype(self.compute_dtype),
+            idf = torch.as_tensor(self._idf[:self._depth()], dtype=config.standardize_dtype(self._encoded_dtype()))
+        return encode(indices, self.output_mode, self._depth(), config.standardize_dtype(self._encoded_dtype()),
                       owner, idf_weights=idf, allow_dropped=True)
+
+    def _encoded_dtype(self):
+        """Encoded rows are floats: the layer's dtype when it is one, else floatx (a tf-keras config's int64)."""
+        dtype = self.compute_dtype
+        return dtype if dtype in ("float16", "bfloat16", "float32", "float64") else config.floatx()
 
     def _mask_index(self):
         """Where mask tokens go: index 0 in "int" mode, no slot at all otherwise."""
@@ -244,15 +251,15 @@ class IndexLookup(VocabularyAssets, Layer):
     def _output_dtype(self, input_dtype):
         if self.invert:  # ids back to keys: the keys' type
             return "string" if self.accepts_strings else "int64"
-        return "int64" if self.output_mode == "int" else self.dtype
+        return "int64" if self.output_mode == "int" else self._encoded_dtype()
 
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self._depth())
 
     # -- configuration --------------------------------------------------------------------------
     def get_config(self):
+        """Keras 3.15's keys in its order (StringLookup drops `vocabulary_dtype` and adds `encoding`)."""
         config_ = super().get_config()
-        config_.pop("trainable", None)
         config_.update({
             "invert": self.invert,
             "max_tokens": self.max_tokens,
@@ -262,16 +269,17 @@ class IndexLookup(VocabularyAssets, Layer):
             "output_mode": self.output_mode,
             "sparse": self.sparse,
             "pad_to_max_tokens": self.pad_to_max_tokens,
-            # Keras keeps an adapted vocabulary in the archive's assets; tkeras keeps it in the config.
-            "vocabulary": list(self._tokens) if self._tokens else None,
+            "vocabulary_dtype": "int64",
             "idf_weights": (self._idf[self._token_start_index():self.vocabulary_size()].tolist()
                             if self._idf is not None and self._tokens else None),
+            # Keras keeps an adapted vocabulary in the archive's assets; tkeras keeps it in the config too.
+            "vocabulary": list(self._tokens) if self._tokens else None,
+            # Keras writes the size (special tokens included) once a vocabulary is set or adapted.
+            "vocabulary_size": self.vocabulary_size() if self._tokens else self._config_vocabulary_size,
+            "oov_method": self.oov_method,
+            "salt": self.salt,
         })
         return config_
-
-    @classmethod
-    def from_config(cls, config_):
-        return cls(**{k: v for k, v in config_.items() if k != "dtype"})
 
     # -- Keras assets (`.keras` archives) -------------------------------------------------------
     # Keras 3 keeps the vocabulary of a layer that was adapted (not given one) out of the config: it

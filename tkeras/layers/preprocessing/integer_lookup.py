@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
+from tkeras.layers.preprocessing._keyed_hash import keyed_hash64, salt_pair
 from tkeras.layers.preprocessing.index_lookup import _MISSING, IndexLookup
 
 
@@ -18,7 +19,7 @@ class IntegerLookup(IndexLookup):
     Arguments are StringLookup's, with integer tokens: `mask_token` (None by default) and `oov_token`
     (-1, what `invert=True` returns for OOV indices) are integers. With more than one OOV index,
     unknown integers go to bucket `value mod num_oov_indices` (`oov_method="floormod"`, Keras' default)
-    or by FarmHash of their decimal text (`oov_method="farmhash"`).
+    or by FarmHash of their decimal text (`oov_method="farmhash"`; with a `salt`, SipHash-2-4 keyed by it).
 
     Example:
 
@@ -33,14 +34,14 @@ class IntegerLookup(IndexLookup):
             raise ValueError(f"IntegerLookup: `vocabulary_dtype` must be 'int64', received {vocabulary_dtype!r}")
         if oov_method not in ("floormod", "farmhash"):
             raise ValueError(f"IntegerLookup: `oov_method` must be 'floormod' or 'farmhash', received {oov_method!r}")
-        if salt is not None:
-            raise ValueError("IntegerLookup: a `salt` selects TensorFlow's keyed SipHash, which tkeras does not "
-                             "implement; leave salt=None")
+        if salt is not None and oov_method != "farmhash":
+            raise ValueError(f"IntegerLookup: a `salt` keys the hash of oov_method='farmhash'; with "
+                             f"oov_method={oov_method!r} unknown integers are not hashed")
         for argument, value in (("mask_token", mask_token), ("oov_token", oov_token)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
                 raise ValueError(f"IntegerLookup: `{argument}` must be an integer or None, received {value!r}")
         self.oov_method = oov_method
-        self.salt = None
+        self.salt = salt_pair("IntegerLookup", salt)
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
                          mask_token=None if mask_token is None else int(mask_token),
                          oov_token=None if oov_token is None else int(oov_token), vocabulary=vocabulary,
@@ -87,8 +88,9 @@ class IntegerLookup(IndexLookup):
         def buckets():
             if self.oov_method == "floormod":
                 return torch.remainder(values, self.num_oov_indices)
-            flat = values.reshape(-1).cpu().tolist()
-            hashed = fingerprint64([str(v) for v in flat]) % np.uint64(self.num_oov_indices)
+            texts = [str(v) for v in values.reshape(-1).cpu().tolist()]
+            hashes = fingerprint64(texts) if self.salt is None else keyed_hash64(texts, self.salt)
+            hashed = hashes % np.uint64(self.num_oov_indices)
             return torch.from_numpy(hashed.astype(np.int64)).reshape(values.shape).to(values.device)
         return indices, missing_keys, buckets
 
@@ -98,8 +100,3 @@ class IntegerLookup(IndexLookup):
                              dtype=torch.int64, device=indices.device)
         outside = (indices < 0) | (indices >= table.numel() - 1)
         return table[torch.where(outside, torch.full_like(indices, table.numel() - 1), indices)]
-
-    def get_config(self):
-        config_ = super().get_config()
-        config_.update({"vocabulary_dtype": "int64", "oov_method": self.oov_method, "salt": self.salt})
-        return config_

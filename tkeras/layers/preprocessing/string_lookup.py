@@ -10,6 +10,7 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer_inputs import is_text
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
+from tkeras.layers.preprocessing._keyed_hash import keyed_hash64, salt_pair
 from tkeras.layers.preprocessing.index_lookup import _MISSING, IndexLookup
 
 
@@ -30,7 +31,8 @@ class StringLookup(IndexLookup):
         encoding: how bytes inputs and vocabulary files are decoded.
 
     With more than one OOV index, unknown strings are spread by FarmHash Fingerprint64 modulo
-    `num_oov_indices`, as TensorFlow's `to_hash_bucket_fast` does.
+    `num_oov_indices`, as TensorFlow's `to_hash_bucket_fast` does, or with a `salt` (an integer or two)
+    by SipHash-2-4 keyed by it, as `to_hash_bucket_strong` does.
 
     Example:
 
@@ -43,10 +45,12 @@ class StringLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  encoding="utf-8", salt=None, name=None, **kwargs):
-        kwargs.pop("oov_method", None)  # in Keras it only concerns integer keys; strings always use FarmHash
-        if salt is not None:
-            raise ValueError("StringLookup: a `salt` selects TensorFlow's keyed SipHash for OOV buckets, which "
-                             "tkeras does not implement; leave salt=None")
+        # Keras takes oov_method here too but always hashes strings: FarmHash, or SipHash keyed by a salt.
+        self.oov_method = kwargs.pop("oov_method", "floormod")
+        if self.oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"StringLookup: `oov_method` must be 'floormod' or 'farmhash', received "
+                             f"{self.oov_method!r}")
+        self.salt = salt_pair("StringLookup", salt)
         self.encoding = encoding
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices, mask_token=mask_token,
                          oov_token=oov_token, vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,
@@ -99,8 +103,10 @@ class StringLookup(IndexLookup):
         def buckets():
             hashed = np.zeros(keys.size, dtype=np.int64)
             if missing.any():
-                hashed[missing] = (fingerprint64(keys[missing].tolist(), self.encoding)
-                                   % np.uint64(self.num_oov_indices)).astype(np.int64)
+                texts = keys[missing].tolist()
+                hashes = (fingerprint64(texts, self.encoding) if self.salt is None
+                          else keyed_hash64(texts, self.salt, self.encoding))
+                hashed[missing] = (hashes % np.uint64(self.num_oov_indices)).astype(np.int64)
             return torch.from_numpy(hashed[inverse].reshape(array.shape)).to(device)
         return indices, missing_keys, buckets
 
@@ -114,5 +120,6 @@ class StringLookup(IndexLookup):
 
     def get_config(self):
         config_ = super().get_config()
+        del config_["vocabulary_dtype"]  # Keras' StringLookup does not write it
         config_["encoding"] = self.encoding
         return config_
