@@ -67,10 +67,18 @@ def test_column_input_and_config_round_trip():
     assert restored(np.array([["blue red"]])).tolist() == [[4, 3, 0]]
 
 
-def test_is_a_non_trainable_layer():
+def test_is_a_layer_without_weights_trainable_as_in_keras():
     from tkeras.layers.layer import Layer
     layer = TextVectorization(vocabulary=["a"])
-    assert isinstance(layer, Layer) and not layer.trainable and layer.weights == []
+    # Keras 3 leaves the layer trainable (and writes trainable: true); it has no weights to train.
+    assert isinstance(layer, Layer) and layer.trainable and layer.weights == [] and layer.trainable_weights == []
+    config = layer.get_config()
+    assert (config["trainable"], config["sparse"], config["ragged"], config["vocabulary_size"]) == (True, False, False, 3)
+    assert TextVectorization().get_config()["vocabulary_size"] == 2  # the mask and OOV tokens
+    legacy = TextVectorization.from_config({"name": "tv", "dtype": "string", "output_mode": "count",
+                                            "vocabulary": ["a", "b"]})
+    assert legacy.get_config()["dtype"] == "string"  # tf-keras 2 wrote it; counts stay float32
+    np.testing.assert_array_equal(np.asarray(legacy(np.array(["a b b", "c"]))), [[0, 1, 2], [1, 0, 0]])
 
 
 def test_bad_arguments():

@@ -51,7 +51,8 @@ class TextVectorization(VocabularyAssets, Layer):
         # Keras writes the adapted vocabulary's size here and the tokens into the archive's assets.
         self._config_vocabulary_size = _size_or_none(kwargs.pop("vocabulary_size", None))
         kwargs.pop("has_input_vocabulary", None)
-        super().__init__(trainable=False, name=name, **{k: v for k, v in kwargs.items() if k != "trainable"})
+        # Always trainable, as in Keras (no trainable weights); a config's dtype is kept (tf-keras wrote "string").
+        super().__init__(name=name, **{k: v for k, v in kwargs.items() if k != "trainable"})
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 2):
             raise ValueError(f"TextVectorization: `max_tokens` must be None or an integer >= 2, received {max_tokens!r}")
         if standardize not in STANDARDIZE_MODES and not callable(standardize):
@@ -254,7 +255,9 @@ class TextVectorization(VocabularyAssets, Layer):
         return (counts * idf).astype(np.float32)
 
     def _output_dtype(self, input_dtype):
-        return "int64" if self.output_mode == "int" else self.dtype
+        if self.output_mode == "int":
+            return "int64"
+        return self.dtype if self.dtype in ("float16", "bfloat16", "float32", "float64") else backend_config.floatx()
 
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
@@ -272,15 +275,20 @@ class TextVectorization(VocabularyAssets, Layer):
             "output_mode": self.output_mode,
             "output_sequence_length": self.output_sequence_length,
             "pad_to_max_tokens": self.pad_to_max_tokens,
+            "sparse": False,  # True is refused: sparse and ragged outputs need TensorFlow
+            "ragged": False,
             "vocabulary": list(self._vocabulary) if self._vocabulary else None,
             "idf_weights": self._idf.tolist() if self._idf is not None and self._vocabulary else None,
             "encoding": self.encoding,
+            # Keras writes the size with the special tokens; a Keras file's layer knows it before its assets.
+            "vocabulary_size": (self.vocabulary_size() if self._vocabulary or self._config_vocabulary_size is None
+                                else self._config_vocabulary_size),
         })
         return config
 
     @classmethod
     def from_config(cls, config):
-        return cls(**{k: v for k, v in config.items() if k not in ("trainable", "dtype")})
+        return cls(**{k: v for k, v in config.items() if k != "trainable"})
 
     # -- Keras assets (`.keras` archives) -------------------------------------------------------
     # Keras' TextVectorization delegates its state to an inner StringLookup (attribute `_lookup_layer`,
