@@ -50,6 +50,7 @@ _LAZY.update({
     "Function": ("tkeras.models.function", "Function"),
     "legacy": ("tkeras.legacy", None),
     "visualization": ("tkeras.visualization", None),
+    "wrappers": ("tkeras.wrappers", None),
 })
 
 
