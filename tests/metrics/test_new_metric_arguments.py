@@ -130,3 +130,32 @@ def test_iou_int_dtype_spelling_is_keras_int32():
 def test_a_metric_that_needs_arguments_named_by_string_says_so(name, message):
     with pytest.raises(ValueError, match=message):
         metrics.get(name)
+
+
+def test_sparse_categorical_crossentropy_ignore_class_counts_ignored_entries_as_zero():
+    # Keras 3.15.1 gives 0.3054302 here: its metric reads y_pred's mask, so the ignored label still
+    # counts (as a zero loss) in the mean: (0 - ln 0.5 - ln 0.8) / 3, not / 2.
+    y_true = np.array([0, 1, 2])
+    y_pred = np.array([[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.1, 0.8]], dtype="float32")
+    metric = metrics.SparseCategoricalCrossentropy(ignore_class=0)
+    metric.update_state(y_true, y_pred)
+    np.testing.assert_allclose(float(metric.result()), (-np.log(0.5) - np.log(0.8)) / 3, rtol=1e-6)
+    assert metric.get_config() == {"name": "sparse_categorical_crossentropy", "dtype": "float32",
+                                   "from_logits": False, "ignore_class": 0, "axis": -1}
+    logits = np.random.RandomState(0).randn(2, 2, 3).astype("float32")
+    labels = np.array([[0, 1], [1, 2]])
+    log_softmax = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    per_entry = -np.take_along_axis(log_softmax, labels[..., None], -1)[..., 0] * (labels != 1)
+    metric = metrics.SparseCategoricalCrossentropy(ignore_class=1, from_logits=True)
+    metric.update_state(labels, logits)
+    np.testing.assert_allclose(float(metric.result()), per_entry.mean(), rtol=1e-6)
+
+
+def test_mean_relative_error_takes_its_normalizer_from_a_tf_keras_config():
+    config = {"name": "mean_relative_error", "dtype": "float32",
+              "normalizer": {"class_name": "__numpy__", "config": {"value": [1.0, 2.0], "dtype": "float32"}}}
+    for metric in (metrics.MeanRelativeError.from_config(config),
+                   metrics.deserialize({"class_name": "MeanRelativeError", "config": config})):
+        assert metric.get_config()["normalizer"] == [1.0, 2.0]
+        metric.update_state(np.array([[1.0, 4.0]]), np.array([[2.0, 1.0]]))
+        np.testing.assert_allclose(float(metric.result()), np.mean([1.0 / 1.0, 3.0 / 2.0]), rtol=1e-6)

@@ -70,9 +70,11 @@ BinaryCrossentropy = _metric("BinaryCrossentropy", losses.binary_crossentropy, "
 CategoricalCrossentropy = _metric("CategoricalCrossentropy", losses.categorical_crossentropy,
                                   "categorical_crossentropy",
                                   {"from_logits": False, "label_smoothing": 0.0, "axis": -1}.items())
+# With ignore_class the ignored entries count as zeros in the mean, as in Keras 3.15 (its metric reads
+# the mask of y_pred, not the one the loss function sets on its values).
 SparseCategoricalCrossentropy = _metric("SparseCategoricalCrossentropy", losses.sparse_categorical_crossentropy,
                                         "sparse_categorical_crossentropy",
-                                        {"from_logits": False, "axis": -1}.items())
+                                        {"from_logits": False, "ignore_class": None, "axis": -1}.items())
 
 
 class RootMeanSquaredError(Mean):
@@ -109,3 +111,11 @@ class MeanRelativeError(Mean):
 
     def get_config(self):
         return {**super().get_config(), "normalizer": self.normalizer.cpu().tolist()}
+
+    @classmethod
+    def from_config(cls, config):
+        normalizer = config.get("normalizer")
+        if isinstance(normalizer, dict):  # tf-keras 2 writes the array as {"class_name": "__numpy__", ...}
+            from tkeras.saving.serialization import deserialize_keras_object
+            config = {**config, "normalizer": deserialize_keras_object(normalizer)}
+        return cls(**config)
