@@ -1,7 +1,9 @@
 """tkeras.models: Model, Sequential, and (Keras 2 style) the load/save functions."""
 from tkeras.models.cloning import clone_model
+from tkeras.models.linear_model import LinearModel  # tf-keras 2 premade (keras.experimental): configs load it
 from tkeras.models.model import Model
 from tkeras.models.sequential import Sequential
+from tkeras.models.wide_deep_model import WideDeepModel  # tf-keras 2 premade (keras.experimental)
 
 _FROM_SAVING = ("load_model", "model_from_config", "model_from_json", "save_model")
 
