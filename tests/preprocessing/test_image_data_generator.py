@@ -151,3 +151,14 @@ def test_flow_from_dataframe(tmp_path):
     assert it.class_indices == {"cat": 0, "dog": 1} and bx.shape == (2, 2, 2, 3)
     np.testing.assert_array_equal(by, np.eye(2))
     np.testing.assert_array_equal(bw, [1.0, 2.0])
+
+
+def test_reachable_as_keras_preprocessing_image_attribute():
+    """`keras.preprocessing.image.ImageDataGenerator(...)` without importing the submodule first."""
+    import subprocess
+    import sys
+    code = ("import tkeras as keras; g = keras.preprocessing.image.ImageDataGenerator(); "
+            "print(type(g).__name__, 'image' in dir(keras.preprocessing))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ImageDataGenerator", "True"]

@@ -17,6 +17,8 @@ _LAZY = {
 
 
 def __getattr__(name):
+    if name == "image":  # ImageDataGenerator & co.: loaded on first use (smart_resize runs on torch)
+        return importlib.import_module("tkeras.preprocessing.image")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
@@ -25,4 +27,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"image"})
