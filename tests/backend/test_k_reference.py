@@ -182,3 +182,56 @@ def test_higher_order_functions():
     close(K.foldr(lambda acc, e: acc * 2.0 + e, elems), "foldr/out")
     close(K.foldl(lambda acc, e: acc - e, elems, initializer=10.0), "foldl/out_init")
     close(K.map_fn(lambda row: row * row + 1.0, X1[0]), "map_fn/out")
+
+
+def test_rnn_time_major_nested_inputs_and_constants_follow_a_numpy_loop():
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=(5, 2, 3)).astype("float32"), rng.normal(size=(5, 2, 1)).astype("float32")  # time major
+    shift = np.float32(0.5)
+
+    def step(inputs, states):
+        x_a, x_b = inputs
+        h = states[0] * 0.5 + x_a.sum(dim=1, keepdim=True) * x_b + states[1]
+        return h, [h]  # states[1] is the constant, passed after the states
+
+    last, outputs, states = K.rnn(step, [a, b], [torch.zeros(2, 1)], constants=[torch.tensor(shift)], time_major=True)
+    h, expected = np.zeros((2, 1), "float32"), []
+    for t in range(5):
+        h = h * 0.5 + a[t].sum(axis=1, keepdims=True) * b[t] + shift
+        expected.append(h)
+    np.testing.assert_allclose(outputs.numpy(), np.stack(expected), rtol=1e-5)
+    np.testing.assert_allclose(last.numpy(), expected[-1], rtol=1e-5)
+    assert len(states) == 1  # the constants are not returned as states
+
+
+def test_channels_first_variants_equal_the_transposed_channels_last_results():
+    cf = lambda v: np.transpose(v, (0, 3, 1, 2))  # noqa: E731
+    back = lambda t: np.transpose(t.numpy(), (0, 2, 3, 1))  # noqa: E731
+    xt, kt = REF["conv2d_transpose/x"], REF["conv2d_transpose/kernel"]
+    out = K.conv2d_transpose(cf(xt), kt, (2, 2, 8, 6), strides=(2, 2), padding="same", data_format="channels_first")
+    np.testing.assert_allclose(back(out), REF["conv2d_transpose/out_same_s2"], atol=1e-5)
+    np.testing.assert_allclose(back(K.resize_images(cf(X2), 2, 2, "channels_first", interpolation="bilinear")),
+                               REF["resize_images/out_bilinear"], atol=1e-5)
+    np.testing.assert_allclose(back(K.pool2d(cf(X2), (3, 3), strides=(2, 2), padding="same",
+                                             data_format="channels_first", pool_mode="avg")),
+                               REF["pool2d/out_avg_same"], atol=1e-5)
+    np.testing.assert_allclose(back(K.spatial_2d_padding(cf(X2), ((1, 0), (2, 3)), data_format="channels_first")),
+                               REF["spatial_2d_padding/out"])
+    causal = K.conv1d(np.transpose(X1, (0, 2, 1)), REF["conv1d/kernel"], padding="causal", dilation_rate=2,
+                      data_format="channels_first")
+    np.testing.assert_allclose(np.transpose(causal.numpy(), (0, 2, 1)), REF["conv1d/out_causal_d2"], atol=1e-5)
+
+
+def test_data_format_defaults_to_the_image_data_format_and_is_checked():
+    keras_config = __import__("tkeras").config
+    previous = keras_config.image_data_format()
+    keras_config.set_image_data_format("channels_first")
+    try:
+        out = K.conv2d(np.transpose(X2, (0, 3, 1, 2)), REF["conv2d/kernel"], padding="same")
+        np.testing.assert_allclose(out.numpy(), REF["conv2d/out_cf"], atol=1e-5)
+    finally:
+        keras_config.set_image_data_format(previous)
+    with pytest.raises(ValueError, match="K.conv2d: argument 'data_format' must be .* received 'NHWC'"):
+        K.conv2d(X2, REF["conv2d/kernel"], data_format="NHWC")
+    with pytest.raises(ValueError, match=r"K.conv1d: argument 'padding' must be one of \('valid', 'same', 'causal'\)"):
+        K.conv1d(X1, REF["conv1d/kernel"], padding="full")
