@@ -1,7 +1,11 @@
 """Backend policy (dtype, epsilon, device) and the Variable type that layer weights are made of.
 
-The Keras 2 `K.*` function namespace that old tutorials import as `keras.backend` is built on top of
-this by the compat layer; here lives only what the library itself needs.
+It is also tf-keras 2's `K.*` function namespace (`from keras import backend as K`): the maths and
+settings in `functions.py`, convolutions and pooling in `functions_conv.py`, `K.rnn` and the folds in
+`functions_rnn.py`, CTC in `functions_ctc.py`, normalization/focal losses/dropout in `functions_nn.py`,
+variable updates and random variables in `functions_state.py`, tensor helpers (resizing, padding, ranges)
+in `functions_tensor.py`, scopes and `K.placeholder` in `functions_scopes.py`. The graph-era names
+(`K.function`, `K.set_session`) are added by the compat layer.
 """
 from tkeras.backend.config import (
     device, dtype_name, epsilon, floatx, image_data_format, set_device, set_epsilon, set_floatx,
