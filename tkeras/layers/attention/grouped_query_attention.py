@@ -18,11 +18,10 @@ import math
 import numbers
 
 import torch
-import torch.nn.functional as F
 
 from tkeras import config as keras_config
 from tkeras import constraints, initializers, regularizers
-from tkeras.layers.attention import _masks
+from tkeras.layers.attention import _masks, _scaled_dot_product
 from tkeras.layers.core.einsum_dense import EinsumDense
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic, mask_of, on_compute_device, to_torch
@@ -231,9 +230,10 @@ class GroupedQueryAttention(Layer):
         if return_attention_scores:
             if causal_only:
                 mask = _masks.causal(t_len, s_len, query.device)
-            attended, scores = self._explicit_attention(q, k, v, mask, rate, scale)
+            attended, scores = _scaled_dot_product.explicit(q, k, v, mask, rate, scale, self.num_repeats)
         else:
-            attended, scores = self._fused_attention(q, k, v, mask, causal_only, rate, scale), None
+            attended = _scaled_dot_product.fused(q, k, v, mask, causal_only, rate, scale, self.num_repeats)
+            scores = None
         attended = attended.transpose(1, 2)  # (B, T, query_heads, head_dim)
         if self.use_gate:
             attended = attended * self._gate_dense(query)
@@ -263,35 +263,6 @@ class GroupedQueryAttention(Layer):
         if self.sliding_window is not None:
             mask = _masks.both(mask, _masks.band(t_len, s_len, self.sliding_window, device))
         return mask
-
-    @staticmethod
-    def _per_head(mask):
-        """(T, S) / (B, T, S) -> (B or 1, 1, T, S): one mask for every head."""
-        while mask.dim() < 3:
-            mask = mask.unsqueeze(0)
-        return mask.unsqueeze(-3)
-
-    def _fused_attention(self, q, k, v, mask, causal_only, rate, scale):
-        gqa = self.num_repeats > 1
-        if mask is None:
-            return F.scaled_dot_product_attention(q, k, v, dropout_p=rate, is_causal=causal_only, scale=scale,
-                                                  enable_gqa=gqa)
-        # An additive mask with a large finite negative keeps a fully masked row uniform (not NaN).
-        mask = self._per_head(mask)
-        bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(
-            ~mask, _masks.large_negative(q.dtype))
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=rate, scale=scale, enable_gqa=gqa)
-
-    def _explicit_attention(self, q, k, v, mask, rate, scale):
-        if self.num_repeats > 1:  # each key/value head serves its group of consecutive query heads
-            k = k.repeat_interleave(self.num_repeats, dim=1)
-            v = v.repeat_interleave(self.num_repeats, dim=1)
-        scores = torch.matmul(q * scale, k.transpose(-1, -2))  # (B, query_heads, T, S)
-        if mask is not None:
-            scores = scores.masked_fill(~self._per_head(mask), _masks.large_negative(scores.dtype))
-        probs = torch.softmax(scores, dim=-1)
-        dropped = F.dropout(probs, rate, training=True) if rate > 0 else probs
-        return torch.matmul(dropped, v), probs
 
     def compute_mask(self, inputs, mask=None):
         return None  # `call` puts the query's mask on the output itself

@@ -17,10 +17,9 @@ import numbers
 import string
 
 import torch
-import torch.nn.functional as F
 
 from tkeras import constraints, initializers, regularizers
-from tkeras.layers.attention import _masks
+from tkeras.layers.attention import _masks, _scaled_dot_product
 from tkeras.layers.core.einsum_dense import EinsumDense
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic, mask_of, on_compute_device, to_torch
@@ -286,11 +285,11 @@ class MultiHeadAttention(Layer):
 
         scores = None
         if not return_attention_scores:
-            attended = self._fused_attention(q, k, v, mask, causal_only, rate, scale)
+            attended = _scaled_dot_product.fused(q, k, v, mask, causal_only, rate, scale)
         else:
             if causal_only:
                 mask = _masks.causal(t_len, s_len, device)
-            attended, scores = self._explicit_attention(q, k, v, mask, rate, scale)
+            attended, scores = _scaled_dot_product.explicit(q, k, v, mask, rate, scale)
 
         # (B, heads, T, value_dim) -> (B, *T, heads, value_dim) -> output projection.
         attended = attended.transpose(1, 2).reshape(
@@ -326,32 +325,6 @@ class MultiHeadAttention(Layer):
         if self._sliding_window:
             mask = _masks.both(mask, _masks.band(t_len, s_len, self._sliding_window, device))
         return mask
-
-    @staticmethod
-    def _per_head(mask):
-        """(T, S) / (B, T, S) -> (B or 1, 1, T, S): the same mask for every head."""
-        while mask.dim() < 3:
-            mask = mask.unsqueeze(0)
-        return mask.unsqueeze(-3)
-
-    def _fused_attention(self, q, k, v, mask, causal_only, rate, scale):
-        if mask is None:
-            return F.scaled_dot_product_attention(q, k, v, dropout_p=rate, is_causal=causal_only, scale=scale)
-        # An additive mask with a large finite negative (not a boolean one, which torch may turn into
-        # NaN or zeros) leaves a row whose every key is masked uniform, as in Keras.
-        mask = self._per_head(mask)
-        bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(
-            ~mask, _masks.large_negative(q.dtype))
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=rate, scale=scale)
-
-    def _explicit_attention(self, q, k, v, mask, rate, scale):
-        scores = torch.matmul(q * scale, k.transpose(-1, -2))  # (B, heads, T, S)
-        if mask is not None:
-            mask = self._per_head(mask)
-            scores = scores.masked_fill(~mask, _masks.large_negative(scores.dtype))
-        probs = torch.softmax(scores, dim=-1)
-        dropped = F.dropout(probs, rate, training=True) if rate > 0 else probs
-        return torch.matmul(dropped, v), probs
 
     def compute_mask(self, inputs, mask=None):
         return None  # `call` puts the query's mask on the output itself (it may come as query_mask=)
