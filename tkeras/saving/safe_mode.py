@@ -6,7 +6,8 @@ model needs. The rules, each enforced where the data is read:
 
   rule                 refused                                                 lifted by
   -------------------  ------------------------------------------------------  ------------------------
-  code                 Lambda bytecode (`__lambda__`, Keras 2 marshal lists)   safe_mode=False
+  code                 Lambda bytecode (`__lambda__`, Keras 2 marshal lists),  safe_mode=False
+                       a pickled torch module (TorchModuleWrapper's config)
   functions            functions that are not tkeras' own, registered or in    never (pass custom_objects)
                        `custom_objects` (names are never imported)
   operations           operator nodes naming anything but a public tkeras op   never
