@@ -117,6 +117,10 @@ def test_torch_module_saves_its_state_dict_as_keras_does_and_loads_only_when_uns
         keras.models.load_model(path)
     with pytest.raises(UnsafeLoadError, match="pickled torch module"):
         layers.TorchModuleWrapper.from_config(model.layers[0].get_config())
+    with pytest.raises(UnsafeLoadError, match="pickled torch module"):
+        keras.models.model_from_json(model.to_json())
+    with pytest.raises(UnsafeLoadError, match="pickled torch module"):
+        keras.layers.deserialize(keras.layers.serialize(model.layers[0]))
     loaded = keras.models.load_model(path, safe_mode=False)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, atol=1e-6)
 
