@@ -61,7 +61,8 @@ def _keras2_spelling(config):
     return result
 
 
-_RNN_CLASSES = {"SimpleRNN", "GRU", "LSTM", "SimpleRNNCell", "GRUCell", "LSTMCell"}
+_RNN_CLASSES = {"SimpleRNN", "GRU", "LSTM", "SimpleRNNCell", "GRUCell", "LSTMCell", "ConvLSTM1D", "ConvLSTM2D",
+                "ConvLSTM3D"}
 
 
 def save_weights(model, filepath):
