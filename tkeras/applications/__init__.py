@@ -24,8 +24,3 @@ from tkeras.applications import inception_resnet_v2
 from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
 from tkeras.applications import convnext
 from tkeras.applications.convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
-from tkeras.applications import regnet
-from tkeras.applications.regnet import (RegNetX002, RegNetX004, RegNetX006, RegNetX008, RegNetX016, RegNetX032, RegNetX040,
-                                       RegNetX064, RegNetX080, RegNetX120, RegNetX160, RegNetX320, RegNetY002, RegNetY004,
-                                       RegNetY006, RegNetY008, RegNetY016, RegNetY032, RegNetY040, RegNetY064, RegNetY080,
-                                       RegNetY120, RegNetY160, RegNetY320)
