@@ -24,3 +24,5 @@ from tkeras.applications import inception_resnet_v2
 from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
 from tkeras.applications import convnext
 from tkeras.applications.convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
+from tkeras.applications import nasnet
+from tkeras.applications.nasnet import NASNetLarge, NASNetMobile
