@@ -113,3 +113,9 @@ def test_global_quantized_policy_and_layer_config():
     dense = layers.Dense(3, dtype="gptq/4/128_from_float32")
     assert dense.dtype_policy == dtype_policies.GPTQDTypePolicy("gptq/4/128", "float32")
     assert (dense.dtype_policy.weight_bits, dense.dtype_policy.group_size) == (4, 128)
+
+
+def test_a_policy_config_without_class_or_name_is_refused():
+    with pytest.raises(ValueError, match="needs a 'class_name'.*or a 'name'"):
+        layers.Dense(2, dtype={"config": {"name": "float32"}})
+    assert layers.Dense(2, dtype={"name": "mixed_bfloat16"}).compute_dtype == "bfloat16"  # tf.keras 2's spelling

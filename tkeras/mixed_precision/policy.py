@@ -37,7 +37,9 @@ def policy_for_layer(dtype):
         return Policy(config.floatx())
     from tkeras import dtype_policies
     if isinstance(dtype, dict) and "class_name" not in dtype:
-        dtype = dtype.get("name")
+        if not isinstance(dtype.get("name"), str):
+            raise ValueError(f"dtype {dtype!r}: a dtype policy config needs a 'class_name' (Keras 3) or a 'name'")
+        dtype = dtype["name"]
     policy = dtype_policies.get(dtype)
     _MIXED_IN_USE = _MIXED_IN_USE or policy.is_mixed
     return policy
