@@ -117,5 +117,6 @@ def test_global_quantized_policy_and_layer_config():
 
 def test_a_policy_config_without_class_or_name_is_refused():
     with pytest.raises(ValueError, match="needs a 'class_name'.*or a 'name'"):
-        layers.Dense(2, dtype={"config": {"name": "float32"}})
+        layers.Dense(2, dtype={"config": {"units": 3}})
     assert layers.Dense(2, dtype={"name": "mixed_bfloat16"}).compute_dtype == "bfloat16"  # tf.keras 2's spelling
+    assert layers.Dense(2, dtype={"config": {"name": "float64"}}).compute_dtype == "float64"

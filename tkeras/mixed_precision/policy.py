@@ -37,9 +37,10 @@ def policy_for_layer(dtype):
         return Policy(config.floatx())
     from tkeras import dtype_policies
     if isinstance(dtype, dict) and "class_name" not in dtype:
-        if not isinstance(dtype.get("name"), str):
+        name = (dtype.get("config") or {}).get("name", dtype.get("name"))
+        if not isinstance(name, str):
             raise ValueError(f"dtype {dtype!r}: a dtype policy config needs a 'class_name' (Keras 3) or a 'name'")
-        dtype = dtype["name"]
+        dtype = name
     policy = dtype_policies.get(dtype)
     _MIXED_IN_USE = _MIXED_IN_USE or policy.is_mixed
     return policy
