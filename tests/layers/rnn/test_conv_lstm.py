@@ -196,3 +196,13 @@ def test_errors_name_the_layer_and_argument(kwargs, shape, message):
 def test_unknown_spatial_dimension_is_refused_clearly():
     with pytest.raises(ValueError, match="static spatial dimensions"):
         L.ConvLSTM2D(2, 3)(keras.Input((4, None, 5, 1)))
+
+
+def test_functional_states_feed_the_next_layer_and_a_wrong_state_shape_is_named():
+    inputs = keras.Input((None, 6, 6, 1))
+    seq, h, c = L.ConvLSTM2D(2, 3, padding="same", return_sequences=True, return_state=True)(inputs)
+    model = keras.Model(inputs, [L.ConvLSTM2D(2, 3, padding="same")(seq, initial_state=[h, c]), h])
+    outputs = model.predict(np.random.default_rng(8).standard_normal((2, 3, 6, 6, 1)), verbose=0)
+    assert [o.shape for o in outputs] == [(2, 6, 6, 2), (2, 6, 6, 2)]
+    with pytest.raises(ValueError, match=r"ConvLSTM2D layer .*initial state h must have shape \(\d+, 4, 4, 2\)"):
+        L.ConvLSTM2D(2, 3)(seq, initial_state=[h, c])

@@ -86,6 +86,13 @@ class ConvLSTM(RNN):
             input_masks = input_masks.repeat_interleave(steps, dim=1)
         x_gates = cell.input_gates(flat, input_masks)
         x_gates = x_gates.reshape((batch, steps) + tuple(x_gates.shape[1:]))
+        expected = tuple(cell.state_shape(batch))
+        for label, state in zip(("h", "c"), states):
+            if tuple(state.shape) != expected:
+                raise ValueError(
+                    f"{type(self).__name__} layer {self.name!r}: initial state {label} must have shape "
+                    f"{expected} (batch, then one output step in data_format={cell.data_format!r}), "
+                    f"received {tuple(state.shape)}")
         h, c = cf(states[0]), cf(states[1])
         step_masks = self._step_masks(mask, h) if mask is not None else None
         collected, output = [], None
