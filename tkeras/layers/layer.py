@@ -17,9 +17,12 @@ from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.remat import current_remat_scope
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat
+from tkeras.layers.layer_build import marking_built
+from tkeras.layers.layer_own_variables import OwnVariablesMixin
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
 from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
                                         on_compute_device, shape_of, to_torch)
@@ -28,7 +31,7 @@ from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
 
 
-class Layer(torch.nn.Module):
+class Layer(OwnVariablesMixin, torch.nn.Module):
     """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
 
     _call_takes_training = False
@@ -41,6 +44,8 @@ class Layer(torch.nn.Module):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = marking_built(cls.__dict__["build"])
         params = inspect.signature(cls.call).parameters
         cls._call_takes_training = "training" in params or any(
             p.kind is p.VAR_KEYWORD for p in params.values())
@@ -312,6 +317,10 @@ class Layer(torch.nn.Module):
     # -- losses (regularization, add_loss) --------------------------------------------------------
     def add_loss(self, loss):
         """A loss term computed in `call` (activity regularization); fit adds it to the step's loss."""
+        scope = active_stateless_scope()
+        if scope is not None and scope.collect_losses:  # keras.StatelessScope(collect_losses=True) keeps it
+            scope.add_loss(loss)
+            return
         self._losses.append(loss)
         added_losses.PENDING_LOSSES.append((self, loss))
 

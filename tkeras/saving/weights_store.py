@@ -36,11 +36,12 @@ def _write_group(h5, path, name, variables):
 
 
 def _stores_itself(entry):
-    """A layer with Keras' `save_own_variables`/`load_own_variables` (TorchModuleWrapper, a user's layer)
-    chooses its own dataset names, as in Keras."""
+    """A layer that overrides Keras' `save_own_variables`/`load_own_variables` (TorchModuleWrapper, a
+    user's layer) chooses its own dataset names, as in Keras; the base hooks write "0", "1", ... as the
+    generic path does."""
     from tkeras.layers.layer import Layer
-    return isinstance(entry.obj, Layer) and callable(getattr(entry.obj, "save_own_variables", None)) \
-        and callable(getattr(entry.obj, "load_own_variables", None))
+    from tkeras.layers.layer_own_variables import overrides_own_variables
+    return isinstance(entry.obj, Layer) and overrides_own_variables(entry.obj)
 
 
 def _own_store(entry):

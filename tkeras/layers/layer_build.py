@@ -1,0 +1,21 @@
+"""A subclass's `build()` marks the layer built when it returns, however it was called.
+
+Keras 3 wraps every `build` this way, so code that calls `self.build(shape)` itself (a
+`build_from_config` override, a parent layer building its sublayers) leaves a built layer that the
+next `__call__` does not build a second time (which would create every weight twice).
+"""
+import functools
+
+
+def marking_built(build):
+    if getattr(build, "_tkeras_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        return result
+
+    build_and_mark._tkeras_marks_built = True
+    return build_and_mark

@@ -1,0 +1,44 @@
+"""Keras 3's per-layer variable hooks: `save_own_variables(store)` / `load_own_variables(store)`.
+
+A file holds each layer's own variables under the keys "0", "1", ... (trainable first, then the rest,
+in creation order). The base versions below do exactly that, so a subclass can override them to keep
+extra state beside its weights and still call `super()` for the weights themselves; the saving code
+asks a layer to store itself only when it overrides one of them.
+"""
+import numpy as np
+import torch
+
+
+class OwnVariablesMixin:
+    def _own_variables_in_file_order(self):
+        own = list(getattr(self, "_own_weights", []))
+        return [w for w in own if w._keras_trainable] + [w for w in own if not w._keras_trainable]
+
+    def save_own_variables(self, store):
+        """Put this layer's own variables (not its sublayers') into `store` under "0", "1", ..."""
+        for index, variable in enumerate(self._own_variables_in_file_order()):
+            store[str(index)] = variable.detach().cpu().numpy()
+
+    def load_own_variables(self, store):
+        """Assign this layer's own variables from `store`'s "0", "1", ... after checking count and shapes."""
+        variables = self._own_variables_in_file_order()
+        keys = sorted((key.decode() if isinstance(key, bytes) else str(key) for key in store.keys()))
+        expected = [str(index) for index in range(len(variables))]
+        if keys != sorted(expected):
+            raise ValueError(f"Layer {self.name!r} expected {len(variables)} variables (keys {expected}) in the "
+                             f"store, received the keys {keys}")
+        arrays = [np.asarray(store[key]) for key in expected]
+        for key, variable, array in zip(expected, variables, arrays):
+            if tuple(array.shape) != tuple(variable.shape):
+                raise ValueError(f"Layer {self.name!r}: variable {key} ({getattr(variable, 'path', variable.name)}) "
+                                 f"has shape {tuple(variable.shape)}, the store holds shape {tuple(array.shape)}")
+        with torch.no_grad():
+            for variable, array in zip(variables, arrays):
+                variable.assign(array)
+
+
+def overrides_own_variables(layer):
+    """Whether `layer`'s class replaces one of the base hooks (then it names its own datasets)."""
+    cls = type(layer)
+    return cls.save_own_variables is not OwnVariablesMixin.save_own_variables or \
+        cls.load_own_variables is not OwnVariablesMixin.load_own_variables
