@@ -140,3 +140,12 @@ def test_transfer_learning_and_fine_tuning(tmp_path):
     assert "trainable weights when fine-tuning: 7" in out and "fine-tuning moved the base: True" in out
     assert "batchnorm still in inference mode: True" in out
     assert number(r"validation accuracy: ([\d.]+)", out) > 0.9  # the frozen features carry over
+
+
+def test_customizing_saving_and_serialization(tmp_path):
+    out = run_guide("customizing_saving.py", tmp_path)
+    assert "counter restored: 3" in out and "dense weights restored: True" in out
+    assert "vocabulary from assets: ['apple', 'fig', 'pear']" in out and "lookup: [2, 0, 3]" in out
+    assert "build config: {'input_size': 5}" in out and "rebuilt before any call: True [(5, 2)]" in out
+    assert "loaded layer kernel: (5, 2)" in out
+    assert "compiled again with: SGD 0.05 0.05" in out and "predictions match: True" in out

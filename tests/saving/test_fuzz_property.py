@@ -179,7 +179,9 @@ def _load(path, name):
 
 
 def _module_state():
-    return {name: {k: id(v) for k, v in vars(module).items()}
+    # `__warningregistry__` is Python's record of warnings already shown from a module (a refused
+    # compile config warns), not state a file could plant.
+    return {name: {k: id(v) for k, v in vars(module).items() if k != "__warningregistry__"}
             for name, module in list(sys.modules.items()) if name.startswith("tkeras") and module is not None}
 
 

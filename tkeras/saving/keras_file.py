@@ -22,7 +22,7 @@ import zipfile
 import h5py
 
 from tkeras.layers.preprocessing._vocabulary_assets import VOCABULARY_ASSET
-from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
+from tkeras.saving import h5_guard, keras_layout, layer_assets, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
 
@@ -38,7 +38,9 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def save_model(model, filepath, include_optimizer=True):
     config = model_config.model_config(model)
-    compile_config = model_config.compile_config(model) if include_optimizer else None
+    # A model's own get_compile_config (Keras' hook) is already in its config; otherwise the standard one.
+    own_compile_config = config.pop("compile_config", None) if hasattr(model, "get_compile_config") else None
+    compile_config = (own_compile_config or model_config.compile_config(model)) if include_optimizer else None
     if compile_config is not None:
         config["compile_config"] = compile_config
     metadata = {"keras_version": KERAS_VERSION,
@@ -47,6 +49,7 @@ def save_model(model, filepath, include_optimizer=True):
     with h5py.File(weights, "w") as h5:
         weights_store.write_model(h5, model, include_optimizer=include_optimizer)
         assets = _write_layer_state(h5, model)
+    assets.update(layer_assets.write_user_assets(model))
     with atomic_path(filepath) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
             archive.writestr(zipfile.ZipInfo("metadata.json", _ZIP_EPOCH), json.dumps(metadata))
@@ -130,8 +133,8 @@ def read_archive(filepath):
 
 
 def _read_archive(filepath, with_assets):
-    """(config, weights bytes, {asset member: bytes}): with `with_assets`, every `assets/.../vocabulary.txt`
-    member is read (within `_MAX_ASSET_BYTES` in all); other asset files are left in the zip."""
+    """(config, weights bytes, {asset member: bytes}): with `with_assets`, every file member under
+    `assets/` is read (within `_MAX_ASSET_BYTES` in all); the loaders pick them by exact path."""
     assets = {}
     try:
         with zipfile.ZipFile(filepath, "r") as archive:
@@ -147,10 +150,10 @@ def _read_archive(filepath, with_assets):
                 raise CorruptFileError(f"{filepath}: model.weights.h5 is implausibly large")
             if with_assets:
                 wanted = [info for name, info in infos.items()
-                          if name.startswith(_ASSETS_DIR + "/") and name.endswith("/" + _ASSET_FILE)]
+                          if name.startswith(_ASSETS_DIR + "/") and not info.is_dir()]
                 total = sum(info.file_size for info in wanted)
                 if total > _MAX_ASSET_BYTES:
-                    raise CorruptFileError(f"{filepath}: the vocabulary assets are implausibly large "
+                    raise CorruptFileError(f"{filepath}: the assets are implausibly large "
                                            f"({total} bytes)")
                 for info in wanted:
                     # A zip entry never yields more than its declared size, so the check above holds.
@@ -190,13 +193,21 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     config, weights, assets = _read_archive(filepath, with_assets=True)
     if not isinstance(config, dict):
         raise CorruptFileError(f"{filepath}: config.json holds a {type(config).__name__}, not a model config")
+    # The whole config, compile_config included, passes the safe-mode checks before anything is built;
+    # the compile config is then applied below, once, and only if asked.
+    model_config.check_config(config, filepath, custom_objects, safe_mode)
+    compile_config = config.pop("compile_config", None)
     model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
     # Keras writes `"compile_config": {}` for a model that was never compiled: nothing to compile then.
-    if compile and isinstance(config.get("compile_config"), dict) and config["compile_config"]:
-        model_config.compile_from_config(model, config["compile_config"], filepath, custom_objects)
+    if compile and isinstance(compile_config, dict) and compile_config:
+        if hasattr(model, "compile_from_config"):  # the model's own hook (Keras' customizing-saving API)
+            model.compile_from_config(compile_config)
+        else:
+            model_config.compile_from_config(model, compile_config, filepath, custom_objects)
     with open_h5_bytes(weights, filepath) as h5:
         _guard(lambda: _load_layer_state(model, assets, h5, filepath), filepath)
         _guard(lambda: weights_store.read_model(h5, model, filepath, load_optimizer=compile), filepath)
+    layer_assets.load_user_assets(model, assets, filepath)
     return model
 
 

@@ -80,12 +80,17 @@ def _jsonable(value):
 
 
 # -- loading ---------------------------------------------------------------------------------------
-def model_from_config(config, filepath="<config>", custom_objects=None, safe_mode=True):
+def check_config(config, filepath="<config>", custom_objects=None, safe_mode=True):
+    """A model config's shape, depth and safe-mode rules, before anything in it is built."""
     if not isinstance(config, dict) or "class_name" not in config:
         raise SavingError(f"{filepath}: the model config is not a Keras config "
                           f"(expected a dict with 'class_name', found {type(config).__name__})")
     safe_mode_policy.check_depth(config, filepath)
     config_compat.check_safe(config, filepath, custom_objects, safe_mode)
+
+
+def model_from_config(config, filepath="<config>", custom_objects=None, safe_mode=True):
+    check_config(config, filepath, custom_objects, safe_mode)
     config = config_compat.normalize(config)
     _check_known_classes(config, filepath, custom_objects)
     try:
