@@ -150,3 +150,19 @@ def test_remat_function_recomputes_and_matches_autograd():
     keras.remat(f)(x).sum().backward()
     assert len(calls) == 2  # forward, and again in backward
     torch.testing.assert_close(x.grad, torch.sin(x.detach()) + x.detach() * torch.cos(x.detach()))
+
+
+def test_stateless_scope_collects_added_losses():
+    class Penalised(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(torch.sum(x ** 2))
+            return x
+
+    layer = Penalised()
+    x = np.array([[1.0, 2.0]], "float32")
+    with keras.StatelessScope(collect_losses=True) as scope:
+        layer(x)
+    assert [float(loss) for loss in scope.losses] == [5.0]
+    assert layer.losses == []  # kept by the scope, not the layer
+    layer(x)
+    assert [float(loss) for loss in layer.losses] == [5.0]
