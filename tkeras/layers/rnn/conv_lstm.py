@@ -21,7 +21,23 @@ _CELL_KEYS_BEFORE_ACTIVITY = ("filters", "kernel_size", "strides", "padding", "d
 
 
 class ConvLSTM(RNN):
-    """N-D convolutional LSTM; ConvLSTM1D/2D/3D fix `rank`."""
+    """N-D convolutional LSTM; ConvLSTM1D/2D/3D fix `rank`.
+
+    Args:
+        filters, kernel_size, strides, padding ('valid' or 'same'), data_format, dilation_rate: the
+            convolution of the input; the state's convolution is always 'same' with stride 1, so h
+            and c keep the input convolution's output size.
+        activation, recurrent_activation, use_bias, unit_forget_bias, the initializers, regularizers and
+            constraints, dropout, recurrent_dropout, seed: as in `LSTM` (one dropout mask per gate).
+        return_sequences, return_state, go_backwards, stateful: as in `RNN`.
+
+    Example, next-frame prediction on clips of 40 x 40 frames of any length:
+
+        model = keras.Sequential([keras.Input((None, 40, 40, 1)),
+                                  keras.layers.ConvLSTM2D(40, 3, padding="same", return_sequences=True),
+                                  keras.layers.BatchNormalization(),
+                                  keras.layers.Conv3D(1, 3, padding="same", activation="sigmoid")])
+    """
 
     rank = None
 
