@@ -41,6 +41,32 @@ def test_dict_matches_tf_keras():
         np.testing.assert_allclose(np.asarray(one[name]), want, rtol=1e-6, err_msg=name)
 
 
+def _crossing_table():
+    return {name: values for name, values in columns().items() if name in ("city", "zip", "rooms")}
+
+
+def test_crosses_match_tf_keras():
+    space = build(FeatureSpace, "crosses")
+    space.adapt(Dataset.from_tensor_slices(_crossing_table()).batch(3))
+    assert sorted(space.crossers) == ["city_X_zip", "rooms_X_city_X_zip"]
+    assert type(space.crossers["city_X_zip"]) is keras.layers.HashedCrossing
+    batch = space(_crossing_table())
+    assert list(batch) == ["city", "rooms", "zip", "city_X_zip", "rooms_X_city_X_zip"]  # features, then crosses
+    for name, want in REFERENCE["crosses"]["batch"].items():
+        np.testing.assert_array_equal(np.asarray(batch[name]), want, err_msg=name)
+    one = space({name: value for name, value in SAMPLE.items() if name in space.features})
+    for name, want in REFERENCE["crosses"]["sample"].items():
+        np.testing.assert_array_equal(np.asarray(one[name]), want, err_msg=name)
+    configs = space.get_config()["crosses"]
+    assert [c["config"] for c in json.loads(json.dumps(configs))] == [c["config"] for c in REFERENCE["crosses_config"]]
+    copy = FeatureSpace.from_config(json.loads(json.dumps(space.get_config())))
+    assert [(c.name, c.crossing_dim, c.output_mode) for c in copy.crosses] == [
+        ("city_X_zip", 6, "one_hot"), ("rooms_X_city_X_zip", 7, "int")]
+    inputs = space.get_inputs()
+    encoded = space.get_encoded_features()
+    assert tuple(encoded["city_X_zip"].shape) == (None, 6) and sorted(inputs) == ["city", "rooms", "zip"]
+
+
 def test_adapt_from_a_dict_and_the_symbolic_model():
     space = build(FeatureSpace, "concat")
     space.adapt(columns())  # a dict of arrays works as well as a Dataset
@@ -60,8 +86,11 @@ def test_errors_name_the_fix():
         FeatureSpace(features={"x": "floaty"})
     with pytest.raises(ValueError, match="Expected one of \\{'dict', 'concat'\\}"):
         FeatureSpace(features={"x": "float"}, output_mode="list")
-    with pytest.raises(NotImplementedError, match="HashedCrossing"):
-        FeatureSpace(features={"a": "string_categorical", "b": "string_categorical"}, crosses=[("a", "b")])
+    with pytest.raises(ValueError, match=r"should be present in the `features` dict. Received unknown features \['c'\]"):
+        FeatureSpace(features={"a": "string_categorical", "b": "string_categorical"}, crosses=[("a", "c")])
+    with pytest.raises(ValueError, match="`crossing_dim` .* should be specified"):
+        FeatureSpace(features={"a": "string_categorical", "b": "string_categorical"}, crosses=[("a", "b")],
+                     crossing_dim=None)
     unadapted = FeatureSpace(features={"city": "string_categorical"})
     with pytest.raises(ValueError, match="call `.adapt\\(dataset\\)`"):
         unadapted({"city": np.array(["a"])})

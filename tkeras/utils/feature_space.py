@@ -15,8 +15,10 @@ adds a multi-hot CategoryEncoding sized to the preprocessor's vocabulary/bins. W
 matrix; with "dict" they come back by name. Calling it on a dict of one sample (scalars) returns one
 unbatched row, as Keras does.
 
-Feature crosses (`crosses=`) need the HashedCrossing layer, which tkeras does not have yet: they
-are refused at construction with that reason.
+Feature crosses (`crosses=[("a", "b")]` or `FeatureSpace.cross(...)`) hash the combination of the
+features' preprocessed values (lookup indices, hash bins) into `crossing_dim` bins with HashedCrossing,
+one crosser per cross in `.crossers` (named "a_X_b"); they come after the features, in sorted name
+order, and are one-hot encoded unless their output_mode is "int".
 """
 import numpy as np
 import torch
@@ -28,6 +30,30 @@ from tkeras.saving.serialization import register_keras_serializable
 
 _NAMED = ("float", "float_normalized", "float_rescaled", "float_discretized", "integer_categorical",
           "string_categorical", "integer_hashed", "string_hashed")
+
+
+class Cross:
+    """Features crossed into one hashed feature of `crossing_dim` bins, named "<a>_X_<b>"."""
+
+    def __init__(self, feature_names, crossing_dim, output_mode="one_hot"):
+        if output_mode not in ("int", "one_hot"):
+            raise ValueError(f"Invalid value for argument `output_mode`. Expected one of {{'int', 'one_hot'}}. "
+                             f"Received: output_mode={output_mode}")
+        self.feature_names = tuple(feature_names)
+        self.crossing_dim = crossing_dim
+        self.output_mode = output_mode
+
+    @property
+    def name(self):
+        return "_X_".join(self.feature_names)
+
+    def get_config(self):
+        return {"feature_names": self.feature_names, "crossing_dim": self.crossing_dim,
+                "output_mode": self.output_mode}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
 
 class Feature:
@@ -69,7 +95,7 @@ class FeatureSpace(Layer):
     # -- feature constructors (Keras' classmethods) ---------------------------------------------------
     @classmethod
     def cross(cls, feature_names, crossing_dim, output_mode="one_hot"):
-        raise NotImplementedError(_CROSS_MESSAGE)
+        return Cross(feature_names, crossing_dim, output_mode=output_mode)
 
     @classmethod
     def feature(cls, dtype, preprocessor, output_mode):
@@ -135,8 +161,6 @@ class FeatureSpace(Layer):
         super().__init__(name=name)
         if not features:
             raise ValueError("The `features` argument cannot be None or empty.")
-        if crosses:
-            raise NotImplementedError(_CROSS_MESSAGE)
         if output_mode not in ("dict", "concat"):
             raise ValueError(f"Invalid value for argument `output_mode`. Expected one of {{'dict', 'concat'}}. "
                              f"Received: output_mode={output_mode}")
@@ -144,11 +168,16 @@ class FeatureSpace(Layer):
         self.hashing_dim = hashing_dim
         self.num_discretization_bins = num_discretization_bins
         self.output_mode = output_mode
-        self.crosses = []
         self.features = {name: self._standardize_feature(name, value) for name, value in features.items()}
+        self.crosses = [self._standardize_cross(cross) for cross in crosses or ()]
+        self.crosses_by_name = {cross.name: cross for cross in self.crosses}
         self.preprocessors = {name: feature.preprocessor for name, feature in self.features.items()}
         for name, preprocessor in self.preprocessors.items():
             self.add_module(f"preprocessor_{name}", preprocessor)
+        from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
+        self.crossers = {cross.name: HashedCrossing(cross.crossing_dim, name=cross.name) for cross in self.crosses}
+        for name, crosser in self.crossers.items():
+            self.add_module(f"crosser_{name}", crosser)
         self.inputs = None
         self.encoded_features = None
         self.one_hot_encoders = {}
@@ -167,6 +196,20 @@ class FeatureSpace(Layer):
         if feature in ("integer_hashed", "string_hashed"):
             return getattr(self, feature)(self.hashing_dim, name=name)
         return getattr(self, feature)(name=name)
+
+    def _standardize_cross(self, cross):
+        if isinstance(cross, Cross):
+            return cross
+        if isinstance(cross, dict):
+            return Cross.from_config(cross.get("config", cross))
+        if not self.crossing_dim:
+            raise ValueError("When specifying `crosses`, the argument `crossing_dim` (dimensionality of the crossing "
+                             "space) should be specified as well.")
+        unknown = [name for name in cross if name not in self.features]
+        if unknown:
+            raise ValueError(f"All features referenced in the `crosses` argument should be present in the `features` "
+                             f"dict. Received unknown features {unknown} in cross {tuple(cross)}")
+        return Cross(cross, crossing_dim=self.crossing_dim)
 
     # -- adapting ---------------------------------------------------------------------------------------
     def _adaptable(self):
@@ -219,13 +262,13 @@ class FeatureSpace(Layer):
     def _one_hot_encoder(self, name):
         if name not in self.one_hot_encoders:
             from tkeras import layers
-            preprocessor = self.preprocessors[name]
+            preprocessor = self.preprocessors.get(name) or self.crossers[name]
             kind = type(preprocessor).__name__
             if kind in ("StringLookup", "IntegerLookup"):
                 size = preprocessor.vocabulary_size()
             elif kind == "CategoryEncoding":
                 size = preprocessor.num_tokens
-            elif kind in ("Discretization", "Hashing"):
+            elif kind in ("Discretization", "Hashing", "HashedCrossing"):
                 size = preprocessor.num_bins
             else:
                 raise ValueError(f"Feature '{name}' has `output_mode='one_hot'`. However it isn't a standard feature "
@@ -235,11 +278,14 @@ class FeatureSpace(Layer):
         return self.one_hot_encoders[name]
 
     def _encode(self, data):
+        preprocessed = {name: self.preprocessors[name](data[name]) for name in sorted(self.features)}
+        # Crosses hash the preprocessed values (indices, bins), after the features, in name order.
+        crossed = {cross.name: self.crossers[cross.name]([preprocessed[n] for n in cross.feature_names])
+                   for cross in sorted(self.crosses, key=lambda c: c.name)}
+        specs = {**self.features, **self.crosses_by_name}
         encoded = {}
-        for name in sorted(self.features):
-            feature = self.features[name]
-            value = self.preprocessors[name](data[name])
-            if feature.output_mode == "one_hot":
+        for name, value in {**preprocessed, **crossed}.items():
+            if specs[name].output_mode == "one_hot":
                 dtype = _dtype_name(value)
                 if not dtype.startswith("int"):
                     raise ValueError(f"Feature '{name}' has `output_mode='one_hot'`. Thus its preprocessor should "
@@ -285,21 +331,16 @@ class FeatureSpace(Layer):
 
     # -- config -------------------------------------------------------------------------------------------
     def get_config(self):
-        from tkeras.saving.serialization import serialize_keras_object
         features = {name: {"module": "keras.utils", "class_name": "Feature", "config": feature.get_config(),
                            "registered_name": "Feature"} for name, feature in self.features.items()}
         return {"features": features, "output_mode": self.output_mode,
-                "crosses": [serialize_keras_object(c) for c in self.crosses], "crossing_dim": self.crossing_dim,
+                "crosses": [{"module": "keras.utils", "class_name": "Cross", "config": c.get_config(),
+                             "registered_name": "Cross"} for c in self.crosses], "crossing_dim": self.crossing_dim,
                 "hashing_dim": self.hashing_dim, "num_discretization_bins": self.num_discretization_bins}
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-_CROSS_MESSAGE = ("FeatureSpace crosses need the HashedCrossing layer, which tkeras does not have yet; encode the "
-                  "features without `crosses`, or cross them yourself (e.g. a string_hashed feature of the joined "
-                  "values).")
 
 
 def _plain(value):
