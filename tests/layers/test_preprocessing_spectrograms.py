@@ -139,6 +139,8 @@ def test_mel_filter_bank_is_htk_triangles():
 def test_mel_spectrogram_errors_and_functional_shape():
     with pytest.raises(ValueError, match="MelSpectrogram: `fft_length` must be at least `sequence_length`"):
         keras.layers.MelSpectrogram(fft_length=64, sequence_length=128)
+    with pytest.raises(ValueError, match=r"MelSpectrogram: `window` must be one of \['hamming', 'hann'\]"):
+        keras.layers.MelSpectrogram(window="kaiser")
     inputs = keras.Input((400,))
     outputs = keras.layers.MelSpectrogram(fft_length=128, sequence_stride=32, num_mel_bins=16,
                                           sampling_rate=1000)(inputs)

@@ -11,7 +11,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
-from tkeras.ops.fft import stft
+from tkeras.ops.fft import WINDOWS, stft
 
 # HTK's mel scale: mel(f) = 1127 * ln(1 + f / 700).
 _MEL_BREAK_HZ = 700.0
@@ -55,6 +55,9 @@ class MelSpectrogram(Layer):
         if fft_length < sequence_length:
             raise ValueError(f"MelSpectrogram: `fft_length` must be at least `sequence_length`; received "
                              f"sequence_length={sequence_length}, fft_length={fft_length}")
+        if isinstance(window, str) and window not in WINDOWS:
+            raise ValueError(f"MelSpectrogram: `window` must be one of {sorted(WINDOWS)}, an array of "
+                             f"sequence_length values or None, received {window!r}")
         super().__init__(**kwargs)
         self.fft_length, self.sequence_stride, self.sequence_length = fft_length, sequence_stride, sequence_length
         self.window, self.sampling_rate, self.num_mel_bins = window, sampling_rate, num_mel_bins
