@@ -86,3 +86,16 @@ def test_shapes_it_cannot_take_are_named():
         L.LocallyConnected1D(2, 3)(keras.Input((None, 4)))
     with pytest.raises(ValueError, match=r"smaller than kernel_size \(5,\)"):
         L.LocallyConnected1D(2, 5)(np.zeros((1, 3, 2), dtype="float32"))
+
+
+def test_keras1_spellings():
+    layer = L.LocallyConnected2D(4, 3, 3, border_mode="valid", init="he_normal", W_regularizer="l2",
+                                 dim_ordering="th")
+    assert (layer.kernel_size, layer.strides, layer.data_format) == ((3, 3), (1, 1), "channels_first")
+    assert type(layer.kernel_initializer).__name__ == "HeNormal" and layer.kernel_regularizer is not None
+    assert tuple(layer(np.zeros((1, 2, 6, 5), dtype="float32")).shape) == (1, 4, 4, 3)
+    layer = L.LocallyConnected1D(4, 3, subsample_length=2, b_constraint="non_neg")
+    assert layer.strides == (2,) and layer.bias_constraint is not None
+    assert tuple(layer(np.zeros((1, 9, 2), dtype="float32")).shape) == (1, 4, 4)
+    # without Keras 1 keywords the third number is Keras 2's strides, as in tf-keras
+    assert L.LocallyConnected2D(4, 3, 2).strides == (2, 2)

@@ -19,8 +19,13 @@ import torch
 
 from tkeras import activations, constraints, initializers, regularizers
 from tkeras.layers.convolutional import _conv_utils as utils
+from tkeras.layers.convolutional.base_conv import KERAS1_MARKERS, translate_keras1_kwargs
 from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.locally_connected import _connectivity
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 class LocallyConnected(Layer):
@@ -33,8 +38,20 @@ class LocallyConnected(Layer):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, implementation=1, **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         label = type(self).__name__
+        if KERAS1_MARKERS.intersection(kwargs):  # Keras 1: border_mode=, subsample=, init=, W_regularizer=...
+            args = translate_keras1_kwargs(kwargs, {
+                "filters": filters, "kernel_size": kernel_size, "strides": strides, "padding": padding,
+                "data_format": data_format, "use_bias": use_bias, "kernel_initializer": kernel_initializer,
+                "kernel_regularizer": kernel_regularizer, "bias_regularizer": bias_regularizer,
+                "kernel_constraint": kernel_constraint, "bias_constraint": bias_constraint, "dilation_rate": 1})
+            if args.pop("dilation_rate") not in (1, (1,) * self.rank):
+                raise ValueError(f"{label}: a locally connected layer has no dilation (atrous_rate)")
+            filters, kernel_size, strides, padding = (args[k] for k in ("filters", "kernel_size", "strides", "padding"))
+            data_format, use_bias, kernel_initializer = args["data_format"], args["use_bias"], args["kernel_initializer"]
+            kernel_regularizer, bias_regularizer = args["kernel_regularizer"], args["bias_regularizer"]
+            kernel_constraint, bias_constraint = args["kernel_constraint"], args["bias_constraint"]
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError(f"{label}: filters must be a positive integer, received filters={filters!r}")
         self.filters = int(filters)
@@ -186,13 +203,17 @@ class LocallyConnected1D(LocallyConnected):
 
 
 class LocallyConnected2D(LocallyConnected):
-    """Unshared 2-D convolution over (batch, rows, cols, channels) inputs (tf-keras 2)."""
+    """Unshared 2-D convolution over (batch, rows, cols, channels) inputs (tf-keras 2). Keras 1's
+    `LocallyConnected2D(64, 3, 3, border_mode='valid')` (nb_row, nb_col) is read as such when Keras 1
+    keywords show the call is Keras 1 code, as `Conv2D` does."""
     rank = 2
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None, activation=None,
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, implementation=1, **kwargs):
+        if _is_int(kernel_size) and _is_int(strides) and KERAS1_MARKERS.intersection(kwargs):
+            kernel_size, strides = (kernel_size, strides), (1, 1)
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
                          activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
