@@ -31,8 +31,9 @@ class BaseDepthwiseConv(BaseConv):
 
     def _make_weights(self, channels):
         self._in_channels = channels
+        # Keras 3 names this weight "kernel" (tf-keras 2 said "depthwise_kernel"); the attribute keeps both.
         self.depthwise_kernel = self.add_weight(
-            name="depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
+            name="kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint)
         self.bias = None
