@@ -9,6 +9,7 @@ from tkeras.compat import import_hook
 def test_tkeras_attribute_path():
     assert keras.layers.experimental.preprocessing.Normalization is keras.layers.Normalization
     assert keras.layers.experimental.preprocessing.StringLookup is keras.layers.StringLookup
+    assert keras.layers.experimental.preprocessing.HashedCrossing is keras.layers.HashedCrossing  # tf-keras 2.7+
     with pytest.raises(AttributeError, match="experimental.preprocessing.NoSuchLayer is not supported"):
         keras.layers.experimental.preprocessing.NoSuchLayer
 
