@@ -6,7 +6,7 @@ which the code below keeps. Inputs are preprocessed with the 'tf' mode (scaled t
 from tkeras import layers
 from tkeras.applications import imagenet_utils
 from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
-from tkeras.applications.weights import load_application_weights
+from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 from tkeras.layers.layer import Layer
 
@@ -135,8 +135,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         x = global_pooling(x, pooling)
     model = build_model(input_tensor, img_input, x, name)
     fname = f"inception_resnet_v2_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    return load_application_weights(model, weights, fname=fname, origin=BASE_WEIGHT_URL + fname,
-                                    file_hash=_HASHES[0] if include_top else _HASHES[1])
+    return load_weights_in_order(model, weights, fname=fname, origin=BASE_WEIGHT_URL + fname,
+                                 file_hash=_HASHES[0] if include_top else _HASHES[1])
 
 
 def preprocess_input(x, data_format=None):

@@ -8,7 +8,7 @@ Inputs are preprocessed with the 'tf' mode (scaled to [-1, 1]).
 from tkeras import layers
 from tkeras.applications import imagenet_utils
 from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
-from tkeras.applications.weights import load_application_weights
+from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 
 WEIGHTS_PATH = ("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
@@ -131,8 +131,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         x = global_pooling(x, pooling)
     model = build_model(input_tensor, img_input, x, name)
     origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
-    return load_application_weights(model, weights, fname=origin.rsplit("/", 1)[-1], origin=origin,
-                                    file_hash=_HASHES[0] if include_top else _HASHES[1])
+    return load_weights_in_order(model, weights, fname=origin.rsplit("/", 1)[-1], origin=origin,
+                                 file_hash=_HASHES[0] if include_top else _HASHES[1])
 
 
 def preprocess_input(x, data_format=None):

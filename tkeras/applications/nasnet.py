@@ -8,7 +8,7 @@ automatic names in creation order, which the code below keeps. Inputs are prepro
 from tkeras import layers
 from tkeras.applications import imagenet_utils
 from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
-from tkeras.applications.weights import load_application_weights
+from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 
 BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/nasnet/"
@@ -189,7 +189,7 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
     if weights is None:
         return model
     fname, origin, file_hash = _PUBLISHED.get(default_size, {}).get(include_top, ("", "", None))
-    return load_application_weights(model, weights, fname=fname, origin=origin, file_hash=file_hash)
+    return load_weights_in_order(model, weights, fname=fname, origin=origin, file_hash=file_hash)
 
 
 def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
