@@ -26,3 +26,6 @@ from tkeras.applications import convnext
 from tkeras.applications.convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
 from tkeras.applications import nasnet
 from tkeras.applications.nasnet import NASNetLarge, NASNetMobile
+from tkeras.applications import resnet_rs
+from tkeras.applications.resnet_rs import (ResNetRS50, ResNetRS101, ResNetRS152, ResNetRS200, ResNetRS270, ResNetRS350,
+                                          ResNetRS420)
