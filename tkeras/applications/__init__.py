@@ -24,8 +24,18 @@ from tkeras.applications import inception_resnet_v2
 from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
 from tkeras.applications import convnext
 from tkeras.applications.convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
+from tkeras.applications import regnet
+from tkeras.applications.regnet import (RegNetX002, RegNetX004, RegNetX006, RegNetX008, RegNetX016, RegNetX032, RegNetX040,
+                                       RegNetX064, RegNetX080, RegNetX120, RegNetX160, RegNetX320, RegNetY002, RegNetY004,
+                                       RegNetY006, RegNetY008, RegNetY016, RegNetY032, RegNetY040, RegNetY064, RegNetY080,
+                                       RegNetY120, RegNetY160, RegNetY320)
 from tkeras.applications import nasnet
 from tkeras.applications.nasnet import NASNetLarge, NASNetMobile
+from tkeras.applications import efficientnet, efficientnet_v2
+from tkeras.applications.efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4,
+                                             EfficientNetB5, EfficientNetB6, EfficientNetB7)
+from tkeras.applications.efficientnet_v2 import (EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3,
+                                                EfficientNetV2L, EfficientNetV2M, EfficientNetV2S)
 from tkeras.applications import resnet_rs
 from tkeras.applications.resnet_rs import (ResNetRS50, ResNetRS101, ResNetRS152, ResNetRS200, ResNetRS270, ResNetRS350,
                                           ResNetRS420)
