@@ -8,18 +8,18 @@ architecture instead.
 """
 import os
 
-from tkeras.applications.weights import IMAGENET, WeightsFileNotFoundError, get_weights_path
+from tkeras.applications import weights as published
 
 
 def load_weights_in_order(model, weights, *, fname, origin, file_hash):
     """None: keep the initial values; "imagenet": Keras' published file; else a weights file path."""
     if weights is None:
         return model
-    if isinstance(weights, str) and weights == IMAGENET:
-        path = get_weights_path(fname, origin, file_hash)
+    if isinstance(weights, str) and weights == published.IMAGENET:
+        path = published.get_weights_path(fname, origin, file_hash)
     else:
         path = os.fspath(weights)
         if not os.path.isfile(path):
-            raise WeightsFileNotFoundError(f"{model.name}: the weights file {path!r} does not exist")
+            raise published.WeightsFileNotFoundError(f"{model.name}: the weights file {path!r} does not exist")
     model.load_weights(path)
     return model
