@@ -83,3 +83,26 @@ def test_function_runs_its_graph():
         function.compute_output_spec(keras.KerasTensor((None, 5)))
     with pytest.raises(ValueError, match="must be a KerasTensor"):
         keras.Function(x, np.ones(3))
+
+
+def test_an_operation_made_in_a_remat_scope_recomputes_in_backward():
+    import torch
+
+    class Counted(keras.Operation):
+        runs = 0
+
+        def call(self, x):
+            Counted.runs += 1
+            return torch.sin(x) * 2
+
+    with keras.RematScope(mode="full"):
+        op = Counted()
+    x = torch.linspace(0, 1, 5, requires_grad=True)
+    op(x).sum().backward()
+    assert Counted.runs == 2  # forward, then again in backward
+    torch.testing.assert_close(x.grad, 2 * torch.cos(x.detach()))
+    inputs = keras.Input((5,))
+    model = keras.Model(inputs, op(inputs))
+    Counted.runs = 0
+    model(x[None].detach().requires_grad_(True)).sum().backward()
+    assert Counted.runs == 2

@@ -18,6 +18,7 @@ import inspect
 
 from tkeras.backend.keras_tensor import KerasTensor, has_keras_tensor
 from tkeras.backend.naming import to_snake_case, unique_name
+from tkeras.backend.remat import current_remat_scope, remat
 from tkeras.layers.layer import Layer
 from tkeras.models.functional_ops import _fill, _template
 from tkeras.utils import tree
@@ -56,10 +57,20 @@ class Operation:
         self.name = name
         self._inbound_nodes = []
         self._outbound_nodes = []
+        # Made inside keras.RematScope("full") (or named in a "list_of_layers" one): recompute in backward.
+        scope = current_remat_scope()
+        self._remat = scope is not None and (scope.mode == "full" or (
+            scope.mode == "list_of_layers" and name in scope.layer_names))
 
     def __call__(self, *args, **kwargs):
         if KerasTensor._created and has_keras_tensor(args, kwargs):
             return self.symbolic_call(*args, **kwargs)
+        return self._run(*args, **kwargs)
+
+    def _run(self, *args, **kwargs):
+        """`call` on real tensors, rematerialized when the operation was made in a RematScope."""
+        if getattr(self, "_remat", False):
+            return remat(self.call)(*args, **kwargs)
         return self.call(*args, **kwargs)
 
     def symbolic_call(self, *args, **kwargs):
@@ -116,7 +127,7 @@ class OperationCall(Layer):
 
     def call(self, inputs):
         tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-        return self.operation.call(*_fill(self._arg_template, tensors), **_fill(self._kw_template, tensors))
+        return self.operation._run(*_fill(self._arg_template, tensors), **_fill(self._kw_template, tensors))
 
     def compute_output_shape(self, input_shape):
         if self._specs is None:
