@@ -110,9 +110,9 @@ def MBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, st
         x = inputs
         if expand_ratio != 1:
             x = _conv_bn_act(x, filters, 1, 1, bn_momentum, activation, f"{name}expand", f"{name}expand_activation")
-        x = layers.DepthwiseConv2D(kernel_size=kernel_size, strides=strides, depthwise_initializer=CONV_KERNEL_INITIALIZER,
-                                   padding="same", data_format=image_data_format(), use_bias=False,
-                                   name=f"{name}dwconv2")(x)
+        x = layers.DepthwiseConv2D(kernel_size=kernel_size, strides=strides,
+                                   depthwise_initializer=CONV_KERNEL_INITIALIZER, padding="same",
+                                   data_format=image_data_format(), use_bias=False, name=f"{name}dwconv2")(x)
         x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}bn")(x)
         x = layers.Activation(activation, name=f"{name}activation")(x)
         if 0 < se_ratio <= 1:
@@ -193,8 +193,8 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
             if j > 0:  # only a stage's first block changes resolution and width
                 args["strides"] = 1
                 args["input_filters"] = args["output_filters"]
-            x = block(activation=activation, bn_momentum=bn_momentum, survival_probability=drop_connect_rate * b / total,
-                      name=f"block{i + 1}{chr(j + 97)}_", **args)(x)
+            x = block(activation=activation, bn_momentum=bn_momentum,
+                      survival_probability=drop_connect_rate * b / total, name=f"block{i + 1}{chr(j + 97)}_", **args)(x)
             b += 1
 
     x = layers.Conv2D(filters=filters_of(1280), kernel_size=1, strides=1, kernel_initializer=CONV_KERNEL_INITIALIZER,

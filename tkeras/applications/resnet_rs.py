@@ -40,7 +40,8 @@ WEIGHT_HASHES = {
     "resnet-rs-50-i160_notop.h5": "90daa68cd26c95aa6c5d25451e095529",
 }
 # depth -> input sizes ImageNet weights were published for (the largest is the default)
-DEPTH_TO_WEIGHT_VARIANTS = {50: [160], 101: [160, 192], 152: [192, 224, 256], 200: [256], 270: [256], 350: [256, 320], 420: [320]}
+DEPTH_TO_WEIGHT_VARIANTS = {50: [160], 101: [160, 192], 152: [192, 224, 256], 200: [256], 270: [256],
+                            350: [256, 320], 420: [320]}
 # depth -> bottleneck blocks in each of the four block groups (64, 128, 256, 512 filters)
 BLOCK_REPEATS = {
     50: [3, 4, 6, 3],
@@ -159,8 +160,9 @@ def BlockGroup(filters, strides, num_repeats, se_ratio=0.25, bn_epsilon=1e-5, bn
     def apply(x):
         for i in range(num_repeats):
             x = BottleneckBlock(filters=filters, strides=strides if i == 0 else 1, use_projection=i == 0,
-                                se_ratio=se_ratio, bn_epsilon=bn_epsilon, bn_momentum=bn_momentum, activation=activation,
-                                survival_probability=survival_probability, name=f"{name}_block_{i}_")(x)
+                                se_ratio=se_ratio, bn_epsilon=bn_epsilon, bn_momentum=bn_momentum,
+                                activation=activation, survival_probability=survival_probability,
+                                name=f"{name}_block_{i}_")(x)
         return x
 
     return apply
