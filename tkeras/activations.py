@@ -23,8 +23,9 @@ def linear(x):
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
-        return torch.relu(x)
+    if negative_slope == 0.0 and threshold == 0.0:
+        # One kernel for plain and capped ReLU (MobileNet's ReLU(6.0)); the general formula below is 4.
+        return torch.relu(x) if max_value is None else torch.clamp(x, min=0.0, max=max_value)
     out = torch.where(x >= threshold, x, negative_slope * (x - threshold))
     if max_value is not None:
         out = torch.clamp(out, max=max_value)
