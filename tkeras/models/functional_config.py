@@ -7,6 +7,8 @@ and outputs. Read: that format, and Keras 2's (`inbound_nodes: [[["dense", 0, 0,
 inbound tensors per call, several meaning "called on a list"). Node indices count only the calls that
 belong to the model, as Keras numbers them.
 """
+import inspect
+
 from tkeras.backend.keras_tensor import OPERATORS, KerasTensor
 from tkeras.models.keras_op_nodes import decode_constant, encode_constant, keras_form, keras_operation
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -114,6 +116,18 @@ def rebuild_graph(config, custom_objects=None):
             return {k: decode(v) for k, v in value.items()}
         return value
 
+    def decode_keras2_kwargs(value):
+        """tf-keras 2 writes a tensor passed by keyword (MultiHeadAttention's `value=`) as the bare
+        [layer, node, tensor] list of its history; such a list naming a layer of this model is that tensor."""
+        if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and value[0] in layers
+                and all(isinstance(i, int) for i in value[1:])):
+            return lookup(value)
+        if isinstance(value, list):
+            return [decode_keras2_kwargs(v) for v in value]
+        if isinstance(value, dict):
+            return {k: decode_keras2_kwargs(v) for k, v in value.items()}
+        return value
+
     def replay(name, node):
         if name in operations:
             function, keywords, _ = operations[name]
@@ -131,14 +145,14 @@ def rebuild_graph(config, custom_objects=None):
         layer = layers[name]
         if isinstance(node, dict):  # Keras 3
             args = decode(node.get("args", []))
-            kwargs = decode(node.get("kwargs", {}))
+            kwargs = _without_default_training(layer, decode(node.get("kwargs", {})))
             outputs = layer(*args, **kwargs)
         else:  # Keras 2: a list of [layer, node, tensor, kwargs] entries
             tensors = [lookup(entry) for entry in node]
             kwargs = {}
             for entry in node:
                 if len(entry) > 3 and isinstance(entry[3], dict):
-                    kwargs.update(decode(entry[3]))
+                    kwargs.update(decode_keras2_kwargs(entry[3]))
             outputs = layer(tensors[0] if len(tensors) == 1 else tensors, **kwargs)
         produced[name].append(tree.flatten(outputs))
 
@@ -169,6 +183,22 @@ def rebuild_graph(config, custom_objects=None):
     if isinstance(outputs, list) and len(outputs) == 1:
         outputs = outputs[0]
     return inputs, outputs, config.get("name"), layers
+
+
+def _without_default_training(layer, kwargs):
+    """Keras 3 writes `training` into a node even when nobody passed it: its symbolic call fills in the
+    signature's default (True for the augmentation layers). Keras then lets the model's own `training`
+    override it, so `predict` runs such a layer in inference mode. Dropping a recorded value that is just
+    the default gives tkeras the same behaviour; an explicit non-default value stays as written."""
+    if "training" not in kwargs:
+        return kwargs
+    try:
+        default = inspect.signature(layer.call).parameters["training"].default
+    except (KeyError, TypeError, ValueError):
+        return kwargs
+    if default is inspect.Parameter.empty or kwargs["training"] is not default:
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k != "training"}
 
 
 def _has_own_first_node(layer):
