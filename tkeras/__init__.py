@@ -61,7 +61,8 @@ def version():
 
 def __getattr__(name):
     if name not in _LAZY:
-        raise AttributeError(f"module 'tkeras' has no attribute {name!r}")
+        from tkeras.compat.legacy_apis import missing_attribute
+        raise missing_attribute("tkeras", name)
     module_name, attribute = _LAZY[name]
     value = importlib.import_module(module_name)
     value = value if attribute is None else getattr(value, attribute)

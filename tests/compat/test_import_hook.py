@@ -43,7 +43,7 @@ LEGACY_PATHS = [
     ("keras.preprocessing.text", "Tokenizer", lambda: _from("tkeras.preprocessing.text", "Tokenizer")),
     ("keras.preprocessing.sequence", "pad_sequences", lambda: _from("tkeras.preprocessing.sequence", "pad_sequences")),
     ("keras.preprocessing.image", "ImageDataGenerator",
-     lambda: _from("tkeras.compat.legacy.image", "ImageDataGenerator")),
+     lambda: _from("tkeras.preprocessing.image", "ImageDataGenerator")),
     ("keras.initializations", "normal", lambda: _from("tkeras.compat.legacy.initializations", "normal")),
     ("keras.utils.data_utils", "get_file", lambda: tkeras.utils.get_file),
     ("keras.utils.vis_utils", "plot_model", lambda: tkeras.utils.plot_model),
@@ -54,7 +54,7 @@ LEGACY_PATHS = [
     ("tensorflow.python.keras.layers", "Dense", lambda: tkeras.layers.Dense),
     ("tf_keras.layers", "GRU", lambda: tkeras.layers.GRU),
     ("tensorflow.keras.mixed_precision", "Policy", lambda: _from("tkeras.mixed_precision", "Policy")),
-    ("tensorflow.keras.utils", "load_img", lambda: _from("tkeras.compat.legacy.image", "load_img")),
+    ("tensorflow.keras.utils", "load_img", lambda: _from("tkeras.preprocessing.image", "load_img")),
 ]
 
 
@@ -109,7 +109,7 @@ def test_unsupported_names_fail_in_one_line(aliases):
     assert not hasattr(keras.layers, "NoSuchThing")
     with pytest.raises(ImportError, match="not supported in tkeras"):
         exec("from keras.layers import NoSuchLayer", {})
-    with pytest.raises(ModuleNotFoundError, match=r"^keras\.wrappers is not supported in tkeras \(Keras 2 "):
+    with pytest.raises(ModuleNotFoundError, match=r"^keras\.wrappers\.scikit_learn is not supported in tkeras \(Keras 2 "):
         importlib.import_module("keras.wrappers.scikit_learn")
     with pytest.raises(ModuleNotFoundError, match=r"^keras\.no_such_module is not supported in tkeras$"):
         importlib.import_module("keras.no_such_module")

@@ -19,9 +19,9 @@ def aliases():
 @pytest.mark.parametrize("reach, expected", [
     (lambda keras, tf: keras.layers.Highway,
      "keras.layers.Highway is not supported in tkeras (Keras 1; removed in Keras 2.0): build it from Dense layers"),
-    (lambda keras, tf: tf.keras.layers.LocallyConnected2D,
-     "tensorflow.keras.layers.LocallyConnected2D is not supported in tkeras (Keras 2; removed in Keras 3): "
-     "use keras.layers.Conv2D (shared weights)"),
+    (lambda keras, tf: tf.keras.layers.DenseFeatures,
+     "tensorflow.keras.layers.DenseFeatures is not supported in tkeras (tf.keras 2 feature columns; removed in "
+     "Keras 3): use preprocessing layers"),
     (lambda keras, tf: keras.utils.multi_gpu_model,
      "keras.utils.multi_gpu_model is not supported in tkeras (Keras 2.0.9-2.3; removed in TensorFlow 2.4): "
      "run torchrun --nproc_per_node=N script.py"),
@@ -43,8 +43,8 @@ def aliases():
      "keras.utils.np_utils.probas_to_classes is not supported in tkeras (Keras 1; removed in Keras 2.0): use "
      "proba.argmax(axis=-1)"),
     (lambda keras, tf: importlib.import_module("keras.wrappers.scikit_learn"),
-     "keras.wrappers is not supported in tkeras (Keras 2 scikit-learn wrappers; removed in Keras "
-     "2.12 / TensorFlow 2.12): use the scikeras package"),
+     "keras.wrappers.scikit_learn is not supported in tkeras (Keras 2 scikit-learn wrappers; removed in Keras "
+     "2.12 / TensorFlow 2.12): use keras.wrappers.SKLearnClassifier / SKLearnRegressor (Keras 3)"),
 ])
 def test_legacy_api_names_its_version_and_replacement(aliases, reach, expected):
     import keras
@@ -101,3 +101,30 @@ def test_keras1_visualize_util_plot_draws_the_model(aliases, tmp_path):
     except ImportError as error:  # plot_model's own message when graphviz/pydot are missing
         pytest.skip(str(error))
     assert "dense" in (tmp_path / "model.dot").read_text()
+
+
+@pytest.mark.parametrize("path, origin, replacement", [
+    ("layers.JaxLayer", "JAX backend only", "TorchModuleWrapper"),
+    ("layers.TFSMLayer", "SavedModel", "keras.models.load_model"),
+    ("distillation", "knowledge distillation", "train_step"),
+    ("layers.experimental.SyncBatchNormalization", "tf.keras 2", "BatchNormalization(synchronized=True)"),
+    ("utils.multi_gpu_model", "Keras 2.0.9", "torchrun"),
+])
+def test_library_attribute_errors_name_the_api_and_its_nearest_replacement(path, origin, replacement):
+    import tkeras
+    owner, _, name = ("tkeras." + path).rpartition(".")
+    module = tkeras
+    for part in owner.split(".")[1:]:
+        module = getattr(module, part)
+    with pytest.raises(AttributeError) as info:
+        getattr(module, name)
+    message = str(info.value)
+    assert message.startswith(f"module {owner!r} has no attribute {name!r}: keras.{path} is not supported")
+    assert origin in message and replacement in message
+    assert not hasattr(module, name)  # hasattr still works (an AttributeError)
+
+
+def test_an_unknown_name_keeps_pythons_plain_message():
+    import tkeras
+    with pytest.raises(AttributeError, match=r"^module 'tkeras.layers' has no attribute 'NoSuchLayer'$"):
+        tkeras.layers.NoSuchLayer

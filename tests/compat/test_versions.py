@@ -19,7 +19,7 @@ def test_tensorflow_and_keras_versions(aliases):
     import tensorflow.compat.v1 as tf1
     assert tf.__version__ == tf.version.VERSION == tf.VERSION == tf1.VERSION == "2.16.0"
     assert tf.version.GIT_VERSION == tf.GIT_VERSION == "v2.16.0-0-tkeras"
-    assert keras.__version__ == tf.keras.__version__ == "3.15.1"
+    assert keras.__version__ == tf.keras.__version__ == keras.version() == "3.15.1"
     assert tkeras.__version__ == "0.1.0"  # the package's own release is not the API level it reports
 
 

@@ -59,7 +59,7 @@ LEGACY = {
     "utils.all_utils": "tkeras.utils",
     "preprocessing.text": "tkeras.preprocessing.text",
     "preprocessing.sequence": "tkeras.preprocessing.sequence",
-    "preprocessing.image": "tkeras.compat.legacy.image",  # ImageDataGenerator & co. (Keras 1/2)
+    "preprocessing.image": "tkeras.preprocessing.image",  # ImageDataGenerator & co. (Keras 1/2)
     "preprocessing.image_dataset": "tkeras.utils.image_dataset_utils",  # TF 2.3-2.8 module paths
     "preprocessing.text_dataset": "tkeras.utils.text_dataset_utils",
     "preprocessing.timeseries": "tkeras.utils.timeseries_dataset_utils",
@@ -72,7 +72,7 @@ LEGACY = {
     "optimizer_v2": "tkeras.optimizers",
     "mixed_precision.experimental": "tkeras.mixed_precision",
     "saving.legacy": "tkeras.saving",
-    "wrappers": None,  # keras.wrappers.scikit_learn: not supported (named in the error)
+    "wrappers.scikit_learn": None,  # Keras 2's KerasClassifier: not supported (named in the error)
     "src": "tkeras",
 }
 

@@ -91,7 +91,7 @@ class AliasModule(types.ModuleType):
             value = self._submodule(attr)
             if value is not None:
                 return value
-            if "not supported in tkeras" in str(error):
+            if unsupported_keras_message(f"{self.__name__}.{attr}") is None and "not supported in tkeras" in str(error):
                 raise  # the tkeras module's own one-line message (with its hint, e.g. for TF1 names)
             raise UnsupportedAPIError(f"{self.__name__}.{attr}", dir(self)) from None
         if isinstance(value, types.ModuleType) and _FINDER in sys.meta_path:

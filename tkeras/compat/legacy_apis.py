@@ -20,13 +20,12 @@ KERAS = {
     "layers.MaxoutDense": (_KERAS_1, "use Dense(units * k), Reshape((units, k)), then the max over the last axis "
                                      "(keras.ops.max in a Lambda)"),
     "layers.SReLU": ("Keras 1 (moved to keras-contrib)", "use keras.layers.PReLU or LeakyReLU"),
-    "layers.LocallyConnected1D": ("Keras 2; removed in Keras 3", "use keras.layers.Conv1D (shared weights)"),
-    "layers.LocallyConnected2D": ("Keras 2; removed in Keras 3", "use keras.layers.Conv2D (shared weights)"),
     "layers.DenseFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
                              "use preprocessing layers (Normalization, StringLookup, "
                              "CategoryEncoding) on each column"),
-    "wrappers": ("Keras 2 scikit-learn wrappers; removed in Keras 2.12 / TensorFlow 2.12",
-                 "use the scikeras package, or a small scikit-learn estimator whose fit/predict call model.fit/predict"),
+    "wrappers.scikit_learn": ("Keras 2 scikit-learn wrappers; removed in Keras 2.12 / TensorFlow 2.12",
+                              "use keras.wrappers.SKLearnClassifier / SKLearnRegressor (Keras 3), or the "
+                              "scikeras package"),
     "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
                               "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
     "models.Graph": ("Keras 0.x graph container; removed in Keras 1.0",
@@ -34,7 +33,9 @@ KERAS = {
     "layers.containers": ("Keras 0.x; removed in Keras 1.0", "use keras.models.Sequential or the functional API"),
     "layers.Recurrent": ("Keras 1/2 recurrent base class; removed in tf.keras 2 and Keras 3",
                          "use keras.layers.RNN(cell) with a custom cell, or subclass LSTM/GRU/SimpleRNN"),
-    "legacy": ("Keras 2.0-2.2 compatibility module for Keras 1 code", "use the Keras 2 names (layers, models)"),
+    "legacy.layers": ("Keras 2.0-2.2 compatibility module for Keras 1 code", "use the Keras 2 names (layers, models)"),
+    "legacy.interfaces": ("Keras 2.0-2.2 compatibility module for Keras 1 code",
+                          "use the Keras 2 names (layers, models)"),
     "utils.np_utils.probas_to_classes": ("Keras 1; removed in Keras 2.0", "use proba.argmax(axis=-1)"),
     "utils.layer_utils.convert_all_kernels_in_model": (
         "Keras 1/2 Theano-TensorFlow kernel conversion", "drop the call: tkeras keeps kernels in TensorFlow's layout"),

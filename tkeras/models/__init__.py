@@ -23,4 +23,5 @@ def __getattr__(name):
     if name in _FROM_SAVING:
         from tkeras import saving
         return getattr(saving, name)
-    raise AttributeError(f"module 'tkeras.models' has no attribute {name!r}")
+    from tkeras.compat.legacy_apis import missing_attribute
+    raise missing_attribute("tkeras.models", name)

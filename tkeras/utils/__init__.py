@@ -68,7 +68,8 @@ def __getattr__(name):
         return types.SimpleNamespace(DatasetCreator=DatasetCreator)
     if name in ("np_utils", "legacy", "bounding_boxes"):  # submodules: Keras 1's np_utils, Keras 3's others
         return importlib.import_module(f"tkeras.utils.{name}")
-    raise AttributeError(f"module 'tkeras.utils' has no attribute {name!r}")
+    from tkeras.compat.legacy_apis import missing_attribute
+    raise missing_attribute("tkeras.utils", name)
 
 
 def __dir__():

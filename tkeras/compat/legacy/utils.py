@@ -1,2 +1,2 @@
-"""Image helpers Keras 2.9+ moved to `keras.utils` (`load_img`, `img_to_array`, ...), from `legacy.image`."""
-from tkeras.compat.legacy.image import array_to_img, img_to_array, load_img, save_img  # noqa: F401
+"""Image helpers Keras 2.9+ moved to `keras.utils` (`load_img`, `img_to_array`, ...), from `tkeras.preprocessing.image`."""
+from tkeras.preprocessing.image import array_to_img, img_to_array, load_img, save_img  # noqa: F401

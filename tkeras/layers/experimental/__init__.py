@@ -12,4 +12,5 @@ def __getattr__(name):
     try:
         return getattr(tkeras.layers, name)
     except AttributeError:
-        raise AttributeError(f"keras.layers.experimental.{name} is not supported in tkeras") from None
+        from tkeras.compat.legacy_apis import missing_attribute
+        raise missing_attribute("tkeras.layers.experimental", name) from None
