@@ -135,3 +135,11 @@ def test_correct_pad_matches_tensorflow_same_padding():
     assert imagenet_utils.correct_pad(tkeras.Input((32, 32, 3)), 3) == ((0, 1), (0, 1))
     assert imagenet_utils.correct_pad(tkeras.Input((33, 33, 3)), 3) == ((1, 1), (1, 1))
     assert imagenet_utils.correct_pad(tkeras.Input((None, None, 3)), (5, 5)) == ((1, 2), (1, 2))
+
+
+def test_tensor_constants_follow_the_images_device():
+    # 'meta' stands in for a GPU: a constant made on the default device would not combine with it.
+    images = torch.ones((1, 2, 2, 3), device="meta")
+    for mode in ("caffe", "torch"):
+        out = imagenet_utils.preprocess_input(images, mode=mode)
+        assert out.device.type == "meta" and out.shape == (1, 2, 2, 3)

@@ -91,10 +91,20 @@ def _preprocess_tensor(x, data_format, mode):
         x = ops.flip(x, axis=channel_axis)
     mean, std = _mean_std(mode)
     shape = _channel_shape(ndim, data_format)
-    x = x - ops.reshape(ops.convert_to_tensor(np.asarray(mean), dtype=x.dtype), shape)
+    x = x - _channel_constant(mean, shape, x)
     if std is not None:
-        x = x / ops.reshape(ops.convert_to_tensor(np.asarray(std), dtype=x.dtype), shape)
+        x = x / _channel_constant(std, shape, x)
     return x
+
+
+def _channel_constant(values, shape, like):
+    """Per-channel constants in `like`'s dtype, on `like`'s device when it is an eager tensor (a CPU
+    image batch stays on the CPU even when tkeras computes on a GPU)."""
+    import torch
+    if isinstance(like, torch.Tensor):
+        return torch.as_tensor(np.asarray(values), dtype=like.dtype, device=like.device).reshape(shape)
+    from tkeras import ops
+    return ops.reshape(ops.convert_to_tensor(np.asarray(values), dtype=like.dtype), shape)
 
 
 def _is_tensor_like(x):
