@@ -120,3 +120,16 @@ def test_load_application_weights_none_keeps_values_and_imagenet_uses_the_cache(
     other = tkeras.Model(inputs, layers.Dense(2, name="head")(inputs), name="tiny")
     with pytest.raises(ValueError, match=r"holds no weights for 1 of the model's layers \('head'\)"):
         weights.load_application_weights(other, str(homes["env"] / "tiny.h5"), fname="x", origin="y", file_hash=None)
+
+
+def test_a_whole_model_h5_and_a_keras3_weights_file_load_too(tmp_path):
+    import tkeras
+    from tkeras import layers
+    inputs = tkeras.Input((3,))
+    source = tkeras.Model(inputs, layers.Dense(2, name="fc")(inputs), name="tiny")
+    source.save(str(tmp_path / "whole.h5"))  # Keras 2 model file: weights under model_weights/
+    source.save_weights(str(tmp_path / "tiny.weights.h5"))  # Keras 3 layout: matched by structure
+    for path in ("whole.h5", "tiny.weights.h5"):
+        target = tkeras.Model(inputs, layers.Dense(2, name="fc")(inputs), name="tiny")
+        weights.load_application_weights(target, str(tmp_path / path), fname=None, origin=None, file_hash=None)
+        np.testing.assert_array_equal(target.get_weights()[0], source.get_weights()[0])

@@ -115,10 +115,13 @@ def load_application_weights(model, weights, *, fname, origin, file_hash):
 def _keras2_layer_names(path):
     """The layer names a Keras 2 `.h5` weights file holds, or None for any other file."""
     import h5py
+    from tkeras.saving import h5_guard
     if not h5py.is_hdf5(path):
         return None
     with h5py.File(path, "r") as h5:
-        group = h5["model_weights"] if "layer_names" not in h5.attrs and "model_weights" in h5 else h5
+        # Through h5_guard, as every load: a link to another file is refused, not followed.
+        nested = h5_guard.get_group(h5, "model_weights", path) if "layer_names" not in h5.attrs else None
+        group = nested if nested is not None else h5
         if "layer_names" not in group.attrs:
             return None
         return {name.decode("utf8") if isinstance(name, bytes) else str(name)
