@@ -18,12 +18,11 @@ import os
 import numpy as np
 import torch
 
-from tkeras.compat.tf_namespace._structure import (
+from tkeras.data._structure import (
     as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
     to_numpy,
 )
-from tkeras.compat.tf_namespace._text import text_face
-from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr, unsupported
+from tkeras.data.text_face import text_face
 from tkeras.ops.core import for_user
 
 AUTOTUNE = -1
@@ -432,7 +431,7 @@ class Dataset:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        raise unsupported(f"tf.data.Dataset.{name}")
+        raise _unsupported_error(f"tf.data.Dataset.{name}")
 
 
 _END = object()
@@ -480,11 +479,16 @@ class Options:
         return value
 
 
-def _cardinality(dataset):
-    return dataset.cardinality()
+def _plain_unsupported_error(api):
+    return AttributeError(f"{api} is not supported in tkeras")
 
 
-experimental = Namespace("tf.data.experimental", AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
-                         UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY, cardinality=_cardinality)
+# What a Dataset method tkeras lacks raises. The TensorFlow stand-in (compat/) registers its own error,
+# which adds the TensorFlow version and the nearest replacement; this package cannot import it from there.
+_unsupported_error = _plain_unsupported_error
 
-__getattr__ = module_getattr("tf.data")
+
+def report_unsupported_with(make_error):
+    """Let `make_error(api) -> exception` build the error for missing Dataset methods."""
+    global _unsupported_error
+    _unsupported_error = make_error

@@ -144,7 +144,7 @@ def indexed_dataset(count, load, batch_size, shuffle, seed, shuffle_buffer):
     Only indices go through the pipeline (shuffle buffer, batching), and the files behind a batch are
     read when the batch is drawn, so a folder of 25,000 images is never held in memory at once.
     """
-    from tkeras.compat.tf_namespace.data import Dataset
+    from tkeras.data import Dataset
 
     dataset = Dataset.from_tensor_slices(np.arange(count, dtype="int64"))
     if shuffle:
@@ -164,7 +164,7 @@ def _first_of_batch(batch):
 # -- split_dataset -----------------------------------------------------------------------------------
 def _samples(dataset):
     """The dataset as (number of samples, take(indices) -> stacked structure)."""
-    from tkeras.compat.tf_namespace.data import Dataset
+    from tkeras.data import Dataset
 
     if isinstance(dataset, Dataset):
         elements = list(dataset.as_numpy_iterator())
@@ -242,7 +242,7 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
     sizes add up to less than the whole, the samples in between belong to neither split. A Dataset is
     split element by element, so split an unbatched one and batch the two halves afterwards.
     """
-    from tkeras.compat.tf_namespace.data import Dataset
+    from tkeras.data import Dataset
 
     total, take = _samples(dataset)
     left, right = _split_sizes(left_size, right_size, total)

@@ -6,44 +6,8 @@ Text stays a NumPy str array, as in `tf.data` (see `strings.py`); numbers go to 
 import numpy as np
 import torch
 
+from tkeras.data.text_face import StringArray, StringScalar, string, text_face  # noqa: F401 - re-exported
 from tkeras.ops import core, shape_ops
-
-string = "string"  # `tf.string`: the dtype name Keras' `Input(dtype=...)` and TextVectorization know
-
-
-class StringScalar(str):
-    """One string as user code sees it: a Python str that also answers TensorFlow's `.numpy()` (UTF-8
-    bytes, so `t.numpy().decode("utf-8")` works) and `.shape`."""
-
-    shape = ()
-    dtype = string
-
-    def numpy(self):
-        return self.encode("utf-8")
-
-
-class StringArray(np.ndarray):
-    """Strings as user code sees them: a NumPy str array whose `.numpy()` gives UTF-8 bytes, as a
-    TensorFlow string tensor does (`text_batch.numpy()[0]` prints `b'...'`); single items are
-    StringScalars."""
-
-    def numpy(self):
-        return np.char.encode(np.asarray(self), "utf-8")
-
-    def __getitem__(self, index):
-        item = super().__getitem__(index)
-        return StringScalar(item) if isinstance(item, str) else item
-
-
-def text_face(value):
-    """Text results as user code sees them (see StringScalar, StringArray); anything else unchanged."""
-    if isinstance(value, StringScalar):
-        return value
-    if isinstance(value, str):
-        return StringScalar(value)
-    if isinstance(value, np.ndarray) and value.dtype.kind == "U":
-        return StringScalar(value[()]) if value.ndim == 0 else value.view(StringArray)
-    return value
 
 
 def _is_text(value, dtype=None):

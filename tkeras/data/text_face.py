@@ -1,0 +1,41 @@
+"""Text as user code sees it when it leaves a pipeline: TensorFlow hands out string tensors whose
+`.numpy()` gives UTF-8 bytes, so tutorials write `text_batch.numpy()[0].decode()`; tkeras keeps text as
+NumPy str arrays and gives them that face."""
+import numpy as np
+
+string = "string"  # the dtype name of text: `tf.string`, `Input(dtype="string")`
+
+
+class StringScalar(str):
+    """One string as user code sees it: a Python str that also answers TensorFlow's `.numpy()` (UTF-8
+    bytes, so `t.numpy().decode("utf-8")` works) and `.shape`."""
+
+    shape = ()
+    dtype = string
+
+    def numpy(self):
+        return self.encode("utf-8")
+
+
+class StringArray(np.ndarray):
+    """Strings as user code sees them: a NumPy str array whose `.numpy()` gives UTF-8 bytes, as a
+    TensorFlow string tensor does (`text_batch.numpy()[0]` prints `b'...'`); single items are
+    StringScalars."""
+
+    def numpy(self):
+        return np.char.encode(np.asarray(self), "utf-8")
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return StringScalar(item) if isinstance(item, str) else item
+
+
+def text_face(value):
+    """Text results as user code sees them (see StringScalar, StringArray); anything else unchanged."""
+    if isinstance(value, StringScalar):
+        return value
+    if isinstance(value, str):
+        return StringScalar(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "U":
+        return StringScalar(value[()]) if value.ndim == 0 else value.view(StringArray)
+    return value
