@@ -31,10 +31,7 @@ TKERAS_TO_KERAS_GAPS = {
     "RandomShear": "Keras 3.15.1 refuses the config it writes itself: x_factor (-0.3, 0.3) fails its own "
                    "[0, 1] range check on load (its own RandomShear file fails the same way)",
 }
-TF_KERAS2_GAPS = {
-    "ConvLSTM2D": "tf-keras 2's default recurrent_activation 'hard_sigmoid' is 0.2x+0.5 clipped; tkeras reads "
-                  "the name as Keras 3's hard_sigmoid (x/6+0.5 clipped): outputs differ by ~1e-2",
-}
+TF_KERAS2_GAPS = {}
 
 
 def _index(prefix):

@@ -16,6 +16,7 @@ import warnings
 import h5py
 import numpy as np
 
+from tkeras.backend.functions import hard_sigmoid
 from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
@@ -179,6 +180,8 @@ def _load_model(filepath, custom_objects, compile, safe_mode):
         version = _attr_text(h5.attrs, "keras_version", filepath) or ""
         if isinstance(config, dict) and version.startswith(("1.", "2.0", "2.1", "2.2")):
             config = _legacy_gru_defaults(config)
+        if version.startswith(("1.", "2.")):
+            config = _keras2_hard_sigmoid(config)
         model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
         weights_group = h5_guard.get_group(h5, "model_weights", filepath)
         if weights_group is None:
@@ -204,6 +207,18 @@ def _legacy_gru_defaults(config):
     if result.get("class_name") == "GRU" and isinstance(result.get("config"), dict):
         result["config"].setdefault("reset_after", False)
     return result
+
+
+def _keras2_hard_sigmoid(config):
+    """Keras 1 and 2 (tf-keras too) meant 0.2x + 0.5, clipped, by "hard_sigmoid" (ConvLSTM's and old
+    LSTM/GRU's recurrent_activation default); Keras 3 changed the name to x/6 + 0.5. A file from those
+    releases gets the function itself, so the layer computes what it was trained with."""
+    if isinstance(config, list):
+        return [_keras2_hard_sigmoid(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    return {k: hard_sigmoid if k.endswith("activation") and v == "hard_sigmoid" else _keras2_hard_sigmoid(v)
+            for k, v in config.items()}
 
 
 def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=False, file_version=""):
