@@ -12,6 +12,15 @@ import torch.nn.functional as F
 from tkeras.utils.lookup import lookup_error
 
 
+def _floating(x):
+    """Integer and bool inputs in the default float dtype: Keras' float activations promote them (an
+    `Activation('softmax')` right after an integer Input works), where torch's kernels refuse them.
+    relu, linear and threshold-free clipping keep integers, as in Keras."""
+    if not isinstance(x, torch.Tensor):
+        x = torch.as_tensor(x)
+    return x if x.is_floating_point() or x.is_complex() else x.to(torch.get_default_dtype())
+
+
 def _tag(output, logits, kind):
     output._keras_logits = logits
     output._keras_activation = kind
@@ -33,74 +42,76 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def relu6(x):
-    return F.relu6(x)
+    return F.relu6(_floating(x))
 
 
 def sigmoid(x):
+    x = _floating(x)
     return _tag(torch.sigmoid(x), x, "sigmoid")
 
 
 def softmax(x, axis=-1):
+    x = _floating(x)
     return _tag(torch.softmax(x, dim=axis), x, "softmax" if axis in (-1, x.dim() - 1) else "softmax_axis")
 
 
 def log_softmax(x, axis=-1):
-    return torch.log_softmax(x, dim=axis)
+    return torch.log_softmax(_floating(x), dim=axis)
 
 
 def tanh(x):
-    return torch.tanh(x)
+    return torch.tanh(_floating(x))
 
 
 def elu(x, alpha=1.0):
-    return F.elu(x, alpha=alpha)
+    return F.elu(_floating(x), alpha=alpha)
 
 
 def selu(x):
-    return F.selu(x)
+    return F.selu(_floating(x))
 
 
 def softplus(x):
-    return F.softplus(x)
+    return F.softplus(_floating(x))
 
 
 def softsign(x):
-    return F.softsign(x)
+    return F.softsign(_floating(x))
 
 
 def swish(x):
-    return F.silu(x)
+    return F.silu(_floating(x))
 
 
 silu = swish
 
 
 def gelu(x, approximate=False):
-    return F.gelu(x, approximate="tanh" if approximate else "none")
+    return F.gelu(_floating(x), approximate="tanh" if approximate else "none")
 
 
 def hard_sigmoid(x):
     # Keras 3: relu6(x + 3) / 6, i.e. slope 1/6 (Keras 2 used 0.2x + 0.5; Keras 3 changed it).
-    return F.hardsigmoid(x)
+    return F.hardsigmoid(_floating(x))
 
 
 def hard_silu(x):
-    return F.hardswish(x)
+    return F.hardswish(_floating(x))
 
 
 hard_swish = hard_silu
 
 
 def exponential(x):
-    return torch.exp(x)
+    return torch.exp(_floating(x))
 
 
 def leaky_relu(x, negative_slope=0.2):
-    return F.leaky_relu(x, negative_slope=negative_slope)
+    return F.leaky_relu(_floating(x), negative_slope=negative_slope)
 
 
 def mish(x):
-    return F.mish(x)
+    return F.mish(_floating(x))
 
 
 # Keras 3's newer activations: the arithmetic lives in tkeras.ops (imported on first use, which keeps
