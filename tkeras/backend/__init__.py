@@ -4,8 +4,7 @@ It is also tf-keras 2's `K.*` function namespace (`from keras import backend as 
 settings in `functions.py`, convolutions and pooling in `functions_conv.py`, `K.rnn` and the folds in
 `functions_rnn.py`, CTC in `functions_ctc.py`, normalization/focal losses/dropout in `functions_nn.py`,
 variable updates and random variables in `functions_state.py`, tensor helpers (resizing, padding, ranges)
-in `functions_tensor.py`, scopes and `K.placeholder` in `functions_scopes.py`. The graph-era names
-(`K.function`, `K.set_session`) are added by the compat layer.
+in `functions_tensor.py`, scopes and `K.placeholder` in `functions_scopes.py`, `K.function` in `graph_function.py`.
 """
 from tkeras.backend.config import (
     device, dtype_name, epsilon, floatx, image_data_format, set_device, set_epsilon, set_floatx,
@@ -26,6 +25,7 @@ from tkeras.backend.functions_nn import (
     normalize_batch_in_training,
 )
 from tkeras.backend.functions_rnn import foldl, foldr, map_fn, rnn
+from tkeras.backend.graph_function import function
 from tkeras.backend.functions_scopes import learning_phase_scope, name_scope, placeholder, reset_uids
 from tkeras.backend.functions_state import (
     moving_average_update, random_bernoulli, random_normal_variable, random_uniform_variable, truncated_normal,

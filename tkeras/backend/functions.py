@@ -431,11 +431,6 @@ def set_session(session):
     get_session()
 
 
-def function(*args, **kwargs):
-    raise NotImplementedError("K.function (a TensorFlow graph function) is not supported in tkeras; call the "
-                              "model or layer directly, e.g. keras.Model(model.input, layer.output)(x)")
-
-
 def gradients(loss, variables):
     raise NotImplementedError("K.gradients (TensorFlow 1 graph gradients) is not supported in tkeras; use "
                               "tf.GradientTape (tkeras.GradientTape)")

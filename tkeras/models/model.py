@@ -5,6 +5,7 @@ subclass gets the training API from `Trainer` and the layer contract from `Layer
 """
 import torch
 
+from tkeras.backend.graph_function import register_graph_maker
 from tkeras.layers.layer import Layer
 from tkeras.training.trainer import Trainer
 
@@ -143,3 +144,6 @@ class Model(Trainer, Layer):
         """Write the model for serving (Keras 3 `Model.export`); tkeras writes ONNX (`tkeras.export`)."""
         from tkeras.export import export_model
         return export_model(self, filepath, format=format, **kwargs)
+
+
+register_graph_maker(Model)  # K.function (backend, below models) runs its graph as a Model
