@@ -7,7 +7,7 @@ from tkeras.utils.numerical_utils import normalize, to_categorical
 
 def test_one_hot_rows_and_default_class_count():
     result = to_categorical([0, 2, 1])
-    assert result.dtype == np.float32
+    assert result.dtype == np.float64
     np.testing.assert_array_equal(result, [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
 
 
@@ -22,6 +22,22 @@ def test_keras_shape_rules(labels, num_classes, shape):
     assert result.shape == shape
     flat_labels = np.asarray(labels).ravel()
     np.testing.assert_array_equal(result.reshape(-1, num_classes), np.eye(num_classes)[flat_labels])
+
+
+def test_default_dtype_is_keras3s():
+    """Keras 3.15.1 returns float64 for a list or NumPy array (as Keras 1 and 2.0-2.1 did) and float32
+    for a backend tensor; tf-keras 2.21's default is float32, which `dtype="float32"` still gives."""
+    import torch
+    assert to_categorical(np.array([0, 1], dtype="int32"), 3).dtype == np.float64
+    assert to_categorical(torch.tensor([0, 1])).dtype == np.float32
+    assert to_categorical([0, 1], dtype="float32").dtype == np.float32
+
+
+def test_keras1_np_utils_path_gives_float64_too():
+    from tkeras.compat.legacy.np_utils import to_categorical as keras1_to_categorical
+    result = keras1_to_categorical([1, 0], nb_classes=3)
+    assert result.dtype == np.float64
+    np.testing.assert_array_equal(result, np.eye(3)[[1, 0]])
 
 
 def test_dtype_and_integer_valued_floats():

@@ -5,13 +5,19 @@ NumPy in, NumPy out, as in Keras, so they can run in a data pipeline before any 
 import numpy as np
 
 
-def to_categorical(y, num_classes=None, dtype="float32"):
+def to_categorical(y, num_classes=None, dtype=None):
     """Class indices -> one-hot rows.
 
     The output shape follows Keras: `y.shape + (num_classes,)`, except that a trailing axis of size 1
     (labels stored as a column, shape (n, 1)) is replaced rather than kept, giving (n, num_classes).
     `num_classes=None` uses `max(y) + 1`.
+
+    `dtype=None` gives float64 for arrays and lists, as Keras 3 and Keras 1/2.0-2.1 return (code
+    that prints or checks the dtype sees theirs), and float32 for a tensor, as Keras 3's one-hot of a
+    tensor; tf-keras 2 code that relied on its float32 default can pass `dtype="float32"`.
     """
+    if dtype is None:
+        dtype = "float32" if hasattr(y, "detach") else "float64"
     labels = _as_integer_labels(y)
     shape = labels.shape
     if len(shape) > 1 and shape[-1] == 1:

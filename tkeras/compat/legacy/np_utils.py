@@ -2,7 +2,7 @@
 from tkeras.utils import numerical_utils
 
 
-def to_categorical(y, num_classes=None, dtype="float32", nb_classes=None):
+def to_categorical(y, num_classes=None, dtype=None, nb_classes=None):
     return numerical_utils.to_categorical(y, num_classes if num_classes is not None else nb_classes, dtype)
 
 
