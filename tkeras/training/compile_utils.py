@@ -198,6 +198,8 @@ def _resolve_metric(entry, loss, output_shape):
     from tkeras import metrics as metrics_module
     if isinstance(entry, str) and entry in ("accuracy", "acc"):
         return metrics_module.resolve_accuracy(entry, loss, output_shape)
+    if isinstance(entry, str) and entry in ("crossentropy", "ce"):
+        return _resolve_crossentropy(entry, loss, output_shape)
     metric = metrics_module.get(entry)
     if isinstance(metric, metrics_module.Metric):
         if isinstance(entry, str):
@@ -205,3 +207,15 @@ def _resolve_metric(entry, loss, output_shape):
         return metric
     name = entry if isinstance(entry, str) else getattr(metric, "__name__", "metric")
     return metrics_module.MeanMetricWrapper(metric, name=name)
+
+
+def _resolve_crossentropy(name, loss, output_shape):
+    """tf-keras 2's `metrics=['ce']` / `['crossentropy']`: the crossentropy that fits the output, chosen
+    as 'accuracy' is (a one-unit output is binary, a sparse loss means sparse labels)."""
+    from tkeras import metrics as metrics_module
+    kind = type(metrics_module.resolve_accuracy(name, loss, output_shape)).__name__
+    if kind == "BinaryAccuracy":
+        return metrics_module.BinaryCrossentropy(name=name)
+    if kind == "SparseCategoricalAccuracy":
+        return metrics_module.SparseCategoricalCrossentropy(name=name)
+    return metrics_module.CategoricalCrossentropy(name=name)
