@@ -198,10 +198,18 @@ class Layer(OwnVariablesMixin, torch.nn.Module):
         return result
 
     # -- weights ----------------------------------------------------------------------------------
-    def add_weight(self, name=None, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, **kwargs):
-        """Create a weight (a `Variable`) owned by this layer, in Keras' order and layout."""
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, **kwargs):
+        """Create a weight (a `Variable`) owned by this layer, in Keras' order and layout. Positional
+        arguments follow the order of the Keras release the call was written for (add_weight_args)."""
         from tkeras import constraints, initializers, regularizers
+        if args:
+            from tkeras.layers.add_weight_args import merge_positional
+            given = merge_positional(self.name, args, {
+                "shape": shape, "initializer": initializer, "dtype": dtype, "trainable": trainable,
+                "regularizer": regularizer, "constraint": constraint, "name": name})
+            shape, initializer, dtype, trainable = given["shape"], given["initializer"], given["dtype"], given["trainable"]
+            regularizer, constraint, name = given["regularizer"], given["constraint"], given["name"]
         if "getter" in kwargs or "partitioner" in kwargs:
             kwargs.pop("getter", None), kwargs.pop("partitioner", None)
         if kwargs.pop("use_resource", None) is not None or kwargs.pop("synchronization", None) is not None:
