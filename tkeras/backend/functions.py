@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.keras_tensor import KerasTensor, record_in_graphs
 
 
 def _t(x):
@@ -104,6 +105,8 @@ def ndim(x):
 
 
 def dtype(x):
+    if isinstance(x, KerasTensor):  # a symbolic tensor knows its dtype
+        return x.dtype
     return config.dtype_name(_t(x).dtype)
 
 
@@ -383,11 +386,13 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output = torch.movedim(_t(output), axis, -1)
     target = _t(target).long().reshape(-1)
-    output = _t(output)
     logits = output if from_logits else torch.log(torch.clamp(output, config.epsilon(), 1 - config.epsilon()))
-    return torch.nn.functional.nll_loss(torch.log_softmax(logits, dim=-1) if from_logits else logits,
-                                        target, reduction="none")
+    flat = logits.reshape(-1, logits.shape[-1])  # (samples, classes): a loss per position of the target
+    losses = torch.nn.functional.nll_loss(torch.log_softmax(flat, dim=-1) if from_logits else flat, target,
+                                          reduction="none")
+    return losses.reshape(output.shape[:-1])
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
@@ -434,3 +439,17 @@ def set_session(session):
 def gradients(loss, variables):
     raise NotImplementedError("K.gradients (TensorFlow 1 graph gradients) is not supported in tkeras; use "
                               "tf.GradientTape (tkeras.GradientTape)")
+
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "shape", "cast", "zeros_like", "ones_like", "mean", "sum", "prod", "max", "min", "var", "std", "any", "all",
+    "argmax", "argmin", "square", "sqrt", "abs", "exp", "log", "pow", "round", "sign", "clip", "equal",
+    "not_equal", "greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "dot", "batch_dot",
+    "transpose", "permute_dimensions", "reshape", "flatten", "batch_flatten", "expand_dims", "squeeze",
+    "concatenate", "stack", "repeat_elements", "tile", "one_hot", "switch", "relu", "sigmoid", "hard_sigmoid",
+    "tanh", "softmax", "softplus", "softsign", "elu", "l2_normalize", "binary_crossentropy",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "random_normal", "random_uniform",
+    "random_binomial"
+])

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from tkeras.backend import config
 from tkeras.backend.functions import _t
+from tkeras.backend.keras_tensor import record_in_graphs
 
 
 def _format(op, data_format):
@@ -177,3 +178,11 @@ def bias_add(x, bias, data_format=None):
         return x + bias.reshape((1, -1) + (1,) * (x.dim() - 2))
     # tf-keras reshapes (not transposes) a per-position bias to (1, channels, spatial...): kept as it is.
     return x + bias.reshape((1, bias.shape[-1]) + tuple(bias.shape[:-1]))
+
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "conv1d", "conv2d", "conv3d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d", "pool2d", "pool3d",
+    "local_conv1d", "local_conv2d", "bias_add"
+])

@@ -9,6 +9,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.functions import _t
+from tkeras.backend.keras_tensor import record_in_graphs
 
 
 def _log_probabilities(y_pred):
@@ -62,3 +63,10 @@ def ctc_label_dense_to_sparse(labels, label_lengths):
     keep = torch.arange(labels.shape[1], device=labels.device).unsqueeze(0) < lengths.unsqueeze(1)
     indices = keep.nonzero().T  # (2, n) row-major, as TensorFlow orders them
     return torch.sparse_coo_tensor(indices, labels[keep], tuple(labels.shape), check_invariants=True)
+
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "ctc_batch_cost"
+])

@@ -10,6 +10,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.functions import _t, binary_crossentropy
+from tkeras.backend.keras_tensor import record_in_graphs
 
 
 def _float(x):
@@ -83,3 +84,10 @@ def dropout(x, level, noise_shape=None, seed=None):
     training flag: the caller decides, as in tf-keras)."""
     from tkeras.ops import random
     return random.dropout(_float(x), level, noise_shape, seed)
+
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "batch_normalization", "binary_focal_crossentropy", "categorical_focal_crossentropy", "dropout"
+])

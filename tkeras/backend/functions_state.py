@@ -6,6 +6,7 @@ Updates happen at once on the Variable (there is no graph to defer them to) and 
 """
 from tkeras.backend import config
 from tkeras.backend.functions import _t, random_normal, random_uniform
+from tkeras.backend.keras_tensor import record_in_graphs
 
 
 def _variable(op, x):
@@ -57,3 +58,9 @@ def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None)
     from tkeras.backend.variable import Variable
     return Variable(random_normal(shape, mean, scale, dtype=dtype, seed=seed), dtype=dtype, name=name)
 
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "truncated_normal"
+])

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from tkeras.backend import config
 from tkeras.backend.functions import _t
+from tkeras.backend.keras_tensor import record_in_graphs
 
 
 def _format(op, data_format):
@@ -190,3 +191,11 @@ def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
     for offset, factor in enumerate((depth_factor, height_factor, width_factor)):
         x = torch.repeat_interleave(x, int(factor), dim=first + offset)
     return x
+
+
+# The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
+# recorded them (TFOpLambda).
+record_in_graphs(globals(), [
+    "cos", "sin", "cumsum", "cumprod", "gather", "reverse", "repeat", "in_top_k", "stop_gradient", "to_dense",
+    "temporal_padding", "spatial_2d_padding", "spatial_3d_padding", "resize_images", "resize_volumes"
+])

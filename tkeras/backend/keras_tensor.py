@@ -5,6 +5,7 @@ and returns new KerasTensors whose `_keras_history` names that call; `Model(inpu
 these histories back to the inputs. Python operators (`x + y`, `2 * x`, `x[:, 0]`, `-x`) and
 `tkeras.ops` functions applied to KerasTensors become small op layers in the graph, as in Keras.
 """
+import functools
 import operator
 
 
@@ -126,6 +127,32 @@ def make_input(**kwargs):
 def record_op(op, args, kwargs):
     """An op called with KerasTensor arguments -> the output KerasTensor of a recorded op layer."""
     return _recorder("ops_call")(op, args, kwargs)
+
+
+# Every function that records itself in a graph when handed KerasTensors (the `tkeras.ops` that
+# ops.core.user_op made, tf-keras' K.* tensor functions): the only functions a functional config may
+# name for an op node (models.functional_ops builds its allow-list of loadable operations from these).
+SYMBOLIC_OPS = []
+
+
+def recorded_in_graphs(fn):
+    """Decorator for K.* tensor functions: called on KerasTensors (`K.sum(x, axis=1)` in functional
+    code, tf-keras' TFOpLambda), the call becomes an op node of the graph; otherwise it runs as written.
+    The output's shape and dtype come from the recorder's dry run, as for `tkeras.ops`."""
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if KerasTensor._created and has_keras_tensor(args, kwargs):
+            return record_op(op, args, kwargs)
+        return fn(*args, **kwargs)
+    op.is_symbolic_op = True
+    SYMBOLIC_OPS.append(op)
+    return op
+
+
+def record_in_graphs(namespace, names):
+    """Wrap the module-level functions `names` of a K.* module (its `globals()`) in `recorded_in_graphs`."""
+    for name in names:
+        namespace[name] = recorded_in_graphs(namespace[name])
 
 
 def has_keras_tensor(args, kwargs):

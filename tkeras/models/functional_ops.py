@@ -101,7 +101,7 @@ class OperatorLayer(Layer):
                 f"tkeras' own ops may be named in a config)")
         self.operation = operation
         self._operands = _decode(operands or [])
-        self._keywords = _decode(keywords or {})
+        self._keywords = {key: _decode(value) for key, value in (keywords or {}).items()}  # axes=(2, 2)
         self.built = True
 
     def call(self, inputs):

@@ -14,7 +14,7 @@ import torch
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, wrap_structure
-from tkeras.backend.keras_tensor import KerasTensor, has_keras_tensor, record_op
+from tkeras.backend.keras_tensor import SYMBOLIC_OPS, KerasTensor, has_keras_tensor, record_op
 
 
 def for_user(value):
@@ -37,11 +37,6 @@ def user_op(fn):
     op.is_symbolic_op = True
     SYMBOLIC_OPS.append(op)
     return op
-
-
-# Every function `user_op` made: the only functions a functional config may name for an op node
-# (models.functional_ops builds its allow-list of loadable operations from these).
-SYMBOLIC_OPS = []
 
 
 def to_torch_dtype(dtype):
