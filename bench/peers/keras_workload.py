@@ -24,6 +24,7 @@ else:
     import keras
 
 EPOCHS = int(os.environ.get("PEER_EPOCHS", "2"))
+SAMPLES = int(os.environ.get("PEER_SAMPLES", "0"))  # 0: the whole synthetic set
 
 
 def _ids(n, steps, vocab, seed=0):
@@ -99,6 +100,8 @@ class EpochTimer(keras.callbacks.Callback):
 
 def main(name):
     model, x, y, batch_size = WORKLOADS[name]()
+    if SAMPLES:  # a shorter run (bench_contention.py)
+        x, y = x[:SAMPLES], y[:SAMPLES]
     timer = EpochTimer()
     model.fit(x, y, batch_size=batch_size, epochs=1 + EPOCHS, verbose=0, callbacks=[timer])
     model.predict(x[:batch_size * 4], batch_size=batch_size, verbose=0)

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 EPOCHS = int(os.environ.get("PEER_EPOCHS", "2"))
+SAMPLES = int(os.environ.get("PEER_SAMPLES", "0"))  # 0: the whole synthetic set
 
 
 def _ids(n, steps, vocab, seed=0):
@@ -118,6 +119,8 @@ def predict(model, x, batch_size):
 
 def main(name):
     model, optimizer, loss_fn, x, y, batch_size = WORKLOADS[name]()
+    if SAMPLES:  # a shorter run (bench_contention.py)
+        x, y = x[:SAMPLES], y[:SAMPLES]
     seconds = []
     for _ in range(1 + EPOCHS):
         start = time.perf_counter()
