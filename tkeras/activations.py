@@ -217,6 +217,9 @@ def serialize(activation):
         if fn is activation and name not in ("swish", "hard_swish"):  # Keras 3 writes silu, hard_silu
             return name
     import torch.nn.functional as _F
+    from tkeras.backend import functions as backend_functions
+    if activation is backend_functions.hard_sigmoid:
+        return "hard_sigmoid"  # Keras 2's formula (a Keras 1/2 file's layer): the name those files wrote
     if activation in (torch.relu, _F.relu):
         return "relu"
     if activation in (torch.sigmoid,):

@@ -154,6 +154,9 @@ def model_to_json(model, **kwargs):
 
 def model_from_json(json_string, custom_objects=None, safe_mode=True):
     config = keras_file.parse_json(json_string, "<json string>", "the model JSON")
+    if isinstance(config, dict) and str(config.get("keras_version", "")).startswith(("1.", "2.")):
+        # Keras 1/2's to_json() names its release; their "hard_sigmoid" is 0.2x + 0.5, as in their .h5 files.
+        config = legacy_h5._keras2_hard_sigmoid(config)
     return model_config.model_from_config(config, "<json string>", _with_scope(custom_objects), safe_mode)
 
 
