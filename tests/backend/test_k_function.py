@@ -62,7 +62,8 @@ def test_the_compat_name_is_the_same_function():
 def test_runs_without_the_compat_backend_module():
     code = ("import sys, numpy as np; from tkeras import backend as K; import tkeras as keras\n"
             "x = K.placeholder(shape=(None, 3)); y = keras.layers.Dense(2, kernel_initializer='ones')(x)\n"
-            "print(K.function([x], [y])([np.ones((1, 3), 'float32')])[0].tolist(), 'tkeras.compat.legacy.backend' in sys.modules)")
+            "print(K.function([x], [y])([np.ones((1, 3), 'float32')])[0].tolist(),\n"
+            "      'tkeras.compat.legacy.backend' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[[3.0,", "3.0]]", "False"]

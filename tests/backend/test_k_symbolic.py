@@ -105,3 +105,12 @@ def test_model_of_k_functions_trains_saves_and_loads(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     np.testing.assert_allclose(np.load(tmp_path / "got.npy"), expected, rtol=1e-6, atol=1e-6)
+
+
+def test_in_train_phase_in_a_graph_follows_the_call_s_training_flag():
+    x = keras.Input((3,))
+    model = keras.Model(x, K.cast_to_floatx(K.in_train_phase(x * 2, x)))
+    ones = np.ones((1, 3), "float32")
+    np.testing.assert_array_equal(model(ones, training=True).numpy(), 2 * ones)
+    np.testing.assert_array_equal(model(ones, training=False).numpy(), ones)
+    np.testing.assert_array_equal(model.predict(ones, verbose=0), ones)

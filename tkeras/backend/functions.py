@@ -448,8 +448,8 @@ record_in_graphs(globals(), [
     "argmax", "argmin", "square", "sqrt", "abs", "exp", "log", "pow", "round", "sign", "clip", "equal",
     "not_equal", "greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "dot", "batch_dot",
     "transpose", "permute_dimensions", "reshape", "flatten", "batch_flatten", "expand_dims", "squeeze",
-    "concatenate", "stack", "repeat_elements", "tile", "one_hot", "switch", "relu", "sigmoid", "hard_sigmoid",
-    "tanh", "softmax", "softplus", "softsign", "elu", "l2_normalize", "binary_crossentropy",
-    "categorical_crossentropy", "sparse_categorical_crossentropy", "random_normal", "random_uniform",
+    "concatenate", "stack", "repeat_elements", "tile", "one_hot", "switch", "in_train_phase", "in_test_phase",
+    "relu", "sigmoid", "hard_sigmoid", "tanh", "softmax", "softplus", "softsign", "elu", "l2_normalize",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "random_normal", "random_uniform",
     "random_binomial"
 ])

@@ -196,6 +196,6 @@ def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
 # The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras
 # recorded them (TFOpLambda).
 record_in_graphs(globals(), [
-    "cos", "sin", "cumsum", "cumprod", "gather", "reverse", "repeat", "in_top_k", "stop_gradient", "to_dense",
-    "temporal_padding", "spatial_2d_padding", "spatial_3d_padding", "resize_images", "resize_volumes"
+    "cast_to_floatx", "cos", "sin", "cumsum", "cumprod", "gather", "reverse", "repeat", "in_top_k", "stop_gradient",
+    "to_dense", "temporal_padding", "spatial_2d_padding", "spatial_3d_padding", "resize_images", "resize_volumes"
 ])
