@@ -16,7 +16,7 @@ with open(os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
     RECORD = json.load(f)["results"]
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n != "LossScaleOptimizer"])
+@pytest.mark.parametrize("name", NAMES)
 def test_keras_loaded_the_optimizer_and_its_state(name):
     entry = RECORD[name]
     assert entry["loaded"] and entry["class_name"] == name
@@ -24,11 +24,3 @@ def test_keras_loaded_the_optimizer_and_its_state(name):
     model = make_model(keras, name)
     model.fit(np.ones((8, 4), "float32"), np.ones((8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
     assert [list(v.shape) for v in model.optimizer.variables] == entry["variable_shapes"]
-
-
-def test_loss_scale_optimizer_loads_without_its_scale_state():
-    # Keras keeps step_counter/dynamic_scale as variables (6 in all); tkeras' wrapper saves only the inner
-    # optimizer's 2, so Keras loads the model and optimizer but starts the loss scale afresh.
-    entry = RECORD["LossScaleOptimizer"]
-    assert entry["loaded"] and entry["class_name"] == "LossScaleOptimizer"
-    assert entry["tkeras_variables"] == 2 and len(entry["variable_shapes"]) == 6

@@ -7,6 +7,10 @@ the scale halved. After `dynamic_growth_steps` finite steps in a row the scale i
 
 Deciding whether to skip a step needs one device→host read per step (torch's GradScaler does the
 same); it only happens under this optimizer, i.e. with a `mixed_float16` policy.
+
+The wrapper's own state is four variables in Keras 3's order (its iteration and learning rate, both
+unused and kept at 0 as in Keras, then `step_counter` and `dynamic_scale`), listed before the inner
+optimizer's in `variables`, so a `.keras` file carries the scale both ways.
 """
 import torch
 
@@ -38,21 +42,42 @@ class LossScaleOptimizer:
         self.dynamic_growth_steps = int(dynamic_growth_steps)
         self.dynamic = bool(dynamic)
         self.name = name or "loss_scale_optimizer"
-        self._scale = None
-        self.step_counter = 0
+        self._own_variables = None
         self.skipped_steps = 0
 
     # -- the scale --------------------------------------------------------------------------------
+    def _state(self):
+        """[iteration, learning_rate, step_counter, dynamic_scale], made on first use (on the weights' device)."""
+        if self._own_variables is None:
+            from tkeras.backend import config
+            from tkeras.backend.variable import Variable
+            device = config.device()
+            specs = [("iteration", 0, torch.int64), ("learning_rate", 0.0, torch.float32),
+                     ("step_counter", 0, torch.int64), ("dynamic_scale", self.initial_scale, torch.float32)]
+            self._own_variables = [
+                Variable(torch.tensor(value, dtype=dtype, device=device), trainable=False, name=f"{self.name}/{n}")
+                for n, value, dtype in specs]
+        return self._own_variables
+
     def _scale_tensor(self, device):
-        if self._scale is None or self._scale.device != device:
-            value = self.initial_scale if self._scale is None else float(self._scale)
-            self._scale = torch.tensor(value, dtype=torch.float32, device=device)
-        return self._scale
+        scale = self._state()[3]
+        if scale.device != device:
+            scale.data = scale.data.to(device)
+        return scale.data
+
+    @property
+    def variables(self):
+        """The wrapper's four variables, then the inner optimizer's (Keras 3's order and count)."""
+        return list(self._state()) + list(self.inner_optimizer.variables)
+
+    @property
+    def step_counter(self):
+        return int(self._state()[2])
 
     @property
     def dynamic_scale(self):
         """The current loss scale, a Python float (Keras 3 name)."""
-        return float(self._scale) if self._scale is not None else self.initial_scale
+        return float(self._state()[3])
 
     # Keras 2 name.
     loss_scale = dynamic_scale
@@ -85,16 +110,17 @@ class LossScaleOptimizer:
     def _after_step(self, finite):
         if not self.dynamic:
             return
+        counter, scale = self._state()[2].data, self._state()[3].data
         if finite:
-            if self.step_counter >= self.dynamic_growth_steps - 1:
-                self.step_counter = 0
-                self._scale.mul_(2.0)
-            else:
-                self.step_counter += 1
+            # Doubles after dynamic_growth_steps finite steps in a row, on the device (no host read).
+            counter.add_(1)
+            grow = counter >= self.dynamic_growth_steps
+            scale.mul_(torch.where(grow, 2.0, 1.0))
+            counter.masked_fill_(grow, 0)
         else:
-            self.step_counter = 0
+            counter.zero_()
             self.skipped_steps += 1
-            self._scale.mul_(0.5)
+            scale.mul_(0.5)
 
     def step_from_grads(self, variables):
         """The fit loop's entry point: `.grad` holds gradients of the *scaled* loss."""

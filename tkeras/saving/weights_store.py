@@ -26,6 +26,12 @@ def write_model(h5, model, include_optimizer=True):
         variables = keras_layout.optimizer_variables(optimizer)
         if variables:
             _write_group(h5, "optimizer", getattr(optimizer, "name", "optimizer"), variables)
+        inner = getattr(optimizer, "inner_optimizer", None)
+        if inner is not None:
+            # Keras 3 writes a LossScaleOptimizer's inner optimizer a second time, as its own entry,
+            # and warns when that entry is missing.
+            _write_group(h5, "optimizer/inner_optimizer", getattr(inner, "name", "optimizer"),
+                         keras_layout.optimizer_variables(inner))
 
 
 def _write_group(h5, path, name, variables):
