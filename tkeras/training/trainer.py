@@ -14,7 +14,7 @@ import torch
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
-from tkeras.training import data_adapter
+from tkeras.training import data_adapter, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
@@ -360,15 +360,21 @@ class Trainer(LegacyTrainingMethods):
             batches, callbacks, verbose = distribution.setup_predict(self, batches, callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps)
-        outputs = []
-        predict_step = _packing(self.predict_step) if _overridden(self, "predict_step") else self.predict_step
+        outputs = None
+        overridden = _overridden(self, "predict_step")
+        predict_step = _packing(self.predict_step) if overridden else self.predict_step
+        finish = lambda out: tree.map_structure(lambda t: t.detach(), _precision.outputs_to_float32(out))
+        rows = predict_chunks.chunk_size(self, batches, steps, callback_list, overridden, distribution is not None)
         callback_list.on_predict_begin()
         with _FitScope(self, flush_denormal=False), torch.no_grad():
-            for step, batch in enumerate(batches.epoch()):
-                callback_list.on_predict_batch_begin(step)
-                out = _precision.outputs_to_float32(predict_step(batch))
-                outputs.append(tree.map_structure(lambda t: t.detach(), out))
-                callback_list.on_predict_batch_end(step, {"outputs": out})
+            if rows is not None:
+                outputs = predict_chunks.run_chunked(batches, rows, predict_step, callback_list, finish)
+            if outputs is None:
+                outputs = []
+                for step, batch in enumerate(batches.epoch()):
+                    callback_list.on_predict_batch_begin(step)
+                    outputs.append(finish(predict_step(batch)))
+                    callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         if distribution is not None:
             outputs = distribution.gather_predictions(batches, outputs)

@@ -1,0 +1,95 @@
+"""predict() runs larger chunks than the user's batches only where nothing can tell (predict_chunks.py)."""
+import numpy as np
+import pytest
+import torch
+
+import tkeras as keras
+from tkeras.training import predict_chunks
+
+
+class _Counting(keras.layers.Layer):
+    """Identity that counts its forward passes and the rows each one saw."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = []
+
+    def call(self, inputs):
+        self.rows.append(int(inputs.shape[0]))
+        return inputs
+
+
+def _model(stateful=False):
+    keras.utils.set_random_seed(0)
+    counter = _Counting()
+    if stateful:
+        layers = [keras.Input((5, 3), batch_size=32), counter, keras.layers.SimpleRNN(4, stateful=True)]
+    else:
+        layers = [keras.Input((20,)), counter, keras.layers.Dense(64, activation="relu"),
+                  keras.layers.Dense(3, activation="softmax")]
+    model = keras.Sequential(layers)
+    counter.rows.clear()  # the passes that built the model
+    return model, counter
+
+
+def _per_batch_reference(model, x, batch):
+    """What Keras' predict computes: the model on each `batch` rows, concatenated (NumPy in, NumPy out)."""
+    with torch.no_grad():
+        return np.concatenate([np.asarray(model(x[i:i + batch])) for i in range(0, len(x), batch)])
+
+
+def test_default_batches_run_as_chunks_with_identical_results():
+    model, counter = _model()
+    x = np.random.default_rng(0).standard_normal((2500, 20)).astype("float32")
+    expected = _per_batch_reference(model, x, 32)
+    counter.rows.clear()
+    result = model.predict(x, verbose=0)  # Keras' default batch of 32: 79 batches
+    np.testing.assert_array_equal(result, expected)
+    chunk = predict_chunks.CHUNK_ROWS - predict_chunks.CHUNK_ROWS % 32
+    assert counter.rows == [chunk, 32, chunk, 2500 - 2 * chunk]  # first chunk, its check, the rest
+
+
+def test_a_callback_hearing_batches_sees_the_users_batches():
+    model, counter = _model()
+    x = np.random.default_rng(1).standard_normal((200, 20)).astype("float32")
+    seen = []
+    hook = keras.callbacks.LambdaCallback(
+        on_predict_batch_end=lambda batch, logs: seen.append((batch, len(logs["outputs"]))))
+    model.predict(x, batch_size=64, verbose=0, callbacks=[hook])
+    assert seen == [(0, 64), (1, 64), (2, 64), (3, 8)]
+    assert counter.rows == [64, 64, 64, 8]
+
+
+def test_rows_that_disagree_send_the_call_back_to_the_users_batches(monkeypatch):
+    model, counter = _model()
+    x = np.random.default_rng(2).standard_normal((300, 20)).astype("float32")
+    expected = _per_batch_reference(model, x, 100)
+    counter.rows.clear()
+    monkeypatch.setattr(predict_chunks, "rows_agree", lambda *args: False)
+    np.testing.assert_array_equal(model.predict(x, batch_size=100, verbose=0), expected)
+    assert counter.rows == [300, 100, 100, 100, 100]  # the tried chunk, its check, then batch by batch
+
+
+def test_stateful_layers_keep_the_users_batches():
+    model, counter = _model(stateful=True)
+    x = np.random.default_rng(3).standard_normal((96, 5, 3)).astype("float32")
+    model.predict(x, batch_size=32, verbose=0)
+    assert counter.rows == [32, 32, 32]
+
+
+def test_the_progress_bar_counts_the_users_batches(capsys):
+    model, _ = _model()
+    x = np.random.default_rng(4).standard_normal((2100, 20)).astype("float32")
+    model.predict(x, batch_size=100, verbose=1)
+    out = capsys.readouterr().out
+    assert "21/21" in out
+
+
+@pytest.mark.parametrize("chunk, alone, agree", [
+    ([torch.ones(4, 2)], [torch.ones(2, 2)], True),
+    ([torch.ones(4, 2)], [torch.ones(2, 2) + 1e-7], False),
+    ({"a": torch.zeros(4, 1), "b": torch.ones(4, 3)}, {"a": torch.zeros(2, 1), "b": torch.ones(2, 3)}, True),
+    ([torch.ones(4, 2)], [torch.ones(2, 3)], False),
+])
+def test_rows_agree_is_bitwise(chunk, alone, agree):
+    assert predict_chunks.rows_agree(chunk, alone, 2) is agree
