@@ -213,7 +213,8 @@ class Sequential(Model):
         layers = []
         if self._input_batch_shape is not None:
             layers.append({"module": "keras.layers", "class_name": "InputLayer",
-                           "config": {"batch_shape": list(self._input_batch_shape), "dtype": "float32",
+                           "config": {"batch_shape": list(self._input_batch_shape),
+                                      "dtype": str(self._input_dtype or "float32"),
                                       "sparse": False, "name": "input_layer"}, "registered_name": None})
         layers.extend(serialize_keras_object(layer) for layer in self._stack)
         return {"name": self.name, "trainable": self.trainable, "layers": layers}
