@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 
 from tkeras.backend.functions import hard_sigmoid
-from tkeras.saving import h5_guard, keras_layout, model_config, weights_store
+from tkeras.saving import h5_guard, keras_layout, model_config, tf_keras2_h5, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
 from tkeras.saving.errors import CorruptFileError, SavingError, WeightMismatchError
@@ -33,11 +33,11 @@ def save_model(model, filepath, include_optimizer=True):
         with h5py.File(tmp, "w") as h5:
             h5.attrs["backend"] = "tensorflow"
             h5.attrs["keras_version"] = KERAS_VERSION
-            h5.attrs["model_config"] = json.dumps(_keras2_spelling(
-                {"class_name": config["class_name"], "config": config["config"]}))
+            h5.attrs["model_config"] = json.dumps(tf_keras2_h5.with_keras2_nodes(_keras2_spelling(
+                {"class_name": config["class_name"], "config": config["config"]})))
             if training is not None:
                 training = dict(training)
-                training["optimizer_config"] = training.pop("optimizer")
+                training["optimizer_config"] = tf_keras2_h5.keras2_optimizer_config(training.pop("optimizer"))
                 h5.attrs["training_config"] = json.dumps(training)
             write_weights_group(h5.create_group("model_weights"), model)
             if include_optimizer and getattr(model, "optimizer", None) is not None:
@@ -59,7 +59,41 @@ def _keras2_spelling(config):
         inner["batch_input_shape"] = inner.pop("batch_shape")
     if result.get("class_name") in _RNN_CLASSES and isinstance(inner, dict) and inner.get("seed", 0) is None:
         del inner["seed"]  # Keras 3 only; tf-keras 2 refuses the unknown argument
+    if isinstance(inner, dict):
+        _tf_keras2_layer_keys(result.get("class_name"), inner)
     return result
+
+
+_ANY = object()
+# Arguments a layer took only from Keras 3 on, with the value at which tf-keras 2 computes the same:
+# left out of a .h5 config there (tf-keras 2 refuses an argument it does not know).
+_IMAGE_LAYERS = ("RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast", "RandomTranslation", "RandomCrop",
+                 "CenterCrop", "RandomBrightness", "RandomHeight", "RandomWidth")
+_KERAS3_ONLY_ARGUMENTS = {
+    **{name: {"data_format": "channels_last"} for name in _IMAGE_LAYERS},
+    "Resizing": {"data_format": "channels_last", "pad_to_aspect_ratio": False, "fill_mode": "constant",
+                 "fill_value": 0.0, "antialias": False},
+    "LayerNormalization": {"rms_scaling": False},
+    "MultiHeadAttention": {"use_gate": False, "seed": None, "sliding_window": None},
+    "RandomContrast": {"data_format": "channels_last", "value_range": [0.0, 255.0]},  # tf-keras 2: [0, 255]
+    "StringLookup": {"vocabulary_size": _ANY, "oov_method": "floormod", "salt": None},
+    "IntegerLookup": {"vocabulary_size": _ANY, "oov_method": "floormod", "salt": None},
+}
+
+
+def _tf_keras2_layer_keys(class_name, config):
+    """One layer's config as tf-keras 2 takes it (see _KERAS3_ONLY_ARGUMENTS), plus three spellings:
+    LeakyReLU's slope was `alpha`; a TextVectorization's dtype is always 'string' there, a lookup's
+    integer output an int64."""
+    for key, value in _KERAS3_ONLY_ARGUMENTS.get(class_name, {}).items():
+        if key in config and (value is _ANY or config[key] == value):
+            del config[key]
+    if class_name == "LeakyReLU" and "negative_slope" in config:
+        config["alpha"] = config.pop("negative_slope")
+    elif class_name == "TextVectorization":
+        config["dtype"] = "string"
+    elif class_name in ("StringLookup", "IntegerLookup") and config.get("output_mode") == "int":
+        config["dtype"] = "int64"  # tf-keras 2 wants an integer dtype for indices (tkeras writes floatx)
 
 
 _RNN_CLASSES = {"SimpleRNN", "GRU", "LSTM", "SimpleRNNCell", "GRUCell", "LSTMCell", "ConvLSTM1D", "ConvLSTM2D",
