@@ -4,6 +4,7 @@ import numbers
 import torch
 
 from tkeras import activations, constraints, initializers, regularizers
+from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
 
 
@@ -15,9 +16,8 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
                  lora_alpha=None, quantization_config=None, **kwargs):
-        for name, value in (("lora_rank", lora_rank), ("lora_alpha", lora_alpha),
-                            ("quantization_config", quantization_config)):
-            if value is not None:  # Keras 3's LoRA and quantized kernels have no tkeras counterpart yet
+        for name, value in (("lora_rank", lora_rank), ("lora_alpha", lora_alpha)):
+            if value is not None:  # Keras 3's LoRA has no tkeras counterpart yet
                 raise ValueError(f"Dense: {name}={value!r} is not supported by tkeras (only None is)")
         # Keras 1 argument names keep their Keras 1 meaning.
         units = kwargs.pop("output_dim", units)
@@ -31,6 +31,7 @@ class Dense(Layer):
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, received units={units!r}")
         self.units = int(units)
+        self.quantization_config = int8_quantization.accepted_config(self, quantization_config)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -47,9 +48,14 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(f"Dense layer {self.name!r}: the last dimension of the input must be known, "
                              f"received input shape {input_shape}")
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        mode = self.dtype_policy.quantization_mode
+        if mode is None:
+            self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                          initializer=self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        else:  # a quantized layer from a file: the int8 kernel and its scale are loaded next
+            int8_quantization.check_mode(self, mode)
+            self._int8_build((input_dim, self.units))
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
@@ -58,6 +64,11 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        if getattr(self, "kernel_scale", None) is not None:
+            outputs = int8_quantization.Int8Matmul.apply(inputs, self.kernel, self.kernel_scale)
+            if self.bias is not None:
+                outputs = outputs + self.bias
+            return self.activation(outputs)
         if inputs.dim() == 2 and self.bias is not None:
             outputs = torch.addmm(self.bias, inputs, self.kernel)
         else:
@@ -68,6 +79,39 @@ class Dense(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    # -- int8 (see int8_quantization.py) ----------------------------------------------------------
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Replace the float kernel by an int8 kernel and a per-unit `kernel_scale`, as Keras 3 does."""
+        if type_check and type(self) is not Dense:
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for Dense "
+                                      f"itself, not its subclasses (pass type_check=False to quantize anyway)")
+        int8_quantization.check_mode(self, mode)
+        if not self.built:
+            raise ValueError(f"Dense {self.name!r}: build the layer (call it once) before quantize({mode!r})")
+        if self.dtype_policy.quantization_mode is not None:
+            raise ValueError(f"Dense {self.name!r} is already quantized ({self.dtype_policy.name})")
+        self.quantization_config = int8_quantization.accepted_config(self, config)
+        with torch.no_grad():
+            values, scale = int8_quantization.quantize(self.kernel.detach(), 0)
+        float_kernel = self.kernel
+        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
+        del self.kernel  # the registered parameter: the int8 kernel takes its name
+        self._int8_build(tuple(values.shape))
+        self.kernel.assign(values)
+        self.kernel_scale.assign(scale[0])
+        self.dtype_policy = int8_quantization.quantized_policy(self, mode)
+
+    def _int8_build(self, kernel_shape):
+        self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",
+                                      trainable=False)
+        self.kernel_scale = self.add_weight(name="kernel_scale", shape=(self.units,), initializer="ones",
+                                            trainable=False)
+
+    def _own_variables_in_file_order(self):
+        if getattr(self, "kernel_scale", None) is None:
+            return super()._own_variables_in_file_order()
+        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def get_config(self):
         config = super().get_config()
@@ -81,6 +125,6 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            "quantization_config": int8_quantization.serialized_config(self.quantization_config),
         })
         return config

@@ -11,6 +11,7 @@ import re
 import torch
 
 from tkeras import activations, constraints, initializers, regularizers
+from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
 
 _FORMS = (
@@ -136,9 +137,7 @@ class EinsumDense(Layer):
         if lora_rank:
             raise NotImplementedError(f"EinsumDense {self.name!r}: LoRA (lora_rank={lora_rank}) is not "
                                       f"supported by tkeras; leave lora_rank unset")
-        if quantization_config is not None:
-            raise NotImplementedError(f"EinsumDense {self.name!r}: quantized layers are not supported "
-                                      f"by tkeras; received quantization_config={quantization_config!r}")
+        self.quantization_config = int8_quantization.accepted_config(self, quantization_config)
         parse_equation(equation, f"EinsumDense {self.name!r}")  # fail now, not at build
         self.equation = str(equation)
         if isinstance(output_shape, int):
@@ -157,10 +156,15 @@ class EinsumDense(Layer):
         kernel_shape, bias_shape, self.full_output_shape, input_axes, output_axes = analyze_equation(
             self.equation, self.bias_axes, input_shape, self.partial_output_shape,
             f"EinsumDense {self.name!r}")
-        self.kernel = self.add_weight(
-            name="kernel", shape=kernel_shape,
-            initializer=_fan_aware(self.kernel_initializer, kernel_shape, input_axes, output_axes),
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        mode = self.dtype_policy.quantization_mode
+        if mode is None:
+            self.kernel = self.add_weight(
+                name="kernel", shape=kernel_shape,
+                initializer=_fan_aware(self.kernel_initializer, kernel_shape, input_axes, output_axes),
+                regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        else:  # a quantized layer from a file: the int8 kernel and its scale are loaded next
+            int8_quantization.check_mode(self, mode)
+            self._int8_build(tuple(kernel_shape))
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=bias_shape, initializer=self.bias_initializer,
@@ -169,10 +173,50 @@ class EinsumDense(Layer):
         self.built = True
 
     def call(self, inputs):
-        outputs = torch.einsum(self.equation, inputs, self.kernel.to(inputs.dtype))
+        if getattr(self, "kernel_scale", None) is not None:
+            outputs = int8_quantization.Int8Einsum.apply(inputs, self.kernel, self.kernel_scale, self._int8_plan)
+        else:
+            outputs = torch.einsum(self.equation, inputs, self.kernel.to(inputs.dtype))
         if self.bias is not None:
             outputs = outputs + self.bias.to(outputs.dtype)
         return self.activation(outputs)
+
+    # -- int8 (see int8_quantization.py) ----------------------------------------------------------
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Replace the float kernel by an int8 kernel and a `kernel_scale` per output channel, as Keras 3."""
+        if type_check and type(self) is not EinsumDense:
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for "
+                                      f"EinsumDense itself, not its subclasses (pass type_check=False to quantize "
+                                      f"anyway)")
+        int8_quantization.check_mode(self, mode)
+        if not self.built:
+            raise ValueError(f"EinsumDense {self.name!r}: build the layer (call it once) before quantize({mode!r})")
+        if self.dtype_policy.quantization_mode is not None:
+            raise ValueError(f"EinsumDense {self.name!r} is already quantized ({self.dtype_policy.name})")
+        self.quantization_config = int8_quantization.accepted_config(self, config)
+        plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
+        with torch.no_grad():
+            values, scale = plan.quantize_kernel(self.kernel.detach())
+        float_kernel = self.kernel
+        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
+        del self.kernel  # the registered parameter: the int8 kernel takes its name
+        self._int8_build(tuple(values.shape))
+        self.kernel.assign(values)
+        self.kernel_scale.assign(scale)
+        self.dtype_policy = int8_quantization.quantized_policy(self, mode)
+
+    def _int8_build(self, kernel_shape):
+        self._int8_plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
+        self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",
+                                      trainable=False)
+        scale_shape = self._int8_plan.kernel_scale_shape(kernel_shape)
+        self.kernel_scale = self.add_weight(name="kernel_scale", shape=scale_shape, initializer="ones",
+                                            trainable=False)
+
+    def _own_variables_in_file_order(self):
+        if getattr(self, "kernel_scale", None) is None:
+            return super()._own_variables_in_file_order()
+        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def compute_output_shape(self, input_shape):
         return analyze_equation(self.equation, self.bias_axes, input_shape, self.partial_output_shape,
@@ -192,6 +236,6 @@ class EinsumDense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,  # as Keras 3.15 writes it for a layer that is not quantized
+            "quantization_config": int8_quantization.serialized_config(self.quantization_config),
         })
         return config

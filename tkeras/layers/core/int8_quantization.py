@@ -1,0 +1,161 @@
+"""Keras 3's int8 mode of Dense and EinsumDense (`layer.quantize("int8")`), kept out of the layers.
+
+The float kernel becomes an int8 kernel plus a float scale per output channel (abs-max: the largest
+magnitude along the reduced axes maps to 127), stored as Keras stores them (`kernel` int8, `bias`,
+`kernel_scale`, in that order in the file). At call time the inputs are quantized the same way per
+row (per token), the int8 products are summed, and the sum is divided by both scales, so outputs
+stay within the int8 rounding error of the float layer. The backward pass, as Keras', sends
+gradients to the inputs through the dequantized kernel; the int8 kernel itself is frozen.
+
+torch multiplies int8 matrices only on CUDA (`torch._int_mm`, 2-D, with size limits); elsewhere the
+integer values are multiplied in float32, which is exact while `reduced size * 127 * 127 < 2 ** 24`
+(about 1,000 input features) and within float32 rounding beyond that.
+"""
+import torch
+
+_EPSILON = 1e-7  # Keras' backend.epsilon(): the abs-max scale's guard against an all-zero channel
+_LIMIT = 127.0
+
+
+def quantize(values, reduce_dims):
+    """(int8 values, float scale with the reduced dims kept as 1): values * scale rounded into [-127, 127]."""
+    amax = torch.amax(torch.abs(values), dim=reduce_dims, keepdim=True)
+    scale = (_LIMIT / (amax + _EPSILON)).to(values.dtype)
+    return torch.clamp(torch.round(values * scale), -_LIMIT, _LIMIT).to(torch.int8), scale
+
+
+def _int8_matmul(left, right):
+    """int8 (…, k) @ int8 (k, n) -> float32 sums, on torch's int8 kernel where it has one."""
+    rows = left.reshape(-1, left.shape[-1])
+    if (left.is_cuda and rows.shape[0] > 16 and left.shape[-1] % 8 == 0 and right.shape[-1] % 8 == 0
+            and left.shape[-1] >= 16):
+        sums = torch._int_mm(rows.contiguous(), right.contiguous()).to(torch.float32)
+        return sums.reshape(*left.shape[:-1], right.shape[-1])
+    return torch.matmul(left.to(torch.float32), right.to(torch.float32))
+
+
+class Int8Matmul(torch.autograd.Function):
+    """inputs (…, k) @ the int8 kernel (k, n) with per-column `kernel_scale` (n,)."""
+
+    @staticmethod
+    def forward(ctx, inputs, kernel, kernel_scale):
+        ctx.save_for_backward(kernel, kernel_scale)
+        ctx.input_dtype = inputs.dtype
+        inputs_q, inputs_scale = quantize(inputs.to(torch.float32), -1)
+        sums = _int8_matmul(inputs_q, kernel)
+        return (sums / (inputs_scale * kernel_scale.to(torch.float32))).to(inputs.dtype)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        kernel, kernel_scale = ctx.saved_tensors
+        float_kernel = kernel.to(upstream.dtype) / kernel_scale.to(upstream.dtype)
+        return torch.matmul(upstream, float_kernel.transpose(0, 1)).to(ctx.input_dtype), None, None
+
+
+def check_mode(layer, mode):
+    """Only int8 is implemented: name the layer and the modes when another is asked for."""
+    if mode != "int8":
+        raise NotImplementedError(f"{type(layer).__name__} {layer.name!r}: quantization mode {mode!r} is not "
+                                  f"supported by tkeras; 'int8' is (Keras also has 'int4', 'float8', 'gptq', 'awq')")
+
+
+def quantized_policy(layer, mode):
+    """The layer's policy after quantizing, as Keras names it: `int8_from_float32`."""
+    from tkeras import dtype_policies
+    return dtype_policies.get(f"{mode}_from_{layer.dtype_policy.name}")
+
+
+def accepted_config(owner, config):
+    """`owner`'s `quantization_config` (the object or its serialized dict) when it is what tkeras runs:
+    None, or an Int8QuantizationConfig with the default quantizers (Keras' `Model.quantize("int8")`
+    writes exactly that). Anything else is refused by name rather than run differently."""
+    if config is None:
+        return None
+    from tkeras import quantizers
+    if isinstance(config, dict):
+        from tkeras.saving.serialization import deserialize_keras_object
+        config = deserialize_keras_object(config)
+    activation = getattr(config, "activation_quantizer", None)
+    default = (isinstance(config, quantizers.Int8QuantizationConfig) and config.weight_quantizer is None
+               and isinstance(activation, quantizers.AbsMaxQuantizer)
+               and tuple(activation.value_range) == (-127, 127) and activation.axis in (None, -1))
+    if not default:
+        raise ValueError(f"{type(owner).__name__}: quantization_config={config!r} is not supported by tkeras "
+                         f"(layer {owner.name!r}); None or Int8QuantizationConfig() with its default quantizers is")
+    return config
+
+
+def serialized_config(config):
+    if config is None:
+        return None
+    from tkeras.saving.serialization import serialize_keras_object
+    return serialize_keras_object(config)
+
+
+# -- EinsumDense --------------------------------------------------------------------------------------
+class EinsumPlan:
+    """How the scales of `equation` line up (no "...": Keras 3.15.1 cannot quantize those either).
+
+    The kernel is reduced over its contracted letters and its scale is stored aligned with the output
+    (`ab,bc->ac`: (1, c); `abc,cde->abde`: (1, 1, d, e)), as Keras stores it; the inputs are reduced over
+    their contracted letters and their scale is aligned with the output the same way."""
+
+    def __init__(self, equation, owner):
+        compact = equation.replace(" ", "")
+        if "..." in compact:
+            raise NotImplementedError(f"{owner}: quantize('int8') needs an equation without '...' (received "
+                                      f"{equation!r}); Keras 3.15.1 cannot quantize those either")
+        inputs, self.output = compact.split("->")
+        self.input_term, self.kernel_term = inputs.split(",")
+        self.equation = compact
+        self.kernel_reduced = tuple(i for i, c in enumerate(self.kernel_term) if c not in self.output)
+        self.input_reduced = tuple(i for i, c in enumerate(self.input_term) if c not in self.output)
+
+    def _aligned(self, scale, term, reduced):
+        """A scale reduced over `reduced` (kept as 1) -> the same values laid out along the output's letters."""
+        kept = [c for i, c in enumerate(term) if i not in reduced]
+        values = scale.squeeze(reduced) if reduced else scale
+        sizes = dict(zip(kept, values.shape))
+        values = values.permute(*sorted(range(len(kept)), key=lambda i: self.output.index(kept[i])))
+        return values.reshape([sizes.get(c, 1) for c in self.output])
+
+    def kernel_scale_shape(self, kernel_shape):
+        return tuple(kernel_shape[self.kernel_term.index(c)] if c in self.kernel_term else 1 for c in self.output)
+
+    def quantize_kernel(self, kernel):
+        values, scale = quantize(kernel, self.kernel_reduced)
+        return values, self._aligned(scale, self.kernel_term, self.kernel_reduced)
+
+    def quantize_inputs(self, inputs):
+        values, scale = quantize(inputs, self.input_reduced)
+        return values, self._aligned(scale, self.input_term, self.input_reduced)
+
+    def float_kernel(self, kernel, kernel_scale):
+        """The dequantized kernel (for gradients): the scale taken back to the kernel's layout."""
+        kept = [c for c in self.output if c in self.kernel_term]
+        scale = kernel_scale.reshape([kernel_scale.shape[self.output.index(c)] for c in kept])
+        scale = scale.permute(*[kept.index(c) for c in self.kernel_term if c in kept])
+        shape = [kernel.shape[i] if c in kept else 1 for i, c in enumerate(self.kernel_term)]
+        return kernel.to(kernel_scale.dtype) / scale.reshape(shape)
+
+
+class Int8Einsum(torch.autograd.Function):
+    """`plan.equation` on the inputs and the int8 kernel, de-scaled by both scales."""
+
+    @staticmethod
+    def forward(ctx, inputs, kernel, kernel_scale, plan):
+        ctx.save_for_backward(inputs, kernel, kernel_scale)
+        ctx.plan = plan
+        inputs_q, inputs_scale = plan.quantize_inputs(inputs.to(torch.float32))
+        sums = torch.einsum(plan.equation, inputs_q.to(torch.float32), kernel.to(torch.float32))
+        return (sums / (inputs_scale * kernel_scale.to(torch.float32))).to(inputs.dtype)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        inputs, kernel, kernel_scale = ctx.saved_tensors
+        float_kernel = ctx.plan.float_kernel(kernel, kernel_scale.to(upstream.dtype))
+        with torch.enable_grad():
+            probe = inputs.detach().requires_grad_(True)
+            outputs = torch.einsum(ctx.plan.equation, probe.to(upstream.dtype), float_kernel)
+            (grad,) = torch.autograd.grad(outputs, probe, upstream)
+        return grad, None, None, None
