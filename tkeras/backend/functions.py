@@ -450,6 +450,6 @@ record_in_graphs(globals(), [
     "transpose", "permute_dimensions", "reshape", "flatten", "batch_flatten", "expand_dims", "squeeze",
     "concatenate", "stack", "repeat_elements", "tile", "one_hot", "switch", "in_train_phase", "in_test_phase",
     "relu", "sigmoid", "hard_sigmoid", "tanh", "softmax", "softplus", "softsign", "elu", "l2_normalize",
-    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "random_normal", "random_uniform",
-    "random_binomial"
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "random_normal",
+    "random_uniform", "random_binomial"
 ])
