@@ -140,3 +140,23 @@ def test_bad_requests_name_the_layer_and_the_problem():
     with pytest.raises(ValueError, match="Dense: quantization_config=.* not supported by tkeras .layer 'dense"):
         keras.layers.Dense(2, quantization_config=keras.quantizers.Int8QuantizationConfig(
             weight_quantizer=keras.quantizers.AbsMaxQuantizer(axis=0, value_range=(-100, 100))))
+
+
+def test_model_quantize_picks_leaf_layers_by_filters_and_config():
+    inputs = keras.Input((5, 6))
+    x = keras.layers.EinsumDense("abc,cd->abd", (5, 8), name="tokens")(inputs)
+    x = keras.layers.Flatten()(keras.layers.LayerNormalization(name="norm")(x))
+    model = keras.Model(inputs, keras.layers.Dense(3, name="out")(keras.layers.Dense(4, name="hidden")(x)))
+    x_data = np.random.default_rng(4).normal(size=(2, 5, 6)).astype("float32")
+    reference = model.predict(x_data, verbose=0)
+    model.quantize("int8", filters=["^tok", "hidden"])
+    assert {layer.name for layer in model.layers if layer.dtype_policy.name == "int8_from_float32"} == {
+        "tokens", "hidden"}
+    model.quantize(config=keras.quantizers.Int8QuantizationConfig(), filters=lambda layer: layer.name == "out")
+    assert model.get_layer("out").kernel.dtype == torch.int8 and model.get_layer("norm").dtype_policy.name == "float32"
+    got = model.predict(x_data, verbose=0)
+    assert np.abs(got - reference).max() < 0.05 * np.abs(reference).max()
+    with pytest.warns(UserWarning, match="quantization mode 'int4' is not supported"):
+        keras.Model(inputs, keras.layers.Dense(2)(inputs)).quantize("int4")
+    with pytest.raises(ValueError, match="`filters` must be a regex string"):
+        model.quantize("int8", filters=3)

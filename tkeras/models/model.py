@@ -140,6 +140,12 @@ class Model(Trainer, Layer):
         from tkeras.export.torch_module import InferenceModule
         return InferenceModule(self)
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantize the weights of every leaf layer that supports `mode` (Keras 3; tkeras: int8 Dense and
+        EinsumDense), optionally only the layers `filters` picks (see models/model_quantization.py)."""
+        from tkeras.models.model_quantization import quantize_model
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     def export(self, filepath, format="onnx", **kwargs):
         """Write the model for serving (Keras 3 `Model.export`); tkeras writes ONNX (`tkeras.export`)."""
         from tkeras.export import export_model

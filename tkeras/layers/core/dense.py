@@ -86,6 +86,7 @@ class Dense(Layer):
         if type_check and type(self) is not Dense:
             raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for Dense "
                                       f"itself, not its subclasses (pass type_check=False to quantize anyway)")
+        mode = mode if mode is not None else getattr(config, "mode", None)
         int8_quantization.check_mode(self, mode)
         if not self.built:
             raise ValueError(f"Dense {self.name!r}: build the layer (call it once) before quantize({mode!r})")

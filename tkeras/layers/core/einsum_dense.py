@@ -188,6 +188,7 @@ class EinsumDense(Layer):
             raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for "
                                       f"EinsumDense itself, not its subclasses (pass type_check=False to quantize "
                                       f"anyway)")
+        mode = mode if mode is not None else getattr(config, "mode", None)
         int8_quantization.check_mode(self, mode)
         if not self.built:
             raise ValueError(f"EinsumDense {self.name!r}: build the layer (call it once) before quantize({mode!r})")
