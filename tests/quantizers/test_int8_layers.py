@@ -160,3 +160,16 @@ def test_model_quantize_picks_leaf_layers_by_filters_and_config():
         keras.Model(inputs, keras.layers.Dense(2)(inputs)).quantize("int4")
     with pytest.raises(ValueError, match="`filters` must be a regex string"):
         model.quantize("int8", filters=3)
+
+
+def test_dense_int8_outputs_equal_integer_arithmetic():
+    """The int8 sums (2,000 features) de-scaled, against int64 arithmetic on the same quantized values."""
+    layer = keras.layers.Dense(8, use_bias=False)
+    x = np.random.default_rng(9).normal(size=(3, 2000)).astype("float32")
+    layer.build((None, 2000))
+    layer.quantize("int8")
+    kernel, scale = layer.kernel.numpy().astype(np.int64), layer.kernel_scale.numpy().astype(np.float64)
+    x_scale = 127.0 / (np.abs(x).max(-1, keepdims=True) + 1e-7)
+    x_q = np.clip(np.round(x * x_scale.astype("float32")), -127, 127).astype(np.int64)
+    expected = (x_q @ kernel) / (x_scale * scale)
+    np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)

@@ -7,9 +7,10 @@ row (per token), the int8 products are summed, and the sum is divided by both sc
 stay within the int8 rounding error of the float layer. The backward pass, as Keras', sends
 gradients to the inputs through the dequantized kernel; the int8 kernel itself is frozen.
 
-torch multiplies int8 matrices only on CUDA (`torch._int_mm`, 2-D, with size limits); elsewhere the
-integer values are multiplied in float32, which is exact while `reduced size * 127 * 127 < 2 ** 24`
-(about 1,000 input features) and within float32 rounding beyond that.
+Dense multiplies the int8 matrices with torch's int8 kernel (`torch._int_mm`, int32 sums: on the CPU
+for any shape, on CUDA when its size limits allow). Where it cannot (CUDA's limits, EinsumDense: torch
+has no int8 einsum) the integer values are multiplied in float32, which is exact while
+`reduced size * 127 * 127 < 2 ** 24` (about 1,000 input features) and within float32 rounding beyond.
 """
 import torch
 
@@ -27,8 +28,9 @@ def quantize(values, reduce_dims):
 def _int8_matmul(left, right):
     """int8 (…, k) @ int8 (k, n) -> float32 sums, on torch's int8 kernel where it has one."""
     rows = left.reshape(-1, left.shape[-1])
-    if (left.is_cuda and rows.shape[0] > 16 and left.shape[-1] % 8 == 0 and right.shape[-1] % 8 == 0
-            and left.shape[-1] >= 16):
+    on_cpu = left.device.type == "cpu"
+    cuda_fits = left.is_cuda and rows.shape[0] > 16 and rows.shape[1] % 8 == 0 and right.shape[-1] % 8 == 0
+    if on_cpu or cuda_fits:
         sums = torch._int_mm(rows.contiguous(), right.contiguous()).to(torch.float32)
         return sums.reshape(*left.shape[:-1], right.shape[-1])
     return torch.matmul(left.to(torch.float32), right.to(torch.float32))
