@@ -378,3 +378,21 @@ def test_unknown_call_arguments_fail_when_the_graph_is_built():
     with pytest.raises(ValueError, match=r"Layer 'cat' \(Concatenate\) cannot be called on input\(s\) of shape "
                                          r"\[\(None, 3, 4\), \(None, 5, 6\)\]"):
         layers.Concatenate(name="cat")([keras.Input(shape=(3, 4)), keras.Input(shape=(5, 6))])
+
+
+def test_model_layers_leave_out_op_nodes_as_keras_3_does():
+    # Keras 3.15.1: Model(x, Dense(1)(ops.relu(Dense(4)(x) * 2.0))).layers == [input, dense, dense_1];
+    # its config and summary still list the Multiply and Relu operations.
+    x = keras.Input((3,))
+    h = keras.layers.Dense(4)(x)
+    out = keras.layers.Dense(1)(keras.ops.relu(h * 2.0))
+    model = keras.Model(x, out)
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense", "Dense"]
+    assert len(model.get_config()["layers"]) == 5
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert sum("Operator" in line or "multiply" in line.lower() for line in lines) >= 1
+    clone = keras.models.clone_model(model)
+    probe = np.ones((2, 3), "float32")
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(clone.predict(probe, verbose=0), model.predict(probe, verbose=0), rtol=1e-6)

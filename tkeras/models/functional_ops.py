@@ -91,6 +91,8 @@ def _encode_template(value):
 class OperatorLayer(Layer):
     """One Python operator or `tkeras.ops` function applied inside a functional graph."""
 
+    _is_op_node = True  # an Operation to Keras 3: in the graph, not in `model.layers`
+
     def __init__(self, operation, operands=None, keywords=None, **kwargs):
         super().__init__(**kwargs)
         if not (isinstance(operation, str) and operation in OPERATORS) and _ops_function(operation) is None:

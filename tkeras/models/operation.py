@@ -118,6 +118,8 @@ class OperationCall(Layer):
     """One call of an `Operation` inside a functional graph (the operation's arguments with the
     KerasTensors replaced by the tensors that arrive)."""
 
+    _is_op_node = True  # a user Operation: in the graph, not in `model.layers`
+
     def __init__(self, operation, arg_template, kw_template, specs=None, **kwargs):
         super().__init__(name=unique_name(f"op_{operation.name}"), **kwargs)
         self.operation = operation

@@ -109,7 +109,7 @@ def save_weights(model, filepath):
 def write_weights_group(group, model):
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = KERAS_VERSION
-    layers = list(model.layers)
+    layers = list(getattr(model, "_layers_and_ops", None) or model.layers)
     group.attrs["layer_names"] = np.array([layer.name.encode("utf8") for layer in layers])
     for layer in layers:
         sub = group.create_group(layer.name)
@@ -267,7 +267,7 @@ def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=Fals
         if name in stored:
             continue
         stored[name] = _layer_arrays(group, name, filepath)
-    layers = list(model.layers)
+    layers = list(getattr(model, "_layers_and_ops", None) or model.layers)
     pending = []
     if by_name:
         for layer in layers:
