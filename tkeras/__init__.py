@@ -62,8 +62,8 @@ def version():
 
 def __getattr__(name):
     if name not in _LAZY:
-        from tkeras.compat.legacy_apis import missing_attribute
-        raise missing_attribute("tkeras", name)
+        from tkeras._missing_names import MissingAttributeError
+        raise MissingAttributeError("tkeras", name)
     module_name, attribute = _LAZY[name]
     value = importlib.import_module(module_name)
     value = value if attribute is None else getattr(value, attribute)

@@ -134,15 +134,6 @@ def tensorflow_replacement(api):
     return f"use {renamed} (or tf.compat.v1.{api[3:]})" if renamed else None
 
 
-def missing_attribute(package, name):
-    """The AttributeError for `package.name` (a tkeras package, e.g. 'tkeras.layers'): Python's usual
-    message, plus where the API comes from and its nearest replacement when the table knows it."""
-    message = f"module {package!r} has no attribute {name!r}"
-    api = "keras" + package[len("tkeras"):] + "." + name
-    hint = unsupported_keras_message(api)
-    return AttributeError(f"{message}: {hint}" if hint else message)
-
-
 def unsupported_keras_message(api):
     """The one line for an unsupported Keras API with a known origin, or None."""
     note = keras_note(api)

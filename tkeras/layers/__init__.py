@@ -98,8 +98,8 @@ _LAZY = {
 def __getattr__(name):
     module = _LAZY.get(name)
     if module is None:
-        from tkeras.compat.legacy_apis import missing_attribute
-        raise missing_attribute("tkeras.layers", name)
+        from tkeras._missing_names import MissingAttributeError
+        raise MissingAttributeError("tkeras.layers", name)
     import importlib
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

@@ -23,5 +23,5 @@ def __getattr__(name):
     if name in _FROM_SAVING:
         from tkeras import saving
         return getattr(saving, name)
-    from tkeras.compat.legacy_apis import missing_attribute
-    raise missing_attribute("tkeras.models", name)
+    from tkeras._missing_names import MissingAttributeError
+    raise MissingAttributeError("tkeras.models", name)

@@ -68,8 +68,8 @@ def __getattr__(name):
         return types.SimpleNamespace(DatasetCreator=DatasetCreator)
     if name in ("np_utils", "legacy", "bounding_boxes"):  # submodules: Keras 1's np_utils, Keras 3's others
         return importlib.import_module(f"tkeras.utils.{name}")
-    from tkeras.compat.legacy_apis import missing_attribute
-    raise missing_attribute("tkeras.utils", name)
+    from tkeras._missing_names import MissingAttributeError
+    raise MissingAttributeError("tkeras.utils", name)
 
 
 def __dir__():

@@ -12,5 +12,5 @@ def __getattr__(name):
     try:
         return getattr(tkeras.layers, name)
     except AttributeError:
-        from tkeras.compat.legacy_apis import missing_attribute
-        raise missing_attribute("tkeras.layers.experimental", name) from None
+        from tkeras._missing_names import MissingAttributeError
+        raise MissingAttributeError("tkeras.layers.experimental", name) from None
