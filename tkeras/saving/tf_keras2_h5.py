@@ -1,0 +1,75 @@
+"""What tkeras writes into a `.h5` file so that tf-keras 2 reads it, while Keras 3 still does.
+
+Nodes: Keras 3 records a call as `{"args": [...], "kwargs": {...}}` with `__keras_tensor__` placeholders;
+Keras 2 (tf-keras) as a list of `[layer_name, node_index, tensor_index, kwargs]`, one per input tensor.
+tf-keras 2 reads only the second, and Keras 3 reads both (its `.h5` loader keeps the legacy branch), so a
+node in Keras 2's spelling makes the file readable by both. Only calls that spelling can express are
+rewritten: one positional argument that is a tensor or a flat list of tensors, and keyword arguments
+that hold no tensors (e.g. `training`). Any other node (an op node with constants, a tensor passed by
+keyword) keeps Keras 3's spelling, which Keras 3 and tkeras read.
+"""
+
+_TENSOR = "__keras_tensor__"
+
+
+def _history(value):
+    """[layer, node, tensor] of a serialized Keras tensor; None for anything else."""
+    if isinstance(value, dict) and value.get("class_name") == _TENSOR:
+        history = (value.get("config") or {}).get("keras_history")
+        if isinstance(history, list) and len(history) == 3:
+            return list(history)
+    return None
+
+
+def _holds_tensor(value):
+    if _history(value) is not None:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_tensor(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_tensor(v) for v in value)
+    return False
+
+
+def keras2_node(node):
+    """One Keras 3 node -> Keras 2's list of inbound entries, or the node unchanged when it cannot be."""
+    if not isinstance(node, dict) or set(node) - {"args", "kwargs"}:
+        return node
+    args, kwargs = node.get("args") or [], node.get("kwargs") or {}
+    if len(args) != 1 or not isinstance(kwargs, dict) or _holds_tensor(kwargs):
+        return node
+    inputs = args[0] if isinstance(args[0], list) else [args[0]]
+    histories = [_history(x) for x in inputs]
+    if not histories or any(h is None for h in histories):
+        return node
+    return [h + [dict(kwargs)] for h in histories]
+
+
+def with_keras2_nodes(config):
+    """`config` (a model's {"class_name", "config"}) with every layer's nodes, nested models' too, in
+    Keras 2's spelling where it can express them."""
+    if isinstance(config, list):
+        return [with_keras2_nodes(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    result = {k: with_keras2_nodes(v) for k, v in config.items() if k != "inbound_nodes"}
+    if "inbound_nodes" in config:
+        result["inbound_nodes"] = [keras2_node(n) for n in config["inbound_nodes"]]
+    return result
+
+
+# Optimizer arguments Keras 3 added, at the value that means "off". tf-keras 2 builds an .h5 file's
+# optimizer as its legacy class (no `is_legacy_optimizer` key), which refuses them; Keras 3 refuses that
+# key, so the arguments are left out instead, where they hold these values.
+_NEWER_OPTIMIZER_DEFAULTS = {"weight_decay": None, "use_ema": False, "ema_momentum": 0.99,
+                             "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                             "gradient_accumulation_steps": None, "global_clipnorm": None}
+
+
+def keras2_optimizer_config(optimizer_config):
+    """A built-in optimizer's config without the newer arguments at their defaults (see above)."""
+    if not isinstance(optimizer_config, dict) or not isinstance(optimizer_config.get("config"), dict):
+        return optimizer_config
+    inner = {k: v for k, v in optimizer_config["config"].items()
+             if not (k in _NEWER_OPTIMIZER_DEFAULTS and v == _NEWER_OPTIMIZER_DEFAULTS[k])}
+    return {**optimizer_config, "config": inner}
