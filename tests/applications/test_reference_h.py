@@ -83,10 +83,13 @@ def test_matches_keras(family, case):
     assert len(model.trainable_weights) == case["trainable_count"]
     if "output" not in case:
         return
-    for variable, value in zip(model.weights, seeded_values(case["weights"])):
+    values = seeded_values(case["weights"], gain=case.get("fill_gain", 1.0))
+    for variable, value in zip(model.weights, values):
         variable.assign(value)
     images = fixed_images(case["kwargs"]["input_shape"])
     output = np.asarray(model.predict(images, verbose=0))
     expected = np.asarray(case["output"])
     scale = max(1.0, float(np.abs(expected).max()))
+    # the two images must give clearly different outputs, or the comparison would check only the biases
+    assert np.abs(expected[0] - expected[1]).max() > 5e-4 * scale
     np.testing.assert_allclose(output, expected, rtol=1e-4, atol=1e-4 * scale)
