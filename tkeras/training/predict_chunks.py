@@ -31,6 +31,8 @@ def chunk_size(model, batches, steps, callback_list, predict_step_overridden, di
         return None
     if batches._device.type != "cpu" or batches.batch_size >= CHUNK_ROWS:
         return None
+    if batches.steps != batches.num_batches:  # a step cap (keras.config.set_max_steps_per_epoch) holds
+        return None
     for hook in ("on_predict_batch_begin", "on_predict_batch_end"):
         if any(not isinstance(cb, ProgbarLogger) for cb in callback_list._batch_listeners.get(hook, ())):
             return None
