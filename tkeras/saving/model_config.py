@@ -8,7 +8,7 @@ and turns every failure into a SavingError that names the file.
 import inspect
 import warnings
 
-from tkeras.saving import config_compat
+from tkeras.saving import config_compat, object_lookup
 from tkeras.saving import safe_mode as safe_mode_policy
 from tkeras.saving.errors import FileLimitError, SavingError
 from tkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -134,7 +134,8 @@ def _check_known_classes(config, filepath, custom_objects):
             raise SavingError(f"{filepath}: a layer entry has no class_name: {str(entry)[:200]}")
         registered = entry.get("registered_name")
         found = get_registered_object(class_name, custom_objects) or (
-            isinstance(registered, str) and get_registered_object(registered, custom_objects))
+            isinstance(registered, str) and get_registered_object(registered, custom_objects)) or \
+            object_lookup.application_layer(class_name, entry.get("module"))
         if not found:
             name = entry.get("config", {}).get("name") if isinstance(entry.get("config"), dict) else None
             raise SavingError(

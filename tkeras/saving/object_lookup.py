@@ -24,6 +24,10 @@ _LAZY_CLASSES = {"optimizers": ("LossScaleOptimizer",)}
 # Helpers of a namespace that are not objects a config may name.
 _NOT_OBJECTS = {"get", "serialize", "deserialize"}
 _PREFIXES = ("keras.src.", "keras.", "tf_keras.src.", "tf_keras.", "tensorflow.keras.", "tensorflow.python.keras.")
+# Layers Keras' applications define privately and write as `keras.src.applications.<family>`: the class
+# name -> the tkeras.applications module holding it (a fixed table, never a config's module string).
+_APPLICATION_LAYERS = {"LayerScale": "convnext", "StochasticDepth": "convnext",
+                       "CustomScaleLayer": "inception_resnet_v2"}
 
 
 def namespace_of_module(module):
@@ -115,6 +119,14 @@ def find_class(name, module=None, prefer=None):
         found = classes_of(namespace).get(name)
         if found is not None:
             return found
+    return application_layer(name, module)
+
+
+def application_layer(name, module=None):
+    """A layer class Keras' applications keep private (ConvNeXt's LayerScale, ...), or None."""
+    if name in _APPLICATION_LAYERS and (module is None or ".applications." in f".{module}."):
+        import importlib
+        return getattr(importlib.import_module(f"tkeras.applications.{_APPLICATION_LAYERS[name]}"), name)
     return None
 
 
@@ -142,6 +154,8 @@ def public_module_of(obj):
         return None
     if cls is not None and name in ("Sequential", "Model", "DTypePolicy", "FloatDTypePolicy"):
         return "keras"  # Keras writes the module of its first public name: keras.DTypePolicy
+    if cls is not None and source == f"tkeras.applications.{_APPLICATION_LAYERS.get(name)}":
+        return f"keras.src.{source[len('tkeras.'):]}"
     for namespace in ("optimizers.schedules",) + tuple(ns for ns in NAMESPACES if ns != "optimizers.schedules"):
         table = classes_of(namespace) if cls is not None else functions_of(namespace)
         if table.get(name) is obj:
