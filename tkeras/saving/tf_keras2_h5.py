@@ -6,7 +6,8 @@ tf-keras 2 reads only the second, and Keras 3 reads both (its `.h5` loader keeps
 node in Keras 2's spelling makes the file readable by both. Only calls that spelling can express are
 rewritten: one positional argument that is a tensor or a flat list of tensors, and keyword arguments
 that hold no tensors (e.g. `training`). Any other node (an op node with constants, a tensor passed by
-keyword) keeps Keras 3's spelling, which Keras 3 and tkeras read.
+keyword), and every node of a model that holds another model, keeps Keras 3's spelling, which Keras 3
+and tkeras read.
 """
 
 _TENSOR = "__keras_tensor__"
@@ -45,17 +46,30 @@ def keras2_node(node):
     return [h + [dict(kwargs)] for h in histories]
 
 
+def _is_op_node(layer):
+    """An operation (`x * 2`, `ops.sum(x)`): only Keras 3's spelling names its arguments, so it keeps it."""
+    return ".ops" in str(layer.get("module") or "") or layer.get("class_name") == "OperatorLayer"
+
+
+def _holds_a_model(layers):
+    return any(isinstance(layer, dict) and isinstance(layer.get("config"), dict) and "layers" in layer["config"]
+               for layer in layers)
+
+
 def with_keras2_nodes(config):
-    """`config` (a model's {"class_name", "config"}) with every layer's nodes, nested models' too, in
-    Keras 2's spelling where it can express them."""
-    if isinstance(config, list):
-        return [with_keras2_nodes(c) for c in config]
-    if not isinstance(config, dict):
+    """`config` (a model's {"class_name", "config"}) with its layers' nodes in Keras 2's spelling where it
+    can express them. A model holding another model keeps Keras 3's spelling throughout: tf-keras 2
+    counts a nested model's own construction as its node 0, so Keras 3's node indices would point it at
+    the wrong call (it never finishes rebuilding such a file)."""
+    inner = config.get("config") if isinstance(config, dict) else None
+    layers = inner.get("layers") if isinstance(inner, dict) else None
+    if not isinstance(layers, list) or _holds_a_model(layers):
         return config
-    result = {k: with_keras2_nodes(v) for k, v in config.items() if k != "inbound_nodes"}
-    if "inbound_nodes" in config:
-        result["inbound_nodes"] = [keras2_node(n) for n in config["inbound_nodes"]]
-    return result
+    converted = [{**layer, "inbound_nodes": [keras2_node(n) for n in layer["inbound_nodes"]]}
+                 if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
+                 and not _is_op_node(layer) else layer
+                 for layer in layers]
+    return {**config, "config": {**inner, "layers": converted}}
 
 
 # Optimizer arguments Keras 3 added, at the value that means "off". tf-keras 2 builds an .h5 file's
