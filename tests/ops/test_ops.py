@@ -239,3 +239,19 @@ def test_function_decorator_passes_through_and_falls_back(monkeypatch):
         return x * 3
 
     assert float(jitted(ops.constant(2.0))) == 6.0 and jitted.python_function(2.0) == 6.0
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    # Keras 3.15.1's result_type for the floats a model meets (recorded with keras.ops.add on JAX).
+    ("float16", "float32", "float32"), ("bfloat16", "float32", "float32"), ("bfloat16", "float16", "float32"),
+    ("float32", "float16", "float32"), ("float16", "float16", "float16"),
+])
+def test_binary_ops_promote_half_precision_floats_as_keras(a, b, expected):
+    x, y = ops.ones((2,), dtype=a), ops.ones((2,), dtype=b)
+    for op in (ops.add, ops.multiply, ops.maximum):
+        assert str(op(x, y).dtype) == f"torch.{expected}"
+    assert str(ops.add(x, 1.0).dtype) == f"torch.{a}"  # a Python float keeps the tensor's dtype
+
+
+def test_a_float64_numpy_array_does_not_widen_a_float32_tensor():
+    assert str(ops.add(ops.ones((2,)), np.ones(2)).dtype) == "torch.float32"

@@ -1,7 +1,8 @@
 """Elementwise math and reductions, in Keras 3's NumPy-style names (`ops.sum`, `ops.mean`, ...).
 
 Binary ops bring both operands to a common dtype first: a float32 tensor meeting a float64 NumPy
-array stays float32 (the tensor's precision wins, as in Keras), a Python number adopts the tensor's.
+array stays float32 (the tensor's precision wins, as in Keras), half-precision floats meeting float32
+give float32 (Keras' result_type), a Python number adopts the tensor's.
 """
 import builtins
 
@@ -30,7 +31,10 @@ def pair(x, y):
             y = y.to(x.dtype)
         else:
             target = torch.promote_types(x.dtype, y.dtype)
-            if x.is_floating_point() and y.is_floating_point():
+            if x.is_floating_point() and y.is_floating_point() and torch.float64 in (x.dtype, y.dtype):
+                # float64 (a NumPy array's default) does not widen the other float; between the
+                # narrower floats Keras' rule holds: float16/bfloat16 with float32 give float32,
+                # float16 with bfloat16 float32.
                 target = builtins.min(x.dtype, y.dtype, key=lambda d: torch.finfo(d).bits)
             x, y = x.to(target), y.to(target)
     if x.device != y.device:
