@@ -32,14 +32,13 @@ TKERAS_TO_KERAS_GAPS = {
                    "[0, 1] range check on load (its own RandomShear file fails the same way)",
 }
 TF_KERAS2_GAPS = {}
-# Several inputs need a functional model, whose .h5 config tkeras writes in Keras 3's node format
-# ({"args", "kwargs"}), as Keras 3 itself does; tf-keras 2 reads neither ("'str' object has no attribute
-# 'as_list'"). One-input layers cross in a Sequential.
-_KERAS3_NODE_FORMAT = ("tkeras (like Keras 3) writes a functional .h5 config in Keras 3's node format, "
-                       "which tf-keras 2 cannot read")
-TKERAS_TO_TF_KERAS2_GAPS = {name: _KERAS3_NODE_FORMAT for name in (
-    "Add", "AdditiveAttention", "Attention", "Average", "Concatenate", "Dot", "Maximum", "Minimum",
-    "MultiHeadAttention", "Multiply", "Subtract")}
+# Several inputs need a functional model; tkeras writes its .h5 nodes in Keras 2's list form where that
+# form can express the call (saving/tf_keras2_h5.py), which tf-keras 2 reads. MultiHeadAttention's
+# keyword tensor (value=) is not expressible there, so its node stays in Keras 3's form.
+TKERAS_TO_TF_KERAS2_GAPS = {
+    "MultiHeadAttention": "its call passes value= as a keyword tensor, written in Keras 3's node form, which "
+                          "tf-keras 2 cannot read ('str' object has no attribute 'as_list')",
+}
 
 
 def _index(prefix):

@@ -61,6 +61,12 @@ def _keras2_spelling(config):
         del inner["seed"]  # Keras 3 only; tf-keras 2 refuses the unknown argument
     if isinstance(inner, dict):
         _tf_keras2_layer_keys(result.get("class_name"), inner)
+        if result.get("class_name") == "MultiHeadAttention":
+            # tf-keras 2 pops these three (KeyError when absent) to build the layer before its weights load
+            shapes = (result.get("build_config") or {}).get("shapes_dict") or {}
+            inner["query_shape"] = shapes.get("query_shape")
+            inner["value_shape"] = shapes.get("value_shape")
+            inner["key_shape"] = shapes.get("key_shape", shapes.get("value_shape"))
     return result
 
 
