@@ -8,8 +8,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-from tkeras import backend  # first: its thread policy must precede torch's loading
-from tkeras import activations, callbacks, constraints, initializers, layers, models, regularizers, utils
+from tkeras import activations, backend, callbacks, constraints, initializers, layers, models, regularizers, utils
 from tkeras import losses, metrics, optimizers
 from tkeras.layers import Input, Layer
 from tkeras.models import Model, Sequential

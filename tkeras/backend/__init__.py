@@ -6,7 +6,6 @@ settings in `functions.py`, convolutions and pooling in `functions_conv.py`, `K.
 variable updates and random variables in `functions_state.py`, tensor helpers (resizing, padding, ranges)
 in `functions_tensor.py`, scopes and `K.placeholder` in `functions_scopes.py`, `K.function` in `graph_function.py`.
 """
-from tkeras.backend import thread_policy as _thread_policy  # noqa: F401 - first: it must run before torch is loaded
 from tkeras.backend.config import (
     device, dtype_name, epsilon, floatx, image_data_format, set_device, set_epsilon, set_floatx,
     set_image_data_format,
