@@ -12,8 +12,9 @@ The two frameworks alternate within every repeat, so a change in the background 
 
 The workers run with the threads torch picks unless `--threads N` sets OMP_NUM_THREADS for both
 (the bench is about thread behaviour, so it does not force one thread); `--env` passes further
-settings to both workers: `--env OMP_WAIT_POLICY=ACTIVE` gives tkeras torch's default spinning back
-(tkeras/backend/thread_policy.py), `--env OMP_WAIT_POLICY=PASSIVE` gives the plain loop tkeras' policy.
+settings to both workers, e.g. `--env OMP_WAIT_POLICY=PASSIVE` to compare libgomp's wait policies
+(both use torch's default, spinning; passive waiting helped under load but made small recurrent steps
+6x slower on a quiet machine, so tkeras does not set it).
 """
 import argparse
 import os
