@@ -15,33 +15,16 @@ As in MultiHeadAttention, a query step whose every key is masked attends uniform
 paths (what Keras' default fused path computes).
 """
 import math
-import numbers
-
-import torch
 
 from tkeras import config as keras_config
 from tkeras import constraints, initializers, regularizers
 from tkeras.layers.attention import _masks, _scaled_dot_product
+from tkeras.layers.attention._query_value_key import QueryValueKeyLayer, positive_int
 from tkeras.layers.core.einsum_dense import EinsumDense
-from tkeras.layers.layer import Layer
-from tkeras.layers.layer_inputs import is_symbolic, mask_of, on_compute_device, to_torch
+from tkeras.layers.layer_inputs import mask_of
 
 
-def _batch_shape(value):
-    if value is None:
-        return None
-    shape = tuple(value.shape) if hasattr(value, "shape") else tuple(torch.as_tensor(value).shape)
-    return (None,) + tuple(None if d is None else int(d) for d in shape[1:])
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"GroupQueryAttention: {argument} must be a positive integer, received "
-                         f"{argument}={value!r}")
-    return int(value)
-
-
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(QueryValueKeyLayer):
     """Grouped-query attention: `num_query_heads` query heads in `num_key_value_heads` groups, each
     group attending with one shared key/value head (1 group: multi-query attention; as many groups as
     query heads: multi-head attention).
@@ -69,6 +52,8 @@ class GroupedQueryAttention(Layer):
         >>> x = keras.Input((10, 32))
         >>> y = GroupQueryAttention(head_dim=8, num_query_heads=4, num_key_value_heads=2)(x, x)
     """
+
+    _label = "GroupQueryAttention"
     _keras_class_name = "GroupQueryAttention"
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
@@ -79,9 +64,9 @@ class GroupedQueryAttention(Layer):
                  seed=None, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
-        self.head_dim = _positive_int(head_dim, "head_dim")
-        self.num_query_heads = _positive_int(num_query_heads, "num_query_heads")
-        self.num_key_value_heads = _positive_int(num_key_value_heads, "num_key_value_heads")
+        self.head_dim = positive_int(head_dim, "head_dim", "GroupQueryAttention")
+        self.num_query_heads = positive_int(num_query_heads, "num_query_heads", "GroupQueryAttention")
+        self.num_key_value_heads = positive_int(num_key_value_heads, "num_key_value_heads", "GroupQueryAttention")
         if self.num_query_heads % self.num_key_value_heads:
             raise ValueError(f"GroupQueryAttention: num_query_heads ({num_query_heads}) must be a multiple of "
                              f"num_key_value_heads ({num_key_value_heads})")
@@ -91,7 +76,8 @@ class GroupedQueryAttention(Layer):
         self.dropout = float(dropout)
         self.use_bias = bool(use_bias)
         self.use_gate = bool(use_gate)
-        self.sliding_window = None if sliding_window is None else _positive_int(sliding_window, "sliding_window")
+        self.sliding_window = None if sliding_window is None else positive_int(
+            sliding_window, "sliding_window", "GroupQueryAttention")
         self._flash_attention = flash_attention or keras_config.is_flash_attention_enabled()
         if self._flash_attention and self.dropout > 0.0:
             raise ValueError(f"GroupQueryAttention: flash_attention=True does not support dropout, received "
@@ -108,43 +94,6 @@ class GroupedQueryAttention(Layer):
         self._build_shapes = None
 
     # -- building ---------------------------------------------------------------------------------
-    def __call__(self, query, value=None, key=None, **kwargs):
-        """The projections need the query's, value's and key's shapes, so the layer builds here."""
-        if value is None:
-            raise ValueError(f"GroupQueryAttention {self.name!r}: call it as layer(query, value) or "
-                             f"layer(query, value, key); `value` is missing (for self-attention pass the "
-                             f"same tensor twice)")
-        if not self.built:
-            self._build_for_shapes(_batch_shape(query), _batch_shape(value), _batch_shape(key))
-        if not is_symbolic(query) and not is_symbolic(value):
-            value = self._as_tensor(value)
-            key = None if key is None else self._as_tensor(key)
-        if key is not None:
-            kwargs["key"] = key
-        return super().__call__(query, value, **kwargs)
-
-    def _as_tensor(self, value):
-        if isinstance(value, torch.Tensor):
-            return on_compute_device(value)
-        return to_torch(value, self.dtype, self.name)
-
-    def _build_for_shapes(self, query_shape, value_shape, key_shape=None):
-        self.build(query_shape, value_shape, key_shape)
-        self.built = True
-        self._build_input_shape = tuple(query_shape)
-        self._build_shapes = {"query_shape": tuple(query_shape), "value_shape": tuple(value_shape)}
-        if key_shape is not None:
-            self._build_shapes["key_shape"] = tuple(key_shape)
-        if self._initial_weights is not None:
-            self.set_weights(self._initial_weights)
-            self._initial_weights = None
-
-    def _build_from_shape(self, input_shape):
-        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
-            self._build_for_shapes(*input_shape[:3])
-        else:
-            self._build_for_shapes(input_shape, input_shape)
-
     def build(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         value_shape = tuple(value_shape if value_shape is not None else query_shape)
@@ -185,20 +134,6 @@ class GroupedQueryAttention(Layer):
             bias_regularizer=self.bias_regularizer, activity_regularizer=self._projection_activity_regularizer,
             kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
             dtype=self._dtype_policy if self._precision_explicit else None)
-
-    def get_build_config(self):
-        if self._build_shapes is None:
-            return None
-        return {"shapes_dict": {k: list(v) for k, v in self._build_shapes.items()}}
-
-    def build_from_config(self, build_config):
-        if not build_config or self.built:
-            return
-        shapes = build_config.get("shapes_dict")
-        if shapes:
-            self._build_for_shapes(shapes["query_shape"], shapes["value_shape"], shapes.get("key_shape"))
-        elif build_config.get("input_shape") is not None:
-            self._build_from_shape(build_config["input_shape"])
 
     # -- the computation --------------------------------------------------------------------------
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,

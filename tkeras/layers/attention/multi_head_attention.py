@@ -16,13 +16,11 @@ both paths: that is what Keras' default (fused) path computes, and layers that d
 import numbers
 import string
 
-import torch
-
 from tkeras import constraints, initializers, regularizers
 from tkeras.layers.attention import _masks, _scaled_dot_product
+from tkeras.layers.attention._query_value_key import QueryValueKeyLayer, positive_int
 from tkeras.layers.core.einsum_dense import EinsumDense
-from tkeras.layers.layer import Layer
-from tkeras.layers.layer_inputs import is_symbolic, mask_of, on_compute_device, to_torch
+from tkeras.layers.layer_inputs import mask_of
 
 
 def _projection_equation(free_dims, bound_dims, output_dims):
@@ -35,22 +33,7 @@ def _projection_equation(free_dims, bound_dims, output_dims):
     return f"{free}{bound},{bound}{out}->{free}{out}", out
 
 
-def _batch_shape(value):
-    """The shape `build` sees: batch axis unknown (KerasTensor, tensor, NumPy array or nested list)."""
-    if value is None:
-        return None
-    shape = tuple(value.shape) if hasattr(value, "shape") else tuple(torch.as_tensor(value).shape)
-    return (None,) + tuple(None if d is None else int(d) for d in shape[1:])
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"MultiHeadAttention: {argument} must be a positive integer, received "
-                         f"{argument}={value!r}")
-    return int(value)
-
-
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(QueryValueKeyLayer):
     """Multi-head (scaled dot-product) attention: `query` attends over `key`/`value`.
 
     Args:
@@ -78,6 +61,8 @@ class MultiHeadAttention(Layer):
         >>> x = keras.Input((10, 32))
         >>> y = MultiHeadAttention(num_heads=2, key_dim=16)(x, x)   # (None, 10, 32)
     """
+
+    _label = "MultiHeadAttention"
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
@@ -86,9 +71,9 @@ class MultiHeadAttention(Layer):
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, use_gate=False, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self._num_heads = _positive_int(num_heads, "num_heads")
-        self._key_dim = _positive_int(key_dim, "key_dim")
-        self._value_dim = _positive_int(value_dim, "value_dim") if value_dim else self._key_dim
+        self._num_heads = positive_int(num_heads, "num_heads", "MultiHeadAttention")
+        self._key_dim = positive_int(key_dim, "key_dim", "MultiHeadAttention")
+        self._value_dim = positive_int(value_dim, "value_dim", "MultiHeadAttention") if value_dim else self._key_dim
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"MultiHeadAttention: dropout must be in [0, 1), received dropout={dropout!r}")
         self._dropout = float(dropout)
@@ -109,7 +94,7 @@ class MultiHeadAttention(Layer):
                              f"attention_axes={attention_axes!r}")
         self._attention_axes = tuple(attention_axes) if attention_axes is not None else None
         if sliding_window is not None:
-            sliding_window = _positive_int(sliding_window, "sliding_window")
+            sliding_window = positive_int(sliding_window, "sliding_window", "MultiHeadAttention")
         self._sliding_window = sliding_window
         self._flash_attention = flash_attention  # torch picks the fused kernel itself
         self.seed = seed
@@ -133,45 +118,6 @@ class MultiHeadAttention(Layer):
     attention_axes = property(lambda self: self._attention_axes)
 
     # -- building ---------------------------------------------------------------------------------
-    def __call__(self, query, value=None, key=None, **kwargs):
-        """`query` and `value` (and `key`) are all needed to build the projections, so the layer is
-        built here from all three shapes rather than from the first input alone."""
-        if value is None:
-            raise ValueError(f"MultiHeadAttention {self.name!r}: call it as layer(query, value) or "
-                             f"layer(query, value, key); `value` is missing (for self-attention pass the "
-                             f"same tensor twice)")
-        if not self.built:
-            self._build_for_shapes(_batch_shape(query), _batch_shape(value), _batch_shape(key))
-        if not is_symbolic(query) and not is_symbolic(value):
-            value = self._as_tensor(value)
-            key = None if key is None else self._as_tensor(key)
-        if key is not None:
-            kwargs["key"] = key
-        return super().__call__(query, value, **kwargs)
-
-    def _as_tensor(self, value):
-        if isinstance(value, torch.Tensor):
-            return on_compute_device(value)
-        return to_torch(value, self.dtype, self.name)
-
-    def _build_for_shapes(self, query_shape, value_shape, key_shape=None):
-        self.build(query_shape, value_shape, key_shape)
-        self.built = True
-        self._build_input_shape = tuple(query_shape)
-        self._build_shapes = {"query_shape": tuple(query_shape), "value_shape": tuple(value_shape)}
-        if key_shape is not None:
-            self._build_shapes["key_shape"] = tuple(key_shape)
-        if self._initial_weights is not None:
-            self.set_weights(self._initial_weights)
-            self._initial_weights = None
-
-    def _build_from_shape(self, input_shape):
-        # Reached only when something builds the layer from one shape (a list means [query, value, key]).
-        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
-            self._build_for_shapes(*input_shape[:3])
-        else:
-            self._build_for_shapes(input_shape, input_shape)
-
     def build(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         value_shape = tuple(value_shape if value_shape is not None else query_shape)
@@ -235,20 +181,6 @@ class MultiHeadAttention(Layer):
             bias_regularizer=self._bias_regularizer, activity_regularizer=self._activity_regularizer,
             kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
             dtype=self._dtype_policy if self._precision_explicit else None)
-
-    def get_build_config(self):
-        if self._build_shapes is None:
-            return None
-        return {"shapes_dict": {k: list(v) for k, v in self._build_shapes.items()}}
-
-    def build_from_config(self, build_config):
-        if not build_config or self.built:
-            return
-        shapes = build_config.get("shapes_dict")
-        if shapes:
-            self._build_for_shapes(shapes["query_shape"], shapes["value_shape"], shapes.get("key_shape"))
-        elif build_config.get("input_shape") is not None:
-            self._build_from_shape(build_config["input_shape"])
 
     # -- the computation --------------------------------------------------------------------------
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
