@@ -24,7 +24,7 @@ def test_a_keras_3_model_of_raw_ops_predicts_as_keras(tmp_path):
     x, expected = _reference()
     model = load_model(KERAS_FILE)
     # Keras 3 lists only layers in `model.layers`; the op nodes are in the graph (and the summary).
-    assert [layer.name for layer in model._layers_and_ops][:4] == ["x", "dense", "multiply", "add"]
+    assert [layer.name for layer in model.operations][:4] == ["x", "dense", "multiply", "add"]
     assert [layer.name for layer in model.layers][:3] == ["x", "dense", "re_lu"]
     assert not any(getattr(layer, "_is_op_node", False) for layer in model.layers)
     for got, want in zip(model.predict(x, verbose=0), expected):

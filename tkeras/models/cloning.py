@@ -84,7 +84,7 @@ def _cached_clone_function(clone_function, call_function, recursive, cache):
 
 def _clone_sequential(model, layer_fn, input_tensors):
     from tkeras.models.sequential import Sequential
-    layers = [layer_fn(layer) for layer in getattr(model, "_layers_and_ops", None) or model.layers]
+    layers = [layer_fn(layer) for layer in model.operations]
     if input_tensors is not None:
         if isinstance(input_tensors, (list, tuple)):
             if len(input_tensors) != 1:

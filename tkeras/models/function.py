@@ -38,7 +38,7 @@ class Function:
     @property
     def operations(self):
         """The layers and op nodes of the graph in execution order (the inputs' InputLayers included)."""
-        return list(self._graph._layers_and_ops)
+        return self._graph.operations
 
     def __call__(self, inputs):
         return self._graph(inputs, training=False)

@@ -51,11 +51,11 @@ class Functional(Model):
         """Keras 3's `model.layers`: the graph's layers without its op nodes (`x * 2`, `ops.relu(x)`,
         a `keras.Operation`), which Keras records as Operations rather than layers, so
         `base_model.layers[:-20]` picks the same layers as in Keras. Summaries, configs, clones and
-        files see every node (`_layers_and_ops`)."""
+        files see every node (`operations`)."""
         return [layer for layer in self._functional_layers if not getattr(layer, "_is_op_node", False)]
 
     @property
-    def _layers_and_ops(self):
+    def operations(self):
         return list(self._functional_layers)
 
     @property

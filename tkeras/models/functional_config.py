@@ -31,7 +31,7 @@ def model_config(model):
         return encode_constant(value)
 
     layers = []
-    for layer in model._layers_and_ops:
+    for layer in model.operations:
         nodes = [node for node in layer._inbound_nodes if id(node) in model._node_ids and node.input_tensors]
         entry = _as_keras_op(layer, nodes, encode)
         if entry is None:

@@ -47,6 +47,12 @@ class Model(Trainer, Layer):
     def layers(self):
         return [layer for layer in self._direct_sublayers()]
 
+    @property
+    def operations(self):
+        """Keras 3's `operations`: every node of the model, its layers and (in a functional model) the op
+        nodes `layers` leaves out. Summaries, plots, configs, clones and files walk this list."""
+        return list(self.layers)
+
     def get_layer(self, name=None, index=None):
         if index is not None:
             if not 0 <= index < len(self.layers) and not -len(self.layers) <= index < 0:

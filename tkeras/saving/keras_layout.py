@@ -36,11 +36,6 @@ def keras_snake_case(class_name):
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def _layers_and_ops(model):
-    """A graph model's nodes including op nodes (`model.layers` leaves those out, as Keras 3 does)."""
-    return list(getattr(model, "_layers_and_ops", None) or model.layers)
-
-
 def own_variables(layer):
     if hasattr(layer, "_own_variables_in_file_order"):  # the layer's own order (int8 Dense: kernel, bias, scale)
         return layer._own_variables_in_file_order()
@@ -68,7 +63,7 @@ def layer_entries(layer, path, top_name, seen):
     own = own_variables(layer)
     if is_graph_model(layer):  # a model nested in a model keeps its own `layers/` list inside its path
         return [Entry(path, own, layer.name, top_name, layer)] + _container_entries(
-            _layers_and_ops(layer), f"{path}/layers", top_name, seen)
+            layer.operations, f"{path}/layers", top_name, seen)
     children = _children(layer)
     cell_name = _CELL_HOLDERS.get(type(layer).__name__)
     if cell_name and own and not any(attr == "cell" for attr, _ in children):
@@ -113,7 +108,7 @@ def model_entries(model):
     if not is_graph_model(model):
         return [Entry("", [], model.name, model.name, model)] + [
             entry for entry in layer_entries(model, "", model.name, set())[1:]]
-    entries = _container_entries(_layers_and_ops(model), "layers", "", seen)
+    entries = _container_entries(model.operations, "layers", "", seen)
     entries.append(Entry("", own_variables(model), model.name, model.name, model))
     return entries
 

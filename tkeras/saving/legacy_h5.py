@@ -115,7 +115,7 @@ def save_weights(model, filepath):
 def write_weights_group(group, model):
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = KERAS_VERSION
-    layers = list(getattr(model, "_layers_and_ops", None) or model.layers)
+    layers = model.operations
     group.attrs["layer_names"] = np.array([layer.name.encode("utf8") for layer in layers])
     for layer in layers:
         sub = group.create_group(layer.name)
@@ -273,7 +273,7 @@ def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=Fals
         if name in stored:
             continue
         stored[name] = _layer_arrays(group, name, filepath)
-    layers = list(getattr(model, "_layers_and_ops", None) or model.layers)
+    layers = model.operations
     pending = []
     if by_name:
         for layer in layers:

@@ -52,7 +52,7 @@ def _edges(model):
     """(from layer, to layer) pairs: the functional graph's connections, or a Sequential's chain."""
     if hasattr(model, "_node_ids"):
         pairs = []
-        for layer in getattr(model, "_layers_and_ops", None) or model.layers:
+        for layer in model.operations:
             for node in layer._inbound_nodes:
                 if id(node) not in model._node_ids:
                     continue
@@ -61,7 +61,7 @@ def _edges(model):
                     if all(pair[0] is not a or pair[1] is not b for a, b in pairs):
                         pairs.append(pair)
         return pairs
-    chain = list(getattr(model, "_layers_and_ops", None) or model.layers)
+    chain = list(model.operations)
     return list(zip(chain, chain[1:]))
 
 
@@ -92,7 +92,7 @@ def dot_text(model, show_shapes=False, show_dtype=False, show_layer_names=True, 
              + (f", splines={_quote(splines)}" if splines else "") + "];",
              '  node [shape="box", fontname="Helvetica"];']
     ids = {}
-    for i, layer in enumerate(getattr(model, "_layers_and_ops", None) or model.layers):
+    for i, layer in enumerate(model.operations):
         ids[id(layer)] = f"layer_{i}"
         label = _layer_label(model, layer, show_shapes, show_dtype, show_layer_names, show_layer_activations,
                              show_trainable)

@@ -68,7 +68,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     print_fn("_" * line_length)
     print_fn(_row(headers, positions, line_length))
     print_fn("=" * line_length)
-    layers = getattr(model, "_layers_and_ops", None) or model.layers
+    layers = model.operations
     for i, layer in enumerate(layers):
         if model.built:
             shape, params = _format_shape(_layer_output_shape(model, layer)), layer.count_params() if layer.built else 0
