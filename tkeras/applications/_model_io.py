@@ -43,6 +43,22 @@ def global_pooling(x, pooling, avg_name=None, max_name=None):
     return x
 
 
+def classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, top_pool_name=None,
+                          avg_name=None, max_name=None, dropout_rate=0.0):
+    """The end of most families: with `include_top`, global average pooling (named `top_pool_name`),
+    an optional dropout and the `predictions` Dense; without, the optional feature pooling (named
+    `avg_name`/`max_name`), as each family names them in Keras."""
+    from tkeras import layers
+    from tkeras.applications import imagenet_utils
+    if not include_top:
+        return global_pooling(x, pooling, avg_name=avg_name, max_name=max_name)
+    x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
+    if dropout_rate > 0:
+        x = layers.Dropout(dropout_rate, name="top_dropout")(x)
+    imagenet_utils.validate_activation(classifier_activation, weights)
+    return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+
 def build_model(input_tensor, img_input, outputs, name):
     from tkeras.models.functional import Functional
     return Functional(model_inputs(input_tensor, img_input), outputs, name=name)

@@ -5,7 +5,7 @@ load by name. Inputs are preprocessed with the 'torch' mode (scale to [0, 1], Im
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
+from tkeras.applications._model_io import build_model, check_arguments, classifier_or_pooling, image_input
 from tkeras.applications.weights import load_application_weights
 from tkeras.backend.config import image_data_format
 
@@ -76,12 +76,8 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
     x = layers.BatchNormalization(axis=axis, epsilon=_EPSILON, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling, avg_name="avg_pool", max_name="max_pool")
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                              top_pool_name="avg_pool", avg_name="avg_pool", max_name="max_pool")
     model = build_model(input_tensor, img_input, x, name)
 
     if weights is None:

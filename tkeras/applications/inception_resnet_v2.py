@@ -5,7 +5,7 @@ which the code below keeps. Inputs are preprocessed with the 'tf' mode (scaled t
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
+from tkeras.applications._model_io import build_model, check_arguments, classifier_or_pooling, image_input
 from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 from tkeras.layers.layer import Layer
@@ -127,12 +127,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
 
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                              top_pool_name="avg_pool")
     model = build_model(input_tensor, img_input, x, name)
     fname = f"inception_resnet_v2_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return load_weights_in_order(model, weights, fname=fname, origin=BASE_WEIGHT_URL + fname,

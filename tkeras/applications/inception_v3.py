@@ -7,7 +7,7 @@ Inputs are preprocessed with the 'tf' mode (scaled to [-1, 1]).
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
+from tkeras.applications._model_io import build_model, check_arguments, classifier_or_pooling, image_input
 from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 
@@ -123,12 +123,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     x = _module_8(x, 0)
     x = _module_8(x, 1)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                              top_pool_name="avg_pool")
     model = build_model(input_tensor, img_input, x, name)
     origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
     return load_weights_in_order(model, weights, fname=origin.rsplit("/", 1)[-1], origin=origin,

@@ -122,12 +122,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = _batch_norm("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _model_io.global_pooling(x, pooling)
+    x = _model_io.classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights)
 
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"

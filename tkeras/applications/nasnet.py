@@ -7,7 +7,7 @@ automatic names in creation order, which the code below keeps. Inputs are prepro
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
+from tkeras.applications._model_io import build_model, check_arguments, classifier_or_pooling, image_input
 from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 
@@ -179,12 +179,7 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
         x, p = _normal_a_cell(x, p, filters * filter_multiplier ** 2, block_id=f"{2 * num_blocks + i + 1}")
     x = layers.Activation("relu")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights)
     model = build_model(input_tensor, img_input, x, name)
     if weights is None:
         return model

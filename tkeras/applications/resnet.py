@@ -121,12 +121,8 @@ def build_resnet(depth, preact, weights_name, include_top, weights, input_tensor
         x = _batch_norm("post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _model_io.global_pooling(x, pooling, avg_name="avg_pool", max_name="max_pool")
+    x = _model_io.classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                                        top_pool_name="avg_pool", avg_name="avg_pool", max_name="max_pool")
 
     model = _model_io.build_model(input_tensor, img_input, x, name)
     suffix = "" if include_top else "_notop"

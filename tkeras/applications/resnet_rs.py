@@ -8,7 +8,7 @@ included (`BlockGroup2__block_0_batch_norm_1`), so its published `.h5` files loa
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, global_pooling, image_input
+from tkeras.applications._model_io import build_model, classifier_or_pooling, image_input
 from tkeras.applications.weights import check_weights_argument, load_application_weights
 from tkeras.backend import get_uid
 from tkeras.backend.config import image_data_format
@@ -214,14 +214,9 @@ def ResNetRS(depth, input_shape=None, bn_momentum=0.0, bn_epsilon=1e-5, activati
                        num_repeats=args["num_repeats"], se_ratio=se_ratio, bn_momentum=bn_momentum,
                        bn_epsilon=bn_epsilon, survival_probability=survival_probability,
                        name=f"BlockGroup{i + 2}_")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling, avg_name="avg_pool", max_name="max_pool")
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                              top_pool_name="avg_pool", avg_name="avg_pool", max_name="max_pool",
+                              dropout_rate=dropout_rate)
     model = build_model(input_tensor, img_input, x, model_name)
     if weights is None:
         return model

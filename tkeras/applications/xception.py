@@ -6,7 +6,7 @@ code below keeps. Inputs are preprocessed with the 'tf' mode (scaled to [-1, 1])
 """
 from tkeras import layers
 from tkeras.applications import imagenet_utils
-from tkeras.applications._model_io import build_model, check_arguments, global_pooling, image_input
+from tkeras.applications._model_io import build_model, check_arguments, classifier_or_pooling, image_input
 from tkeras.applications._weights_in_order import load_weights_in_order
 from tkeras.backend.config import image_data_format
 
@@ -85,12 +85,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = layers.BatchNormalization(axis=axis, name="block14_sepconv2_bn")(x)
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pooling(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,
+                              top_pool_name="avg_pool")
     model = build_model(input_tensor, img_input, x, name)
     origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
     return load_weights_in_order(model, weights, fname=origin.rsplit("/", 1)[-1], origin=origin,
