@@ -11,7 +11,8 @@ import torch
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
-from tkeras.models import functional_config, input_conformance
+from tkeras.mixed_precision import policy as _precision
+from tkeras.models import functional_config, inference_fusion, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
 
@@ -35,6 +36,16 @@ def _fill(template, values):
     if isinstance(template, dict):
         return {k: _fill(t, values) for k, t in template.items()}
     return template
+
+
+def _slots_in(template):
+    if type(template) is _Slot:
+        return [template]
+    if isinstance(template, (list, tuple)):
+        return [s for t in template for s in _slots_in(t)]
+    if isinstance(template, dict):
+        return [s for t in template.values() for s in _slots_in(t)]
+    return []
 
 
 class Functional(Model):
@@ -100,7 +111,8 @@ class Functional(Model):
         self._place_inputs(inputs, values)
         if mask is not None:
             self._place_masks(mask, values)
-        for layer, args, kwargs, simple, out_slots in self._plan:
+        plan = self._plan if training or torch.is_grad_enabled() else self._inference_plan()
+        for layer, args, kwargs, simple, out_slots in plan:
             if simple is not None:
                 out = layer(values[simple], **kwargs)
             else:
@@ -111,6 +123,21 @@ class Functional(Model):
                 for slot, value in zip(out_slots, tree.flatten(out)):
                     values[slot] = value
         return _fill(self._output_template, values)
+
+    def _inference_plan(self):
+        """The plan with convolution/BatchNorm/activation groups fused (inference_fusion.py), made once."""
+        if _precision.mixed_in_use():
+            return self._plan
+        cached = self.__dict__.get("_fused_plan")
+        if cached is None or cached[0] is not self._plan:
+            readers = {}
+            for index, (_, args, kwargs, _, _) in enumerate(self._plan):
+                for slot in {s.index for s in _slots_in([args, kwargs])}:
+                    readers.setdefault(slot, []).append(index)
+            outputs = {s.index for s in _slots_in(self._output_template)}
+            fused = inference_fusion.fused_plan(self._plan, readers, outputs)
+            cached = self.__dict__["_fused_plan"] = (self._plan, fused or self._plan)
+        return cached[1]
 
     def _output_dtype(self, input_dtype):
         """A nested model hands out what its first output layer does (a float32 head under a mixed policy)."""
