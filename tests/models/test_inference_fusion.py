@@ -126,6 +126,19 @@ def test_sequential_conv_with_its_own_activation():
     assert [g.conv for g in groups_of(model)] == [model.layers[0]]
 
 
+def test_conv1d_causal_with_batch_norm_and_relu():
+    model = tkeras.Sequential([tkeras.Input((9, 3)), layers.Conv1D(4, 3, padding="causal", dilation_rate=2),
+                               layers.BatchNormalization(), layers.ReLU()])
+    randomize_batch_norms(model)
+    x = RNG.normal(size=(2, 9, 3)).astype("float32")
+    kernel, bias = model.layers[0].get_weights()
+    padded = np.pad(x, ((0, 0), (4, 0), (0, 0)))  # causal: (kernel - 1) * dilation steps before
+    conv = sum(padded[:, 2 * i:2 * i + 9] @ kernel[i] for i in range(3)) + bias
+    expected = np.maximum(np_batch_norm(conv, *model.layers[1].get_weights(), 1e-3), 0.0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, atol=2e-5, rtol=1e-5)
+    assert [(g.conv, g.activation) for g in groups_of(model)] == [(model.layers[0], "relu")]
+
+
 def test_exposed_intermediate_outputs_are_not_fused_away():
     inputs = tkeras.Input((5, 5, 3))
     conv = layers.Conv2D(4, 3, padding="same")(inputs)

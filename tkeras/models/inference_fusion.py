@@ -10,8 +10,8 @@ A fused plan replaces a model's execution plan only for calls with training off 
 precision policy. Each group still checks its tensors (float32, on the CPU, no mask) and otherwise runs
 its layers one by one, as it does when oneDNN refuses the inputs; errors then come from the layers.
 
-A group is a Conv2D or DepthwiseConv2D with its own activation; or one without, followed by a
-BatchNormalization over its channel axis, then optionally an Add with one other tensor and an
+A group is a Conv1D/2D or DepthwiseConv1D/2D (1-D ones lifted to 2-D, as the layers run them) with
+its own activation; or one without, followed by a BatchNormalization over its channel axis, then optionally an Add with one other tensor and an
 activation (Activation or ReLU). Every tensor inside a group must feed only the next layer of the
 group and must not be a model output, so models that expose intermediate outputs keep them.
 
@@ -23,8 +23,8 @@ import torch
 from tkeras import activations
 from tkeras.backend import fused_conv
 from tkeras.layers.activations.relu import ReLU
-from tkeras.layers.convolutional.conv import Conv2D
-from tkeras.layers.convolutional.depthwise_conv import DepthwiseConv2D
+from tkeras.layers.convolutional.conv import Conv1D, Conv2D
+from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv, DepthwiseConv1D, DepthwiseConv2D
 from tkeras.layers.core.activation import Activation
 from tkeras.layers.merging.elementwise import Add
 from tkeras.layers.normalization.batch_normalization import BatchNormalization
@@ -50,7 +50,7 @@ class ConvGroup:
         self.conv, self.batch_norm, self.add, self.activation_layer = conv, batch_norm, add, activation_layer
         self.conv_first_in_add = conv_first_in_add
         self.activation = activation
-        self.depthwise = isinstance(conv, DepthwiseConv2D)
+        self.depthwise = isinstance(conv, BaseDepthwiseConv)
         self.broken = False
         self._key = self._weights = None
 
@@ -187,7 +187,7 @@ def _plain_layer(layer):
 
 
 def _fusable_conv(layer):
-    return (type(layer) in (Conv2D, DepthwiseConv2D) and layer.rank == 2 and not layer._lift
+    return (type(layer) in (Conv1D, Conv2D, DepthwiseConv1D, DepthwiseConv2D)
             and _activation_name(layer.activation) is not None and _plain_layer(layer))
 
 
@@ -202,8 +202,9 @@ def _normalizes_channels(step, slot, conv):
     if type(layer) is not BatchNormalization or not _simple_call_on(step, slot):
         return False
     axes = layer.axis if isinstance(layer.axis, list) else [layer.axis]
-    channel_axis = 3 if conv.data_format == "channels_last" else 1
-    return [a % 4 for a in axes] == [channel_axis]
+    ndim = conv.rank + 2
+    channel_axis = ndim - 1 if conv.data_format == "channels_last" else 1
+    return [a % ndim for a in axes] == [channel_axis]
 
 
 def _adds_one_other(step, slot):
