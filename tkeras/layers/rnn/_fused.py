@@ -2,7 +2,8 @@
 
 The layers keep their weights in Keras' layout (`kernel` (input_dim, gates*units), gate order of
 Keras) so that weight files cross between Keras and tkeras. torch's kernels (`_VF.lstm`, `_VF.gru`,
-`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU) want (gates*units, input_dim) matrices in
+`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; a SimpleRNN over unpacked sequences on the
+CPU runs `_simple_recurrence` instead) want (gates*units, input_dim) matrices in
 torch's gate order. The conversion is a handful of transposes/reorders per forward, not per step,
 and autograd carries the gradients back to the Keras-layout variables.
 
@@ -20,6 +21,8 @@ import warnings
 
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from tkeras.layers.rnn import _simple_recurrence
 
 _PERMUTATIONS = {}
 
@@ -77,6 +80,9 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
 
     `states` are (directions, batch, units) tensors; so are the returned final states.
     """
+    if _simple_recurrence.handles(mode, x, bidirectional, batch_sizes):
+        out, last = _simple_recurrence.run(mode, x, states[0][0], weights)
+        return out, [last.unsqueeze(0)]
     has_biases = len(weights) == (8 if bidirectional else 4)
     weights = _for_kernel(weights)
     # The kernels' `train` flag only gates their inter-layer dropout (none here), but cuDNN keeps the

@@ -1,0 +1,90 @@
+"""The hand-written SimpleRNN recurrence of the CPU path (`layers/rnn/_simple_recurrence.py`): its
+outputs against a NumPy float64 loop, its backward against torch's numerical gradients."""
+import numpy as np
+import pytest
+import torch
+
+import tkeras as keras
+from tests.layers.rnn import reference as ref
+from tkeras.layers.rnn import _simple_recurrence
+
+ACTIVATIONS = {"rnn_tanh": np.tanh, "rnn_relu": lambda v: np.maximum(v, 0)}
+
+
+def _inputs(batch, steps, features, units, dtype, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, steps, features, generator=g, dtype=dtype)
+    h0 = torch.randn(batch, units, generator=g, dtype=dtype) * 0.5
+    kernel = torch.randn(features, units, generator=g, dtype=dtype) * 0.5
+    recurrent = torch.randn(units, units, generator=g, dtype=dtype) * 0.3
+    bias = torch.randn(units, generator=g, dtype=dtype) * 0.2
+    return x, h0, kernel, recurrent, bias
+
+
+@pytest.mark.parametrize("mode", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("batch", [1, 4])
+def test_outputs_match_a_numpy_loop(mode, batch):
+    x, h0, kernel, recurrent, bias = _inputs(batch, 7, 3, 5, torch.float32)
+    outputs, last = _simple_recurrence.run(mode, x, h0, [kernel.t(), recurrent.t(), bias, torch.zeros(5)])
+    step = lambda xt, states, *w: ref.simple_rnn_step(xt, states, *w, activation=ACTIVATIONS[mode])  # noqa: E731
+    expected_last, expected, _ = ref.run_sequence(
+        lambda xt, states: step(xt, states, kernel.double().numpy(), recurrent.double().numpy(),
+                                bias.double().numpy()),
+        x.double().numpy(), [h0.double().numpy()])
+    np.testing.assert_allclose(outputs.numpy(), expected, atol=2e-6)
+    np.testing.assert_allclose(last.numpy(), expected_last, atol=2e-6)
+
+
+@pytest.mark.parametrize("mode", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("batch", [1, 3])
+def test_backward_matches_numerical_gradients(mode, batch):
+    x, h0, kernel, recurrent, bias = _inputs(batch, 6, 3, 4, torch.float64, seed=1)
+    second_bias = torch.randn(4, dtype=torch.float64) * 0.1
+    leaves = [t.requires_grad_() for t in (x, h0, kernel, recurrent, bias, second_bias)]
+
+    def outputs_of(x, h0, kernel, recurrent, bias, second_bias):
+        return _simple_recurrence.run(mode, x, h0, [kernel.t(), recurrent.t(), bias, second_bias])[0]
+
+    assert torch.autograd.gradcheck(outputs_of, leaves)
+
+
+def test_only_the_last_output_used():
+    """The common Keras case (return_sequences=False): a gradient on the final state alone."""
+    x, h0, kernel, recurrent, bias = [t.requires_grad_() for t in _inputs(2, 5, 3, 4, torch.float64, seed=2)]
+    assert torch.autograd.gradcheck(
+        lambda *a: _simple_recurrence.run("rnn_tanh", a[0], a[1], [a[2].t(), a[3].t()])[1],
+        [x, h0, kernel, recurrent])
+
+
+def test_layer_takes_this_path_and_agrees_with_the_per_step_loop():
+    """The layer's fused path on the CPU is this recurrence (torch's rnn_tanh is not called), and
+    its gradients equal those of the per-step reference loop, also with an initial state."""
+    layer = keras.layers.SimpleRNN(4)
+    x = torch.randn(3, 6, 5, requires_grad=True)
+    h0 = torch.randn(3, 4, requires_grad=True)
+    results = []
+    for fallback in (False, True):
+        layer._force_fallback = fallback
+        for t in layer.weights + [x, h0]:
+            t.grad = None
+        out = layer(x, initial_state=[h0], training=True)
+        out.square().sum().backward()
+        results.append([out.detach()] + [t.grad.clone() for t in layer.weights + [x, h0]])
+    for fused, loop in zip(*results):
+        torch.testing.assert_close(fused, loop, atol=1e-5, rtol=1e-4)
+    original = torch._VF.rnn_tanh
+    try:
+        torch._VF.rnn_tanh = None  # would fail if called
+        layer._force_fallback = False
+        layer(x)
+    finally:
+        torch._VF.rnn_tanh = original
+
+
+def test_other_cases_are_left_to_torch():
+    x = torch.randn(2, 3, 4)
+    assert _simple_recurrence.handles("rnn_tanh", x, False, None)
+    assert not _simple_recurrence.handles("rnn_tanh", x, True, None)  # bidirectional
+    assert not _simple_recurrence.handles("rnn_tanh", x, False, torch.tensor([2, 2, 1]))  # packed
+    assert not _simple_recurrence.handles("rnn_tanh", x.half(), False, None)
+    assert not _simple_recurrence.handles("lstm", x, False, None)
