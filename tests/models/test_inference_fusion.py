@@ -186,6 +186,18 @@ def test_training_mode_and_autograd_keep_the_layers():
     assert x.grad is not None and x.grad.abs().sum() > 0
 
 
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+def test_a_tracer_sees_the_layers_own_ops():
+    model = residual_block()
+    x = torch.tensor(RNG.normal(size=(2, 8, 8, 6)).astype("float32"))
+    with torch.no_grad():
+        expected = model(x).numpy()
+        traced = torch.jit.trace(model, x, check_trace=False)
+    graph = str(traced.inlined_graph)
+    assert "mkldnn" not in graph and "aten::_convolution" in graph
+    np.testing.assert_allclose(traced(x).detach().numpy(), expected, atol=2e-5)
+
+
 def test_refused_inputs_fall_back_to_the_layers(monkeypatch):
     model = residual_block()
     randomize_batch_norms(model)

@@ -11,7 +11,6 @@ import torch
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
-from tkeras.mixed_precision import policy as _precision
 from tkeras.models import functional_config, inference_fusion, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
@@ -111,7 +110,7 @@ class Functional(Model):
         self._place_inputs(inputs, values)
         if mask is not None:
             self._place_masks(mask, values)
-        plan = self._plan if training or torch.is_grad_enabled() else self._inference_plan()
+        plan = self._inference_plan() if inference_fusion.applies(training) else self._plan
         for layer, args, kwargs, simple, out_slots in plan:
             if simple is not None:
                 out = layer(values[simple], **kwargs)
@@ -126,8 +125,6 @@ class Functional(Model):
 
     def _inference_plan(self):
         """The plan with convolution/BatchNorm/activation groups fused (inference_fusion.py), made once."""
-        if _precision.mixed_in_use():
-            return self._plan
         cached = self.__dict__.get("_fused_plan")
         if cached is None or cached[0] is not self._plan:
             readers = {}

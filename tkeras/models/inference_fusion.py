@@ -6,8 +6,8 @@ own pass (backend/fused_conv.py). Run layer by layer, ResNet50 spends a fifth of
 and writing activations for BatchNorm, ReLU and Add; fused, those passes disappear.
 
 A fused plan replaces a model's execution plan only for calls with training off and autograd off
-(`predict`, `evaluate`, `model(x)` under `torch.no_grad()` or `torch.inference_mode()`) and no mixed
-precision policy. Each group still checks its tensors (float32, on the CPU, no mask) and otherwise runs
+(`predict`, `evaluate`, `model(x)` under `torch.no_grad()` or `torch.inference_mode()`), no mixed
+precision policy and no tracer (`applies`). Each group still checks its tensors (float32, on the CPU, no mask) and otherwise runs
 its layers one by one, as it does when oneDNN refuses the inputs; errors then come from the layers.
 
 A group is a Conv1D/2D or DepthwiseConv1D/2D (1-D ones lifted to 2-D, as the layers run them) with
@@ -28,11 +28,19 @@ from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv, Depthw
 from tkeras.layers.core.activation import Activation
 from tkeras.layers.merging.elementwise import Add
 from tkeras.layers.normalization.batch_normalization import BatchNormalization
+from tkeras.mixed_precision import policy as _precision
 
 # tkeras' activation functions oneDNN can apply as a post-op (sigmoid is left out: its output carries
 # the logits the losses use).
 _ACTIVATION_NAMES = {activations.linear: "linear", activations.relu: "relu", activations.relu6: "relu6",
                      activations.tanh: "tanh", activations.swish: "swish"}
+
+
+def applies(training):
+    """Whether a call may run the fused plan: training and autograd off, no mixed precision policy, and
+    no torch tracer or compiler watching (they should see the layers' own ops, which export anywhere)."""
+    return not (training or torch.is_grad_enabled() or _precision.mixed_in_use() or torch.jit.is_tracing()
+                or torch.compiler.is_compiling())
 
 
 def _activation_name(function):

@@ -4,12 +4,9 @@ It builds as soon as it knows its input shape (from `Input`, an `InputLayer`, or
 `input_shape=`/`input_dim=`), as Keras does, so `summary()` works before any data is seen; otherwise
 it builds on the first batch.
 """
-import torch
-
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
-from tkeras.mixed_precision import policy as _precision
 from tkeras.models import inference_fusion
 from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
@@ -126,15 +123,13 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         outputs = inputs if self._input_conformer is None else self._input_conformer(inputs)
-        for layer in self._stack if training or torch.is_grad_enabled() else self._inference_stack():
+        for layer in self._inference_stack() if inference_fusion.applies(training) else self._stack:
             outputs = layer(outputs)
         return outputs
 
     def _inference_stack(self):
         """The stack with convolution/BatchNorm/activation groups fused (inference_fusion.py), made once
         per stack."""
-        if _precision.mixed_in_use():
-            return self._stack
         stack = tuple(self._stack)
         cached = self.__dict__.get("_fused_stack")
         if cached is None or cached[0] != stack:
