@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, initializers, regularizers
+from tkeras.layers.core._embedding_lookup import lookup
 from tkeras.layers.layer import Layer
 
 
@@ -75,7 +76,7 @@ class Embedding(Layer):
         if ids.device.type != "cpu":
             return F.embedding(ids, table)
         try:
-            return F.embedding(ids, table)
+            return lookup(ids, table)
         except IndexError:
             low, high = int(ids.min()), int(ids.max())
             raise ValueError(

@@ -1,0 +1,41 @@
+"""Table lookup for Embedding, with a faster gradient on the CPU.
+
+torch's CPU backward of `F.embedding` (`embedding_dense_backward`) adds each looked-up row into the
+gradient table through a fresh elementwise-kernel call per id: ~75 ns an id, 0.75-1.2 ms for the
+12,800 ids of one seed batch (Embedding(10000, 32) over 128 x 100 ids). `index_add_` does the same
+sum in one kernel: 4x faster at width 32, 3.3x at 100, 1.7x at 200 (2 threads; 2026-12-06). Both
+add each row's contributions in id order, so the gradients are the same bits.
+
+GPUs keep `F.embedding` (their backward is a sort-and-reduce kernel already), as do tracers (ONNX
+export, torch.compile), which know torch's embedding as one operation.
+"""
+import torch
+import torch.nn.functional as F
+from torch.autograd.function import once_differentiable
+
+
+def lookup(ids, table):
+    """`table[ids]`: rows of a (rows, width) table for integer ids of any shape."""
+    if table.device.type == "cpu" and table.requires_grad and torch.is_grad_enabled() and \
+            not torch.jit.is_tracing() and not torch.compiler.is_compiling():
+        return _Lookup.apply(ids, table)
+    return F.embedding(ids, table)
+
+
+class _Lookup(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, ids, table):
+        flat = ids.reshape(-1)
+        rows = table.index_select(0, flat)  # IndexError for an id outside the table, as F.embedding
+        ctx.save_for_backward(flat)
+        ctx.table_rows = table.shape[0]
+        return rows.view(ids.shape + table.shape[1:])
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad):
+        (flat,) = ctx.saved_tensors
+        width = grad.shape[-1]
+        grad_table = grad.new_zeros((ctx.table_rows, width))
+        grad_table.index_add_(0, flat, grad.reshape(-1, width))
+        return None, grad_table
