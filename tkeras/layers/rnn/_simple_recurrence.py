@@ -9,10 +9,10 @@ the whole sequence at once: the input projection before the loop; the kernel, re
 bias gradients after it, each one matrix product over all (batch, time) rows.
 
 tanh is computed as `2 * sigmoid(2z) - 1`: this torch build's CPU tanh costs ~4x its sigmoid, and
-the identity lets the loop carry `s = sigmoid(2z)` directly. With `h = 2s - 1` the next step's
-`2z = 2(x W + b) + h U 2 = 2(x W + b - colsum(U)) + s (4U)`, so the constant part joins the input
-projection and each step stays one `addmm_` and one `sigmoid_`; `h` is recovered for the whole
-sequence in one pass at the end. Measured against float64, the errors are those of torch's kernel.
+the identity lets the loop carry `s_t = sigmoid(2 z_t)` directly. With `h = 2s - 1`,
+`2 z_t = 2 (x_t W + b) + 2 h_{t-1} U = 2 (x_t W + b - colsum(U)) + s_{t-1} (4U)`: the constant part
+joins the input projection, each step stays one `addmm_` and one `sigmoid_`, and `h` is recovered for
+the whole sequence in one pass at the end. Against float64, the errors are those of torch's kernel.
 
 Layouts are batch-first, as the layers hand sequences over: step `t` is a strided (batch, units)
 view, which both `addmm_` and the elementwise kernels take without copying.
@@ -23,6 +23,8 @@ import torch
 from torch.autograd.function import once_differentiable
 
 MODES = ("rnn_tanh", "rnn_relu")
+# torch's native thread pool (builds without OpenMP) refuses, with a warning, to resize once used.
+_OPENMP = "parallel backend: OpenMP" in torch.__config__.parallel_info()
 
 
 def handles(mode, x, bidirectional, batch_sizes):
@@ -49,7 +51,7 @@ def _one_thread():
     to help (5.2 vs 5.7 us an addmm_ on 2 cores), and each multi-threaded call waits for a second
     thread: beside one busy process, a training step took 720 ms instead of 7 ms with two."""
     threads = torch.get_num_threads()
-    if threads == 1:
+    if threads == 1 or not _OPENMP:
         yield
         return
     torch.set_num_threads(1)
@@ -151,8 +153,8 @@ class _TanhRecurrence(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, grad_outputs, grad_last):
         outputs = ctx.saved_tensors[-1]
-        # 1 - h^2 spelled as in-place steps: `1 - h * h` and addcmul with a scalar are 4-80x slower.
-        derivative = outputs.square().neg_().add_(1)
+        # 1 - h^2 as in-place steps: `1 - h * h` and addcmul with a scalar are 4-80x slower.
+        derivative = torch.mul(outputs, outputs).neg_().add_(1)
         return _backward(ctx, grad_outputs, grad_last, derivative)
 
 
