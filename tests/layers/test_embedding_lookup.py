@@ -50,3 +50,11 @@ def test_without_gradients_it_is_torch_embedding():
         out = lookup(torch.tensor([[3, 0]]), table.requires_grad_())
     assert out.grad_fn is None
     torch.testing.assert_close(out, table.detach()[[3, 0]][None])
+
+
+def test_wide_tables_keep_torch_embedding():
+    table = torch.randn(4, 129, requires_grad=True)
+    out = lookup(torch.tensor([1, 1, 3]), table)
+    assert type(out.grad_fn).__name__ == "EmbeddingBackward0"
+    narrow = lookup(torch.tensor([1, 1, 3]), torch.randn(4, 128, requires_grad=True))
+    assert type(narrow.grad_fn).__name__ != "EmbeddingBackward0"

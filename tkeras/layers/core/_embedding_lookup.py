@@ -3,8 +3,10 @@
 torch's CPU backward of `F.embedding` (`embedding_dense_backward`) adds each looked-up row into the
 gradient table through a fresh elementwise-kernel call per id: ~75 ns an id, 0.75-1.2 ms for the
 12,800 ids of one seed batch (Embedding(10000, 32) over 128 x 100 ids). `index_add_` does the same
-sum in one kernel: 4x faster at width 32, 3.3x at 100, 1.7x at 200 (2 threads; 2026-12-06). Both
-add each row's contributions in id order, so the gradients are the same bits.
+sum in one kernel: 4x faster at width 32, 3.3x at 100 (2 threads; 2026-12-06). Both add each row's
+contributions in id order, so the gradients are the same bits. Past a width of 128 the per-id cost
+is amortized, both are bound by memory, and index_add_ (one thread) was not reliably faster (at 200:
+1.7x faster on 2 threads, 1.3x slower on one), so wide tables keep torch's backward.
 
 GPUs keep `F.embedding` (their backward is a sort-and-reduce kernel already), as do tracers (ONNX
 export, torch.compile), which know torch's embedding as one operation.
@@ -13,11 +15,13 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
+_WIDEST = 128
+
 
 def lookup(ids, table):
     """`table[ids]`: rows of a (rows, width) table for integer ids of any shape."""
-    if table.device.type == "cpu" and table.requires_grad and torch.is_grad_enabled() and \
-            not torch.jit.is_tracing() and not torch.compiler.is_compiling():
+    if table.device.type == "cpu" and table.shape[-1] <= _WIDEST and table.requires_grad and \
+            torch.is_grad_enabled() and not torch.jit.is_tracing() and not torch.compiler.is_compiling():
         return _Lookup.apply(ids, table)
     return F.embedding(ids, table)
 

@@ -23,8 +23,7 @@ import torch
 from torch.autograd.function import once_differentiable
 
 MODES = ("rnn_tanh", "rnn_relu")
-# torch's native thread pool (builds without OpenMP) refuses, with a warning, to resize once used.
-_OPENMP = "parallel backend: OpenMP" in torch.__config__.parallel_info()
+_OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
 
 
 def handles(mode, x, bidirectional, batch_sizes):
@@ -51,7 +50,10 @@ def _one_thread():
     to help (5.2 vs 5.7 us an addmm_ on 2 cores), and each multi-threaded call waits for a second
     thread: beside one busy process, a training step took 720 ms instead of 7 ms with two."""
     threads = torch.get_num_threads()
-    if threads == 1 or not _OPENMP:
+    if not _OPENMP:
+        # torch's native thread pool (builds without OpenMP) refuses, with a warning, to resize once used.
+        _OPENMP.append("parallel backend: OpenMP" in torch.__config__.parallel_info())
+    if threads == 1 or not _OPENMP[0]:
         yield
         return
     torch.set_num_threads(1)
