@@ -58,3 +58,11 @@ def test_wide_tables_keep_torch_embedding():
     assert type(out.grad_fn).__name__ == "EmbeddingBackward0"
     narrow = lookup(torch.tensor([1, 1, 3]), torch.randn(4, 128, requires_grad=True))
     assert type(narrow.grad_fn).__name__ != "EmbeddingBackward0"
+
+
+def test_vmap_batches_torch_embedding():
+    """Under torch.vmap (ops.vectorized_map) the lookup is torch's, which vmap knows."""
+    table = torch.randn(5, 3, requires_grad=True)
+    ids = torch.tensor([[1, 2], [3, 4]])
+    out = torch.vmap(lambda i: lookup(i, table))(ids)
+    torch.testing.assert_close(out, table.detach()[ids])

@@ -88,3 +88,16 @@ def test_other_cases_are_left_to_torch():
     assert not _simple_recurrence.handles("rnn_tanh", x, False, torch.tensor([2, 2, 1]))  # packed
     assert not _simple_recurrence.handles("rnn_tanh", x.half(), False, None)
     assert not _simple_recurrence.handles("lstm", x, False, None)
+
+
+def test_forward_mode_jvp_goes_through_torch_kernel():
+    """torch.func.jvp (ops.jvp) through a SimpleRNN: the kernel call stays torch's, which has
+    forward-mode derivatives; the tangent matches a finite difference."""
+    layer = keras.layers.SimpleRNN(3)
+    x = torch.randn(2, 4, 5, dtype=torch.float32)
+    layer(x)
+    direction = torch.randn_like(x)
+    _, tangent = torch.func.jvp(lambda v: layer(v), (x,), (direction,))
+    eps = 1e-3
+    numeric = (layer(x + eps * direction) - layer(x - eps * direction)) / (2 * eps)
+    torch.testing.assert_close(tangent, numeric.detach(), atol=1e-3, rtol=1e-2)
