@@ -66,3 +66,10 @@ def test_vmap_batches_torch_embedding():
     ids = torch.tensor([[1, 2], [3, 4]])
     out = torch.vmap(lambda i: lookup(i, table))(ids)
     torch.testing.assert_close(out, table.detach()[ids])
+
+
+def test_second_derivatives_pass_through():
+    """Nested GradientTapes differentiate gradients: the backward is itself differentiable."""
+    ids = torch.tensor([[0, 2, 2], [1, 0, 3]])
+    table = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: lookup(ids, t).pow(2), (table,))

@@ -101,3 +101,16 @@ def test_forward_mode_jvp_goes_through_torch_kernel():
     eps = 1e-3
     numeric = (layer(x + eps * direction) - layer(x - eps * direction)) / (2 * eps)
     torch.testing.assert_close(tangent, numeric.detach(), atol=1e-3, rtol=1e-2)
+
+
+@pytest.mark.parametrize("mode", sorted(ACTIVATIONS))
+def test_second_derivatives_pass_through(mode):
+    """With create_graph=True (nested GradientTapes) the backward is torch's recorded one."""
+    x, h0, kernel, recurrent, bias = _inputs(2, 4, 3, 3, torch.float64, seed=3)
+    leaves = [t.requires_grad_() for t in (x, h0, kernel, recurrent, bias)]
+
+    def outputs_of(x, h0, kernel, recurrent, bias):
+        zeros = torch.zeros(3, dtype=bias.dtype)
+        return _simple_recurrence.run(mode, x, h0, [kernel.t(), recurrent.t(), bias, zeros])
+
+    assert torch.autograd.gradgradcheck(outputs_of, leaves)

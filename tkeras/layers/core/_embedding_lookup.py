@@ -14,7 +14,6 @@ export, torch.compile), which know torch's embedding as one operation, and torch
 """
 import torch
 import torch.nn.functional as F
-from torch.autograd.function import once_differentiable
 
 _WIDEST = 128
 
@@ -38,8 +37,9 @@ class _Lookup(torch.autograd.Function):
         return rows.view(ids.shape + table.shape[1:])
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad):
+        # Plain torch operations, so that with create_graph=True (nested GradientTapes) autograd
+        # records them and second derivatives pass through.
         (flat,) = ctx.saved_tensors
         width = grad.shape[-1]
         grad_table = grad.new_zeros((ctx.table_rows, width))

@@ -15,12 +15,12 @@ joins the input projection, each step stays one `addmm_` and one `sigmoid_`, and
 the whole sequence in one pass at the end. Against float64, the errors are those of torch's kernel.
 
 Layouts are batch-first, as the layers hand sequences over: step `t` is a strided (batch, units)
-view, which both `addmm_` and the elementwise kernels take without copying.
+view, which both `addmm_` and the elementwise kernels take without copying. A backward that must
+itself be differentiable (`create_graph=True`) recomputes the forward with torch's kernel instead.
 """
 import contextlib
 
 import torch
-from torch.autograd.function import once_differentiable
 
 MODES = ("rnn_tanh", "rnn_relu")
 _OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
@@ -65,18 +65,26 @@ def _one_thread():
         torch.set_num_threads(threads)
 
 
-def _finish_forward(ctx, x, h0, kernel, recurrent_kernel, outputs):
-    ctx.save_for_backward(x, h0, kernel, recurrent_kernel, outputs)
+def _finish_forward(ctx, mode, inputs, outputs):
+    ctx.mode = mode
+    ctx.save_for_backward(*inputs, outputs)
     # The last state is its own output (a copy, not a view), so that when only it is used (Keras'
     # return_sequences=False) the backward receives no (batch, time, units) tensor of zeros.
     ctx.set_materialize_grads(False)
     return outputs, outputs[:, -1].clone()
 
 
-def _backward(ctx, grad_outputs, grad_last, derivative):
-    """The gradients of both recurrences; `derivative` is the activation's derivative at each step,
-    written in terms of its output (`1 - h^2` for tanh, `h > 0` for relu)."""
-    x, h0, kernel, recurrent_kernel, outputs = ctx.saved_tensors
+def _backward(ctx, grad_outputs, grad_last):
+    """The gradients of both recurrences, from the activation's derivative written in terms of its
+    output (`1 - h^2` for tanh, `h > 0` for relu)."""
+    x, h0, kernel, recurrent_kernel, b_ih, b_hh, outputs = ctx.saved_tensors
+    if torch.is_grad_enabled():
+        return _differentiable_backward(ctx.mode, ctx.saved_tensors[:-1], grad_outputs, grad_last)
+    if ctx.mode == "rnn_tanh":
+        # 1 - h^2 as in-place steps: `1 - h * h` and addcmul with a scalar are 4-80x slower.
+        derivative = torch.mul(outputs, outputs).neg_().add_(1)
+    else:
+        derivative = (outputs > 0).to(outputs.dtype)
     batch, steps, features = x.shape
     units = recurrent_kernel.shape[0]
     # grad holds dL/dh_t, turned step by step (last to first) into dL/dz_t in place.
@@ -107,6 +115,24 @@ def _backward(ctx, grad_outputs, grad_last, derivative):
         grad_bias = rows.sum(0)
         grad_bias_hh = grad_bias if ctx.needs_input_grad[5] else None
     return grad_x, grad_h0, grad_kernel, grad_recurrent, grad_bias, grad_bias_hh
+
+
+def _differentiable_backward(mode, inputs, grad_outputs, grad_last):
+    """The backward as torch's own operations, recorded: asked for when autograd builds a graph of
+    the gradients themselves (`create_graph=True`, nested GradientTapes), for second derivatives.
+    The forward is recomputed with torch's kernel and differentiated by autograd."""
+    x, h0, kernel, recurrent_kernel, b_ih, b_hh = inputs
+    weights = [kernel.t(), recurrent_kernel.t()] + ([b_ih, b_hh] if b_ih is not None else [])
+    fn = torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
+    outputs, last = fn(x, h0.unsqueeze(0), weights, b_ih is not None, 1, 0.0, True, False, True)
+    pairs = [(o, g) for o, g in ((outputs, grad_outputs), (last[0], grad_last)) if g is not None]
+    wanted = [i for i, t in enumerate(inputs) if t is not None and t.requires_grad]
+    grads = torch.autograd.grad([o for o, _ in pairs], [inputs[i] for i in wanted],
+                                [g for _, g in pairs], create_graph=True, allow_unused=True)
+    result = [None] * len(inputs)
+    for i, g in zip(wanted, grads):
+        result[i] = g
+    return tuple(result)
 
 
 def _previous_times_grad(outputs, h0, grad):
@@ -151,15 +177,9 @@ class _TanhRecurrence(torch.autograd.Function):
                 step.sigmoid_()
                 previous = step
         outputs = s.mul_(2).sub_(1)
-        return _finish_forward(ctx, x, h0, kernel, recurrent_kernel, outputs)
+        return _finish_forward(ctx, "rnn_tanh", (x, h0, kernel, recurrent_kernel, b_ih, b_hh), outputs)
 
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad_outputs, grad_last):
-        outputs = ctx.saved_tensors[-1]
-        # 1 - h^2 as in-place steps: `1 - h * h` and addcmul with a scalar are 4-80x slower.
-        derivative = torch.mul(outputs, outputs).neg_().add_(1)
-        return _backward(ctx, grad_outputs, grad_last, derivative)
+    backward = staticmethod(_backward)
 
 
 class _ReluRecurrence(torch.autograd.Function):
@@ -176,10 +196,6 @@ class _ReluRecurrence(torch.autograd.Function):
                 step.addmm_(previous, recurrent_kernel)
                 step.relu_()
                 previous = step
-        return _finish_forward(ctx, x, h0, kernel, recurrent_kernel, h)
+        return _finish_forward(ctx, "rnn_relu", (x, h0, kernel, recurrent_kernel, b_ih, b_hh), h)
 
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad_outputs, grad_last):
-        outputs = ctx.saved_tensors[-1]
-        return _backward(ctx, grad_outputs, grad_last, (outputs > 0).to(outputs.dtype))
+    backward = staticmethod(_backward)
