@@ -114,3 +114,21 @@ def test_second_derivatives_pass_through(mode):
         return _simple_recurrence.run(mode, x, h0, [kernel.t(), recurrent.t(), bias, zeros])
 
     assert torch.autograd.gradgradcheck(outputs_of, leaves)
+
+
+def test_mixed_bfloat16_training_runs_torch_kernel():
+    """Under a mixed policy fit's autocast region, the layer keeps torch's kernel (bfloat16 products)."""
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Embedding(20, 4), keras.layers.SimpleRNN(3),
+                                  keras.layers.Dense(1, activation="sigmoid", dtype="float32")])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+        x = np.random.default_rng(0).integers(0, 20, size=(16, 6))
+        y = np.random.default_rng(1).integers(0, 2, size=(16,)).astype("float32")
+        history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        assert np.isfinite(history.history["loss"]).all()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    x = torch.randn(2, 3, 4)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert not _simple_recurrence.handles("rnn_tanh", x, False, None)

@@ -30,11 +30,13 @@ def handles(mode, x, bidirectional, batch_sizes):
     """Whether `run` covers this kernel call: one direction, no packing, float32/64 on the CPU, and
     not while a tracer records the forward pass (ONNX export, torch.compile): a tracer sees torch's
     kernel as one operation, but would record this loop's in-place steps wrongly. Nor under
-    torch.func transforms (vmap, jvp: `ops.vectorized_map`), which this node does not implement."""
+    torch.func transforms (vmap, jvp: `ops.vectorized_map`), which this node does not implement, nor
+    inside an autocast region (mixed precision), where torch's kernel runs its products in the
+    region's dtype."""
     return (mode in MODES and not bidirectional and batch_sizes is None and x.device.type == "cpu"
             and x.dtype in (torch.float32, torch.float64) and x.dim() == 3 and x.shape[1] > 0
-            and not torch.jit.is_tracing() and not torch.compiler.is_compiling()
-            and not torch._C._are_functorch_transforms_active())
+            and not torch.is_autocast_enabled("cpu") and not torch.jit.is_tracing()
+            and not torch.compiler.is_compiling() and not torch._C._are_functorch_transforms_active())
 
 
 def run(mode, x, h0, weights):
