@@ -83,11 +83,19 @@ def test_layer_takes_this_path_and_agrees_with_the_per_step_loop():
 
 def test_other_cases_are_left_to_torch():
     x = torch.randn(2, 3, 4)
-    assert _simple_recurrence.handles("rnn_tanh", x, False, None)
-    assert not _simple_recurrence.handles("rnn_tanh", x, True, None)  # bidirectional
-    assert not _simple_recurrence.handles("rnn_tanh", x, False, torch.tensor([2, 2, 1]))  # packed
-    assert not _simple_recurrence.handles("rnn_tanh", x.half(), False, None)
-    assert not _simple_recurrence.handles("lstm", x, False, None)
+    weights = [torch.randn(5, 4), torch.nn.Parameter(torch.randn(5, 5))]
+    assert _simple_recurrence.handles("rnn_tanh", x, weights, False, None)
+    assert not _simple_recurrence.handles("rnn_tanh", x, weights, True, None)  # bidirectional
+    assert not _simple_recurrence.handles("rnn_tanh", x, weights, False, torch.tensor([2, 2, 1]))  # packed
+    assert not _simple_recurrence.handles("rnn_tanh", x.half(), weights, False, None)
+    assert not _simple_recurrence.handles("lstm", x, weights, False, None)
+
+    class Dispatching(torch.Tensor):  # stands for DTensor: a subclass with its own dispatch
+        @classmethod
+        def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+            return func(*args, **(kwargs or {}))
+
+    assert not _simple_recurrence.handles("rnn_tanh", x, [weights[0].as_subclass(Dispatching)], False, None)
 
 
 def test_forward_mode_jvp_goes_through_torch_kernel():
@@ -131,4 +139,4 @@ def test_mixed_bfloat16_training_runs_torch_kernel():
         keras.mixed_precision.set_global_policy("float32")
     x = torch.randn(2, 3, 4)
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert not _simple_recurrence.handles("rnn_tanh", x, False, None)
+        assert not _simple_recurrence.handles("rnn_tanh", x, [], False, None)

@@ -80,7 +80,7 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
 
     `states` are (directions, batch, units) tensors; so are the returned final states.
     """
-    if _simple_recurrence.handles(mode, x, bidirectional, batch_sizes):
+    if _simple_recurrence.handles(mode, x, weights, bidirectional, batch_sizes):
         out, last = _simple_recurrence.run(mode, x, states[0][0], weights)
         return out, [last.unsqueeze(0)]
     has_biases = len(weights) == (8 if bidirectional else 4)
