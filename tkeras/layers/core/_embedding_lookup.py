@@ -9,22 +9,28 @@ is amortized, both are bound by memory, and index_add_ (one thread) was not reli
 1.7x faster on 2 threads, 1.3x slower on one), so wide tables keep torch's backward.
 
 GPUs keep `F.embedding` (their backward is a sort-and-reduce kernel already), as do tracers (ONNX
-export, torch.compile), which know torch's embedding as one operation, and torch.func transforms
-(vmap, jvp), which this node does not implement.
+export, torch.compile), which know torch's embedding as one operation, torch.func transforms
+(vmap, jvp), which this node does not implement, and sharded (DTensor) tables.
 """
 import torch
 import torch.nn.functional as F
 
 _WIDEST = 128
+_TENSOR_DISPATCH = torch.Tensor.__torch_dispatch__
 
 
 def lookup(ids, table):
     """`table[ids]`: rows of a (rows, width) table for integer ids of any shape."""
     if table.device.type == "cpu" and table.shape[-1] <= _WIDEST and table.requires_grad and \
             torch.is_grad_enabled() and not torch.jit.is_tracing() and not torch.compiler.is_compiling() \
-            and not torch._C._are_functorch_transforms_active():
+            and not torch._C._are_functorch_transforms_active() and _plain(ids) and _plain(table):
         return _Lookup.apply(ids, table)
     return F.embedding(ids, table)
+
+
+def _plain(tensor):
+    # Not a model-parallel DTensor (a sharded table), whose embedding follows DTensor's own rules.
+    return type(tensor).__torch_dispatch__ is _TENSOR_DISPATCH
 
 
 class _Lookup(torch.autograd.Function):
