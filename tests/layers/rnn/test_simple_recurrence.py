@@ -6,7 +6,7 @@ import torch
 
 import tkeras as keras
 from tests.layers.rnn import reference as ref
-from tkeras.layers.rnn import _simple_recurrence
+from tkeras.layers.rnn import _fused, _simple_recurrence
 
 ACTIVATIONS = {"rnn_tanh": np.tanh, "rnn_relu": lambda v: np.maximum(v, 0)}
 
@@ -84,18 +84,17 @@ def test_layer_takes_this_path_and_agrees_with_the_per_step_loop():
 def test_other_cases_are_left_to_torch():
     x = torch.randn(2, 3, 4)
     weights = [torch.randn(5, 4), torch.nn.Parameter(torch.randn(5, 5))]
-    assert _simple_recurrence.handles("rnn_tanh", x, weights, False, None)
-    assert not _simple_recurrence.handles("rnn_tanh", x, weights, True, None)  # bidirectional
-    assert not _simple_recurrence.handles("rnn_tanh", x, weights, False, torch.tensor([2, 2, 1]))  # packed
-    assert not _simple_recurrence.handles("rnn_tanh", x.half(), weights, False, None)
-    assert not _simple_recurrence.handles("lstm", x, weights, False, None)
+    assert _simple_recurrence.handles("rnn_tanh", x, weights, None)
+    assert not _simple_recurrence.handles("rnn_tanh", x, weights, torch.tensor([2, 2, 1]))  # packed
+    assert not _simple_recurrence.handles("rnn_tanh", x.half(), weights, None)
+    assert not _simple_recurrence.handles("lstm", x, weights, None)
 
     class Dispatching(torch.Tensor):  # stands for DTensor: a subclass with its own dispatch
         @classmethod
         def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
             return func(*args, **(kwargs or {}))
 
-    assert not _simple_recurrence.handles("rnn_tanh", x, [weights[0].as_subclass(Dispatching)], False, None)
+    assert not _simple_recurrence.handles("rnn_tanh", x, [weights[0].as_subclass(Dispatching)], None)
 
 
 def test_forward_mode_jvp_goes_through_torch_kernel():
@@ -139,4 +138,28 @@ def test_mixed_bfloat16_training_runs_torch_kernel():
         keras.mixed_precision.set_global_policy("float32")
     x = torch.randn(2, 3, 4)
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert not _simple_recurrence.handles("rnn_tanh", x, [], False, None)
+        assert not _simple_recurrence.handles("rnn_tanh", x, [], None)
+
+
+@pytest.mark.parametrize("mode", sorted(ACTIVATIONS))
+def test_both_directions_match_torch_bidirectional_kernel(mode):
+    """A Bidirectional SimpleRNN's kernel call: outputs, final states and gradients equal torch's
+    bidirectional kernel's (float64)."""
+    g = torch.Generator().manual_seed(4)
+    x = torch.randn(3, 5, 4, generator=g, dtype=torch.float64, requires_grad=True)
+    states = [torch.randn(2, 3, 6, generator=g, dtype=torch.float64)]
+    shapes = [(6, 4), (6, 6), (6,), (6,)] * 2
+    weights = [(torch.randn(s, generator=g, dtype=torch.float64) * 0.4).requires_grad_() for s in shapes]
+    results = []
+    for ours in (True, False):
+        for t in [x] + weights:
+            t.grad = None
+        if ours:
+            out, (h,) = _fused._kernel_call(mode, x, states, weights, bidirectional=True)
+        else:
+            fn = torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
+            out, h = fn(x, states[0], weights, True, 1, 0.0, True, True, True)
+        (out.square().sum() + h.sum()).backward()
+        results.append([out.detach(), h.detach(), x.grad.clone()] + [w.grad.clone() for w in weights])
+    for a, b in zip(*results):
+        torch.testing.assert_close(a, b)

@@ -2,8 +2,8 @@
 
 The layers keep their weights in Keras' layout (`kernel` (input_dim, gates*units), gate order of
 Keras) so that weight files cross between Keras and tkeras. torch's kernels (`_VF.lstm`, `_VF.gru`,
-`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; a SimpleRNN over unpacked sequences on the
-CPU runs `_simple_recurrence` instead) want (gates*units, input_dim) matrices in
+`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; a SimpleRNN (or a Bidirectional one) over
+unpacked sequences on the CPU runs `_simple_recurrence` instead) want (gates*units, input_dim) matrices in
 torch's gate order. The conversion is a handful of transposes/reorders per forward, not per step,
 and autograd carries the gradients back to the Keras-layout variables.
 
@@ -80,9 +80,16 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
 
     `states` are (directions, batch, units) tensors; so are the returned final states.
     """
-    if _simple_recurrence.handles(mode, x, weights, bidirectional, batch_sizes):
-        out, last = _simple_recurrence.run(mode, x, states[0][0], weights)
-        return out, [last.unsqueeze(0)]
+    if _simple_recurrence.handles(mode, x, weights, batch_sizes):
+        if not bidirectional:
+            out, last = _simple_recurrence.run(mode, x, states[0][0], weights)
+            return out, [last.unsqueeze(0)]
+        # Both directions as torch's kernel lays them out: the backward one runs over the reversed
+        # sequence, its outputs put back in time order next to the forward ones.
+        half = len(weights) // 2
+        out, last = _simple_recurrence.run(mode, x, states[0][0], weights[:half])
+        out_back, last_back = _simple_recurrence.run(mode, x.flip(1), states[0][1], weights[half:])
+        return torch.cat([out, out_back.flip(1)], -1), [torch.stack([last, last_back])]
     has_biases = len(weights) == (8 if bidirectional else 4)
     weights = _for_kernel(weights)
     # The kernels' `train` flag only gates their inter-layer dropout (none here), but cuDNN keeps the

@@ -27,15 +27,15 @@ _TENSOR_DISPATCH = torch.Tensor.__torch_dispatch__
 _OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
 
 
-def handles(mode, x, weights, bidirectional, batch_sizes):
-    """Whether `run` covers this kernel call: one direction, no packing, float32/64 plain tensors on
-    the CPU (not a model-parallel DTensor, whose operations are redistributed by its own rules), and
+def handles(mode, x, weights, batch_sizes):
+    """Whether `run` covers this kernel call (one direction at a time): no packing, float32/64
+    plain tensors on the CPU (not a model-parallel DTensor, whose operations follow its own rules), and
     not while a tracer records the forward pass (ONNX export, torch.compile): a tracer sees torch's
     kernel as one operation, but would record this loop's in-place steps wrongly. Nor under
     torch.func transforms (vmap, jvp: `ops.vectorized_map`), which this node does not implement, nor
     inside an autocast region (mixed precision), where torch's kernel runs its products in the
     region's dtype."""
-    return (mode in MODES and not bidirectional and batch_sizes is None and x.device.type == "cpu"
+    return (mode in MODES and batch_sizes is None and x.device.type == "cpu"
             and x.dtype in (torch.float32, torch.float64) and x.dim() == 3 and x.shape[1] > 0
             and not torch.is_autocast_enabled("cpu") and not torch.jit.is_tracing()
             and not torch.compiler.is_compiling() and not torch._C._are_functorch_transforms_active()
