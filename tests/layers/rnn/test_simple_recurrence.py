@@ -163,3 +163,30 @@ def test_both_directions_match_torch_bidirectional_kernel(mode):
         results.append([out.detach(), h.detach(), x.grad.clone()] + [w.grad.clone() for w in weights])
     for a, b in zip(*results):
         torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize("padding", ["post", "pre"])
+def test_padded_batches_run_the_recurrence_and_ignore_what_padding_holds(padding, monkeypatch):
+    """Right- and left-padded rows (mask from lengths) go through the recurrence; each row's result
+    is that of its unpadded sequence, whatever values (here NaN) the padded steps hold."""
+    calls = []
+    padded = _fused._padded_recurrence
+    monkeypatch.setattr(_fused, "_padded_recurrence", lambda *a: calls.append(1) or padded(*a))
+    layer = keras.layers.SimpleRNN(4, return_sequences=True)
+    lengths, steps = [5, 2, 3], 5
+    x = torch.randn(3, steps, 2, requires_grad=True)
+    mask = torch.zeros(3, steps, dtype=torch.bool)
+    for row, n in enumerate(lengths):
+        mask[row, :n] = True
+    if padding == "pre":
+        mask = mask.flip(1)
+    holes = torch.where(mask[..., None], torch.zeros(()), torch.full((), float("nan")))
+    out = layer(x + holes, mask=mask, training=True)
+    assert calls == [1]
+    out.sum().backward()
+    assert torch.isfinite(x.grad).all() and torch.isfinite(layer.cell.recurrent_kernel.grad).all()
+    for row, n in enumerate(lengths):
+        alone = x[row:row + 1, :n] if padding == "post" else x[row:row + 1, steps - n:]
+        expected = layer(alone)[0].detach()
+        got = out[row, :n] if padding == "post" else out[row, steps - n:]
+        torch.testing.assert_close(got.detach(), expected, atol=1e-5, rtol=1e-5)

@@ -2,8 +2,8 @@
 
 The layers keep their weights in Keras' layout (`kernel` (input_dim, gates*units), gate order of
 Keras) so that weight files cross between Keras and tkeras. torch's kernels (`_VF.lstm`, `_VF.gru`,
-`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; a SimpleRNN (or a Bidirectional one) over
-unpacked sequences on the CPU runs `_simple_recurrence` instead) want (gates*units, input_dim) matrices in
+`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; on the CPU a SimpleRNN runs
+`_simple_recurrence` instead, also Bidirectional and, with tanh, padded batches) want (gates*units, input_dim) matrices in
 torch's gate order. The conversion is a handful of transposes/reorders per forward, not per step,
 and autograd carries the gradients back to the Keras-layout variables.
 
@@ -112,6 +112,8 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
 
 def _packed_call(mode, sequences, lengths, states, weights, bidirectional, want_outputs):
     """The kernel over a right-padded batch packed by `lengths`; outputs padded back with zeros."""
+    if mode == "rnn_tanh" and not bidirectional and _simple_recurrence.handles(mode, sequences, weights, None):
+        return _padded_recurrence(sequences, lengths, states, weights, want_outputs)
     packed = pack_padded_sequence(sequences, lengths, batch_first=True, enforce_sorted=False)
     order, restore = packed.sorted_indices, packed.unsorted_indices
     sorted_states = [s.index_select(1, order) for s in states]
@@ -123,6 +125,25 @@ def _packed_call(mode, sequences, lengths, states, weights, bidirectional, want_
         padded = type(packed)(out_data, packed.batch_sizes, order, restore)
         outputs, _ = pad_packed_sequence(padded, batch_first=True, total_length=sequences.shape[1])
     return outputs, new_states
+
+
+def _padded_recurrence(sequences, lengths, states, weights, want_outputs):
+    """What `_packed_call` returns, from the SimpleRNN recurrence run over the whole padded batch.
+
+    A row's steps depend only on its own earlier steps, so also running its padding changes none of
+    its valid steps: each row's final state is read at its last valid step, and the padding's outputs
+    are zeros, as the packed kernel's. The padding's inputs are zeroed first, so that whatever they
+    held (a Masking layer's NaN...) stays out of the arithmetic; tanh keeps those states bounded, and
+    they receive no gradient. (relu could overflow there, so it keeps the packed kernel.)
+    """
+    lengths = lengths.to(sequences.device)
+    steps = sequences.shape[1]
+    valid = (torch.arange(steps, device=sequences.device)[None, :] < lengths[:, None])[..., None]
+    sequences = torch.where(valid, sequences, torch.zeros((), dtype=sequences.dtype, device=sequences.device))
+    out, _ = _simple_recurrence.run("rnn_tanh", sequences, states[0][0], weights)
+    final = out[torch.arange(out.shape[0], device=out.device), lengths - 1]
+    outputs = torch.where(valid, out, torch.zeros((), dtype=out.dtype, device=out.device)) if want_outputs else None
+    return outputs, [final.unsqueeze(0)]
 
 
 def _mask_layout(mask):
