@@ -51,7 +51,9 @@ def randomize_batch_norms(model):
 
 
 def groups_of(model):
-    plan = model.__dict__["_fused_plan"][1] if "_fused_plan" in model.__dict__ else model.__dict__["_fused_stack"][1]
+    """The fused groups of the model's inference plan (made by its last predict)."""
+    plan = model.__dict__["_fused_plan"][1] if "_fused_plan" in model.__dict__ else model.__dict__.get(
+        "_fused_stack", (None, []))[1]
     return [step[0] if isinstance(step, tuple) else step for step in plan
             if isinstance(step[0] if isinstance(step, tuple) else step, ConvGroup)]
 
@@ -187,6 +189,29 @@ def test_training_mode_and_autograd_keep_the_layers():
 
 
 @pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+def test_mixed_precision_models_keep_their_layers_and_float32_ones_still_fuse():
+    from tkeras import mixed_precision
+    x = RNG.normal(size=(2, 8, 8, 6)).astype("float32")
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        mixed = residual_block()
+    finally:
+        mixed_precision.set_global_policy("float32")
+    with torch.enable_grad():
+        expected = mixed(x).detach().float().numpy()
+    np.testing.assert_allclose(mixed.predict(x, verbose=0), expected, atol=0.05)
+    # Calls of a mixed model run in autocast, so no fused plan is used; were one made, its layers,
+    # which compute in bfloat16, would stay apart.
+    assert "_fused_plan" not in mixed.__dict__
+    assert mixed._inference_plan() is mixed._plan
+    plain = residual_block()  # built after a mixed policy was in use in this process
+    randomize_batch_norms(plain)
+    with torch.enable_grad():
+        expected = plain(x).detach().numpy()
+    np.testing.assert_allclose(plain.predict(x, verbose=0), expected, atol=2e-5)
+    assert len(groups_of(plain)) == 2
+
+
 def test_a_tracer_sees_the_layers_own_ops():
     model = residual_block()
     x = torch.tensor(RNG.normal(size=(2, 8, 8, 6)).astype("float32"))

@@ -6,13 +6,14 @@ own pass (backend/fused_conv.py). Run layer by layer, ResNet50 spends a fifth of
 and writing activations for BatchNorm, ReLU and Add; fused, those passes disappear.
 
 A fused plan replaces a model's execution plan only for calls with training off and autograd off
-(`predict`, `evaluate`, `model(x)` under `torch.no_grad()` or `torch.inference_mode()`), no mixed
-precision policy and no tracer (`applies`). Each group still checks its tensors (float32, on the CPU, no mask) and otherwise runs
-its layers one by one, as it does when oneDNN refuses the inputs; errors then come from the layers.
+(`predict`, `evaluate`, `model(x)` under `torch.no_grad()` or `torch.inference_mode()`), outside
+autocast and tracers (`applies`), over layers that compute in float32. Each group still checks its
+tensors (float32, on the CPU, no mask) and otherwise runs its layers one by one, as it does when
+oneDNN refuses the inputs; errors then come from the layers.
 
 A group is a Conv1D/2D or DepthwiseConv1D/2D (1-D ones lifted to 2-D, as the layers run them) with
-its own activation; or one without, followed by a BatchNormalization over its channel axis, then optionally an Add with one other tensor and an
-activation (Activation or ReLU). Every tensor inside a group must feed only the next layer of the
+its own activation; or one without, followed by a BatchNormalization over its channel axis, then
+optionally an Add with one other tensor and an activation (Activation or ReLU). Every tensor inside a group must feed only the next layer of the
 group and must not be a model output, so models that expose intermediate outputs keep them.
 
 Folded weights are cached per group and rebuilt when a variable's identity or version counter
@@ -28,7 +29,6 @@ from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv, Depthw
 from tkeras.layers.core.activation import Activation
 from tkeras.layers.merging.elementwise import Add
 from tkeras.layers.normalization.batch_normalization import BatchNormalization
-from tkeras.mixed_precision import policy as _precision
 
 # tkeras' activation functions oneDNN can apply as a post-op (sigmoid is left out: its output carries
 # the logits the losses use).
@@ -37,10 +37,12 @@ _ACTIVATION_NAMES = {activations.linear: "linear", activations.relu: "relu", act
 
 
 def applies(training):
-    """Whether a call may run the fused plan: training and autograd off, no mixed precision policy, and
-    no torch tracer or compiler watching (they should see the layers' own ops, which export anywhere)."""
-    return not (training or torch.is_grad_enabled() or _precision.mixed_in_use() or torch.jit.is_tracing()
-                or torch.compiler.is_compiling())
+    """Whether a call may run the fused plan: training and autograd off, no autocast region (a mixed
+    policy's predict runs in one; each group's layers were checked to compute in float32 when the plan
+    was made), and no torch tracer or compiler watching (they should see the layers' own ops, which
+    export anywhere)."""
+    return not (training or torch.is_grad_enabled() or torch.is_autocast_enabled("cpu")
+                or torch.jit.is_tracing() or torch.compiler.is_compiling())
 
 
 def _activation_name(function):
