@@ -2,10 +2,10 @@
 
 The layers keep their weights in Keras' layout (`kernel` (input_dim, gates*units), gate order of
 Keras) so that weight files cross between Keras and tkeras. torch's kernels (`_VF.lstm`, `_VF.gru`,
-`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU; on the CPU a SimpleRNN runs
-`_simple_recurrence` instead, also Bidirectional and, with tanh, padded batches) want (gates*units, input_dim) matrices in
+`_VF.rnn_tanh`/`rnn_relu`: oneDNN on CPU, cuDNN on GPU) want (gates*units, input_dim) matrices in
 torch's gate order. The conversion is a handful of transposes/reorders per forward, not per step,
-and autograd carries the gradients back to the Keras-layout variables.
+and autograd carries the gradients back to the Keras-layout variables. On the CPU a SimpleRNN runs
+`_simple_recurrence` instead of torch's kernel (also Bidirectional, and with tanh padded batches).
 
 Masks are handled when they can be expressed as sequence lengths, which covers padded batches:
 - every step valid: the plain kernel;
