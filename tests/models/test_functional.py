@@ -396,3 +396,36 @@ def test_model_layers_leave_out_op_nodes_as_keras_3_does():
     probe = np.ones((2, 3), "float32")
     clone.set_weights(model.get_weights())
     np.testing.assert_allclose(clone.predict(probe, verbose=0), model.predict(probe, verbose=0), rtol=1e-6)
+
+
+def test_a_forward_pass_lets_go_of_tensors_no_later_layer_reads():
+    """Intermediate activations die as soon as their last reader ran (as in an eager torch forward),
+    not when the whole pass returns: a ResNet50 at batch 32 otherwise holds every activation at once."""
+    import weakref
+
+    import torch
+
+    refs, alive_when_called = {}, {}
+
+    class Spy(Layer):
+        def call(self, x):
+            alive_when_called[self.name] = {name: ref() is not None for name, ref in refs.items()}
+            out = x * 2.0
+            refs[self.name] = weakref.ref(out)
+            return out
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    inputs = keras.Input((4,))
+    a = Spy(name="a")(inputs)
+    b = Spy(name="b")(a)
+    c = Spy(name="c")(b)        # a was read by b only: gone by now; b is still read by the Add
+    outputs = layers.Add()([b, c])
+    model = keras.Model(inputs, outputs)
+    refs.clear()
+    with torch.no_grad():
+        result = model(torch.ones(2, 4))
+    np.testing.assert_allclose(result.numpy(), np.full((2, 4), 12.0))
+    assert alive_when_called["c"] == {"a": False, "b": True}
+    assert all(ref() is None for ref in refs.values())  # none of them is the returned tensor

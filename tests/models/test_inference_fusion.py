@@ -203,7 +203,7 @@ def test_mixed_precision_models_keep_their_layers_and_float32_ones_still_fuse():
     # Calls of a mixed model run in autocast, so no fused plan is used; were one made, its layers,
     # which compute in bfloat16, would stay apart.
     assert "_fused_plan" not in mixed.__dict__
-    assert mixed._inference_plan() is mixed._plan
+    assert mixed._inference_plan()[0] is mixed._plan
     plain = residual_block()  # built after a mixed policy was in use in this process
     randomize_batch_norms(plain)
     with torch.enable_grad():

@@ -110,8 +110,9 @@ class Functional(Model):
         self._place_inputs(inputs, values)
         if mask is not None:
             self._place_masks(mask, values)
-        plan = self._inference_plan() if inference_fusion.applies(training) else self._plan
-        for layer, args, kwargs, simple, out_slots in plan:
+        plan, releases = self._inference_plan() if inference_fusion.applies(training) else (
+            self._plan, self._releases)
+        for (layer, args, kwargs, simple, out_slots), dead in zip(plan, releases):
             if simple is not None:
                 out = layer(values[simple], **kwargs)
             else:
@@ -121,20 +122,25 @@ class Functional(Model):
             else:
                 for slot, value in zip(out_slots, tree.flatten(out)):
                     values[slot] = value
+            for slot in dead:
+                values[slot] = None
         return _fill(self._output_template, values)
 
     def _inference_plan(self):
-        """The plan with convolution/BatchNorm/activation groups fused (inference_fusion.py), made once."""
+        """The plan with convolution/BatchNorm/activation groups fused (inference_fusion.py) and its
+        release lists, made once."""
         cached = self.__dict__.get("_fused_plan")
         if cached is None or cached[0] is not self._plan:
-            readers = {}
-            for index, (_, args, kwargs, _, _) in enumerate(self._plan):
-                for slot in {s.index for s in _slots_in([args, kwargs])}:
-                    readers.setdefault(slot, []).append(index)
-            outputs = {s.index for s in _slots_in(self._output_template)}
-            fused = inference_fusion.fused_plan(self._plan, readers, outputs)
-            cached = self.__dict__["_fused_plan"] = (self._plan, fused or self._plan)
-        return cached[1]
+            fused = inference_fusion.fused_plan(self._plan, _slot_readers(self._plan), self._output_slots())
+            if fused is None:
+                cached = (self._plan, self._plan, self._releases)
+            else:
+                cached = (self._plan, fused, _releases(fused, self._output_slots()))
+            self.__dict__["_fused_plan"] = cached
+        return cached[1], cached[2]
+
+    def _output_slots(self):
+        return {s.index for s in _slots_in(self._output_template)}
 
     def _output_dtype(self, input_dtype):
         """A nested model hands out what its first output layer does (a float32 head under a mixed policy)."""
@@ -434,3 +440,26 @@ def _compile_plan(model, nodes):
     model._plan = plan
     model._output_template = template(model._outputs_struct)
     model._slot_count = len(slots)
+    model._releases = _releases(plan, model._output_slots())
+
+
+def _slot_readers(plan):
+    """slot -> indices of the steps that read it."""
+    readers = {}
+    for index, (_, args, kwargs, _, _) in enumerate(plan):
+        for slot in {s.index for s in _slots_in([args, kwargs])}:
+            readers.setdefault(slot, []).append(index)
+    return readers
+
+
+def _releases(plan, output_slots):
+    """Per step, the slots no later step reads: dropped as the plan runs, so a forward pass holds only
+    the tensors still needed, as an eager torch forward does (holding all of them costs an inference
+    pass fresh memory, and page faults, for every activation)."""
+    readers = _slot_readers(plan)
+    dead = [[] for _ in plan]
+    for index, (_, _, _, _, out_slots) in enumerate(plan):
+        for slot in out_slots:
+            if slot not in output_slots:
+                dead[max(readers.get(slot, [index]))].append(slot)
+    return [tuple(slots) for slots in dead]
