@@ -93,5 +93,7 @@ def test_keras1_custom_layers_star_imports_and_k_function(tmp_path):
     out = run_script("keras1_custom_layer_kfunction.py", tmp_path)
     assert "output shapes: [(None, 32), (None, 64), (None, 64)]" in out  # get_output_shape_for's doubling
     assert "Scale weights: [(64,)]" in out and "gamma trained: True" in out
-    assert number(r"val_acc: ([\d.]+)", out) > 0.8
+    # The weights are not seeded (np.random.seed seeds only the data here): six runs gave 0.80-0.95 and
+    # CI once 0.79. Chance is 0.5; 0.7 says it learned the (linear) rule without flaking.
+    assert number(r"val_acc: ([\d.]+)", out) > 0.7
     assert "features: (5, 64) non-negative: True" in out  # the antirectifier's two ReLU halves
