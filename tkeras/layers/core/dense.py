@@ -8,7 +8,7 @@ from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
 
 
-class Dense(Layer):
+class Dense(int8_quantization.Int8KernelQuantization, Layer):
     """A fully connected layer. Keras 1 spellings (`output_dim=`, `init=`, `W_regularizer=`, `bias=`) work."""
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
@@ -81,38 +81,15 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     # -- int8 (see int8_quantization.py) ----------------------------------------------------------
-    def quantize(self, mode=None, type_check=True, config=None):
-        """Replace the float kernel by an int8 kernel and a per-unit `kernel_scale`, as Keras 3 does."""
-        if type_check and type(self) is not Dense:
-            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for Dense "
-                                      f"itself, not its subclasses (pass type_check=False to quantize anyway)")
-        mode = mode if mode is not None else getattr(config, "mode", None)
-        int8_quantization.check_mode(self, mode)
-        if not self.built:
-            raise ValueError(f"Dense {self.name!r}: build the layer (call it once) before quantize({mode!r})")
-        if self.dtype_policy.quantization_mode is not None:
-            raise ValueError(f"Dense {self.name!r} is already quantized ({self.dtype_policy.name})")
-        self.quantization_config = int8_quantization.accepted_config(self, config)
-        with torch.no_grad():
-            values, scale = int8_quantization.quantize(self.kernel.detach(), 0)
-        float_kernel = self.kernel
-        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
-        del self.kernel  # the registered parameter: the int8 kernel takes its name
-        self._int8_build(tuple(values.shape))
-        self.kernel.assign(values)
-        self.kernel_scale.assign(scale[0])
-        self.dtype_policy = int8_quantization.quantized_policy(self, mode)
+    def _int8_kernel(self, kernel):
+        values, scale = int8_quantization.quantize(kernel, 0)
+        return values, scale[0]
 
     def _int8_build(self, kernel_shape):
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",
                                       trainable=False)
         self.kernel_scale = self.add_weight(name="kernel_scale", shape=(self.units,), initializer="ones",
                                             trainable=False)
-
-    def _own_variables_in_file_order(self):
-        if getattr(self, "kernel_scale", None) is None:
-            return super()._own_variables_in_file_order()
-        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def get_config(self):
         config = super().get_config()

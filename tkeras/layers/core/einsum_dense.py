@@ -110,7 +110,7 @@ def _fan_aware(initializer, kernel_shape, input_axes, output_axes):
     return init
 
 
-class EinsumDense(Layer):
+class EinsumDense(int8_quantization.Int8KernelQuantization, Layer):
     """A dense projection written as an einsum, e.g. `"abc,cde->abde"` maps (batch, T, dim) to
     (batch, T, heads, head_dim) with a (dim, heads, head_dim) kernel.
 
@@ -182,29 +182,8 @@ class EinsumDense(Layer):
         return self.activation(outputs)
 
     # -- int8 (see int8_quantization.py) ----------------------------------------------------------
-    def quantize(self, mode=None, type_check=True, config=None):
-        """Replace the float kernel by an int8 kernel and a `kernel_scale` per output channel, as Keras 3."""
-        if type_check and type(self) is not EinsumDense:
-            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for "
-                                      f"EinsumDense itself, not its subclasses (pass type_check=False to quantize "
-                                      f"anyway)")
-        mode = mode if mode is not None else getattr(config, "mode", None)
-        int8_quantization.check_mode(self, mode)
-        if not self.built:
-            raise ValueError(f"EinsumDense {self.name!r}: build the layer (call it once) before quantize({mode!r})")
-        if self.dtype_policy.quantization_mode is not None:
-            raise ValueError(f"EinsumDense {self.name!r} is already quantized ({self.dtype_policy.name})")
-        self.quantization_config = int8_quantization.accepted_config(self, config)
-        plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
-        with torch.no_grad():
-            values, scale = plan.quantize_kernel(self.kernel.detach())
-        float_kernel = self.kernel
-        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
-        del self.kernel  # the registered parameter: the int8 kernel takes its name
-        self._int8_build(tuple(values.shape))
-        self.kernel.assign(values)
-        self.kernel_scale.assign(scale)
-        self.dtype_policy = int8_quantization.quantized_policy(self, mode)
+    def _int8_kernel(self, kernel):
+        return int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}").quantize_kernel(kernel)
 
     def _int8_build(self, kernel_shape):
         self._int8_plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
@@ -213,11 +192,6 @@ class EinsumDense(Layer):
         scale_shape = self._int8_plan.kernel_scale_shape(kernel_shape)
         self.kernel_scale = self.add_weight(name="kernel_scale", shape=scale_shape, initializer="ones",
                                             trainable=False)
-
-    def _own_variables_in_file_order(self):
-        if getattr(self, "kernel_scale", None) is None:
-            return super()._own_variables_in_file_order()
-        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def compute_output_shape(self, input_shape):
         return analyze_equation(self.equation, self.bias_axes, input_shape, self.partial_output_shape,

@@ -54,6 +54,46 @@ class Int8Matmul(torch.autograd.Function):
         return torch.matmul(upstream, float_kernel.transpose(0, 1)).to(ctx.input_dtype), None, None
 
 
+class Int8KernelQuantization:
+    """`quantize("int8")` for a layer with one float `kernel` (Dense, EinsumDense; listed before Layer in
+    the bases). The layer says how its kernel quantizes (`_int8_kernel`: int8 values and the scale) and
+    builds the int8 variables (`_int8_build`); the checks, the swap of the float kernel for the int8 one
+    and the file order are the same for both."""
+
+    def _quantizable_class(self):
+        """The class quantize() is written for: the one that lists this mixin among its bases."""
+        return next(c for c in type(self).__mro__ if Int8KernelQuantization in c.__bases__)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Replace the float kernel by an int8 kernel and a `kernel_scale` per output channel, as Keras 3."""
+        label = self._quantizable_class().__name__
+        if type_check and type(self) is not self._quantizable_class():
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for "
+                                      f"{label} itself, not its subclasses (pass type_check=False to quantize "
+                                      f"anyway)")
+        mode = mode if mode is not None else getattr(config, "mode", None)
+        check_mode(self, mode)
+        if not self.built:
+            raise ValueError(f"{label} {self.name!r}: build the layer (call it once) before quantize({mode!r})")
+        if self.dtype_policy.quantization_mode is not None:
+            raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
+        self.quantization_config = accepted_config(self, config)
+        with torch.no_grad():
+            values, scale = self._int8_kernel(self.kernel.detach())
+        float_kernel = self.kernel
+        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
+        del self.kernel  # the registered parameter: the int8 kernel takes its name
+        self._int8_build(tuple(values.shape))
+        self.kernel.assign(values)
+        self.kernel_scale.assign(scale)
+        self.dtype_policy = quantized_policy(self, mode)
+
+    def _own_variables_in_file_order(self):
+        if getattr(self, "kernel_scale", None) is None:
+            return super()._own_variables_in_file_order()
+        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
+
+
 def check_mode(layer, mode):
     """Only int8 is implemented: name the layer and the modes when another is asked for."""
     if mode != "int8":
