@@ -99,10 +99,14 @@ def test_every_public_keras3_layer_class_has_a_file_or_a_recorded_reason():
 
 @pytest.mark.parametrize("name", _params(KERAS_READS, TKERAS_TO_KERAS_GAPS))
 def test_real_keras_loads_the_tkeras_file_of_each_layer_to_the_same_predictions(name):
-    result = KERAS_READS[name]
+    assert_read_back(name, KERAS_READS[name])
+
+
+def assert_read_back(name, result):
+    """A reference framework's record of reading tkeras' file of one layer: loaded, no error, and
+    |Keras - tkeras| / (1 + |tkeras|) within the forward test's atol=rtol=1e-5, in one number."""
     assert result["loaded"], f"{name}: {result.get('error')}"
     assert "error" not in result, f"{name}: {result['error']}"
-    # |Keras - tkeras| / (1 + |tkeras|): the forward test's atol=rtol=1e-5 in one number
     assert result["max_rel_diff"] <= TOLERANCE, (name, result)
 
 
@@ -112,10 +116,7 @@ def test_the_reverse_record_covers_every_class_keras_saved():
 
 @pytest.mark.parametrize("name", _params(TF_KERAS2_READS, TKERAS_TO_TF_KERAS2_GAPS))
 def test_tf_keras2_loads_the_tkeras_h5_file_of_each_common_layer_to_the_same_predictions(name):
-    result = TF_KERAS2_READS[name]
-    assert result["loaded"], f"{name}: {result.get('error')}"
-    assert "error" not in result, f"{name}: {result['error']}"
-    assert result["max_rel_diff"] <= TOLERANCE, (name, result)
+    assert_read_back(name, TF_KERAS2_READS[name])
 
 
 def test_the_tf_keras2_records_cover_the_common_layers():
