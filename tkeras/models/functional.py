@@ -131,11 +131,12 @@ class Functional(Model):
         release lists, made once."""
         cached = self.__dict__.get("_fused_plan")
         if cached is None or cached[0] is not self._plan:
-            fused = inference_fusion.fused_plan(self._plan, _slot_readers(self._plan), self._output_slots())
+            outputs = self._output_slots()
+            fused = inference_fusion.fused_plan(self._plan, _slot_readers(self._plan), outputs)
             if fused is None:
                 cached = (self._plan, self._plan, self._releases)
             else:
-                cached = (self._plan, fused, _releases(fused, self._output_slots()))
+                cached = (self._plan, fused, _releases(fused, outputs))
             self.__dict__["_fused_plan"] = cached
         return cached[1], cached[2]
 

@@ -22,7 +22,7 @@ changes, so `set_weights`, `load_weights` or a `fit` between two predictions is 
 import torch
 
 from tkeras import activations
-from tkeras.backend import fused_conv
+from tkeras.backend import fused_conv, own_kernels
 from tkeras.layers.activations.relu import ReLU
 from tkeras.layers.convolutional.conv import Conv1D, Conv2D
 from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv, DepthwiseConv1D, DepthwiseConv2D
@@ -39,10 +39,9 @@ _ACTIVATION_NAMES = {activations.linear: "linear", activations.relu: "relu", act
 def applies(training):
     """Whether a call may run the fused plan: training and autograd off, no autocast region (a mixed
     policy's predict runs in one; each group's layers were checked to compute in float32 when the plan
-    was made), and no torch tracer or compiler watching (they should see the layers' own ops, which
-    export anywhere)."""
+    was made), and no tracer, compiler or torch.func transform watching (backend/own_kernels.py)."""
     return not (training or torch.is_grad_enabled() or torch.is_autocast_enabled("cpu")
-                or torch.jit.is_tracing() or torch.compiler.is_compiling())
+                or own_kernels.standard_ops_required())
 
 
 def _activation_name(function):

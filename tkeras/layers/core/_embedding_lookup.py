@@ -15,22 +15,18 @@ export, torch.compile), which know torch's embedding as one operation, torch.fun
 import torch
 import torch.nn.functional as F
 
+from tkeras.backend import own_kernels
+
 _WIDEST = 128
-_TENSOR_DISPATCH = torch.Tensor.__torch_dispatch__
 
 
 def lookup(ids, table):
     """`table[ids]`: rows of a (rows, width) table for integer ids of any shape."""
-    if table.device.type == "cpu" and table.shape[-1] <= _WIDEST and table.requires_grad and \
-            torch.is_grad_enabled() and not torch.jit.is_tracing() and not torch.compiler.is_compiling() \
-            and not torch._C._are_functorch_transforms_active() and _plain(ids) and _plain(table):
+    if (table.device.type == "cpu" and table.shape[-1] <= _WIDEST and table.requires_grad
+            and torch.is_grad_enabled() and not own_kernels.standard_ops_required()
+            and own_kernels.plain(ids) and own_kernels.plain(table)):
         return _Lookup.apply(ids, table)
     return F.embedding(ids, table)
-
-
-def _plain(tensor):
-    # Not a model-parallel DTensor (a sharded table), whose embedding follows DTensor's own rules.
-    return type(tensor).__torch_dispatch__ is _TENSOR_DISPATCH
 
 
 class _Lookup(torch.autograd.Function):

@@ -22,8 +22,9 @@ import contextlib
 
 import torch
 
+from tkeras.backend import own_kernels
+
 MODES = ("rnn_tanh", "rnn_relu")
-_TENSOR_DISPATCH = torch.Tensor.__torch_dispatch__
 _OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
 
 
@@ -37,13 +38,8 @@ def handles(mode, x, weights, batch_sizes):
     region's dtype."""
     return (mode in MODES and batch_sizes is None and x.device.type == "cpu"
             and x.dtype in (torch.float32, torch.float64) and x.dim() == 3 and x.shape[1] > 0
-            and not torch.is_autocast_enabled("cpu") and not torch.jit.is_tracing()
-            and not torch.compiler.is_compiling() and not torch._C._are_functorch_transforms_active()
-            and _plain(x) and all(map(_plain, weights)))
-
-
-def _plain(tensor):
-    return type(tensor).__torch_dispatch__ is _TENSOR_DISPATCH
+            and not torch.is_autocast_enabled("cpu") and not own_kernels.standard_ops_required()
+            and own_kernels.plain(x) and all(map(own_kernels.plain, weights)))
 
 
 def run(mode, x, h0, weights):
