@@ -24,7 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_peers import KERAS_SCRIPT, TORCH_SCRIPT, run_one  # noqa: E402
+from bench_peers import frameworks as all_frameworks, run_one  # noqa: E402
 
 WORKLOADS = ("mnist_mlp", "reuters_lstm", "simple_rnn", "imdb_dense", "imdb_cnn_bilstm")
 
@@ -51,6 +51,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--samples", type=int, default=6400, help="samples per epoch (0: the whole set)")
     parser.add_argument("--epochs", type=int, default=2, help="timed epochs per run, after one warm-up")
+    parser.add_argument("--frameworks", nargs="*", default=["tkeras", "torch"],
+                        choices=["tkeras", "torch", "tf_keras2", "keras3_jax"],
+                        help="which to run (the peers from the venvs bench_peers.py names)")
     parser.add_argument("--threads", type=int, help="OMP_NUM_THREADS for both workers (default: torch's choice)")
     parser.add_argument("--env", nargs="*", default=[], metavar="KEY=VALUE", help="more settings for both workers")
     args = parser.parse_args()
@@ -60,16 +63,16 @@ def main():
         env["OMP_NUM_THREADS"] = str(args.threads)
     elif "OMP_NUM_THREADS" in os.environ:
         del os.environ["OMP_NUM_THREADS"]  # the workers inherit os.environ: let torch choose
-    frameworks = {"tkeras": [sys.executable, "-m", "tkeras", "run", KERAS_SCRIPT],
-                  "torch": [sys.executable, TORCH_SCRIPT]}
+    found = all_frameworks()
+    frameworks = {label: found[label] for label in args.frameworks if label in found}
     print(f"{os.cpu_count()} cores, load {args.load}, {args.repeats} repeats, settings {env}, "
           f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
     for workload in args.only:
         samples = {(label, kind): [] for label in frameworks for kind in ("quiet", "loaded")}
         for _ in range(args.repeats):
-            for label, argv in frameworks.items():
-                samples[label, "quiet"].append(_timed(argv, env, workload, 0))
-                samples[label, "loaded"].append(_timed(argv, env, workload, args.load))
+            for label, (argv, own_env) in frameworks.items():
+                samples[label, "quiet"].append(_timed(argv, dict(env, **own_env), workload, 0))
+                samples[label, "loaded"].append(_timed(argv, dict(env, **own_env), workload, args.load))
         text = f"{workload:<16}"
         for label in frameworks:
             quiet = statistics.median(samples[label, "quiet"])

@@ -18,6 +18,7 @@ import math
 
 import torch
 
+from tkeras.backend import core_sharing
 from tkeras.callbacks.progbar_logger import ProgbarLogger
 from tkeras.training.data_adapter import ArrayBatches
 from tkeras.utils import tree
@@ -64,5 +65,6 @@ def run_chunked(batches, rows, predict_step, callback_list, finish):
             if not rows_agree(out, alone, user_batch):
                 return None
         outputs.append(out)
+        core_sharing.tick()
         callback_list.on_predict_batch_end(math.ceil(stop / user_batch) - 1, {"outputs": out})
     return outputs

@@ -11,6 +11,7 @@ import warnings
 
 import torch
 
+from tkeras.backend import core_sharing
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
@@ -23,7 +24,8 @@ from tkeras.utils.batch_packing import pack_x_y_sample_weight
 
 
 class _FitScope:
-    """Settings that hold only while a loop runs: raw tensor outputs, flushed denormals."""
+    """Settings that hold only while a loop runs: raw tensor outputs, flushed denormals, intra-op
+    threads that give way to other processes (`backend/core_sharing.py`; the loops tick it per step)."""
 
     def __init__(self, model, flush_denormal):
         self.model = model
@@ -36,9 +38,12 @@ class _FitScope:
             torch.set_flush_denormal(True)
         self._autocast = _precision.autocast_scope()  # mixed precision: forward passes in float16/bfloat16
         self._autocast.__enter__()
+        self._sharing = core_sharing.sharing_cores()
+        self._sharing.__enter__()
         return self
 
     def __exit__(self, *exc):
+        self._sharing.__exit__(*exc)
         self._autocast.__exit__(*exc)
         CALL_CONTEXT.raw = self._raw
         if self.flush_denormal:
@@ -276,6 +281,7 @@ class Trainer(LegacyTrainingMethods):
                         if wants_batch_begin:
                             callback_list.on_train_batch_begin(step)
                         step_logs = train_step(batch)
+                        core_sharing.tick()
                         if wants_batch_logs:
                             callback_list.on_train_batch_end(step, step_logs)
                         if self.stop_training:
@@ -321,6 +327,7 @@ class Trainer(LegacyTrainingMethods):
             for step, batch in enumerate(batches.epoch()):
                 callback_list.on_test_batch_begin(step)
                 step_logs = test_step(batch)
+                core_sharing.tick()
                 callback_list.on_test_batch_end(step, step_logs)
         distribution = _current_distribution()
         if distribution is not None:
@@ -374,6 +381,7 @@ class Trainer(LegacyTrainingMethods):
                 for step, batch in enumerate(batches.epoch()):
                     callback_list.on_predict_batch_begin(step)
                     outputs.append(finish(predict_step(batch)))
+                    core_sharing.tick()
                     callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         if distribution is not None:

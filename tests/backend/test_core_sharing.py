@@ -1,0 +1,130 @@
+"""Threads that make room for other processes: the arithmetic, the readings, and a fit beside busy loops."""
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from tkeras.backend import core_sharing
+
+linux_only = pytest.mark.skipif(not os.path.exists("/proc/stat") or not hasattr(os, "sched_getaffinity"),
+                                reason="reads /proc/stat")
+
+
+@pytest.fixture
+def two_threads():
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("cpus, others, ceiling, expected", [
+    (2, 0.0, 2, 2),     # quiet
+    (2, 0.3, 2, 2),     # a third of a core taken: still two
+    (2, 0.67, 2, 1),    # one busy process, measured while competing with two threads
+    (2, 1.0, 2, 1),     # one busy process, measured beside one thread
+    (2, 3.0, 2, 1),     # never fewer than one
+    (16, 1.0, 8, 8),    # many cores: the loop's own count is the ceiling
+    (16, 10.2, 8, 6),
+])
+def test_threads_for(cpus, others, ceiling, expected):
+    assert core_sharing.threads_for(cpus, others, ceiling) == expected
+
+
+@linux_only
+def test_busy_seconds_count_this_process_spinning():
+    cpus = os.sched_getaffinity(0)
+    before_busy, before_own = core_sharing.busy_seconds(cpus), time.process_time()
+    end = time.perf_counter() + 0.3
+    while time.perf_counter() < end:
+        pass
+    spent = time.process_time() - before_own
+    # at least what this process spent (other processes can only add), in clock ticks (1/100 s)
+    assert core_sharing.busy_seconds(cpus) - before_busy >= spent - 0.03
+    assert spent > 0.2
+
+
+class _Clock:
+    """Stands in for the `time` module: the wall clock and this process' CPU time are set by hand."""
+
+    def __init__(self):
+        self.wall = 100.0
+        self.own = 10.0
+
+    def perf_counter(self):
+        return self.wall
+
+    def process_time(self):
+        return self.own
+
+
+@linux_only
+def test_governor_needs_two_readings_and_restores(monkeypatch, two_threads):
+    clock = _Clock()
+    busy = [1000.0]
+    monkeypatch.setattr(core_sharing, "time", clock)
+    monkeypatch.setattr(core_sharing, "busy_seconds", lambda cpus: busy[0])
+    monkeypatch.setattr(core_sharing.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(core_sharing, "_OPENMP", [True])
+
+    def window(own_cores, other_cores):
+        clock.wall += core_sharing.PERIOD_S
+        clock.own += own_cores * core_sharing.PERIOD_S
+        busy[0] += (own_cores + other_cores) * core_sharing.PERIOD_S
+        core_sharing.tick()
+        return torch.get_num_threads()
+
+    with core_sharing.sharing_cores():
+        assert window(1.3, 0.05) == 2                     # quiet: nothing changes
+        assert window(1.33, 0.67) == 2                    # one reading of a busy machine is not enough
+        assert window(1.33, 0.67) == 1                    # the second one is
+        assert window(1.0, 1.0) == 1                      # beside one thread the busy process takes its core
+        assert window(1.0, 0.0) == 1                      # the load went away: one reading...
+        assert window(1.0, 0.0) == 2                      # ...and back to the starting count
+        assert window(1.33, 0.67) == 2
+        assert window(1.33, 0.67) == 1
+    assert torch.get_num_threads() == 2                   # the loop's end restores its starting count
+
+
+def test_switched_off_by_environment(monkeypatch, two_threads):
+    monkeypatch.setenv("TKERAS_SHARE_CORES", "0")
+    with core_sharing.sharing_cores():
+        assert not core_sharing._ACTIVE
+
+
+@linux_only
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else True,
+                    reason="needs two cores")
+def test_fit_beside_busy_processes_gives_way(two_threads):
+    import tkeras as keras
+
+    seen = []
+
+    class Threads(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(torch.get_num_threads())
+            if seen[-1] == 1 or time.perf_counter() - self.start > 20 * core_sharing.PERIOD_S:
+                self.model.stop_training = True
+
+    x = np.random.default_rng(0).random((1024, 64)).astype("float32")
+    y = (x.sum(axis=1) > 32).astype("float32")
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(len(os.sched_getaffinity(0)))]
+    try:
+        model.fit(x, y, batch_size=32, epochs=1000, verbose=0, callbacks=[Threads()])
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert seen[0] == 2 and 1 in seen
+    assert torch.get_num_threads() == 2

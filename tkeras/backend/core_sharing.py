@@ -1,0 +1,116 @@
+"""Intra-op threads that make room when other processes want the cores.
+
+torch gives every operation as many OpenMP threads as there are cores, and those threads spin at the
+end of each parallel region until the last one arrives. On a machine that another process also uses,
+one of them is regularly descheduled and every operation waits for it: beside one busy process on two
+cores, small models' epochs took 3-4x their quiet time, where losing one core of two should cost 2x
+at most. With no more threads than there are free cores, nothing waits for a descheduled thread.
+
+So while a loop runs (fit, evaluate, predict), `tick()` is called once per step, and about twice a
+second it reads how much CPU time the rest of the machine took on the cores this process may use
+(/proc/stat, less this process' own time), and sets the thread count to the cores left over: never
+above the count the loop started with, never below one, changed only when two readings in a row
+agree. On a quiet machine nothing changes; at the end of the loop the starting count comes back.
+Linux only (elsewhere, or with TKERAS_SHARE_CORES=0, or where torch's threads are not OpenMP's,
+this does nothing).
+"""
+import contextlib
+import os
+import threading
+import time
+
+import torch
+
+PERIOD_S = 0.5  # seconds between readings of the machine's load
+_ACTIVE = []  # [_Governor] while a loop shares the cores (the outermost loop owns it)
+_OPENMP = []  # [bool] once asked
+
+
+@contextlib.contextmanager
+def sharing_cores():
+    """Share the cores for the duration of a loop; nested loops join the outer one's governor."""
+    if _ACTIVE or not _available():
+        yield
+        return
+    governor = _Governor(torch.get_num_threads())
+    _ACTIVE.append(governor)
+    try:
+        yield
+    finally:
+        _ACTIVE.clear()
+        governor.restore()
+
+
+def tick():
+    """Called once per step; reads the load only when a period has passed (~0.2 us otherwise)."""
+    if _ACTIVE:
+        governor = _ACTIVE[0]
+        now = time.perf_counter()
+        if now >= governor.next_reading and threading.get_ident() == governor.thread:
+            governor.read(now)
+
+
+def _available():
+    if os.environ.get("TKERAS_SHARE_CORES", "1") == "0" or not os.path.exists("/proc/stat"):
+        return False
+    if not hasattr(os, "sched_getaffinity") or torch.get_num_threads() < 2:
+        return False
+    if not _OPENMP:
+        _OPENMP.append("parallel backend: OpenMP" in torch.__config__.parallel_info())
+    return _OPENMP[0]
+
+
+def busy_seconds(cpus):
+    """CPU seconds spent on `cpus` (any process) since boot: user, nice, system, irq, softirq, steal."""
+    total = 0
+    with open("/proc/stat", "rb") as stat:
+        for line in stat:
+            if not line.startswith(b"cpu"):
+                break
+            name, *fields = line.split()
+            if name == b"cpu" or int(name[3:]) not in cpus:
+                continue
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+            total += user + nice + system + irq + softirq + steal
+    return total / _TICKS_PER_S
+
+
+def threads_for(cpus, others, ceiling):
+    """Threads to use when the other processes took `others` cores' worth of time: the cores left,
+    rounded to the nearest whole one (a process using a third of a core leaves the core usable)."""
+    return max(1, min(ceiling, int(cpus - others + 0.5)))
+
+
+class _Governor:
+    def __init__(self, ceiling):
+        self.ceiling = ceiling
+        self.current = ceiling
+        self.thread = threading.get_ident()
+        self.cpus = os.sched_getaffinity(0)
+        self.pending = None
+        self._mark(time.perf_counter())
+
+    def _mark(self, now):
+        self.wall, self.busy, self.own = now, busy_seconds(self.cpus), time.process_time()
+        self.next_reading = now + PERIOD_S
+
+    def read(self, now):
+        wall, busy, own = self.wall, self.busy, self.own
+        self._mark(now)
+        others = max(0.0, (self.busy - busy) - (self.own - own)) / (now - wall)
+        wanted = threads_for(len(self.cpus), others, self.ceiling)
+        if wanted == self.current:
+            self.pending = None
+        elif wanted == self.pending:  # two readings in a row
+            torch.set_num_threads(wanted)
+            self.current, self.pending = wanted, None
+        else:
+            self.pending = wanted
+
+    def restore(self):
+        # A count the user set during the loop (a callback calling torch.set_num_threads) stays.
+        if self.current != self.ceiling and torch.get_num_threads() == self.current:
+            torch.set_num_threads(self.ceiling)
+
+
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
