@@ -4,6 +4,7 @@ import numbers
 import torch
 
 from tkeras import activations, constraints, initializers, regularizers
+from tkeras.backend import dense_matmul
 from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
 
@@ -69,6 +70,11 @@ class Dense(int8_quantization.Int8KernelQuantization, Layer):
             if self.bias is not None:
                 outputs = outputs + self.bias
             return self.activation(outputs)
+        if inputs.dim() == 2:  # wide inputs: oneDNN, with a ReLU in the same pass (backend/dense_matmul.py)
+            relu = self.activation is activations.relu
+            outputs = dense_matmul.dense(inputs, self.kernel, self.bias, relu)
+            if outputs is not None:
+                return outputs if relu else self.activation(outputs)
         if inputs.dim() == 2 and self.bias is not None:
             outputs = torch.addmm(self.bias, inputs, self.kernel)
         else:

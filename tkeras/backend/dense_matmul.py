@@ -1,0 +1,96 @@
+"""A Dense layer's three matrix products through oneDNN where it beats MKL on the CPU (wide inputs).
+
+torch's CPU `addmm`/`mm` go to MKL's sgemm, which is slow for the shape bag-of-words models have:
+many input features, few units (the IMDB tutorial's Dense(16) on 10,000 multi-hot columns, batch
+512: 2.2 ms forward against 1.0 ms through oneDNN's inner product, which also applies the ReLU in the
+same pass). For square-ish or small products MKL is as fast or faster, and oneDNN has a fixed cost
+of ~20 us a call. So each product picks its library by shape, from a sweep on the 2-core AVX-512 CPU
+(batch 32-512, inputs 64-10,000, units 1-512; oneDNN / MKL time):
+- forward `x @ kernel`: oneDNN when inputs >= 2,000 and the product has >= 4M multiply-adds
+  (0.39-1.07x there; below, up to 8x slower);
+- kernel gradient `x^T @ g`, computed transposed as oneDNN wants it: when inputs >= 2,000 and
+  batch x inputs >= 1M (0.67-0.95x);
+- input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x).
+
+Only float32 plain CPU tensors of rank 2, outside autocast, tracers, compilers and torch.func
+transforms (`own_kernels`); anything else, and every shape outside the rules, runs torch's ops as
+before. A backward that must itself be differentiable (`create_graph=True`) uses torch's ops, so
+higher derivatives are torch's.
+"""
+import torch
+
+from tkeras.backend import own_kernels
+
+WIDE_INPUTS = 2000
+MIN_MACS = 1 << 22
+
+
+def available():
+    return torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
+
+
+def forward_wants_onednn(rows, inputs, units):
+    return inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS
+
+
+def kernel_grad_wants_onednn(rows, inputs, units):
+    return inputs >= WIDE_INPUTS and rows * inputs >= 1 << 20
+
+
+def input_grad_wants_onednn(rows, inputs, units):
+    return inputs >= 784 and units >= 16 and rows * inputs * units >= MIN_MACS
+
+
+def dense(x, kernel, bias, relu):
+    """`x @ kernel + bias`, rectified when `relu`, through oneDNN; None where this module does not apply
+    (the caller then runs torch's ops)."""
+    if x.dim() != 2 or not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
+        return None
+    tensors = (x, kernel) if bias is None else (x, kernel, bias)
+    if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
+                                 for t in tensors):
+        return None
+    if torch.is_autocast_enabled("cpu") or own_kernels.standard_ops_required():
+        return None
+    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+        return _Dense.apply(x, kernel, bias, relu)
+    return _linear(x, kernel.t(), bias, relu)
+
+
+def _linear(x, weight, bias=None, relu=False):
+    """`x @ weight^T + bias` (weight in (out, in) order, a transposed view is fine)."""
+    return torch.ops.mkldnn._linear_pointwise(x, weight, bias, "relu" if relu else "none", [], "")
+
+
+class _Dense(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, kernel, bias, relu):
+        out = _linear(x, kernel.t(), bias, relu)
+        ctx.relu = relu
+        ctx.save_for_backward(x, kernel, out if relu else None)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, kernel, out = ctx.saved_tensors
+        if ctx.relu:
+            grad = grad * (out > 0) if torch.is_grad_enabled() else torch.ops.aten.threshold_backward(grad, out, 0)
+        rows, inputs, units = x.shape[0], x.shape[1], kernel.shape[1]
+        plain = not torch.is_grad_enabled()  # create_graph: torch's differentiable products
+        grad_x = grad_kernel = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            if plain and input_grad_wants_onednn(rows, inputs, units):
+                grad_x = _linear(grad, kernel)
+            else:
+                grad_x = grad.mm(kernel.t())
+        if ctx.needs_input_grad[1]:
+            if plain and kernel_grad_wants_onednn(rows, inputs, units):
+                grad_kernel = _linear(grad.t(), x.t()).t()
+            else:
+                grad_kernel = x.t().mm(grad)
+        if ctx.needs_input_grad[2]:
+            grad_bias = grad.sum(0)
+        return grad_x, grad_kernel, grad_bias, None
+
+
+_AVAILABLE = available()
