@@ -2,13 +2,17 @@
 
     .venv/bin/python bench/bench_contention.py [--only mnist_mlp reuters_lstm] [--load 1] [--repeats 2]
                                                [--samples 6400] [--threads N] [--env KEY=VALUE ...]
+                                               [--frameworks tkeras torch tf_keras2 keras3_jax]
 
-For each workload, tkeras (peers/keras_workload.py through tkeras' runner) and the plain PyTorch loop
-(peers/plain_torch_workload.py) each run in their own process, back to back: once on the machine as it
+For each workload, tkeras (peers/keras_workload.py through tkeras' runner), the plain PyTorch loop
+(peers/plain_torch_workload.py) and, if asked, the peers of bench_peers.py (tf-keras 2, Keras 3 on JAX,
+from their scratch venvs) each run in their own process, back to back: once on the machine as it
 is ("quiet") and once with `--load` processes spinning `while True: pass` beside it ("loaded"). The
 figure is each one's loaded/quiet ratio of median epoch seconds (one warm-up epoch excluded): on a
 machine of C cores, L busy loops should cost about what taking L cores away costs, not a multiple of it.
-The two frameworks alternate within every repeat, so a change in the background load hits both.
+The frameworks alternate within every repeat, so a change in the background load hits them all.
+tkeras gives way to the load itself (backend/core_sharing.py); `--env TKERAS_SHARE_CORES=0` turns
+that off, to see what it saves.
 
 The workers run with the threads torch picks unless `--threads N` sets OMP_NUM_THREADS for both
 (the bench is about thread behaviour, so it does not force one thread); `--env` passes further
