@@ -90,6 +90,25 @@ def test_governor_needs_two_readings_and_restores(monkeypatch, two_threads):
     assert torch.get_num_threads() == 2                   # the loop's end restores its starting count
 
 
+@linux_only
+def test_unreadable_stat_stops_governing(monkeypatch, two_threads):
+    clock = _Clock()
+    monkeypatch.setattr(core_sharing, "time", clock)
+    monkeypatch.setattr(core_sharing, "_OPENMP", [True])
+    with core_sharing.sharing_cores():
+        assert core_sharing._ACTIVE
+        core_sharing._ACTIVE[0].current = 1  # as if it had given way
+        torch.set_num_threads(1)
+
+        def unreadable(cpus):
+            raise PermissionError("/proc/stat")
+
+        monkeypatch.setattr(core_sharing, "busy_seconds", unreadable)
+        clock.wall += core_sharing.PERIOD_S
+        core_sharing.tick()  # no error reaches the loop
+        assert not core_sharing._ACTIVE and torch.get_num_threads() == 2
+
+
 def test_switched_off_by_environment(monkeypatch, two_threads):
     monkeypatch.setenv("TKERAS_SHARE_CORES", "0")
     with core_sharing.sharing_cores():
@@ -97,8 +116,8 @@ def test_switched_off_by_environment(monkeypatch, two_threads):
 
 
 @linux_only
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else True,
-                    reason="needs two cores")
+@pytest.mark.skipif(not 2 <= len(os.sched_getaffinity(0)) <= 8 if hasattr(os, "sched_getaffinity") else True,
+                    reason="needs two cores, and few enough to fill with busy loops")
 def test_fit_beside_busy_processes_gives_way(two_threads):
     import tkeras as keras
 

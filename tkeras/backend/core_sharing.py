@@ -32,7 +32,11 @@ def sharing_cores():
     if _ACTIVE or not _available():
         yield
         return
-    governor = _Governor(torch.get_num_threads())
+    try:
+        governor = _Governor(torch.get_num_threads())
+    except (OSError, ValueError):
+        yield
+        return
     _ACTIVE.append(governor)
     try:
         yield
@@ -47,7 +51,11 @@ def tick():
         governor = _ACTIVE[0]
         now = time.perf_counter()
         if now >= governor.next_reading and threading.get_ident() == governor.thread:
-            governor.read(now)
+            try:
+                governor.read(now)
+            except (OSError, ValueError):  # /proc/stat became unreadable or odd: stop governing
+                _ACTIVE.clear()
+                governor.restore()
 
 
 def _available():
