@@ -1,4 +1,5 @@
 """Threads that make room for other processes: the arithmetic, the readings, and a fit beside busy loops."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -18,7 +19,9 @@ linux_only = pytest.mark.skipif(not os.path.exists("/proc/stat") or not hasattr(
 def two_threads():
     before = torch.get_num_threads()
     torch.set_num_threads(2)
+    core_sharing._GOVERNOR.clear()  # no readings carried over from another test
     yield
+    core_sharing._GOVERNOR.clear()
     torch.set_num_threads(before)
 
 
@@ -62,8 +65,9 @@ class _Clock:
         return self.own
 
 
-@linux_only
-def test_governor_needs_two_readings_and_restores(monkeypatch, two_threads):
+@pytest.fixture
+def fake_machine(monkeypatch, two_threads):
+    """Two cores whose load the test sets: advance(own, others) is half a second of CPU use."""
     clock = _Clock()
     busy = [1000.0]
     monkeypatch.setattr(core_sharing, "time", clock)
@@ -71,10 +75,18 @@ def test_governor_needs_two_readings_and_restores(monkeypatch, two_threads):
     monkeypatch.setattr(core_sharing.os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(core_sharing, "_OPENMP", [True])
 
+    def advance(own_cores, other_cores, seconds=core_sharing.PERIOD_S):
+        clock.wall += seconds
+        clock.own += own_cores * seconds
+        busy[0] += (own_cores + other_cores) * seconds
+
+    return advance
+
+
+@linux_only
+def test_governor_needs_two_readings_and_restores(fake_machine):
     def window(own_cores, other_cores):
-        clock.wall += core_sharing.PERIOD_S
-        clock.own += own_cores * core_sharing.PERIOD_S
-        busy[0] += (own_cores + other_cores) * core_sharing.PERIOD_S
+        fake_machine(own_cores, other_cores)
         core_sharing.tick()
         return torch.get_num_threads()
 
@@ -91,14 +103,29 @@ def test_governor_needs_two_readings_and_restores(monkeypatch, two_threads):
 
 
 @linux_only
+def test_readings_carry_over_to_the_next_loop(fake_machine):
+    with core_sharing.sharing_cores():
+        for _ in range(2):
+            fake_machine(1.33, 0.67)
+            core_sharing.tick()
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2
+    fake_machine(0.0, 1.0, seconds=0.1)
+    with core_sharing.sharing_cores():                    # soon after (a loop of train_on_batch calls)
+        assert torch.get_num_threads() == 1
+    fake_machine(0.0, 0.0, seconds=5.0)
+    with core_sharing.sharing_cores():                    # long after: starts afresh
+        assert torch.get_num_threads() == 2
+
+
+@linux_only
 def test_unreadable_stat_stops_governing(monkeypatch, two_threads):
     clock = _Clock()
     monkeypatch.setattr(core_sharing, "time", clock)
     monkeypatch.setattr(core_sharing, "_OPENMP", [True])
     with core_sharing.sharing_cores():
-        assert core_sharing._ACTIVE
-        core_sharing._ACTIVE[0].current = 1  # as if it had given way
-        torch.set_num_threads(1)
+        assert core_sharing.governing()
+        core_sharing._IN_LOOP[0]._use(1)  # as if it had given way
 
         def unreadable(cpus):
             raise PermissionError("/proc/stat")
@@ -106,44 +133,77 @@ def test_unreadable_stat_stops_governing(monkeypatch, two_threads):
         monkeypatch.setattr(core_sharing, "busy_seconds", unreadable)
         clock.wall += core_sharing.PERIOD_S
         core_sharing.tick()  # no error reaches the loop
-        assert not core_sharing._ACTIVE and torch.get_num_threads() == 2
+        assert not core_sharing.governing() and torch.get_num_threads() == 2
 
 
 def test_switched_off_by_environment(monkeypatch, two_threads):
     monkeypatch.setenv("TKERAS_SHARE_CORES", "0")
     with core_sharing.sharing_cores():
-        assert not core_sharing._ACTIVE
+        assert not core_sharing.governing()
 
 
-@linux_only
-@pytest.mark.skipif(not 2 <= len(os.sched_getaffinity(0)) <= 8 if hasattr(os, "sched_getaffinity") else True,
-                    reason="needs two cores, and few enough to fill with busy loops")
-def test_fit_beside_busy_processes_gives_way(two_threads):
-    import tkeras as keras
+few_cores = pytest.mark.skipif(
+    not 2 <= len(os.sched_getaffinity(0)) <= 8 if hasattr(os, "sched_getaffinity") else True,
+    reason="needs two cores, and few enough to fill with busy loops")
 
-    seen = []
 
-    class Threads(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            seen.append(torch.get_num_threads())
-            if seen[-1] == 1 or time.perf_counter() - self.start > 20 * core_sharing.PERIOD_S:
-                self.model.stop_training = True
-
-    x = np.random.default_rng(0).random((1024, 64)).astype("float32")
-    y = (x.sum(axis=1) > 32).astype("float32")
-    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile("adam", "binary_crossentropy")
+@contextlib.contextmanager
+def _busy_machine():
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(len(os.sched_getaffinity(0)))]
     try:
-        model.fit(x, y, batch_size=32, epochs=1000, verbose=0, callbacks=[Threads()])
+        yield
     finally:
         for process in busy:
             process.kill()
             process.wait()
+
+
+def _spied_model(seen):
+    import tkeras as keras
+
+    class ThreadSpy(keras.layers.Layer):
+        def call(self, x):
+            seen.append(torch.get_num_threads())
+            return x
+
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"), ThreadSpy(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    x = np.random.default_rng(0).random((1024, 64)).astype("float32")
+    return model, x, (x.sum(axis=1) > 32).astype("float32")
+
+
+@linux_only
+@few_cores
+def test_fit_beside_busy_processes_gives_way(two_threads):
+    import tkeras as keras
+
+    seen = []
+    model, x, y = _spied_model(seen)
+
+    class StopWhenOne(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            if seen[-1] == 1 or time.perf_counter() - self.start > 20 * core_sharing.PERIOD_S:
+                self.model.stop_training = True
+
+    with _busy_machine():
+        model.fit(x, y, batch_size=32, epochs=1000, verbose=0, callbacks=[StopWhenOne()])
     assert seen[0] == 2 and 1 in seen
     assert torch.get_num_threads() == 2
+
+
+@linux_only
+@few_cores
+def test_train_on_batch_loop_beside_busy_processes_gives_way(two_threads):
+    seen = []
+    model, x, y = _spied_model(seen)
+    with _busy_machine():
+        start = time.perf_counter()
+        while seen[-1:] != [1] and time.perf_counter() - start < 20 * core_sharing.PERIOD_S:
+            model.train_on_batch(x[:32], y[:32])
+            assert torch.get_num_threads() == 2  # between calls, the user's count
+    assert seen[0] == 2 and seen[-1] == 1

@@ -3,16 +3,19 @@
 torch gives every operation as many OpenMP threads as there are cores, and those threads spin at the
 end of each parallel region until the last one arrives. On a machine that another process also uses,
 one of them is regularly descheduled and every operation waits for it: beside one busy process on two
-cores, small models' epochs took 3-4x their quiet time, where losing one core of two should cost 2x
-at most. With no more threads than there are free cores, nothing waits for a descheduled thread.
+cores, an MNIST MLP epoch took 30 s instead of 1.1 s, where losing one core of two should cost 2x at
+most. With no more threads than there are free cores, nothing waits for a descheduled thread (1.7 to
+3.4 s in the same test).
 
-So while a loop runs (fit, evaluate, predict), `tick()` is called once per step, and about twice a
-second it reads how much CPU time the rest of the machine took on the cores this process may use
-(/proc/stat, less this process' own time), and sets the thread count to the cores left over: never
-above the count the loop started with, never below one, changed only when two readings in a row
-agree. On a quiet machine nothing changes; at the end of the loop the starting count comes back.
-Linux only (elsewhere, or with TKERAS_SHARE_CORES=0, or where torch's threads are not OpenMP's,
-this does nothing).
+So while a loop runs (fit, evaluate, predict, and each train_on_batch-style call), `tick()` is called
+once per step, and about twice a second it reads how much CPU time the rest of the machine took on
+the cores this process may use (/proc/stat, less this process' own time) and sets the thread count to
+the cores left over: never above the count the loop started with, never below one, changed only when
+two readings in a row agree. The readings carry over from one loop to the next (a loop of
+`train_on_batch` calls, or `predict` after `fit`, starts where the last one left off, if that was
+recent). On a quiet machine nothing changes; at the end of each loop the starting count comes back.
+Linux only (elsewhere, or with TKERAS_SHARE_CORES=0, or where torch's threads are not OpenMP's, this
+does nothing). Results can differ in the last bits between thread counts, as they do in torch.
 """
 import contextlib
 import os
@@ -22,40 +25,48 @@ import time
 import torch
 
 PERIOD_S = 0.5  # seconds between readings of the machine's load
-_ACTIVE = []  # [_Governor] while a loop shares the cores (the outermost loop owns it)
+_IN_LOOP = []  # [_Governor] while a loop shares the cores (the outermost loop's)
+_GOVERNOR = []  # [_Governor] made by the first loop, kept for the next ones
 _OPENMP = []  # [bool] once asked
 
 
 @contextlib.contextmanager
 def sharing_cores():
-    """Share the cores for the duration of a loop; nested loops join the outer one's governor."""
-    if _ACTIVE or not _available():
+    """Share the cores for the duration of a loop; nested loops join the outer one."""
+    if _IN_LOOP or not _available():
         yield
         return
     try:
-        governor = _Governor(torch.get_num_threads())
+        governor = _governor()
+        governor.begin(torch.get_num_threads(), time.perf_counter())
     except (OSError, ValueError):
         yield
         return
-    _ACTIVE.append(governor)
+    _IN_LOOP.append(governor)
     try:
         yield
     finally:
-        _ACTIVE.clear()
+        _IN_LOOP.clear()
         governor.restore()
 
 
 def tick():
     """Called once per step; reads the load only when a period has passed (~0.2 us otherwise)."""
-    if _ACTIVE:
-        governor = _ACTIVE[0]
+    if _IN_LOOP:
+        governor = _IN_LOOP[0]
         now = time.perf_counter()
         if now >= governor.next_reading and threading.get_ident() == governor.thread:
             try:
                 governor.read(now)
             except (OSError, ValueError):  # /proc/stat became unreadable or odd: stop governing
-                _ACTIVE.clear()
+                _IN_LOOP.clear()
+                _GOVERNOR.clear()
                 governor.restore()
+
+
+def governing():
+    """Whether a loop is sharing the cores now."""
+    return bool(_IN_LOOP)
 
 
 def _available():
@@ -66,6 +77,12 @@ def _available():
     if not _OPENMP:
         _OPENMP.append("parallel backend: OpenMP" in torch.__config__.parallel_info())
     return _OPENMP[0]
+
+
+def _governor():
+    if not _GOVERNOR:
+        _GOVERNOR.append(_Governor())
+    return _GOVERNOR[0]
 
 
 def busy_seconds(cpus):
@@ -90,35 +107,51 @@ def threads_for(cpus, others, ceiling):
 
 
 class _Governor:
-    def __init__(self, ceiling):
-        self.ceiling = ceiling
-        self.current = ceiling
-        self.thread = threading.get_ident()
-        self.cpus = os.sched_getaffinity(0)
+    def __init__(self):
+        self.cpus = None
+        self.ceiling = self.current = None
+        self.left = None  # cores the last agreed readings left over (None: not known)
         self.pending = None
-        self._mark(time.perf_counter())
+        self.wall = -float("inf")
+
+    def begin(self, ceiling, now):
+        self.thread = threading.get_ident()
+        self.ceiling = self.current = ceiling
+        if now - self.wall > 2 * PERIOD_S:  # no recent reading: start afresh
+            self.cpus = os.sched_getaffinity(0)
+            self.left = self.pending = None
+            self._mark(now)
+        elif self.left is not None:
+            self._use(threads_for(self.left, 0, ceiling))
 
     def _mark(self, now):
         self.wall, self.busy, self.own = now, busy_seconds(self.cpus), time.process_time()
         self.next_reading = now + PERIOD_S
 
+    def _use(self, threads):
+        if threads != self.current:
+            torch.set_num_threads(threads)
+            self.current = threads
+
     def read(self, now):
         wall, busy, own = self.wall, self.busy, self.own
         self._mark(now)
         others = max(0.0, (self.busy - busy) - (self.own - own)) / (now - wall)
-        wanted = threads_for(len(self.cpus), others, self.ceiling)
-        if wanted == self.current:
+        left = threads_for(len(self.cpus), others, len(self.cpus))
+        if left == self.left:
             self.pending = None
-        elif wanted == self.pending:  # two readings in a row
-            torch.set_num_threads(wanted)
-            self.current, self.pending = wanted, None
+        elif left == self.pending:  # two readings in a row
+            self.left, self.pending = left, None
         else:
-            self.pending = wanted
+            self.pending = left
+        if self.left is not None:
+            self._use(threads_for(self.left, 0, self.ceiling))
 
     def restore(self):
         # A count the user set during the loop (a callback calling torch.set_num_threads) stays.
         if self.current != self.ceiling and torch.get_num_threads() == self.current:
             torch.set_num_threads(self.ceiling)
+        self.current = self.ceiling
 
 
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100

@@ -43,6 +43,7 @@ class _FitScope:
         return self
 
     def __exit__(self, *exc):
+        core_sharing.tick()  # the one step of train_on_batch & co. counts too
         self._sharing.__exit__(*exc)
         self._autocast.__exit__(*exc)
         CALL_CONTEXT.raw = self._raw
