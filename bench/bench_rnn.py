@@ -6,6 +6,8 @@ reuters_lstm:    Embedding(1000, 100) -> LSTM(100) -> Dense(46, softmax); 8,982 
                  adam, categorical_crossentropy.
 simple_rnn:      Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid); 25,000 x 100, batch 128,
                  rmsprop, binary_crossentropy.
+reuters_gru:     reuters_lstm with GRU(100); imdb_gru: simple_rnn with GRU(32) (not seed workloads: they
+                 time `_gru_recurrence`).
 imdb_cnn_bilstm: Embedding(10000, 200) -> Dropout(.5) -> Conv1D(64, 5, relu) -> MaxPooling1D(4)
                  -> Bidirectional(LSTM(64, return_sequences=True)) -> Dropout(.5)
                  -> Bidirectional(LSTM(32)) -> Dense(1, sigmoid); 4,096 x 200, batch 64, adam.
@@ -159,6 +161,29 @@ def bench_reuters_lstm(rounds, layers_only):
     return _run("reuters_lstm", build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
 
 
+def bench_reuters_gru(rounds, layers_only):
+    x, y = _ids(8982, 100, 1000), np.random.default_rng(1).integers(0, 46, 8982).astype("int64")
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(1000, 100), L.GRU(100),
+                                 L.Dense(46, activation="softmax")])
+    plain = nn.Sequential(nn.Embedding(1000, 100), _LastStep(nn.GRU(100, 100, batch_first=True)),
+                          nn.Linear(100, 46))
+    return _run("reuters_gru", build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
+
+
+def bench_imdb_gru(rounds, layers_only):
+    x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(10000, 32), L.GRU(32),
+                                 L.Dense(1, activation="sigmoid")])
+    plain = nn.Sequential(nn.Embedding(10000, 32), _LastStep(nn.GRU(32, 32, batch_first=True)), nn.Linear(32, 1))
+    return _run("imdb_gru", build, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
+
+
 def bench_simple_rnn(rounds, layers_only):
     x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
 
@@ -222,7 +247,8 @@ def bench_conv_lstm2d(rounds, layers_only):
     return _run("conv_lstm2d", build, plain, "adam", x, y, 32, "binary_crossentropy", rounds, layers_only)
 
 
-BENCHES = {"reuters_lstm": bench_reuters_lstm, "simple_rnn": bench_simple_rnn,
+BENCHES = {"reuters_lstm": bench_reuters_lstm, "reuters_gru": bench_reuters_gru,
+           "imdb_gru": bench_imdb_gru, "simple_rnn": bench_simple_rnn,
            "imdb_cnn_bilstm": bench_imdb_cnn_bilstm, "conv_lstm2d": bench_conv_lstm2d}
 
 

@@ -29,14 +29,19 @@ _OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
 
 
 def handles(mode, x, weights, batch_sizes):
-    """Whether `run` covers this kernel call (one direction at a time): no packing, float32/64
-    plain tensors on the CPU (not a model-parallel DTensor, whose operations follow its own rules), and
-    not while a tracer records the forward pass (ONNX export, torch.compile): a tracer sees torch's
-    kernel as one operation, but would record this loop's in-place steps wrongly. Nor under
-    torch.func transforms (vmap, jvp: `ops.vectorized_map`), which this node does not implement, nor
-    inside an autocast region (mixed precision), where torch's kernel runs its products in the
-    region's dtype."""
-    return (mode in MODES and batch_sizes is None and x.device.type == "cpu"
+    """Whether `run` covers this kernel call (one direction at a time)."""
+    return mode in MODES and runs_here(x, weights, batch_sizes)
+
+
+def runs_here(x, weights, batch_sizes):
+    """Whether a hand-written recurrence (this one, `_gru_recurrence`) may replace torch's kernel: no
+    packing, float32/64 plain tensors on the CPU (not a model-parallel DTensor, whose operations follow
+    its own rules), and not while a tracer records the forward pass (ONNX export, torch.compile): a
+    tracer sees torch's kernel as one operation, but would record these loops' in-place steps wrongly.
+    Nor under torch.func transforms (vmap, jvp: `ops.vectorized_map`), which these nodes do not
+    implement, nor inside an autocast region (mixed precision), where torch's kernel runs its products
+    in the region's dtype."""
+    return (batch_sizes is None and x.device.type == "cpu"
             and x.dtype in (torch.float32, torch.float64) and x.dim() == 3 and x.shape[1] > 0
             and not torch.is_autocast_enabled("cpu") and not own_kernels.standard_ops_required()
             and own_kernels.plain(x) and all(map(own_kernels.plain, weights)))
@@ -52,7 +57,7 @@ def run(mode, x, h0, weights):
 
 
 @contextlib.contextmanager
-def _one_thread():
+def one_thread():
     """The per-step loops on one intra-op thread. A (batch, units) step is too small for two threads
     to help (5.2 vs 5.7 us an addmm_ on 2 cores), and each multi-threaded call waits for a second
     thread: beside one busy process, a training step took 720 ms instead of 7 ms with two."""
@@ -84,7 +89,8 @@ def _backward(ctx, grad_outputs, grad_last):
     output (`1 - h^2` for tanh, `h > 0` for relu)."""
     x, h0, kernel, recurrent_kernel, b_ih, b_hh, outputs = ctx.saved_tensors
     if torch.is_grad_enabled():
-        return _differentiable_backward(ctx.mode, ctx.saved_tensors[:-1], grad_outputs, grad_last)
+        kernel = torch._VF.rnn_tanh if ctx.mode == "rnn_tanh" else torch._VF.rnn_relu
+        return differentiable_backward(kernel, ctx.saved_tensors[:-1], grad_outputs, grad_last)
     if ctx.mode == "rnn_tanh":
         # 1 - h^2 as in-place steps: `1 - h * h` and addcmul with a scalar are 4-80x slower.
         derivative = torch.mul(outputs, outputs).neg_().add_(1)
@@ -101,7 +107,7 @@ def _backward(ctx, grad_outputs, grad_last):
         grad[:, -1] += grad_last
     by_step, derivative_by_step = grad.unbind(1), derivative.unbind(1)
     recurrent_t = recurrent_kernel.t()
-    with _one_thread():
+    with one_thread():
         for t in range(steps - 1, 0, -1):
             by_step[t].mul_(derivative_by_step[t])
             by_step[t - 1].addmm_(by_step[t], recurrent_t)
@@ -115,21 +121,21 @@ def _backward(ctx, grad_outputs, grad_last):
     if ctx.needs_input_grad[2]:
         grad_kernel = x.reshape(batch * steps, features).t() @ rows
     if ctx.needs_input_grad[3]:
-        grad_recurrent = _previous_times_grad(outputs, h0, grad)
+        grad_recurrent = previous_times_grad(outputs, h0, grad)
     if ctx.needs_input_grad[4] or ctx.needs_input_grad[5]:
         grad_bias = rows.sum(0)
         grad_bias_hh = grad_bias if ctx.needs_input_grad[5] else None
     return grad_x, grad_h0, grad_kernel, grad_recurrent, grad_bias, grad_bias_hh
 
 
-def _differentiable_backward(mode, inputs, grad_outputs, grad_last):
+def differentiable_backward(kernel, inputs, grad_outputs, grad_last):
     """The backward as torch's own operations, recorded: asked for when autograd builds a graph of
     the gradients themselves (`create_graph=True`, nested GradientTapes), for second derivatives.
-    The forward is recomputed with torch's kernel and differentiated by autograd."""
-    x, h0, kernel, recurrent_kernel, b_ih, b_hh = inputs
-    weights = [kernel.t(), recurrent_kernel.t()] + ([b_ih, b_hh] if b_ih is not None else [])
-    fn = torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
-    outputs, last = fn(x, h0.unsqueeze(0), weights, b_ih is not None, 1, 0.0, True, False, True)
+    The forward is recomputed with torch's `kernel` (`_VF.rnn_tanh`, `_VF.gru`...) and differentiated
+    by autograd. `inputs`: x, h0, kernel, recurrent kernel, b_ih, b_hh (the biases may be None)."""
+    x, h0, kernel_matrix, recurrent_kernel, b_ih, b_hh = inputs
+    weights = [kernel_matrix.t(), recurrent_kernel.t()] + ([b_ih, b_hh] if b_ih is not None else [])
+    outputs, last = kernel(x, h0.unsqueeze(0), weights, b_ih is not None, 1, 0.0, True, False, True)
     pairs = [(o, g) for o, g in ((outputs, grad_outputs), (last[0], grad_last)) if g is not None]
     wanted = [i for i, t in enumerate(inputs) if t is not None and t.requires_grad]
     grads = torch.autograd.grad([o for o, _ in pairs], [inputs[i] for i in wanted],
@@ -140,15 +146,16 @@ def _differentiable_backward(mode, inputs, grad_outputs, grad_last):
     return tuple(result)
 
 
-def _previous_times_grad(outputs, h0, grad):
-    """sum over batch and t of h_{t-1}^T dz_t (h_{-1} = h0), without copying shifted sequences.
+def previous_times_grad(outputs, h0, grad):
+    """sum over batch and t of h_{t-1}^T dz_t (h_{-1} = h0), without copying shifted sequences
+    (`grad` may be wider than the state: all gates of a step side by side).
 
     In the flat (batch * time) row order, row r's previous state is row r - 1 except where r starts
     a sequence: one product over all consecutive pairs, minus the pairs that cross from one
     sequence's end to the next one's start, plus h0 with each sequence's first step.
     """
     batch, steps, units = outputs.shape
-    flat_outputs, flat_grad = outputs.view(-1, units), grad.view(-1, units)
+    flat_outputs, flat_grad = outputs.reshape(-1, units), grad.reshape(batch * steps, -1)
     result = flat_outputs[:-1].t() @ flat_grad[1:]
     result.addmm_(h0.t(), grad[:, 0])
     if batch > 1:
@@ -176,7 +183,7 @@ class _TanhRecurrence(torch.autograd.Function):
         s = s.view(batch, steps, units)
         recurrent_4 = recurrent_kernel * 4
         previous = (h0 + 1).mul_(0.5)
-        with _one_thread():
+        with one_thread():
             for step in s.unbind(1):
                 step.addmm_(previous, recurrent_4)
                 step.sigmoid_()
@@ -196,7 +203,7 @@ class _ReluRecurrence(torch.autograd.Function):
         bias = _bias(b_ih, b_hh)
         h = (torch.addmm(bias, flat, kernel) if bias is not None else flat @ kernel).view(batch, steps, units)
         previous = h0
-        with _one_thread():
+        with one_thread():
             for step in h.unbind(1):
                 step.addmm_(previous, recurrent_kernel)
                 step.relu_()
