@@ -7,7 +7,8 @@ same pass). For square-ish or small products MKL is as fast or faster, and oneDN
 of ~20 us a call. So each product picks its library by shape, from a sweep on the 2-core AVX-512 CPU
 (batch 32-512, inputs 64-10,000, units 1-512; oneDNN / MKL time):
 - forward `x @ kernel`: oneDNN when inputs >= 2,000 and the product has >= 4M multiply-adds
-  (0.39-1.07x there; below, up to 8x slower);
+  (0.39-1.07x there; below, up to 8x slower), or inputs >= 784 and units >= 256 (the MNIST MLP's
+  first layer: 0.77-0.90x; in a whole MNIST predict 0.70-0.89x, fit unchanged);
 - kernel gradient `x^T @ g`, computed transposed as oneDNN wants it: when inputs >= 2,000 and
   batch x inputs >= 1M (0.67-0.95x);
 - input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x).
@@ -30,7 +31,7 @@ def available():
 
 
 def forward_wants_onednn(rows, inputs, units):
-    return inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS
+    return (inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS) or (inputs >= 784 and units >= 256)
 
 
 def kernel_grad_wants_onednn(rows, inputs, units):
