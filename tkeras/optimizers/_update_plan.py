@@ -16,7 +16,7 @@ import torch
 class Group:
     """Variables of one (device, dtype) and their optimizer slots, in matching order."""
 
-    __slots__ = ("params", "positions", "slots", "decayed", "ema", "contiguous")
+    __slots__ = ("params", "positions", "slots", "decayed", "ema", "contiguous", "_scratch")
 
     def __init__(self, params, positions, slots, decayed, ema):
         self.params = params
@@ -26,6 +26,16 @@ class Group:
         self.ema = ema  # moving averages parallel to params, or None
         # Read once: asking a Parameter subclass per step costs ~150 ns a variable.
         self.contiguous = all(p.is_contiguous() for p in params)
+        self._scratch = None
+
+    def scratch(self):
+        """Tensors shaped like the params, kept from one update to the next for an update's
+        intermediate values: a fresh megabyte-sized tensor per step is a fresh mapping whose pages
+        fault in one by one (RMSprop's `v + eps` took 0.30 ms a step for an MNIST MLP, 0.15 ms
+        written into a kept buffer)."""
+        if self._scratch is None:
+            self._scratch = [torch.empty_like(p, memory_format=torch.preserve_format) for p in self.params]
+        return self._scratch
 
     def grads_of(self, grads):
         return grads if self.positions is None else [grads[i] for i in self.positions]

@@ -44,7 +44,9 @@ class RMSprop(Optimizer):
             denominators = torch._foreach_addcmul(velocities, averages, averages, value=-1)
             torch._foreach_add_(denominators, self.epsilon)
         else:
-            denominators = torch._foreach_add(velocities, self.epsilon)
+            denominators = group.scratch()
+            for velocity, denominator in zip(velocities, denominators):
+                torch.add(velocity, self.epsilon, out=denominator)
         torch._foreach_sqrt_(denominators)
         if self.momentum > 0:
             momentums = group.slots["momentum"]
