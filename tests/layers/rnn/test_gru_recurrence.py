@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import tkeras as keras
+from tests.layers.rnn import kernel_checks
 from tests.layers.rnn import reference as ref
 from tkeras.layers.rnn import _fused, _gru_recurrence
 
@@ -65,23 +66,7 @@ def test_first_and_second_derivatives_numerically():
 
 
 def test_both_directions_match_torch_bidirectional_kernel():
-    g = torch.Generator().manual_seed(4)
-    x = torch.randn(3, 5, 4, generator=g, dtype=torch.float64, requires_grad=True)
-    states = [torch.randn(2, 3, 6, generator=g, dtype=torch.float64)]
-    shapes = [(18, 4), (18, 6), (18,), (18,)] * 2
-    weights = [(torch.randn(s, generator=g, dtype=torch.float64) * 0.4).requires_grad_() for s in shapes]
-    results = []
-    for ours in (True, False):
-        for t in [x] + weights:
-            t.grad = None
-        if ours:
-            out, (h,) = _fused._kernel_call("gru", x, states, weights, bidirectional=True)
-        else:
-            out, h = torch._VF.gru(x, states[0], weights, True, 1, 0.0, True, True, True)
-        (out.square().sum() + h.sum()).backward()
-        results.append([out.detach(), h.detach(), x.grad.clone()] + [w.grad.clone() for w in weights])
-    for a, b in zip(*results):
-        torch.testing.assert_close(a, b)
+    kernel_checks.assert_bidirectional_call_matches_torch("gru", torch._VF.gru, gates=3)
 
 
 def _fused_and_loop(layer, x, call, weights):

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import tkeras as keras
+from tests.layers.rnn import kernel_checks
 from tests.layers.rnn import reference as ref
 from tkeras.layers.rnn import _fused, _simple_recurrence
 
@@ -145,24 +146,8 @@ def test_mixed_bfloat16_training_runs_torch_kernel():
 def test_both_directions_match_torch_bidirectional_kernel(mode):
     """A Bidirectional SimpleRNN's kernel call: outputs, final states and gradients equal torch's
     bidirectional kernel's (float64)."""
-    g = torch.Generator().manual_seed(4)
-    x = torch.randn(3, 5, 4, generator=g, dtype=torch.float64, requires_grad=True)
-    states = [torch.randn(2, 3, 6, generator=g, dtype=torch.float64)]
-    shapes = [(6, 4), (6, 6), (6,), (6,)] * 2
-    weights = [(torch.randn(s, generator=g, dtype=torch.float64) * 0.4).requires_grad_() for s in shapes]
-    results = []
-    for ours in (True, False):
-        for t in [x] + weights:
-            t.grad = None
-        if ours:
-            out, (h,) = _fused._kernel_call(mode, x, states, weights, bidirectional=True)
-        else:
-            fn = torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
-            out, h = fn(x, states[0], weights, True, 1, 0.0, True, True, True)
-        (out.square().sum() + h.sum()).backward()
-        results.append([out.detach(), h.detach(), x.grad.clone()] + [w.grad.clone() for w in weights])
-    for a, b in zip(*results):
-        torch.testing.assert_close(a, b)
+    torch_kernel = torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
+    kernel_checks.assert_bidirectional_call_matches_torch(mode, torch_kernel, gates=1)
 
 
 @pytest.mark.parametrize("padding", ["post", "pre"])
