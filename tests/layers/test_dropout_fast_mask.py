@@ -1,5 +1,5 @@
-"""Dropout's CPU keep-mask (16-bit uniform draws compared with the rate, ties settled by a float
-draw): Keras' semantics, exactly."""
+"""Dropout's CPU keep-mask (16-bit uniform draws compared with the rate, the boundary value settled
+by one coin a mask): Keras' drop probability, exactly."""
 import numpy as np
 import pytest
 import torch
@@ -31,10 +31,10 @@ def test_noise_shape_shares_the_mask_and_edge_rates():
 
 @pytest.mark.parametrize("rate", [0.5, 0.3, 1 / 3])
 def test_mask_drops_the_rate_also_at_the_16_bit_boundary(rate, monkeypatch):
-    """The CPU mask is drawn as 16-bit integers: entries on the boundary value are decided by a float
-    draw of their own, so the drop probability is the rate itself, not its 16-bit rounding. Forcing
-    every draw onto the boundary leaves only that float draw: its drop fraction is the fraction of
-    rate * 2^16."""
+    """The CPU mask is drawn as 16-bit integers: an entry on the boundary value is dropped by a coin of
+    probability frac(rate * 2^16), so the drop probability is the rate itself, not its 16-bit
+    rounding. Forcing every draw onto the boundary leaves only the coin: the fraction of masks it
+    drops is that fraction (400 masks: within 4 standard deviations)."""
     shape = (301, 7)  # not a multiple of four entries
     keep = dropout._keep_mask(shape, rate)
     assert keep.shape == shape and keep.dtype == torch.bool
@@ -44,9 +44,16 @@ def test_mask_drops_the_rate_also_at_the_16_bit_boundary(rate, monkeypatch):
         return self.fill_(_packed(threshold - 32768))
 
     monkeypatch.setattr(torch.Tensor, "random_", on_the_boundary)
-    keep = dropout._keep_mask((200, 500), rate)
+    torch.manual_seed(0)
+    dropped = [(~dropout._keep_mask((20, 5), rate)).float().mean().item() for _ in range(400)]
+    assert set(dropped) <= {0.0, 1.0}
     fraction = rate * 65536 - threshold
-    assert abs((~keep).float().mean().item() - fraction) < 0.01
+    assert abs(np.mean(dropped) - fraction) <= 4 * max(np.sqrt(fraction * (1 - fraction) / 400), 1e-9)
+
+
+def test_rates_next_to_one_stay_exact():
+    keep = dropout._keep_mask((1000, 100), 1 - 2 ** -20)
+    assert not keep.any() or keep.float().mean().item() < 1e-4
 
 
 def _packed(value16):
