@@ -150,49 +150,46 @@ def _run(name, build, torch_model, optimizer, x, y, batch, loss, rounds, layers_
     return compare(label, tkeras_epoch, torch_epoch, rounds, others=others)
 
 
-def bench_reuters_lstm(rounds, layers_only):
+def _reuters(name, recurrent, plain_recurrent, rounds, layers_only):
+    """Seed 001's model (Embedding -> `recurrent`(100) -> Dense 46, adam, batch 100)."""
     x, y = _ids(8982, 100, 1000), np.random.default_rng(1).integers(0, 46, 8982).astype("int64")
 
     def build(keras):
         L = keras.layers
-        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(1000, 100), L.LSTM(100),
-                                 L.Dense(46, activation="softmax")])
-    plain = nn.Sequential(nn.Embedding(1000, 100), _LastStep(nn.LSTM(100, 100, batch_first=True)), nn.Linear(100, 46))
-    return _run("reuters_lstm", build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(1000, 100),
+                                 getattr(L, recurrent)(100), L.Dense(46, activation="softmax")])
+    plain = nn.Sequential(nn.Embedding(1000, 100), _LastStep(plain_recurrent(100, 100, batch_first=True)),
+                          nn.Linear(100, 46))
+    return _run(name, build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
+
+
+def _imdb(name, recurrent, plain_recurrent, rounds, layers_only):
+    """Seed 000's model (Embedding -> `recurrent`(32) -> Dense 1, rmsprop, batch 128)."""
+    x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
+
+    def build(keras):
+        L = keras.layers
+        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(10000, 32),
+                                 getattr(L, recurrent)(32), L.Dense(1, activation="sigmoid")])
+    plain = nn.Sequential(nn.Embedding(10000, 32), _LastStep(plain_recurrent(32, 32, batch_first=True)),
+                          nn.Linear(32, 1))
+    return _run(name, build, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
+
+
+def bench_reuters_lstm(rounds, layers_only):
+    return _reuters("reuters_lstm", "LSTM", nn.LSTM, rounds, layers_only)
 
 
 def bench_reuters_gru(rounds, layers_only):
-    x, y = _ids(8982, 100, 1000), np.random.default_rng(1).integers(0, 46, 8982).astype("int64")
-
-    def build(keras):
-        L = keras.layers
-        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(1000, 100), L.GRU(100),
-                                 L.Dense(46, activation="softmax")])
-    plain = nn.Sequential(nn.Embedding(1000, 100), _LastStep(nn.GRU(100, 100, batch_first=True)),
-                          nn.Linear(100, 46))
-    return _run("reuters_gru", build, plain, "adam", x, y, 100, "categorical_crossentropy", rounds, layers_only)
+    return _reuters("reuters_gru", "GRU", nn.GRU, rounds, layers_only)
 
 
 def bench_imdb_gru(rounds, layers_only):
-    x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
-
-    def build(keras):
-        L = keras.layers
-        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(10000, 32), L.GRU(32),
-                                 L.Dense(1, activation="sigmoid")])
-    plain = nn.Sequential(nn.Embedding(10000, 32), _LastStep(nn.GRU(32, 32, batch_first=True)), nn.Linear(32, 1))
-    return _run("imdb_gru", build, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
+    return _imdb("imdb_gru", "GRU", nn.GRU, rounds, layers_only)
 
 
 def bench_simple_rnn(rounds, layers_only):
-    x, y = _ids(25000, 100, 10000), np.random.default_rng(1).integers(0, 2, 25000).astype("float32")
-
-    def build(keras):
-        L = keras.layers
-        return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(10000, 32), L.SimpleRNN(32),
-                                 L.Dense(1, activation="sigmoid")])
-    plain = nn.Sequential(nn.Embedding(10000, 32), _LastStep(nn.RNN(32, 32, batch_first=True)), nn.Linear(32, 1))
-    return _run("simple_rnn", build, plain, "rmsprop", x, y, 128, "binary_crossentropy", rounds, layers_only)
+    return _imdb("simple_rnn", "SimpleRNN", nn.RNN, rounds, layers_only)
 
 
 def bench_imdb_cnn_bilstm(rounds, layers_only):
