@@ -26,7 +26,8 @@ import contextlib
 
 import torch
 
-from tkeras.layers.rnn._simple_recurrence import differentiable_backward, one_thread, previous_times_grad, runs_here
+from tkeras.backend.core_sharing import one_thread
+from tkeras.layers.rnn._simple_recurrence import differentiable_backward, previous_times_grad, runs_here
 
 
 def handles(mode, x, weights, batch_sizes):

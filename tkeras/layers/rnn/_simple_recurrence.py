@@ -18,14 +18,12 @@ Layouts are batch-first, as the layers hand sequences over: step `t` is a stride
 view, which both `addmm_` and the elementwise kernels take without copying. A backward that must
 itself be differentiable (`create_graph=True`) recomputes the forward with torch's kernel instead.
 """
-import contextlib
-
 import torch
 
 from tkeras.backend import own_kernels
+from tkeras.backend.core_sharing import one_thread
 
 MODES = ("rnn_tanh", "rnn_relu")
-_OPENMP = []  # [bool] once asked: whether torch's intra-op threads are OpenMP's
 
 
 def handles(mode, x, weights, batch_sizes):
@@ -54,25 +52,6 @@ def run(mode, x, h0, weights):
     b_ih, b_hh = (weights[2], weights[3]) if len(weights) == 4 else (None, None)
     function = _TanhRecurrence if mode == "rnn_tanh" else _ReluRecurrence
     return function.apply(x, h0, w_ih.t(), w_hh.t(), b_ih, b_hh)
-
-
-@contextlib.contextmanager
-def one_thread():
-    """The per-step loops on one intra-op thread. A (batch, units) step is too small for two threads
-    to help (5.2 vs 5.7 us an addmm_ on 2 cores), and each multi-threaded call waits for a second
-    thread: beside one busy process, a training step took 720 ms instead of 7 ms with two."""
-    threads = torch.get_num_threads()
-    if not _OPENMP:
-        # torch's native thread pool (builds without OpenMP) refuses, with a warning, to resize once used.
-        _OPENMP.append("parallel backend: OpenMP" in torch.__config__.parallel_info())
-    if threads == 1 or not _OPENMP[0]:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _finish_forward(ctx, mode, inputs, outputs):
