@@ -145,7 +145,7 @@ class _Governor:
             self.left = self.pending = None
             self._mark(now)
         elif self.left is not None:
-            self._use(threads_for(self.left, 0, ceiling))
+            self._use(min(self.left, ceiling))
 
     def _mark(self, now):
         self.wall, self.busy, self.own = now, busy_seconds(self.cpus), time.process_time()
@@ -168,7 +168,7 @@ class _Governor:
         else:
             self.pending = left
         if self.left is not None:
-            self._use(threads_for(self.left, 0, self.ceiling))
+            self._use(min(self.left, self.ceiling))
 
     def restore(self):
         # A count the user set during the loop (a callback calling torch.set_num_threads) stays.

@@ -74,10 +74,10 @@ class _Dense(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         x, kernel, out = ctx.saved_tensors
+        plain = not torch.is_grad_enabled()  # create_graph: torch's differentiable ops
         if ctx.relu:
-            grad = grad * (out > 0) if torch.is_grad_enabled() else torch.ops.aten.threshold_backward(grad, out, 0)
+            grad = torch.ops.aten.threshold_backward(grad, out, 0) if plain else grad * (out > 0)
         rows, inputs, units = x.shape[0], x.shape[1], kernel.shape[1]
-        plain = not torch.is_grad_enabled()  # create_graph: torch's differentiable products
         grad_x = grad_kernel = grad_bias = None
         if ctx.needs_input_grad[0]:
             if plain and input_grad_wants_onednn(rows, inputs, units):

@@ -37,14 +37,15 @@ class RMSprop(Optimizer):
         velocities = group.slots["velocity"]
         torch._foreach_mul_(velocities, rho)
         torch._foreach_addcmul_(velocities, grads, grads, value=1 - rho)
+        denominators = group.scratch()  # written in place every step: no fresh tensors
         if self.centered:
             averages = group.slots["average_gradient"]
             torch._foreach_mul_(averages, rho)
             torch._foreach_add_(averages, grads, alpha=1 - rho)
-            denominators = torch._foreach_addcmul(velocities, averages, averages, value=-1)
+            for velocity, average, denominator in zip(velocities, averages, denominators):
+                torch.addcmul(velocity, average, average, value=-1, out=denominator)
             torch._foreach_add_(denominators, self.epsilon)
         else:
-            denominators = group.scratch()
             for velocity, denominator in zip(velocities, denominators):
                 torch.add(velocity, self.epsilon, out=denominator)
         torch._foreach_sqrt_(denominators)
