@@ -67,3 +67,20 @@ def test_mask_fraction_over_many_draws():
     for rate in (0.1, 0.5, 0.75):
         keep = dropout._keep_mask((1000, 1000), rate)
         assert abs((~keep).float().mean().item() - rate) < 0.002  # 4 standard deviations at 1e6 draws
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16])
+def test_scaled_mask_gives_the_bits_of_masking_then_scaling(dtype):
+    """The layer multiplies once by a mask holding 0 or 1/(1-rate): the same values, bit for bit, as
+    masking and then scaling, in the inputs' dtype, and the gradient is the same mask."""
+    rate = 0.3
+    x = torch.randn(64, 50, 20, dtype=torch.float64).to(dtype).requires_grad_()
+    torch.manual_seed(7)
+    out = keras.layers.Dropout(rate, dtype=str(dtype).split(".")[1])(x, training=True)
+    torch.manual_seed(7)
+    keep = dropout._keep_mask(x.shape, rate)
+    expected = x.detach() * keep * (1.0 / (1.0 - rate))
+    assert out.dtype == dtype
+    assert torch.equal(out.detach(), expected)
+    out.backward(torch.ones_like(out))
+    assert torch.equal(x.grad, (torch.ones_like(x) * keep * (1.0 / (1.0 - rate))).to(dtype))

