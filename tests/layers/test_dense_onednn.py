@@ -71,6 +71,25 @@ def test_inference_runs_onednn_without_autograd(monkeypatch):
     np.testing.assert_allclose(out.numpy(), ref, rtol=1e-4, atol=1e-4)
 
 
+def test_narrow_head_runs_onednn_in_inference_only(monkeypatch):
+    """A 10-class softmax head on 512 features: oneDNN with no gradient to take, torch's addmm in training."""
+    layer = _layer(512, 10, "softmax")
+    x_np = np.random.default_rng(4).normal(size=(128, 512)).astype("float32")
+    calls = []
+    real = dense_matmul._linear
+    monkeypatch.setattr(dense_matmul, "_linear", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with torch.no_grad():
+        out = layer(torch.from_numpy(x_np))
+    assert calls == [1]
+    logits = x_np.astype("float64") @ layer.kernel.detach().numpy() + layer.bias.detach().numpy()
+    ref = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(out.numpy(), ref / ref.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
+    trained = layer(torch.tensor(x_np, requires_grad=True))
+    assert calls == [1] and _made_by(trained) == "SoftmaxBackward0"
+    assert not dense_matmul.inference_wants_onednn(128, 512, 1)  # one unit: MKL is faster
+    assert not dense_matmul.inference_wants_onednn(32, 512, 10)  # small batches: oneDNN's fixed cost
+
+
 def test_second_derivatives_are_torchs():
     """A gradient penalty: d/dkernel of |d sum(out^2) / dx|^2, against the same through addmm + relu."""
     layer = _layer(4096, 16, "relu")

@@ -11,7 +11,11 @@ of ~20 us a call. So each product picks its library by shape, from a sweep on th
   first layer: 0.77-0.90x; in a whole MNIST predict 0.70-0.89x, fit unchanged);
 - kernel gradient `x^T @ g`, computed transposed as oneDNN wants it: when inputs >= 2,000 and
   batch x inputs >= 1M (0.67-0.95x);
-- input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x).
+- input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x);
+- in inference only, narrow heads: 2-10 units and batch x inputs >= 65,536 (the MNIST MLP's 10-class
+  layer: 0.44-0.68x; MKL's sgemm is slowest on unit counts that are not a multiple of its vector
+  width). In training the same forward needs the autograd node below, whose ~20 us and transposed
+  kernel gradient left an MNIST fit where it was (in-process A/B, medians 0.569 s vs 0.570 s).
 
 Only float32 plain CPU tensors of rank 2, outside autocast, tracers, compilers and torch.func
 transforms (`own_kernels`); anything else, and every shape outside the rules, runs torch's ops as
@@ -34,6 +38,11 @@ def forward_wants_onednn(rows, inputs, units):
     return (inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS) or (inputs >= 784 and units >= 256)
 
 
+def inference_wants_onednn(rows, inputs, units):
+    """Shapes where, with no gradient to take, oneDNN's forward beats MKL's (a superset of the above)."""
+    return forward_wants_onednn(rows, inputs, units) or (2 <= units <= 10 and rows * inputs >= 1 << 16)
+
+
 def kernel_grad_wants_onednn(rows, inputs, units):
     return inputs >= WIDE_INPUTS and rows * inputs >= 1 << 20
 
@@ -45,15 +54,19 @@ def input_grad_wants_onednn(rows, inputs, units):
 def dense(x, kernel, bias, relu):
     """`x @ kernel + bias`, rectified when `relu`, through oneDNN; None where this module does not apply
     (the caller then runs torch's ops)."""
-    if x.dim() != 2 or not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
+    if x.dim() != 2:
         return None
     tensors = (x, kernel) if bias is None else (x, kernel, bias)
+    training = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
+    wants = forward_wants_onednn if training else inference_wants_onednn
+    if not wants(x.shape[0], x.shape[1], kernel.shape[1]):
+        return None
     if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
                                  for t in tensors):
         return None
     if torch.is_autocast_enabled("cpu") or own_kernels.standard_ops_required():
         return None
-    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+    if training:
         return _Dense.apply(x, kernel, bias, relu)
     return _linear(x, kernel.t(), bias, relu)
 
