@@ -400,6 +400,31 @@ def test_gradients_in_any_memory_layout(kind):
         np.testing.assert_allclose(actual, want, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_fuses_variables_stored_permuted(amsgrad, monkeypatch):
+    """A convolution kernel is stored in torch's order (a permuted, gap-free layout) and autograd gives
+    its gradient the same strides: Adam's one-pass kernel walks all of them as flat arrays and must
+    give the reference update; a gradient in another layout goes the element-by-element way."""
+    start = np.random.default_rng(0).standard_normal((3, 4, 2)).astype("float32")
+    kernel = Variable(torch.from_numpy(start.transpose(2, 1, 0).copy()).permute(2, 1, 0), name="kernel")
+    assert not kernel.is_contiguous() and kernel.shape == (3, 4, 2)
+    calls = []
+    fused = torch._fused_adam_
+    monkeypatch.setattr(torch, "_fused_adam_", lambda *a, **k: calls.append(1) or fused(*a, **k))
+    optimizer = optimizers.Adam(learning_rate=0.05, amsgrad=amsgrad)
+    steps = []
+    for t in range(3):
+        g = np.random.default_rng(t + 1).standard_normal((3, 4, 2)).astype("float32")
+        same_layout = torch.from_numpy(g.transpose(2, 1, 0).copy()).permute(2, 1, 0)
+        grad = same_layout if t < 2 else torch.from_numpy(g)  # the last one contiguous: not kernel's layout
+        assert (grad.stride() == kernel.stride()) == (t < 2)
+        optimizer.apply([grad], [kernel])
+        steps.append([g])
+    assert calls == [1, 1]
+    expected = reference.run("adam", [start], steps, learning_rate=0.05, amsgrad=amsgrad)
+    np.testing.assert_allclose(kernel.detach().numpy(), expected[0], rtol=1e-5, atol=1e-6)
+
+
 def test_tape_gradient_of_a_sum_on_adam():
     bias = make_variables([np.array([1.0, 2.0, 3.0], "float32")], names=["bias"])[0]
     optimizer = optimizers.Adam(learning_rate=0.1)

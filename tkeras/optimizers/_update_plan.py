@@ -16,7 +16,7 @@ import torch
 class Group:
     """Variables of one (device, dtype) and their optimizer slots, in matching order."""
 
-    __slots__ = ("params", "positions", "slots", "decayed", "ema", "contiguous", "_scratch")
+    __slots__ = ("params", "positions", "slots", "decayed", "ema", "dense", "_strides", "_scratch")
 
     def __init__(self, params, positions, slots, decayed, ema):
         self.params = params
@@ -24,9 +24,20 @@ class Group:
         self.slots = slots  # slot name -> list of slot Variables, parallel to params
         self.decayed = decayed  # the params weight decay applies to (all of them, some, or none)
         self.ema = ema  # moving averages parallel to params, or None
-        # Read once: asking a Parameter subclass per step costs ~150 ns a variable.
-        self.contiguous = all(p.is_contiguous() for p in params)
+        # Read once: asking a Parameter subclass per step costs ~150 ns a variable. `dense`: every
+        # param and slot covers its memory without gaps or overlaps, each slot laid out as its param
+        # (a convolution kernel is stored permuted, see layers/convolutional/base_conv.py), so an
+        # element-wise kernel may walk them all as flat arrays, given gradients laid out the same.
+        self.dense = all(_dense(p) and all(s[i] is None or s[i].stride() == p.stride() for s in slots.values())
+                         for i, p in enumerate(params))
+        self._strides = [None if p.is_contiguous() else p.stride() for p in params]
         self._scratch = None
+
+    def grads_match(self, grads):
+        """Whether `grads` are laid out as the params (contiguous, or in a dense param's strides):
+        not so for an expanded gradient (autograd.grad of a sum has stride 0) or a transposed one."""
+        return all(g.is_contiguous() if strides is None else g.stride() == strides
+                   for g, strides in zip(grads, self._strides))
 
     def scratch(self):
         """Tensors shaped like the params, kept from one update to the next for an update's
@@ -39,6 +50,14 @@ class Group:
 
     def grads_of(self, grads):
         return grads if self.positions is None else [grads[i] for i in self.positions]
+
+
+def _dense(tensor):
+    """Non-overlapping and dense: a permutation of a contiguous tensor."""
+    if tensor.is_contiguous():
+        return True
+    order = sorted(range(tensor.dim()), key=lambda d: (tensor.stride(d), tensor.shape[d]), reverse=True)
+    return tensor.permute(order).is_contiguous()
 
 
 def make_groups(variables, slot_lists, index_of, decays, averages):

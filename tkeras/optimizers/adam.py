@@ -41,9 +41,8 @@ class Adam(Optimizer):
         params = group.params
         momentums, velocities = group.slots["momentum"], group.slots["velocity"]
         if params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64) and \
-                group.contiguous and all(map(torch.Tensor.is_contiguous, grads)):
-            # The fused kernel walks raw memory in the parameter's order, so it would misread an
-            # expanded gradient (autograd.grad of a sum has stride 0) or a transposed one.
+                group.dense and group.grads_match(grads):
+            # The fused kernel walks raw memory, so every tensor it is given must share one layout.
             self._fused_update(group, grads, lr, step, root_correction_2)
             return
         torch._foreach_lerp_(momentums, grads, 1 - self.beta_1)
