@@ -11,7 +11,7 @@ import warnings
 
 import torch
 
-from tkeras.backend import core_sharing
+from tkeras.backend import core_sharing, host_memory
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
@@ -25,7 +25,8 @@ from tkeras.utils.batch_packing import pack_x_y_sample_weight
 
 class _FitScope:
     """Settings that hold only while a loop runs: raw tensor outputs, flushed denormals, intra-op
-    threads that give way to other processes (`backend/core_sharing.py`; the loops tick it per step)."""
+    threads that give way to other processes (`backend/core_sharing.py`; the loops tick it per step),
+    freed memory kept for the next step (`backend/host_memory.py`)."""
 
     def __init__(self, model, flush_denormal):
         self.model = model
@@ -40,10 +41,13 @@ class _FitScope:
         self._autocast.__enter__()
         self._sharing = core_sharing.sharing_cores()
         self._sharing.__enter__()
+        self._memory = host_memory.keeping_freed_memory()
+        self._memory.__enter__()
         return self
 
     def __exit__(self, *exc):
         core_sharing.tick()  # the one step of train_on_batch & co. counts too
+        self._memory.__exit__(*exc)
         self._sharing.__exit__(*exc)
         self._autocast.__exit__(*exc)
         CALL_CONTEXT.raw = self._raw
