@@ -47,8 +47,34 @@ def test_default_batches_run_as_chunks_with_identical_results():
     np.testing.assert_array_equal(result, expected)
     chunk = predict_chunks.CHUNK_ROWS - predict_chunks.CHUNK_ROWS % 32
     full, rest = divmod(2500, chunk)
-    assert chunk > 32
-    assert counter.rows == [chunk, 32] + [chunk] * (full - 1) + [rest]  # first chunk, its check, the others
+    assert chunk > 32 and full > 1
+    # The first chunk, its first and last user batches alone (the check), the other whole chunks,
+    # then the rows after the last whole chunk in the user's batches.
+    tail = [32] * (rest // 32) + ([rest % 32] if rest % 32 else [])
+    assert counter.rows == [chunk, 32, 32] + [chunk] * (full - 1) + tail
+
+
+def test_a_chunk_size_that_disagrees_is_halved(monkeypatch):
+    """Rows that come out differently in a 500-row chunk: the call checks 250-row chunks instead (whole
+    user batches), and uses them when they agree."""
+    model, counter = _model()
+    x = np.random.default_rng(5).standard_normal((1000, 20)).astype("float32")
+    expected = _per_batch_reference(model, x, 50)
+    counter.rows.clear()
+    real = predict_chunks.rows_agree
+    checked = []
+
+    def agree_below_500(chunk, alone, rows, offset=0):
+        size = int(predict_chunks.tree.flatten(chunk)[0].shape[0])
+        checked.append(size)
+        return size < 500 and real(chunk, alone, rows, offset)
+
+    monkeypatch.setattr(predict_chunks, "rows_agree", agree_below_500)
+    np.testing.assert_array_equal(model.predict(x, batch_size=50, verbose=0), expected)
+    # 500 rows and its first and last user batches alone; 250 rows and its last user batch (the first
+    # is known); the three other 250-row chunks.
+    assert counter.rows == [500, 50, 50, 250, 50] + [250] * 3
+    assert checked == [500, 250, 250]
 
 
 def test_a_callback_hearing_batches_sees_the_users_batches():
@@ -69,7 +95,9 @@ def test_rows_that_disagree_send_the_call_back_to_the_users_batches(monkeypatch)
     counter.rows.clear()
     monkeypatch.setattr(predict_chunks, "rows_agree", lambda *args: False)
     np.testing.assert_array_equal(model.predict(x, batch_size=50, verbose=0), expected)
-    assert counter.rows == [100, 50] + [50] * 6  # the tried chunk, its check, then batch by batch
+    # 300 rows (its first and last user batches alone), then 150 (its last one alone: the first is
+    # known), then batch by batch.
+    assert counter.rows == [300, 50, 50, 150, 50] + [50] * 6
 
 
 def test_stateful_layers_keep_the_users_batches():
