@@ -210,3 +210,27 @@ def test_seed_004_linear_classifier_reaches_90_percent_in_40_steps():
     predictions = ops.matmul(inputs, W) + b
     assert f"{loss:.4f}" == f"{float(loss):.4f}" and float(loss) < 0.1
     assert np.mean((np.asarray(predictions) > 0.5) == (targets > 0.5)) > 0.9
+
+
+def test_gradients_are_freed_when_dropped_without_the_cycle_collector():
+    """A custom training loop's gradients go when the loop drops them, not at the next gc run: nothing
+    tape.gradient builds may hold them in a reference cycle."""
+    import gc
+    import weakref
+    from collections import namedtuple
+    Pair = namedtuple("Pair", "w b")
+    W, b = Variable(np.ones((3, 2), "float32")), Variable(np.zeros(2, "float32"))
+    gc.disable()
+    try:
+        for sources in ([W, b], {"w": W, "pair": Pair(W, b)}, W):
+            with GradientTape() as tape:
+                loss = ops.sum(ops.matmul(np.ones((4, 3), "float32"), W) + b)
+            grads = tape.gradient(loss, sources)
+            refs = [weakref.ref(g) for g in (grads if isinstance(grads, list) else
+                                             [grads] if not isinstance(grads, dict) else [grads["w"], *grads["pair"]])]
+            if isinstance(grads, dict):
+                assert isinstance(grads["pair"], Pair)
+            del grads
+            assert [r() for r in refs] == [None] * len(refs)
+    finally:
+        gc.enable()

@@ -186,14 +186,16 @@ def _output_gradient_seeds(output_gradients, targets):
 
 def _pack_like(structure, flat):
     """Gradients in the structure of `sources` (a single source gives a single gradient)."""
-    iterator = iter(flat)
+    return _rebuild(structure, iter(flat))
 
-    def rebuild(node):
-        if isinstance(node, dict):
-            return {k: rebuild(v) for k, v in node.items()}
-        if isinstance(node, (list, tuple)):
-            return type(node)(rebuild(v) for v in node) if not hasattr(node, "_fields") else type(node)(
-                *[rebuild(v) for v in node])
-        return next(iterator)
 
-    return rebuild(structure)
+def _rebuild(node, gradients):
+    # A module-level function, not a recursive closure: a closure that calls itself is a reference
+    # cycle, which kept every step's gradients alive until Python's cycle collector ran (a custom
+    # loop's memory grew by its weights' size each step, then fell back).
+    if isinstance(node, dict):
+        return {k: _rebuild(v, gradients) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        items = [_rebuild(v, gradients) for v in node]
+        return type(node)(*items) if hasattr(node, "_fields") else type(node)(items)
+    return next(gradients)
