@@ -11,10 +11,10 @@ seed 002's CNN-BiLSTM 200,000 faults -> 1 (1.19-1.23 s -> 0.92-1.02 s for 1,024 
 MLP 24,000 -> 13 (0.68-0.70 s -> 0.49-0.54 s for 30,000 samples). jemalloc and tcmalloc avoid this by
 keeping freed memory; TensorFlow and JAX keep theirs in their own allocators.
 
-So while a loop runs (fit, evaluate, predict, train_on_batch & co.), glibc is asked (mallopt) to serve
-every allocation from its heap, and, for the life of the process, to keep up to 256 MB of free heap top
-and to map blocks of 32 MB or more (glibc's largest threshold) directly outside loops. After the loop
-mmap is allowed again. Memory the heap keeps is reused by the next step or the next loop; what it
+So, from the first loop (fit, evaluate, predict, train_on_batch & co.) or the first optimizer update
+of a custom training loop, glibc is asked (mallopt) to keep up to 256 MB of free heap top and to map
+only blocks of 32 MB or more (glibc's largest threshold); and while a loop runs, to serve every
+allocation from its heap, however large (after the loop mmap is allowed again). Memory the heap keeps is reused by the next step or the next loop; what it
 holds at most is about the loop's own peak, as with jemalloc or tcmalloc.
 
 Only with glibc, and not where the user chose for themselves (any MALLOC_* variable, GLIBC_TUNABLES
@@ -40,7 +40,7 @@ _STATE = {"libc": None, "depth": 0}
 @contextlib.contextmanager
 def keeping_freed_memory():
     """For the duration of a loop: every allocation from the heap; nested loops join the outer one."""
-    libc = _libc()
+    libc = configure()
     if libc is None:
         yield
         return
@@ -55,14 +55,14 @@ def keeping_freed_memory():
             libc.mallopt(M_MMAP_MAX, DEFAULT_MMAP_MAX)
 
 
-def _libc():
-    """glibc, with the process-wide settings made on first use; None where this module stays out."""
+def configure():
+    """Make the process-wide settings (once). Returns glibc, or None where this module stays out."""
     if _STATE["libc"] is None:
-        _STATE["libc"] = _configure() or False
+        _STATE["libc"] = _apply_settings() or False
     return _STATE["libc"] or None
 
 
-def _configure():
+def _apply_settings():
     if not sys.platform.startswith("linux") or not wanted(os.environ):
         return None
     try:

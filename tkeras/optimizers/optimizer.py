@@ -23,6 +23,7 @@ import warnings
 import torch
 
 from tkeras.backend import config as backend_config
+from tkeras.backend import host_memory
 from tkeras.backend.variable import Variable
 from tkeras.optimizers import schedules
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
@@ -358,6 +359,7 @@ class Optimizer:
             self._iterations.add_(1)
 
     def _make_plan(self, variables):
+        host_memory.configure()  # a custom training loop's steps keep their freed memory too
         unknown = [v for v in variables if id(v) not in self._index_of]
         if unknown:
             self.build(unknown)
