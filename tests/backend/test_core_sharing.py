@@ -103,6 +103,26 @@ def test_governor_needs_two_readings_and_restores(fake_machine):
 
 
 @linux_only
+def test_the_first_reading_acts_at_once(fake_machine):
+    """A fresh start reads the load after 0.2 s and gives way on that one reading, so that a short fit
+    does not run all its steps against a busy process; later changes need two readings again."""
+    with core_sharing.sharing_cores():
+        fake_machine(0.6, 0.4, seconds=core_sharing.FIRST_PERIOD_S / 2)
+        core_sharing.tick()
+        assert torch.get_num_threads() == 2               # the first window has not passed yet
+        fake_machine(1.0, 1.0, seconds=core_sharing.FIRST_PERIOD_S * 0.6)
+        core_sharing.tick()
+        assert torch.get_num_threads() == 1               # one busy reading, at the start: given way
+        fake_machine(1.0, 0.0)
+        core_sharing.tick()
+        assert torch.get_num_threads() == 1               # from then on, two readings to change
+        fake_machine(1.0, 0.0)
+        core_sharing.tick()
+        assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == 2
+
+
+@linux_only
 def test_readings_carry_over_to_the_next_loop(fake_machine):
     with core_sharing.sharing_cores():
         for _ in range(2):
