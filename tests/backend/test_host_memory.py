@@ -21,6 +21,19 @@ def _glibc():
         return False
 
 
+def _faults_printed_by(script):
+    """{"0": count, "1": count}: the fault count `script` prints, in a fresh process without and with
+    the module (the user's own MALLOC_* settings removed, one thread)."""
+    faults = {}
+    for setting in ("0", "1"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        env.update(TKERAS_KEEP_FREED_MEMORY=setting, PYTHONPATH=REPO, OMP_NUM_THREADS="1")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        faults[setting] = int(done.stdout.split()[-1])
+    return faults
+
+
 @pytest.mark.skipif(not _glibc(), reason="glibc's malloc only")
 def test_a_fit_stops_faulting_in_fresh_pages():
     """Every step of this fit allocates and frees ~37 MB blocks (a batch of 1,024 x 9,000 floats, its
@@ -39,13 +52,7 @@ def test_a_fit_stops_faulting_in_fresh_pages():
         model.fit(x, y, batch_size=1024, epochs=1, verbose=0)
         print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
     """)
-    faults = {}
-    for setting in ("0", "1"):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-        env.update(TKERAS_KEEP_FREED_MEMORY=setting, PYTHONPATH=REPO, OMP_NUM_THREADS="1")
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        faults[setting] = int(done.stdout.split()[-1])
+    faults = _faults_printed_by(script)
     # 4 steps x ~4 blocks of 9,000 pages each without; a few hundred at most with.
     assert faults["0"] > 40_000
     assert faults["1"] < faults["0"] / 20
@@ -74,13 +81,7 @@ def test_a_custom_training_loop_keeps_its_freed_memory_too():
             faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
         print(sum(faults[5:]))
     """)
-    faults = {}
-    for setting in ("0", "1"):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-        env.update(TKERAS_KEEP_FREED_MEMORY=setting, PYTHONPATH=REPO, OMP_NUM_THREADS="1")
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        faults[setting] = int(done.stdout.split()[-1])
+    faults = _faults_printed_by(script)
     assert faults["0"] > 4_000
     assert faults["1"] < faults["0"] / 4  # measured 25,000-33,000 against ~3,000
 
