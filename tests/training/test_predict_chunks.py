@@ -89,15 +89,27 @@ def test_a_callback_hearing_batches_sees_the_users_batches():
 
 
 def test_rows_that_disagree_send_the_call_back_to_the_users_batches(monkeypatch):
+    """Two sizes tried (500 rows, then 250), then the user's batches; later calls remember them."""
     model, counter = _model()
-    x = np.random.default_rng(2).standard_normal((300, 20)).astype("float32")
+    x = np.random.default_rng(2).standard_normal((600, 20)).astype("float32")
     expected = _per_batch_reference(model, x, 50)
     counter.rows.clear()
     monkeypatch.setattr(predict_chunks, "rows_agree", lambda *args: False)
     np.testing.assert_array_equal(model.predict(x, batch_size=50, verbose=0), expected)
-    # 300 rows (its first and last user batches alone), then 150 (its last one alone: the first is
-    # known), then batch by batch.
-    assert counter.rows == [300, 50, 50, 150, 50] + [50] * 6
+    # 500 rows (its first and last user batches alone), 250 (its last one alone: the first is known),
+    # then batch by batch.
+    assert counter.rows == [500, 50, 50, 250, 50] + [50] * 12
+    for untried in ([100, 50, 50], []):  # the next call tries only the size below; the one after, none
+        counter.rows.clear()
+        np.testing.assert_array_equal(model.predict(x, batch_size=50, verbose=0), expected)
+        assert counter.rows == untried + [50] * 12
+
+
+def test_few_batches_keep_the_users_batches():
+    model, counter = _model()
+    x = np.random.default_rng(6).standard_normal((7 * 32, 20)).astype("float32")
+    model.predict(x, batch_size=32, verbose=0)
+    assert counter.rows == [32] * 7
 
 
 def test_stateful_layers_keep_the_users_batches():

@@ -8,9 +8,11 @@ throughput of the seed models on the 2-core CPU, user batch -> 512-row chunks (s
 row-independent, so a chunk computes the same function, and on the CPU torch's kernels mostly give a
 row the same bits whatever the batch; but not always (the MNIST MLP's oneDNN products differ between
 128 and 512 rows). So each call checks the chunk size it will use: the first chunk's first and last
-user batches are also run alone and compared bit for bit; on any difference the size is halved and
-checked again, and below two user batches the call goes back to the user's batches. Only whole
-chunks of the checked size are run; the rows after the last whole chunk run in the user's batches.
+user batches are also run alone and compared bit for bit; on a difference the size is halved and
+checked once more, then the call goes back to the user's batches. A size that disagreed is
+remembered for the model and that input signature, so later calls do not pay for it again. Only
+whole chunks of the checked size are run; the rows after the last whole chunk run in the user's
+batches. Calls of fewer than eight user batches keep them: the check would cost more than chunks save.
 
 Chunks are used only where nothing can tell: CPU, in-memory arrays, the built-in predict_step, no
 stateful layer (its states follow the batches), no `steps`, no distribution, and no callback hearing
@@ -26,6 +28,8 @@ from tkeras.training.data_adapter import ArrayBatches
 from tkeras.utils import tree
 
 CHUNK_ROWS = 512
+MIN_BATCHES = 8  # the check runs two user batches a second time: below this, chunks do not pay
+SIZES_TRIED = 2  # a chunk size and its half, then the user's batches
 
 
 def chunk_size(model, batches, steps, callback_list, predict_step_overridden, distributed):
@@ -34,8 +38,8 @@ def chunk_size(model, batches, steps, callback_list, predict_step_overridden, di
         return None
     if batches._device.type != "cpu" or 2 * batches.batch_size > CHUNK_ROWS:
         return None
-    if batches.steps != batches.num_batches:  # a step cap (keras.config.set_max_steps_per_epoch) holds
-        return None
+    if batches.steps != batches.num_batches or batches.num_batches < MIN_BATCHES:
+        return None  # (a step cap, keras.config.set_max_steps_per_epoch, holds; or too few batches)
     for hook in ("on_predict_batch_begin", "on_predict_batch_end"):
         if any(not isinstance(cb, ProgbarLogger) for cb in callback_list._batch_listeners.get(hook, ())):
             return None
@@ -54,23 +58,30 @@ def rows_agree(chunk_output, alone_output, rows, offset=0):
                and torch.equal(c[offset:offset + rows], a) for c, a in zip(chunk_leaves, alone_leaves))
 
 
-def run_chunked(batches, rows, predict_step, callback_list, finish):
+def run_chunked(batches, rows, predict_step, callback_list, finish, misses):
     """The outputs of every chunk and of the user batches after them (via `finish`), or None when no
-    chunk size gave the user batches' bits."""
+    chunk size tried gave the user batches' bits. `misses`: the (rows, input signature) pairs known to
+    disagree, kept by the caller across calls and added to here."""
     user_batch, total = batches.batch_size, batches.num_samples
     x = batches.x
     run = lambda start, stop: finish(predict_step((tree.map_structure(lambda t: t[start:stop], x), None, None)))
+    signature = (user_batch,) + tuple((tuple(t.shape[1:]), t.dtype) for t in tree.flatten(x))
     rows = min(rows, total - total % user_batch)
-    first_alone, first = None, None
+    first_alone, first, tried = None, None, 0
     while first is None:
-        if rows < 2 * user_batch:
+        if rows < 2 * user_batch or tried == SIZES_TRIED:
             return None
+        if (rows, signature) in misses:
+            rows = rows // 2 // user_batch * user_batch
+            continue
+        tried += 1
         out = run(0, rows)
         first_alone = first_alone if first_alone is not None else run(0, user_batch)
         last_alone = run(rows - user_batch, rows)
         if rows_agree(out, first_alone, user_batch) and rows_agree(out, last_alone, user_batch, rows - user_batch):
             first = out
         else:
+            misses.add((rows, signature))
             rows = rows // 2 // user_batch * user_batch
     outputs = []
     whole = total - total % rows

@@ -380,7 +380,8 @@ class Trainer(LegacyTrainingMethods):
         callback_list.on_predict_begin()
         with _FitScope(self, flush_denormal=False), torch.no_grad():
             if rows is not None:
-                outputs = predict_chunks.run_chunked(batches, rows, predict_step, callback_list, finish)
+                misses = self.__dict__.setdefault("_predict_chunk_misses", set())
+                outputs = predict_chunks.run_chunked(batches, rows, predict_step, callback_list, finish, misses)
             if outputs is None:
                 outputs = []
                 for step, batch in enumerate(batches.epoch()):
