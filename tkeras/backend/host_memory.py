@@ -14,8 +14,9 @@ keeping freed memory; TensorFlow and JAX keep theirs in their own allocators.
 So, from the first loop (fit, evaluate, predict, train_on_batch & co.) or the first optimizer update
 of a custom training loop, glibc is asked (mallopt) to keep up to 256 MB of free heap top and to map
 only blocks of 32 MB or more (glibc's largest threshold); and while a loop runs, to serve every
-allocation from its heap, however large (after the loop mmap is allowed again). Memory the heap keeps is reused by the next step or the next loop; what it
-holds at most is about the loop's own peak, as with jemalloc or tcmalloc.
+allocation from its heap, however large (after the loop mmap is allowed again). Memory the heap
+keeps is reused by the next step or the next loop; what it holds at most is about the loop's own
+peak, as with jemalloc or tcmalloc.
 
 Only with glibc, and not where the user chose for themselves (any MALLOC_* variable, GLIBC_TUNABLES
 naming malloc, another allocator in LD_PRELOAD); TKERAS_KEEP_FREED_MEMORY=0 turns it off.
