@@ -71,18 +71,16 @@ def run_chunked(batches, rows, predict_step, callback_list, finish, misses):
     while first is None:
         if rows < 2 * user_batch or tried == SIZES_TRIED:
             return None
-        if (rows, signature) in misses:
-            rows = rows // 2 // user_batch * user_batch
-            continue
-        tried += 1
-        out = run(0, rows)
-        first_alone = first_alone if first_alone is not None else run(0, user_batch)
-        last_alone = run(rows - user_batch, rows)
-        if rows_agree(out, first_alone, user_batch) and rows_agree(out, last_alone, user_batch, rows - user_batch):
-            first = out
-        else:
+        if (rows, signature) not in misses:
+            tried += 1
+            out = run(0, rows)
+            first_alone = first_alone if first_alone is not None else run(0, user_batch)
+            last_alone = run(rows - user_batch, rows)
+            if rows_agree(out, first_alone, user_batch) and rows_agree(out, last_alone, user_batch, rows - user_batch):
+                first = out
+                break
             misses.add((rows, signature))
-            rows = rows // 2 // user_batch * user_batch
+        rows = rows // 2 // user_batch * user_batch  # half, in whole user batches
     outputs = []
     whole = total - total % rows
     bounds = [(start, start + rows) for start in range(0, whole, rows)]
