@@ -15,7 +15,8 @@ two readings in a row agree, except for the first reading of a fresh start, take
 acted on at once (a short fit beside a busy process would otherwise run its whole first second, or
 all of it, against the load: a 0.1 s IMDB epoch took 4.4x its quiet time). The readings carry over
 from one loop to the next (a loop of `train_on_batch` calls, or `predict` after `fit`, starts where
-the last one left off, if that was recent). On a quiet machine nothing changes; at the end of each loop the starting count comes back.
+the last one left off, if that was recent). On a quiet machine nothing changes; at the end of each
+loop the starting count comes back.
 Linux only (elsewhere, or with TKERAS_SHARE_CORES=0, or where torch's threads are not OpenMP's, this
 does nothing). Results can differ in the last bits between thread counts, as they do in torch.
 """

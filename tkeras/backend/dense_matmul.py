@@ -54,12 +54,11 @@ def input_grad_wants_onednn(rows, inputs, units):
 def dense(x, kernel, bias, relu):
     """`x @ kernel + bias`, rectified when `relu`, through oneDNN; None where this module does not apply
     (the caller then runs torch's ops)."""
-    if x.dim() != 2:
-        return None
+    if x.dim() != 2 or not inference_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
+        return None  # (the inference rules are the wider ones: most shapes stop here, cheaply)
     tensors = (x, kernel) if bias is None else (x, kernel, bias)
     training = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
-    wants = forward_wants_onednn if training else inference_wants_onednn
-    if not wants(x.shape[0], x.shape[1], kernel.shape[1]):
+    if training and not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
         return None
     if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
                                  for t in tensors):
