@@ -39,9 +39,11 @@ def _reference(x, kernel, bias, upstream, relu):
     (256, 4096, 16, "relu"),     # every product through oneDNN (input gradient too)
     (64, 10000, 8, None),        # forward and kernel gradient; input gradient by torch (units < 16)
     (512, 2048, 32, "relu"),
+    (128, 512, 10, None),        # narrow head: oneDNN forward and input gradient, transposed kernel gradient
+    (512, 256, 4, "relu"),       # narrow head, many rows: input gradient by torch
 ])
 def test_values_and_gradients_match_numpy(rows, inputs, units, activation):
-    assert dense_matmul.forward_wants_onednn(rows, inputs, units)
+    assert dense_matmul.wants_own_products(rows, inputs, units)
     layer = _layer(inputs, units, activation)
     rng = np.random.default_rng(1)
     x_np = (rng.random((rows, inputs)) < 0.05).astype("float32") * rng.normal(size=(rows, inputs)).astype("float32")
@@ -56,6 +58,8 @@ def test_values_and_gradients_match_numpy(rows, inputs, units, activation):
     np.testing.assert_allclose(x.grad.numpy(), ref_x, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(layer.kernel.grad.numpy(), ref_kernel, rtol=1e-4, atol=1e-3)
     np.testing.assert_allclose(layer.bias.grad.numpy(), ref_bias, rtol=1e-4, atol=1e-3)
+    # in the kernel's own layout, as the optimizers' one-pass kernels expect
+    assert layer.kernel.grad.stride() == layer.kernel.stride()
 
 
 def test_inference_runs_onednn_without_autograd(monkeypatch):
@@ -71,8 +75,8 @@ def test_inference_runs_onednn_without_autograd(monkeypatch):
     np.testing.assert_allclose(out.numpy(), ref, rtol=1e-4, atol=1e-4)
 
 
-def test_narrow_head_runs_onednn_in_inference_only(monkeypatch):
-    """A 10-class softmax head on 512 features: oneDNN with no gradient to take, torch's addmm in training."""
+def test_narrow_head_runs_onednn(monkeypatch):
+    """A 10-class softmax head on 512 features: oneDNN's forward with and without a gradient to take."""
     layer = _layer(512, 10, "softmax")
     x_np = np.random.default_rng(4).normal(size=(128, 512)).astype("float32")
     calls = []
@@ -84,10 +88,15 @@ def test_narrow_head_runs_onednn_in_inference_only(monkeypatch):
     logits = x_np.astype("float64") @ layer.kernel.detach().numpy() + layer.bias.detach().numpy()
     ref = np.exp(logits - logits.max(1, keepdims=True))
     np.testing.assert_allclose(out.numpy(), ref / ref.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
-    trained = layer(torch.tensor(x_np, requires_grad=True))
-    assert calls == [1] and _made_by(trained) == "SoftmaxBackward0"
-    assert not dense_matmul.inference_wants_onednn(128, 512, 1)  # one unit: MKL is faster
-    assert not dense_matmul.inference_wants_onednn(32, 512, 10)  # small batches: oneDNN's fixed cost
+    x = torch.tensor(x_np, requires_grad=True)
+    trained = layer(x)
+    assert calls == [1, 1] and _made_by(trained._keras_logits) == "_DenseBackward"
+    trained.sum().backward()
+    assert calls == [1, 1, 1]  # the input gradient too (128 rows)
+    assert not dense_matmul.wants_own_products(128, 512, 1)  # one unit: MKL is faster
+    assert not dense_matmul.wants_own_products(128, 512, 16)  # a multiple of MKL's vector width
+    assert not dense_matmul.wants_own_products(32, 512, 10)  # small batches: oneDNN's fixed cost
+    assert not dense_matmul.input_grad_wants_onednn(512, 256, 4)
 
 
 def test_second_derivatives_are_torchs():

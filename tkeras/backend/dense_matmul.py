@@ -12,10 +12,13 @@ of ~20 us a call. So each product picks its library by shape, from a sweep on th
 - kernel gradient `x^T @ g`, computed transposed as oneDNN wants it: when inputs >= 2,000 and
   batch x inputs >= 1M (0.67-0.95x);
 - input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x);
-- in inference only, narrow heads: 2-10 units and batch x inputs >= 65,536 (the MNIST MLP's 10-class
-  layer: 0.44-0.68x; MKL's sgemm is slowest on unit counts that are not a multiple of its vector
-  width). In training the same forward needs the autograd node below, whose ~20 us and transposed
-  kernel gradient left an MNIST fit where it was (in-process A/B, medians 0.569 s vs 0.570 s).
+- narrow heads, 2-10 units with batch x inputs >= 65,536 (the MNIST MLP's 10-class layer), in
+  inference and training: MKL's sgemm is slowest when the output has a few columns that are not a
+  multiple of its vector width. The forward goes through oneDNN (0.26-0.98x MKL's time over batch
+  64-512, inputs 512-1,024, units 2/4/10); the kernel gradient is computed as its transpose
+  `(g^T @ x)^T`, whose output is wide (0.10-0.44x); the input gradient through oneDNN for batches up to
+  256 rows or inputs >= 1,024 (0.23-0.56x; at 512 rows of fewer inputs MKL is as fast or faster).
+  The MNIST head's three products: 286 us -> 126 us a step (128 x 512 x 10).
 
 Only float32 plain CPU tensors of rank 2, outside autocast, tracers, compilers and torch.func
 transforms (`own_kernels`); anything else, and every shape outside the rules, runs torch's ops as
@@ -38,9 +41,13 @@ def forward_wants_onednn(rows, inputs, units):
     return (inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS) or (inputs >= 784 and units >= 256)
 
 
-def inference_wants_onednn(rows, inputs, units):
-    """Shapes where, with no gradient to take, oneDNN's forward beats MKL's (a superset of the above)."""
-    return forward_wants_onednn(rows, inputs, units) or (2 <= units <= 10 and rows * inputs >= 1 << 16)
+def narrow_head(rows, inputs, units):
+    return 2 <= units <= 10 and rows * inputs >= 1 << 16
+
+
+def wants_own_products(rows, inputs, units):
+    """Shapes this module takes over, forward and backward (the union of the rules above)."""
+    return forward_wants_onednn(rows, inputs, units) or narrow_head(rows, inputs, units)
 
 
 def kernel_grad_wants_onednn(rows, inputs, units):
@@ -48,24 +55,23 @@ def kernel_grad_wants_onednn(rows, inputs, units):
 
 
 def input_grad_wants_onednn(rows, inputs, units):
+    if narrow_head(rows, inputs, units):
+        return rows <= 256 or inputs >= 1024
     return inputs >= 784 and units >= 16 and rows * inputs * units >= MIN_MACS
 
 
 def dense(x, kernel, bias, relu):
     """`x @ kernel + bias`, rectified when `relu`, through oneDNN; None where this module does not apply
     (the caller then runs torch's ops)."""
-    if x.dim() != 2 or not inference_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
-        return None  # (the inference rules are the wider ones: most shapes stop here, cheaply)
+    if x.dim() != 2 or not wants_own_products(x.shape[0], x.shape[1], kernel.shape[1]):
+        return None  # (most shapes stop here, cheaply)
     tensors = (x, kernel) if bias is None else (x, kernel, bias)
-    training = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
-    if training and not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1]):
-        return None
     if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
                                  for t in tensors):
         return None
     if torch.is_autocast_enabled("cpu") or own_kernels.standard_ops_required():
         return None
-    if training:
+    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
         return _Dense.apply(x, kernel, bias, relu)
     return _linear(x, kernel.t(), bias, relu)
 
@@ -99,6 +105,8 @@ class _Dense(torch.autograd.Function):
         if ctx.needs_input_grad[1]:
             if plain and kernel_grad_wants_onednn(rows, inputs, units):
                 grad_kernel = _linear(grad.t(), x.t()).t()
+            elif narrow_head(rows, inputs, units):
+                grad_kernel = grad.t().mm(x).t()  # (autograd copies it into the kernel's layout)
             else:
                 grad_kernel = x.t().mm(grad)
         if ctx.needs_input_grad[2]:
