@@ -25,9 +25,10 @@ def _torch_gru(x, h0, weights):
     return out, last[0]
 
 
+@pytest.mark.parametrize("last_only", [False, True])  # True: return_sequences=False, no sequence gradient
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("batch", [1, 4])
-def test_outputs_and_gradients_equal_torch_kernel(bias, batch):
+def test_outputs_and_gradients_equal_torch_kernel(bias, batch, last_only):
     x, h0, weights = _inputs(batch, 7, 3, 5, bias=bias)
     leaves = [t.requires_grad_() for t in [x, h0] + weights]
     results = []
@@ -35,7 +36,8 @@ def test_outputs_and_gradients_equal_torch_kernel(bias, batch):
         for t in leaves:
             t.grad = None
         out, last = fn(leaves[0], leaves[1], leaves[2:])
-        (out.square().sum() + (last * torch.arange(5.0, dtype=last.dtype)).sum()).backward()
+        loss = (last * torch.arange(5.0, dtype=last.dtype)).sum()
+        (loss if last_only else out.square().sum() + loss).backward()
         results.append([out.detach(), last.detach()] + [t.grad.clone() for t in leaves])
     for ours, theirs in zip(*results):
         torch.testing.assert_close(ours, theirs, atol=1e-12, rtol=1e-10)

@@ -27,7 +27,8 @@ import contextlib
 import torch
 
 from tkeras.backend.core_sharing import one_thread
-from tkeras.layers.rnn._simple_recurrence import differentiable_backward, previous_times_grad, runs_here
+from tkeras.layers.rnn._simple_recurrence import (add_last_step_grad, differentiable_backward, previous_times_grad,
+                                                  runs_here)
 
 
 def handles(mode, x, weights, batch_sizes):
@@ -110,12 +111,11 @@ class _GruRecurrence(torch.autograd.Function):
         recurrent_factors = factors.clone()
         recurrent_factors[..., 2 * units:].mul_(r)
         # grad holds dL/dh_t, completed step by step from the last
-        if grad_outputs is None:
-            grad = x.new_zeros(batch, steps, units)
-        else:
-            grad = grad_outputs.clone(memory_format=torch.contiguous_format)
-        if grad_last is not None:
-            grad[:, -1] += grad_last
+        # (without a sequence gradient from outside, earlier steps are written, not added to)
+        outside = grad_outputs is not None
+        grad = x.new_empty(batch, steps, units) if not outside else grad_outputs.clone(
+            memory_format=torch.contiguous_format)
+        add_last_step_grad(grad, grad_outputs, grad_last)
         by_step, z_by_step, recurrent_by_step = grad.unbind(1), z.unbind(1), recurrent_factors.unbind(1)
         recurrent_t = recurrent_kernel.t()
         with _loop_threads(batch, units):
@@ -123,8 +123,10 @@ class _GruRecurrence(torch.autograd.Function):
                 g = by_step[t]
                 q = recurrent_by_step[t]
                 q.view(batch, 3, units).mul_(g.unsqueeze(1))
-                if t > 0:
+                if t > 0 and outside:
                     by_step[t - 1].addcmul_(g, z_by_step[t]).addmm_(q, recurrent_t)
+                elif t > 0:
+                    torch.mul(g, z_by_step[t], out=by_step[t - 1]).addmm_(q, recurrent_t)
         grad_h0 = None
         if ctx.needs_input_grad[1]:
             grad_h0 = torch.addmm(by_step[0] * z_by_step[0], recurrent_by_step[0], recurrent_t)

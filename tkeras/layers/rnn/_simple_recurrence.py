@@ -77,19 +77,20 @@ def _backward(ctx, grad_outputs, grad_last):
         derivative = (outputs > 0).to(outputs.dtype)
     batch, steps, features = x.shape
     units = recurrent_kernel.shape[0]
-    # grad holds dL/dh_t, turned step by step (last to first) into dL/dz_t in place.
-    if grad_outputs is None:
-        grad = outputs.new_zeros(outputs.shape)
-    else:
-        grad = grad_outputs.clone(memory_format=torch.contiguous_format)
-    if grad_last is not None:
-        grad[:, -1] += grad_last
+    # grad holds dL/dh_t, turned step by step (last to first) into dL/dz_t in place. With only the
+    # last state used (return_sequences=False) the earlier steps receive nothing from outside: their
+    # rows are written by the recurrence alone (beta=0 ignores what the fresh buffer holds), not
+    # zero-filled first.
+    outside = 1 if grad_outputs is not None else 0
+    grad = torch.empty_like(outputs) if grad_outputs is None else grad_outputs.clone(
+        memory_format=torch.contiguous_format)
+    add_last_step_grad(grad, grad_outputs, grad_last)
     by_step, derivative_by_step = grad.unbind(1), derivative.unbind(1)
     recurrent_t = recurrent_kernel.t()
     with one_thread():
         for t in range(steps - 1, 0, -1):
             by_step[t].mul_(derivative_by_step[t])
-            by_step[t - 1].addmm_(by_step[t], recurrent_t)
+            by_step[t - 1].addmm_(by_step[t], recurrent_t, beta=outside)
         by_step[0].mul_(derivative_by_step[0])
     rows = grad.view(batch * steps, units)
     grad_x = grad_h0 = grad_kernel = grad_recurrent = grad_bias = grad_bias_hh = None
@@ -105,6 +106,17 @@ def _backward(ctx, grad_outputs, grad_last):
         grad_bias = rows.sum(0)
         grad_bias_hh = grad_bias if ctx.needs_input_grad[5] else None
     return grad_x, grad_h0, grad_kernel, grad_recurrent, grad_bias, grad_bias_hh
+
+
+def add_last_step_grad(grad, grad_outputs, grad_last):
+    """The last step's gradient: the sequence's (if any) plus the final state's (if used)."""
+    if grad_outputs is None:
+        if grad_last is None:
+            grad[:, -1].zero_()
+        else:
+            grad[:, -1].copy_(grad_last)
+    elif grad_last is not None:
+        grad[:, -1] += grad_last
 
 
 def differentiable_backward(kernel, inputs, grad_outputs, grad_last):
