@@ -1,12 +1,15 @@
 """tkeras against the best peer on each seed workload: tf-keras 2, Keras 3 on JAX and plain PyTorch.
 
-    .venv/bin/python bench/bench_peers.py [--only mnist_mlp ...] [--load 1] [--json out.json]
+    .venv/bin/python bench/bench_peers.py [--only mnist_mlp ...] [--rounds 3] [--load 1] [--json out.json]
 
 Each framework runs the workload in its own process, back to back (peers/keras_workload.py for the
 Keras ones, run by tkeras' runner for tkeras; peers/plain_torch_workload.py for PyTorch), and reports
 the median of its timed epochs (one warm-up epoch first) and its predict throughput. The table gives
 tkeras' epoch time over the best peer's (below 1.0: tkeras is faster) and the best peer's predict
-throughput over tkeras' (below 1.0: tkeras predicts faster). `--load N` keeps N busy-loop processes
+throughput over tkeras' (below 1.0: tkeras predicts faster). On a shared machine one pass moves a
+ratio by up to ±0.2: `--rounds N` runs every framework N times per workload, in alternating order
+(forward, then backward, ...), so that a slow spell falls on all of them, and reports the medians
+over rounds, with the range of tkeras' per-round ratio. `--load N` keeps N busy-loop processes
 running beside every measurement: the "busy machine" case, where the figure that matters is each
 framework's slowdown against its own quiet run.
 
@@ -59,6 +62,38 @@ def run_one(argv, extra_env, workload):
     return statistics.median(data["epoch_seconds"][1:]), data["predict_samples_per_s"]
 
 
+def measure(workload, labels, rounds):
+    """One row: each framework's median epoch and predict throughput over `rounds` runs."""
+    runs = {label: [] for label in labels}
+    order = list(labels)
+    for number in range(rounds):
+        for label in order if number % 2 == 0 else order[::-1]:
+            argv, env = labels[label]
+            try:
+                runs[label].append(run_one(argv, env, workload))
+            except Exception as exc:  # noqa: BLE001 - a failing peer loses its column
+                print(f"{workload}: {label} failed: {str(exc)[:300]}", file=sys.stderr, flush=True)
+    row = {"workload": workload, "rounds": rounds}
+    for label, results in runs.items():
+        if results:
+            row[f"{label}_epoch_s"] = statistics.median(epoch for epoch, _ in results)
+            row[f"{label}_predict_per_s"] = statistics.median(rate for _, rate in results)
+            row[f"{label}_epochs_s"] = [epoch for epoch, _ in results]
+    per_round = _per_round_ratios(runs)
+    if per_round:
+        row["epoch_vs_best_range"] = [min(per_round), max(per_round)]
+    return row
+
+
+def _per_round_ratios(runs):
+    """tkeras' epoch over the best peer's within each round (rounds where every framework ran)."""
+    complete = [label for label, results in runs.items() if len(results) == len(runs["tkeras"])]
+    peers = [label for label in complete if label != "tkeras"]
+    if "tkeras" not in complete or not peers:
+        return []
+    return [runs["tkeras"][i][0] / min(runs[label][i][0] for label in peers) for i in range(len(runs["tkeras"]))]
+
+
 def start_load(n):
     return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
 
@@ -66,6 +101,7 @@ def start_load(n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS), choices=WORKLOADS)
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each framework per workload, in alternating order")
     parser.add_argument("--load", type=int, default=0, help="busy-loop processes running beside each measurement")
     parser.add_argument("--json", help="write the rows here too")
     args = parser.parse_args()
@@ -74,12 +110,8 @@ def main():
     rows = []
     try:
         for workload in args.only:
-            row = {"workload": workload, "load": args.load}
-            for label, (argv, env) in labels.items():
-                try:
-                    row[f"{label}_epoch_s"], row[f"{label}_predict_per_s"] = run_one(argv, env, workload)
-                except Exception as exc:  # noqa: BLE001 - a failing peer loses its column
-                    print(f"{workload}: {label} failed: {str(exc)[:300]}", file=sys.stderr, flush=True)
+            row = measure(workload, labels, args.rounds)
+            row["load"] = args.load
             rows.append(row)
             print(format_row(row, labels), flush=True)
     finally:
@@ -101,8 +133,11 @@ def format_row(row, labels):
         fastest_predict = max(peers, key=lambda label: row[f"{label}_predict_per_s"])
         row["epoch_vs_best"] = row["tkeras_epoch_s"] / row[f"{best}_epoch_s"]
         row["predict_best_vs_tkeras"] = row[f"{fastest_predict}_predict_per_s"] / row["tkeras_predict_per_s"]
-        text += (f" | epoch {row['epoch_vs_best']:.2f}x best ({best}),"
-                 f" predict best/tkeras {row['predict_best_vs_tkeras']:.2f} ({fastest_predict})")
+        text += f" | epoch {row['epoch_vs_best']:.2f}x best ({best})"
+        if row.get("rounds", 1) > 1 and "epoch_vs_best_range" in row:
+            low, high = row["epoch_vs_best_range"]
+            text += f" [rounds {low:.2f}-{high:.2f}]"
+        text += f", predict best/tkeras {row['predict_best_vs_tkeras']:.2f} ({fastest_predict})"
     return text
 
 
