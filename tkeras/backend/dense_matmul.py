@@ -1,4 +1,4 @@
-"""A Dense layer's three matrix products through oneDNN where it beats MKL on the CPU (wide inputs).
+"""A Dense layer's three matrix products by the library that is fastest for its shape on the CPU.
 
 torch's CPU `addmm`/`mm` go to MKL's sgemm, which is slow for the shape bag-of-words models have:
 many input features, few units (the IMDB tutorial's Dense(16) on 10,000 multi-hot columns, batch

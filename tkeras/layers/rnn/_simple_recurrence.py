@@ -81,7 +81,7 @@ def _backward(ctx, grad_outputs, grad_last):
     # last state used (return_sequences=False) the earlier steps receive nothing from outside: their
     # rows are written by the recurrence alone (beta=0 ignores what the fresh buffer holds), not
     # zero-filled first.
-    outside = 1 if grad_outputs is not None else 0
+    beta = 1 if grad_outputs is not None else 0
     grad = torch.empty_like(outputs) if grad_outputs is None else grad_outputs.clone(
         memory_format=torch.contiguous_format)
     add_last_step_grad(grad, grad_outputs, grad_last)
@@ -90,7 +90,7 @@ def _backward(ctx, grad_outputs, grad_last):
     with one_thread():
         for t in range(steps - 1, 0, -1):
             by_step[t].mul_(derivative_by_step[t])
-            by_step[t - 1].addmm_(by_step[t], recurrent_t, beta=outside)
+            by_step[t - 1].addmm_(by_step[t], recurrent_t, beta=beta)
         by_step[0].mul_(derivative_by_step[0])
     rows = grad.view(batch * steps, units)
     grad_x = grad_h0 = grad_kernel = grad_recurrent = grad_bias = grad_bias_hh = None
