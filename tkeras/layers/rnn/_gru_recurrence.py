@@ -27,8 +27,7 @@ import contextlib
 import torch
 
 from tkeras.backend.core_sharing import one_thread
-from tkeras.layers.rnn._simple_recurrence import (add_last_step_grad, differentiable_backward, previous_times_grad,
-                                                  runs_here)
+from tkeras.layers.rnn._simple_recurrence import differentiable_backward, previous_times_grad, runs_here, step_grads
 
 
 def handles(mode, x, weights, batch_sizes):
@@ -110,12 +109,10 @@ class _GruRecurrence(torch.autograd.Function):
         torch.mul(f_a, recurrent[..., 2 * units:], out=f_r).mul_(r).mul_(torch.rsub(r, 1))
         recurrent_factors = factors.clone()
         recurrent_factors[..., 2 * units:].mul_(r)
-        # grad holds dL/dh_t, completed step by step from the last
-        # (without a sequence gradient from outside, earlier steps are written, not added to)
+        # grad holds dL/dh_t, completed step by step from the last (without a sequence gradient from
+        # outside, the earlier steps are written, not added to)
         outside = grad_outputs is not None
-        grad = x.new_empty(batch, steps, units) if not outside else grad_outputs.clone(
-            memory_format=torch.contiguous_format)
-        add_last_step_grad(grad, grad_outputs, grad_last)
+        grad = step_grads(grad_outputs, grad_last, outputs)
         by_step, z_by_step, recurrent_by_step = grad.unbind(1), z.unbind(1), recurrent_factors.unbind(1)
         recurrent_t = recurrent_kernel.t()
         with _loop_threads(batch, units):
@@ -123,10 +120,10 @@ class _GruRecurrence(torch.autograd.Function):
                 g = by_step[t]
                 q = recurrent_by_step[t]
                 q.view(batch, 3, units).mul_(g.unsqueeze(1))
-                if t > 0 and outside:
-                    by_step[t - 1].addcmul_(g, z_by_step[t]).addmm_(q, recurrent_t)
-                elif t > 0:
-                    torch.mul(g, z_by_step[t], out=by_step[t - 1]).addmm_(q, recurrent_t)
+                if t > 0:
+                    earlier = by_step[t - 1].addcmul_(g, z_by_step[t]) if outside else torch.mul(
+                        g, z_by_step[t], out=by_step[t - 1])
+                    earlier.addmm_(q, recurrent_t)
         grad_h0 = None
         if ctx.needs_input_grad[1]:
             grad_h0 = torch.addmm(by_step[0] * z_by_step[0], recurrent_by_step[0], recurrent_t)

@@ -82,9 +82,7 @@ def _backward(ctx, grad_outputs, grad_last):
     # rows are written by the recurrence alone (beta=0 ignores what the fresh buffer holds), not
     # zero-filled first.
     beta = 1 if grad_outputs is not None else 0
-    grad = torch.empty_like(outputs) if grad_outputs is None else grad_outputs.clone(
-        memory_format=torch.contiguous_format)
-    add_last_step_grad(grad, grad_outputs, grad_last)
+    grad = step_grads(grad_outputs, grad_last, outputs)
     by_step, derivative_by_step = grad.unbind(1), derivative.unbind(1)
     recurrent_t = recurrent_kernel.t()
     with one_thread():
@@ -108,15 +106,22 @@ def _backward(ctx, grad_outputs, grad_last):
     return grad_x, grad_h0, grad_kernel, grad_recurrent, grad_bias, grad_bias_hh
 
 
-def add_last_step_grad(grad, grad_outputs, grad_last):
-    """The last step's gradient: the sequence's (if any) plus the final state's (if used)."""
-    if grad_outputs is None:
-        if grad_last is None:
-            grad[:, -1].zero_()
-        else:
-            grad[:, -1].copy_(grad_last)
-    elif grad_last is not None:
-        grad[:, -1] += grad_last
+def step_grads(grad_outputs, grad_last, outputs):
+    """dL/dh_t of every step in a (batch, time, units) buffer of the backward's own, for it to turn
+    into dL/dz_t in place: a copy of the sequence's gradient, the final state's added at the last
+    step. Without a sequence gradient (only the last state used) only the last step is filled; the
+    backward loop writes the earlier ones."""
+    if grad_outputs is not None:
+        grad = grad_outputs.clone(memory_format=torch.contiguous_format)
+        if grad_last is not None:
+            grad[:, -1] += grad_last
+        return grad
+    grad = outputs.new_empty(outputs.shape)
+    if grad_last is None:
+        grad[:, -1].zero_()
+    else:
+        grad[:, -1].copy_(grad_last)
+    return grad
 
 
 def differentiable_backward(kernel, inputs, grad_outputs, grad_last):
