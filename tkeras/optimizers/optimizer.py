@@ -74,6 +74,7 @@ class Optimizer:
         self._slots = {}  # slot name -> list parallel to _built_variables
         self._averages = None  # EMA copies, parallel to _built_variables
         self._plans = {}
+        self._grads_owned = False  # whether this update's gradients are the fit loop's own (see _update_variables)
         self._exclude_ids = set()
         self._exclude_pattern = None
         self._iterations = self._add_state("iteration", 0, dtype=torch.int64)
@@ -348,6 +349,7 @@ class Optimizer:
             if self.clipnorm or self.global_clipnorm or self.clipvalue:
                 grads = clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue, owned)
                 owned = True
+            self._grads_owned = owned  # an _update may then reuse the gradients' memory
             coefficients = self._step_coefficients(lr, step + 1)
             for group in plan:
                 group_grads = group.grads_of(grads)

@@ -1,0 +1,97 @@
+"""RMSprop's one-pass path (torch's fused Adam kernel with beta_1 = 0, see optimizers/rmsprop.py)
+against Keras' formula in NumPy: the weights, the velocity Keras would hold, when the path is taken,
+and that it leaves gradients it does not own alone."""
+import numpy as np
+import pytest
+import torch
+
+from tests.optimizers import as_tensors, gradient_steps, initial_values, make_variables, reference, values_of
+from tkeras import optimizers
+
+
+@pytest.fixture
+def fused_calls(monkeypatch):
+    calls = []
+    kernel = torch._fused_adam_
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "_fused_adam_", spy)
+    return calls
+
+
+def velocities_by_hand(grads, rho, dtype):
+    v = [np.zeros_like(g, dtype=dtype) for g in grads[0]]
+    for step in grads:
+        v = [rho * a + (1 - rho) * g.astype(dtype) ** 2 for a, g in zip(v, step)]
+    return v
+
+
+def fit_loop_steps(optimizer, variables, grads):
+    for step_grads in grads:
+        for variable, g in zip(variables, as_tensors(step_grads)):
+            variable.grad = g.clone()
+        optimizer.step_from_grads(variables)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("config", [{}, {"learning_rate": 0.01, "rho": 0.5}, {"rho": 0.999, "epsilon": 1e-3}],
+                         ids=["defaults", "rho0.5", "rho0.999-eps1e-3"])
+def test_fit_loop_update_takes_the_fused_kernel_and_matches_keras(fused_calls, config, dtype):
+    grads = gradient_steps(5, dtype=dtype)
+    variables = make_variables(initial_values(dtype))
+    optimizer = optimizers.RMSprop(**config)
+    fit_loop_steps(optimizer, variables, grads)
+    assert len(fused_calls) == 5
+    expected = reference.run("rmsprop", initial_values(dtype), grads, **config)
+    tight = dtype == "float64"
+    for actual, want, before in zip(values_of(variables), expected, initial_values(dtype)):
+        np.testing.assert_allclose(actual, want, rtol=1e-7 if tight else 1e-5, atol=1e-11 if tight else 1e-6)
+        assert np.abs(want - before).max() > 1e-4  # the steps are far above the tolerance
+    # The slot holds Keras' v, not the v + eps the kernel divides by: within about an ulp of epsilon.
+    epsilon = config.get("epsilon", 1e-7)
+    slots = [optimizer.variables[2].numpy(), optimizer.variables[3].numpy()]
+    for slot, want in zip(slots, velocities_by_hand(grads, config.get("rho", 0.9), dtype)):
+        np.testing.assert_allclose(slot, want, rtol=1e-12 if tight else 1e-6,
+                                   atol=epsilon * (1e-15 if tight else 1e-6))
+    assert slots[0][1, 2] == 0.0 or abs(slots[0][1, 2]) <= epsilon * 1e-6  # a zero gradient: v stays ~0
+
+
+def test_fused_and_foreach_paths_agree_over_many_steps(fused_calls):
+    rng = np.random.default_rng(0)
+    # Gradient scales from 1e-6 to 1: v from far below epsilon to far above it.
+    grads = [[(rng.standard_normal((64, 32)) * 10.0 ** rng.integers(-6, 1)).astype("float32"),
+              rng.standard_normal(32).astype("float32")] for _ in range(40)]
+    start = [rng.standard_normal((64, 32)).astype("float32"), np.zeros(32, "float32")]
+    fused = make_variables(start)
+    fit_loop_steps(optimizers.RMSprop(learning_rate=0.01), fused, grads)
+    foreach = make_variables(start)
+    optimizer = optimizers.RMSprop(learning_rate=0.01)
+    for step_grads in grads:
+        optimizer.apply(as_tensors(step_grads), foreach)
+    assert len(fused_calls) == 40
+    for a, b in zip(values_of(fused), values_of(foreach)):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def test_gradients_the_caller_owns_keep_the_foreach_path_and_their_values(fused_calls):
+    variables = make_variables(initial_values())
+    grads = [torch.tensor([[np.inf, 1.0, -2.0], [0.5, 0.0, 3.0]]), torch.tensor([0.1, -0.2, 0.3])]
+    kept = [g.clone() for g in grads]
+    optimizers.RMSprop().apply_gradients(zip(grads, variables))
+    assert fused_calls == []
+    for g, before in zip(grads, kept):
+        assert torch.equal(g, before)  # the inf stays an inf: nothing wrote into the caller's tensors
+
+
+@pytest.mark.parametrize("config", [{"rho": 0.0}, {"rho": 1.0}, {"momentum": 0.5}, {"centered": True}])
+def test_variants_the_kernel_cannot_express_use_foreach(fused_calls, config):
+    grads = gradient_steps(3)
+    variables = make_variables(initial_values())
+    fit_loop_steps(optimizers.RMSprop(learning_rate=0.01, **config), variables, grads)
+    assert fused_calls == []
+    expected = reference.run("rmsprop", initial_values(), grads, learning_rate=0.01, **config)
+    for actual, want in zip(values_of(variables), expected):
+        np.testing.assert_allclose(actual, want, rtol=1e-5, atol=1e-6)
