@@ -152,7 +152,10 @@ class RNN(Layer):
             sequences = sequences.flip(1)
             mask = mask.flip(1) if mask is not None else None
         cell = self.cell
-        with_dropout = bool(training) and isinstance(cell, DropoutRNNCell)
+        # Masks are drawn (and the cell told it is inside a sequence) only when a rate asks for them:
+        # at rates of 0 the bookkeeping is four attribute writes per call for nothing.
+        with_dropout = (bool(training) and isinstance(cell, DropoutRNNCell)
+                        and (getattr(cell, "dropout", 0) > 0 or getattr(cell, "recurrent_dropout", 0) > 0))
         if with_dropout:
             cell._in_sequence = True
             cell.get_dropout_mask(sequences[:, 0])
