@@ -1,6 +1,6 @@
 """RMSprop's one-pass path (torch's fused Adam kernel with beta_1 = 0, see optimizers/rmsprop.py)
 against Keras' formula in NumPy: the weights, the velocity Keras would hold, when the path is taken,
-and that it leaves gradients it does not own alone."""
+and that it leaves a caller's gradients alone."""
 import numpy as np
 import pytest
 import torch
@@ -59,31 +59,58 @@ def test_fit_loop_update_takes_the_fused_kernel_and_matches_keras(fused_calls, c
     assert slots[0][1, 2] == 0.0 or abs(slots[0][1, 2]) <= epsilon * 1e-6  # a zero gradient: v stays ~0
 
 
-def test_fused_and_foreach_paths_agree_over_many_steps(fused_calls):
+def test_fused_path_agrees_with_the_formula_over_many_steps(fused_calls):
     rng = np.random.default_rng(0)
     # Gradient scales from 1e-6 to 1: v from far below epsilon to far above it.
     grads = [[(rng.standard_normal((64, 32)) * 10.0 ** rng.integers(-6, 1)).astype("float32"),
               rng.standard_normal(32).astype("float32")] for _ in range(40)]
     start = [rng.standard_normal((64, 32)).astype("float32"), np.zeros(32, "float32")]
-    fused = make_variables(start)
-    fit_loop_steps(optimizers.RMSprop(learning_rate=0.01), fused, grads)
-    foreach = make_variables(start)
+    fit_loop = make_variables(start)
+    fit_loop_steps(optimizers.RMSprop(learning_rate=0.01), fit_loop, grads)
+    custom_loop = make_variables(start)
     optimizer = optimizers.RMSprop(learning_rate=0.01)
     for step_grads in grads:
-        optimizer.apply(as_tensors(step_grads), foreach)
-    assert len(fused_calls) == 40
-    for a, b in zip(values_of(fused), values_of(foreach)):
-        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+        optimizer.apply(as_tensors(step_grads), custom_loop)
+    assert len(fused_calls) == 80
+    expected = reference.run("rmsprop", start, grads, learning_rate=0.01)
+    for a, b, want in zip(values_of(fit_loop), values_of(custom_loop), expected):
+        np.testing.assert_allclose(a, want, rtol=2e-5, atol=1e-6)
+        np.testing.assert_array_equal(a, b)  # the same kernel whichever buffer holds its first moment
 
 
-def test_gradients_the_caller_owns_keep_the_foreach_path_and_their_values(fused_calls):
+def test_caller_gradients_are_left_untouched(fused_calls):
     variables = make_variables(initial_values())
     grads = [torch.tensor([[np.inf, 1.0, -2.0], [0.5, 0.0, 3.0]]), torch.tensor([0.1, -0.2, 0.3])]
     kept = [g.clone() for g in grads]
     optimizers.RMSprop().apply_gradients(zip(grads, variables))
-    assert fused_calls == []
+    assert len(fused_calls) == 1
     for g, before in zip(grads, kept):
-        assert torch.equal(g, before)  # the inf stays an inf: nothing wrote into the caller's tensors
+        assert torch.equal(g, before)  # the inf stays an inf: nothing was written into the caller's tensors
+
+
+@pytest.mark.parametrize("entry", ["fit_loop", "apply_gradients"])
+def test_a_non_finite_gradient_spoils_only_its_own_weight(fused_calls, entry):
+    # Keras: an inf gradient makes v inf and the weight NaN (inf / inf), for good; every other
+    # weight goes on as if nothing happened. The fused path's first-moment buffer must not spread it.
+    grads = gradient_steps(4)
+    grads[1][0] = grads[1][0].copy()
+    grads[1][0][0, 1] = np.inf
+    variables = make_variables(initial_values())
+    optimizer = optimizers.RMSprop(learning_rate=0.01)
+    if entry == "fit_loop":
+        fit_loop_steps(optimizer, variables, grads)
+    else:
+        for step_grads in grads:
+            optimizer.apply(as_tensors(step_grads), variables)
+    assert len(fused_calls) == 4
+    expected = reference.run("rmsprop", initial_values(), [[g.astype("float64") for g in s] for s in grads],
+                             learning_rate=0.01)
+    kernel, bias = values_of(variables)
+    assert np.isnan(kernel[0, 1]) and np.isnan(expected[0][0, 1])
+    finite = np.ones(kernel.shape, bool)
+    finite[0, 1] = False
+    np.testing.assert_allclose(kernel[finite], expected[0][finite], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(bias, expected[1], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("config", [{"rho": 0.0}, {"rho": 1.0}, {"momentum": 0.5}, {"centered": True}])

@@ -10,7 +10,8 @@ gradient itself, and with a step count so large that `rho ** step` is 0 its bias
 so it computes `u = rho * u + (1 - rho) * g^2; var -= lr * g / sqrt(u)`. Handed `u = v + eps / rho`
 it leaves `u = v' + eps`, the root Keras takes, and subtracting eps recovers Keras' `v'`: two extra
 passes, still fewer than five. The velocity read back then carries an absolute error of about one
-ulp of epsilon (~1e-14 in float32), far below anything the update can see.
+ulp of epsilon (~1e-14 in float32), far below anything the update can see. This serves the fit
+loop and custom loops (`apply_gradients`) alike.
 """
 import torch
 
@@ -75,17 +76,20 @@ class RMSprop(Optimizer):
 
     def _fusable(self, group, grads):
         params = group.params
-        # The kernel writes its first moment into the gradients (the same values, but an inf
-        # gradient comes back NaN), so only gradients the fit loop owns go this way.
-        return (self._grads_owned and 0 < self.rho < 1 and self.momentum == 0 and not self.centered
+        return (0 < self.rho < 1 and self.momentum == 0 and not self.centered
                 and params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64)
                 and group.dense and group.grads_match(grads))
 
     def _fused_update(self, group, grads, velocities, lr):
         if self._huge_step is None:
             self._huge_step = torch.tensor(1e9)  # rho ** 1e9 underflows to 0 for every rho < 1
+        # The kernel's first moment becomes `0 * m + g`. The fit loop's own gradients serve as m (the
+        # same values written back: one buffer less to stream). A caller's gradients stay untouched
+        # (an inf would come back NaN), and m is the group's kept buffer: zeros at first, and NaN
+        # later only where a non-finite gradient already made the weight NaN, as in Keras.
+        moments = grads if self._grads_owned else group.scratch()
         torch._foreach_add_(velocities, self.epsilon / self.rho)
-        torch._fused_adam_(group.params, grads, grads, velocities, [], [self._huge_step] * len(grads), lr=lr,
+        torch._fused_adam_(group.params, grads, moments, velocities, [], [self._huge_step] * len(grads), lr=lr,
                            beta1=0.0, beta2=self.rho, weight_decay=0.0, eps=0.0, amsgrad=False, maximize=False)
         torch._foreach_sub_(velocities, self.epsilon)
 
