@@ -36,9 +36,12 @@ def fit_loop_steps(optimizer, variables, grads):
         optimizer.step_from_grads(variables)
 
 
+# rho = 1 - 1e-7 is about as close to 1 as the kernel's bias correction stays exactly 1. Its steps are
+# ~1, so its rate is one float32 holds exactly (the rate is a float32 variable, as in Keras).
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("config", [{}, {"learning_rate": 0.01, "rho": 0.5}, {"rho": 0.999, "epsilon": 1e-3}],
-                         ids=["defaults", "rho0.5", "rho0.999-eps1e-3"])
+@pytest.mark.parametrize("config", [{}, {"learning_rate": 0.01, "rho": 0.5}, {"rho": 0.999, "epsilon": 1e-3},
+                                    {"rho": 1 - 1e-7, "learning_rate": 2.0 ** -10}],
+                         ids=["defaults", "rho0.5", "rho0.999-eps1e-3", "rho1-1e-7"])
 def test_fit_loop_update_takes_the_fused_kernel_and_matches_keras(fused_calls, config, dtype):
     grads = gradient_steps(5, dtype=dtype)
     variables = make_variables(initial_values(dtype))
@@ -113,7 +116,8 @@ def test_a_non_finite_gradient_spoils_only_its_own_weight(fused_calls, entry):
     np.testing.assert_allclose(bias, expected[1], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("config", [{"rho": 0.0}, {"rho": 1.0}, {"momentum": 0.5}, {"centered": True}])
+@pytest.mark.parametrize("config", [{"rho": 0.0}, {"rho": 1.0}, {"rho": 1 - 1e-9}, {"momentum": 0.5},
+                                    {"centered": True}])
 def test_variants_the_kernel_cannot_express_use_foreach(fused_calls, config):
     grads = gradient_steps(3)
     variables = make_variables(initial_values())

@@ -76,13 +76,15 @@ class RMSprop(Optimizer):
 
     def _fusable(self, group, grads):
         params = group.params
-        return (0 < self.rho < 1 and self.momentum == 0 and not self.centered
+        # The kernel's bias correction `1 - rho ** step` (in double precision) must be exactly 1: true
+        # for every rho below 1 - 4e-8; closer to 1 the update would be scaled.
+        return (0 < self.rho < 1 and 1.0 - self.rho ** 1e9 == 1.0 and self.momentum == 0 and not self.centered
                 and params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64)
                 and group.dense and group.grads_match(grads))
 
     def _fused_update(self, group, grads, velocities, lr):
         if self._huge_step is None:
-            self._huge_step = torch.tensor(1e9)  # rho ** 1e9 underflows to 0 for every rho < 1
+            self._huge_step = torch.tensor(1e9)  # exact in float32
         # The kernel's first moment becomes `0 * m + g`. The fit loop's own gradients serve as m (the
         # same values written back: one buffer less to stream). A caller's gradients stay untouched
         # (an inf would come back NaN), and m is the group's kept buffer: zeros at first, and NaN
