@@ -404,7 +404,8 @@ def test_gradients_in_any_memory_layout(kind):
 def test_adam_fuses_variables_stored_permuted(amsgrad, monkeypatch):
     """A convolution kernel is stored in torch's order (a permuted, gap-free layout) and autograd gives
     its gradient the same strides: Adam's one-pass kernel walks all of them as flat arrays and must
-    give the reference update; a gradient in another layout goes the element-by-element way."""
+    give the reference update; a gradient in another layout is first copied into the kernel's layout
+    (the caller's tensor is left alone) and fused too."""
     start = np.random.default_rng(0).standard_normal((3, 4, 2)).astype("float32")
     kernel = Variable(torch.from_numpy(start.transpose(2, 1, 0).copy()).permute(2, 1, 0), name="kernel")
     assert not kernel.is_contiguous() and kernel.shape == (3, 4, 2)
@@ -418,9 +419,11 @@ def test_adam_fuses_variables_stored_permuted(amsgrad, monkeypatch):
         same_layout = torch.from_numpy(g.transpose(2, 1, 0).copy()).permute(2, 1, 0)
         grad = same_layout if t < 2 else torch.from_numpy(g)  # the last one contiguous: not kernel's layout
         assert (grad.stride() == kernel.stride()) == (t < 2)
+        before = grad.clone()
         optimizer.apply([grad], [kernel])
+        assert torch.equal(grad, before) and grad.stride() == before.stride()
         steps.append([g])
-    assert calls == [1, 1]
+    assert calls == [1, 1, 1]
     expected = reference.run("adam", [start], steps, learning_rate=0.05, amsgrad=amsgrad)
     np.testing.assert_allclose(kernel.detach().numpy(), expected[0], rtol=1e-5, atol=1e-6)
 

@@ -91,6 +91,28 @@ def test_caller_gradients_are_left_untouched(fused_calls):
         assert torch.equal(g, before)  # the inf stays an inf: nothing was written into the caller's tensors
 
 
+def test_gradients_in_other_layouts_are_copied_not_left_to_foreach(fused_calls):
+    # autograd.grad hands a narrow Dense head's kernel gradient over transposed, and the gradient of
+    # a sum expanded (stride 0): copied into their params' layout, the group still takes the kernel.
+    rng = np.random.default_rng(5)
+    start = [rng.standard_normal((4, 3)).astype("float32"), rng.standard_normal(3).astype("float32")]
+    variables = make_variables(start)
+    optimizer = optimizers.RMSprop(learning_rate=0.01)
+    steps = []
+    for t in range(3):
+        kernel_t = torch.tensor(rng.standard_normal((3, 4)), dtype=torch.float32)
+        grads = [kernel_t.t(), torch.tensor(0.5 + t).expand(3)]
+        kept = [g.clone() for g in grads]
+        optimizer.apply(grads, variables)
+        # the caller's tensors keep their values and layouts
+        assert all(torch.equal(g, k) for g, k in zip(grads, kept)) and grads[0].stride() == (1, 4)
+        steps.append([g.contiguous().numpy() for g in grads])
+    assert len(fused_calls) == 3
+    expected = reference.run("rmsprop", start, steps, learning_rate=0.01)
+    for actual, want in zip(values_of(variables), expected):
+        np.testing.assert_allclose(actual, want, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("entry", ["fit_loop", "apply_gradients"])
 def test_a_non_finite_gradient_spoils_only_its_own_weight(fused_calls, entry):
     # Keras: an inf gradient makes v inf and the weight NaN (inf / inf), for good; every other

@@ -36,8 +36,17 @@ class Group:
     def grads_match(self, grads):
         """Whether `grads` are laid out as the params (contiguous, or in a dense param's strides):
         not so for an expanded gradient (autograd.grad of a sum has stride 0) or a transposed one."""
-        return all(g.is_contiguous() if strides is None else g.stride() == strides
-                   for g, strides in zip(grads, self._strides))
+        return all(map(_laid_out, grads, self._strides))
+
+    def laid_out_as_params(self, grads):
+        """`grads` ready for a kernel that walks raw memory: any not laid out as its param (a narrow
+        Dense head's kernel gradient arrives transposed from `autograd.grad`, an expanded one has
+        stride 0) is copied into its param's layout; the caller's tensors are left as they are. One
+        copy of the odd ones costs less than running the whole group through foreach calls."""
+        if self.grads_match(grads):
+            return grads
+        return [g if _laid_out(g, strides) else torch.empty_like(p, memory_format=torch.preserve_format).copy_(g)
+                for g, p, strides in zip(grads, self.params, self._strides)]
 
     def scratch(self):
         """Tensors shaped like the params, kept from one update to the next for an update's
@@ -51,6 +60,11 @@ class Group:
 
     def grads_of(self, grads):
         return grads if self.positions is None else [grads[i] for i in self.positions]
+
+
+def _laid_out(grad, strides):
+    """Whether `grad` has its param's layout: contiguous (`strides` None) or those strides."""
+    return grad.is_contiguous() if strides is None else grad.stride() == strides
 
 
 def _dense(tensor):

@@ -40,10 +40,9 @@ class Adam(Optimizer):
         lr, step, alpha_over_lr, root_correction_2 = coefficients
         params = group.params
         momentums, velocities = group.slots["momentum"], group.slots["velocity"]
-        if params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64) and \
-                group.dense and group.grads_match(grads):
+        if params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64) and group.dense:
             # The fused kernel walks raw memory, so every tensor it is given must share one layout.
-            self._fused_update(group, grads, lr, step, root_correction_2)
+            self._fused_update(group, group.laid_out_as_params(grads), lr, step, root_correction_2)
             return
         torch._foreach_lerp_(momentums, grads, 1 - self.beta_1)
         torch._foreach_mul_(velocities, self.beta_2)

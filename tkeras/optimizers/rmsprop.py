@@ -45,8 +45,8 @@ class RMSprop(Optimizer):
     def _update(self, group, grads, lr):
         rho = self.rho
         velocities = group.slots["velocity"]
-        if self._fusable(group, grads):
-            self._fused_update(group, grads, velocities, lr)
+        if self._fusable(group):
+            self._fused_update(group, group.laid_out_as_params(grads), velocities, lr)
             return
         torch._foreach_mul_(velocities, rho)
         torch._foreach_addcmul_(velocities, grads, grads, value=1 - rho)
@@ -74,13 +74,13 @@ class RMSprop(Optimizer):
         else:
             torch._foreach_addcmul_(group.params, grads, inverse_roots, value=-lr)
 
-    def _fusable(self, group, grads):
+    def _fusable(self, group):
         params = group.params
         # The kernel's bias correction `1 - rho ** step` (in double precision) must be exactly 1: true
         # for every rho below 1 - 4e-8; closer to 1 the update would be scaled.
         return (0 < self.rho < 1 and 1.0 - self.rho ** 1e9 == 1.0 and self.momentum == 0 and not self.centered
                 and params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64)
-                and group.dense and group.grads_match(grads))
+                and group.dense)
 
     def _fused_update(self, group, grads, velocities, lr):
         if self._huge_step is None:
