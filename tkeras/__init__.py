@@ -19,7 +19,7 @@ from tkeras.saving.serialization import register_keras_serializable
 # NumPy-only and optional packages, and Keras 3 top-level names that live elsewhere here.
 _LAZY = {name: (f"tkeras.{name}", None) for name in (
     "datasets", "preprocessing", "saving", "compat", "ops", "distribute", "mixed_precision", "export", "tree",
-    "applications", "experimental")}
+    "applications", "experimental", "distillation")}
 _LAZY.update({
     "distribution": ("tkeras.distribute", None),
     "random": ("tkeras.ops.random", None),

@@ -57,9 +57,6 @@ KERAS = {
                          "port the module to torch.nn and wrap it in keras.layers.TorchModuleWrapper"),
     "layers.TFSMLayer": ("Keras 3, TensorFlow SavedModel inference",
                          "save the model as .keras or .h5 and load it with keras.models.load_model"),
-    "distillation": ("Keras 3.12+ knowledge distillation",
-                     "override train_step (or write a torch loop) adding keras.losses.KLDivergence between the "
-                     "teacher's and the student's softened outputs to the student's loss"),
     "dtensor": ("tf.keras 2 DTensor API", "use keras.distribution (DataParallel, ModelParallel on torch DTensor)"),
     "layers.experimental.SyncBatchNormalization": ("tf.keras 2.x",
                                                    "use keras.layers.BatchNormalization(synchronized=True)"),

@@ -12,11 +12,11 @@ import inspect
 
 # tkeras namespaces a config may select, by the name Keras writes after "keras." (or "keras.src.").
 NAMESPACES = ("layers", "models", "initializers", "optimizers", "optimizers.schedules", "losses", "metrics",
-              "regularizers", "constraints", "activations", "dtype_policies", "quantizers")
+              "regularizers", "constraints", "activations", "dtype_policies", "quantizers", "distillation")
 # Without a (known) module: model files hold layers and models mostly, so those come first. Losses
 # come before metrics (`BinaryCrossentropy` in a config without a module is the loss more often).
 CLASS_SEARCH_ORDER = ("layers", "models", "optimizers", "optimizers.schedules", "initializers", "losses",
-                      "metrics", "regularizers", "constraints", "dtype_policies", "quantizers")
+                      "metrics", "regularizers", "constraints", "dtype_policies", "quantizers", "distillation")
 # A function written with module "builtins" is one of Keras' own: Keras searches these namespaces.
 FUNCTION_SEARCH_ORDER = ("activations", "losses", "metrics")
 # Public classes a namespace loads on first access without listing them in dir().

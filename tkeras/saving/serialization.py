@@ -60,7 +60,10 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
 
 
 def _layer_or_model_names():
-    return set(object_lookup.classes_of("layers")) | set(object_lookup.classes_of("models"))
+    from tkeras.layers.layer import Layer
+    distillation_models = {name for name, cls in object_lookup.classes_of("distillation").items()
+                           if issubclass(cls, Layer)}  # keras.distillation.Distiller
+    return set(object_lookup.classes_of("layers")) | set(object_lookup.classes_of("models")) | distillation_models
 
 
 # -- serialize ----------------------------------------------------------------------------------------
