@@ -65,9 +65,6 @@ KERAS = {
                                              "to keras.layers.Embedding"),
     "layers.experimental.DynamicLookup": ("tf.keras 2.13+ experimental",
                                           "use keras.layers.StringLookup or IntegerLookup with an adapted vocabulary"),
-    "layers.experimental.RandomFourierFeatures": ("tf.keras 2.x experimental",
-                                                  "a frozen Dense with a random normal kernel followed by "
-                                                  "keras.ops.cos, scaled by sqrt(2 / output_dim)"),
     "experimental.SequenceFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
                                       "use preprocessing layers on each sequence column"),
     "experimental.SidecarEvaluator": ("tf.keras 2 (TensorFlow checkpoints)",

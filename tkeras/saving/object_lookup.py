@@ -75,6 +75,10 @@ def classes_of(namespace):
             table[name] = value
     if namespace == "models":
         _add_model_classes(table)
+    if namespace == "layers":
+        # tf-keras 2 layers that never left `layers.experimental` (a tf-keras file names them bare).
+        from tkeras.layers.experimental import RandomFourierFeatures
+        table["RandomFourierFeatures"] = RandomFourierFeatures
     return table
 
 

@@ -1,10 +1,12 @@
 """`keras.layers.experimental`: where TF 2.3-2.5 kept layers before they became stable.
 
 Code of that era writes `tf.keras.layers.experimental.preprocessing.Normalization` (and
-`...experimental.RandomFourierFeatures`, `...experimental.EinsumDense`); every such name is the stable
-`tkeras.layers` one, so this namespace forwards to `tkeras.layers` rather than listing them again.
+`...experimental.EinsumDense`); every such name is the stable `tkeras.layers` one, so this namespace
+forwards to `tkeras.layers` rather than listing them again. `RandomFourierFeatures` never left
+experimental (Keras 3 dropped it), so it lives here.
 """
 from tkeras.layers.experimental import preprocessing
+from tkeras.layers.experimental.random_fourier_features import RandomFourierFeatures
 
 
 def __getattr__(name):
