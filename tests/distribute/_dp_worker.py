@@ -53,6 +53,9 @@ def main(out_dir):
     model.save_weights(os.path.join(out_dir, f"weights_rank{rank}.weights.h5"))
 
     np.savez(os.path.join(out_dir, f"custom_step_rank{rank}.npz"), *scenarios.train_custom_step_model())
+    for synchronized in (True, False):
+        np.savez(os.path.join(out_dir, f"batch_norm_{synchronized}_rank{rank}.npz"),
+                 *scenarios.train_batch_norm_model(synchronized))
 
     with open(os.path.join(out_dir, f"results_rank{rank}.json"), "w") as f:
         json.dump(results, f)

@@ -85,6 +85,19 @@ def train_custom_step_model():
     return model.get_weights()
 
 
+def train_batch_norm_model(synchronized):
+    """9 samples in global batches of 4 (the last one leaves rank 1 empty), 2 epochs through
+    Dense -> BatchNormalization -> Dense: returns the weights, moving statistics included."""
+    x, y = regression_data(n=9, seed=5)
+    torch.manual_seed(7 + int(os.environ.get("RANK", "0")))
+    norm = (keras.layers.experimental.SyncBatchNormalization(momentum=0.5) if synchronized
+            else keras.layers.BatchNormalization(momentum=0.5))
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), norm, keras.layers.Dense(2)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    return model.get_weights()
+
+
 def explicit_predict_worker(rank, world_size, port, out_dir):
     """Processes started by the user (not torchrun): initialize() explicitly, then predict."""
     os.environ["TKERAS_DEVICE"] = "cpu"

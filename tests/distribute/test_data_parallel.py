@@ -132,6 +132,24 @@ def test_two_processes_match_one_process_on_the_same_global_batches(two_process_
         assert results[0]["evaluation"][key] == pytest.approx(evaluation[key], rel=1e-5)
 
 
+def test_sync_batch_normalization_over_two_ranks_matches_one_process(two_process_run):
+    """SyncBatchNormalization's moments cover both ranks' rows (and a rank left without rows in the last
+    batch still joins them), so two processes train as one; plain BatchNormalization (per-rank moments,
+    Keras 3 on torch) does not, which shows the comparison can fail."""
+    from tests.distribute import dp_scenarios
+    out, _, _ = two_process_run
+    expected = dp_scenarios.train_batch_norm_model(synchronized=True)
+    for synchronized in (True, False):
+        ranks = [_weights(np.load(out / f"batch_norm_{synchronized}_rank{r}.npz")) for r in range(2)]
+        for a, b in zip(*ranks):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+        gap = max(np.abs(got - want).max() for got, want in zip(ranks[0], expected))
+        if synchronized:
+            assert gap < 1e-5, gap
+        else:
+            assert gap > 1e-3, gap
+
+
 def test_history_and_evaluate_are_identical_on_all_ranks(two_process_run):
     _, results, arrays = two_process_run
     assert results[0]["history"] == results[1]["history"]

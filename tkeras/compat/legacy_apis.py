@@ -58,8 +58,6 @@ KERAS = {
     "layers.TFSMLayer": ("Keras 3, TensorFlow SavedModel inference",
                          "save the model as .keras or .h5 and load it with keras.models.load_model"),
     "dtensor": ("tf.keras 2 DTensor API", "use keras.distribution (DataParallel, ModelParallel on torch DTensor)"),
-    "layers.experimental.SyncBatchNormalization": ("tf.keras 2.x",
-                                                   "use keras.layers.BatchNormalization(synchronized=True)"),
     "layers.experimental.DynamicEmbedding": ("tf.keras 2.13+ experimental",
                                              "adapt a keras.layers.StringLookup/IntegerLookup and feed it "
                                              "to keras.layers.Embedding"),

@@ -124,6 +124,7 @@ class DataParallel(Distribution):
         self._local_n = n
 
     def _empty_train_step(self, model):
+        _join_synchronized_moments(model)
         params = model._trainable_cache()
         for p in params:
             p.grad = None
@@ -469,3 +470,27 @@ def current_distribution():
     if runtime.world_size() <= 1:
         return None
     return chosen
+
+
+def _join_synchronized_moments(model):
+    """A rank without rows still takes part in the global-batch moments of synchronized
+    BatchNormalization layers: a forward and backward pass over zero rows matches the other ranks'
+    all-reduces (forward and backward), adds nothing to them and moves its moving statistics with
+    theirs."""
+    from tkeras.layers.normalization.batch_normalization import BatchNormalization
+    from tkeras import tree
+    if not any(isinstance(layer, BatchNormalization) and layer.synchronized for layer in model.modules()):
+        return
+    inputs = getattr(model, "inputs", None)
+    if not inputs or any(d is None for t in inputs for d in tuple(t.shape)[1:]):
+        raise RuntimeError(
+            f"A rank received no rows of the last batch, and {model.name!r} normalizes over the global batch "
+            f"(synchronized BatchNormalization) without input shapes to run an empty step with; give the model "
+            f"an Input with a fixed shape, or make the sample count a multiple of the number of processes")
+    empty = [torch.zeros((0,) + tuple(t.shape)[1:], dtype=getattr(torch, str(t.dtype).replace("torch.", "")))
+             for t in inputs]
+    outputs = model(empty[0] if len(empty) == 1 else empty, training=True)
+    total = sum(output.sum() for output in tree.flatten(outputs))
+    if total.requires_grad:
+        total.backward()
+

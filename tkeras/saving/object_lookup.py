@@ -77,8 +77,9 @@ def classes_of(namespace):
         _add_model_classes(table)
     if namespace == "layers":
         # tf-keras 2 layers that never left `layers.experimental` (a tf-keras file names them bare).
-        from tkeras.layers.experimental import RandomFourierFeatures
+        from tkeras.layers.experimental import RandomFourierFeatures, SyncBatchNormalization
         table["RandomFourierFeatures"] = RandomFourierFeatures
+        table["SyncBatchNormalization"] = SyncBatchNormalization
     return table
 
 

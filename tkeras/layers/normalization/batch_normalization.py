@@ -7,6 +7,10 @@ and removes it from its output, which nets out the same). Torch's `F.batch_norm`
 the unbiased variance, so the update is written out here. Inference, and a frozen layer
 (`trainable=False`, as Keras 2.1+ and fine-tuning recipes expect), use the moving statistics.
 Weights in Keras' order: gamma, beta, moving_mean, moving_variance.
+
+`synchronized=True` (and tf-keras 2's SyncBatchNormalization) computes the training moments over the
+global batch when torch.distributed runs several processes, as tf-keras does across replicas; Keras 3
+on torch ignores the flag, which leaves each rank normalising its own slice of the batch.
 """
 import torch
 
@@ -15,6 +19,12 @@ from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
 from tkeras.layers.normalization._gamma_beta import GammaBeta
 from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
+
+
+def _ranks():
+    """Processes in the torch.distributed group (1 without one): where `synchronized` has effect."""
+    distributed = torch.distributed
+    return distributed.get_world_size() if distributed.is_available() and distributed.is_initialized() else 1
 
 
 class BatchNormalization(GammaBeta, Layer):
@@ -91,6 +101,8 @@ class BatchNormalization(GammaBeta, Layer):
         return outputs.to(inputs.dtype) if outputs.dtype != inputs.dtype else outputs
 
     def _batch_moments(self, x, mask):
+        if self.synchronized and _ranks() > 1:
+            return self._global_moments(x, mask)
         if mask is None:
             variance, mean = torch.var_mean(x, dim=self._reduce, correction=0)
             return mean, variance
@@ -99,6 +111,27 @@ class BatchNormalization(GammaBeta, Layer):
         count = torch.sum(weights.expand(*x.shape[:-1], 1), dim=self._reduce, keepdim=True)
         mean = torch.sum(x * weights, dim=self._reduce, keepdim=True) / count
         variance = torch.sum(weights * (x - mean) ** 2, dim=self._reduce, keepdim=True) / count
+        return mean.reshape(self.moving_mean.shape), variance.reshape(self.moving_variance.shape)
+
+    def _global_moments(self, x, mask):
+        """The moments of the global batch, every rank's rows together, as tf-keras' synchronized
+        BatchNormalization computes them across replicas. torch's differentiable all-reduce carries the
+        gradient back to every rank's rows (each rank must run the step, even with no rows of its own:
+        the data-parallel loop sees to that)."""
+        from torch.distributed.nn.functional import all_reduce
+        if mask is None:
+            total = x.sum(dim=self._reduce)
+            count = torch.full_like(total, x.numel() / max(total.numel(), 1))
+        else:
+            weights = mask.to(device=x.device, dtype=x.dtype).unsqueeze(-1).expand_as(x)
+            total, count = (x * weights).sum(dim=self._reduce), weights.sum(dim=self._reduce)
+        summed = all_reduce(torch.cat([total.reshape(-1), count.reshape(-1)]))
+        total, count = summed[:total.numel()].reshape(total.shape), summed[total.numel():].reshape(total.shape)
+        mean = total / count
+        squares = (x - self._shaped(mean)) ** 2
+        if mask is not None:
+            squares = squares * weights
+        variance = all_reduce(squares.sum(dim=self._reduce)) / count
         return mean.reshape(self.moving_mean.shape), variance.reshape(self.moving_variance.shape)
 
     def compute_output_shape(self, input_shape):
