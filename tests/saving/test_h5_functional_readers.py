@@ -1,7 +1,9 @@
 """Functional `.h5` files across Keras releases. Recorded with real Keras
 (tests/fixtures/check_h5_functional_readers.py): Keras 3.15.1 writes its own node format into a .h5
 file and tf-keras 2.21 reads none of those files; tkeras writes Keras 2's node list where it can
-express the call, so tf-keras 2.21 reads tkeras' files, and Keras 3.15.1 reads every one of them."""
+express the call, so tf-keras 2.21 reads tkeras' files, and Keras 3.15.1 reads every one of them but the
+MultiHeadAttention model, whose `.h5` layer config is tf-keras 2's (the three input shapes tf-keras 2
+requires and Keras 3 refuses; Keras 3's own MHA config tf-keras 2 cannot build)."""
 import json
 import os
 
@@ -15,7 +17,8 @@ from tkeras.saving.tf_keras2_h5 import keras2_node, keras2_optimizer_config
 
 RECORD = json.load(open(os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
                                      "h5_functional_readers.json")))
-TF_KERAS_READS = {"branches", "two_in_two_out", "shared_layer"}  # nested and op-node models keep Keras 3 nodes
+TF_KERAS_READS = {"branches", "two_in_two_out", "shared_layer", "attention"}  # nested, op node: Keras 3 nodes
+KERAS3_READS = set(MODELS) - {"attention"}
 
 
 def test_record_keras3_writes_its_own_node_format_that_tf_keras_cannot_read():
@@ -27,7 +30,9 @@ def test_record_keras3_writes_its_own_node_format_that_tf_keras_cannot_read():
 @pytest.mark.parametrize("name", MODELS)
 def test_record_real_keras_reads_tkeras_files(name):
     keras3 = RECORD["keras3"]["reads_without_compile"][f"tkeras_{name}"]
-    assert keras3["loaded"] and keras3["max_abs_diff"] < 1e-5
+    assert keras3["loaded"] == (name in KERAS3_READS)
+    if keras3["loaded"]:
+        assert keras3["max_abs_diff"] < 1e-5
     tf_keras = RECORD["tf_keras"]["reads"][f"tkeras_{name}"]
     assert tf_keras["loaded"] == (name in TF_KERAS_READS)
     if tf_keras["loaded"]:
@@ -62,6 +67,19 @@ def test_nodes_keras2_cannot_express_are_kept():
     assert keras2_node(with_constant) is with_constant
     assert keras2_node({"args": [[tensor, tensor]], "kwargs": {"training": False}}) == [
         ["q", 0, 0, {"training": False}], ["q", 0, 0, {"training": False}]]
+
+
+def test_attention_tensors_beyond_the_first_go_by_name_as_tf_keras_writes_them():
+    query = {"class_name": "__keras_tensor__", "config": {"shape": [None, 5, 8], "keras_history": ["q", 0, 0]}}
+    value = {"class_name": "__keras_tensor__", "config": {"shape": [None, 3, 8], "keras_history": ["v", 0, 0]}}
+    names = ("value", "key")
+    assert keras2_node({"args": [query, value], "kwargs": {}}, names) == [["q", 0, 0, {"value": ["v", 0, 0]}]]
+    assert keras2_node({"args": [query], "kwargs": {"value": value, "use_causal_mask": True}}, names) == [
+        ["q", 0, 0, {"value": ["v", 0, 0], "use_causal_mask": True}]]
+    too_many = {"args": [query, value, value, value], "kwargs": {}}
+    assert keras2_node(too_many, names) is too_many
+    nested = {"args": [query], "kwargs": {"value": [value]}}
+    assert keras2_node(nested, names) is nested
 
 
 def test_optimizer_arguments_only_left_out_at_their_defaults():

@@ -5,7 +5,8 @@ Keras 2 (tf-keras) as a list of `[layer_name, node_index, tensor_index, kwargs]`
 tf-keras 2 reads only the second, and Keras 3 reads both (its `.h5` loader keeps the legacy branch), so a
 node in Keras 2's spelling makes the file readable by both. Only calls that spelling can express are
 rewritten: one positional argument that is a tensor or a flat list of tensors, and keyword arguments
-that hold no tensors (e.g. `training`). Any other node (an op node with constants, a tensor passed by
+that hold no tensors (e.g. `training`); for MultiHeadAttention, whose `.h5` config only tf-keras 2 reads
+anyway, also its `value`/`key` tensors (see TENSOR_KEYWORDS). Any other node (an op node with constants, a tensor passed by
 keyword), and every node of a model that holds another model, keeps Keras 3's spelling, which Keras 3
 and tkeras read.
 """
@@ -32,12 +33,30 @@ def _holds_tensor(value):
     return False
 
 
-def keras2_node(node):
-    """One Keras 3 node -> Keras 2's list of inbound entries, or the node unchanged when it cannot be."""
+# Layers whose `.h5` config only tf-keras 2 reads (legacy_h5 writes MultiHeadAttention's three input shapes,
+# which tf-keras 2 requires and Keras 3 refuses): their calls may also take tf-keras 2's spelling for tensors
+# beyond the first, each by its `call` argument name in the entry's kwargs as [layer, node, tensor] (what
+# tf-keras 2 itself writes: [["q", 0, 0, {"value": ["v", 0, 0]}]]), which Keras 3 would not read.
+TENSOR_KEYWORDS = {"MultiHeadAttention": ("value", "key")}
+
+
+def keras2_node(node, tensor_keywords=()):
+    """One Keras 3 node -> Keras 2's list of inbound entries, or the node unchanged when it cannot be.
+    `tensor_keywords`: the call's names for positional arguments after the first, for a layer in
+    TENSOR_KEYWORDS (elsewhere no tensor may sit beside the first argument)."""
     if not isinstance(node, dict) or set(node) - {"args", "kwargs"}:
         return node
     args, kwargs = node.get("args") or [], node.get("kwargs") or {}
-    if len(args) != 1 or not isinstance(kwargs, dict) or _holds_tensor(kwargs):
+    if not args or not isinstance(kwargs, dict):
+        return node
+    if tensor_keywords:
+        if len(args) - 1 > len(tensor_keywords) or isinstance(args[0], list):
+            return node
+        kwargs = {**dict(zip(tensor_keywords, args[1:])), **kwargs}
+        if any(_holds_tensor(v) and _history(v) is None for v in kwargs.values()):
+            return node  # a tensor inside a structure: tf-keras 2 resolves only bare ones
+        kwargs = {k: _history(v) if _history(v) is not None else v for k, v in kwargs.items()}
+    elif len(args) != 1 or _holds_tensor(kwargs):
         return node
     inputs = args[0] if isinstance(args[0], list) else [args[0]]
     histories = [_history(x) for x in inputs]
@@ -65,7 +84,8 @@ def with_keras2_nodes(config):
     layers = inner.get("layers") if isinstance(inner, dict) else None
     if not isinstance(layers, list) or _holds_a_model(layers):
         return config
-    converted = [{**layer, "inbound_nodes": [keras2_node(n) for n in layer["inbound_nodes"]]}
+    converted = [{**layer, "inbound_nodes": [keras2_node(n, TENSOR_KEYWORDS.get(layer.get("class_name"), ()))
+                                             for n in layer["inbound_nodes"]]}
                  if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
                  and not _is_op_node(layer) else layer
                  for layer in layers]
