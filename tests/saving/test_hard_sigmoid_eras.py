@@ -4,6 +4,7 @@ tf-keras .h5 and Keras 2 JSON, relu6(x + 3) / 6 in Keras 3's. The files and outp
 import json
 import os
 
+import h5py
 import numpy as np
 import pytest
 
@@ -50,3 +51,45 @@ def test_keras3_code_keeps_keras3s_formula():
     assert not config.get("keras_version", "3").startswith(("1.", "2."))
     layer = keras.models.model_from_json(json_k3).layers[-1]
     assert layer.activation is keras.activations.hard_sigmoid
+
+
+def _reloaded(model, path):
+    model.save(path)
+    return keras.models.load_model(path, compile=False)
+
+
+def test_a_keras2_model_resaved_as_h5_keeps_its_formula(tmp_path):
+    """The re-saved file says Keras 3.15.1; a root attribute keeps the Keras 1/2 formula across the trip
+    (without it the tf-keras fixture's predictions moved by 0.046)."""
+    import warnings
+    model = keras.models.load_model(os.path.join(FIXTURES, "hard_sigmoid_tf_keras.h5"), compile=False)
+    x = np.random.default_rng(0).normal(size=(3, 5, 4)).astype("float32")
+    path = str(tmp_path / "again.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to warn about: the file keeps it
+        again = _reloaded(model, path)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    with h5py.File(path, "r") as h5:
+        assert h5.attrs["tkeras_hard_sigmoid"] == "keras2"
+    assert again.get_layer("lstm").get_config()["recurrent_activation"] == "hard_sigmoid"
+
+
+def test_a_keras3_model_in_h5_is_not_marked_and_keeps_keras3s_formula(tmp_path):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="hard_sigmoid")])
+    path = str(tmp_path / "k3.h5")
+    again = _reloaded(model, path)
+    with h5py.File(path, "r") as h5:
+        assert "tkeras_hard_sigmoid" not in h5.attrs
+    assert again.layers[-1].activation is keras.activations.hard_sigmoid
+
+
+def test_where_the_keras2_formula_cannot_be_kept_saving_says_so(tmp_path):
+    model = keras.models.load_model(os.path.join(FIXTURES, "hard_sigmoid_tf_keras.h5"), compile=False)
+    with pytest.warns(UserWarning, match=r"0\.2x \+ 0\.5.*a \.keras file cannot keep that.*Save to \.h5"):
+        model.save(str(tmp_path / "m.keras"))
+    mixed = keras.Sequential([model, keras.layers.Dense(1, activation="hard_sigmoid")])
+    path = str(tmp_path / "mixed.h5")
+    with pytest.warns(UserWarning, match="also has layers with Keras 3's"):
+        mixed.save(path)
+    with h5py.File(path, "r") as h5:
+        assert "tkeras_hard_sigmoid" not in h5.attrs

@@ -37,6 +37,8 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def save_model(model, filepath, include_optimizer=True):
+    from tkeras.saving.legacy_h5 import keras2_hard_sigmoid_kept
+    keras2_hard_sigmoid_kept(model, "a .keras file")  # warns: the Keras 1/2 formula cannot be said here
     config = model_config.model_config(model)
     # A model's own get_compile_config (Keras' hook) is already in its config; otherwise the standard one.
     own_compile_config = config.pop("compile_config", None) if hasattr(model, "get_compile_config") else None

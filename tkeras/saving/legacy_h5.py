@@ -33,6 +33,8 @@ def save_model(model, filepath, include_optimizer=True):
         with h5py.File(tmp, "w") as h5:
             h5.attrs["backend"] = "tensorflow"
             h5.attrs["keras_version"] = KERAS_VERSION
+            if keras2_hard_sigmoid_kept(model, "a .h5 file"):
+                h5.attrs[KERAS2_HARD_SIGMOID] = "keras2"
             h5.attrs["model_config"] = json.dumps(tf_keras2_h5.with_keras2_nodes(_keras2_spelling(
                 {"class_name": config["class_name"], "config": config["config"]})))
             if training is not None:
@@ -220,7 +222,7 @@ def _load_model(filepath, custom_objects, compile, safe_mode):
         version = _attr_text(h5.attrs, "keras_version", filepath) or ""
         if isinstance(config, dict) and version.startswith(("1.", "2.0", "2.1", "2.2")):
             config = _legacy_gru_defaults(config)
-        if version.startswith(("1.", "2.")):
+        if version.startswith(("1.", "2.")) or _attr_text(h5.attrs, KERAS2_HARD_SIGMOID, filepath) == "keras2":
             config = _keras2_hard_sigmoid(config)
         model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
         weights_group = h5_guard.get_group(h5, "model_weights", filepath)
@@ -247,6 +249,37 @@ def _legacy_gru_defaults(config):
     if result.get("class_name") == "GRU" and isinstance(result.get("config"), dict):
         result["config"].setdefault("reset_after", False)
     return result
+
+
+# Root attribute of a .h5 file tkeras writes for a model whose "hard_sigmoid" is Keras 1/2's (a layer loaded
+# from such a file): the file says Keras 3.15.1, whose "hard_sigmoid" is x/6 + 0.5, so without it a
+# save/load round trip would silently change the layer (0.046 on the tf-keras fixture's LSTM). tf-keras 2
+# reads "hard_sigmoid" as 0.2x + 0.5 anyway and ignores the attribute.
+KERAS2_HARD_SIGMOID = "tkeras_hard_sigmoid"
+
+
+def keras2_hard_sigmoid_kept(model, where):
+    """Whether `where` can keep the model's Keras 1/2 hard_sigmoid: True when only that era's is used.
+    A .keras file or JSON (`where` another name) cannot say it, nor a .h5 file for a model that also
+    uses Keras 3's: those get a warning instead of a silent change."""
+    from tkeras import activations
+    eras = {"keras2": False, "keras3": False}
+    for module in model.modules():
+        for value in vars(module).values():
+            if value is hard_sigmoid:
+                eras["keras2"] = True
+            elif value is activations.hard_sigmoid:
+                eras["keras3"] = True
+    if not eras["keras2"]:
+        return False
+    if where == "a .h5 file" and not eras["keras3"]:
+        return True
+    reason = "it also has layers with Keras 3's" if where == "a .h5 file" else "it names no release"
+    warnings.warn(f"{model.name!r} has layers from a Keras 1/2 file whose 'hard_sigmoid' is that era's "
+                  f"clip(0.2x + 0.5, 0, 1); {where} cannot keep that ({reason}), and loading it back gives "
+                  f"Keras 3's clip(x / 6 + 0.5, 0, 1). Save to .h5 to keep the Keras 1/2 formula.", UserWarning,
+                  stacklevel=4)
+    return False
 
 
 def _keras2_hard_sigmoid(config):
