@@ -6,9 +6,9 @@ tf-keras 2 reads only the second, and Keras 3 reads both (its `.h5` loader keeps
 node in Keras 2's spelling makes the file readable by both. Only calls that spelling can express are
 rewritten: one positional argument that is a tensor or a flat list of tensors, and keyword arguments
 that hold no tensors (e.g. `training`); for MultiHeadAttention, whose `.h5` config only tf-keras 2 reads
-anyway, also its `value`/`key` tensors (see TENSOR_KEYWORDS). Any other node (an op node with constants, a tensor passed by
-keyword), and every node of a model that holds another model, keeps Keras 3's spelling, which Keras 3
-and tkeras read.
+anyway, also its `value`/`key` tensors (see TENSOR_KEYWORDS). Any other node (an op node with
+constants, a tensor passed by keyword), and every node of a model that holds another model, keeps
+Keras 3's spelling, which Keras 3 and tkeras read.
 """
 
 _TENSOR = "__keras_tensor__"
