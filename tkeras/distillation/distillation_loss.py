@@ -13,18 +13,10 @@ from tkeras import losses as losses_module
 from tkeras import tree
 
 
-def _resolved(loss):
-    """A loss named by a string becomes Keras' function of that name; objects and None pass through."""
-    if loss is None or not isinstance(loss, str):
-        return loss
-    found = losses_module.get(loss)
-    if found is None:
-        raise ValueError(f"Unknown loss function: '{loss}'.")
-    return found
-
-
 def _resolved_structure(loss):
-    return tree.map_structure(_resolved, loss)
+    """Each loss named by a string becomes Keras' function of that name (`losses.get` names the valid
+    ones for a typo); loss objects and None pass through."""
+    return tree.map_structure(lambda item: losses_module.get(item) if isinstance(item, str) else item, loss)
 
 
 def _serialized(loss):
@@ -44,10 +36,9 @@ def _deserialized(config):
 
 
 def _summed_means(per_output):
-    """Each output's loss averaged to a scalar, then summed over outputs (a skipped output adds 0)."""
-    values = [torch.as_tensor(v, dtype=torch.float32) if not isinstance(v, torch.Tensor) else v.mean()
-              for v in tree.flatten(per_output)]
-    return torch.stack(values).sum()
+    """Each output's loss averaged to a scalar, then summed over outputs. A skipped output (None for its
+    loss) adds nothing; the constructors ensure at least one is not skipped."""
+    return torch.stack([value.mean() for value in tree.flatten(per_output) if value is not None]).sum()
 
 
 class DistillationLoss:
@@ -64,7 +55,17 @@ class DistillationLoss:
         """Called once by the Distiller; the base accepts any pair of models."""
 
 
-class FeatureDistillation(DistillationLoss):
+class _LossStructureConfig:
+    """`from_config` of the two built-in losses, whose config holds their `loss` structure serialized."""
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["loss"] = _deserialized(config["loss"])
+        return cls(**config)
+
+
+class FeatureDistillation(_LossStructureConfig, DistillationLoss):
     """The student's features (final outputs, or the output of `student_layer_name`) are pulled towards
     the teacher's (`teacher_layer_name`) by `loss`: a name, a loss object, or a nested structure of
     those matching the outputs, where None skips an output."""
@@ -105,7 +106,7 @@ class FeatureDistillation(DistillationLoss):
 
     def compute_loss(self, teacher_outputs, student_outputs, **kwargs):
         per_output = tree.map_structure(
-            lambda fn, teacher, student: 0.0 if fn is None else fn(teacher, student),
+            lambda fn, teacher, student: None if fn is None else fn(teacher, student),
             self.loss, teacher_outputs, student_outputs)
         return _summed_means(per_output)
 
@@ -113,14 +114,8 @@ class FeatureDistillation(DistillationLoss):
         return {"loss": _serialized(self.loss), "teacher_layer_name": self.teacher_layer_name,
                 "student_layer_name": self.student_layer_name}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["loss"] = _deserialized(config["loss"])
-        return cls(**config)
 
-
-class LogitsDistillation(DistillationLoss):
+class LogitsDistillation(_LossStructureConfig, DistillationLoss):
     """The student's logits follow the teacher's, both divided by `temperature` first (softer targets)."""
 
     def __init__(self, temperature=3.0, loss="kl_divergence"):
@@ -136,7 +131,7 @@ class LogitsDistillation(DistillationLoss):
     def compute_loss(self, teacher_outputs, student_outputs, **kwargs):
         def one_output(fn, teacher, student):
             if fn is None:
-                return 0.0
+                return None
             teacher, student = teacher / self.temperature, student / self.temperature
             if isinstance(fn, losses_module.KLDivergence):
                 value = fn(torch.softmax(teacher, dim=-1), torch.softmax(student, dim=-1))
@@ -147,9 +142,3 @@ class LogitsDistillation(DistillationLoss):
 
     def get_config(self):
         return {"temperature": self.temperature, "loss": _serialized(self.loss)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["loss"] = _deserialized(config["loss"])
-        return cls(**config)

@@ -477,8 +477,9 @@ def _join_synchronized_moments(model):
     BatchNormalization layers: a forward and backward pass over zero rows matches the other ranks'
     all-reduces (forward and backward), adds nothing to them and moves its moving statistics with
     theirs."""
-    from tkeras.layers.normalization.batch_normalization import BatchNormalization
     from tkeras import tree
+    from tkeras.backend import config
+    from tkeras.layers.normalization.batch_normalization import BatchNormalization
     if not any(isinstance(layer, BatchNormalization) and layer.synchronized for layer in model.modules()):
         return
     inputs = getattr(model, "inputs", None)
@@ -487,8 +488,7 @@ def _join_synchronized_moments(model):
             f"A rank received no rows of the last batch, and {model.name!r} normalizes over the global batch "
             f"(synchronized BatchNormalization) without input shapes to run an empty step with; give the model "
             f"an Input with a fixed shape, or make the sample count a multiple of the number of processes")
-    empty = [torch.zeros((0,) + tuple(t.shape)[1:], dtype=getattr(torch, str(t.dtype).replace("torch.", "")))
-             for t in inputs]
+    empty = [torch.zeros((0,) + tuple(t.shape)[1:], dtype=config.standardize_dtype(t.dtype)) for t in inputs]
     outputs = model(empty[0] if len(empty) == 1 else empty, training=True)
     total = sum(output.sum() for output in tree.flatten(outputs))
     if total.requires_grad:

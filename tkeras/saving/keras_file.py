@@ -37,8 +37,9 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def save_model(model, filepath, include_optimizer=True):
-    from tkeras.saving.legacy_h5 import keras2_hard_sigmoid_kept
-    keras2_hard_sigmoid_kept(model, "a .keras file")  # warns: the Keras 1/2 formula cannot be said here
+    from tkeras.saving.legacy_h5 import hard_sigmoid_eras, warn_keras2_hard_sigmoid_lost
+    if hard_sigmoid_eras(model)[0]:
+        warn_keras2_hard_sigmoid_lost(model, "a .keras file", "it names no release")
     config = model_config.model_config(model)
     # A model's own get_compile_config (Keras' hook) is already in its config; otherwise the standard one.
     own_compile_config = config.pop("compile_config", None) if hasattr(model, "get_compile_config") else None

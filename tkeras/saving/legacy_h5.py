@@ -33,8 +33,11 @@ def save_model(model, filepath, include_optimizer=True):
         with h5py.File(tmp, "w") as h5:
             h5.attrs["backend"] = "tensorflow"
             h5.attrs["keras_version"] = KERAS_VERSION
-            if keras2_hard_sigmoid_kept(model, "a .h5 file"):
+            keras2, keras3 = hard_sigmoid_eras(model)
+            if keras2 and not keras3:
                 h5.attrs[KERAS2_HARD_SIGMOID] = "keras2"
+            elif keras2:
+                warn_keras2_hard_sigmoid_lost(model, "a .h5 file", "it also has layers with Keras 3's")
             h5.attrs["model_config"] = json.dumps(tf_keras2_h5.with_keras2_nodes(_keras2_spelling(
                 {"class_name": config["class_name"], "config": config["config"]})))
             if training is not None:
@@ -258,28 +261,20 @@ def _legacy_gru_defaults(config):
 KERAS2_HARD_SIGMOID = "tkeras_hard_sigmoid"
 
 
-def keras2_hard_sigmoid_kept(model, where):
-    """Whether `where` can keep the model's Keras 1/2 hard_sigmoid: True when only that era's is used.
-    A .keras file or JSON (`where` another name) cannot say it, nor a .h5 file for a model that also
-    uses Keras 3's: those get a warning instead of a silent change."""
+def hard_sigmoid_eras(model):
+    """(Keras 1/2's, Keras 3's): whether any layer of `model` computes each era's hard_sigmoid."""
     from tkeras import activations
-    eras = {"keras2": False, "keras3": False}
-    for module in model.modules():
-        for value in vars(module).values():
-            if value is hard_sigmoid:
-                eras["keras2"] = True
-            elif value is activations.hard_sigmoid:
-                eras["keras3"] = True
-    if not eras["keras2"]:
-        return False
-    if where == "a .h5 file" and not eras["keras3"]:
-        return True
-    reason = "it also has layers with Keras 3's" if where == "a .h5 file" else "it names no release"
+    functions = {value for module in model.modules() for value in vars(module).values()
+                 if value is hard_sigmoid or value is activations.hard_sigmoid}
+    return hard_sigmoid in functions, activations.hard_sigmoid in functions
+
+
+def warn_keras2_hard_sigmoid_lost(model, where, reason):
+    """Where a file cannot keep the Keras 1/2 formula, saving says so instead of changing it silently."""
     warnings.warn(f"{model.name!r} has layers from a Keras 1/2 file whose 'hard_sigmoid' is that era's "
                   f"clip(0.2x + 0.5, 0, 1); {where} cannot keep that ({reason}), and loading it back gives "
                   f"Keras 3's clip(x / 6 + 0.5, 0, 1). Save to .h5 to keep the Keras 1/2 formula.", UserWarning,
                   stacklevel=4)
-    return False
 
 
 def _keras2_hard_sigmoid(config):
