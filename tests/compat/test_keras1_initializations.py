@@ -88,3 +88,16 @@ def test_a_keras1_init_function_of_shape_and_name_initialises_a_layer():
     only_shape = keras.layers.Dense(2, kernel_initializer=lambda shape: np.full(shape, 0.5))
     only_shape.build((None, 3))
     assert (only_shape.kernel.numpy() == 0.5).all()
+
+
+def test_numpy_seed_makes_the_draws_repeatable_as_in_keras1():
+    # Keras 1's backends took every initializer's seed from NumPy's global generator, so a script's
+    # `np.random.seed(1337)` alone fixed its initial weights; torch's generator plays no part.
+    np.random.seed(1337)
+    first = init.normal((4, 5), scale=0.01).numpy(), init.glorot_uniform((4, 5)).numpy()
+    np.random.seed(1337)
+    torch.manual_seed(99)
+    second = init.normal((4, 5), scale=0.01).numpy(), init.glorot_uniform((4, 5)).numpy()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    assert not np.array_equal(init.normal((4, 5), scale=0.01).numpy(), first[0])  # the generator moves on

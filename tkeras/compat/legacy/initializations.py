@@ -11,8 +11,9 @@ Each function keeps Keras 1's signature and arithmetic: `scale` is the half-widt
 standard deviation of a (not truncated) normal, the Glorot/He/LeCun scales come from `get_fans`, and
 `dim_ordering` says where the channels of a convolution kernel are ('th': (out, in, rows, cols), the
 Keras 1 default; 'tf': (rows, cols, in, out), tkeras' kernel layout, which layers pass when they call
-one of these functions themselves). Random draws use torch's generator, so `tf.set_random_seed` /
-`keras.utils.set_random_seed` make them repeatable.
+one of these functions themselves). Each draw takes its seed from NumPy's global generator, as Keras 1
+did (`seed = np.random.randint(10e8)` in its backends), so the `np.random.seed(1337)` at the top of a
+Keras 1 script makes its initial weights repeatable; `keras.utils.set_random_seed` seeds NumPy too.
 """
 import math
 
@@ -43,14 +44,19 @@ def _variable(value, name):
     return Variable(value, name=name, dtype=torch.float32)
 
 
+def _numpy_seeded_generator():
+    return torch.Generator().manual_seed(int(np.random.randint(10e8)))
+
+
 def uniform(shape, scale=0.05, name=None, dim_ordering="th"):
     """Uniform on [-scale, scale]."""
-    return _variable(torch.empty(tuple(shape)).uniform_(-scale, scale), name)
+    value = torch.empty(tuple(shape)).uniform_(-scale, scale, generator=_numpy_seeded_generator())
+    return _variable(value, name)
 
 
 def normal(shape, scale=0.05, name=None, dim_ordering="th"):
     """Normal with mean 0 and standard deviation `scale` (not truncated)."""
-    return _variable(torch.randn(tuple(shape)) * scale, name)
+    return _variable(torch.randn(tuple(shape), generator=_numpy_seeded_generator()) * scale, name)
 
 
 def lecun_uniform(shape, name=None, dim_ordering="th"):
