@@ -1,17 +1,34 @@
-"""tkeras.ops against real Keras 3's outputs for the calls of keras_cases.py (fixture made by
+"""tkeras.ops against real Keras 3's outputs for the calls of keras_cases*.py (fixtures made by
 tests/fixtures/make_ops_golden.py): padding conventions, kernel layouts, CTC, attention masks, STFT
-framing, linear algebra and the NumPy-family edge cases."""
+framing, linear algebra and the NumPy-family edge cases, dtypes and promotion."""
+import glob
+import importlib
 import os
 
 import numpy as np
 import pytest
 
-from tests.ops.keras_cases import cases
 from tkeras import ops
 
-GOLDEN = np.load(os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "keras_ops_golden.npz"))
+HERE = os.path.dirname(__file__)
+FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
 FUNCTIONS = {"ADD": lambda a, b: a + b}
-CASES = cases()
+
+
+def _suites():
+    """{suite: (cases, golden)}: keras_cases.py -> keras_ops_golden.npz, keras_cases_X.py -> keras_ops_X_golden.npz."""
+    found = {}
+    for path in sorted(glob.glob(os.path.join(HERE, "keras_cases*.py"))):
+        module = os.path.basename(path)[:-3]
+        suite = module[len("keras_cases_"):] if module != "keras_cases" else None
+        golden = "keras_ops_golden.npz" if suite is None else f"keras_ops_{suite}_golden.npz"
+        cases = importlib.import_module(f"tests.ops.{module}").cases()
+        found[suite or "core"] = (cases, np.load(os.path.join(FIXTURES, golden)))
+    return found
+
+
+SUITES = _suites()
+CASES = [(suite, *case) for suite, (cases, _) in SUITES.items() for case in cases]
 
 
 def _leaves(value):
@@ -28,19 +45,21 @@ def _resolve(path):
 
 
 def test_every_case_has_a_keras_result():
-    assert str(GOLDEN["__version__"]) == "3.15.1"
-    for case_id, *_ in CASES:
-        assert f"{case_id}__0" in GOLDEN or f"{case_id}__error" in GOLDEN, case_id
+    for suite, (cases, golden) in SUITES.items():
+        assert str(golden["__version__"]) == "3.15.1", suite
+        for case_id, *_ in cases:
+            assert f"{case_id}__0" in golden or f"{case_id}__error" in golden, (suite, case_id)
 
 
-@pytest.mark.parametrize("case_id, path, args, kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_keras(case_id, path, args, kwargs):
-    if f"{case_id}__error" in GOLDEN:
-        pytest.skip(f"Keras itself refuses this call: {GOLDEN[f'{case_id}__error']}")
+@pytest.mark.parametrize("suite, case_id, path, args, kwargs", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
+def test_matches_keras(suite, case_id, path, args, kwargs):
+    golden = SUITES[suite][1]
+    if f"{case_id}__error" in golden:
+        pytest.skip(f"Keras itself refuses this call: {golden[f'{case_id}__error']}")
     args = tuple(FUNCTIONS.get(a, a) if isinstance(a, str) else a for a in args)
     got = _leaves(_resolve(path)(*args, **kwargs))
-    expected = [GOLDEN[f"{case_id}__{i}"] for i in range(len(got))]
-    assert f"{case_id}__{len(got)}" not in GOLDEN, f"Keras returns more outputs than the {len(got)} tkeras gives"
+    expected = [golden[f"{case_id}__{i}"] for i in range(len(got))]
+    assert f"{case_id}__{len(got)}" not in golden, f"Keras returns more outputs than the {len(got)} tkeras gives"
     for i, (a, b) in enumerate(zip(got, expected)):
         assert a.shape == b.shape, f"output {i}: shape {a.shape}, Keras {b.shape}"
         # JAX runs without 64-bit types, so where tkeras keeps a NumPy int64 input's dtype Keras says int32.
