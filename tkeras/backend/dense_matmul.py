@@ -95,23 +95,31 @@ class _Dense(torch.autograd.Function):
         plain = not torch.is_grad_enabled()  # create_graph: torch's differentiable ops
         if ctx.relu:
             grad = torch.ops.aten.threshold_backward(grad, out, 0) if plain else grad * (out > 0)
-        rows, inputs, units = x.shape[0], x.shape[1], kernel.shape[1]
-        grad_x = grad_kernel = grad_bias = None
-        if ctx.needs_input_grad[0]:
-            if plain and input_grad_wants_onednn(rows, inputs, units):
-                grad_x = _linear(grad, kernel)
-            else:
-                grad_x = grad.mm(kernel.t())
-        if ctx.needs_input_grad[1]:
-            if plain and kernel_grad_wants_onednn(rows, inputs, units):
-                grad_kernel = _linear(grad.t(), x.t()).t()
-            elif narrow_head(rows, inputs, units):
-                grad_kernel = grad.t().mm(x).t()  # (autograd copies it into the kernel's layout)
-            else:
-                grad_kernel = x.t().mm(grad)
-        if ctx.needs_input_grad[2]:
-            grad_bias = grad.sum(0)
+        grad_x, grad_kernel, grad_bias = products_backward(grad, x, kernel, *ctx.needs_input_grad[:3], plain=plain)
         return grad_x, grad_kernel, grad_bias, None
+
+
+def products_backward(grad, x, kernel, want_x, want_kernel, want_bias, plain=True):
+    """The gradients of `x @ kernel + bias` for the output gradient `grad` (after any activation's), each
+    product by the library the rules above pick for the shape; `plain=False` keeps to torch's
+    differentiable ops. Returns (grad_x, grad_kernel, grad_bias), None where not wanted."""
+    rows, inputs, units = x.shape[0], x.shape[1], kernel.shape[1]
+    grad_x = grad_kernel = grad_bias = None
+    if want_x:
+        if plain and input_grad_wants_onednn(rows, inputs, units):
+            grad_x = _linear(grad, kernel)
+        else:
+            grad_x = grad.mm(kernel.t())
+    if want_kernel:
+        if plain and kernel_grad_wants_onednn(rows, inputs, units):
+            grad_kernel = _linear(grad.t(), x.t()).t()
+        elif narrow_head(rows, inputs, units):
+            grad_kernel = grad.t().mm(x).t()  # (autograd copies it into the kernel's layout)
+        else:
+            grad_kernel = x.t().mm(grad)
+    if want_bias:
+        grad_bias = grad.sum(0)
+    return grad_x, grad_kernel, grad_bias
 
 
 _AVAILABLE = available()

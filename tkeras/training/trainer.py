@@ -15,7 +15,7 @@ from tkeras.backend import core_sharing, host_memory
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
-from tkeras.training import data_adapter, predict_chunks
+from tkeras.training import data_adapter, dense_stack_step, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
@@ -167,6 +167,9 @@ class Trainer(LegacyTrainingMethods):
 
     def train_step(self, data):
         x, y, sample_weight = data_adapter.unpack(data)
+        stack = dense_stack_step.plan_for(self) if self._in_fit else None
+        if stack is not None and dense_stack_step.applies_to(stack, x):
+            return dense_stack_step.train_step(self, stack, x, y, sample_weight)
         y_pred = self(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._minimize(loss)
@@ -224,6 +227,7 @@ class Trainer(LegacyTrainingMethods):
         self.__dict__.pop("_trainable_params", None)
         self.__dict__.pop("_constrained_params", None)
         self.__dict__.pop("_regularized_cache", None)
+        dense_stack_step.forget(self)
 
     # -- fit --------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
