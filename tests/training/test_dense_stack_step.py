@@ -175,3 +175,24 @@ def test_an_activation_changed_after_the_plan_goes_the_general_way(monkeypatch, 
 
     model.fit(x, labels, batch_size=50, epochs=1, verbose=0, callbacks=[Switch()])
     assert len(fused_calls) == 1  # the first batch only
+
+
+def test_mixed_precision_models_take_the_general_step_and_float32_ones_still_fuse(monkeypatch, fused_calls):
+    x, labels = _data()
+    monkeypatch.setenv("TKERAS_DENSE_STACK_STEP", "1")
+
+    def fit():
+        model = keras.Sequential([keras.Input((12,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(5, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(x, labels, batch_size=100, epochs=1, verbose=0)
+        count = len(fused_calls)
+        fused_calls.clear()
+        return count
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        assert fit() == 0
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert fit() == 2  # a mixed policy seen earlier in the process does not turn the fused step off

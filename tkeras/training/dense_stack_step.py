@@ -14,8 +14,9 @@ MNIST's step went from ~2.4-3.1 ms to ~1.9-2.3 ms (bench/bench_peers.py; figures
 The plan is made once per `fit` (the trainer's caches) and only for models where it gives what the
 general step gives: the exact Sequential and layer classes (no overridden call, train_step,
 compute_loss), float32 weights and policy, no regularizers or activity regularizers, no quantized or
-LoRA layers, one process; each step also requires a float32 2-D CPU input and no
-mixed precision, and otherwise runs the general step. TKERAS_DENSE_STACK_STEP=0 turns it off.
+LoRA layers, one process; each step also requires a float32 2-D CPU input and no autocast (a
+mixed global policy turns it on in the loops), and otherwise runs the general step.
+TKERAS_DENSE_STACK_STEP=0 turns it off.
 """
 import os
 
@@ -24,7 +25,6 @@ import torch
 from tkeras import activations
 from tkeras.backend import dense_matmul
 from tkeras.layers import added_losses
-from tkeras.mixed_precision import policy as _precision
 from tkeras.training import data_adapter
 
 # Hidden activations whose backward is one kernel of the activation's output.
@@ -65,7 +65,7 @@ def _plan(model):
     if any(getattr(type(model), name) is not getattr(Trainer, name)
            for name in ("train_step", "compute_loss", "compute_metrics")):
         return None
-    if model.activity_regularizer is not None:
+    if model.activity_regularizer is not None or model.dtype_policy.name != "float32":
         return None
     if model._regularized_weights() or "_remat_scope" in model.__dict__:
         return None
@@ -97,8 +97,7 @@ def applies_to(stack, x):
     """The per-step conditions: on the batch, the global state, and activations set since the plan."""
     return (type(x) is torch.Tensor and x.dtype == torch.float32 and x.dim() == 2 and x.device.type == "cpu"
             and not x.requires_grad and getattr(x, "_keras_mask", None) is None and torch.is_grad_enabled()
-            and not added_losses.PENDING_LOSSES and not _precision.mixed_in_use()
-            and not torch.is_autocast_enabled("cpu")
+            and not added_losses.PENDING_LOSSES and not torch.is_autocast_enabled("cpu")
             and all(kind == "dropout" or layer.activation is activation for kind, layer, activation in stack))
 
 
