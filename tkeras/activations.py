@@ -32,12 +32,23 @@ def linear(x):
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Keras' relu: x where x > threshold, else negative_slope * (x - threshold), capped at max_value.
+    Integer inputs stay integers unless negative_slope makes fractions."""
+    if not isinstance(x, torch.Tensor):
+        x = torch.as_tensor(x)
+    if x.dtype == torch.bool or (negative_slope != 0.0 and not (x.is_floating_point() or x.is_complex())):
+        x = x.to(torch.get_default_dtype())
     if negative_slope == 0.0 and threshold == 0.0:
         # One kernel for plain and capped ReLU (MobileNet's ReLU(6.0)); the general formula below is 4.
-        return torch.relu(x) if max_value is None else torch.clamp(x, min=0.0, max=max_value)
-    out = torch.where(x >= threshold, x, negative_slope * (x - threshold))
+        if max_value is None:
+            return torch.relu(x)
+        return torch.clamp(x, min=0, max=max_value).to(x.dtype)
+    if negative_slope == 0.0:
+        out = torch.where(x > threshold, x, torch.zeros((), dtype=x.dtype, device=x.device))  # +0.0, not -0.0
+    else:
+        out = torch.where(x > threshold, x, negative_slope * (x - threshold))
     if max_value is not None:
-        out = torch.clamp(out, max=max_value)
+        out = torch.clamp(out, max=max_value).to(x.dtype)
     return out
 
 
@@ -52,11 +63,16 @@ def sigmoid(x):
 
 def softmax(x, axis=-1):
     x = _floating(x)
+    if isinstance(axis, (tuple, list)):  # normalised jointly over several axes
+        return torch.exp(x - torch.logsumexp(x, dim=tuple(axis), keepdim=True))
     return _tag(torch.softmax(x, dim=axis), x, "softmax" if axis in (-1, x.dim() - 1) else "softmax_axis")
 
 
 def log_softmax(x, axis=-1):
-    return torch.log_softmax(_floating(x), dim=axis)
+    x = _floating(x)
+    if isinstance(axis, (tuple, list)):
+        return x - torch.logsumexp(x, dim=tuple(axis), keepdim=True)
+    return torch.log_softmax(x, dim=axis)
 
 
 def tanh(x):

@@ -3,14 +3,13 @@
 functions, ...), each on the input's device.
 """
 import builtins
-import math
 
 import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.ops.core import _float_default, _shape, tensor, to_torch_dtype, user_op
-from tkeras.ops.math_ops import _float_input, pair
+from tkeras.ops.core import _float_default, _shape, evenly_spaced, tensor, to_torch_dtype, user_op
+from tkeras.ops.math_ops import _float_input, accumulator_dtype, pair
 from tkeras.ops.reductions import axis_tuple
 from tkeras.ops.shape_ops import _ints, _same_dtype
 
@@ -85,35 +84,62 @@ def trace(x, offset=0, axis1=0, axis2=1):
     x = _matrix_input("trace", x)
     result = torch.sum(torch.diagonal(x, offset=int(offset), dim1=_axis("trace", x, axis1, "axis1"),
                                       dim2=_axis("trace", x, axis2, "axis2")), dim=-1)
-    return result if x.is_floating_point() or x.dtype == torch.int64 else result.to(torch.int32)
+    return result.to(accumulator_dtype(x.dtype))  # Keras' sum dtype (uint8 -> uint32, int8 -> int32)
 
 
 @user_op
 def meshgrid(*x, indexing="xy"):
+    """Each grid keeps its own input's dtype, as Keras (torch's meshgrid wants one dtype)."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: argument 'indexing' must be 'xy' or 'ij', received {indexing!r}")
-    return list(torch.meshgrid(*_same_dtype(x), indexing=indexing))
+    if not x:
+        return []
+    vectors = [tensor(v) for v in x]
+    vectors = [v.to(vectors[0].device).reshape(-1) for v in vectors]
+    shape = [v.shape[0] for v in vectors]
+    if indexing == "xy" and len(shape) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+    grids = []
+    for i, v in enumerate(vectors):
+        axis = {0: 1, 1: 0}.get(i, i) if indexing == "xy" and len(shape) > 1 else i
+        grids.append(torch.broadcast_to(v.reshape([-1 if a == axis else 1 for a in range(len(shape))]), shape))
+    return grids
+
+
+def _spaced_result(values, dtype, input_float):
+    """float64 points -> the requested dtype (integers truncated, as NumPy's astype)."""
+    target = to_torch_dtype(dtype) or input_float or _float_default(None)
+    return values.to(target) if target.is_floating_point else torch.trunc(values).to(target)
 
 
 @user_op
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
-    exponents = _linear(start, stop, num, endpoint, dtype)
-    return torch.pow(torch.as_tensor(float(base), dtype=exponents.dtype, device=exponents.device), exponents)
+    exponents, _, input_float = evenly_spaced(start, stop, num, endpoint, axis)
+    return _spaced_result(torch.pow(torch.as_tensor(float(base), dtype=torch.float64, device=exponents.device),
+                                    exponents), dtype, input_float)
 
 
 @user_op
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
-    if float(start) == 0 or float(stop) == 0:
+    """Points evenly spaced in log10 |value|, with the sign of `start`; the ends are exact."""
+    first, last = (torch.tensor(float(v), dtype=torch.float64) if isinstance(v, (int, float, np.generic))
+                   else tensor(v) for v in (start, stop))
+    input_float = builtins.max((t.dtype for t in (first, last) if t.is_floating_point() and t.dim()),
+                               key=lambda d: torch.finfo(d).bits, default=None)
+    first, last = torch.broadcast_tensors(first.double(), last.to(first.device).double())
+    if isinstance(start, torch.Tensor) or isinstance(stop, torch.Tensor):
+        pass  # device tensors: the non-zero check would wait for the device
+    elif bool(torch.any(first == 0)) or bool(torch.any(last == 0)):
         raise ValueError("geomspace: 'start' and 'stop' must be non-zero")
-    sign = -1.0 if float(start) < 0 else 1.0
-    exponents = _linear(math.log10(abs(float(start))), math.log10(abs(float(stop))), num, endpoint, dtype)
-    return sign * torch.pow(10.0, exponents)
-
-
-def _linear(start, stop, num, endpoint, dtype):
-    steps = int(num) if endpoint else int(num) + 1
-    values = torch.linspace(float(start), float(stop), steps, device=config.device(), dtype=torch.float64)
-    return (values if endpoint else values[:-1]).to(_float_default(dtype))
+    exponents, _, _ = evenly_spaced(torch.log10(first.abs()), torch.log10(last.abs()), num, endpoint, 0)
+    values = torch.sign(first) * torch.pow(10.0, exponents)
+    if int(num) > 0:
+        values[0] = first
+        if endpoint and int(num) > 1:
+            values[-1] = last
+    if first.dim():
+        values = torch.movedim(values, 0, int(axis))
+    return _spaced_result(values, dtype, input_float)
 
 
 @user_op
@@ -121,7 +147,9 @@ def vander(x, N=None, increasing=False):
     x = tensor(x)
     if x.dim() != 1:
         raise ValueError(f"vander: argument 'x' must be 1-D, received shape {tuple(x.shape)}")
-    return torch.vander(x, N=N, increasing=increasing)
+    result = torch.vander(x, N=N, increasing=increasing)
+    # Keras keeps the input's integer dtype (torch widens to int64)
+    return result.to(x.dtype) if x.dtype in (torch.int8, torch.int16, torch.int32, torch.uint8) else result
 
 
 def _window(name, torch_window):
@@ -166,10 +194,18 @@ def ravel(x):
 
 @user_op
 def roll(x, shift, axis=None):
+    """A scalar `shift` with a tuple `axis` rolls every listed axis by it, as NumPy."""
     x = tensor(x)
     if axis is None:
         return torch.roll(x.reshape(-1), _ints(shift)).reshape(x.shape)
-    return torch.roll(x, _ints(shift), dims=_ints(axis))
+    shifts, axes = _ints(shift), _ints(axis)
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = shifts * len(axes)
+    elif len(axes) == 1 and len(shifts) > 1:
+        axes = axes * len(shifts)
+    if len(shifts) != len(axes):
+        raise ValueError(f"roll: 'shift' {shift!r} and 'axis' {axis!r} must have the same length")
+    return torch.roll(x, shifts, dims=axes)
 
 
 @user_op
@@ -297,14 +333,44 @@ def unravel_index(indices, shape):
     return tuple(index.to(torch.int32) for index in torch.unravel_index(tensor(indices).long(), _ints(shape)))
 
 
+def _is_index_array(entry):
+    return isinstance(entry, (list, np.ndarray, torch.Tensor)) and np.ndim(entry) > 0
+
+
 @user_op
 def get_item(x, key):
-    return tensor(x)[key]
+    """x[key] with NumPy's placement of advanced-index axes: integers count as advanced indices next to
+    arrays, so `x[1, :2, [0, 3]]` puts the index axis first (torch treats the 1 as basic and keeps it last)."""
+    x = tensor(x)
+    result = x[key]
+    if not isinstance(key, tuple) or not builtins.any(_is_index_array(k) for k in key):
+        return result
+    if builtins.any(isinstance(k, (np.ndarray, torch.Tensor)) and k.dtype in (bool, np.bool_, torch.bool) for k in key):
+        return result
+    advanced = [i for i, k in enumerate(key) if _is_index_array(k) or isinstance(k, (int, np.integer))]
+    arrays = [i for i in advanced if _is_index_array(key[i])]
+    numpy_apart = advanced[-1] - advanced[0] + 1 != len(advanced)
+    between = builtins.range(arrays[0], arrays[-1] + 1)
+    torch_apart = builtins.any(not isinstance(key[i], (int, np.integer)) for i in between if i not in arrays)
+    if not numpy_apart or torch_apart:
+        return result
+    # torch placed the index axes where its first array was: count the axes the entries before it give.
+    consumed = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+    start = 0
+    for k in key[:arrays[0]]:
+        if k is Ellipsis:
+            start += x.dim() - consumed
+        elif not isinstance(k, (int, np.integer)):
+            start += 1
+    count = len(torch.broadcast_shapes(*[tuple(np.shape(key[i])) for i in arrays]))
+    return torch.movedim(result, list(builtins.range(start, start + count)), list(builtins.range(count)))
 
 
 @user_op
 def isin(x1, x2, assume_unique=False, invert=False):
     a, b = pair(x1, x2)
+    if a.dtype == torch.bool:  # torch.isin has no bool kernel
+        a, b = a.to(torch.uint8), b.to(torch.uint8)
     return torch.isin(a, b, assume_unique=assume_unique, invert=invert)
 
 
@@ -360,14 +426,18 @@ def outer(x1, x2):
 def inner(x1, x2):
     a, b = pair(x1, x2)
     if a.dim() == 0 or b.dim() == 0:
-        return a * b
+        return a & b if a.dtype == torch.bool else a * b
+    if a.dtype == torch.bool:  # Keras: bool (any pair of Trues); torch has no bool kernel
+        return torch.inner(a.to(torch.int32), b.to(torch.int32)) != 0
     return torch.inner(a, b)
 
 
 @user_op
 def vdot(x1, x2):
     a, b = pair(x1, x2)
-    return torch.sum(torch.conj(a).reshape(-1) * b.reshape(-1))
+    result = torch.sum(torch.conj(a).reshape(-1) * b.reshape(-1))
+    # Keras' dtype is the operands' (torch's sum would widen int32 to int64)
+    return result.to(a.dtype) if a.dtype in (torch.int8, torch.int16, torch.int32, torch.uint8) else result
 
 
 @user_op

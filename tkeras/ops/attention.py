@@ -13,11 +13,9 @@ from tkeras.ops.math_ops import _float_input
 
 def _heads_first(op, name, value):
     value = _float_input(value)
-    if value.dim() == 3:  # (batch, sequence, head_dim): one head
-        value = value.unsqueeze(2)
-    if value.dim() != 4:
-        raise ValueError(f"{op}: {name!r} must be 3-D (batch, seq, dim) or 4-D (batch, seq, heads, dim), received "
-                         f"shape {tuple(value.shape)}")
+    if value.dim() != 4:  # as Keras: no implicit single head for 3-D inputs
+        raise ValueError(f"{op}: {name!r} must be 4-D (batch, seq, heads, head_dim); only 4-D inputs are "
+                         f"supported, received shape {tuple(value.shape)}")
     return value.transpose(1, 2)  # (batch, heads, seq, dim)
 
 
@@ -25,7 +23,6 @@ def _heads_first(op, name, value):
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None,
                           attn_logits_soft_cap=None):
     op = "dot_product_attention"
-    three_d = _float_input(query).dim() == 3
     q, k, v = _heads_first(op, "query", query), _heads_first(op, "key", key), _heads_first(op, "value", value)
     if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
         raise ValueError(f"{op}: query/key must share head_dim and key/value the sequence length, received "
@@ -57,5 +54,4 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         if additive is not None:
             logits = logits + additive
         out = torch.matmul(torch.softmax(logits, dim=-1), v)
-    out = out.transpose(1, 2)
-    return out.squeeze(2) if three_d else out
+    return out.transpose(1, 2)

@@ -30,6 +30,12 @@ def _arrays_to_tensors(structure):
     return tree.map_structure(lambda v: tensor(v) if isinstance(v, np.ndarray) else v, structure)
 
 
+def _scalars_to_tensors(structure):
+    """Python numbers and NumPy values in a result -> tensors (int32/float32), as Keras returns them."""
+    numbers = (bool, int, float, complex, np.generic, np.ndarray)
+    return tree.map_structure(lambda v: tensor(v) if isinstance(v, numbers) else v, structure)
+
+
 def _stack(op, results):
     """A list of like-structured results -> one structure of stacked tensors."""
     first = results[0]
@@ -43,7 +49,7 @@ def _stack(op, results):
 def cond(pred, true_fn, false_fn):
     _check_callable("cond", "true_fn", true_fn)
     _check_callable("cond", "false_fn", false_fn)
-    return true_fn() if bool(pred) else false_fn()
+    return _scalars_to_tensors(true_fn() if bool(pred) else false_fn())
 
 
 @user_op
@@ -65,6 +71,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         result = body(*state)
         state = tuple(result) if isinstance(result, (list, tuple)) else (result,)
         steps += 1
+    state = _scalars_to_tensors(state)
     return state if packed else state[0]
 
 
@@ -74,7 +81,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     value = _arrays_to_tensors(init_val)
     for i in builtins.range(int(lower), int(upper)):
         value = body_fun(i, value)
-    return value
+    return _scalars_to_tensors(value)
 
 
 @user_op
@@ -100,6 +107,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         ys.append(y)
     if reverse:
         ys.reverse()
+    carry = _scalars_to_tensors(carry)
     if not ys or builtins.all(v is None for v in tree.flatten(ys[0])):
         return carry, None
     return carry, _stack("scan", ys)

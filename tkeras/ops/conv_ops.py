@@ -40,6 +40,22 @@ def _channels_first(op, inputs, data_format):
     return x, x.dim() - 2
 
 
+def _integer_result(*values):
+    """The integer dtype Keras returns when every operand is an integer tensor (int32 convolutions and
+    max pools stay int32), else None. The work itself runs in floatx."""
+    dtypes = [v.dtype if isinstance(v, torch.Tensor) else tensor(v).dtype for v in values]
+    if any(d.is_floating_point or d.is_complex or d == torch.bool for d in dtypes):
+        return None
+    result = dtypes[0]
+    for d in dtypes[1:]:
+        result = torch.promote_types(result, d)
+    return result
+
+
+def _as_integer(out, dtype):
+    return out if dtype is None else torch.round(out).to(dtype)
+
+
 def _back(x, data_format):
     return torch.movedim(x, 1, -1) if (data_format or config.image_data_format()) == "channels_last" else x
 
@@ -86,6 +102,7 @@ def _kernel(op, kernel, rank, x):
 
 @user_op
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    kernel_in = kernel
     x, rank = _channels_first("conv", inputs, data_format)
     kernel = _kernel("conv", kernel, rank, x)
     channels, per_group = x.shape[1], kernel.shape[-2]
@@ -94,11 +111,12 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
                          f"input channels ({per_group}); kernel shape {tuple(kernel.shape)}")
     weight = kernel.permute(rank + 1, rank, *range(rank))  # (out, in/groups, *spatial)
     out = _convolve("conv", x, weight, rank, strides, padding, dilation_rate, channels // per_group)
-    return _back(out, data_format)
+    return _as_integer(_back(out, data_format), _integer_result(inputs, kernel_in))
 
 
 @user_op
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    kernel_in = kernel
     x, rank = _channels_first("depthwise_conv", inputs, data_format)
     kernel = _kernel("depthwise_conv", kernel, rank, x)
     if kernel.shape[-2] != x.shape[1]:
@@ -107,7 +125,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     # (spatial..., C, multiplier) -> (C * multiplier, 1, *spatial), channel-major as Keras orders outputs.
     weight = kernel.reshape(*kernel.shape[:rank], -1).permute(rank, *range(rank)).unsqueeze(1)
     out = _convolve("depthwise_conv", x, weight, rank, strides, padding, dilation_rate, x.shape[1])
-    return _back(out, data_format)
+    return _as_integer(_back(out, data_format), _integer_result(inputs, kernel_in))
 
 
 @user_op
@@ -129,6 +147,7 @@ def _transposed_length(n, kernel, stride, dilation, padding, output_padding):
 @user_op
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
+    kernel_in = kernel
     x, rank = _channels_first("conv_transpose", inputs, data_format)
     kernel = _kernel("conv_transpose", kernel, rank, x)
     padding = _check_padding("conv_transpose", padding)
@@ -151,7 +170,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         if full.shape[2 + axis] < length:
             widths = [0, 0] * (rank - 1 - axis) + [0, length - full.shape[2 + axis]]
             full = F.pad(full, widths)
-    return _back(full, data_format)
+    return _as_integer(_back(full, data_format), _integer_result(inputs, kernel_in))
 
 
 def _pool(op, inputs, pool_size, strides, padding, data_format, maximum):
@@ -173,7 +192,8 @@ def _pool(op, inputs, pool_size, strides, padding, data_format, maximum):
 
 @user_op
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    return _pool("max_pool", inputs, pool_size, strides, padding, data_format, maximum=True)
+    return _as_integer(_pool("max_pool", inputs, pool_size, strides, padding, data_format, maximum=True),
+                       _integer_result(inputs))
 
 
 @user_op
@@ -195,8 +215,9 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
 
 @user_op
 def adaptive_max_pool(inputs, output_size, data_format=None):
-    return _adaptive("adaptive_max_pool", inputs, output_size, data_format,
-                     {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d})
+    pooled = _adaptive("adaptive_max_pool", inputs, output_size, data_format,
+                       {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d})
+    return _as_integer(pooled, _integer_result(inputs))
 
 
 def _check_block(op, x, block_size):
@@ -241,11 +262,13 @@ def space_to_depth(x, block_size, data_format="channels_last"):
 
 @user_op
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
-    """Sliding patches of an (N, C, H, W) tensor -> (N, C * kh * kw, patches), as torch's unfold."""
+    """Sliding patches of an (N, C, H, W) tensor -> (N, C * kh * kw, patches), as torch's unfold; integer
+    inputs keep their dtype."""
+    integer = _integer_result(x)
     x = _float_input(x)
     if x.dim() != 4:
         raise ValueError(f"unfold: 'x' must be 4-D (N, C, H, W), received shape {tuple(x.shape)}")
-    return F.unfold(x, kernel_size, dilation=dilation, padding=padding, stride=stride)
+    return _as_integer(F.unfold(x, kernel_size, dilation=dilation, padding=padding, stride=stride), integer)
 
 
 @user_op

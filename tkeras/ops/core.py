@@ -128,8 +128,19 @@ def zeros(shape, dtype=None, name=None):
     return torch.zeros(_shape(shape), dtype=_float_default(dtype), device=config.device())
 
 
+def _array_fill(fill_value):
+    """An array-like fill value as a tensor (broadcast over the shape, as NumPy); None for a plain number."""
+    if isinstance(fill_value, (torch.Tensor, np.ndarray, list, tuple)):
+        return tensor(fill_value)
+    return None
+
+
 @user_op
 def full(shape, fill_value, dtype=None):
+    values = _array_fill(fill_value)
+    if values is not None:
+        values = values.to(device=config.device(), dtype=to_torch_dtype(dtype) or values.dtype)
+        return torch.broadcast_to(values, _shape(shape)).clone()
     return torch.full(_shape(shape), fill_value, dtype=_float_default(dtype), device=config.device())
 
 
@@ -150,7 +161,12 @@ def zeros_like(x, dtype=None, name=None):
 
 @user_op
 def full_like(x, fill_value, dtype=None):
-    return torch.full_like(tensor(x), fill_value, dtype=to_torch_dtype(dtype))
+    x = tensor(x)
+    values = _array_fill(fill_value)
+    if values is not None:
+        values = values.to(device=x.device, dtype=to_torch_dtype(dtype) or x.dtype)
+        return torch.broadcast_to(values, x.shape).clone()
+    return torch.full_like(x, fill_value, dtype=to_torch_dtype(dtype))
 
 
 @user_op
@@ -169,11 +185,17 @@ def arange(start, stop=None, step=None, dtype=None):
         start, stop = 0, start
     step = 1 if step is None else step
     values = [start, stop, step]
-    if dtype is None:
-        floating = any(isinstance(v, float) or (isinstance(v, torch.Tensor) and v.is_floating_point()) for v in values)
+    if dtype is None:  # NumPy float scalars (np.float32(1.5)) count as floats too
+        floating = any(isinstance(v, (float, np.floating)) or (isinstance(v, torch.Tensor) and v.is_floating_point())
+                       for v in values)
         dtype = config.floatx() if floating else "int32"
-    values = [v.item() if isinstance(v, torch.Tensor) else v for v in values]
-    return torch.arange(*values, dtype=to_torch_dtype(dtype), device=config.device())
+    values = [v.item() if isinstance(v, (torch.Tensor, np.generic)) else v for v in values]
+    start, stop, step = values
+    if step == 0:
+        raise ValueError("arange: argument 'step' must not be zero")
+    if (stop - start) * step <= 0:  # an empty range, as NumPy (torch raises on the sign mismatch)
+        return torch.zeros((0,), dtype=to_torch_dtype(dtype), device=config.device())
+    return torch.arange(start, stop, step, dtype=to_torch_dtype(dtype), device=config.device())
 
 
 def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TensorFlow's name
@@ -181,17 +203,36 @@ def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - Te
     return arange(start, limit, delta, dtype=dtype)
 
 
+def evenly_spaced(start, stop, num, endpoint, axis):
+    """(values, step, input float dtype or None) in float64: `num` points from start to stop along `axis`;
+    array `start`/`stop` broadcast against each other, as NumPy's linspace."""
+    num = int(num)
+    if num < 0:
+        raise ValueError(f"linspace: argument 'num' must be non-negative, received {num}")
+    ends = [torch.tensor(float(v), dtype=torch.float64) if isinstance(v, (int, float, np.generic)) else tensor(v)
+            for v in (start, stop)]  # Python numbers in full precision
+    floats = [t.dtype for t in ends if t.is_floating_point() and t.dim() > 0]
+    first, last = (t.to(device=config.device(), dtype=torch.float64) for t in ends)
+    first, last = torch.broadcast_tensors(first, last)
+    divisions = builtins.max(num - 1 if endpoint else num, 1)
+    step = (last - first) / divisions
+    fractions = torch.arange(num, device=first.device, dtype=torch.float64).reshape((-1,) + (1,) * first.dim())
+    values = first + fractions * step
+    if endpoint and num > 1:
+        values[-1] = last  # the end point exactly
+    if first.dim():
+        values = torch.movedim(values, 0, int(axis))
+    return values, step, (builtins.max(floats, key=lambda d: torch.finfo(d).bits) if floats else None)
+
+
 @user_op
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    if not endpoint:
-        values = torch.linspace(float(start), float(stop), int(num) + 1, device=config.device())[:-1]
-    else:
-        values = torch.linspace(float(start), float(stop), int(num), device=config.device())
-    values = values.to(_float_default(dtype))
+    values, step, input_float = evenly_spaced(start, stop, num, endpoint, axis)
+    target = to_torch_dtype(dtype) or input_float or _float_default(None)
+    result = values.to(target) if target.is_floating_point else torch.floor(values).to(target)
     if retstep:
-        step = (float(stop) - float(start)) / builtins.max(int(num) - (1 if endpoint else 0), 1)
-        return values, step
-    return values
+        return result, step.to(target if target.is_floating_point else _float_default(None))
+    return result
 
 
 @user_op

@@ -105,7 +105,9 @@ conjugate = conj
 
 @user_op
 def angle(x):
-    return torch.angle(_float_input(x))
+    """For real input atan2(0, x), as NumPy: pi for -0.0 and negatives (torch.angle gives 0 for -0.0)."""
+    x = _float_input(x)
+    return torch.angle(x) if x.is_complex() else torch.atan2(torch.zeros_like(x), x)
 
 
 @user_op
@@ -133,7 +135,8 @@ hypot = _float_binary(torch.hypot, "hypot")
 logaddexp = _float_binary(torch.logaddexp, "logaddexp")
 logaddexp2 = _float_binary(torch.logaddexp2, "logaddexp2")
 nextafter = _float_binary(torch.nextafter, "nextafter")
-heaviside = _float_binary(torch.heaviside, "heaviside")
+heaviside = _float_binary(lambda x1, x2: torch.where(torch.isnan(x1), x1, torch.heaviside(x1, x2)),
+                          "heaviside")  # NaN stays NaN, as NumPy (torch gives 0 or x2)
 
 
 def _same_dtype_binary(fn, name):
@@ -145,7 +148,8 @@ def _same_dtype_binary(fn, name):
 
 fmax = _same_dtype_binary(torch.fmax, "fmax")
 fmin = _same_dtype_binary(torch.fmin, "fmin")
-fmod = _same_dtype_binary(torch.fmod, "fmod")
+fmod = _same_dtype_binary(lambda a, b: torch.fmod(*((a.int(), b.int()) if a.dtype == torch.bool else (a, b))),
+                          "fmod")  # two bools: int32, as Keras (torch has no bool fmod)
 
 
 @user_op
@@ -236,4 +240,3 @@ def view_as_real(x):
     if not x.is_complex():
         raise TypeError(f"view_as_real: 'x' must be complex, received dtype {str(x.dtype).replace('torch.', '')}")
     return torch.view_as_real(x)
-

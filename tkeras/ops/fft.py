@@ -30,8 +30,10 @@ def _parts(value):
 
 def _real_input(op, x):
     x = tensor(x)
-    if x.dtype not in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
-        raise TypeError(f"{op}: argument 'x' must be a float tensor, received {str(x.dtype).replace('torch.', '')}")
+    if x.is_complex():
+        raise TypeError(f"{op}: argument 'x' must be a real tensor, received {str(x.dtype).replace('torch.', '')}")
+    if not x.is_floating_point():  # integers and bools are cast to floatx, as Keras does
+        x = x.to(torch.get_default_dtype())
     return x
 
 
@@ -57,7 +59,10 @@ def rfft(x, fft_length=None):
 
 @user_op
 def irfft(x, fft_length=None):
-    return torch.fft.irfft(_complex("irfft", x), n=fft_length, dim=-1)
+    spectrum = _complex("irfft", x)
+    if fft_length is None and spectrum.shape[-1] == 1:  # 2 * (1 - 1) samples: empty, as in Keras
+        return spectrum.real.new_zeros(spectrum.shape[:-1] + (0,))
+    return torch.fft.irfft(spectrum, n=fft_length, dim=-1)
 
 
 def _window(op, window, sequence_length, dtype, device):
@@ -101,7 +106,30 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     _check_lengths("istft", sequence_length, fft_length)
     win = _window("istft", window, sequence_length, spectrum.real.dtype, spectrum.device)
     batch = spectrum.shape[:-2]
+    if not center:
+        signal = _overlap_add(spectrum.reshape((-1,) + tuple(spectrum.shape[-2:])), sequence_stride, fft_length,
+                              length, win)
+        return signal.reshape(tuple(batch) + (signal.shape[-1],))
     frames = spectrum.reshape((-1,) + tuple(spectrum.shape[-2:])).transpose(-2, -1)
     signal = torch.istft(frames, n_fft=fft_length, hop_length=sequence_stride, win_length=sequence_length,
                          window=win, center=center, length=length)
     return signal.reshape(tuple(batch) + (signal.shape[-1],))
+
+
+def _overlap_add(spectrum, sequence_stride, fft_length, length, win):
+    """(N, frames, bins) -> (N, samples) for center=False: windowed overlap-add divided by the summed
+    squared window where that is non-zero. torch.istft refuses this case for windows that start at 0
+    (hann's first sample), though only the first sample lacks cover."""
+    frames = torch.fft.irfft(spectrum, n=fft_length, dim=-1)  # (N, T, fft_length)
+    left = (fft_length - win.shape[0]) // 2
+    win = torch.nn.functional.pad(win, (left, fft_length - win.shape[0] - left))
+    count = frames.shape[-2]
+    total = fft_length + sequence_stride * (count - 1)
+
+    def add(values):  # (N, T, fft_length) -> (N, total)
+        return torch.nn.functional.fold(values.transpose(1, 2), (1, total), (1, fft_length),
+                                        stride=(1, sequence_stride)).reshape(values.shape[0], total)
+    signal = add(frames * win)
+    norm = add((win * win).expand(1, count, fft_length))
+    signal = signal / torch.where(norm > 1e-10, norm, torch.ones_like(norm))
+    return signal[..., :total if length is None else int(length)]

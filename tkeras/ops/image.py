@@ -2,32 +2,53 @@
 share.
 
 Sampling follows `tf.image.resize` (half-pixel centres, no antialiasing unless asked), so pixels agree
-with Keras' for bilinear and nearest. An optional aspect-ratio crop or pad comes first, so the content
-is not stretched. Everything works on (N, C, H, W) tensors inside (`resize_nchw`); `resize` speaks the
-user's layout and accepts one image or a batch.
+with Keras' for bilinear and nearest. bicubic (Keys' cubic, a = -0.5) and lanczos3/lanczos5 go through
+`scale_and_translate`'s weights, as `jax.image.resize` does for Keras' JAX (and TF) backend; Keras'
+torch backend uses torch's a = -0.75 cubic and has no lanczos, so tkeras follows the reference backend.
+An optional aspect-ratio crop or pad comes first, so the content is not stretched. Integer images are
+resized in float32 and come back rounded in their own dtype, as in Keras. Everything works on
+(N, C, H, W) tensors inside (`resize_nchw`); `resize` speaks the user's layout and accepts one image or
+a batch.
 """
 import torch
 import torch.nn.functional as F
 
 from tkeras.backend import config
 
-# Keras' interpolation names -> torch's (`nearest-exact` is TensorFlow's nearest: half-pixel centres).
-TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
+# Keras' interpolation names -> torch's (`nearest-exact` is TensorFlow's nearest: half-pixel centres);
+# None: resampled with `scale_and_translate`'s kernels.
+TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": None, "area": "area",
+               "lanczos3": None, "lanczos5": None}
 
 
 def aspect_box(height, width, target_height, target_width, grow):
     """The centred box with the target's aspect ratio: the largest inside the image (crop) or the
     smallest around it (pad, `grow=True`); returns (box height, box width, top offset, left offset),
     the offsets of the box in the image (crop) or of the image in the box (pad)."""
-    pick = max if grow else min
-    box_height = pick(height, int(width * target_height / target_width))
-    box_width = pick(width, int(height * target_width / target_height))
-    return box_height, box_width, abs(height - box_height) // 2, abs(width - box_width) // 2
+    if grow:  # Keras pads the same whole number of rows (or columns) on both sides
+        top = (max(height, int(width * target_height / target_width)) - height) // 2
+        left = (max(width, int(height * target_width / target_height)) - width) // 2
+        return height + 2 * top, width + 2 * left, top, left
+    box_height = max(min(height, int(width * target_height / target_width)), 1)
+    box_width = max(min(width, int(height * target_width / target_height)), 1)
+    return box_height, box_width, (height - box_height) // 2, (width - box_width) // 2
 
 
 def resize_nchw(images, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
                 fill_value=0.0, antialias=False):
-    """(N, C, H, W) images resized to `size` = (height, width)."""
+    """(N, C, H, W) images resized to `size` = (height, width), in their own dtype."""
+    dtype = images.dtype
+    if not images.is_floating_point():
+        images = images.to(torch.float32)
+    out = _resize_float(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_value,
+                        antialias)
+    if dtype.is_floating_point:
+        return out
+    from tkeras.ops.image_sampling import _saturate
+    return _saturate(torch.round(out), dtype)  # Keras: round (halves to even), then saturate_cast
+
+
+def _resize_float(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_value, antialias):
     height, width = images.shape[-2:]
     if crop_to_aspect_ratio:
         box_h, box_w, top, left = aspect_box(height, width, *size, grow=False)
@@ -38,14 +59,30 @@ def resize_nchw(images, size, interpolation="bilinear", crop_to_aspect_ratio=Fal
     if tuple(images.shape[-2:]) == tuple(size):
         return images
     mode = TORCH_MODES[interpolation]
-    extra = {"align_corners": False, "antialias": bool(antialias)} if mode in ("bilinear", "bicubic") else {}
+    if mode is None:
+        return _resample(images, tuple(size), interpolation, bool(antialias))
+    extra = {"align_corners": False, "antialias": bool(antialias)} if mode == "bilinear" else {}
     return F.interpolate(images, size=tuple(size), mode=mode, **extra)
+
+
+def _resample(images, size, interpolation, antialias):
+    """jax.image.resize's separable resampling: scale out/in, no translation, one weight matrix per axis."""
+    from tkeras.ops.image_rescale import METHODS, _weights
+    compute = torch.float64 if images.dtype == torch.float64 else torch.float32
+    result = images.to(compute)
+    for dim, target in ((2, size[0]), (3, size[1])):
+        if result.shape[dim] == target:
+            continue
+        weights = _weights(result.shape[dim], target, target / result.shape[dim], 0.0, METHODS[interpolation],
+                           antialias, compute, images.device)
+        result = torch.movedim(torch.tensordot(result, weights, dims=([dim], [0])), -1, dim)
+    return result.to(images.dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     """Keras 3's `ops.image.resize`: one (H, W, C) image or an (N, H, W, C) batch (channels first with
-    `data_format='channels_first'`), as float32 unless it already is a float tensor."""
+    `data_format='channels_first'`), returned in the images' dtype."""
     if interpolation not in TORCH_MODES:
         raise ValueError(f"ops.image.resize: `interpolation` must be one of {tuple(TORCH_MODES)}, "
                          f"received {interpolation!r}")
@@ -54,8 +91,6 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("ops.image.resize: only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True")
     x = images if isinstance(images, torch.Tensor) else torch.as_tensor(images)
-    if not x.is_floating_point():
-        x = x.to(torch.float32)
     if x.dim() not in (3, 4):
         raise ValueError(f"ops.image.resize: expected one image (3 dims) or a batch (4 dims), "
                          f"received shape {tuple(x.shape)}")

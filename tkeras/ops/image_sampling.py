@@ -110,13 +110,24 @@ def _images_nhwc(op, images, data_format):
     channels_first = (data_format or config.image_data_format()) == "channels_first"
     if channels_first:
         x = x.permute(0, 2, 3, 1)
+    dtype = x.dtype
     if not x.is_floating_point():
         x = x.to(torch.get_default_dtype())
 
     def restore(out):
         out = out.permute(0, 3, 1, 2) if channels_first else out
+        if not dtype.is_floating_point:  # integer images come back rounded (halves away from zero), as in Keras
+            out = _saturate(torch.sign(out) * torch.floor(torch.abs(out) + 0.5), dtype)
         return out[0] if single else out
     return x, restore
+
+
+def _saturate(values, dtype):
+    """Float `values` cast to integer `dtype`, clipped to its range first."""
+    if dtype == torch.bool:
+        return values != 0
+    info = torch.iinfo(dtype)
+    return torch.clamp(values, info.min, info.max).to(dtype)
 
 
 def _warp(op, images, source_x, source_y, order, fill_mode, fill_value):

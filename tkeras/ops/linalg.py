@@ -95,8 +95,8 @@ def lstsq(a, b, rcond=None):
 
 @user_op
 def lu_factor(x):
-    """(LU, pivots) with 0-based pivots, as SciPy's lu_factor."""
-    lu, pivots = torch.linalg.lu_factor(_matrices("lu_factor", x, square=False))
+    """(LU, pivots) with 0-based pivots, as SciPy's lu_factor; a singular matrix still has its factors."""
+    lu, pivots, _ = torch.linalg.lu_factor_ex(_matrices("lu_factor", x, square=False))
     return lu, pivots - 1
 
 

@@ -10,7 +10,14 @@ def _float(x):
     return x if x.is_floating_point() else x.to(torch.get_default_dtype())
 
 
-relu = user_op(lambda x, name=None: torch.relu(_float(x)))
+def _piecewise(x):
+    """Integer inputs kept as they are: Keras' piecewise-linear activations (relu, hard_tanh, threshold)
+    return int32 for int32; only bool is taken as floatx."""
+    x = tensor(x)
+    return x.to(torch.get_default_dtype()) if x.dtype == torch.bool else x
+
+
+relu = user_op(lambda x, name=None: torch.relu(_piecewise(x)))
 relu6 = user_op(lambda x, name=None: F.relu6(_float(x)))
 sigmoid = user_op(lambda x, name=None: torch.sigmoid(_float(x)))
 tanh = user_op(lambda x, name=None: torch.tanh(_float(x)))
@@ -29,14 +36,25 @@ def leaky_relu(x, negative_slope=0.2, name=None, alpha=None):
     return F.leaky_relu(_float(x), negative_slope if alpha is None else alpha)
 
 
+def _log_softmax_over(x, axes):
+    """log_softmax normalised jointly over several axes (Keras accepts a tuple axis)."""
+    return x - torch.logsumexp(x, dim=tuple(int(a) for a in axes), keepdim=True)
+
+
 @user_op
 def softmax(x, axis=-1, name=None, dim=None):
-    return torch.softmax(_float(x), dim=int(axis if dim is None else dim))
+    axis = axis if dim is None else dim
+    if isinstance(axis, (tuple, list)):
+        return torch.exp(_log_softmax_over(_float(x), axis))
+    return torch.softmax(_float(x), dim=int(axis))
 
 
 @user_op
 def log_softmax(x, axis=-1, name=None, dim=None):
-    return torch.log_softmax(_float(x), dim=int(axis if dim is None else dim))
+    axis = axis if dim is None else dim
+    if isinstance(axis, (tuple, list)):
+        return _log_softmax_over(_float(x), axis)
+    return torch.log_softmax(_float(x), dim=int(axis))
 
 
 @user_op
@@ -45,7 +63,6 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None, order=2):
     axis = axis if dim is None else dim
     squares = torch.sum(x * x, dim=axis, keepdim=True) if axis is not None else torch.sum(x * x)
     return x * torch.rsqrt(torch.clamp(squares, min=epsilon))
-
 
 
 @user_op

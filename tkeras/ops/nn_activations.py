@@ -42,7 +42,9 @@ hard_swish = hard_silu
 
 @user_op
 def hard_tanh(x):
-    return torch.clamp(_float_input(x), -1.0, 1.0)
+    """Integer inputs stay integers, as in Keras."""
+    from tkeras.ops.nn import _piecewise
+    return torch.clamp(_piecewise(x), -1, 1)
 
 
 @user_op
@@ -65,8 +67,12 @@ def tanh_shrink(x):
 
 @user_op
 def threshold(x, threshold, default_value):
-    x = _float_input(x)
-    return torch.where(x > threshold, x, torch.full_like(x, float(default_value)))
+    """Integer `x` stays integer unless `default_value` is a float (Keras' result-type rule)."""
+    from tkeras.ops.nn import _piecewise
+    x = _piecewise(x)
+    if not (x.is_floating_point() or x.is_complex() or isinstance(default_value, (int, bool))):
+        x = x.to(torch.get_default_dtype())
+    return torch.where(x > threshold, x, torch.full_like(x, default_value))
 
 
 @user_op

@@ -50,6 +50,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 @user_op
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = _float_input(output)
+    half = output.dtype in (torch.float16, torch.bfloat16)  # computed in half, returned as float32 (Keras)
     target = tensor(target).long()
     if target.dim() == output.dim() and target.shape[-1] == 1:
         target = target.squeeze(-1)
@@ -57,13 +58,17 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         raise ValueError(f"sparse_categorical_crossentropy: 'target' of shape {tuple(target.shape)} must be "
                          f"'output' of shape {tuple(output.shape)} without its class axis (the last)")
     log_p = _log_probabilities(output, -1, from_logits)
-    return -torch.gather(log_p, -1, target.unsqueeze(-1)).squeeze(-1)
+    loss = -torch.gather(log_p, -1, target.unsqueeze(-1)).squeeze(-1)
+    return loss.float() if half else loss
 
 
 @user_op
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
-    """Per-sample CTC loss of logits `output` (batch, time, classes) for labels `target` (batch, length)."""
+    """Per-sample CTC loss of logits `output` (batch, time, classes) for labels `target` (batch, length);
+    half-precision logits are taken as float32 (torch has no half CTC on CPU; Keras returns float32)."""
     output = _float_input(output)
+    if output.dtype in (torch.float16, torch.bfloat16):
+        output = output.float()
     target = tensor(target).long()
     if output.dim() != 3 or target.dim() != 2 or target.shape[0] != output.shape[0]:
         raise ValueError(f"ctc_loss: expected 'output' (batch, time, classes) and 'target' (batch, length) with "

@@ -4,6 +4,8 @@
 Half-precision inputs are normalised in float32 and returned in their own dtype, as Keras does, so
 float16 activations do not lose the variance to rounding.
 """
+import warnings
+
 import torch
 import torch.nn.functional as F
 
@@ -44,9 +46,19 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 @user_op
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """`rms_scaling=True` (deprecated in Keras) keeps Keras' formula: x * rsqrt(var(x) + eps) * gamma,
+    x not centred and beta unused."""
+    rms_scaling = kwargs.pop("rms_scaling", False)
     x, dtype = _compute(x)
     epsilon = config.epsilon() if epsilon is None else float(epsilon)
     axes = axis_tuple("layer_normalization", x, axis)
+    if rms_scaling:
+        warnings.warn("layer_normalization: `rms_scaling=True` is deprecated (it scales by the variance, not the "
+                      "root mean square); use `ops.rms_normalization`.", stacklevel=3)
+        result = x * torch.rsqrt(torch.var(x, dim=axes, keepdim=True, correction=0) + epsilon)
+        if gamma is not None:
+            result = result * _along(gamma, x, axes)
+        return result.to(dtype)
     if axes == tuple(range(x.dim() - len(axes), x.dim())):  # trailing axes: one fused kernel
         shape = x.shape[x.dim() - len(axes):]
         weight = None if gamma is None else tensor(gamma).to(x.dtype).reshape(shape)

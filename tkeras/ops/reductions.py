@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from tkeras.ops.core import tensor, user_op
-from tkeras.ops.math_ops import _axes, _float_input, pair
+from tkeras.ops.math_ops import _axes, _float_input, accumulator_dtype, index_input, pair, scan_dtype
 
 QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -35,6 +35,9 @@ def _quantiles(op, x, q, axis, method, keepdims, ignore_nan):
     if method not in QUANTILE_METHODS:
         raise ValueError(f"{op}: argument 'method' must be one of {QUANTILE_METHODS}, received {method!r}")
     x = _float_input(x)
+    half = x.dtype in (torch.float16, torch.bfloat16)  # torch.quantile has no half kernels: work in float32
+    if half:
+        return _quantiles(op, x.float(), q, axis, method, keepdims, ignore_nan).to(x.dtype)
     if not isinstance(q, torch.Tensor):  # checked on the host: a device tensor's check would wait for the device
         values = np.asarray(q, dtype=np.float64)
         if np.any((values < 0) | (values > 1)):
@@ -43,9 +46,13 @@ def _quantiles(op, x, q, axis, method, keepdims, ignore_nan):
     q = tensor(q).to(x.dtype)
     axes = axis_tuple(op, x, axis)
     kept = [i for i in range(x.dim()) if i not in axes]
-    flat = x.permute(kept + list(axes)).reshape([x.shape[i] for i in kept] + [-1])
+    reduced = int(np.prod([x.shape[i] for i in axes]))  # not -1: that is ambiguous for an empty x
+    flat = x.permute(kept + list(axes)).reshape([x.shape[i] for i in kept] + [reduced])
     fn = torch.nanquantile if ignore_nan else torch.quantile
-    result = fn(flat, q, dim=-1, interpolation=method)  # q's dims first, then the kept ones
+    if flat.numel() == 0:  # torch refuses empty input: an empty result, or NaN for an empty reduction
+        result = torch.full(tuple(q.shape) + tuple(flat.shape[:-1]), float("nan"), dtype=x.dtype, device=x.device)
+    else:
+        result = fn(flat, q, dim=-1, interpolation=method)  # q's dims first, then the kept ones
     if keepdims:
         shape = [1 if i in axes else d for i, d in enumerate(x.shape)]
         result = result.reshape(tuple(q.shape) + tuple(shape))
@@ -97,7 +104,8 @@ def _reduce_axes(op, x, axis, keepdims, fn):
 @user_op
 def nansum(x, axis=None, keepdims=False):
     x = tensor(x)
-    return _reduce_axes("nansum", x, axis, keepdims, lambda v, a, k: torch.nansum(v, dim=a, keepdim=k))
+    result = _reduce_axes("nansum", x, axis, keepdims, lambda v, a, k: torch.nansum(v, dim=a, keepdim=k))
+    return result.to(accumulator_dtype(x.dtype))  # Keras' sum dtype: int32 for small ints, not int64
 
 
 @user_op
@@ -113,7 +121,7 @@ def nanprod(x, axis=None, keepdims=False):
     result = clean
     for a in sorted(axis_tuple("nanprod", x, axis), reverse=True):
         result = torch.prod(result, dim=a, keepdim=keepdims)
-    return result
+    return result.to(accumulator_dtype(x.dtype))  # Keras' prod dtype: int32 for small ints, not int64
 
 
 def _nan_extreme(op, x, axis, keepdims, largest):
@@ -161,34 +169,43 @@ def nanstd(x, axis=None, keepdims=False):
 
 def _nan_arg(op, x, axis, keepdims, largest):
     x = tensor(x)
+    nan = None
     if x.is_floating_point():
         fill = float("-inf") if largest else float("inf")
-        x = torch.where(torch.isnan(x), torch.full_like(x, fill), x)
+        nan = torch.isnan(x)
+        x = torch.where(nan, torch.full_like(x, fill), x)
     fn = torch.argmax if largest else torch.argmin
     if axis is None:
         result = fn(x.reshape(-1))
+        if nan is not None:
+            result = torch.where(torch.all(nan), torch.full_like(result, -1), result)
         return result.reshape((1,) * x.dim()) if keepdims else result
     (a,) = axis_tuple(op, x, axis)
-    return fn(x, dim=a, keepdim=keepdims)
+    result = fn(x, dim=a, keepdim=keepdims)
+    if nan is not None:  # an all-NaN slice gives -1, as Keras (its JAX and torch backends)
+        result = torch.where(torch.all(nan, dim=a, keepdim=keepdims), torch.full_like(result, -1), result)
+    return result
 
 
 @user_op
 def nanargmax(x, axis=None, keepdims=False):
-    return _nan_arg("nanargmax", x, axis, keepdims, largest=True)
+    """int32 indices, as Keras' (bool input compares as 0/1)."""
+    return _nan_arg("nanargmax", index_input(x), axis, keepdims, largest=True).to(torch.int32)
 
 
 @user_op
 def nanargmin(x, axis=None, keepdims=False):
-    return _nan_arg("nanargmin", x, axis, keepdims, largest=False)
+    return _nan_arg("nanargmin", index_input(x), axis, keepdims, largest=False).to(torch.int32)
 
 
 def _nan_cumulative(x, axis, dtype, identity, fn):
-    x = tensor(x, dtype)
+    x = tensor(x)
+    x = x.to(scan_dtype(x, dtype))  # Keras' cumsum/cumprod dtype
     if axis is None:
         x, axis = x.reshape(-1), 0
     if x.is_floating_point():
         x = torch.where(torch.isnan(x), torch.full_like(x, identity), x)
-    return fn(x, dim=int(axis))
+    return fn(x, dim=int(axis), dtype=x.dtype)
 
 
 @user_op
@@ -244,6 +261,9 @@ def histogram(x, bins=10, range=None):  # noqa: A002 - NumPy's name
         raise ValueError(f"histogram: 'bins' must be a positive integer, received {bins!r}")
     low, high = (x.min(), x.max()) if range is None else (torch.as_tensor(range[0]), torch.as_tensor(range[1]))
     low, high = low.to(x), high.to(x)
+    if range is None:  # NumPy widens an empty range (constant input) by 0.5 on each side
+        constant = low == high
+        low, high = torch.where(constant, low - 0.5, low), torch.where(constant, high + 0.5, high)
     edges = torch.linspace(0, 1, bins + 1, device=x.device, dtype=x.dtype) * (high - low) + low
     inside = ((x >= low) & (x <= high)).to(x.dtype)  # a 0/1 weight: no boolean indexing, no host sync
     index = torch.clamp(((x - low) / (high - low) * bins).floor().long(), 0, bins - 1)
@@ -272,13 +292,19 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         return out
     w = None if weights is None else tensor(weights)
     result = torch.bincount(x.long(), weights=w, minlength=int(minlength))
-    return result if w is not None else result.to(torch.int32)
+    # Keras: the weights' dtype (torch sums them in float64), int32 counts without weights
+    return result.to(torch.int32 if w is None or w.dtype == torch.bool else w.dtype)
 
 
 @user_op
 def digitize(x, bins):
+    """NumPy's digitize: `bins` may increase or decrease monotonically (checked on its two ends)."""
     x, bins = tensor(x), tensor(bins)
-    return torch.bucketize(x, bins.to(x.dtype) if x.is_floating_point() else bins, right=True).to(torch.int32)
+    bins = bins.to(x.dtype) if x.is_floating_point() else bins
+    if bins.dim() == 1 and bins.shape[0] > 1 and bool(bins[0] > bins[-1]):
+        # Decreasing: index i with bins[i-1] > x >= bins[i], counted on the reversed bins.
+        return (bins.shape[0] - torch.bucketize(x, bins.flip(0), right=False)).to(torch.int32)
+    return torch.bucketize(x, bins, right=True).to(torch.int32)
 
 
 @user_op
@@ -297,4 +323,3 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     if x is None:
         return torch.trapezoid(y, dx=dx, dim=int(axis))
     return torch.trapezoid(y, tensor(x).to(y.dtype), dim=int(axis))
-

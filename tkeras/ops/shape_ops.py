@@ -39,7 +39,20 @@ def transpose(x, axes=None, perm=None, conjugate=False, name=None):
 
 @user_op
 def expand_dims(x, axis, name=None):
-    return torch.unsqueeze(tensor(x), int(axis))
+    """`axis` may be a tuple: each entry is a position in the result, as NumPy."""
+    x = tensor(x)
+    axes = _ints(axis)
+    rank = x.dim() + len(axes)
+    positions = sorted(a % rank if -rank <= a < rank else _bad_axis("expand_dims", axis, rank) for a in axes)
+    if len(set(positions)) != len(positions):
+        raise ValueError(f"expand_dims: argument 'axis' repeats an axis: {axis!r}")
+    for a in positions:
+        x = torch.unsqueeze(x, a)
+    return x
+
+
+def _bad_axis(op, axis, rank):
+    raise ValueError(f"{op}: argument 'axis' = {axis!r} is out of range for a result of rank {rank}")
 
 
 @user_op
@@ -66,6 +79,9 @@ def _same_dtype(values):
 
 @user_op
 def concatenate(xs, axis=0):
+    """axis=None joins the flattened inputs, as NumPy."""
+    if axis is None:
+        return torch.cat([t.reshape(-1) for t in _same_dtype(xs)])
     return torch.cat(_same_dtype(xs), dim=int(axis))
 
 
@@ -99,7 +115,11 @@ def split(x, indices_or_sections=None, axis=0, num_or_size_splits=None, num=None
 
 @user_op
 def tile(x, repeats, name=None, multiples=None):
-    return tensor(x).repeat(_ints(repeats if multiples is None else multiples))
+    """NumPy's rule: `repeats` shorter than x's rank is padded with leading 1s (longer adds leading axes)."""
+    x = tensor(x)
+    counts = _ints(repeats if multiples is None else multiples)
+    counts = (1,) * (x.dim() - len(counts)) + counts
+    return x.repeat(counts)
 
 
 @user_op
@@ -112,16 +132,28 @@ def repeat(x, repeats, axis=None):
 
 @user_op
 def where(condition, x1=None, x2=None, name=None, x=None, y=None):
-    """Keras' `where(condition, x1, x2)`; TensorFlow's keywords `x=`/`y=` are accepted too."""
+    """Keras' `where(condition, x1, x2)`; TensorFlow's keywords `x=`/`y=` are accepted too.
+
+    With the condition alone it gives what Keras 3 gives on JAX (NumPy's `nonzero`): a tuple of one int32
+    index vector per axis, which indexes `x[where(c)]` directly. TensorFlow's (N, rank) layout is `tf_where`.
+    """
     x = x1 if x is None else x
     y = x2 if y is None else y
     condition = tensor(condition).bool()
     if x is None and y is None:
-        return torch.nonzero(condition)
+        return tuple(index.to(torch.int32) for index in torch.nonzero(condition, as_tuple=True))
     if x is None or y is None:
         raise ValueError("where: pass both x and y, or neither (then the indices of True values are returned)")
     a, b = pair(x, y)
     return torch.where(condition, a, b)
+
+
+@user_op
+def tf_where(condition, x=None, y=None, name=None):
+    """TensorFlow's `tf.where`: with the condition alone, the int64 (N, rank) coordinates of True values."""
+    if x is None and y is None:
+        return torch.nonzero(tensor(condition).bool())
+    return where(condition, x=x, y=y)
 
 
 @user_op
@@ -156,8 +188,9 @@ def one_hot(indices, depth=None, num_classes=None, on_value=1.0, off_value=0.0, 
         raise TypeError("one_hot: pass the number of classes (depth= in TensorFlow, num_classes= in Keras)")
     from tkeras.ops.core import to_torch_dtype
     out_dtype = to_torch_dtype(dtype) or torch.float32
-    hot = torch.nn.functional.one_hot(tensor(indices).long().clamp_min(0), int(classes)).to(out_dtype)
-    hot = hot * (tensor(indices).long() >= 0).unsqueeze(-1).to(out_dtype)  # TF: negative index -> all off
+    indices = tensor(indices).long()
+    # A negative or out-of-range index matches no class: an all-off row (Keras, TF), not an error.
+    hot = (indices.unsqueeze(-1) == torch.arange(int(classes), device=indices.device)).to(out_dtype)
     if on_value != 1.0 or off_value != 0.0:
         hot = hot * (on_value - off_value) + off_value
     if axis not in (-1, hot.dim() - 1):
@@ -165,20 +198,35 @@ def one_hot(indices, depth=None, num_classes=None, on_value=1.0, off_value=0.0, 
     return hot
 
 
+def _sort_input(x, axis):
+    """axis=None sorts the flattened tensor (NumPy); a 0-d tensor sorts as one element."""
+    x = tensor(x)
+    if axis is None or x.dim() == 0:
+        return x.reshape(-1), 0
+    return x, int(axis)
+
+
 @user_op
 def sort(x, axis=-1, direction="ASCENDING", name=None):
-    return torch.sort(tensor(x), dim=int(axis), descending=direction == "DESCENDING").values
+    x, axis = _sort_input(x, axis)
+    return torch.sort(x, dim=axis, descending=direction == "DESCENDING").values
 
 
 @user_op
 def argsort(x, axis=-1, direction="ASCENDING", stable=False, name=None):
-    return torch.sort(tensor(x), dim=int(axis), descending=direction == "DESCENDING", stable=True).indices
+    x, axis = _sort_input(x, axis)
+    # int32 indices, as Keras (and tf.argsort) give
+    return torch.sort(x, dim=axis, descending=direction == "DESCENDING", stable=True).indices.to(torch.int32)
 
 
 @user_op
 def top_k(x, k=1, sorted=True, name=None):  # noqa: A002 - TensorFlow's name
-    values, indices = torch.topk(tensor(x), int(k), dim=-1, sorted=sorted)
-    return values, indices.to(torch.int32)
+    """The k largest along the last axis, always sorted; among equal values the lowest index comes first
+    (Keras/JAX), which torch.topk does not promise."""
+    x = tensor(x)
+    keys = x.to(torch.uint8) if x.dtype == torch.bool else x
+    indices = torch.sort(keys, dim=-1, descending=True, stable=True).indices[..., :int(k)]
+    return torch.gather(x, -1, indices), indices.to(torch.int32)
 
 
 @user_op
@@ -190,12 +238,117 @@ def flip(x, axis=None):
 reverse = user_op(lambda tensor_, axis, name=None: torch.flip(tensor(tensor_), dims=_ints(axis)))
 
 
+PAD_MODES = ("constant", "edge", "linear_ramp", "maximum", "mean", "median", "minimum", "reflect", "symmetric",
+             "wrap", "circular", "empty")
+
+
+def _pad_widths(op, widths, rank):
+    """NumPy's pad_width forms (an int, (pad,), (before, after), or one pair per axis) as one pair per axis."""
+    if isinstance(widths, torch.Tensor):
+        widths = widths.tolist()
+    array = np.asarray(widths, dtype=object)
+    try:
+        array = np.broadcast_to(np.asarray(widths, dtype=np.int64).reshape(-1, 2) if array.ndim == 2
+                                else np.asarray(widths, dtype=np.int64), (rank, 2))
+    except ValueError:
+        raise ValueError(f"{op}: 'pad_width' {widths!r} does not fit a tensor of rank {rank}; pass an int, "
+                         f"(before, after) or one (before, after) pair per axis") from None
+    if np.any(array < 0):
+        raise ValueError(f"{op}: 'pad_width' must not be negative, received {widths!r}")
+    return [tuple(int(v) for v in pair_) for pair_ in array]
+
+
+def _source_positions(mode, before, size, after, device):
+    """For each output position along one axis, the input position it copies (index-based modes)."""
+    p = torch.arange(-before, size + after, device=device)
+    if mode == "edge":
+        return p.clamp(0, size - 1)
+    if mode in ("wrap", "circular"):
+        return p.remainder(size)
+    if mode == "reflect":  # mirror without repeating the edge: period 2 * (size - 1)
+        if size == 1:
+            return torch.zeros_like(p)
+        p = p.remainder(2 * size - 2)
+        return torch.where(p >= size, 2 * size - 2 - p, p)
+    p = p.remainder(2 * size)  # symmetric: mirror repeating the edge, period 2 * size
+    return torch.where(p >= size, 2 * size - 1 - p, p)
+
+
+def _stat_pad(mode, x, axis, before, after):
+    """Pads one axis with the axis' max/min/mean/median (integers rounded, as NumPy)."""
+    values = x if x.is_floating_point() else x.double()
+    if mode == "maximum":
+        stat = torch.amax(x, dim=axis, keepdim=True)
+    elif mode == "minimum":
+        stat = torch.amin(x, dim=axis, keepdim=True)
+    elif mode == "mean":
+        stat = torch.mean(values, dim=axis, keepdim=True)
+    else:
+        stat = torch.quantile(values.movedim(axis, -1).float() if values.dtype == torch.float16 else
+                              values.movedim(axis, -1), 0.5, dim=-1, keepdim=True).movedim(-1, axis)
+    if not x.is_floating_point():
+        stat = torch.round(stat)
+    stat = stat.to(x.dtype)
+    sizes = list(x.shape)
+    parts = []
+    for width in (before, None, after):
+        if width is None:
+            parts.append(x)
+        elif width:
+            sizes[axis] = width
+            parts.append(stat.expand(sizes))
+    return torch.cat(parts, dim=axis)
+
+
+def _ramp_pad(x, axis, before, after):
+    """NumPy's linear_ramp with end value 0: a straight line from 0 up to the edge value."""
+    values = x if x.is_floating_point() else x.double()
+    n = x.shape[axis]
+    parts = []
+    if before:
+        edge = values.narrow(axis, 0, 1)
+        steps = torch.arange(before, device=x.device, dtype=values.dtype) / before
+        parts.append(edge * steps.reshape([-1 if i == axis else 1 for i in range(x.dim())]))
+    parts.append(values)
+    if after:
+        edge = values.narrow(axis, n - 1, 1)
+        steps = torch.arange(after - 1, -1, -1, device=x.device, dtype=values.dtype) / after
+        parts.append(edge * steps.reshape([-1 if i == axis else 1 for i in range(x.dim())]))
+    result = torch.cat(parts, dim=axis)
+    return result if x.is_floating_point() else torch.trunc(result).to(x.dtype)  # NumPy truncates here
+
+
 @user_op
-def pad(x, pad_width=None, mode="constant", constant_values=0, paddings=None, name=None):
+def pad(x, pad_width=None, mode="constant", constant_values=None, paddings=None, name=None):
+    """NumPy's pad: every mode Keras 3 documents, on any rank (torch's own pad covers only some)."""
     x = tensor(x)
-    widths = [tuple(int(v) for v in w) for w in (pad_width if paddings is None else paddings)]
-    flat = [v for w in reversed(widths) for v in w]
-    return torch.nn.functional.pad(x, flat, mode=mode.lower(), value=constant_values if mode.lower() == "constant" else None)
+    mode = mode.lower() if isinstance(mode, str) else mode
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: argument 'mode' must be one of {PAD_MODES}, received {mode!r}")
+    if constant_values not in (None, 0) and mode != "constant":  # 0: tf.pad's default, ignored as TensorFlow
+        raise ValueError(f"pad: 'constant_values' can only be given with mode='constant', received mode={mode!r}")
+    widths = _pad_widths("pad", pad_width if paddings is None else paddings, x.dim())
+    if mode in ("constant", "empty"):
+        flat = [v for w in reversed(widths) for v in w]
+        value = 0 if constant_values is None or mode == "empty" else constant_values
+        integer_tensor = not x.is_floating_point() and x.dtype != torch.bool
+        if isinstance(value, int) and not isinstance(value, bool) and integer_tensor:
+            value = int(torch.tensor(value).to(x.dtype))  # wrapped into the dtype, as Keras does
+        if x.dtype == torch.bool:
+            return torch.nn.functional.pad(x.to(torch.uint8), flat, value=int(bool(value))).bool()
+        return torch.nn.functional.pad(x, flat, value=value)
+    for axis, (before, after) in enumerate(widths):
+        if not before and not after:
+            continue
+        if x.shape[axis] == 0:
+            raise ValueError(f"pad: mode {mode!r} cannot pad axis {axis}, which is empty")
+        if mode in ("maximum", "minimum", "mean", "median"):
+            x = _stat_pad(mode, x, axis, before, after)
+        elif mode == "linear_ramp":
+            x = _ramp_pad(x, axis, before, after)
+        else:
+            x = torch.index_select(x, axis, _source_positions(mode, before, x.shape[axis], after, x.device))
+    return x
 
 
 @user_op
@@ -205,7 +358,15 @@ def broadcast_to(x, shape, name=None):
 
 @user_op
 def slice(inputs, start_indices, shape):  # noqa: A001 - Keras' name
+    """A window of `shape` (-1: to the end) at `start_indices`; a start that would run the window past
+    the edge is moved back inside, as Keras (lax.dynamic_slice) does, so the result has `shape`."""
     x = tensor(inputs)
-    index = tuple(builtins.slice(int(s), int(s) + int(n) if int(n) != -1 else None)
-                  for s, n in zip(_ints(start_indices), _ints(shape)))
-    return x[index]
+    index = []
+    for dim, (s, n) in enumerate(zip(_ints(start_indices), _ints(shape))):
+        size = x.shape[dim]
+        n = size - s if n == -1 else n
+        if not 0 <= n <= size:
+            raise ValueError(f"slice: 'shape' {n} of dimension {dim} does not fit its size {size}")
+        start = min(max(s + size if s < 0 else s, 0), size - n)  # negative starts count from the end
+        index.append(builtins.slice(start, start + n))
+    return x[tuple(index)]

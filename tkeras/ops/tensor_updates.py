@@ -121,18 +121,20 @@ def in_top_k(targets, predictions, k):
     if predictions.dim() != 2 or targets.shape != predictions.shape[:1]:
         raise ValueError(f"in_top_k: expected 'predictions' of shape (batch, classes) and 'targets' of shape "
                          f"(batch,), received {tuple(predictions.shape)} and {tuple(targets.shape)}")
-    score = torch.gather(predictions, 1, targets.reshape(-1, 1))
+    classes = predictions.shape[1]
+    # Negative targets count from the end (Keras/JAX indexing); one out of range is never in the top k.
+    valid = (targets >= -classes) & (targets < classes)
+    score = torch.gather(predictions, 1, torch.where(valid, targets % max(classes, 1), 0).reshape(-1, 1))
     better = torch.sum(predictions > score, dim=1)
-    return (better < int(k)) & torch.isfinite(score.reshape(-1))
+    return (better < int(k)) & torch.isfinite(score.reshape(-1)) & valid
 
 
 @user_op
 def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of the last axis: (..., n) -> (..., frames, sequence_length)."""
     x = tensor(x)
-    if int(sequence_length) > x.shape[-1]:
-        raise ValueError(f"extract_sequences: 'sequence_length' {sequence_length} is longer than the last axis of "
-                         f"'x' ({x.shape[-1]})")
+    if int(sequence_length) > x.shape[-1]:  # no whole frame fits: zero frames, as in Keras
+        return x.new_zeros(x.shape[:-1] + (0, int(sequence_length)))
     return x.unfold(-1, int(sequence_length), int(sequence_stride))
 
 
@@ -140,18 +142,20 @@ def extract_sequences(x, sequence_length, sequence_stride):
 def saturate_cast(x, dtype):
     """Cast with values clipped to the target dtype's range first (no wrap-around)."""
     x, target = tensor(x), to_torch_dtype(dtype)
+    if target == torch.bool:
+        return x != 0
     info = torch.finfo(target) if target.is_floating_point else torch.iinfo(target)
+    if x.is_floating_point() and not target.is_floating_point:
+        # NaN -> 0 and ±inf (anything past the range) -> the exact integer limits, as in Keras.
+        x = torch.nan_to_num(x, nan=0.0)
+        out = torch.clamp(x, float(info.min), float(info.max)).to(target)  # the limits themselves are set next
+        out = torch.where(x >= float(info.max), torch.tensor(info.max, dtype=target, device=x.device), out)
+        return torch.where(x <= float(info.min), torch.tensor(info.min, dtype=target, device=x.device), out)
     if not x.is_floating_point() and not target.is_floating_point:
         source = torch.iinfo(x.dtype)
         low, high = max(info.min, source.min), min(info.max, source.max)
     else:
         low, high = info.min, info.max
-    if x.is_floating_point() and not target.is_floating_point:
-        # The integer maximum may round up in x's float type (int32's in float32): step below it then.
-        limit = torch.tensor(float(high), dtype=x.dtype)
-        if limit.item() > high:
-            limit = torch.nextafter(limit, torch.tensor(0.0, dtype=x.dtype))
-        high = limit.item()
     if x.is_floating_point() and target.is_floating_point and torch.finfo(x.dtype).bits <= info.bits:
         return x.to(target)
     return torch.clamp(x, low, high).to(target)
@@ -166,10 +170,11 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     if sparse:
         raise NotImplementedError("multi_hot: sparse=True is not supported in tkeras; use the dense result")
     x = tensor(inputs).long()
-    hot = torch.nn.functional.one_hot(x.clamp_min(0), int(num_classes)) * (x >= 0).unsqueeze(-1)
-    hot = torch.amax(hot, dim=1 if x.dim() > 1 else 0)
+    hot = (x.unsqueeze(-1) == torch.arange(int(num_classes), device=x.device)).to(torch.uint8)
     if axis not in (-1, hot.dim() - 1):
         hot = torch.movedim(hot, -1, int(axis))
+    # Keras one-hots along `axis`, then reduces axis 1 (0 for 1-D input) whatever `axis` was.
+    hot = torch.amax(hot, dim=1 if x.dim() > 1 else 0)
     return hot.to(to_torch_dtype(dtype) or torch.float32)
 
 

@@ -19,7 +19,7 @@ from tkeras.utils.image_utils import img_to_array, load_img
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
 # Keras' interpolation names -> torch's `interpolate` modes ('nearest-exact' is TF's half-pixel nearest).
-_KERAS_ONLY = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+_KERAS_ONLY = ("gaussian", "mitchellcubic")
 
 
 def resize_image(x, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):

@@ -49,8 +49,9 @@ from tkeras.ops.math_ops import (
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
     broadcast_to, concat, gather, one_hot, pad, repeat, reshape, reverse, sort, split, squeeze, stack,
-    tile, transpose, unstack, where, argsort,
+    tile, transpose, unstack, argsort,
 )
+from tkeras.ops.shape_ops import tf_where as where
 
 # The TensorFlow API level tkeras follows, as a str that compares as a version (compat/legacy/versions.py).
 __version__ = VERSION = _versions.TENSORFLOW_VERSION  # tf.VERSION: TensorFlow 1's spelling

@@ -110,6 +110,14 @@ def name_scope(name, *args, **kwargs):
 
 @user_op
 def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """TensorFlow's rules: 'fro'/'euclidean' over a vector or the whole tensor is the 2-norm, and with
+    axis=None a numeric ord is the vector norm of the flattened tensor (Keras' norm follows NumPy's)."""
+    tensor_ = math_ops.tensor(tensor_)
+    if ord == "fro" and (axis is None or isinstance(axis, int) or len(axis) == 1):
+        ord = "euclidean"  # noqa: A001
+    if axis is None and ord != "euclidean":
+        flat = math_ops.norm(tensor_.reshape(-1), ord=ord, axis=0)
+        return flat.reshape((1,) * tensor_.dim()) if keepdims else flat
     return math_ops.norm(tensor_, ord=ord, axis=axis, keepdims=bool(keepdims))
 
 
