@@ -173,15 +173,16 @@ def _activation_backward(act, grad, out):
 
 
 def _backward(record, grad, grads, need_input):
+    """The gradient of the record's input (None when `need_input` is off: the batch itself needs none),
+    the layer's weight gradients put in `grads`."""
     kind, layer, x, out, act = record
-    if kind == "identity":
-        return grad
+    if kind == "dense":
+        return _dense_backward(layer, x, _activation_backward(act, grad, out), grads, need_input)
+    if not need_input:
+        return None
     if kind == "dropout":
         return grad * out
-    grad = _activation_backward(act, grad, out)
-    if kind == "activation":
-        return grad
-    return _dense_backward(layer, x, grad, grads, need_input)
+    return grad if kind == "identity" else _activation_backward(act, grad, out)
 
 
 def _dense_backward(layer, x, grad, grads, need_input):
