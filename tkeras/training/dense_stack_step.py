@@ -123,9 +123,13 @@ def train_step(model, stack, x, y, sample_weight):
     if loss.requires_grad:
         scale_loss = getattr(model.optimizer, "scale_loss", None)  # a LossScaleOptimizer's
         grad = torch.autograd.grad(loss if scale_loss is None else scale_loss(loss), z)[0]
-        grad = _dense_backward(head, head_input, grad, grads, need_input=bool(saved))
+        # A layer's input gradient is wanted only while a Dense lies below it (never for the batch).
+        dense_below = [False]
+        for record in saved:
+            dense_below.append(dense_below[-1] or record[0] == "dense")
+        grad = _dense_backward(head, head_input, grad, grads, need_input=dense_below[-1])
         for index in range(len(saved) - 1, -1, -1):
-            grad = _backward(saved[index], grad, grads, need_input=index > 0)
+            grad = _backward(saved[index], grad, grads, need_input=dense_below[index])
     params = model._trainable_cache()
     for p in params:
         p.grad = grads.get(id(p))
@@ -173,7 +177,7 @@ def _activation_backward(act, grad, out):
 
 
 def _backward(record, grad, grads, need_input):
-    """The gradient of the record's input (None when `need_input` is off: the batch itself needs none),
+    """The gradient of the record's input (None when `need_input` is off: no weight below needs it),
     the layer's weight gradients put in `grads`."""
     kind, layer, x, out, act = record
     if kind == "dense":
