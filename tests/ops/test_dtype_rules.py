@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.ops.keras_cases_dtype_rules import cases
+from tests.ops.test_keras_golden import _resolve
 from tkeras import ops
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures")
@@ -22,13 +23,6 @@ def _dtypes(value):
     if isinstance(value, (tuple, list)):
         return [d for item in value for d in _dtypes(item)]
     return [str(ops.convert_to_numpy(value).dtype)]
-
-
-def _resolve(path):
-    value = ops
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def test_reference_is_keras_3_15_1_and_complete():
