@@ -99,3 +99,16 @@ def test_id_taking_layers_keep_their_integer_inputs_inside_fit():
     encoder = keras.Model(inputs, counts)
     np.testing.assert_array_equal(encoder.predict(ids[:2], verbose=0),
                                   [np.bincount(row, minlength=5) for row in ids[:2]])
+
+
+def test_an_int8_or_int4_named_input_is_a_dtype_not_a_quantization_mode():
+    # 'int8' starts like a quantized policy name ('int8_from_float32'); as an Input dtype it is the
+    # data's dtype (Keras 3.15.1: KerasTensor dtype int8, config dtype 'int8', Dense answers float32).
+    inputs = keras.Input((3,), dtype="int8")
+    assert inputs.dtype == "int8"
+    model = keras.Model(inputs, layers.Dense(2)(inputs))
+    assert model.get_config()["layers"][0]["config"]["dtype"] == "int8"
+    assert model.predict(np.ones((2, 3), "int8"), verbose=0).dtype == np.float32
+    assert keras.Input((3,), dtype="int16").dtype == "int16"
+    with pytest.raises(ValueError, match="int8_from_float32"):
+        layers.Dense(2, dtype="int8")  # a layer's dtype argument is a policy, as in Keras

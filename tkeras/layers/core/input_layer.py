@@ -14,7 +14,7 @@ class InputLayer(Layer):
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         if shape is not None and input_shape is None:
             input_shape = shape
-        super().__init__(name=name, dtype=dtype or backend_config.floatx(), **kwargs)
+        super().__init__(name=name, dtype=_plain_dtype_policy(dtype or backend_config.floatx()), **kwargs)
         if batch_shape is None:
             batch_shape = batch_input_shape
         if batch_shape is None:
@@ -42,6 +42,19 @@ class InputLayer(Layer):
     def get_config(self):
         return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype, "sparse": self.sparse,
                 "ragged": self.ragged, "name": self.name, "optional": self.optional}
+
+
+def _plain_dtype_policy(dtype):
+    """An input's dtype name as a policy of that dtype: 'int8' or 'int4' names the data's dtype here, not
+    the quantization mode that policy lookup reads in them (Keras accepts `Input(dtype="int8")`)."""
+    if isinstance(dtype, str) and "_from_" not in dtype:
+        try:
+            backend_config.standardize_dtype(dtype)
+        except ValueError:
+            return dtype
+        from tkeras.dtype_policies import DTypePolicy
+        return DTypePolicy(dtype)
+    return dtype
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, batch_shape=None,
