@@ -9,6 +9,7 @@ import inspect
 import torch
 import torch.nn.functional as F
 
+from tkeras.ops.nn_activations import log_softmax_over as _log_softmax_over
 from tkeras.utils.lookup import lookup_error
 
 
@@ -64,14 +65,14 @@ def sigmoid(x):
 def softmax(x, axis=-1):
     x = _floating(x)
     if isinstance(axis, (tuple, list)):  # normalised jointly over several axes
-        return torch.exp(x - torch.logsumexp(x, dim=tuple(axis), keepdim=True))
+        return torch.exp(_log_softmax_over(x, axis))
     return _tag(torch.softmax(x, dim=axis), x, "softmax" if axis in (-1, x.dim() - 1) else "softmax_axis")
 
 
 def log_softmax(x, axis=-1):
     x = _floating(x)
     if isinstance(axis, (tuple, list)):
-        return x - torch.logsumexp(x, dim=tuple(axis), keepdim=True)
+        return _log_softmax_over(x, axis)
     return torch.log_softmax(x, dim=axis)
 
 

@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.ops.core import tensor, user_op
+from tkeras.ops.nn_activations import log_softmax_over as _log_softmax_over, piecewise_input as _piecewise_input
 
 
 def _float(x):
@@ -10,14 +11,7 @@ def _float(x):
     return x if x.is_floating_point() else x.to(torch.get_default_dtype())
 
 
-def _piecewise(x):
-    """Integer inputs kept as they are: Keras' piecewise-linear activations (relu, hard_tanh, threshold)
-    return int32 for int32; only bool is taken as floatx."""
-    x = tensor(x)
-    return x.to(torch.get_default_dtype()) if x.dtype == torch.bool else x
-
-
-relu = user_op(lambda x, name=None: torch.relu(_piecewise(x)))
+relu = user_op(lambda x, name=None: torch.relu(_piecewise_input(x)))
 relu6 = user_op(lambda x, name=None: F.relu6(_float(x)))
 sigmoid = user_op(lambda x, name=None: torch.sigmoid(_float(x)))
 tanh = user_op(lambda x, name=None: torch.tanh(_float(x)))
@@ -34,11 +28,6 @@ gelu = user_op(lambda x, approximate=True, name=None: F.gelu(_float(x), approxim
 def leaky_relu(x, negative_slope=0.2, name=None, alpha=None):
     """Keras' `negative_slope`; TensorFlow's spelling `alpha=` is accepted too."""
     return F.leaky_relu(_float(x), negative_slope if alpha is None else alpha)
-
-
-def _log_softmax_over(x, axes):
-    """log_softmax normalised jointly over several axes (Keras accepts a tuple axis)."""
-    return x - torch.logsumexp(x, dim=tuple(int(a) for a in axes), keepdim=True)
 
 
 @user_op

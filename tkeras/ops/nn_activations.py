@@ -6,7 +6,7 @@ Integer inputs are taken as floatx, as every Keras activation does.
 import torch
 import torch.nn.functional as F
 
-from tkeras.ops.core import user_op
+from tkeras.ops.core import tensor, user_op
 from tkeras.ops.math_ops import _float_input
 from tkeras.ops.reductions import axis_tuple
 
@@ -40,11 +40,23 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+def piecewise_input(x):
+    """Integer inputs kept as they are: Keras' piecewise-linear activations (relu, hard_tanh, threshold)
+    return int32 for int32; only bool is taken as floatx."""
+    x = tensor(x)
+    return x.to(torch.get_default_dtype()) if x.dtype == torch.bool else x
+
+
+def log_softmax_over(x, axes):
+    """log_softmax normalised jointly over several axes (Keras accepts a tuple axis for softmax and
+    log_softmax, in ops and in keras.activations)."""
+    return x - torch.logsumexp(x, dim=tuple(int(a) for a in axes), keepdim=True)
+
+
 @user_op
 def hard_tanh(x):
     """Integer inputs stay integers, as in Keras."""
-    from tkeras.ops.nn import _piecewise
-    return torch.clamp(_piecewise(x), -1, 1)
+    return torch.clamp(piecewise_input(x), -1, 1)
 
 
 @user_op
@@ -68,8 +80,7 @@ def tanh_shrink(x):
 @user_op
 def threshold(x, threshold, default_value):
     """Integer `x` stays integer unless `default_value` is a float (Keras' result-type rule)."""
-    from tkeras.ops.nn import _piecewise
-    x = _piecewise(x)
+    x = piecewise_input(x)
     if not (x.is_floating_point() or x.is_complex() or isinstance(default_value, (int, bool))):
         x = x.to(torch.get_default_dtype())
     return torch.where(x > threshold, x, torch.full_like(x, default_value))

@@ -27,7 +27,7 @@ class Dropout(Layer):
             return F.dropout(inputs, self.rate, training=True)  # one fused kernel on GPUs
         if inputs.dtype in (torch.float32, torch.float64):
             return inputs * self.scaled_keep_mask(inputs)
-        return inputs * self._keep_mask(inputs) * (1.0 / (1.0 - self.rate))  # half: one rounding, from float
+        return inputs * self._draw_keep(inputs) * (1.0 / (1.0 - self.rate))  # half: one rounding, from float
 
     def scaled_keep_mask(self, inputs):
         """The training-time multiplier of float32/float64 `inputs` (for 0 < rate < 1): 1/(1-rate) where
@@ -38,10 +38,10 @@ class Dropout(Layer):
         to the inputs' dtype either way, so the values are the same bits): seed 002's 64 x 200 x 200
         dropout went from 6.5-6.9 ms to 2.6-2.7 ms forward + backward. The mask is converted from its
         bytes: torch's bool -> float copy is 4-5x slower than uint8's."""
-        keep = self._keep_mask(inputs)
+        keep = self._draw_keep(inputs)
         return keep.view(torch.uint8).to(inputs.dtype).mul_(1.0 / (1.0 - self.rate))
 
-    def _keep_mask(self, inputs):
+    def _draw_keep(self, inputs):
         if self.noise_shape is None:
             shape = inputs.shape
         else:
