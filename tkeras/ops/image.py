@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.backend import config
+from tkeras.ops.tensor_updates import saturate_cast
 
 # Keras' interpolation names -> torch's (`nearest-exact` is TensorFlow's nearest: half-pixel centres);
 # None: resampled with `scale_and_translate`'s kernels.
@@ -44,8 +45,7 @@ def resize_nchw(images, size, interpolation="bilinear", crop_to_aspect_ratio=Fal
                         antialias)
     if dtype.is_floating_point:
         return out
-    from tkeras.ops.image_sampling import _saturate
-    return _saturate(torch.round(out), dtype)  # Keras: round (halves to even), then saturate_cast
+    return saturate_cast.__wrapped__(torch.round(out), dtype)  # Keras: round (halves to even), then saturate_cast
 
 
 def _resize_float(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_value, antialias):

@@ -13,6 +13,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.ops.core import tensor, user_op
+from tkeras.ops.tensor_updates import saturate_cast
 
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
@@ -117,17 +118,12 @@ def _images_nhwc(op, images, data_format):
     def restore(out):
         out = out.permute(0, 3, 1, 2) if channels_first else out
         if not dtype.is_floating_point:  # integer images come back rounded (halves away from zero), as in Keras
-            out = _saturate(torch.sign(out) * torch.floor(torch.abs(out) + 0.5), dtype)
+            out = _saturate_cast(torch.sign(out) * torch.floor(torch.abs(out) + 0.5), dtype)
         return out[0] if single else out
     return x, restore
 
 
-def _saturate(values, dtype):
-    """Float `values` cast to integer `dtype`, clipped to its range first."""
-    if dtype == torch.bool:
-        return values != 0
-    info = torch.iinfo(dtype)
-    return torch.clamp(values, info.min, info.max).to(dtype)
+_saturate_cast = saturate_cast.__wrapped__  # inside ops: the torch tensor, not the user-facing one
 
 
 def _warp(op, images, source_x, source_y, order, fill_mode, fill_value):
