@@ -104,8 +104,7 @@ def test_keras1_visualize_util_plot_draws_the_model(aliases, tmp_path):
 
 
 @pytest.mark.parametrize("path, origin, replacement", [
-    ("layers.JaxLayer", "JAX backend only", "TorchModuleWrapper"),
-    ("layers.TFSMLayer", "SavedModel", "keras.models.load_model"),
+    ("layers.experimental.DynamicLookup", "tf.keras 2.13+", "StringLookup"),
     ("utils.multi_gpu_model", "Keras 2.0.9", "torchrun"),
 ])
 def test_library_attribute_errors_name_the_api_and_its_nearest_replacement(path, origin, replacement):

@@ -51,12 +51,6 @@ KERAS = {
     "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
                   "train the Keras model itself with compile/fit"),
     # Keras 3 / tf-keras 2 APIs tied to another engine, or not built yet.
-    "layers.JaxLayer": ("Keras 3, JAX backend only",
-                        "write the computation as a torch.nn.Module and wrap it in keras.layers.TorchModuleWrapper"),
-    "layers.FlaxLayer": ("Keras 3, JAX backend only (Flax modules)",
-                         "port the module to torch.nn and wrap it in keras.layers.TorchModuleWrapper"),
-    "layers.TFSMLayer": ("Keras 3, TensorFlow SavedModel inference",
-                         "save the model as .keras or .h5 and load it with keras.models.load_model"),
     "dtensor": ("tf.keras 2 DTensor API", "use keras.distribution (DataParallel, ModelParallel on torch DTensor)"),
     "layers.experimental.DynamicEmbedding": ("tf.keras 2.13+ experimental",
                                              "adapt a keras.layers.StringLookup/IntegerLookup and feed it "

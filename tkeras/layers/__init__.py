@@ -65,6 +65,7 @@ _LAZY = {
     "ReversibleEmbedding": "tkeras.layers.core.reversible_embedding",
     "Wrapper": "tkeras.layers.core.wrapper",
     "TorchModuleWrapper": "tkeras.layers.core.torch_module_wrapper",
+    **{name: "tkeras.layers.core.foreign_backend_layers" for name in ("JaxLayer", "FlaxLayer", "TFSMLayer")},
     "Pipeline": "tkeras.layers.preprocessing.pipeline",
     **{f"Adaptive{kind}Pooling{rank}D": "tkeras.layers.pooling.adaptive_pooling"
        for kind in ("Average", "Max") for rank in (1, 2, 3)},
