@@ -6,7 +6,9 @@ fifth of their CPU step outside the arithmetic: each layer's `__call__` bookkeep
 and engine, and the Python backward of each Dense. XLA compiles that away for Keras on JAX. Here the
 step runs the layers' own kernels directly: the forward with autograd off, keeping what the backward
 needs; the loss through the model's own `compute_loss`, with autograd only from the last Dense's
-pre-activation output (so every loss, sample weight and class weight works as in the general step);
+pre-activation output (so every loss, sample weight and class weight works as in the general step),
+or, for a built-in crossentropy over its matching head, loss and gradient in closed form
+(`closed_form_heads.py`, the same values bit for bit; TKERAS_CLOSED_FORM_HEAD=0 turns it off);
 then the backward down the stack with the same products `backend/dense_matmul.py` picks for autograd,
 and the model's optimizer, constraints, loss tracker and metrics, as `Trainer.train_step` does.
 MNIST's step went from ~2.4-3.1 ms to ~1.9-2.3 ms (bench/bench_peers.py; figures in the README).
@@ -25,7 +27,7 @@ import torch
 from tkeras import activations
 from tkeras.backend import dense_matmul
 from tkeras.layers import added_losses
-from tkeras.training import data_adapter
+from tkeras.training import closed_form_heads, data_adapter
 
 # Hidden activations whose backward is one kernel of the activation's output.
 _HIDDEN = {
@@ -50,6 +52,7 @@ def plan_for(model):
 
 def forget(model):
     model.__dict__.pop("_dense_stack_plan", None)
+    model.__dict__.pop("_dense_stack_head", None)
 
 
 def _plan(model):
@@ -114,15 +117,25 @@ def train_step(model, stack, x, y, sample_weight):
         head = stack[last][1]
         head_input = h
         z = _affine(head, h, relu=False)
-    z.requires_grad_(True)
-    y_pred = head.activation(z)
-    for _, layer, _ in stack[last + 1:]:
-        y_pred = layer.activation(y_pred)
-    loss = model.compute_loss(x, y, y_pred, sample_weight)
+        closed = _closed_head(model, stack, last) if sample_weight is None else None
+        if closed is not None:
+            y_pred = head.activation(z)
+            closed = closed(z, y)
+    if closed is not None:
+        loss, grad = closed
+        requires_grad = True
+    else:
+        z.requires_grad_(True)
+        y_pred = head.activation(z)
+        for _, layer, _ in stack[last + 1:]:
+            y_pred = layer.activation(y_pred)
+        loss = model.compute_loss(x, y, y_pred, sample_weight)
+        requires_grad = loss.requires_grad
+        if requires_grad:
+            scale_loss = getattr(model.optimizer, "scale_loss", None)  # a LossScaleOptimizer's
+            grad = torch.autograd.grad(loss if scale_loss is None else scale_loss(loss), z)[0]
     grads = {}
-    if loss.requires_grad:
-        scale_loss = getattr(model.optimizer, "scale_loss", None)  # a LossScaleOptimizer's
-        grad = torch.autograd.grad(loss if scale_loss is None else scale_loss(loss), z)[0]
+    if requires_grad:
         # A layer's input gradient is wanted only while a Dense lies below it (never for the batch).
         dense_below = [False]
         for record in saved:
@@ -139,6 +152,20 @@ def train_step(model, stack, x, y, sample_weight):
             p.copy_(p.constraint(p))
     model._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def _closed_head(model, stack, last):
+    """closed_form_heads' loss-and-gradient function for this model, once its compiled loss is built
+    (by the first step, which runs the general path); None where autograd must differentiate the loss."""
+    cached = model.__dict__.get("_dense_stack_head", False)
+    if cached is False:
+        if model.compiled_loss.output_names is None or not model.compiled_metrics.built:
+            return None
+        trailing = len(stack) > last + 1
+        cached = None if trailing or os.environ.get("TKERAS_CLOSED_FORM_HEAD", "1") == "0" else \
+            closed_form_heads.head_for(model, stack[last][1].activation)
+        model.__dict__["_dense_stack_head"] = cached
+    return cached
 
 
 def _affine(layer, x, relu):
