@@ -218,7 +218,7 @@ def test_random_seeded_draws_match_their_own_generator():
     np.testing.assert_allclose(first, expected, rtol=1e-6)
     u = ops.random.uniform((1000,), minval=2.0, maxval=4.0, seed=1).numpy()
     assert 2.0 <= u.min() and u.max() < 4.0
-    ints = ops.random.uniform((50,), minval=0, maxval=3, dtype="int32", seed=2)
+    ints = ops.random.randint((50,), minval=0, maxval=3, dtype="int32", seed=2)
     assert ints.dtype == torch.int32 and set(ints.numpy().tolist()) <= {0, 1, 2}
     with pytest.raises(ValueError, match="integer seed"):
         ops.random.set_seed(1.5)

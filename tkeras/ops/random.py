@@ -7,7 +7,18 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.ops.core import _float_default as _dtype, _shape, tensor, to_torch_dtype, user_op
+from tkeras.ops.core import _float_default, _shape, tensor, to_torch_dtype, user_op
+
+
+def _dtype(dtype, op):
+    """The draw's torch dtype, which must not be an integer one: Keras 3 draws integers only in `randint`
+    (tf.random.uniform's integer draws are tkeras.compat.tf_namespace's own)."""
+    torch_dtype = _float_default(dtype)
+    if not (torch_dtype.is_floating_point or (torch_dtype.is_complex and op != "uniform")):
+        hint = " (draw integers with keras.random.randint)" if op == "uniform" else ""
+        raise ValueError(f"keras.random.{op}: argument 'dtype' must be a floating point dtype{hint}; received "
+                         f"dtype={config.dtype_name(torch_dtype)}")
+    return torch_dtype
 
 
 def _generator(seed):
@@ -22,7 +33,8 @@ def _generator(seed):
 
 @user_op
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
-    values = torch.randn(_shape(shape), generator=_generator(seed), device=config.device(), dtype=_dtype(dtype))
+    values = torch.randn(_shape(shape), generator=_generator(seed), device=config.device(),
+                         dtype=_dtype(dtype, "normal"))
     return values * stddev + mean
 
 
@@ -30,7 +42,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
     """Normal draws redrawn until within two standard deviations (TensorFlow's definition)."""
     generator = _generator(seed)
-    values = torch.randn(_shape(shape), generator=generator, device=config.device(), dtype=_dtype(dtype))
+    values = torch.randn(_shape(shape), generator=generator, device=config.device(),
+                         dtype=_dtype(dtype, "truncated_normal"))
     outside = values.abs() > 2
     while bool(outside.any()):
         values[outside] = torch.randn(int(outside.sum()), generator=generator, device=config.device(),
@@ -41,12 +54,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=No
 
 @user_op
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, name=None):
-    dtype = _dtype(dtype)
-    if not dtype.is_floating_point:
-        if maxval is None:
-            raise ValueError("uniform: integer dtypes need maxval (TensorFlow's rule)")
-        return torch.randint(int(minval), int(maxval), _shape(shape), generator=_generator(seed),
-                             device=config.device(), dtype=dtype)
+    dtype = _dtype(dtype, "uniform")
     maxval = 1.0 if maxval is None else maxval
     values = torch.rand(_shape(shape), generator=_generator(seed), device=config.device(), dtype=dtype)
     return values * (maxval - minval) + minval
@@ -54,8 +62,12 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, name=None):
 
 @user_op
 def randint(shape, minval, maxval, dtype="int32", seed=None):
+    dtype = to_torch_dtype(dtype or "int32")
+    if dtype.is_floating_point or dtype.is_complex or dtype == torch.bool:
+        raise ValueError(f"keras.random.randint: argument 'dtype' must be an integer dtype (draw floats with "
+                         f"keras.random.uniform); received dtype={config.dtype_name(dtype)}")
     return torch.randint(int(minval), int(maxval), _shape(shape), generator=_generator(seed),
-                         device=config.device(), dtype=to_torch_dtype(dtype))
+                         device=config.device(), dtype=dtype)
 
 
 @user_op
@@ -103,8 +115,8 @@ def _positive(op, name, value):
 def gamma(shape, alpha, dtype=None, seed=None):
     """Gamma(alpha, 1) draws (torch's sampler, seeded by forking torch's global generator when seeded)."""
     alpha = _positive("gamma", "alpha", alpha)
-    concentration = torch.broadcast_to(torch.as_tensor(alpha, dtype=_dtype(dtype), device=config.device()),
-                                       _shape(shape))
+    concentration = torch.broadcast_to(torch.as_tensor(alpha, dtype=_dtype(dtype, "gamma"),
+                                                       device=config.device()), _shape(shape))
     with _seeded(seed):
         return torch._standard_gamma(concentration)
 
@@ -113,7 +125,7 @@ def gamma(shape, alpha, dtype=None, seed=None):
 def beta(shape, alpha, beta, dtype=None, seed=None):
     """Beta(alpha, beta) as X / (X + Y) of two gamma draws."""
     alpha, beta_ = _positive("beta", "alpha", alpha), _positive("beta", "beta", beta)
-    dtype = _dtype(dtype)
+    dtype = _dtype(dtype, "beta")
     with _seeded(seed):
         x = torch._standard_gamma(torch.broadcast_to(torch.as_tensor(alpha, dtype=dtype, device=config.device()),
                                                      _shape(shape)))
@@ -124,6 +136,7 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
 
 @user_op
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dtype = _dtype(dtype, "binomial")
     counts = torch.broadcast_to(torch.as_tensor(counts, dtype=torch.float32, device=config.device()), _shape(shape))
     if not isinstance(probabilities, torch.Tensor) and np.any((np.asarray(probabilities) < 0) |
                                                               (np.asarray(probabilities) > 1)):
@@ -131,7 +144,7 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     probabilities = torch.broadcast_to(tensor(probabilities).to(torch.float32), _shape(shape))
     with _seeded(seed):
         draws = torch.binomial(counts, probabilities)
-    return draws.to(_dtype(dtype))
+    return draws.to(dtype)
 
 
 @user_op
