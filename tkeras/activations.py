@@ -96,11 +96,13 @@ def softsign(x):
     return F.softsign(_floating(x))
 
 
-def swish(x):
+def silu(x):
     return F.silu(_floating(x))
 
 
-silu = swish
+# Keras 3 made swish an alias of silu: one function, named (and so written in configs) "silu". tf-keras 2
+# called it swish; its configs' "swish" still reads back through get(), and tf-keras reads "silu".
+swish = silu
 
 
 def gelu(x, approximate=False):
