@@ -249,3 +249,11 @@ def test_sparse_ignore_class_masks_those_entries_out_of_the_mean():
 def test_sparse_wrong_label_shape_is_explained():
     with pytest.raises(ValueError, match="one class index per sample"):
         losses.SparseCategoricalCrossentropy()(np.zeros((5, 2)), np_softmax(LOGITS))
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_labels_outside_the_classes_name_the_values_and_the_range(from_logits):
+    y_pred = np.full((3, 4), 0.25, dtype="float32")
+    with pytest.raises(ValueError, match=r"^sparse_categorical_crossentropy: every label must be a class index "
+                                         r"in \[0, 4\) \(y_pred has 4 classes\); received label value\(s\) \[7\]"):
+        keras.losses.sparse_categorical_crossentropy(np.array([0, 7, 3]), y_pred, from_logits=from_logits)

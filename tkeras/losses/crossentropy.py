@@ -150,16 +150,27 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         scores, labels_2d = scores.unsqueeze(0), labels.unsqueeze(0)
     else:
         scores, labels_2d = scores.movedim(axis % scores.dim(), 1), labels
-    if logits is not None:
-        result = F.cross_entropy(scores, labels_2d, reduction="none")
-    else:
-        log_p = torch.log(_clipped(scores / scores.sum(dim=1, keepdim=True)))
-        result = F.nll_loss(log_p, labels_2d, reduction="none")
+    try:
+        if logits is not None:
+            result = F.cross_entropy(scores, labels_2d, reduction="none")
+        else:
+            log_p = torch.log(_clipped(scores / scores.sum(dim=1, keepdim=True)))
+            result = F.nll_loss(log_p, labels_2d, reduction="none")
+    except IndexError:  # torch's "Target 9 is out of bounds."
+        raise _label_range_error(labels, scores.shape[1]) from None
     result = result.reshape(labels.shape)
     if valid is not None:
         result = torch.where(valid, result, torch.zeros_like(result))
         result._keras_mask = valid
     return result
+
+
+def _label_range_error(labels, classes):
+    outside = labels[(labels < 0) | (labels >= classes)]
+    shown = outside.unique()[:5].tolist()
+    return ValueError(f"sparse_categorical_crossentropy: every label must be a class index in [0, {classes}) "
+                      f"(y_pred has {classes} classes); received label value(s) {shown}. Check the number of "
+                      f"units of the output layer, or pass ignore_class for a padding label.")
 
 
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
