@@ -55,3 +55,24 @@ def test_tf_keras2_model_json_with_swish_loads_and_predicts_the_same():
     x = np.asarray(record["x"], "float32")
     np.testing.assert_allclose(model.predict(x, verbose=0), np.asarray(record["y"]), rtol=1e-5, atol=1e-6)
     assert model.layers[-1].get_config()["activation"] == "silu"
+
+
+@pytest.mark.parametrize("op, written", [("relu", "relu"), ("gelu", "gelu"), ("tanh", "tanh"), ("sigmoid", "sigmoid"),
+                                         ("swish", "silu"), ("hard_swish", "hard_silu"), ("log_sigmoid", "log_sigmoid"),
+                                         ("elu", "elu"), ("softplus", "softplus")])
+def test_a_keras_ops_function_as_activation_is_written_by_its_name(op, written):
+    # Keras 3.15.1: Dense(3, activation=keras.ops.relu).get_config()["activation"] == "relu"
+    function = getattr(keras.ops, op)
+    assert function.__name__ not in ("<lambda>",)
+    layer = keras.layers.Dense(3, activation=function)
+    assert layer.get_config()["activation"] == written
+    rebuilt = keras.layers.Dense.from_config(layer.get_config())
+    assert rebuilt.activation is keras.activations.get(written)
+
+
+def test_a_user_function_keeps_keras_function_config():
+    def my_activation(x):
+        return x
+
+    assert keras.layers.Dense(3, activation=my_activation).get_config()["activation"] == {
+        "module": "builtins", "class_name": "function", "config": "my_activation", "registered_name": "function"}

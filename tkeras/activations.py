@@ -245,6 +245,10 @@ def serialize(activation):
         return "sigmoid"
     if activation in (torch.tanh,):
         return "tanh"
+    name = getattr(activation, "__name__", None)
+    if inspect.isfunction(activation) and name in _BY_NAME:
+        # Keras writes any function by a built-in's name as that name (keras.ops.relu is "relu")
+        return {"swish": "silu", "hard_swish": "hard_silu"}.get(name, name)
     if inspect.isfunction(activation):
         from tkeras.saving.serialization import get_registered_name
         return {"module": "builtins", "class_name": "function", "config": get_registered_name(activation),

@@ -11,17 +11,59 @@ def _float(x):
     return x if x.is_floating_point() else x.to(torch.get_default_dtype())
 
 
-relu = user_op(lambda x, name=None: torch.relu(_piecewise_input(x)))
-relu6 = user_op(lambda x, name=None: F.relu6(_float(x)))
-sigmoid = user_op(lambda x, name=None: torch.sigmoid(_float(x)))
-tanh = user_op(lambda x, name=None: torch.tanh(_float(x)))
-softplus = user_op(lambda x, name=None: F.softplus(_float(x)))
-softsign = user_op(lambda x, name=None: F.softsign(_float(x)))
-silu = user_op(lambda x, beta=1.0, name=None: _float(x) * torch.sigmoid(beta * _float(x)))
+# Named functions, not lambdas: a layer given `activation=keras.ops.relu` writes the function's name
+# into its config, as Keras does ("relu"), and that name must read back.
+@user_op
+def relu(x, name=None):
+    return torch.relu(_piecewise_input(x))
+
+
+@user_op
+def relu6(x, name=None):
+    return F.relu6(_float(x))
+
+
+@user_op
+def sigmoid(x, name=None):
+    return torch.sigmoid(_float(x))
+
+
+@user_op
+def tanh(x, name=None):
+    return torch.tanh(_float(x))
+
+
+@user_op
+def softplus(x, name=None):
+    return F.softplus(_float(x))
+
+
+@user_op
+def softsign(x, name=None):
+    return F.softsign(_float(x))
+
+
+@user_op
+def silu(x, beta=1.0, name=None):
+    return _float(x) * torch.sigmoid(beta * _float(x))
+
+
 swish = silu
-elu = user_op(lambda x, alpha=1.0, name=None: F.elu(_float(x), alpha))
-selu = user_op(lambda x, name=None: F.selu(_float(x)))
-gelu = user_op(lambda x, approximate=True, name=None: F.gelu(_float(x), approximate="tanh" if approximate else "none"))
+
+
+@user_op
+def elu(x, alpha=1.0, name=None):
+    return F.elu(_float(x), alpha)
+
+
+@user_op
+def selu(x, name=None):
+    return F.selu(_float(x))
+
+
+@user_op
+def gelu(x, approximate=True, name=None):
+    return F.gelu(_float(x), approximate="tanh" if approximate else "none")
 
 
 @user_op
