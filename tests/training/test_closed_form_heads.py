@@ -140,3 +140,81 @@ def test_out_of_range_labels_fail_as_in_the_general_step(monkeypatch, head_calls
     with pytest.raises(Exception) as general:
         _fit(monkeypatch, False, CLASSES, "softmax", "sparse_categorical_crossentropy", y, shuffle=False)
     assert type(closed.value) is type(general.value) and str(closed.value) == str(general.value)
+
+
+@pytest.fixture
+def general_calls(monkeypatch):
+    calls = []
+    original = closed_form_heads.loss_and_gradient
+
+    def counting(*args):
+        result = original(*args)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(closed_form_heads, "loss_and_gradient", counting)
+    return calls
+
+
+def _general_model(kind):
+    """Models the Dense-stack step does not take: the general step (autograd through the model) runs."""
+    if kind == "recurrent":
+        return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Reshape((FEATURES, 1)),
+                                 keras.layers.SimpleRNN(6), keras.layers.Dense(1, activation="sigmoid")])
+    if kind == "functional_logits":
+        inputs = keras.Input((FEATURES,))
+        hidden = keras.layers.BatchNormalization()(keras.layers.Dense(8, activation="relu")(inputs))
+        return keras.Model(inputs, keras.layers.Dense(CLASSES)(hidden))
+    if kind == "softmax_layer":
+        return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Dense(8, activation="elu"),
+                                 keras.layers.Dense(CLASSES), keras.layers.Activation("softmax")])
+    if kind == "activity_regularized":
+        return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Dense(8, activation="elu",
+                                                                           activity_regularizer="l2"),
+                                 keras.layers.Dense(CLASSES, activation="softmax")])
+    return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Dense(8, activation="elu",
+                                                                       kernel_regularizer="l2"),
+                             keras.layers.Dense(CLASSES, activation="softmax")])  # weight_regularized
+
+
+GENERAL = [("recurrent", "binary_crossentropy", "binary", True),
+           ("functional_logits", keras.losses.SparseCategoricalCrossentropy(from_logits=True), "labels", True),
+           ("softmax_layer", "categorical_crossentropy", "onehot", True),
+           ("activity_regularized", "categorical_crossentropy", "onehot", False),
+           ("weight_regularized", "categorical_crossentropy", "onehot", False)]
+
+
+@pytest.mark.parametrize("kind, loss, targets, applies", GENERAL)
+def test_the_general_step_uses_the_head_where_the_output_allows_it(monkeypatch, general_calls, kind, loss,
+                                                                    targets, applies):
+    y = _targets(targets)
+    x = np.random.default_rng(0).normal(size=(ROWS, FEATURES)).astype("float32")
+    results = []
+    for closed in (True, False):
+        monkeypatch.setenv("TKERAS_CLOSED_FORM_HEAD", "1" if closed else "0")
+        general_calls.clear()
+        keras.utils.set_random_seed(11)
+        model = _general_model(kind)
+        model.compile(optimizer="rmsprop", loss=loss, metrics=["accuracy"])
+        history = model.fit(x, y, batch_size=48, epochs=2, verbose=0)
+        results.append((history.history, model.get_weights(), list(general_calls)))
+    (closed_history, closed_weights, closed_calls), (history, weights, calls) = results
+    assert closed_calls == [False] + [applies] * 7 and calls == [False] * 8  # the first step builds the loss
+    assert closed_history == history
+    for closed, reference in zip(closed_weights, weights):
+        np.testing.assert_array_equal(closed, reference)
+
+
+def test_an_overridden_compute_loss_is_always_called(monkeypatch, general_calls):
+    calls = []
+
+    class Counting(keras.Model):
+        def compute_loss(self, *args, **kwargs):
+            calls.append(1)
+            return super().compute_loss(*args, **kwargs)
+
+    inputs = keras.Input((FEATURES,))
+    model = Counting(inputs, keras.layers.Dense(CLASSES, activation="softmax")(inputs))
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    model.fit(np.zeros((ROWS, FEATURES), "float32"), _targets("onehot"), batch_size=48, epochs=1, verbose=0)
+    assert len(calls) == 4 and not general_calls

@@ -1,23 +1,31 @@
-"""A classifier's loss and its gradient at the logits, without autograd, for the Dense-stack step.
+"""A classifier's loss and its gradient at the logits, without autograd through the loss.
 
 In the MNIST MLP's 1.5 ms CPU step, the loss and the backward through it took ~160 us: the compiled
 loss's Python layers (~75 us) and autograd's engine over six graph nodes (~85 us), around arithmetic
 on a 128 x 10 matrix that costs a tenth of that. The gradient of crossentropy at the logits is one
-kernel (log-softmax's backward, or sigmoid minus target), so when the model's loss is one of the
-built-in crossentropies with its defaults and the last Dense carries the matching activation (or a
-linear head with `from_logits=True`), `dense_stack_step` asks this module instead.
+kernel (log-softmax's backward, or sigmoid minus target). So when the model's loss is one of the
+built-in crossentropies with its defaults, unweighted, and the model's output came straight out of
+the matching activation (softmax/sigmoid tag their outputs with their inputs) or is the logits
+themselves with `from_logits=True`, the loss and the logits' gradient are computed here: by
+`dense_stack_step` (its last Dense), and by `Trainer.train_step`, which then runs autograd from the
+logits down only (`logits.backward(gradient)`).
 
 Each head computes the loss with the very operations `losses/crossentropy.py` and `Loss.__call__`
 apply on this path (log-softmax, product, sums, division by the batch size), and the gradient with the
 operations autograd would run backwards through them, in the same order: the loss reported and the
-update are those of the general step, bit for bit (tests/training/test_dense_stack_step.py compares
-them). Anything else (sample or class weights, other losses or arguments, loss weights, loss scaling,
-targets of another shape or dtype) gets None here and keeps autograd.
+update are those of autograd through `compute_loss`, bit for bit (tests/training/
+test_closed_form_heads.py trains both ways and compares). Anything else (sample or class weights,
+other losses or arguments, loss weights, loss scaling, added or regularization losses, masks, autocast,
+a distribution, an overridden compute_loss, targets of another shape or dtype) keeps autograd;
+TKERAS_CLOSED_FORM_HEAD=0 turns this off.
 """
+import os
+
 import torch
 import torch.nn.functional as F
 
 from tkeras import activations
+from tkeras.layers import added_losses
 from tkeras.losses import crossentropy
 from tkeras.losses.loss import Loss, LossFunctionWrapper
 from tkeras.optimizers.optimizer import Optimizer
@@ -33,11 +41,73 @@ _LOSSES = {
     crossentropy.binary_crossentropy: ("binary", {"from_logits": False, "label_smoothing": 0.0, "axis": -1}),
 }
 _ACTIVATION_OF = {"categorical": activations.softmax, "sparse": activations.softmax, "binary": activations.sigmoid}
+_TAG_OF = {"categorical": "softmax", "sparse": "softmax", "binary": "sigmoid"}  # activations._tag's kinds
 
 
 def head_for(model, head_activation):
     """The closed-form head for the model's compiled loss when the last Dense ends in
     `head_activation`, or None (then the step differentiates the loss with autograd)."""
+    found = loss_kind(model)
+    if found is None:
+        return None
+    kind, from_logits = found
+    if head_activation is not (activations.linear if from_logits else _ACTIVATION_OF[kind]):
+        return None
+    return _HEADS[kind]
+
+
+def for_output(model, y_pred):
+    """For the general step: (head, logits) when `y_pred`, the model's output, is the logits the
+    compiled loss expects or came straight out of the matching activation (which tags its output with
+    its input), else None. Checked per step: the output of a functional or subclassed model is only
+    known once computed."""
+    found = model.__dict__.get("_closed_loss_kind", False)
+    if found is False:
+        if model.compiled_loss.output_names is None:
+            return None  # built by the first step's compute_loss
+        from tkeras.distribute.data_parallel import current_distribution
+        found = None
+        if os.environ.get("TKERAS_CLOSED_FORM_HEAD", "1") != "0" and current_distribution() is None:
+            found = loss_kind(model)  # (a distribution's step reduces the loss across ranks its own way)
+        model.__dict__["_closed_loss_kind"] = found
+    if found is None or type(y_pred) is not torch.Tensor or y_pred.dim() != 2:
+        return None
+    kind, from_logits = found
+    attributes = y_pred.__dict__
+    if from_logits:
+        logits = y_pred if "_keras_activation" not in attributes else None
+    elif attributes.get("_keras_activation") == _TAG_OF[kind]:
+        logits = attributes.get("_keras_logits")
+    else:
+        logits = None
+    if logits is None or "_keras_mask" in attributes or type(logits) is not torch.Tensor \
+            or logits.shape != y_pred.shape or logits.dtype != torch.float32 or not logits.requires_grad:
+        return None
+    return _HEADS[kind], logits
+
+
+def loss_and_gradient(model, y_pred, y, sample_weight):
+    """For `Trainer.train_step`: (loss, logits, gradient at the logits) when the closed form gives what
+    `compute_loss` and autograd would (no sample weights, no added or regularization losses, no
+    autocast), else None. Called after the forward pass, which may have added losses."""
+    if sample_weight is not None or added_losses.PENDING_LOSSES or model._regularized_weights():
+        return None
+    found = for_output(model, y_pred)
+    if found is None or torch.is_autocast_enabled(y_pred.device.type):
+        return None
+    head, logits = found
+    with torch.no_grad():
+        result = head(logits.detach(), y)
+    return None if result is None else (result[0], logits, result[1])
+
+
+def forget(model):
+    model.__dict__.pop("_closed_loss_kind", None)
+
+
+def loss_kind(model):
+    """(kind, from_logits) when the model's compiled loss is one of the built-in crossentropies with
+    its defaults, on one output, unweighted and unscaled; else None."""
     compiled = getattr(model, "compiled_loss", None)
     if compiled is None or compiled.output_names is None or len(compiled.output_names) != 1:
         return None
@@ -61,13 +131,10 @@ def head_for(model, head_activation):
         default = defaults[name]
         if value is not default and (default is None or isinstance(value, bool) or value != default):
             return None
-    wanted = activations.linear if from_logits else _ACTIVATION_OF[kind]
-    if head_activation is not wanted:
-        return None
     optimizer = model.optimizer
     if type(optimizer).scale_loss is not Optimizer.scale_loss or optimizer.loss_scale_factor is not None:
         return None
-    return _HEADS[kind]
+    return kind, bool(from_logits)
 
 
 def _batch_fraction(rows):
@@ -91,12 +158,15 @@ def _sparse(z, y):
         return None
     labels = crossentropy._sparse_labels(y, z, -1)  # its shape checks and messages
     rows = z.shape[0]
-    if rows and (int(labels.min()) < 0 or int(labels.max()) >= z.shape[1]):
-        return None  # the general step reports out-of-range labels
     log_p = torch.log_softmax(z, dim=-1)
-    values = F.nll_loss(log_p, labels, reduction="none")
+    try:
+        values = F.nll_loss(log_p, labels, reduction="none")
+    except IndexError:  # a label out of range: the general step reports it (no check reads labels back)
+        return None
+    # nll_loss's backward: -1/rows at each row's label, nothing on a row torch ignores (label -100)
+    picked = labels.unsqueeze(1) == torch.arange(z.shape[1], device=z.device)
+    grad_log_p = picked.to(torch.float32).mul_(_batch_fraction(rows).neg_())
     loss = values.sum() / rows if rows else values.sum()
-    grad_log_p = torch.zeros_like(log_p).scatter_(1, labels.unsqueeze(1), _batch_fraction(rows).neg_().expand(rows, 1))
     return loss, _LOG_SOFTMAX_BACKWARD(grad_log_p, log_p, -1, torch.float32)
 
 

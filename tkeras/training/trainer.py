@@ -15,7 +15,7 @@ from tkeras.backend import core_sharing, host_memory
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
-from tkeras.training import data_adapter, dense_stack_step, predict_chunks
+from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
@@ -171,8 +171,14 @@ class Trainer(LegacyTrainingMethods):
         if stack is not None and dense_stack_step.applies_to(stack, x):
             return dense_stack_step.train_step(self, stack, x, y, sample_weight)
         y_pred = self(x, training=True)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
-        self._minimize(loss)
+        closed = closed_form_heads.loss_and_gradient(self, y_pred, y, sample_weight) \
+            if self._in_fit and not (_overridden(self, "compute_loss") or _overridden(self, "_minimize")) else None
+        if closed is None:
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
+            self._minimize(loss)
+        else:
+            loss, logits, gradient = closed
+            self._minimize(logits, gradient)
         self._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -187,7 +193,9 @@ class Trainer(LegacyTrainingMethods):
         x, _, _ = data_adapter.unpack(data)
         return self(x, training=False)
 
-    def _minimize(self, loss):
+    def _minimize(self, loss, gradient=None):
+        """Backward from `loss` (or from the logits with their `gradient`, closed_form_heads'), then the
+        optimizer step and the weights' constraints."""
         params = self._trainable_cache()
         if not params:
             # Keras reports the loss of a model with nothing to train (a loss from add_loss alone, a
@@ -200,13 +208,13 @@ class Trainer(LegacyTrainingMethods):
             self.optimizer.step_from_grads(params)  # no gradient reached any weight: its clear error
             return
         scale_loss = getattr(self.optimizer, "scale_loss", None)
-        if scale_loss is not None:
+        if scale_loss is not None and gradient is None:
             loss = scale_loss(loss)
         if torch.is_autocast_enabled(loss.device.type):
             with torch.autocast(loss.device.type, enabled=False):
-                loss.backward()
+                loss.backward(gradient)
         else:
-            loss.backward()
+            loss.backward(gradient)
         self.optimizer.step_from_grads(params)
         for p in self._constrained_cache():
             with torch.no_grad():
@@ -228,6 +236,7 @@ class Trainer(LegacyTrainingMethods):
         self.__dict__.pop("_constrained_params", None)
         self.__dict__.pop("_regularized_cache", None)
         dense_stack_step.forget(self)
+        closed_form_heads.forget(self)
 
     # -- fit --------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
