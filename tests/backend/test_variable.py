@@ -102,3 +102,31 @@ def test_repr_and_copies_keep_keras_attributes():
     clone = copy.deepcopy(v)
     assert clone is not v and clone.name == "bias" and not clone.trainable
     np.testing.assert_array_equal(clone.numpy(), v.numpy())
+
+
+def test_numpy_is_a_snapshot_that_later_updates_leave_alone():
+    # Keras' variables give copies (TensorFlow) or immutable arrays (JAX): `before = w.numpy()` keeps
+    # the value it read, whatever happens to the variable afterwards.
+    variable = Variable(torch.tensor([1.0, 2.0]))
+    before = variable.numpy()
+    variable.assign_add([1.0, 1.0])
+    with torch.no_grad():
+        variable.mul_(10.0)  # an optimizer's in-place update
+    np.testing.assert_array_equal(before, [1.0, 2.0])
+    np.testing.assert_array_equal(np.asarray(variable), [20.0, 30.0])
+    before[0] = 99.0  # and writing into the snapshot does not reach the variable
+    np.testing.assert_array_equal(variable.numpy(), [20.0, 30.0])
+
+
+def test_float64_values_reach_a_float64_variable_unrounded():
+    third = np.array([1.0 / 3.0, 0.1])
+    variable = Variable(torch.zeros(2, dtype=torch.float64))
+    variable.assign(third)
+    np.testing.assert_array_equal(variable.numpy(), third)  # not rounded through float32 on the way
+    variable.assign_add(third)
+    np.testing.assert_array_equal(variable.numpy(), third + third)
+    variable.assign_sub(third)
+    np.testing.assert_array_equal(variable.numpy(), third + third - third)
+    single = Variable(torch.zeros(2))
+    single.assign(third)
+    assert single.dtype == torch.float32 and single.numpy()[0] == np.float32(1.0 / 3.0)

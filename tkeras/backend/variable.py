@@ -86,7 +86,10 @@ class Variable(torch.nn.Parameter):
         return self
 
     def numpy(self):
-        return self.detach().cpu().numpy()
+        # A snapshot, as Keras' variables give (TensorFlow copies; JAX arrays never change): a view of
+        # the Parameter would follow later updates, so `before = w.numpy(); fit(); w.numpy() - before`
+        # would read 0.
+        return self.detach().cpu().numpy().copy()
 
     def __array__(self, dtype=None, copy=None):
         array = self.numpy()
@@ -94,7 +97,7 @@ class Variable(torch.nn.Parameter):
 
     # -- mutation, always outside autograd: an assignment is not part of the computation ----------
     def assign(self, value):
-        new = _as_tensor(value)
+        new = _as_tensor(value, dtype=self.dtype)  # float64 arrays straight to a float64 variable's dtype
         if tuple(new.shape) != tuple(self.shape):
             raise ValueError(
                 f"Cannot assign a value of shape {tuple(new.shape)} to variable {self.name!r} of shape "
@@ -108,16 +111,16 @@ class Variable(torch.nn.Parameter):
 
     def assign_add(self, delta):
         if active_stateless_scope() is not None:
-            return self.assign(self.detach() + _as_tensor(delta).to(self.device, self.dtype))
+            return self.assign(self.detach() + _as_tensor(delta, dtype=self.dtype).to(self.device))
         with torch.no_grad():
-            self.add_(_as_tensor(delta).to(self.dtype))
+            self.add_(_as_tensor(delta, dtype=self.dtype))
         return self
 
     def assign_sub(self, delta):
         if active_stateless_scope() is not None:
-            return self.assign(self.detach() - _as_tensor(delta).to(self.device, self.dtype))
+            return self.assign(self.detach() - _as_tensor(delta, dtype=self.dtype).to(self.device))
         with torch.no_grad():
-            self.sub_(_as_tensor(delta).to(self.dtype))
+            self.sub_(_as_tensor(delta, dtype=self.dtype))
         return self
 
     def __getitem__(self, key):
