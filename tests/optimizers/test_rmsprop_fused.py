@@ -148,3 +148,78 @@ def test_variants_the_kernel_cannot_express_use_foreach(fused_calls, config):
     expected = reference.run("rmsprop", initial_values(), grads, learning_rate=0.01, **config)
     for actual, want in zip(values_of(variables), expected):
         np.testing.assert_allclose(actual, want, rtol=1e-5, atol=1e-6)
+
+
+def _run_with(actions, dtype="float64", **config):
+    """Fit-loop steps over gradient_steps(6), with `actions[t](optimizer)` run after step t."""
+    variables = make_variables(initial_values(dtype))
+    optimizer = optimizers.RMSprop(**config)
+    for t, step_grads in enumerate(gradient_steps(6, dtype=dtype)):
+        fit_loop_steps(optimizer, variables, [step_grads])
+        if t in actions:
+            actions[t](optimizer)
+    return optimizer, variables
+
+
+def test_between_updates_the_slots_hold_an_offset_that_every_read_takes_off(fused_calls):
+    # The velocities stay v + eps / rho between fused updates (one pass saved per update); every way of
+    # reading the state gives Keras' v.
+    optimizer, variables = _run_with({}, epsilon=1e-3)
+    raw = optimizer._slots["velocity"][0].detach().clone().numpy()
+    want = velocities_by_hand(gradient_steps(6, dtype="float64"), 0.9, "float64")
+    np.testing.assert_allclose(raw, want[0] + 1e-3 / 0.9, rtol=1e-12)
+    np.testing.assert_allclose(optimizer.get_weights()[2], want[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(optimizer.variables[2].numpy(), want[0], rtol=1e-12, atol=1e-15)
+    store = {}
+    optimizer.save_own_variables(store)
+    np.testing.assert_allclose(store["2"], want[0], rtol=1e-12, atol=1e-15)
+    assert len(fused_calls) == 6
+
+
+@pytest.mark.parametrize("read", ["get_weights", "variables", "save_own_variables"])
+def test_reading_between_updates_changes_no_later_update(fused_calls, read):
+    readers = {"get_weights": lambda o: o.get_weights(), "variables": lambda o: o.variables,
+               "save_own_variables": lambda o: o.save_own_variables({})}
+    _, plain = _run_with({}, epsilon=1e-3)
+    _, read_twice = _run_with({1: readers[read], 3: readers[read]}, epsilon=1e-3)
+    expected = reference.run("rmsprop", initial_values("float64"), gradient_steps(6, dtype="float64"), epsilon=1e-3)
+    for a, b, want in zip(values_of(plain), values_of(read_twice), expected):
+        np.testing.assert_allclose(b, a, rtol=1e-14)
+        np.testing.assert_allclose(b, want, rtol=1e-7, atol=1e-11)
+
+
+def test_state_written_between_updates_is_taken_as_kerass_velocity(fused_calls):
+    # set_weights in the middle: the updates go on from exactly the velocities given.
+    grads = gradient_steps(6, dtype="float64")
+    chosen = {}
+
+    def overwrite(optimizer):
+        weights = optimizer.get_weights()
+        weights[2] = np.full_like(weights[2], 0.25)
+        chosen["weights"] = weights
+        optimizer.set_weights(weights)
+
+    optimizer, variables = _run_with({2: overwrite}, epsilon=1e-3)
+    v = [np.full((2, 3), 0.25), chosen["weights"][3]]
+    for step_grads in grads[3:]:
+        v = [0.9 * a + 0.1 * g ** 2 for a, g in zip(v, step_grads)]
+    np.testing.assert_allclose(optimizer.get_weights()[2], v[0], rtol=1e-12)
+    np.testing.assert_allclose(optimizer.get_weights()[3], v[1], rtol=1e-12)
+
+
+def test_a_changed_epsilon_takes_effect_from_kerass_velocity(fused_calls):
+    def change(optimizer):
+        optimizer.epsilon = 1e-2
+
+    optimizer, variables = _run_with({2: change}, epsilon=1e-3)
+    np.testing.assert_allclose(optimizer.get_weights()[2],
+                               velocities_by_hand(gradient_steps(6, dtype="float64"), 0.9, "float64")[0], rtol=1e-12,
+                               atol=1e-15)
+    start = reference.run("rmsprop", initial_values("float64"), gradient_steps(6, dtype="float64")[:3], epsilon=1e-3)
+    v = velocities_by_hand(gradient_steps(6, dtype="float64")[:3], 0.9, "float64")
+    w = [np.array(s) for s in start]
+    for step_grads in gradient_steps(6, dtype="float64")[3:]:
+        v = [0.9 * a + 0.1 * g ** 2 for a, g in zip(v, step_grads)]
+        w = [p - 0.001 * g / np.sqrt(a + 1e-2) for p, g, a in zip(w, step_grads, v)]
+    for actual, want in zip(values_of(variables), w):
+        np.testing.assert_allclose(actual, want, rtol=1e-7, atol=1e-11)

@@ -129,6 +129,7 @@ class Optimizer:
         new = [v for v in var_list if id(v) not in self._index_of]
         if self.built and not new:
             return
+        self._settle()
         for v in new:
             self._index_of[id(v)] = len(self._built_variables)
             self._built_variables.append(v)
@@ -147,6 +148,7 @@ class Optimizer:
     @property
     def variables(self):
         """The optimizer's state in Keras 3 order, for saving and restoring."""
+        self._settle()
         return list(self._variables)
 
     @property
@@ -154,16 +156,19 @@ class Optimizer:
         return self.variables
 
     def get_weights(self):
+        self._settle()
         return [v.numpy() for v in self._variables]
 
     def set_weights(self, weights):
         if len(weights) != len(self._variables):
             raise ValueError(f"{self.name}.set_weights: expected {len(self._variables)} arrays (the optimizer's "
                              f"variables; call optimizer.build(var_list) first), received {len(weights)}")
+        self._settle()
         for variable, value in zip(self._variables, weights):
             variable.assign(value)
 
     def save_own_variables(self, store):
+        self._settle()
         for i, variable in enumerate(self._variables):
             store[str(i)] = variable.numpy()
 
@@ -172,8 +177,14 @@ class Optimizer:
             warnings.warn(f"Skipping variable loading for optimizer {self.name!r}: it has {len(self._variables)} "
                           f"variables whereas the saved optimizer has {len(store.keys())}.", stacklevel=2)
             return
+        self._settle()
         for i, variable in enumerate(self._variables):
             variable.assign(store[str(i)])
+
+    def _settle(self):
+        """Return slots that an update left in a working form to Keras' values. A no-op here; RMSprop's
+        fused update leaves its velocities offset by a constant between updates (rmsprop.py). Called
+        before the state is read or written from outside the updates, and before plans change."""
 
     # -- iterations and learning rate -------------------------------------------------------------
     @property
@@ -361,6 +372,7 @@ class Optimizer:
             self._iterations.add_(1)
 
     def _make_plan(self, variables):
+        self._settle()  # the new plan's slot lists start from Keras' values
         host_memory.configure()  # a custom training loop's steps keep their freed memory too
         unknown = [v for v in variables if id(v) not in self._index_of]
         if unknown:
