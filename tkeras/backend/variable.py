@@ -25,7 +25,7 @@ def _as_tensor(value, dtype=None):
         if dtype is None and array.dtype == np.float64:
             dtype = config.standardize_dtype(None)
         tensor = torch.as_tensor(array)
-    if dtype is not None:
+    if dtype is not None and tensor.dtype is not dtype:  # (a torch dtype already right: nothing to look up)
         tensor = tensor.to(config.standardize_dtype(dtype))
     return tensor
 
