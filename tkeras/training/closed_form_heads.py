@@ -143,7 +143,7 @@ def _batch_fraction(rows):
 
 
 def _categorical(z, y):
-    if type(y) is not torch.Tensor or y.dtype != torch.float32 or y.shape != z.shape:
+    if type(y) is not torch.Tensor or y.dtype != torch.float32 or y.shape != z.shape or y.device != z.device:
         return None
     rows = z.shape[0]
     log_p = torch.log_softmax(z, dim=-1)
@@ -154,7 +154,7 @@ def _categorical(z, y):
 
 
 def _sparse(z, y):
-    if type(y) is not torch.Tensor or y.is_floating_point() and y.dtype != torch.float32:
+    if type(y) is not torch.Tensor or y.device != z.device or y.is_floating_point() and y.dtype != torch.float32:
         return None
     labels = crossentropy._sparse_labels(y, z, -1)  # its shape checks and messages
     rows = z.shape[0]
@@ -171,7 +171,7 @@ def _sparse(z, y):
 
 
 def _binary(z, y):
-    if type(y) is not torch.Tensor or y.dtype != torch.float32:
+    if type(y) is not torch.Tensor or y.dtype != torch.float32 or y.device != z.device:
         return None
     if y.dim() == z.dim() - 1 and z.shape[-1] == 1:
         y = y.unsqueeze(-1)  # (N,) targets for an (N, 1) head, as the loss aligns them
