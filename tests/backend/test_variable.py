@@ -130,3 +130,12 @@ def test_float64_values_reach_a_float64_variable_unrounded():
     single = Variable(torch.zeros(2))
     single.assign(third)
     assert single.dtype == torch.float32 and single.numpy()[0] == np.float32(1.0 / 3.0)
+
+
+def test_convert_to_numpy_and_get_value_of_a_variable_are_snapshots():
+    from tkeras import backend
+    variable = Variable(torch.tensor([1.0, 2.0]))
+    taken = [ops.convert_to_numpy(variable), backend.get_value(variable), np.array(variable)]
+    variable.assign([5.0, 6.0])
+    for array in taken:
+        np.testing.assert_array_equal(array, [1.0, 2.0])

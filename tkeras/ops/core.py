@@ -267,6 +267,8 @@ def identity(x, name=None):
 
 
 def convert_to_numpy(x):
+    if isinstance(x, torch.nn.Parameter):  # a Variable: a snapshot, not a view later updates would change
+        return x.detach().cpu().numpy().copy()
     if isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
     return np.asarray(x)
