@@ -78,10 +78,38 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _in_top_k(labels, y_pred, k).to(_floatx()).reshape(labels.shape)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """`from_sorted_ids=True` (Keras 3.11+): y_pred holds class ids, best first, not scores.
+
+    That form suits models that retrieve their top candidates from a huge set of classes without
+    scoring them all; a hit is the label among the first k ids, counted once even if repeated.
+    """
+    if not isinstance(from_sorted_ids, bool):
+        raise TypeError(f"sparse_top_k_categorical_accuracy: `from_sorted_ids` must be True or False, "
+                        f"received from_sorted_ids={from_sorted_ids!r}")
+    if from_sorted_ids:
+        return _in_sorted_ids(y_true, y_pred, k)
     y_pred = _tensors.as_float(y_pred)
     labels = _class_labels(y_true, y_pred)
     return _in_top_k(labels, y_pred, k).to(_floatx()).reshape(labels.shape)
+
+
+def _in_sorted_ids(y_true, y_pred, k):
+    """1 where the label is among the first k ids of its row of y_pred; shaped like y_true."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"sparse_top_k_categorical_accuracy: `k` must be an integer >= 1 with "
+                         f"from_sorted_ids=True (how many leading ids count), received k={k!r}")
+    ids = _tensors.as_tensor(y_pred)
+    if ids.dim() < 2:
+        raise ValueError(f"sparse_top_k_categorical_accuracy: with from_sorted_ids=True `y_pred` must hold a "
+                         f"row of class ids per sample (rank >= 2), received shape {tuple(ids.shape)}")
+    ids = ids.reshape(-1, ids.shape[-1])
+    labels = _tensors.as_tensor(y_true, device=ids.device)
+    if labels.numel() != ids.shape[0]:
+        raise ValueError(f"sparse_top_k_categorical_accuracy: `y_true` has {labels.numel()} labels but `y_pred` "
+                         f"has {ids.shape[0]} rows of sorted ids; give one row per label")
+    hits = (labels.reshape(-1, 1).to(ids.dtype) == ids[:, :k]).any(dim=1)
+    return hits.to(_floatx()).reshape(labels.shape)
 
 
 class Accuracy(MeanMetricWrapper):
@@ -127,12 +155,21 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):
+        if not isinstance(from_sorted_ids, bool):
+            raise TypeError(f"SparseTopKCategoricalAccuracy: `from_sorted_ids` must be True or False, "
+                            f"received from_sorted_ids={from_sorted_ids!r}")
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
         self.k = k
+        self.from_sorted_ids = from_sorted_ids
 
     def get_config(self):
-        return {**Metric.get_config(self), "k": self.k}
+        # Keras writes the flag only when set, so default configs stay readable by older Keras.
+        config = {**Metric.get_config(self), "k": self.k}
+        if self.from_sorted_ids:
+            config["from_sorted_ids"] = True
+        return config
 
 
 _BINARY_LOSSES = (losses.binary_crossentropy, losses.binary_focal_crossentropy)

@@ -59,22 +59,78 @@ MeanAbsolutePercentageError = _metric("MeanAbsolutePercentageError", losses.mean
 MeanSquaredLogarithmicError = _metric("MeanSquaredLogarithmicError", losses.mean_squared_logarithmic_error,
                                       "mean_squared_logarithmic_error")
 LogCoshError = _metric("LogCoshError", losses.log_cosh, "logcosh")
-CosineSimilarity = _metric("CosineSimilarity", cosine_similarity, "cosine_similarity", {"axis": -1}.items())
 Hinge = _metric("Hinge", losses.hinge, "hinge")
 SquaredHinge = _metric("SquaredHinge", losses.squared_hinge, "squared_hinge")
 CategoricalHinge = _metric("CategoricalHinge", losses.categorical_hinge, "categorical_hinge")
 KLDivergence = _metric("KLDivergence", losses.kl_divergence, "kl_divergence")
 Poisson = _metric("Poisson", losses.poisson, "poisson")
-BinaryCrossentropy = _metric("BinaryCrossentropy", losses.binary_crossentropy, "binary_crossentropy",
-                             {"from_logits": False, "label_smoothing": 0.0}.items())
-CategoricalCrossentropy = _metric("CategoricalCrossentropy", losses.categorical_crossentropy,
-                                  "categorical_crossentropy",
-                                  {"from_logits": False, "label_smoothing": 0.0, "axis": -1}.items())
-# With ignore_class the ignored entries count as zeros in the mean, as in Keras 3.15 (its metric reads
-# the mask of y_pred, not the one the loss function sets on its values).
-SparseCategoricalCrossentropy = _metric("SparseCategoricalCrossentropy", losses.sparse_categorical_crossentropy,
-                                        "sparse_categorical_crossentropy",
-                                        {"from_logits": False, "ignore_class": None, "axis": -1}.items())
+def _check_common(class_name, from_logits=False, label_smoothing=0, axis=-1):
+    """Catch swapped or mistyped arguments now, not as a shape error at the first update."""
+    if not isinstance(from_logits, (bool, np.bool_)):
+        raise TypeError(f"{class_name}: `from_logits` must be True or False, received from_logits={from_logits!r}")
+    if (isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.number))
+            or not 0 <= label_smoothing <= 1):
+        raise ValueError(f"{class_name}: `label_smoothing` must be a number in [0, 1], "
+                         f"received label_smoothing={label_smoothing!r}")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{class_name}: `axis` must be an integer, received axis={axis!r}")
+
+
+# The four below spell out Keras 3's parameters (same order as tf-keras 2's), so positional calls
+# such as BinaryCrossentropy("bce", None, True) work as in both.
+class BinaryCrossentropy(_LossMean):
+    """Running mean of `binary_crossentropy` over the samples seen."""
+
+    _function = staticmethod(losses.binary_crossentropy)
+    _arguments = ("from_logits", "label_smoothing")
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):
+        _check_common(type(self).__name__, from_logits, label_smoothing)
+        super().__init__(name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(_LossMean):
+    """Running mean of `categorical_crossentropy` over the samples seen."""
+
+    _function = staticmethod(losses.categorical_crossentropy)
+    _arguments = ("from_logits", "label_smoothing", "axis")
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0,
+                 axis=-1):
+        _check_common(type(self).__name__, from_logits, label_smoothing, axis)
+        super().__init__(name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing,
+                         axis=axis)
+
+
+class SparseCategoricalCrossentropy(_LossMean):
+    """Running mean of `sparse_categorical_crossentropy` over the samples seen.
+
+    With ignore_class the ignored entries count as zeros in the mean, as in Keras 3.15 (its metric reads
+    the mask of y_pred, not the one the loss function sets on its values).
+    """
+
+    _function = staticmethod(losses.sparse_categorical_crossentropy)
+    _arguments = ("from_logits", "ignore_class", "axis")
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, ignore_class=None,
+                 axis=-1):
+        _check_common(type(self).__name__, from_logits, axis=axis)
+        if ignore_class is not None and (isinstance(ignore_class, bool)
+                                         or not isinstance(ignore_class, (int, np.integer))):
+            raise TypeError(f"{type(self).__name__}: `ignore_class` must be None or an integer class id, "
+                            f"received ignore_class={ignore_class!r}")
+        super().__init__(name=name, dtype=dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+
+
+class CosineSimilarity(_LossMean):
+    """Running mean of the cosine similarity (+cos, unlike the loss) over the samples seen."""
+
+    _function = staticmethod(cosine_similarity)
+    _arguments = ("axis",)
+
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        _check_common(type(self).__name__, axis=axis)
+        super().__init__(name=name, dtype=dtype, axis=axis)
 
 
 class RootMeanSquaredError(Mean):
