@@ -8,6 +8,7 @@ file. The helpers here hold that recipe, so image and text datasets cannot drift
 """
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -235,16 +236,44 @@ def _split_sizes(left_size, right_size, total):
     return left, right
 
 
-def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
+_BACKENDS = ("tensorflow", "jax", "numpy", "torch")
+
+
+def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None, preferred_backend=None):
     """Two Datasets: the first `left_size` samples and the last `right_size` samples.
 
     Sizes are counts (int) or fractions (float); a missing side takes what the other leaves. If the two
     sizes add up to less than the whole, the samples in between belong to neither split. A Dataset is
     split element by element, so split an unbatched one and batch the two halves afterwards.
+
+    `preferred_backend` picks the kind of the two halves, as in Keras 3: "torch" gives
+    `torch.utils.data.Dataset`s (for a DataLoader), any other backend tkeras' `tf.data`-style Dataset.
+    Left as None it follows the input: a torch Dataset is split into torch Datasets, anything else
+    into tkeras Datasets (Keras would pick its own backend for arrays; tkeras keeps the Dataset its
+    users already get).
     """
     from tkeras.data import Dataset
 
+    if preferred_backend is not None and preferred_backend not in _BACKENDS:
+        raise ValueError(f"split_dataset: `preferred_backend` must be None or one of {list(_BACKENDS)}, "
+                         f"received preferred_backend={preferred_backend!r}")
+    if _is_torch_dataset(dataset):
+        if preferred_backend not in (None, "torch"):
+            raise ValueError(f"split_dataset: a torch.utils.data.Dataset splits only into torch Datasets; "
+                             f"received preferred_backend={preferred_backend!r} (use None or 'torch')")
+        return _split_torch(dataset, len(dataset), left_size, right_size, shuffle, seed)
     total, take = _samples(dataset)
+    if preferred_backend == "torch":
+        import torch
+        from torch.utils.data import TensorDataset
+
+        columns = take(np.arange(total))
+        if isinstance(columns, dict):
+            raise TypeError("split_dataset: preferred_backend='torch' needs an array or a tuple of arrays "
+                            "(a torch TensorDataset has no named columns); received a dict")
+        columns = columns if isinstance(columns, tuple) else (columns,)
+        tensors = TensorDataset(*(torch.from_numpy(np.ascontiguousarray(part)) for part in columns))
+        return _split_torch(tensors, total, left_size, right_size, shuffle, seed)
     left, right = _split_sizes(left_size, right_size, total)
     order = list(range(total))
     if shuffle:
@@ -252,6 +281,22 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
     order = np.array(order, dtype="int64")
     return (Dataset.from_tensor_slices(take(order[:left])),
             Dataset.from_tensor_slices(take(order[total - right:])))
+
+
+def _is_torch_dataset(dataset):
+    torch_data = sys.modules.get("torch.utils.data")  # no torch import just to say "not a torch Dataset"
+    return torch_data is not None and isinstance(dataset, torch_data.Dataset)
+
+
+def _split_torch(dataset, total, left_size, right_size, shuffle, seed):
+    """The same cut as for a tkeras Dataset (head and tail, in order unless shuffled), as torch Subsets."""
+    from torch.utils.data import Subset
+
+    left, right = _split_sizes(left_size, right_size, total)
+    order = list(range(total))
+    if shuffle:
+        random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(order)
+    return Subset(dataset, order[:left]), Subset(dataset, order[total - right:])
 
 
 def directory_dataset(directory, read_files, kind, formats, labels, label_mode, class_names, batch_size, shuffle,
