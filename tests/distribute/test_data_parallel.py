@@ -1,6 +1,7 @@
 """Data parallelism: a real 2-process gloo run (torchrun's environment variables) against one process."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -100,6 +101,9 @@ def two_process_run(tmp_path_factory):
         env.pop(name, None)
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", WORKER, str(out)]
     for attempt in range(2):
+        if attempt:  # the repeat starts from an empty folder: a CSVLogger appends to the first run's log
+            shutil.rmtree(out)
+            out.mkdir()
         try:
             run = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                  timeout=120)
