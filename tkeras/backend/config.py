@@ -44,11 +44,12 @@ def image_data_format():
     return _IMAGE_DATA_FORMAT
 
 
-def set_image_data_format(value):
+def set_image_data_format(data_format):
     global _IMAGE_DATA_FORMAT
-    if value not in ("channels_last", "channels_first"):
-        raise ValueError(f"image_data_format must be 'channels_last' or 'channels_first'; received {value!r}")
-    _IMAGE_DATA_FORMAT = value
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            f"image_data_format must be 'channels_last' or 'channels_first'; received {data_format!r}")
+    _IMAGE_DATA_FORMAT = data_format
 
 
 def standardize_dtype(dtype):

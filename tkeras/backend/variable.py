@@ -38,15 +38,50 @@ def _shares_memory(tensor, source):
     return tensor.device.type == "cpu" and np.may_share_memory(tensor.numpy(), source)
 
 
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+_SYNCHRONIZATIONS = ("none", "on_write", "on_read", "auto")
+
+
+def _initial_value(initializer, initial_value, shape, dtype):
+    """The starting value from Keras 3's `initializer` (or TensorFlow's `initial_value`, the same thing).
+
+    A value (tensor, array, number) is used as it is; an initializer (a name such as "zeros", an
+    Initializer object, or a function of (shape, dtype)) needs `shape=`; a function of no arguments
+    (TensorFlow's `tf.Variable(lambda: ...)`) is called as it is.
+    """
+    if initializer is not None and initial_value is not None:
+        raise TypeError("Variable: pass the starting value once, as `initializer` (Keras 3) or `initial_value` "
+                        "(TensorFlow), not both")
+    value = initial_value if initializer is None else initializer
+    if value is None:
+        raise ValueError("Variable needs an initial_value (Keras 3: `initializer`): a tensor, array or number, "
+                         "or an initializer together with `shape=`")
+    if isinstance(value, torch.Tensor) or not (isinstance(value, str) or callable(value)):
+        return value
+    from tkeras import initializers  # (imports layers' machinery: not at module load)
+    if isinstance(value, str) or isinstance(value, initializers.Initializer):
+        if shape is None:
+            raise ValueError(f"Variable: an initializer ({value!r}) needs `shape=` to know what to create")
+        return initializers.get(value)(tuple(shape), dtype=dtype)
+    return value(tuple(shape), dtype=dtype) if shape is not None else value()
+
+
 @add_numpy_protocol
 class Variable(torch.nn.Parameter):
     """A mutable, named tensor. `trainable=False` weights (BatchNorm's moving mean) never get gradients."""
 
-    def __new__(cls, initial_value=None, trainable=True, name=None, dtype=None, shape=None, **kwargs):
-        if callable(initial_value) and not isinstance(initial_value, torch.Tensor):
-            initial_value = initial_value(shape, dtype=dtype) if shape is not None else initial_value()
-        if initial_value is None:
-            raise ValueError("Variable needs an initial_value (a tensor, array or number)")
+    def __new__(cls, initializer=None, shape=None, dtype=None, trainable=True, autocast=True, aggregation="none",
+                synchronization="auto", name=None, layout=None, **kwargs):
+        # Keras 3's parameters, in its order; TensorFlow's spelling `initial_value=` names the first one too.
+        initial_value = _initial_value(initializer, kwargs.pop("initial_value", None), shape, dtype)
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(f"Variable: aggregation must be one of {_AGGREGATIONS}; received {aggregation!r}")
+        if synchronization not in _SYNCHRONIZATIONS:
+            raise ValueError(
+                f"Variable: synchronization must be one of {_SYNCHRONIZATIONS}; received {synchronization!r}")
+        if layout is not None:
+            raise NotImplementedError("Variable: layout= (sharding a variable over a device mesh) is not "
+                                      "supported by tkeras; leave layout=None")
         data = _as_tensor(initial_value, dtype)
         if isinstance(initial_value, (np.ndarray, torch.Tensor)) and _shares_memory(data, initial_value):
             data = data.clone()  # a Variable owns its value: assigning to it must not write into the caller's array
@@ -55,6 +90,7 @@ class Variable(torch.nn.Parameter):
         var = torch.Tensor._make_subclass(cls, data, requires_grad)
         var._keras_trainable = trainable
         var._keras_name = name or "Variable"
+        var.autocast, var.aggregation, var.synchronization = bool(autocast), aggregation, synchronization
         scope_path = current_path()  # keras.name_scope("outer"): path "outer/<name>"
         var._keras_path = f"{scope_path}/{var._keras_name}" if scope_path else var._keras_name
         return var

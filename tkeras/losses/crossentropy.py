@@ -239,8 +239,17 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    # tf-keras 2's positional order (name fourth); Keras 3 puts axis fourth, then name and dtype. Keras 3
+    # code passes those by keyword as a rule; an integer in the fourth place can only be Keras 3's axis,
+    # and is read so (with the next two places read as Keras 3's name and dtype).
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
                  name="sparse_categorical_crossentropy", dtype=None, axis=-1):
+        if isinstance(name, int) and not isinstance(name, bool):
+            if isinstance(axis, int) and axis != -1:
+                raise TypeError(f"SparseCategoricalCrossentropy: got axis twice ({name!r} in the fourth place "
+                                f"and axis={axis!r})")
+            keras3_dtype = None if isinstance(axis, int) else axis
+            name, dtype, axis = dtype or "sparse_categorical_crossentropy", keras3_dtype, name
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, ignore_class=ignore_class, axis=axis)
         self.from_logits = from_logits

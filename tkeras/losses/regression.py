@@ -75,6 +75,7 @@ class _Regression(LossFunctionWrapper):
     _default_name = None
 
     def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+        # name=None (as a config or a caller may pass) still means the loss' own name, as in Keras.
         super().__init__(type(self)._function, name=name or self._default_name, reduction=reduction, dtype=dtype)
 
 
@@ -82,25 +83,40 @@ class MeanSquaredError(_Regression):
     _function = staticmethod(mean_squared_error)
     _default_name = "mean_squared_error"
 
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
 
 class MeanAbsoluteError(_Regression):
     _function = staticmethod(mean_absolute_error)
     _default_name = "mean_absolute_error"
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(_Regression):
     _function = staticmethod(mean_absolute_percentage_error)
     _default_name = "mean_absolute_percentage_error"
 
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
 
 class MeanSquaredLogarithmicError(_Regression):
     _function = staticmethod(mean_squared_logarithmic_error)
     _default_name = "mean_squared_logarithmic_error"
 
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
 
 class LogCosh(_Regression):
     _function = staticmethod(log_cosh)
     _default_name = "log_cosh"
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
 
 
 class Huber(LossFunctionWrapper):

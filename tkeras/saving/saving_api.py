@@ -103,7 +103,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
 
 
 @_whole_weights
-def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
+    # Keras 3's parameters; tf-keras 2's Model.save_weights(save_format=, options=) come by keyword.
+    if max_shard_size is not None:
+        raise NotImplementedError(
+            f"save_weights: max_shard_size={max_shard_size!r} asks for the weights split over several files "
+            f"(Keras 3's sharded '.weights.json' layout), which tkeras cannot write; pass max_shard_size=None "
+            f"to write one '.weights.h5' file")
+    save_format = kwargs.pop("save_format", None)
     filepath = os.fspath(filepath)
     kwargs.pop("options", None)
     if kwargs:
@@ -125,7 +132,9 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs):
 
 
 @functools.partial(_whole_weights, reshard=True)
-def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    # Keras 3's parameters; tf-keras 2's by_name= (and options=) come by keyword.
+    by_name = kwargs.pop("by_name", False)
     filepath = os.fspath(filepath)
     kind = _sniff(filepath)
     if kind == "keras":

@@ -16,9 +16,11 @@ from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECIS
 class LayerNormalization(GammaBeta, Layer):
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
-                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        # Keras 3.15.1 and tf-keras 2 both put beta_initializer fifth; rms_scaling comes by keyword only.
+        rms_scaling = kwargs.pop("rms_scaling", False)
         super().__init__(**kwargs)
         self.axis = axis if isinstance(axis, int) else list(axis)
         self.epsilon = float(epsilon)

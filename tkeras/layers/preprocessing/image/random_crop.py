@@ -19,8 +19,8 @@ class RandomCrop(ops.RandomImageLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
-    def __init__(self, height, width, seed=None, data_format=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+    def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = ops.check_size(type(self).__name__, height, width)
 
     def augment(self, images):  # (N, C, H, W)
