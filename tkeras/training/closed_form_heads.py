@@ -45,9 +45,9 @@ _TAG_OF = {"categorical": "softmax", "sparse": "softmax", "binary": "sigmoid"}  
 
 
 def head_for(model, head_activation):
-    """The closed-form head for the model's compiled loss when the last Dense ends in
-    `head_activation`, or None (then the step differentiates the loss with autograd)."""
-    found = loss_kind(model)
+    """For the Dense-stack step: the closed-form head for the model's compiled loss when its last Dense
+    ends in `head_activation`, or None (then the step differentiates the loss with autograd)."""
+    found = _kind_of(model)
     if found is None:
         return None
     kind, from_logits = found
@@ -61,15 +61,7 @@ def for_output(model, y_pred):
     compiled loss expects or came straight out of the matching activation (which tags its output with
     its input), else None. Checked per step: the output of a functional or subclassed model is only
     known once computed."""
-    found = model.__dict__.get("_closed_loss_kind", False)
-    if found is False:
-        if model.compiled_loss.output_names is None:
-            return None  # built by the first step's compute_loss
-        from tkeras.distribute.data_parallel import current_distribution
-        found = None
-        if os.environ.get("TKERAS_CLOSED_FORM_HEAD", "1") != "0" and current_distribution() is None:
-            found = loss_kind(model)  # (a distribution's step reduces the loss across ranks its own way)
-        model.__dict__["_closed_loss_kind"] = found
+    found = _kind_of(model)
     if found is None or type(y_pred) is not torch.Tensor or y_pred.dim() != 2:
         return None
     kind, from_logits = found
@@ -84,6 +76,22 @@ def for_output(model, y_pred):
             or logits.shape != y_pred.shape or logits.dtype != torch.float32 or not logits.requires_grad:
         return None
     return _HEADS[kind], logits
+
+
+def _kind_of(model):
+    """`loss_kind(model)`, worked out once per fit (forget() at its start) after the first step has
+    built the compiled loss; None while it is not built, with TKERAS_CLOSED_FORM_HEAD=0, and under a
+    distribution (whose step reduces the loss across ranks its own way)."""
+    found = model.__dict__.get("_closed_loss_kind", False)
+    if found is False:
+        if model.compiled_loss.output_names is None:
+            return None  # built by the first step's compute_loss
+        from tkeras.distribute.data_parallel import current_distribution
+        found = None
+        if os.environ.get("TKERAS_CLOSED_FORM_HEAD", "1") != "0" and current_distribution() is None:
+            found = loss_kind(model)
+        model.__dict__["_closed_loss_kind"] = found
+    return found
 
 
 def loss_and_gradient(model, y_pred, y, sample_weight):

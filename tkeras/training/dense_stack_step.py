@@ -52,7 +52,6 @@ def plan_for(model):
 
 def forget(model):
     model.__dict__.pop("_dense_stack_plan", None)
-    model.__dict__.pop("_dense_stack_head", None)
 
 
 def _plan(model):
@@ -117,10 +116,13 @@ def train_step(model, stack, x, y, sample_weight):
         head = stack[last][1]
         head_input = h
         z = _affine(head, h, relu=False)
-        closed = _closed_head(model, stack, last) if sample_weight is None else None
-        if closed is not None:
-            y_pred = head.activation(z)
-            closed = closed(z, y)
+        # a built-in crossentropy over this head: loss and gradient in closed form (None: autograd)
+        closed = None
+        if sample_weight is None and len(stack) == last + 1:
+            head_fn = closed_form_heads.head_for(model, head.activation)
+            if head_fn is not None:
+                y_pred = head.activation(z)
+                closed = head_fn(z, y)
     if closed is not None:
         loss, grad = closed
         requires_grad = True
@@ -152,20 +154,6 @@ def train_step(model, stack, x, y, sample_weight):
             p.copy_(p.constraint(p))
     model._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)
-
-
-def _closed_head(model, stack, last):
-    """closed_form_heads' loss-and-gradient function for this model, once its compiled loss is built
-    (by the first step, which runs the general path); None where autograd must differentiate the loss."""
-    cached = model.__dict__.get("_dense_stack_head", False)
-    if cached is False:
-        if model.compiled_loss.output_names is None or not model.compiled_metrics.built:
-            return None
-        trailing = len(stack) > last + 1
-        cached = None if trailing or os.environ.get("TKERAS_CLOSED_FORM_HEAD", "1") == "0" else \
-            closed_form_heads.head_for(model, stack[last][1].activation)
-        model.__dict__["_dense_stack_head"] = cached
-    return cached
 
 
 def _affine(layer, x, relu):
