@@ -223,3 +223,23 @@ def test_a_changed_epsilon_takes_effect_from_kerass_velocity(fused_calls):
         w = [p - 0.001 * g / np.sqrt(a + 1e-2) for p, g, a in zip(w, step_grads, v)]
     for actual, want in zip(values_of(variables), w):
         np.testing.assert_allclose(actual, want, rtol=1e-7, atol=1e-11)
+
+
+def test_groups_keep_their_offsets_across_each_others_updates(fused_calls):
+    # float32 and float64 variables update as two groups; one group's update must not take the other's
+    # offset off (that would cost two more passes a step) and every read still gives Keras' v.
+    singles, doubles = make_variables(initial_values("float32")), make_variables(initial_values("float64"),
+                                                                               names=("k64", "b64"))
+    optimizer = optimizers.RMSprop(epsilon=1e-3)
+    grads = gradient_steps(3, dtype="float64")
+    for step_grads in grads:
+        for variable, g in zip(singles + doubles, [*step_grads, *step_grads]):
+            variable.grad = torch.as_tensor(g, dtype=variable.dtype).clone()
+        optimizer.step_from_grads(singles + doubles)
+    assert len(fused_calls) == 6 and len(optimizer._offset_velocities) == 2
+    want = velocities_by_hand(grads, 0.9, "float64")
+    raw = [slot.detach().clone().numpy() for slot in optimizer._slots["velocity"]]
+    for slot, expected in zip(raw, want + want):
+        np.testing.assert_allclose(slot, expected + 1e-3 / 0.9, rtol=1e-6)
+    for slot, expected in zip(optimizer.get_weights()[2:], want + want):
+        np.testing.assert_allclose(slot, expected, rtol=1e-6, atol=1e-9)

@@ -97,8 +97,14 @@ class RMSprop(Optimizer):
         moments = grads if self._grads_owned else group.scratch()
         offset = self.epsilon / self.rho
         held = next((entry for entry in self._offset_velocities if entry[0] is velocities), None)
-        if held is None or held[1] != offset:  # (epsilon or rho changed since: start from Keras' v)
+        if held is not None and held[1] != offset:  # epsilon or rho changed since: back to Keras' v first
             self._settle()
+            held = None
+        if held is None:
+            mine = {id(v) for v in velocities}
+            if any(id(v) in mine for entry in self._offset_velocities for v in entry[0]):
+                self._settle()  # another plan's list (other variables updated) holds some of these
+            # (a disjoint group's velocities keep their offset)
             torch._foreach_add_(velocities, offset)
             self._offset_velocities.append((velocities, offset))
         torch._fused_adam_(group.params, grads, moments, velocities, [], [self._huge_step] * len(grads), lr=lr,
