@@ -58,7 +58,7 @@ def _initial_value(initializer, initial_value, shape, dtype):
                          "or an initializer together with `shape=`")
     if isinstance(value, torch.Tensor) or not (isinstance(value, str) or callable(value)):
         return value
-    from tkeras import initializers  # (imports layers' machinery: not at module load)
+    from tkeras import initializers  # (imported when first needed: initializers is built on backend)
     if isinstance(value, str) or isinstance(value, initializers.Initializer):
         if shape is None:
             raise ValueError(f"Variable: an initializer ({value!r}) needs `shape=` to know what to create")
