@@ -274,13 +274,9 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
         columns = columns if isinstance(columns, tuple) else (columns,)
         tensors = TensorDataset(*(torch.from_numpy(np.ascontiguousarray(part)) for part in columns))
         return _split_torch(tensors, total, left_size, right_size, shuffle, seed)
-    left, right = _split_sizes(left_size, right_size, total)
-    order = list(range(total))
-    if shuffle:
-        random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(order)
-    order = np.array(order, dtype="int64")
-    return (Dataset.from_tensor_slices(take(order[:left])),
-            Dataset.from_tensor_slices(take(order[total - right:])))
+    head, tail = _split_indices(total, left_size, right_size, shuffle, seed)
+    return (Dataset.from_tensor_slices(take(np.array(head, dtype="int64"))),
+            Dataset.from_tensor_slices(take(np.array(tail, dtype="int64"))))
 
 
 def _is_torch_dataset(dataset):
@@ -288,15 +284,21 @@ def _is_torch_dataset(dataset):
     return torch_data is not None and isinstance(dataset, torch_data.Dataset)
 
 
-def _split_torch(dataset, total, left_size, right_size, shuffle, seed):
-    """The same cut as for a tkeras Dataset (head and tail, in order unless shuffled), as torch Subsets."""
-    from torch.utils.data import Subset
-
+def _split_indices(total, left_size, right_size, shuffle, seed):
+    """The sample indices of the two halves: head and tail of the order, in order unless shuffled."""
     left, right = _split_sizes(left_size, right_size, total)
     order = list(range(total))
     if shuffle:
         random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(order)
-    return Subset(dataset, order[:left]), Subset(dataset, order[total - right:])
+    return order[:left], order[total - right:]
+
+
+def _split_torch(dataset, total, left_size, right_size, shuffle, seed):
+    """The same cut as for a tkeras Dataset, as torch Subsets."""
+    from torch.utils.data import Subset
+
+    head, tail = _split_indices(total, left_size, right_size, shuffle, seed)
+    return Subset(dataset, head), Subset(dataset, tail)
 
 
 def directory_dataset(directory, read_files, kind, formats, labels, label_mode, class_names, batch_size, shuffle,
