@@ -39,11 +39,9 @@ def _reference(x, kernel, bias, upstream, relu):
     (256, 4096, 16, "relu"),     # every product through oneDNN (input gradient too)
     (64, 10000, 8, None),        # forward and kernel gradient; input gradient by torch (units < 16)
     (512, 2048, 32, "relu"),
-    (128, 512, 10, None),        # narrow head: oneDNN forward and input gradient, transposed kernel gradient
-    (512, 256, 4, "relu"),       # narrow head, many rows: input gradient by torch
 ])
 def test_values_and_gradients_match_numpy(rows, inputs, units, activation):
-    assert dense_matmul.wants_own_products(rows, inputs, units)
+    assert dense_matmul.forward_wants_onednn(rows, inputs, units, training=True)
     layer = _layer(inputs, units, activation)
     rng = np.random.default_rng(1)
     x_np = (rng.random((rows, inputs)) < 0.05).astype("float32") * rng.normal(size=(rows, inputs)).astype("float32")
@@ -75,28 +73,54 @@ def test_inference_runs_onednn_without_autograd(monkeypatch):
     np.testing.assert_allclose(out.numpy(), ref, rtol=1e-4, atol=1e-4)
 
 
-def test_narrow_head_runs_onednn(monkeypatch):
-    """A 10-class softmax head on 512 features: oneDNN's forward with and without a gradient to take."""
-    layer = _layer(512, 10, "softmax")
-    x_np = np.random.default_rng(4).normal(size=(128, 512)).astype("float32")
+def _count_linear(monkeypatch):
     calls = []
     real = dense_matmul._linear
     monkeypatch.setattr(dense_matmul, "_linear", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_mnist_first_layer_takes_onednn_in_inference_only(monkeypatch):
+    """784 -> 512 with a ReLU: oneDNN's fused product in predict, torch's addmm when a backward follows."""
+    layer = _layer(784, 512, "relu")
+    x_np = np.random.default_rng(4).normal(size=(128, 784)).astype("float32")
+    calls = _count_linear(monkeypatch)
     with torch.no_grad():
         out = layer(torch.from_numpy(x_np))
     assert calls == [1]
-    logits = x_np.astype("float64") @ layer.kernel.detach().numpy() + layer.bias.detach().numpy()
-    ref = np.exp(logits - logits.max(1, keepdims=True))
-    np.testing.assert_allclose(out.numpy(), ref / ref.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
-    x = torch.tensor(x_np, requires_grad=True)
-    trained = layer(x)
-    assert calls == [1, 1] and _made_by(trained._keras_logits) == "_DenseBackward"
-    trained.sum().backward()
-    assert calls == [1, 1, 1]  # the input gradient too (128 rows)
-    assert not dense_matmul.wants_own_products(128, 512, 1)  # one unit: MKL is faster
-    assert not dense_matmul.wants_own_products(128, 512, 16)  # a multiple of MKL's vector width
-    assert not dense_matmul.wants_own_products(32, 512, 10)  # small batches: oneDNN's fixed cost
-    assert not dense_matmul.input_grad_wants_onednn(512, 256, 4)
+    ref = np.maximum(x_np.astype("float64") @ layer.kernel.detach().numpy() + layer.bias.detach().numpy(), 0)
+    np.testing.assert_allclose(out.numpy(), ref, rtol=1e-4, atol=1e-4)
+    trained = layer(torch.tensor(x_np, requires_grad=True))
+    assert calls == [1] and _made_by(trained) != "_DenseBackward"
+    np.testing.assert_allclose(trained.detach().numpy(), ref, rtol=1e-4, atol=1e-4)
+    # the Dense-stack train step asks for the training rule although it runs without autograd
+    with torch.no_grad():
+        dense_matmul.dense(torch.from_numpy(x_np), layer.kernel, layer.bias, True, training=True)
+    assert calls == [1]
+
+
+def test_narrow_head_keeps_mkl_forward_and_transposes_its_kernel_gradient(monkeypatch):
+    """A 10-class head on 512 features: MKL's forward and input gradient; the kernel gradient computed as
+    (g^T x)^T, in the kernel's layout."""
+    layer = _layer(512, 10, "softmax")
+    calls = _count_linear(monkeypatch)
+    with torch.no_grad():
+        layer(torch.randn(128, 512))
+    assert calls == [] and not dense_matmul.input_grad_wants_onednn(128, 512, 10)
+    assert dense_matmul.narrow_head(128, 512, 10)
+    rng = np.random.default_rng(6)
+    x_np, g_np = rng.normal(size=(128, 512)).astype("float32"), rng.normal(size=(128, 10)).astype("float32")
+    kernel = layer.kernel.detach()
+    grad_x, grad_kernel, grad_bias = dense_matmul.products_backward(
+        torch.from_numpy(g_np), torch.from_numpy(x_np), kernel, True, True, True)
+    assert calls == []
+    x64, g64 = x_np.astype("float64"), g_np.astype("float64")
+    np.testing.assert_allclose(grad_x.numpy(), g64 @ kernel.numpy().T, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(grad_kernel.numpy(), x64.T @ g64, rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(grad_bias.numpy(), g64.sum(0), rtol=1e-4, atol=1e-4)
+    assert not dense_matmul.narrow_head(128, 512, 1)  # one unit
+    assert not dense_matmul.narrow_head(128, 512, 16)  # a multiple of MKL's vector width
+    assert not dense_matmul.narrow_head(32, 512, 10)  # small products
 
 
 def test_second_derivatives_are_torchs():

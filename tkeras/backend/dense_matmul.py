@@ -7,18 +7,17 @@ same pass). For square-ish or small products MKL is as fast or faster, and oneDN
 of ~20 us a call. So each product picks its library by shape, from a sweep on the 2-core AVX-512 CPU
 (batch 32-512, inputs 64-10,000, units 1-512; oneDNN / MKL time):
 - forward `x @ kernel`: oneDNN when inputs >= 2,000 and the product has >= 4M multiply-adds
-  (0.39-1.07x there; below, up to 8x slower), or inputs >= 784 and units >= 256 (the MNIST MLP's
-  first layer: 0.77-0.90x; in a whole MNIST predict 0.70-0.89x, fit unchanged);
+  (0.39-1.07x there; below, up to 8x slower); in inference also when inputs >= 784 and units >= 256
+  (the MNIST MLP's first layer: a whole MNIST predict 0.97x). Not in training there: the MNIST fit ran
+  1.05x slower with it (in-process A/B, alternating epochs, 2026-12-07);
 - kernel gradient `x^T @ g`, computed transposed as oneDNN wants it: when inputs >= 2,000 and
-  batch x inputs >= 1M (0.67-0.95x);
-- input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x);
-- narrow heads, 2-10 units with batch x inputs >= 65,536 (the MNIST MLP's 10-class layer), in
-  inference and training: MKL's sgemm is slowest when the output has a few columns that are not a
-  multiple of its vector width. The forward goes through oneDNN (0.26-0.98x MKL's time over batch
-  64-512, inputs 512-1,024, units 2/4/10); the kernel gradient is computed as its transpose
-  `(g^T @ x)^T`, whose output is wide (0.10-0.44x); the input gradient through oneDNN for batches up to
-  256 rows or inputs >= 1,024 (0.23-0.56x; at 512 rows of fewer inputs MKL is as fast or faster).
-  The MNIST head's three products: 286 us -> 126 us a step (128 x 512 x 10).
+  batch x inputs >= 1M (0.67-0.95x); for narrow outputs (2-10 units, batch x inputs >= 65,536, the
+  MNIST MLP's 10-class head) as MKL's `(g^T @ x)^T`, whose output is wide (0.3-0.45x: MKL's sgemm is
+  slowest when the output has a few columns that are not a multiple of its vector width);
+- input gradient `g @ kernel^T`: when inputs >= 784, units >= 16 and >= 4M multiply-adds (0.54-1.05x).
+A narrow head's forward and input gradient stay with MKL: an earlier sweep had oneDNN ahead there, but
+re-measured (2026-12-07) MKL took 0.45-0.8x oneDNN's time for them and the MNIST fit ran 1.04x slower
+through oneDNN.
 
 Only float32 plain CPU tensors of rank 2, outside autocast, tracers, compilers and torch.func
 transforms (`own_kernels`); anything else, and every shape outside the rules, runs torch's ops as
@@ -37,17 +36,13 @@ def available():
     return torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
 
 
-def forward_wants_onednn(rows, inputs, units):
-    return (inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS) or (inputs >= 784 and units >= 256)
+def forward_wants_onednn(rows, inputs, units, training):
+    return (inputs >= WIDE_INPUTS and rows * inputs * units >= MIN_MACS) or (
+        not training and inputs >= 784 and units >= 256)
 
 
 def narrow_head(rows, inputs, units):
     return 2 <= units <= 10 and rows * inputs >= 1 << 16
-
-
-def wants_own_products(rows, inputs, units):
-    """Shapes this module takes over, forward and backward (the union of the rules above)."""
-    return forward_wants_onednn(rows, inputs, units) or narrow_head(rows, inputs, units)
 
 
 def kernel_grad_wants_onednn(rows, inputs, units):
@@ -55,23 +50,25 @@ def kernel_grad_wants_onednn(rows, inputs, units):
 
 
 def input_grad_wants_onednn(rows, inputs, units):
-    if narrow_head(rows, inputs, units):
-        return rows <= 256 or inputs >= 1024
     return inputs >= 784 and units >= 16 and rows * inputs * units >= MIN_MACS
 
 
-def dense(x, kernel, bias, relu):
+def dense(x, kernel, bias, relu, training=None):
     """`x @ kernel + bias`, rectified when `relu`, through oneDNN; None where this module does not apply
-    (the caller then runs torch's ops)."""
-    if x.dim() != 2 or not wants_own_products(x.shape[0], x.shape[1], kernel.shape[1]):
-        return None  # (most shapes stop here, cheaply)
+    (the caller then runs torch's ops). `training`: whether a backward will follow (by default, whether
+    autograd records the product)."""
+    if x.dim() != 2:
+        return None
     tensors = (x, kernel) if bias is None else (x, kernel, bias)
+    recorded = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
+    if not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1], recorded if training is None else training):
+        return None  # (most shapes stop here, cheaply)
     if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
                                  for t in tensors):
         return None
     if torch.is_autocast_enabled("cpu") or own_kernels.standard_ops_required():
         return None
-    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+    if recorded:
         return _Dense.apply(x, kernel, bias, relu)
     return _linear(x, kernel.t(), bias, relu)
 

@@ -157,7 +157,7 @@ def train_step(model, stack, x, y, sample_weight):
 
 
 def _affine(layer, x, relu):
-    out = dense_matmul.dense(x, layer.kernel, layer.bias, relu)
+    out = dense_matmul.dense(x, layer.kernel, layer.bias, relu, training=True)
     if out is None:
         out = torch.addmm(layer.bias, x, layer.kernel) if layer.bias is not None else x.mm(layer.kernel)
         if relu:
