@@ -6,6 +6,7 @@ different sizes and can be added up across data-parallel ranks.
 """
 import torch
 
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.losses import _tensors
 from tkeras.losses.loss import _merge_mask
 from tkeras.metrics.metric import Metric
@@ -62,21 +63,27 @@ class Mean(Metric):
         if not isinstance(values, torch.Tensor):
             values = _tensors.as_float(values, device=self._device)
         self._follow(values)
-        if values.dim() == 0 and isinstance(sample_weight, (int, float)) and values.dtype == self.total.dtype:
-            # The fit loop's loss tracker (a batch's mean loss weighted by its size), every step: two
-            # in-place kernels, and the Python weight never becomes a device tensor.
-            with torch.no_grad():
-                self.total.add_(values.detach(), alpha=sample_weight)
-                self.count.add_(sample_weight)
-            return
+        if values.dtype == self.total.dtype and active_stateless_scope() is None:
+            if values.dim() == 0 and isinstance(sample_weight, (int, float)):
+                # The fit loop's loss tracker (a batch's mean loss weighted by its size), every step: two
+                # in-place kernels, and the Python weight never becomes a device tensor.
+                with torch.no_grad():
+                    self.total.add_(values.detach(), alpha=sample_weight)
+                    self.count.add_(sample_weight)
+                return
+            if values.dim() == 1 and sample_weight is None:
+                # One value a sample, unweighted (an accuracy in the fit loop, every step): what the
+                # general path adds, without its reshaping.
+                with torch.no_grad():
+                    self.total.add_(values.sum())
+                    self.count.add_(values.shape[0])
+                return
         values, sample_weight = samplewise(values, sample_weight, "mean", self.dtype)
         self.total.assign_add(values.sum())
         if sample_weight is not None:
             self.count.assign_add(sample_weight.sum())
         else:
-            # A Python number: adding it needs no host-to-device copy.
-            with torch.no_grad():
-                self.count.add_(values.shape[0] if values.dim() else 1)
+            self.count.assign_add(values.shape[0] if values.dim() else 1)
 
     def result(self):
         count = self.count.detach()

@@ -145,9 +145,21 @@ def loss_kind(model):
     return kind, bool(from_logits)
 
 
-def _batch_fraction(rows):
-    """1 / rows as autograd's backward of `total / rows` makes it (a float32 division)."""
-    return torch.ones((), dtype=torch.float32).div_(rows)
+_SCALES = {}  # (rows, columns) -> -1 / rows / columns, a float32 scalar (kept: one op a step, not three)
+
+
+def _negated_fraction(rows, columns=1):
+    """-(1 / rows / columns) as autograd's backward of `mean(-1)`, `total / rows` and a negation makes it
+    (float32 divisions); the head multiplies its targets by it. Made once per batch shape."""
+    scale = _SCALES.get((rows, columns))
+    if scale is None:
+        if len(_SCALES) > 64:
+            _SCALES.clear()
+        scale = torch.ones((), dtype=torch.float32).div_(rows)
+        if columns != 1:
+            scale.div_(columns)
+        scale = _SCALES[(rows, columns)] = scale.neg_()
+    return scale
 
 
 def _categorical(z, y):
@@ -155,9 +167,12 @@ def _categorical(z, y):
         return None
     rows = z.shape[0]
     log_p = torch.log_softmax(z, dim=-1)
-    values = -(y * log_p).sum(dim=-1)
-    loss = values.sum() / rows if rows else values.sum()
-    grad = _LOG_SOFTMAX_BACKWARD(y * _batch_fraction(rows).neg_(), log_p, -1, torch.float32)
+    if rows:
+        # -(row sums) summed, over rows: negating and dividing by -rows round alike (one op less)
+        loss = (y * log_p).sum(dim=-1).sum() / -rows
+    else:
+        loss = (-(y * log_p).sum(dim=-1)).sum()
+    grad = _LOG_SOFTMAX_BACKWARD(y * _negated_fraction(rows), log_p, -1, torch.float32)
     return loss, grad
 
 
@@ -173,7 +188,7 @@ def _sparse(z, y):
         return None
     # nll_loss's backward: -1/rows at each row's label, nothing on a row torch ignores (label -100)
     picked = labels.unsqueeze(1) == torch.arange(z.shape[1], device=z.device)
-    grad_log_p = picked.to(torch.float32).mul_(_batch_fraction(rows).neg_())
+    grad_log_p = picked.to(torch.float32).mul_(_negated_fraction(rows))
     loss = values.sum() / rows if rows else values.sum()
     return loss, _LOG_SOFTMAX_BACKWARD(grad_log_p, log_p, -1, torch.float32)
 
@@ -189,7 +204,7 @@ def _binary(z, y):
     elementwise = F.binary_cross_entropy_with_logits(z, y, reduction="none")
     values = elementwise.mean(dim=-1)
     loss = values.sum() / rows if rows else values.sum()
-    grad = (torch.sigmoid(z) - y) * _batch_fraction(rows).div_(columns)
+    grad = (y - torch.sigmoid(z)) * _negated_fraction(rows, columns)
     return loss, grad
 
 
