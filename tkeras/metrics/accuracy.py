@@ -10,7 +10,7 @@ from tkeras import losses
 from tkeras.backend import config
 from tkeras.losses import _tensors
 from tkeras.metrics.metric import Metric
-from tkeras.metrics.reduction import MeanMetricWrapper
+from tkeras.metrics.reduction import MeanMetricWrapper, count_hits_with
 
 
 def _floatx():
@@ -110,6 +110,34 @@ def _in_sorted_ids(y_true, y_pred, k):
                          f"has {ids.shape[0]} rows of sorted ids; give one row per label")
     hits = (labels.reshape(-1, 1).to(ids.dtype) == ids[:, :k]).any(dim=1)
     return hits.to(_floatx()).reshape(labels.shape)
+
+
+# The accuracies' hits as booleans, for MeanMetricWrapper's counting path (same comparisons as above).
+def _binary_hits(y_true, y_pred, threshold=0.5):
+    if y_true.shape != y_pred.shape or y_pred.dim() not in (1, 2) or (y_pred.dim() == 2 and y_pred.shape[-1] != 1):
+        return None
+    return y_true == (y_pred > threshold).to(y_true.dtype)
+
+
+def _categorical_hits(y_true, y_pred):
+    if y_pred.dim() != 2 or y_true.shape != y_pred.shape:
+        return None
+    return y_true.argmax(dim=-1) == y_pred.argmax(dim=-1)
+
+
+def _sparse_categorical_hits(y_true, y_pred):
+    if y_pred.dim() != 2:
+        return None
+    labels = y_true.squeeze(-1) if y_true.dim() == 2 and y_true.shape[-1] == 1 else y_true
+    if labels.dim() != 1 or labels.shape[0] != y_pred.shape[0]:
+        return None
+    predicted = y_pred.argmax(dim=-1)
+    return labels == predicted.to(labels.dtype) if labels.is_floating_point() else labels.long() == predicted
+
+
+count_hits_with(binary_accuracy, _binary_hits)
+count_hits_with(categorical_accuracy, _categorical_hits)
+count_hits_with(sparse_categorical_accuracy, _sparse_categorical_hits)
 
 
 class Accuracy(MeanMetricWrapper):
