@@ -196,3 +196,35 @@ def test_mixed_precision_models_take_the_general_step_and_float32_ones_still_fus
     finally:
         keras.mixed_precision.set_global_policy("float32")
     assert fit() == 2  # a mixed policy seen earlier in the process does not turn the fused step off
+
+
+def test_updates_skip_grad_attributes_unless_step_from_grads_is_overridden(monkeypatch, fused_calls):
+    """The base optimizers take the step's gradients directly (no `.grad` left on the weights, also none
+    from an earlier general fit); a subclass that overrides `step_from_grads` is still called with
+    `.grad` filled, and both train as the general step does."""
+    x, labels = _data()
+    y = keras.utils.to_categorical(labels, 5)
+    seen = []
+
+    class Recording(keras.optimizers.RMSprop):
+        def step_from_grads(self, variables):
+            seen.append([v.grad is not None for v in variables])
+            return super().step_from_grads(variables)
+
+    def build():
+        return keras.Sequential([keras.Input((12,)), keras.layers.Dense(16, activation="relu"),
+                                 keras.layers.Dense(5, activation="softmax")])
+
+    _assert_same_training(monkeypatch, build, "categorical_crossentropy", x, y, fused_calls, optimizer=Recording)
+    assert len(seen) == 28 and all(all(flags) for flags in seen)  # 14 fused and 14 general steps
+    monkeypatch.setenv("TKERAS_DENSE_STACK_STEP", "0")
+    model = build()
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    assert all(w.grad is not None for w in model.trainable_weights)  # the general step's autograd
+    monkeypatch.setenv("TKERAS_DENSE_STACK_STEP", "1")
+    fused_calls.clear()
+    before = [w.detach().clone() for w in model.trainable_weights]
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    assert len(fused_calls) == 7 and all(w.grad is None for w in model.trainable_weights)
+    assert all(not torch.equal(b, w.detach()) for b, w in zip(before, model.trainable_weights))

@@ -27,6 +27,7 @@ import torch
 from tkeras import activations
 from tkeras.backend import dense_matmul
 from tkeras.layers import added_losses
+from tkeras.optimizers.optimizer import Optimizer
 from tkeras.training import closed_form_heads, data_adapter
 
 # Hidden activations whose backward is one kernel of the activation's output.
@@ -47,6 +48,9 @@ def plan_for(model):
             return None  # built by the first (general) step
         cached = _plan(model)
         model.__dict__["_dense_stack_plan"] = cached
+        if cached is not None:
+            for p in model._trainable_cache():
+                p.grad = None  # an earlier general step's gradients: not read again, memory back
     return cached
 
 
@@ -146,9 +150,14 @@ def train_step(model, stack, x, y, sample_weight):
         for index in range(len(saved) - 1, -1, -1):
             grad = _backward(saved[index], grad, grads, need_input=dense_below[index])
     params = model._trainable_cache()
-    for p in params:
-        p.grad = grads.get(id(p))
-    model.optimizer.step_from_grads(params)  # (no gradient at all: its clear error, as in the general step)
+    optimizer = model.optimizer
+    ordered = [grads.get(id(p)) for p in params]
+    if type(optimizer).step_from_grads is Optimizer.step_from_grads and not any(g is None for g in ordered):
+        optimizer._update_variables(params, ordered, owned=True)  # what step_from_grads does, minus `.grad`
+    else:
+        for p, g in zip(params, ordered):
+            p.grad = g
+        optimizer.step_from_grads(params)  # (no gradient at all: its clear error, as in the general step)
     for p in model._constrained_cache():
         with torch.no_grad():
             p.copy_(p.constraint(p))
