@@ -186,3 +186,15 @@ def test_fit_through_onednn_matches_torchs_ops(monkeypatch):
     np.testing.assert_allclose(losses, ref_losses, rtol=1e-4)
     for w, r in zip(weights, ref_weights):
         np.testing.assert_allclose(w, r, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(10000, 16), (784, 512), (10, 512), (1, 20000), (20000, 1)])
+def test_untransposed_copies_a_transposed_view_into_the_contiguous_layout(shape):
+    base = torch.randn(shape[1], shape[0])
+    view = base.t()
+    copy = dense_matmul.untransposed(view)
+    assert copy.shape == view.shape and copy.is_contiguous() and torch.equal(copy, view)
+    if not view.is_contiguous():
+        assert copy.data_ptr() != base.data_ptr()
+        base.add_(1.0)  # a copy, not a view of the gradient's memory
+        assert not torch.equal(copy, view)
