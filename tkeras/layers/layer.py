@@ -20,7 +20,7 @@ from tkeras.backend.remat import current_remat_scope
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
-from tkeras.layers import added_losses, layer_remat
+from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
@@ -280,6 +280,8 @@ class Layer(OwnVariablesMixin, torch.nn.Module):
         self._adopt_weights(variables, trainable=False)
 
     non_trainable_variables = non_trainable_weights
+
+    stateless_call = layer_stateless.stateless_call  # Keras 3's stateless API (layer_stateless.py)
 
     def _adopt_weights(self, variables, trainable):
         """Keras 1 custom layers made their weights with `K.variable(...)` in build() and listed them:

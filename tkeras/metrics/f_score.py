@@ -81,10 +81,10 @@ class FBetaScore(Metric):
             return values.sum() if self.axis is None else values.sum(dim=self.axis)
 
         with torch.no_grad():
-            self.true_positives.add_(weighted_sum(predicted * y_true))
-            self.false_positives.add_(weighted_sum(predicted * (1.0 - y_true)))
-            self.false_negatives.add_(weighted_sum((1.0 - predicted) * y_true))
-            self.intermediate_weights.add_(weighted_sum(y_true))
+            self._accumulate(self.true_positives, weighted_sum(predicted * y_true))
+            self._accumulate(self.false_positives, weighted_sum(predicted * (1.0 - y_true)))
+            self._accumulate(self.false_negatives, weighted_sum((1.0 - predicted) * y_true))
+            self._accumulate(self.intermediate_weights, weighted_sum(y_true))
 
     def result(self):
         if not self._built:

@@ -61,8 +61,7 @@ class _IoUBase(Metric):
         cells = torch.where(valid, y_true * self.num_classes + y_pred, torch.zeros_like(y_true)).long()
         counts = torch.zeros(self.num_classes * self.num_classes, dtype=self.dtype, device=y_pred.device)
         counts.index_add_(0, cells, weights)
-        with torch.no_grad():
-            self.total_cm.add_(counts.reshape(self.num_classes, self.num_classes))
+        self._accumulate(self.total_cm, counts.reshape(self.num_classes, self.num_classes))
 
 
 def _is_float(values):

@@ -10,7 +10,9 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.naming import to_snake_case
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
+from tkeras.metrics import stateless as _stateless
 
 
 class Metric:
@@ -71,6 +73,15 @@ class Metric:
                 variable.data = variable.data.to(device)
         self._on_device_change(device)
 
+    @staticmethod
+    def _accumulate(variable, delta):
+        """`variable += delta`: in place, or recorded by an active keras.StatelessScope."""
+        if active_stateless_scope() is not None:
+            variable.assign_add(delta.detach() if isinstance(delta, torch.Tensor) else delta)
+            return
+        with torch.no_grad():
+            variable.add_(delta)
+
     def _on_device_change(self, device):
         """Hook for non-variable tensors a metric caches (thresholds)."""
 
@@ -82,9 +93,18 @@ class Metric:
         raise NotImplementedError(f"{type(self).__name__} must implement result()")
 
     def reset_state(self):
+        if active_stateless_scope() is not None:  # keras.StatelessScope: recorded there, not applied
+            for variable in self.variables:
+                variable.assign(torch.zeros_like(variable.detach()))
+            return
         with torch.no_grad():
             for variable in self.variables:
                 variable.zero_()
+
+    # -- Keras 3's stateless API (metrics/stateless.py) -------------------------------------------
+    stateless_update_state = _stateless.stateless_update_state
+    stateless_result = _stateless.stateless_result
+    stateless_reset_state = _stateless.stateless_reset_state
 
     def reset_states(self):
         """Keras 2 name of `reset_state`."""

@@ -62,11 +62,11 @@ class R2Score(Metric):
             weights = torch.broadcast_to(weights, y_true.shape)
         weighted_true = y_true * weights
         with torch.no_grad():
-            self.sum.add_(weighted_true.sum(dim=0))
-            self.squared_sum.add_((y_true * weighted_true).sum(dim=0))
-            self.total_mse.add_((torch.square(y_true - y_pred) * weights).sum(dim=0))
-            self.count.add_(weights.sum(dim=0))
-            self.num_samples.add_(y_true.numel())
+            self._accumulate(self.sum, weighted_true.sum(dim=0))
+            self._accumulate(self.squared_sum, (y_true * weighted_true).sum(dim=0))
+            self._accumulate(self.total_mse, (torch.square(y_true - y_pred) * weights).sum(dim=0))
+            self._accumulate(self.count, weights.sum(dim=0))
+            self._accumulate(self.num_samples, y_true.numel())
         self._samples_seen += y_true.numel()
 
     def result(self):

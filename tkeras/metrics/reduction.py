@@ -205,8 +205,8 @@ class MeanTensor(Metric):
                                  f"to the values' shape {tuple(values.shape)}") from None
             counts, values = weights, values * weights
         with torch.no_grad():
-            self.total.add_(values)
-            self.count.add_(counts)
+            self._accumulate(self.total, values)
+            self._accumulate(self.count, counts)
 
     def result(self):
         if not self._built:

@@ -26,6 +26,7 @@ from tkeras.backend import config as backend_config
 from tkeras.backend import host_memory
 from tkeras.backend.variable import Variable
 from tkeras.optimizers import schedules
+from tkeras.optimizers import stateless as _stateless
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
 from tkeras.utils.lookup import lookup_error
 
@@ -332,6 +333,8 @@ class Optimizer:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
                           f"`model.compile()`, did you forget to provide a `loss` argument?", stacklevel=3)
         self._update_variables(kept, kept_grads, owned=False)
+
+    stateless_apply = _stateless.stateless_apply  # Keras 3's stateless API (stateless.py)
 
     def minimize(self, loss, var_list, tape=None):
         """Keras 2: compute the gradients of `loss` (a tensor, or a callable returning one) and apply them."""

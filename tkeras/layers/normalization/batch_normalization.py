@@ -15,6 +15,7 @@ on torch ignores the flag, which leaves each rank normalising its own slice of t
 import torch
 
 from tkeras import initializers
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
 from tkeras.layers.normalization._gamma_beta import GammaBeta
@@ -77,6 +78,17 @@ class BatchNormalization(GammaBeta, Layer):
         self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in self._axes})
         self.built = True
 
+    def _update_moving_statistics(self, mean, variance):
+        keep = self.momentum
+        with torch.no_grad():
+            if active_stateless_scope() is not None:  # keras.StatelessScope: recorded there, not applied
+                for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
+                    moving.assign(moving.detach() * keep + batch.detach().to(moving.dtype) * (1.0 - keep))
+                return
+            self.moving_mean.mul_(keep).add_(mean.detach().to(self.moving_mean.dtype), alpha=1.0 - keep)
+            self.moving_variance.mul_(keep).add_(variance.detach().to(self.moving_variance.dtype),
+                                                 alpha=1.0 - keep)
+
     def _shaped(self, value):
         return value if self._trailing else value.reshape(self._bshape)
 
@@ -84,11 +96,7 @@ class BatchNormalization(GammaBeta, Layer):
         x = inputs.float() if inputs.dtype in _LOW_PRECISION else inputs
         if training and self.trainable:
             mean, variance = self._batch_moments(x, mask)
-            with torch.no_grad():
-                keep = self.momentum
-                self.moving_mean.mul_(keep).add_(mean.detach().to(self.moving_mean.dtype), alpha=1.0 - keep)
-                self.moving_variance.mul_(keep).add_(variance.detach().to(self.moving_variance.dtype),
-                                                     alpha=1.0 - keep)
+            self._update_moving_statistics(mean, variance)
         else:
             mean, variance = self.moving_mean, self.moving_variance
         inv = torch.rsqrt(variance + self.epsilon)

@@ -1,0 +1,58 @@
+"""Keras 3's `Layer.stateless_call`: call a layer (or model) on given variable values.
+
+The layer's trainable and non-trainable variables are mapped to the given values inside a
+`keras.StatelessScope`, which swaps each variable's storage for a copy of its value for the length of
+the call and puts the original back afterwards, so the layer's own variables never change. State
+updates made during the call (BatchNormalization's moving statistics with training=True) land in
+those copies and come back as the new non-trainable values.
+
+Unlike Keras, tkeras cannot differentiate the outputs with respect to the given values: its layers
+compute with their own Parameters, whose storage the scope swaps, so a backward pass would reach the
+Parameters and read their restored (original) values. The call therefore runs without autograd, and
+values that ask for a gradient are refused with an error rather than answered with a wrong one:
+differentiate the ordinary call under a GradientTape (or torch.autograd) instead.
+"""
+import torch
+
+from tkeras.backend.stateless_scope import StatelessScope
+
+
+def _checked(layer, given, expected, argument):
+    values = list(given)
+    if len(values) != len(expected):
+        name = type(layer).__name__
+        attribute = "trainable_variables" if argument == "trainable_variables" else "non_trainable_variables"
+        raise ValueError(
+            f"{name}.stateless_call: `{argument}` needs one value per entry of the layer's `{attribute}` "
+            f"({len(expected)} of them, in that order); got {len(values)}.")
+    return values
+
+
+def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+    """`self(*args, **kwargs)` with `trainable_variables` and `non_trainable_variables` (values listed
+    in the order of `self.trainable_variables` / `self.non_trainable_variables`) in place of the
+    variables. Returns `(outputs, non_trainable_variables)` with the non-trainable values as the call
+    left them, and the losses added during the call as a third item with `return_losses=True`."""
+    if not self.built:
+        raise ValueError(f"{type(self).__name__}.stateless_call: the layer must be built (its variables created) "
+                         f"first; build it by calling it on some data.")
+    trainable = list(self.trainable_variables)
+    non_trainable = list(self.non_trainable_variables)
+    trainable_values = _checked(self, trainable_variables, trainable, "trainable_variables")
+    non_trainable_values = _checked(self, non_trainable_variables, non_trainable, "non_trainable_variables")
+    if torch.is_grad_enabled() and any(isinstance(v, torch.Tensor) and v.requires_grad
+                                       for v in trainable_values + non_trainable_values):
+        raise NotImplementedError(
+            f"{type(self).__name__}.stateless_call: tkeras cannot differentiate with respect to the values "
+            f"passed in (a value requires grad). Pass detached values (`value.detach()`) to evaluate the layer "
+            f"at them, and take gradients of the ordinary call, `layer(x)`, under a GradientTape.")
+    mapping = list(zip(trainable, trainable_values)) + list(zip(non_trainable, non_trainable_values))
+    with StatelessScope(state_mapping=mapping, collect_losses=return_losses) as scope, torch.no_grad():
+        outputs = self(*args, **kwargs)
+        # Read inside the scope: whether the call assigned a value or wrote its copy in place, the
+        # variable's storage now holds the value the call left.
+        from tkeras.backend.eager_tensor import wrap_structure
+        new_values = wrap_structure([v.detach().clone() for v in non_trainable])
+    if return_losses:
+        return outputs, new_values, list(scope.losses)
+    return outputs, new_values
