@@ -6,7 +6,8 @@ biased batch variance as Keras 3 does (tf.keras' fused kernel adds Bessel's corr
 and removes it from its output, which nets out the same). Torch's `F.batch_norm` would update with
 the unbiased variance, so the update is written out here. Inference, and a frozen layer
 (`trainable=False`, as Keras 2.1+ and fine-tuning recipes expect), use the moving statistics.
-Weights in Keras' order: gamma, beta, moving_mean, moving_variance.
+Weights in Keras' order: gamma, beta, moving_mean, moving_variance (then, with `renorm=True`,
+moving_stddev, renorm_mean, renorm_stddev: batch renormalization, see _renorm.py).
 
 `synchronized=True` (and tf-keras 2's SyncBatchNormalization) computes the training moments over the
 global batch when torch.distributed runs several processes, as tf-keras does across replicas; Keras 3
@@ -17,6 +18,7 @@ import torch
 from tkeras import initializers
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.normalization import _renorm
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
 from tkeras.layers.normalization._gamma_beta import GammaBeta
 from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
@@ -43,14 +45,23 @@ class BatchNormalization(GammaBeta, Layer):
         beta_initializer = kwargs.pop("beta_init", beta_initializer)
         gamma_initializer = kwargs.pop("gamma_init", gamma_initializer)
         # tf.keras performance switches with no meaning here.
-        for ignored in ("fused", "virtual_batch_size", "adjustment"):
+        fused = kwargs.pop("fused", None)
+        for ignored in ("virtual_batch_size", "adjustment"):
             kwargs.pop(ignored, None)
-        if kwargs.pop("renorm", False):
-            raise NotImplementedError("BatchNormalization: renorm=True is not supported")
-        # Only used with renorm=True; kept so the config says what was given, as Keras 3.15 writes it.
-        self._renorm_clipping = kwargs.pop("renorm_clipping", None)
-        self._renorm_momentum = kwargs.pop("renorm_momentum", 0.99)
+        renorm = bool(kwargs.pop("renorm", False))
+        renorm_clipping = kwargs.pop("renorm_clipping", None)
+        renorm_momentum = kwargs.pop("renorm_momentum", 0.99)
         super().__init__(**kwargs)
+        # Batch renormalization (tf-keras 2, Keras 3): see _renorm.py. Without it the clipping is kept as
+        # given (unchecked, unused), as Keras writes it to the config.
+        self.renorm = renorm
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
+        if renorm:
+            if fused:
+                raise ValueError(f"BatchNormalization {self.name!r}: `fused=True` cannot be combined with "
+                                 f"`renorm=True` (tf-keras' fused kernel has no renorm)")
+            self.renorm_clipping = _renorm.checked_clipping(self.name, renorm_clipping)
         self.axis = axis if isinstance(axis, int) else list(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -72,6 +83,8 @@ class BatchNormalization(GammaBeta, Layer):
                                            initializer=self.moving_mean_initializer, trainable=False)
         self.moving_variance = self.add_weight(name="moving_variance", shape=shape,
                                                initializer=self.moving_variance_initializer, trainable=False)
+        if self.renorm:
+            _renorm.add_weights(self, shape)
         self._reduce = tuple(i for i in range(ndim) if i not in self._axes)
         self._bshape = broadcast_shape(ndim, self._axes, shape)
         self._trailing = self._axes == [ndim - 1]  # channels_last: parameters broadcast as they are
@@ -96,6 +109,10 @@ class BatchNormalization(GammaBeta, Layer):
         x = inputs.float() if inputs.dtype in _LOW_PRECISION else inputs
         if training and self.trainable:
             mean, variance = self._batch_moments(x, mask)
+            if self.renorm:
+                inv, shift = _renorm.scale_and_shift(self, mean, variance)
+                outputs = torch.addcmul(self._shaped(shift), x, self._shaped(inv))
+                return outputs.to(inputs.dtype) if outputs.dtype != inputs.dtype else outputs
             self._update_moving_statistics(mean, variance)
         else:
             mean, variance = self.moving_mean, self.moving_variance
@@ -158,8 +175,8 @@ class BatchNormalization(GammaBeta, Layer):
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             **self._gamma_beta_penalty_config(),
             "synchronized": self.synchronized,
-            "renorm": False,
-            "renorm_clipping": self._renorm_clipping,
-            "renorm_momentum": self._renorm_momentum,
+            "renorm": self.renorm,
+            "renorm_clipping": self.renorm_clipping,
+            "renorm_momentum": self.renorm_momentum,
         })
         return config

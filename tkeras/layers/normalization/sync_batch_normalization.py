@@ -1,7 +1,7 @@
 """tf-keras 2's `layers.experimental.SyncBatchNormalization`: BatchNormalization whose training moments
 cover every data-parallel rank's rows (see batch_normalization.py), with tf-keras' signature and config
-(no `synchronized` or renorm entries: the class name says it; after build, the axes as positive
-indices)."""
+(no `synchronized` entry: the class name says it; renorm entries only with renorm=True; after build,
+the axes as positive indices)."""
 from tkeras.layers.normalization.batch_normalization import BatchNormalization
 
 _NOT_IN_TF_KERAS_CONFIG = ("synchronized", "renorm", "renorm_clipping", "renorm_momentum")
@@ -21,7 +21,9 @@ class SyncBatchNormalization(BatchNormalization):
                          gamma_constraint=gamma_constraint, synchronized=True, **kwargs)
 
     def get_config(self):
-        config = {key: value for key, value in super().get_config().items() if key not in _NOT_IN_TF_KERAS_CONFIG}
+        # tf-keras writes the renorm entries only for renorm=True
+        dropped = _NOT_IN_TF_KERAS_CONFIG[:1] if self.renorm else _NOT_IN_TF_KERAS_CONFIG
+        config = {key: value for key, value in super().get_config().items() if key not in dropped}
         if self.built:  # tf-keras writes the axes it normalized at build time: [1] for axis=-1 on (N, C)
             config["axis"] = list(self._axes)
         return config
