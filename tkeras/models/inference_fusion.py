@@ -121,7 +121,8 @@ class ConvGroup:
                 shift = shift + bias * scale
             if bn.beta is not None:
                 shift = shift + bn.beta.detach()
-            return (weight * scale.reshape(-1, *([1] * (weight.dim() - 1)))).contiguous(), shift.contiguous()
+            folded = weight * scale.reshape(-1, *([1] * (weight.dim() - 1)))
+            return folded.contiguous(), shift.reshape(-1).contiguous()  # (ghost-batch weights are (1, .., C))
 
 
 def _plain_cpu_float(tensor):

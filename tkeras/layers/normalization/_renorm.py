@@ -58,8 +58,20 @@ def add_weights(layer, shape):
 def scale_and_shift(layer, mean, variance):
     """The training step's per-feature factor and offset (x * factor + offset), with the statistics
     moved; `mean`/`variance` are the batch's (biased) moments."""
+    inv = torch.rsqrt(variance + layer.epsilon)
+    factor, offset = corrections(layer, mean, variance)
+    if layer.gamma is not None:
+        factor, offset = factor * layer.gamma, offset * layer.gamma
+    if layer.beta is not None:
+        offset = offset + layer.beta
+    factor = inv * factor
+    return factor, offset - mean * factor
+
+
+def corrections(layer, mean, variance):
+    """(r, d) for this step, constants to the gradient, read before the statistics move towards
+    `mean` and sqrt(`variance` + epsilon) (which this also does)."""
     epsilon = layer.epsilon
-    inv = torch.rsqrt(variance + epsilon)
     with torch.no_grad():
         stddev = torch.sqrt(variance.detach() + epsilon)
         batch_mean = mean.detach()
@@ -76,13 +88,7 @@ def scale_and_shift(layer, mean, variance):
             if dmax is not None:
                 d = torch.clamp(d, min=-dmax, max=dmax)
         _move(layer, batch_mean, stddev)
-    factor, offset = r, d
-    if layer.gamma is not None:
-        factor, offset = r * layer.gamma, d * layer.gamma
-    if layer.beta is not None:
-        offset = offset + layer.beta
-    factor = inv * factor
-    return factor, offset - mean * factor
+    return r, d
 
 
 def _move(layer, mean, stddev):

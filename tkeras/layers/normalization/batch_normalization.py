@@ -9,6 +9,10 @@ the unbiased variance, so the update is written out here. Inference, and a froze
 Weights in Keras' order: gamma, beta, moving_mean, moving_variance (then, with `renorm=True`,
 moving_stddev, renorm_mean, renorm_stddev: batch renormalization, see _renorm.py).
 
+tf-keras 2's `virtual_batch_size` (ghost batch normalization) and `adjustment` change the training
+step only: see _virtual_batches.py. Neither is a Keras 3 argument; `virtual_batch_size` is written to
+the config only when set (as tf-keras does), `adjustment` never (it is a function).
+
 `synchronized=True` (and tf-keras 2's SyncBatchNormalization) computes the training moments over the
 global batch when torch.distributed runs several processes, as tf-keras does across replicas; Keras 3
 on torch ignores the flag, which leaves each rank normalising its own slice of the batch.
@@ -18,7 +22,7 @@ import torch
 from tkeras import initializers
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.layers.layer import InputSpec, Layer
-from tkeras.layers.normalization import _renorm
+from tkeras.layers.normalization import _renorm, _virtual_batches
 from tkeras.layers.normalization._axes import broadcast_shape, normalize_axes, param_shape
 from tkeras.layers.normalization._gamma_beta import GammaBeta
 from tkeras.layers.normalization._statistics import LOW_PRECISION as _LOW_PRECISION
@@ -44,14 +48,18 @@ class BatchNormalization(GammaBeta, Layer):
                              f"feature-wise normalization every later Keras uses)")
         beta_initializer = kwargs.pop("beta_init", beta_initializer)
         gamma_initializer = kwargs.pop("gamma_init", gamma_initializer)
-        # tf.keras performance switches with no meaning here.
+        # tf.keras performance switch with no meaning here (but refused where tf-keras refuses it).
         fused = kwargs.pop("fused", None)
-        for ignored in ("virtual_batch_size", "adjustment"):
-            kwargs.pop(ignored, None)
+        # tf-keras 2 only: ghost batches and the training-time adjustment (see _virtual_batches.py).
+        virtual_batch_size = kwargs.pop("virtual_batch_size", None)
+        adjustment = kwargs.pop("adjustment", None)
         renorm = bool(kwargs.pop("renorm", False))
         renorm_clipping = kwargs.pop("renorm_clipping", None)
         renorm_momentum = kwargs.pop("renorm_momentum", 0.99)
         super().__init__(**kwargs)
+        _virtual_batches.check_options(self.name, virtual_batch_size, adjustment, fused)
+        self.virtual_batch_size = None if virtual_batch_size is None else int(virtual_batch_size)
+        self.adjustment = adjustment
         # Batch renormalization (tf-keras 2, Keras 3): see _renorm.py. Without it the clipping is kept as
         # given (unchecked, unused), as Keras writes it to the config.
         self.renorm = renorm
@@ -74,10 +82,24 @@ class BatchNormalization(GammaBeta, Layer):
                                      beta_constraint, gamma_constraint)
         self.supports_masking = True
 
+    @property
+    def adjustment(self):
+        return self._adjustment
+
+    @adjustment.setter
+    def adjustment(self, value):
+        self._adjustment = value
+        # The one flag the training step reads: ghost batches or an adjustment take their own path.
+        self._special_training = value is not None or getattr(self, "virtual_batch_size", None) is not None
+
     def build(self, input_shape):
         ndim = len(input_shape)
+        ghost = self.virtual_batch_size is not None
+        if ghost:
+            self.axis = _virtual_batches.config_axis(self.axis, ndim)
         self._axes = normalize_axes(self.axis, ndim, self)
-        shape = param_shape(input_shape, self._axes, self)
+        sizes = param_shape(input_shape, self._axes, self)
+        shape = _virtual_batches.weight_shape(ndim, self._axes, sizes) if ghost else sizes
         self._add_gamma_beta(shape, self.scale, self.center)
         self.moving_mean = self.add_weight(name="moving_mean", shape=shape,
                                            initializer=self.moving_mean_initializer, trainable=False)
@@ -86,8 +108,9 @@ class BatchNormalization(GammaBeta, Layer):
         if self.renorm:
             _renorm.add_weights(self, shape)
         self._reduce = tuple(i for i in range(ndim) if i not in self._axes)
-        self._bshape = broadcast_shape(ndim, self._axes, shape)
-        self._trailing = self._axes == [ndim - 1]  # channels_last: parameters broadcast as they are
+        self._bshape = broadcast_shape(ndim, self._axes, sizes)
+        # channels_last: parameters broadcast as they are (ghost-batch weights have an extra dimension)
+        self._trailing = self._axes == [ndim - 1] and not ghost
         self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in self._axes})
         self.built = True
 
@@ -108,6 +131,9 @@ class BatchNormalization(GammaBeta, Layer):
     def call(self, inputs, training=None, mask=None):
         x = inputs.float() if inputs.dtype in _LOW_PRECISION else inputs
         if training and self.trainable:
+            if self._special_training:  # virtual_batch_size or adjustment (tf-keras 2)
+                outputs = _virtual_batches.train(self, x, mask)
+                return outputs.to(inputs.dtype) if outputs.dtype != inputs.dtype else outputs
             mean, variance = self._batch_moments(x, mask)
             if self.renorm:
                 inv, shift = _renorm.scale_and_shift(self, mean, variance)
@@ -179,4 +205,8 @@ class BatchNormalization(GammaBeta, Layer):
             "renorm_clipping": self.renorm_clipping,
             "renorm_momentum": self.renorm_momentum,
         })
+        if self.virtual_batch_size is not None:
+            config["virtual_batch_size"] = self.virtual_batch_size
+        if self.adjustment is not None:
+            _virtual_batches.warn_adjustment_not_saved(self.name)
         return config
