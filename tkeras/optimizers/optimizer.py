@@ -28,14 +28,16 @@ from tkeras.backend.variable import Variable
 from tkeras.optimizers import schedules
 from tkeras.optimizers import stateless as _stateless
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
+from tkeras.optimizers.custom_steps import CustomStepsMixin
 from tkeras.utils.lookup import lookup_error
 
 # Constructor keywords of older Keras versions that mean nothing on this engine.
 _IGNORED_KWARGS = ("jit_compile", "is_legacy_optimizer", "mesh")
 
 
-class Optimizer:
-    """Base class. Subclasses declare their slots in `_build_slots` and their maths in `_update`."""
+class Optimizer(CustomStepsMixin):
+    """Base class. Built-in subclasses declare their slots in `_build_slots` and their maths in
+    `_update`; user subclasses may instead use Keras 3's `build` + `update_step` (custom_steps.py)."""
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -380,6 +382,8 @@ class Optimizer:
         unknown = [v for v in variables if id(v) not in self._index_of]
         if unknown:
             self.build(unknown)
+            for v in unknown:  # a custom `build` that returns once built knows no later variables
+                self._get_variable_index(v)
         plan = make_groups(variables, self._slots, self._index_of, self._decays, None)
         self._plans[tuple(map(id, variables))] = plan
         return plan
@@ -389,7 +393,10 @@ class Optimizer:
         return lr
 
     def _update(self, group, grads, coefficients):
-        raise NotImplementedError(f"{type(self).__name__} must implement _update(group, grads, coefficients)")
+        raise NotImplementedError(
+            f"{type(self).__name__} implements no update: a custom optimizer overrides Keras' "
+            f"update_step(self, gradient, variable, learning_rate) (tkeras' built-ins implement the "
+            f"internal _update(group, grads, coefficients) instead)")
 
     # -- exponential moving average of the weights (Keras 3 `use_ema`) ----------------------------
     def _update_averages(self, step):
