@@ -365,7 +365,7 @@ def test_layers_without_shards_run_plain_next_to_sharded_ones(extras, mesh):
 
 @pytest.mark.parametrize("label,fragment", [
     ("conv_split_on_filters", "layer 'conv2d"),
-    ("bad_layout_rank", "the layout ('model',) for variable 'dense_wide/kernel' has 1 entries but the variable has "
+    ("bad_layout_rank", "dense_wide/kernel' has 1 entries but the variable has "
                         "shape (4, 4)"),
     ("uncovered_batch", "a batch of 1 sample(s) leaves a rank of the 'batch' axis (2 ranks) without samples"),
 ])

@@ -6,6 +6,8 @@ next `__call__` does not build a second time (which would create every weight tw
 """
 import functools
 
+from tkeras.layers.layer_paths import building
+
 
 def marking_built(build):
     if getattr(build, "_tkeras_marks_built", False):
@@ -13,7 +15,8 @@ def marking_built(build):
 
     @functools.wraps(build)
     def build_and_mark(self, *args, **kwargs):
-        result = build(self, *args, **kwargs)
+        with building(self):  # `layer.path` and its weights' paths (layer_paths.py)
+            result = build(self, *args, **kwargs)
         self.built = True
         return result
 

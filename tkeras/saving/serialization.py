@@ -226,7 +226,8 @@ def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
     if build_config and not getattr(instance, "built", True) and hasattr(instance, "build_from_config"):
         instance.build_from_config(build_config)
     compile_config = config.get("compile_config")
-    if compile_config and hasattr(instance, "compile_from_config"):
+    hook = getattr(instance, "compile_from_config", None)
+    if compile_config and hook is not None and not getattr(hook, "_tkeras_default", False):
         instance.compile_from_config(compile_config)
     elif compile_config and hasattr(instance, "compile") and hasattr(instance, "layers"):
         from tkeras.saving.model_config import compile_from_config

@@ -17,6 +17,7 @@ from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
 from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
+from tkeras.training.keras3_methods import Keras3TrainerMethods
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
 from tkeras.utils import tree
@@ -56,7 +57,7 @@ class _FitScope:
         return False
 
 
-class Trainer(LegacyTrainingMethods):
+class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
     """Mixed into Model: the Keras training API."""
 
     def _init_trainer(self):
