@@ -143,6 +143,75 @@ class LossScaleOptimizer:
     def apply(self, grads, trainable_variables=None):
         return self.apply_gradients(zip(grads, trainable_variables))
 
+    def check_finite(self, grads):
+        """A boolean tensor: whether every gradient in `grads` (None entries skipped) is finite."""
+        finite = [torch.isfinite(torch.as_tensor(g)).all() for g in grads if g is not None]
+        return torch.stack(finite).all() if finite else torch.tensor(True)
+
+    # -- Keras 3's optimizer methods, explicitly --------------------------------------------------
+    def build(self, var_list):
+        """Create the scale's variables and the inner optimizer's state for `var_list`."""
+        self._state()
+        self.inner_optimizer.build(var_list)
+
+    @property
+    def learning_rate(self):
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self.inner_optimizer.learning_rate = value
+
+    @property
+    def iterations(self):
+        return self.inner_optimizer.iterations
+
+    def finalize_variable_values(self, var_list):
+        return self.inner_optimizer.finalize_variable_values(var_list)
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        return self.inner_optimizer.exclude_from_weight_decay(var_list=var_list, var_names=var_names)
+
+    # Custom-step helpers (Keras' base Optimizer methods): the inner optimizer owns the state.
+    def add_variable(self, *args, **kwargs):
+        return self.inner_optimizer.add_variable(*args, **kwargs)
+
+    def add_variable_from_reference(self, *args, **kwargs):
+        return self.inner_optimizer.add_variable_from_reference(*args, **kwargs)
+
+    def add_optimizer_variables(self, *args, **kwargs):
+        return self.inner_optimizer.add_optimizer_variables(*args, **kwargs)
+
+    def assign(self, variable, value):
+        return self.inner_optimizer.assign(variable, value)
+
+    def assign_add(self, variable, value):
+        return self.inner_optimizer.assign_add(variable, value)
+
+    def assign_sub(self, variable, value):
+        return self.inner_optimizer.assign_sub(variable, value)
+
+    def update_step(self, gradient, variable, learning_rate):
+        return self.inner_optimizer.update_step(gradient, variable, learning_rate)
+
+    # The wrapper's four variables then the inner optimizer's, as in `variables` (Keras 3's order).
+    def get_weights(self):
+        return [v.numpy() for v in self.variables]
+
+    def set_weights(self, weights):
+        variables = self.variables
+        if len(weights) != len(variables):
+            raise ValueError(f"{self.name}.set_weights: expected {len(variables)} arrays, received {len(weights)}")
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def save_own_variables(self, store):
+        for i, variable in enumerate(self.variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        self.set_weights([store[str(i)] for i in range(len(store.keys()))])
+
     # -- everything else is the inner optimizer's -------------------------------------------------
     def __getattr__(self, name):
         if name == "inner_optimizer":  # not set yet (during unpickling)
@@ -150,7 +219,7 @@ class LossScaleOptimizer:
         return getattr(self.inner_optimizer, name)
 
     def __setattr__(self, name, value):
-        if name in ("learning_rate", "lr") and "inner_optimizer" in self.__dict__:
+        if name == "lr" and "inner_optimizer" in self.__dict__:
             setattr(self.inner_optimizer, name, value)
         else:
             object.__setattr__(self, name, value)

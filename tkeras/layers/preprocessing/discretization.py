@@ -71,7 +71,19 @@ class Discretization(Layer):
         if summary.shape[1] == 0:
             raise ValueError("Discretization.adapt: received no data")
         self._summary = summary
-        self.bin_boundaries = _compress(summary, 1.0 / self.num_bins)[0, :-1].tolist()
+        self.finalize_state()
+
+    def finalize_state(self):
+        """Keras 3's last adapt step: boundaries from the summary of the data seen (`adapt` already
+        calls it in effect; a no-op with fixed `bin_boundaries` or before any adapt)."""
+        if self.num_bins is None or self._summary is None:
+            return
+        self.bin_boundaries = _compress(self._summary, 1.0 / self.num_bins)[0, :-1].tolist()
+
+    @property
+    def output_dtype(self):
+        """The dtype of the outputs: int32 indices for output_mode 'int', else the compute dtype."""
+        return "int32" if self.output_mode == "int" else self.compute_dtype
 
     # -- call -----------------------------------------------------------------------------------
     def call(self, inputs):

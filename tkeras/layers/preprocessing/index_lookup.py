@@ -177,6 +177,9 @@ class IndexLookup(VocabularyAssets, Layer):
     def _read_file(self, path):
         return read_vocabulary_file(path, getattr(self, "encoding", "utf-8"), f"{type(self).__name__} {self.name!r}")
 
+    def finalize_state(self):
+        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+
     def adapt(self, data, steps=None, batch_size=None):
         """Learn the vocabulary from `data`: an array (each element a token; each row a document for
         tf_idf) or an iterable of batches (a tf.data Dataset, a generator). Tokens are ranked by count,

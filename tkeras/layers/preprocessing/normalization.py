@@ -107,6 +107,9 @@ class Normalization(Layer):
         return self.mean.reshape(self._broadcast_shape), self.variance.reshape(self._broadcast_shape)
 
     # -- adapt ----------------------------------------------------------------------------------
+    def finalize_state(self):
+        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+
     def adapt(self, data, batch_size=None, steps=None):
         """Compute the mean and variance of `data` over every axis except `axis`.
 

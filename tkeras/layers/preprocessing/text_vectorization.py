@@ -136,6 +136,9 @@ class TextVectorization(VocabularyAssets, Layer):
         return [" ".join(tokens[i:i + n]) for n in self._ngram_sizes for i in range(len(tokens) - n + 1)]
 
     # -- vocabulary ---------------------------------------------------------------------------
+    def finalize_state(self):
+        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+
     def adapt(self, data, batch_size=None, steps=None):
         """Learn the vocabulary (and, in tf_idf mode, the idf weights) from `data`: strings, or an
         iterable of batches of strings. Replaces any previous vocabulary."""

@@ -66,7 +66,7 @@ class AugmentationLayer(ops.RandomImageLayer):
     "segmentation_masks", through one draw of random parameters.
 
     Subclasses implement `draw(images)` (the random parameters of one batch, or None) and
-    `transform(images, params)`; `transform_labels` and `transform_masks` default to passing
+    `transform(images, params)`; `labels_transform` and `transform_masks` default to passing
     through, as for every layer that does not move or mix images. Layers that Keras applies also
     at inference (AutoContrast, CLAHE) set `applies_at_inference`.
     """
@@ -105,7 +105,7 @@ class AugmentationLayer(ops.RandomImageLayer):
         unbatched = layout[0]
         if "labels" in data and active:
             labels = data["labels"]
-            labels = self.transform_labels(labels[None] if unbatched else labels, params)
+            labels = self.labels_transform(labels[None] if unbatched else labels, params)
             data["labels"] = labels[0] if unbatched else labels
         if "segmentation_masks" in data and active:
             raw = data["segmentation_masks"]
@@ -113,21 +113,8 @@ class AugmentationLayer(ops.RandomImageLayer):
             data["segmentation_masks"] = ops.from_nchw(self.transform_masks(masks, params), mask_layout)
         return data
 
-    def draw(self, images):
-        return None
-
     def transform(self, images, params):
         raise NotImplementedError
-
-    def transform_labels(self, labels, params):
-        return labels
-
-    def transform_masks(self, masks, params):
-        return masks
-
-    def augment(self, images):
-        """One draw and its application: what AugMix and RandAugment call on their sub-layers."""
-        return self.transform(images, self.draw(images))
 
     # -- randomness beyond `uniform` --------------------------------------------------------------
     def generator(self, device):

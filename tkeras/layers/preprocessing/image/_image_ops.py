@@ -160,8 +160,89 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="re
     return out
 
 
+# -- Keras 3's public transformation methods ------------------------------------------------------
+class ImageTransformMethods:
+    """Keras 3's BaseImagePreprocessingLayer methods, in the user's layout, over the internal
+    (N, C, H, W) hooks: `draw(images)` makes the random parameters of one batch (the
+    "transformation", a dict with Keras' keys where tkeras matches them), `transform(images,
+    params)`, `transform_masks(masks, params)` and `labels_transform(labels, params)` apply it.
+    Layers that act also at inference (Resizing, AutoContrast, ...) set `applies_at_inference`."""
+
+    applies_at_inference = False
+
+    def draw(self, images):
+        return None
+
+    def transform_masks(self, masks, params):
+        return masks
+
+    def labels_transform(self, labels, params):
+        return labels
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        """The random parameters of one call on `data` (images, or a dict with "images"), to hand
+        to `transform_images`, `transform_labels` and `transform_segmentation_masks` so that an
+        image and its mask move together; None when not training. `seed`: an integer for this
+        draw alone (else the layer's own stream)."""
+        if not training:
+            return None
+        images = data["images"] if isinstance(data, dict) else data
+        images, _ = to_nchw(type(self).__name__, torch.as_tensor(images), self.data_format,
+                            config.standardize_dtype(self.compute_dtype))
+        if seed is None or not hasattr(self, "_generators"):
+            return self.draw(images)
+        saved = self.seed, self._generators
+        self.seed, self._generators = int(seed), {}
+        try:
+            return self.draw(images)
+        finally:
+            self.seed, self._generators = saved
+
+    def transform_images(self, images, transformation, training=True):
+        images, layout = to_nchw(type(self).__name__, torch.as_tensor(images), self.data_format,
+                                 config.standardize_dtype(self.compute_dtype))
+        if training or self.applies_at_inference:
+            images = self.transform(images, transformation)
+        return from_nchw(images, layout)
+
+    def transform_labels(self, labels, transformation, training=True):
+        if not training:
+            return labels
+        labels = torch.as_tensor(labels)
+        unbatched = labels.dim() == 1
+        labels = self.labels_transform(labels[None] if unbatched else labels, transformation)
+        return labels[0] if unbatched else labels
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        masks = torch.as_tensor(segmentation_masks)
+        if not (training or self.applies_at_inference):
+            return masks
+        masks, layout = to_nchw(type(self).__name__, masks, self.data_format, masks.dtype)
+        return from_nchw(self.transform_masks(masks, transformation), layout)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training:
+            return bounding_boxes
+        raise NotImplementedError(f"{type(self).__name__}: tkeras' augmentation layers do not move bounding "
+                                  f"boxes yet")
+
+    # Keras' one-sample forms (for tf.data-style per-example maps): the batch forms on a batch of one.
+    def transform_single_image(self, image, transformation, training=True):
+        return self.transform_images(torch.as_tensor(image)[None], transformation, training)[0]
+
+    def transform_single_label(self, label, transformation, training=True):
+        return self.transform_labels(torch.as_tensor(label)[None], transformation, training)[0]
+
+    def transform_single_segmentation_mask(self, segmentation_mask, transformation, training=True):
+        return self.transform_segmentation_masks(torch.as_tensor(segmentation_mask)[None], transformation,
+                                                 training)[0]
+
+    def transform_single_bounding_box(self, bounding_box, transformation, training=True):
+        return self.transform_bounding_boxes(bounding_box, transformation, training)
+
+
 # -- randomness -----------------------------------------------------------------------------------
-class RandomImageLayer(Layer):
+class RandomImageLayer(ImageTransformMethods, Layer):
     """Base of the augmentation layers: Keras' training switch, the seed, and the layout round trip.
 
     As in Keras, the layers augment when called with `training=True` (inside `fit`) and also when
@@ -200,8 +281,16 @@ class RandomImageLayer(Layer):
         images = self.augment(images) if training else self.infer(images)
         return from_nchw(images, layout)
 
+    # -- one draw, then its application (Keras 3's BaseImagePreprocessingLayer methods) ------------
+    # Internally `draw` takes (N, C, H, W) images and `transform` / `transform_masks` /
+    # `labels_transform` apply its parameters; the public methods below speak the user's layout.
     def augment(self, images):
-        raise NotImplementedError
+        return self.transform(images, self.draw(images))
+
+    def transform(self, images, params):
+        if type(self).augment is RandomImageLayer.augment:
+            raise NotImplementedError(f"{type(self).__name__} implements neither `augment` nor `transform`")
+        return self.augment(images)  # a layer without a draw/transform split draws as it applies
 
     def infer(self, images):
         return images
@@ -231,10 +320,29 @@ class AffineImageLayer(RandomImageLayer):
         """(N, 6) output->input maps for one batch, see `affine_transform`."""
         raise NotImplementedError
 
-    def augment(self, images):
+    def draw(self, images):
+        """Keras' transformation dict of this layer; see `matrices` for the maps it makes."""
         n, _, height, width = images.shape
-        transforms = self.transforms(n, height, width, images.device)
-        return affine_transform(images, transforms, self.interpolation, self.fill_mode, self.fill_value)
+        return {"matrices": self.transforms(n, height, width, images.device), "input_shape": tuple(images.shape)}
+
+    def matrices(self, params, height, width):
+        """(N, 6) maps from a transformation dict (made here or by Keras)."""
+        return params["matrices"]
+
+    def transform(self, images, params):
+        if params is None:
+            return images
+        maps = self.matrices(params, images.shape[-2], images.shape[-1])
+        return affine_transform(images, torch.as_tensor(maps).reshape(-1, maps.shape[-1])[:, :6],
+                                self.interpolation, self.fill_mode, self.fill_value)
+
+    def transform_masks(self, masks, params):
+        if params is None:
+            return masks
+        maps = self.matrices(params, masks.shape[-2], masks.shape[-1])
+        moved = affine_transform(masks.to(torch.float32), torch.as_tensor(maps).reshape(-1, maps.shape[-1])[:, :6],
+                                 "nearest", self.fill_mode, self.fill_value)
+        return moved.to(masks.dtype)
 
     def get_config(self):
         config_ = super().get_config()

@@ -4,13 +4,15 @@ An image smaller than the target on either side cannot be cropped; as Keras does
 resized to the target after cropping to the target's aspect ratio, so the layer always yields the
 size the next layer expects.
 """
+import torch
+
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
 
-class CenterCrop(Layer):
+class CenterCrop(ops.ImageTransformMethods, Layer):
     """Crop the centre (height, width) of every image; the offset rounds down when the margin is odd.
 
     Args:
@@ -24,15 +26,21 @@ class CenterCrop(Layer):
         self.height, self.width = ops.check_size(name, height, width)
         self.data_format = ops.standardize_data_format(name, data_format)
 
+    applies_at_inference = True  # Keras' transform_images crops whatever `training` says
+
     def call(self, inputs):
         dtype = config.standardize_dtype(self.compute_dtype)
         images, layout = ops.to_nchw(type(self).__name__, inputs, self.data_format, dtype)
+        return ops.from_nchw(self.transform(images, None), layout)
+
+    def transform(self, images, params, interpolation="bilinear"):  # (N, C, H, W)
         height, width = images.shape[-2:]
         if height >= self.height and width >= self.width:
-            images = ops.center_crop(images, self.height, self.width)
-        else:
-            images = ops.resize(images, (self.height, self.width), crop_to_aspect_ratio=True)
-        return ops.from_nchw(images, layout)
+            return ops.center_crop(images, self.height, self.width)
+        return ops.resize(images, (self.height, self.width), interpolation, crop_to_aspect_ratio=True)
+
+    def transform_masks(self, masks, params):
+        return self.transform(masks.to(torch.float32), params, "nearest").to(masks.dtype)
 
     def compute_output_shape(self, input_shape):
         return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)

@@ -41,7 +41,7 @@ class CutMix(aug.AugmentationLayer):
     def transform_masks(self, masks, params):
         return self.transform(masks, params)
 
-    def transform_labels(self, labels, params):
+    def labels_transform(self, labels, params):
         corners = params["corners"]
         # the image keeps 1 - (box area) / (image area) of itself
         height, width = params["size"]

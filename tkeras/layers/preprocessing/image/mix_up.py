@@ -35,7 +35,7 @@ class MixUp(aug.AugmentationLayer):
     def transform(self, images, params):
         return self._mix(images, params)
 
-    def transform_labels(self, labels, params):
+    def labels_transform(self, labels, params):
         return self._mix(labels if labels.is_floating_point() else labels.to(torch.float32), params)
 
     def transform_masks(self, masks, params):

@@ -28,10 +28,17 @@ class RandomBrightness(ops.RandomImageLayer):
         self._range = ops.factor_range(name, "factor", factor, -1.0, 1.0)
         self.value_range = _value_range(name, value_range)
 
-    def augment(self, images):  # (N, C, H, W)
+    def draw(self, images):
+        """Keras' key: `rgb_delta` (N, 1, 1, 1), the shift in pixel units."""
         low, high = self.value_range
         delta = self.uniform((images.shape[0], 1, 1, 1), *self._range, device=images.device) * (high - low)
-        return torch.clamp(images + delta.to(images.device, images.dtype), low, high)
+        return {"rgb_delta": delta}
+
+    def transform(self, images, params):  # (N, C, H, W)
+        if params is None:
+            return images
+        delta = torch.as_tensor(params["rgb_delta"]).to(images.device, images.dtype).reshape(-1, 1, 1, 1)
+        return torch.clamp(images + delta, *self.value_range)
 
     def get_config(self):
         config_ = super().get_config()

@@ -37,8 +37,14 @@ class RandomContrast(ops.RandomImageLayer):
         self._range = (1.0 - lower, 1.0 + upper)
         self.value_range = _value_range(name, value_range)
 
-    def augment(self, images):  # (N, C, H, W)
-        scale = self.uniform((images.shape[0], 1, 1, 1), *self._range, device=images.device).to(images.dtype)
+    def draw(self, images):
+        """Keras' key: `contrast_factor` (N, 1, 1, 1)."""
+        return {"contrast_factor": self.uniform((images.shape[0], 1, 1, 1), *self._range, device=images.device)}
+
+    def transform(self, images, params):  # (N, C, H, W)
+        if params is None:
+            return images
+        scale = torch.as_tensor(params["contrast_factor"]).to(images.device, images.dtype).reshape(-1, 1, 1, 1)
         means = images.mean(dim=(2, 3), keepdim=True)
         return torch.clamp((images - means) * scale + means, *self.value_range)
 

@@ -23,18 +23,30 @@ class RandomCrop(ops.RandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = ops.check_size(type(self).__name__, height, width)
 
-    def augment(self, images):  # (N, C, H, W)
-        n, c, height, width = images.shape
+    def draw(self, images):
+        """Keras' structure: a (top, left) pair of crop offsets (tkeras: one per image, (N,) each)."""
+        n, _, height, width = images.shape
         if height < self.height or width < self.width:
-            return self.infer(images)
-        # Offsets in [0, margin], one per image, gathered with index arithmetic (no Python loop).
+            return None
+        # Offsets in [0, margin], one per image.
         top = torch.floor(self.uniform((n,), 0.0, 1.0, device=images.device) * (height - self.height + 1)).long()
         left = torch.floor(self.uniform((n,), 0.0, 1.0, device=images.device) * (width - self.width + 1)).long()
+        return top, left
+
+    def transform(self, images, params, interpolation="bilinear"):  # (N, C, H, W)
+        n, _, height, width = images.shape
+        if params is None or height < self.height or width < self.width:
+            return ops.resize(images, (self.height, self.width), interpolation, crop_to_aspect_ratio=True)
+        top, left = (torch.as_tensor(p, device=images.device).long().reshape(-1).expand(n) for p in params)
+        # Gathered with index arithmetic (no Python loop).
         rows = top[:, None] + torch.arange(self.height, device=images.device)  # (N, height)
         cols = left[:, None] + torch.arange(self.width, device=images.device)  # (N, width)
         batch = torch.arange(n, device=images.device)[:, None, None]
         cropped = images.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]]  # (N, h, w, C)
         return cropped.permute(0, 3, 1, 2)
+
+    def transform_masks(self, masks, params):
+        return self.transform(masks.to(torch.float32), params, "nearest").to(masks.dtype)
 
     def infer(self, images):
         return ops.resize(images, (self.height, self.width), crop_to_aspect_ratio=True)

@@ -26,13 +26,32 @@ class RandomFlip(ops.RandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.mode = ops.check_choice(type(self).__name__, "mode", mode, _MODES)
 
-    def augment(self, images):  # (N, C, H, W)
+    def draw(self, images):
+        """Keras' keys: `flips` (N, 1, 1, 1) booleans. tkeras draws the two flips of
+        'horizontal_and_vertical' independently: the vertical one goes under `vertical_flips`
+        (a transformation without it, such as Keras', flips both axes by `flips`)."""
         n = images.shape[0]
-        for axis, wanted in ((3, "horizontal"), (2, "vertical")):
+        draws = {}
+        for key, wanted in (("flips", "horizontal"), ("vertical_flips", "vertical")):
             if wanted in self.mode:
-                flip = (self.uniform((n,), 0.0, 1.0, device=images.device) < 0.5)[:, None, None, None]
-                images = torch.where(flip, images.flip(axis), images)
+                draws[key] = (self.uniform((n,), 0.0, 1.0, device=images.device) < 0.5)[:, None, None, None]
+        if "flips" not in draws:
+            draws["flips"] = draws.pop("vertical_flips")
+        draws["input_shape"] = tuple(images.shape)
+        return draws
+
+    def transform(self, images, params):  # (N, C, H, W)
+        if params is None:
+            return images
+        flips = torch.as_tensor(params["flips"], device=images.device).reshape(-1, 1, 1, 1)
+        vertical = torch.as_tensor(params.get("vertical_flips", flips), device=images.device).reshape(-1, 1, 1, 1)
+        if "horizontal" in self.mode:
+            images = torch.where(flips, images.flip(3), images)
+        if "vertical" in self.mode:
+            images = torch.where(vertical if self.mode != "vertical" else flips, images.flip(2), images)
         return images
+
+    transform_masks = transform
 
     def get_config(self):
         config_ = super().get_config()

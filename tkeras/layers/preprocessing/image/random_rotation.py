@@ -32,13 +32,27 @@ class RandomRotation(ops.AffineImageLayer):
         self._lower, self._upper = ops.factor_range(type(self).__name__, "factor", factor)
 
     def transforms(self, n, height, width, device):
-        angle = self.uniform((n,), self._lower, self._upper, device=device) * 2 * math.pi
+        return self._maps(self.uniform((n,), self._lower, self._upper, device=device) * 2 * math.pi, height, width)
+
+    @staticmethod
+    def _maps(angle, height, width):  # angle in radians, (N,)
         cos, sin = torch.cos(angle), torch.sin(angle)
         cx, cy = (width - 1) / 2, (height - 1) / 2
         # Output pixel p maps to centre + R(angle) (p - centre) in the source.
         x_offset = cx - (cos * cx - sin * cy)
         y_offset = cy - (sin * cx + cos * cy)
         return torch.stack([cos, -sin, x_offset, sin, cos, y_offset], dim=1)
+
+    def draw(self, images):
+        """Keras' keys: `angle` in degrees, `rotation_matrix` (N, 8) output->input maps."""
+        n, _, height, width = images.shape
+        angle = self.uniform((n,), self._lower, self._upper, device=images.device) * 2 * math.pi
+        maps = self._maps(angle, height, width)
+        return {"angle": torch.rad2deg(angle), "rotation_matrix": torch.cat([maps, torch.zeros_like(maps[:, :2])], 1),
+                "image_height": height, "image_width": width, "batch_size": n}
+
+    def matrices(self, params, height, width):
+        return torch.as_tensor(params["rotation_matrix"]).reshape(-1, 8)
 
     def get_config(self):
         config_ = super().get_config()

@@ -27,12 +27,24 @@ class RandomTranslation(ops.AffineImageLayer):
         self._height_range = ops.factor_range(name, "height_factor", height_factor, -1.0, 1.0)
         self._width_range = ops.factor_range(name, "width_factor", width_factor, -1.0, 1.0)
 
-    def transforms(self, n, height, width, device):
+    def _shifts(self, n, height, width, device):
         dy = self.uniform((n,), *self._height_range, device=device) * height
         dx = self.uniform((n,), *self._width_range, device=device) * width
-        ones, zeros = torch.ones_like(dx), torch.zeros_like(dx)
+        return torch.stack([dx, dy], dim=1)
+
+    def transforms(self, n, height, width, device):
+        return self.matrices({"translations": self._shifts(n, height, width, device)}, height, width)
+
+    def draw(self, images):
+        """Keras' keys: `translations` (N, 2), the (x, y) shift of each image in pixels."""
+        n, _, height, width = images.shape
+        return {"translations": self._shifts(n, height, width, images.device), "input_shape": tuple(images.shape)}
+
+    def matrices(self, params, height, width):
+        shifts = torch.as_tensor(params["translations"]).reshape(-1, 2)
+        ones, zeros = torch.ones_like(shifts[:, 0]), torch.zeros_like(shifts[:, 0])
         # Output pixel p reads the source at p - shift.
-        return torch.stack([ones, zeros, -dx, zeros, ones, -dy], dim=1)
+        return torch.stack([ones, zeros, -shifts[:, 0], zeros, ones, -shifts[:, 1]], dim=1)
 
     def get_config(self):
         config_ = super().get_config()

@@ -28,10 +28,24 @@ class RandomZoom(ops.AffineImageLayer):
         self._height_range = _zoom_range(name, "height_factor", height_factor)
         self._width_range = None if width_factor is None else _zoom_range(name, "width_factor", width_factor)
 
-    def transforms(self, n, height, width, device):
+    def _zooms(self, n, device):
         zoom_y = 1.0 + self.uniform((n,), *self._height_range, device=device)
         zoom_x = zoom_y if self._width_range is None else 1.0 + self.uniform(
             (n,), *self._width_range, device=device)
+        return zoom_y, zoom_x
+
+    def transforms(self, n, height, width, device):
+        zoom_y, zoom_x = self._zooms(n, device)
+        return self.matrices({"height_zoom": zoom_y, "width_zoom": zoom_x}, height, width)
+
+    def draw(self, images):
+        """Keras' keys: `height_zoom`, `width_zoom` (N, 1) scale factors (above 1 zooms out)."""
+        zoom_y, zoom_x = self._zooms(images.shape[0], images.device)
+        return {"height_zoom": zoom_y[:, None], "width_zoom": zoom_x[:, None], "input_shape": tuple(images.shape)}
+
+    def matrices(self, params, height, width):
+        zoom_y = torch.as_tensor(params["height_zoom"]).reshape(-1)
+        zoom_x = torch.as_tensor(params["width_zoom"]).reshape(-1).to(zoom_y)
         cx, cy = (width - 1) / 2, (height - 1) / 2
         zeros = torch.zeros_like(zoom_y)
         # Output pixel p reads the source at centre + zoom * (p - centre).

@@ -4,13 +4,15 @@ Putting the resize in the model (rather than in the input pipeline) lets a saved
 of any size at serving time. Sampling follows `tf.image.resize` (half-pixel centres, no antialiasing
 unless asked), so a model trained in Keras sees the same pixels here.
 """
+import torch
+
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
 
-class Resizing(Layer):
+class Resizing(ops.ImageTransformMethods, Layer):
     """Resize to (height, width); optionally crop or pad to the target aspect ratio first.
 
     Args:
@@ -42,12 +44,19 @@ class Resizing(Layer):
         self.antialias = bool(antialias)
         self.data_format = ops.standardize_data_format(name, data_format)
 
+    applies_at_inference = True  # Keras' transform_images resizes whatever `training` says
+
     def call(self, inputs):
         dtype = config.standardize_dtype(self.compute_dtype)
         images, layout = ops.to_nchw(type(self).__name__, inputs, self.data_format, dtype)
-        images = ops.resize(images, (self.height, self.width), self.interpolation, self.crop_to_aspect_ratio,
-                            self.pad_to_aspect_ratio, self.fill_value, self.antialias)
-        return ops.from_nchw(images, layout)
+        return ops.from_nchw(self.transform(images, None), layout)
+
+    def transform(self, images, params, interpolation=None):  # (N, C, H, W)
+        return ops.resize(images, (self.height, self.width), interpolation or self.interpolation,
+                          self.crop_to_aspect_ratio, self.pad_to_aspect_ratio, self.fill_value, self.antialias)
+
+    def transform_masks(self, masks, params):
+        return self.transform(masks.to(torch.float32), params, "nearest").to(masks.dtype)
 
     def compute_output_shape(self, input_shape):
         return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)
