@@ -29,19 +29,22 @@ from tkeras.optimizers import schedules
 from tkeras.optimizers import stateless as _stateless
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
 from tkeras.optimizers.custom_steps import CustomStepsMixin
+from tkeras.optimizers.legacy_custom_steps import LegacyCustomStepsMixin, split_v2_arguments
 from tkeras.utils.lookup import lookup_error
 
 # Constructor keywords of older Keras versions that mean nothing on this engine.
 _IGNORED_KWARGS = ("jit_compile", "is_legacy_optimizer", "mesh")
 
 
-class Optimizer(CustomStepsMixin):
+class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin):
     """Base class. Built-in subclasses declare their slots in `_build_slots` and their maths in
-    `_update`; user subclasses may instead use Keras 3's `build` + `update_step` (custom_steps.py)."""
+    `_update`; user subclasses may instead use Keras 3's `build` + `update_step` (custom_steps.py)
+    or tf-keras 2's `_create_slots` + `_resource_apply_dense` (legacy_custom_steps.py)."""
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
+        learning_rate, name = split_v2_arguments(self, learning_rate, name, kwargs)  # OptimizerV2: name first
         learning_rate = kwargs.pop("lr", learning_rate)  # Keras 1/2 spelling; wins, as in Keras 2
         self.decay = float(kwargs.pop("decay", 0.0) or 0.0)  # Keras 1/2: inverse-time decay per step
         for ignored in _IGNORED_KWARGS:

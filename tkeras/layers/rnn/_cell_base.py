@@ -60,6 +60,36 @@ CELL_CONFIG_ORDER = ("name", "trainable", "dtype", "units", "activation", "recur
 class RecurrentCell(DropoutRNNCell, Layer):
     """Base of the built-in cells: validated arguments and Keras-layout weights."""
 
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """Zero states. Keras 3 spells it `get_initial_state(batch_size)` and gets a list of states;
+        tf-keras 2 spells it `get_initial_state(inputs=None, batch_size=None, dtype=None)` and gets a
+        single tensor for a one-state cell (SimpleRNNCell, GRUCell), a list for LSTMCell. A call
+        with `inputs` or `dtype` is answered in tf-keras' form, one with only a batch size in Keras 3's."""
+        keras3 = dtype is None and (inputs is None or isinstance(inputs, numbers.Integral))
+        if isinstance(inputs, numbers.Integral):
+            if batch_size is not None:
+                raise ValueError(f"{type(self).__name__}.get_initial_state: received a batch size twice "
+                                 f"({inputs} positionally and batch_size={batch_size})")
+            inputs, batch_size = None, int(inputs)
+        if batch_size is None:
+            if inputs is None:
+                raise ValueError(f"{type(self).__name__}.get_initial_state: pass `batch_size` or `inputs` "
+                                 f"(whose first axis is the batch)")
+            batch_size = int(inputs.shape[0])
+        if dtype is None:
+            dtype = inputs.dtype if isinstance(inputs, torch.Tensor) and inputs.is_floating_point() \
+                else self.torch_dtype
+        elif not isinstance(dtype, torch.dtype):
+            from tkeras.backend import config
+            dtype = config.standardize_dtype(getattr(dtype, "name", dtype))
+        from tkeras.backend import config
+        device = inputs.device if isinstance(inputs, torch.Tensor) else config.device()
+        sizes = self.state_size if isinstance(self.state_size, (list, tuple)) else [self.state_size]
+        states = [torch.zeros((batch_size, int(size)), dtype=dtype, device=device) for size in sizes]
+        return states if keras3 or len(states) > 1 else states[0]
+
+    get_initial_state._zero_states = True  # RNN makes its own zeros (dtype and device of the sequence)
+
     def __init__(self, units=None, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
                  recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,

@@ -98,7 +98,7 @@ class RNN(Layer):
     # -- states ---------------------------------------------------------------------------------
     def get_initial_state(self, batch_size, dtype=None, device=None):
         make = getattr(self.cell, "get_initial_state", None)
-        if make is not None:
+        if make is not None and not getattr(make, "_zero_states", False):
             states = make(batch_size=batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
         dtype = dtype or getattr(self.cell, "torch_dtype", torch.float32)

@@ -19,6 +19,8 @@ class DropoutRNNCell:
 
     _dropout_mask = None
     _recurrent_dropout_mask = None
+    _cell_dropout_masks = None  # tf-keras 2's get_dropout_mask_for_cell cache
+    _cell_recurrent_dropout_masks = None
 
     def get_dropout_mask(self, step_input):
         if self._dropout_mask is None and self.dropout > 0:
@@ -32,9 +34,32 @@ class DropoutRNNCell:
 
     def reset_dropout_mask(self):
         self._dropout_mask = None
+        self._cell_dropout_masks = None
 
     def reset_recurrent_dropout_mask(self):
         self._recurrent_dropout_mask = None
+        self._cell_recurrent_dropout_masks = None
+
+    # -- tf-keras 2 (DropoutRNNCellMixin): cached until reset, `count` masks for fused gates ---------
+    def get_dropout_mask_for_cell(self, inputs, training, count=1):
+        """The input dropout mask shaped like `inputs` (a list of `count` independent masks when
+        count > 1), drawn on the first call and returned again until `reset_dropout_mask()`; all ones
+        when not training; None when `dropout` is 0."""
+        if not self.dropout:
+            return None
+        if self._cell_dropout_masks is None:
+            self._cell_dropout_masks = _cell_masks(self, "get_dropout_mask_for_cell", inputs, training,
+                                                   count, self.dropout)
+        return self._cell_dropout_masks
+
+    def get_recurrent_dropout_mask_for_cell(self, inputs, training, count=1):
+        """As get_dropout_mask_for_cell, for the recurrent state with `recurrent_dropout`."""
+        if not self.recurrent_dropout:
+            return None
+        if self._cell_recurrent_dropout_masks is None:
+            self._cell_recurrent_dropout_masks = _cell_masks(
+                self, "get_recurrent_dropout_mask_for_cell", inputs, training, count, self.recurrent_dropout)
+        return self._cell_recurrent_dropout_masks
 
     def _step_masks(self, inputs, state, training):
         """The masks for one step: the per-sequence ones while an RNN loops, fresh ones otherwise."""
@@ -45,3 +70,14 @@ class DropoutRNNCell:
         input_mask = _keep_mask(inputs, self.dropout) if self.dropout > 0 else None
         state_mask = _keep_mask(state, self.recurrent_dropout) if self.recurrent_dropout > 0 else None
         return input_mask, state_mask
+
+
+def _cell_masks(cell, method, inputs, training, count, rate):
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError(f"{type(cell).__name__}.{method}: `count` must be a positive int, received {count!r}")
+    inputs = inputs if isinstance(inputs, torch.Tensor) else torch.as_tensor(inputs)
+    if not inputs.is_floating_point():
+        inputs = inputs.float()
+    training = bool(training) if training is not None else False
+    masks = [_keep_mask(inputs, rate) if training else torch.ones_like(inputs) for _ in range(count)]
+    return masks if count > 1 else masks[0]
