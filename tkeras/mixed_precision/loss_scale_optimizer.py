@@ -14,8 +14,10 @@ optimizer's in `variables`, so a `.keras` file carries the scale both ways.
 """
 import torch
 
+from tkeras.optimizers._wrapper_state import FlatVariableState
 
-class LossScaleOptimizer:
+
+class LossScaleOptimizer(FlatVariableState):
     """Wraps an optimizer; everything but scaling is delegated to it (learning_rate, iterations, ...)."""
 
     def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000, dynamic=True,
@@ -194,23 +196,8 @@ class LossScaleOptimizer:
     def update_step(self, gradient, variable, learning_rate):
         return self.inner_optimizer.update_step(gradient, variable, learning_rate)
 
-    # The wrapper's four variables then the inner optimizer's, as in `variables` (Keras 3's order).
-    def get_weights(self):
-        return [v.numpy() for v in self.variables]
-
-    def set_weights(self, weights):
-        variables = self.variables
-        if len(weights) != len(variables):
-            raise ValueError(f"{self.name}.set_weights: expected {len(variables)} arrays, received {len(weights)}")
-        for variable, value in zip(variables, weights):
-            variable.assign(value)
-
-    def save_own_variables(self, store):
-        for i, variable in enumerate(self.variables):
-            store[str(i)] = variable.numpy()
-
-    def load_own_variables(self, store):
-        self.set_weights([store[str(i)] for i in range(len(store.keys()))])
+    # get/set/save/load weights: the wrapper's four variables then the inner optimizer's, as in
+    # `variables` (Keras 3's order): FlatVariableState.
 
     # -- everything else is the inner optimizer's -------------------------------------------------
     def __getattr__(self, name):

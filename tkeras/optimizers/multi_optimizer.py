@@ -10,6 +10,7 @@ state, iterations and learning rate (the wrapper itself has none to read: asking
 import re
 from collections.abc import MutableMapping
 
+from tkeras.optimizers._wrapper_state import FlatVariableState
 from tkeras.optimizers.optimizer import Optimizer
 
 
@@ -89,7 +90,7 @@ class OptimizerMap(MutableMapping):
         return cls(default, mapping)
 
 
-class MultiOptimizer(Optimizer):
+class MultiOptimizer(FlatVariableState, Optimizer):
     default_name = "multi_optimizer"
 
     def __init__(self, optimizer_map, loss_scale_factor=None, name=None):
@@ -162,29 +163,6 @@ class MultiOptimizer(Optimizer):
         for optimizer in self._inner_optimizers:
             result.extend(optimizer.variables)
         return result
-
-    def get_weights(self):
-        return [v.numpy() for v in self.variables]
-
-    def set_weights(self, weights):
-        variables = self.variables
-        if len(weights) != len(variables):
-            raise ValueError(f"{self.name}.set_weights: expected {len(variables)} arrays (its own variables and "
-                             f"its sub-optimizers'; build it first), received {len(weights)}")
-        for variable, value in zip(variables, weights):
-            variable.assign(value)
-
-    def save_own_variables(self, store):
-        for i, variable in enumerate(self.variables):
-            store[str(i)] = variable.numpy()
-
-    def load_own_variables(self, store):
-        variables = self.variables
-        if len(store.keys()) != len(variables):
-            raise ValueError(f"{self.name}: the saved optimizer has {len(store.keys())} variables, this one "
-                             f"{len(variables)}")
-        for i, variable in enumerate(variables):
-            variable.assign(store[str(i)])
 
     # -- updates ----------------------------------------------------------------------------------------
     def _split(self, variables, values):
