@@ -13,12 +13,13 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import check_sparse, encode, encoded_shape
+from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary import adapt_batches
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 
-class Discretization(Layer):
+class Discretization(AdaptStateMixin, Layer):
     """Bucket values: bin i holds `bin_boundaries[i-1] <= x < bin_boundaries[i]`.
 
     Args:
@@ -55,28 +56,45 @@ class Discretization(Layer):
         self._summary = None
 
     # -- adapt ----------------------------------------------------------------------------------
-    def adapt(self, data, batch_size=None, steps=None):
-        """Learn `num_bins - 1` quantile boundaries from `data` (an array or an iterable of batches)."""
+    def _check_adaptable(self, where):
         if self.num_bins is None:
-            raise ValueError("Discretization: this layer has fixed `bin_boundaries`; create it with `num_bins` "
-                             "to learn boundaries with adapt()")
-        summary = np.zeros((2, 0))
+            raise ValueError(f"Discretization.{where}: this layer has fixed `bin_boundaries`; create it with "
+                             f"`num_bins` to learn boundaries from data")
+
+    def update_state(self, data):
+        """Add one batch to the quantile summary without changing the boundaries `call` uses;
+        `finalize_state()` then computes them."""
+        self._check_adaptable("update_state")
+        if isinstance(data, torch.Tensor):
+            data = data.detach().cpu().numpy()
+        values = np.asarray(data, dtype=np.float32).ravel()
+        summary = np.zeros((2, 0)) if self._summary is None else self._summary
+        self._summary = _merge(summary, _summarize(values, self.epsilon), self.epsilon)
+
+    def reset_state(self):
+        """Forget the summary accumulated so far and mark the layer not adapted; the boundaries stay
+        until the next `finalize_state()` / `adapt()` (as in tf-keras)."""
+        self._summary = None
+        self._is_adapted = False
+
+    def adapt(self, data, batch_size=None, steps=None):
+        """Learn `num_bins - 1` quantile boundaries from `data` (an array or an iterable of batches):
+        `reset_state()`, `update_state(batch)` for every batch, then `finalize_state()`."""
+        self._check_adaptable("adapt")
+        self.reset_state()
         single = isinstance(data, (np.ndarray, torch.Tensor, list, tuple)) and not (
             isinstance(data, (list, tuple)) and data and isinstance(data[0], (np.ndarray, torch.Tensor)))
         for batch in adapt_batches(data, steps, single_batch=lambda _: single):
-            if isinstance(batch, torch.Tensor):
-                batch = batch.detach().cpu().numpy()
-            values = np.asarray(batch, dtype=np.float32).ravel()
-            summary = _merge(summary, _summarize(values, self.epsilon), self.epsilon)
-        if summary.shape[1] == 0:
+            self.update_state(batch)
+        if self._summary is None or self._summary.shape[1] == 0:
             raise ValueError("Discretization.adapt: received no data")
-        self._summary = summary
         self.finalize_state()
+        self._is_adapted = True
 
     def finalize_state(self):
-        """Keras 3's last adapt step: boundaries from the summary of the data seen (`adapt` already
-        calls it in effect; a no-op with fixed `bin_boundaries` or before any adapt)."""
-        if self.num_bins is None or self._summary is None:
+        """Keras' last adapt step (`adapt` ends with it): boundaries from the summary of the data
+        `update_state` saw; a no-op with fixed `bin_boundaries` or before any data."""
+        if self.num_bins is None or self._summary is None or self._summary.shape[1] == 0:
             return
         self.bin_boundaries = _compress(self._summary, 1.0 / self.num_bins)[0, :-1].tolist()
 

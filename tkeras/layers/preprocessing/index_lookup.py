@@ -15,6 +15,7 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import ENCODED_MODES, check_sparse, encode, encoded_shape
+from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
 from tkeras.layers.preprocessing._vocabulary import (adapt_batches, inverse_document_frequency, ranked_tokens,
                                                      read_vocabulary_file, repeated_tokens)
@@ -25,7 +26,7 @@ _MISSING = -2  # a key not in the vocabulary, before OOV handling
 _DROPPED = -1  # a mask token outside "int" mode: no slot (see `_encoding`)
 
 
-class IndexLookup(VocabularyAssets, Layer):
+class IndexLookup(AdaptStateMixin, VocabularyAssets, Layer):
     """Base class; use StringLookup or IntegerLookup (their docstrings list the arguments)."""
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None, vocabulary=None,
@@ -68,6 +69,7 @@ class IndexLookup(VocabularyAssets, Layer):
         self.sparse = False
         self._tokens = []     # the vocabulary, without the special tokens
         self._idf = None      # one weight per output slot (tf_idf mode)
+        self._accumulated = None  # (token counts, document counts, documents) from update_state
         self.built = True
         # As in Keras: a vocabulary given to the constructor (or found in the config) is the layer's, and
         # any vocabulary asset of a saved file is then ignored.
@@ -177,23 +179,32 @@ class IndexLookup(VocabularyAssets, Layer):
     def _read_file(self, path):
         return read_vocabulary_file(path, getattr(self, "encoding", "utf-8"), f"{type(self).__name__} {self.name!r}")
 
-    def finalize_state(self):
-        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+    def update_state(self, data):
+        """Count the tokens of one batch (an array; each element a token, each row a document for
+        tf_idf) without changing the vocabulary `call` uses; `finalize_state()` then ranks them."""
+        self._accumulate(data, one_document_per_element=True)
 
-    def adapt(self, data, steps=None, batch_size=None):
-        """Learn the vocabulary from `data`: an array (each element a token; each row a document for
-        tf_idf) or an iterable of batches (a tf.data Dataset, a generator). Tokens are ranked by count,
-        ties by the token in descending order, as Keras ranks them; replaces any previous vocabulary."""
-        counts, document_counts, documents = Counter(), Counter(), 0
-        single = _is_single_batch(data)
-        for batch in adapt_batches(data, steps, single_batch=lambda _: single):
-            rows = self._adapt_rows(batch, one_document_per_element=single)
+    def _accumulate(self, batch, one_document_per_element):
+        if self._accumulated is None:
+            self._accumulated = (Counter(), Counter(), 0)
+        counts, document_counts, documents = self._accumulated
+        rows = self._adapt_rows(batch, one_document_per_element=one_document_per_element)
+        for row in rows:
+            counts.update(row)
+        if self.output_mode == "tf_idf":
             for row in rows:
-                counts.update(row)
-            if self.output_mode == "tf_idf":
-                for row in rows:
-                    document_counts.update(set(row))
-                documents += len(rows)
+                document_counts.update(set(row))
+            documents += len(rows)
+        self._accumulated = (counts, document_counts, documents)
+
+    def finalize_state(self):
+        """Make the vocabulary (and tf_idf weights) from the counts accumulated by `update_state`: tokens
+        ranked by count, ties by the token in descending order, as Keras ranks them. Does nothing when
+        no batch was accumulated."""
+        if self._accumulated is None:
+            return
+        counts, document_counts, documents = self._accumulated
+        counts = Counter(counts)
         for special in (self.mask_token, self.oov_token):
             counts.pop(special, None)
         limit = None if self.max_tokens is None else self.max_tokens - self._token_start_index()
@@ -203,6 +214,24 @@ class IndexLookup(VocabularyAssets, Layer):
             front = idf.mean() if idf.size else 0.0
             self._set_idf(np.concatenate([np.full(self._token_start_index(), front), idf]))
         self._set_table()
+
+    def reset_state(self):
+        """Forget the counts accumulated so far and mark the layer not adapted; the vocabulary stays
+        until the next `finalize_state()` / `adapt()` (as in tf-keras)."""
+        self._accumulated = None
+        self._is_adapted = False
+
+    def adapt(self, data, steps=None, batch_size=None):
+        """Learn the vocabulary from `data`: an array (each element a token; each row a document for
+        tf_idf) or an iterable of batches (a tf.data Dataset, a generator). Same as `reset_state()`,
+        `update_state(batch)` for every batch, then `finalize_state()`; replaces any previous vocabulary."""
+        self.reset_state()
+        self._accumulated = (Counter(), Counter(), 0)
+        single = _is_single_batch(data)
+        for batch in adapt_batches(data, steps, single_batch=lambda _: single):
+            self._accumulate(batch, one_document_per_element=single)
+        self.finalize_state()
+        self._is_adapted = True
 
     def _adapt_rows(self, batch, one_document_per_element):
         """A batch as a list of documents (lists of canonical keys)."""

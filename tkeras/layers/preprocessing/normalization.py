@@ -13,10 +13,11 @@ import torch
 
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary import adapt_batches
 
 
-class Normalization(Layer):
+class Normalization(AdaptStateMixin, Layer):
     """Shift and scale inputs to zero mean and unit variance: `(x - mean) / sqrt(variance)`.
 
     Args:
@@ -62,6 +63,7 @@ class Normalization(Layer):
         self.invert = bool(invert)
         self.supports_masking = True
         self._broadcast_shape = None
+        self._accumulated = None  # (mean, variance, count) of the batches given to update_state
 
     # -- weights --------------------------------------------------------------------------------
     def build(self, input_shape):
@@ -107,48 +109,69 @@ class Normalization(Layer):
         return self.mean.reshape(self._broadcast_shape), self.variance.reshape(self._broadcast_shape)
 
     # -- adapt ----------------------------------------------------------------------------------
+    def _check_adaptable(self, where):
+        if self.input_mean is not None:
+            raise ValueError(f"Normalization.{where}: this layer was given `mean` and `variance`; adapting would "
+                             f"replace them. Create the layer without them to learn the statistics from data.")
+
+    def update_state(self, data):
+        """Add one batch to the running mean and variance without changing the statistics `call` uses;
+        `finalize_state()` then stores them. Batches are merged exactly (Chan et al.'s pairwise update),
+        so the result does not depend on how the data was split."""
+        self._check_adaptable("update_state")
+        batch = _as_float_array(data)
+        if not self.built:
+            self._build_from_shape((None,) + batch.shape[1:] if batch.ndim > 1 else batch.shape)
+        # A batch lines up with the built shape from the right (an unbatched element lacks axis 0).
+        offset = self._check_adapt_shape(batch.shape)
+        reduce = tuple(d for d in range(batch.ndim) if d + offset not in self._keep_axes)
+        count = int(np.prod([batch.shape[d] for d in reduce])) if reduce else 1
+        if count == 0:
+            return
+        mean = batch.mean(axis=reduce) if reduce else batch
+        var = batch.var(axis=reduce) if reduce else np.zeros_like(batch)
+        mean, var = mean.reshape(self._stat_shape), var.reshape(self._stat_shape)
+        if self._accumulated is None:
+            self._accumulated = (mean, var, count)
+            return
+        total_mean, total_var, total_count = self._accumulated
+        merged = total_count + count
+        delta = mean - total_mean
+        total_var = (total_var * total_count + var * count + delta ** 2 * total_count * count / merged) / merged
+        self._accumulated = (total_mean + delta * count / merged, total_var, merged)
+
     def finalize_state(self):
-        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+        """Store the statistics accumulated by `update_state` in the layer's weights (nothing to do when
+        no batch was accumulated, or with given `mean` and `variance`)."""
+        if self.input_mean is not None or self._accumulated is None:
+            return
+        mean, var, count = self._accumulated
+        with torch.no_grad():
+            self.mean.copy_(torch.as_tensor(mean, dtype=self.mean.dtype))
+            self.variance.copy_(torch.as_tensor(var, dtype=self.variance.dtype))
+            self.count.fill_(count)
+
+    def reset_state(self):
+        """Forget the batches accumulated so far and mark the layer not adapted; the statistics `call`
+        uses stay until the next `finalize_state()` / `adapt()` (as in tf-keras)."""
+        self._accumulated = None
+        self._is_adapted = False
 
     def adapt(self, data, batch_size=None, steps=None):
         """Compute the mean and variance of `data` over every axis except `axis`.
 
         `data` is one array (NumPy, a list, a tensor) or an iterable of batches: a batched tf.data
-        Dataset, a generator, a list of arrays; `(x, y)` elements contribute their `x`. Batches are
-        merged exactly (Chan et al.'s pairwise update), so the result does not depend on batching.
+        Dataset, a generator, a list of arrays; `(x, y)` elements contribute their `x`. Same as
+        `reset_state()`, `update_state(batch)` for every batch, then `finalize_state()`.
         """
-        if self.input_mean is not None:
-            raise ValueError("Normalization: this layer was given `mean` and `variance`; adapt() would replace "
-                             "them. Create the layer without them to learn the statistics from data.")
-        total_mean = total_var = None
-        total_count = 0
+        self._check_adaptable("adapt")
+        self.reset_state()
         for batch in adapt_batches(data, steps, single_batch=_is_one_array):
-            batch = _as_float_array(batch)
-            if not self.built:
-                self._build_from_shape((None,) + batch.shape[1:] if batch.ndim > 1 else batch.shape)
-            # A batch lines up with the built shape from the right (an unbatched element lacks axis 0).
-            offset = self._check_adapt_shape(batch.shape)
-            reduce = tuple(d for d in range(batch.ndim) if d + offset not in self._keep_axes)
-            count = int(np.prod([batch.shape[d] for d in reduce])) if reduce else 1
-            if count == 0:
-                continue
-            mean = batch.mean(axis=reduce) if reduce else batch
-            var = batch.var(axis=reduce) if reduce else np.zeros_like(batch)
-            mean, var = mean.reshape(self._stat_shape), var.reshape(self._stat_shape)
-            if total_mean is None:
-                total_mean, total_var, total_count = mean, var, count
-                continue
-            merged = total_count + count
-            delta = mean - total_mean
-            total_var = (total_var * total_count + var * count + delta ** 2 * total_count * count / merged) / merged
-            total_mean = total_mean + delta * count / merged
-            total_count = merged
-        if total_mean is None:
+            self.update_state(batch)
+        if self._accumulated is None:
             raise ValueError("Normalization.adapt: received no data (an empty array or iterable)")
-        with torch.no_grad():
-            self.mean.copy_(torch.as_tensor(total_mean, dtype=self.mean.dtype))
-            self.variance.copy_(torch.as_tensor(total_var, dtype=self.variance.dtype))
-            self.count.fill_(total_count)
+        self.finalize_state()
+        self._is_adapted = True
 
     def _check_adapt_shape(self, shape):
         expected = self._broadcast_shape

@@ -20,6 +20,7 @@ import torch
 from tkeras.backend import config as backend_config
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic
+from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
 from tkeras.layers.preprocessing.index_lookup import _size_or_none
 from tkeras.layers.preprocessing._vocabulary import (inverse_document_frequency, ranked_tokens, read_vocabulary_file,
@@ -34,7 +35,7 @@ OOV_TOKEN = "[UNK]"
 _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
 
 
-class TextVectorization(VocabularyAssets, Layer):
+class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
     """Strings -> token indices (`output_mode='int'`) or one bag-of-words row per string.
 
     Learn the vocabulary with `adapt(texts)` or pass `vocabulary=[...]`. `max_tokens` bounds the
@@ -85,6 +86,7 @@ class TextVectorization(VocabularyAssets, Layer):
         self._index = {}
         self._idf = None               # idf of each learned token (tf_idf mode)
         self._oov_idf = 0.0
+        self._accumulated = None       # (token counts, document counts, documents) from update_state
         self.built = True
         self._vocabulary_in_config = vocabulary is not None  # then, as in Keras, vocabulary assets are ignored
         if vocabulary is not None:
@@ -136,23 +138,29 @@ class TextVectorization(VocabularyAssets, Layer):
         return [" ".join(tokens[i:i + n]) for n in self._ngram_sizes for i in range(len(tokens) - n + 1)]
 
     # -- vocabulary ---------------------------------------------------------------------------
-    def finalize_state(self):
-        """Keras 3's last adapt step; tkeras' `adapt` leaves the state final, so this does nothing."""
+    def update_state(self, data):
+        """Count the tokens of one batch of strings without changing the vocabulary `call` uses;
+        `finalize_state()` then ranks them."""
+        self._count(data, "update_state")
 
-    def adapt(self, data, batch_size=None, steps=None):
-        """Learn the vocabulary (and, in tf_idf mode, the idf weights) from `data`: strings, or an
-        iterable of batches of strings. Replaces any previous vocabulary."""
-        batches = [data] if isinstance(data, (str, bytes, np.ndarray)) or (
-            isinstance(data, (list, tuple)) and (not data or isinstance(data[0], (str, bytes)))) else data
-        counts, document_counts, documents = Counter(), Counter(), 0
-        for step, batch in enumerate(batches):
-            if steps is not None and step >= steps:
-                break
-            token_lists = [self._tokens(t) for t in self._texts(batch, "adapt")]
-            counts.update(chain.from_iterable(token_lists))
-            if self.output_mode == "tf_idf":
-                document_counts.update(chain.from_iterable(map(set, token_lists)))
-                documents += len(token_lists)
+    def _count(self, data, method):
+        if self._accumulated is None:
+            self._accumulated = (Counter(), Counter(), 0)
+        counts, document_counts, documents = self._accumulated
+        token_lists = [self._tokens(t) for t in self._texts(data, method)]  # (errors name `method`)
+        counts.update(chain.from_iterable(token_lists))
+        if self.output_mode == "tf_idf":
+            document_counts.update(chain.from_iterable(map(set, token_lists)))
+            documents += len(token_lists)
+        self._accumulated = (counts, document_counts, documents)
+
+    def finalize_state(self):
+        """Make the vocabulary (and tf_idf weights) from the counts accumulated by `update_state`;
+        does nothing when no batch was accumulated."""
+        if self._accumulated is None:
+            return
+        counts, document_counts, documents = self._accumulated
+        counts = Counter(counts)
         for special in (MASK_TOKEN, OOV_TOKEN):
             counts.pop(special, None)
         limit = None if self.max_tokens is None else self.max_tokens - len(self._special_tokens())
@@ -160,6 +168,27 @@ class TextVectorization(VocabularyAssets, Layer):
         if self.output_mode == "tf_idf":
             self._idf = inverse_document_frequency([document_counts[t] for t in self._vocabulary], documents)
             self._oov_idf = float(self._idf.mean()) if self._idf.size else 0.0
+
+    def reset_state(self):
+        """Forget the counts accumulated so far and mark the layer not adapted; the vocabulary stays
+        until the next `finalize_state()` / `adapt()` (as in tf-keras)."""
+        self._accumulated = None
+        self._is_adapted = False
+
+    def adapt(self, data, batch_size=None, steps=None):
+        """Learn the vocabulary (and, in tf_idf mode, the idf weights) from `data`: strings, or an
+        iterable of batches of strings. Same as `reset_state()`, `update_state(batch)` for every batch,
+        then `finalize_state()`; replaces any previous vocabulary."""
+        batches = [data] if isinstance(data, (str, bytes, np.ndarray)) or (
+            isinstance(data, (list, tuple)) and (not data or isinstance(data[0], (str, bytes)))) else data
+        self.reset_state()
+        self._accumulated = (Counter(), Counter(), 0)
+        for step, batch in enumerate(batches):
+            if steps is not None and step >= steps:
+                break
+            self._count(batch, "adapt")
+        self.finalize_state()
+        self._is_adapted = True
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Use a given vocabulary (a list of tokens or a file with one token per line); the special
