@@ -59,10 +59,13 @@ def dense(x, kernel, bias, relu, training=None):
     autograd records the product)."""
     if x.dim() != 2:
         return None
+    rows, inputs, units = x.shape[0], x.shape[1], kernel.shape[1]
+    if not forward_wants_onednn(rows, inputs, units, training=False):
+        return None  # (most shapes stop here, cheaply: inference's rules are a superset of training's)
     tensors = (x, kernel) if bias is None else (x, kernel, bias)
     recorded = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
-    if not forward_wants_onednn(x.shape[0], x.shape[1], kernel.shape[1], recorded if training is None else training):
-        return None  # (most shapes stop here, cheaply)
+    if (recorded if training is None else training) and not forward_wants_onednn(rows, inputs, units, True):
+        return None
     if not _AVAILABLE or not all(t.dtype == torch.float32 and t.device.type == "cpu" and own_kernels.plain(t)
                                  for t in tensors):
         return None

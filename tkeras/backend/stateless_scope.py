@@ -85,6 +85,13 @@ class StatelessScope:
         return False
 
 
+def current_values(variables):
+    """Copies of the variables' values now (inside a scope: the values the scope shows), as eager
+    tensors: what Keras' stateless methods hand back (`stateless_call`, `stateless_update_state`, ...)."""
+    from tkeras.backend.eager_tensor import wrap_structure
+    return wrap_structure([v.detach().clone() for v in variables])
+
+
 def in_stateless_scope():
     return active_stateless_scope() is not None
 

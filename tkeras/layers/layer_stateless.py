@@ -14,7 +14,7 @@ differentiate the ordinary call under a GradientTape (or torch.autograd) instead
 """
 import torch
 
-from tkeras.backend.stateless_scope import StatelessScope
+from tkeras.backend.stateless_scope import StatelessScope, current_values
 
 
 def _checked(layer, given, expected, argument):
@@ -51,8 +51,7 @@ def stateless_call(self, trainable_variables, non_trainable_variables, *args, re
         outputs = self(*args, **kwargs)
         # Read inside the scope: whether the call assigned a value or wrote its copy in place, the
         # variable's storage now holds the value the call left.
-        from tkeras.backend.eager_tensor import wrap_structure
-        new_values = wrap_structure([v.detach().clone() for v in non_trainable])
+        new_values = current_values(non_trainable)
     if return_losses:
         return outputs, new_values, list(scope.losses)
     return outputs, new_values

@@ -6,7 +6,7 @@ value: the scope swaps the variables' storage for copies of those values, so nei
 the in-place fast paths reach the metric's own state, and the values the method leaves in the
 copies are read back before the scope restores the originals.
 """
-from tkeras.backend.stateless_scope import StatelessScope
+from tkeras.backend.stateless_scope import StatelessScope, current_values
 
 
 def _checked(metric, metric_variables, method):
@@ -19,18 +19,13 @@ def _checked(metric, metric_variables, method):
     return variables, values
 
 
-def _read(variables):
-    from tkeras.backend.eager_tensor import wrap_structure
-    return wrap_structure([v.detach().clone() for v in variables])
-
-
 def stateless_update_state(self, metric_variables, *args, **kwargs):
     """`update_state(*args, **kwargs)` applied to `metric_variables`; returns the new values (a list
     parallel to `self.variables`). The metric's own variables are left as they were."""
     variables, values = _checked(self, metric_variables, "stateless_update_state")
     with StatelessScope(state_mapping=list(zip(variables, values))):
         self.update_state(*args, **kwargs)
-        return _read(variables)
+        return current_values(variables)
 
 
 def stateless_result(self, metric_variables):
@@ -46,4 +41,4 @@ def stateless_reset_state(self):
     variables = self.variables
     with StatelessScope(state_mapping=[(v, v.detach()) for v in variables]):
         self.reset_state()
-        return _read(variables)
+        return current_values(variables)

@@ -25,13 +25,7 @@ tkeras names (`momentum`, `velocity`, ...).
 import torch
 
 from tkeras.backend import config as backend_config
-
-
-def _owner(cls, attribute):
-    for klass in cls.__mro__:
-        if attribute in vars(klass):
-            return klass
-    return None
+from tkeras.optimizers.custom_steps import _owner
 
 
 def split_v2_arguments(optimizer, learning_rate, name, kwargs):

@@ -11,7 +11,7 @@ returned values nor the optimizer's own velocities.
 """
 import torch
 
-from tkeras.backend.stateless_scope import StatelessScope
+from tkeras.backend.stateless_scope import StatelessScope, current_values
 
 
 def _laid_out_like(value, variable):
@@ -59,7 +59,5 @@ def stateless_apply(self, optimizer_variables, grads, trainable_variables):
             self.apply(grads, targets)
         finally:
             self._settle()  # the offset comes off the copies, before they are read or dropped
-        from tkeras.backend.eager_tensor import wrap_structure
-        new_trainable = wrap_structure([v.detach().clone() for v in targets])
-        new_state = wrap_structure([v.detach().clone() for v in state])
+        new_trainable, new_state = current_values(targets), current_values(state)
     return new_trainable, new_state

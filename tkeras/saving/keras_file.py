@@ -203,10 +203,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     model = model_config.model_from_config(config, filepath, custom_objects, safe_mode)
     # Keras writes `"compile_config": {}` for a model that was never compiled: nothing to compile then.
     if compile and isinstance(compile_config, dict) and compile_config:
-        # The model's own hook (Keras' customizing-saving API), else tkeras' loader (it needs the file)
-        hook = getattr(model, "compile_from_config", None)
-        if hook is not None and not getattr(hook, "_tkeras_default", False):
-            model.compile_from_config(compile_config)
+        hook = model_config.users_compile_hook(model)
+        if hook is not None:
+            hook(compile_config)
         else:
             model_config.compile_from_config(model, compile_config, filepath, custom_objects)
     with open_h5_bytes(weights, filepath) as h5:

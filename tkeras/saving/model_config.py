@@ -159,6 +159,14 @@ def _layer_configs(config):
     return result
 
 
+def users_compile_hook(obj):
+    """The object's own `compile_from_config` (Keras' customizing-saving hook), or None where it has
+    none or only tkeras' default one, which cannot name the file: loaders call `compile_from_config`
+    below instead."""
+    hook = getattr(obj, "compile_from_config", None)
+    return None if hook is None or getattr(hook, "_tkeras_default", False) else hook
+
+
 def compile_from_config(model, config, filepath, custom_objects=None):
     """Compile as the file says; a compile config tkeras cannot follow warns and leaves it uncompiled."""
     if not isinstance(config, dict):

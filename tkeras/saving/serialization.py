@@ -226,12 +226,13 @@ def _deserialize(config, custom_objects, safe_mode, module_objects, prefer):
     if build_config and not getattr(instance, "built", True) and hasattr(instance, "build_from_config"):
         instance.build_from_config(build_config)
     compile_config = config.get("compile_config")
-    hook = getattr(instance, "compile_from_config", None)
-    if compile_config and hook is not None and not getattr(hook, "_tkeras_default", False):
-        instance.compile_from_config(compile_config)
-    elif compile_config and hasattr(instance, "compile") and hasattr(instance, "layers"):
-        from tkeras.saving.model_config import compile_from_config
-        compile_from_config(instance, compile_config, "deserialize_keras_object", custom_objects)
+    if compile_config:
+        from tkeras.saving import model_config
+        hook = model_config.users_compile_hook(instance)
+        if hook is not None:
+            hook(compile_config)
+        elif hasattr(instance, "compile") and hasattr(instance, "layers"):
+            model_config.compile_from_config(instance, compile_config, "deserialize_keras_object", custom_objects)
     if shared_id is not None:
         _SHARED.get()[shared_id] = instance
     return instance

@@ -219,8 +219,7 @@ def _dense_backward(layer, x, grad, grads, need_input):
     grad_x, grad_kernel, grad_bias = dense_matmul.products_backward(
         grad, x, kernel, need_input, kernel.requires_grad, want_bias)
     if grad_kernel is not None:
-        # autograd stores a gradient in its weight's layout; the fused optimizer kernels expect it
-        grads[id(kernel)] = grad_kernel if grad_kernel.is_contiguous() else grad_kernel.contiguous()
+        grads[id(kernel)] = grad_kernel  # contiguous, as the fused optimizer kernels want it (untransposed)
     if grad_bias is not None:
         grads[id(bias)] = grad_bias
     return grad_x

@@ -56,13 +56,6 @@ class Keras3TrainerMethods:
                 result[metric.name] = value
         return pythonify(result)
 
-    @property
-    def metrics_variables(self):
-        variables = []
-        for metric in self.metrics:
-            variables.extend(metric.variables)
-        return variables
-
     # -- the state tree ---------------------------------------------------------------------------
     def get_state_tree(self, value_format="backend_tensor"):
         """{'trainable_variables', 'non_trainable_variables', 'optimizer_variables',
