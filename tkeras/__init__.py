@@ -4,16 +4,26 @@
 keras.optimizers, keras.losses, keras.metrics, keras.callbacks, keras.utils, keras.backend. The
 NumPy-only parts (datasets, preprocessing) and optional ones load on first use.
 """
+import gc as _gc
 import importlib
 
 __version__ = "0.1.0"
 
-from tkeras import activations, backend, callbacks, constraints, initializers, layers, models, regularizers, utils
-from tkeras import losses, metrics, optimizers
-from tkeras.layers import Input, Layer
-from tkeras.models import Model, Sequential
-from tkeras.models import functional_ops as _functional_ops  # noqa: F401 - registers the op recorder
-from tkeras.saving.serialization import register_keras_serializable
+# The cyclic garbage collector is paused while the package loads: its ~200 modules make only long-lived
+# objects (classes, functions), and the two full collections they used to trigger scanned all of torch's
+# objects as well (~25 ms each) to free a few dozen.
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from tkeras import activations, backend, callbacks, constraints, initializers, layers, models, regularizers
+    from tkeras import losses, metrics, optimizers, utils
+    from tkeras.layers import Input, Layer
+    from tkeras.models import Model, Sequential
+    from tkeras.models import functional_ops as _functional_ops  # noqa: F401 - registers the op recorder
+    from tkeras.saving.serialization import register_keras_serializable
+finally:
+    if _collecting:
+        _gc.enable()
 
 # Loaded on first access: public name -> (module, attribute or None for the module itself). The
 # NumPy-only and optional packages, and Keras 3 top-level names that live elsewhere here.

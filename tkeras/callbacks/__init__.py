@@ -1,25 +1,37 @@
-"""tkeras.callbacks: the Callback base class and the callbacks Keras ships."""
+"""tkeras.callbacks: the Callback base class and the callbacks Keras ships.
+
+The four that every `fit` uses load with the package; the others load on first use.
+"""
 import types
 
+from tkeras._lazy_exports import lazy_exports
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.callbacks.history import History
 from tkeras.callbacks.progbar_logger import ProgbarLogger
-from tkeras.callbacks.backup_and_restore import BackupAndRestore
-from tkeras.callbacks.base_logger import BaseLogger
-from tkeras.callbacks.csv_logger import CSVLogger
-from tkeras.callbacks.early_stopping import EarlyStopping
-from tkeras.callbacks.lambda_callback import LambdaCallback
-from tkeras.callbacks.learning_rate_scheduler import LearningRateScheduler
-from tkeras.callbacks.model_checkpoint import ModelCheckpoint
-from tkeras.callbacks.monitor_callback import MonitorCallback
-from tkeras.callbacks.orbax_checkpoint import OrbaxCheckpoint
-from tkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
-from tkeras.callbacks.remote_monitor import RemoteMonitor
-from tkeras.callbacks.swap_ema_weights import SwapEMAWeights
-from tkeras.callbacks.tensorboard import TensorBoard
-from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
-from tkeras.utils.tensorflow_only import SidecarEvaluatorModelExport, UpdateEmbeddingCallback
 
-# tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`.
-experimental = types.SimpleNamespace(BackupAndRestore=BackupAndRestore, UpdateEmbeddingCallback=UpdateEmbeddingCallback)
+_MODULES = {
+    "BackupAndRestore": "backup_and_restore", "BaseLogger": "base_logger", "CSVLogger": "csv_logger",
+    "EarlyStopping": "early_stopping", "LambdaCallback": "lambda_callback",
+    "LearningRateScheduler": "learning_rate_scheduler", "ModelCheckpoint": "model_checkpoint",
+    "MonitorCallback": "monitor_callback", "OrbaxCheckpoint": "orbax_checkpoint",
+    "ReduceLROnPlateau": "reduce_lr_on_plateau", "RemoteMonitor": "remote_monitor",
+    "SwapEMAWeights": "swap_ema_weights", "TensorBoard": "tensorboard", "TerminateOnNaN": "terminate_on_nan",
+}
+_LAZY = {name: (f"tkeras.callbacks.{module}", name) for name, module in _MODULES.items()}
+_LAZY.update({name: ("tkeras.utils.tensorflow_only", name)
+              for name in ("SidecarEvaluatorModelExport", "UpdateEmbeddingCallback")})
+_lazy_getattr, _lazy_dir = lazy_exports(__name__, _LAZY)
+
+
+def __getattr__(name):
+    if name == "experimental":  # tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`
+        value = types.SimpleNamespace(BackupAndRestore=_lazy_getattr("BackupAndRestore"),
+                                      UpdateEmbeddingCallback=_lazy_getattr("UpdateEmbeddingCallback"))
+        globals()[name] = value
+        return value
+    return _lazy_getattr(name)
+
+
+def __dir__():
+    return sorted(set(_lazy_dir()) | {"experimental"})

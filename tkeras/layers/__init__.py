@@ -6,7 +6,6 @@ from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.regularization.dropout import Dropout
 from tkeras.layers.reshaping.flatten import Flatten
 from tkeras.layers.reshaping.reshape import Reshape
-from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 from tkeras.layers.core.embedding import Embedding
 from tkeras.layers.core.masking import Masking
 from tkeras.layers.reshaping.repeat_vector import RepeatVector
@@ -72,6 +71,7 @@ _LAZY = {
     "GroupNormalization": "tkeras.layers.normalization.group_normalization",
     "UnitNormalization": "tkeras.layers.normalization.unit_normalization",
     "Normalization": "tkeras.layers.preprocessing.normalization",
+    "TextVectorization": "tkeras.layers.preprocessing.text_vectorization",
     "Rescaling": "tkeras.layers.preprocessing.rescaling",
     "CategoryEncoding": "tkeras.layers.preprocessing.category_encoding",
     "StringLookup": "tkeras.layers.preprocessing.string_lookup",

@@ -6,37 +6,27 @@ Keras 2's `keras.optimizers.legacy.*` and `optimizer_v2` names resolve here too 
 """
 import inspect
 
+from tkeras._lazy_exports import lazy_exports
 from tkeras.optimizers import schedules
-from tkeras.optimizers.adadelta import Adadelta
-from tkeras.optimizers.adafactor import Adafactor
-from tkeras.optimizers.adagrad import Adagrad
-from tkeras.optimizers.adam import Adam, AdamW
-from tkeras.optimizers.adamax import Adamax
-from tkeras.optimizers.ftrl import Ftrl
-from tkeras.optimizers.lamb import Lamb
-from tkeras.optimizers.lion import Lion
-from tkeras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
-from tkeras.optimizers.muon import Muon
-from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.optimizer import Optimizer
-from tkeras.optimizers.rmsprop import RMSprop
-from tkeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
-from tkeras.optimizers.sgd import SGD
 from tkeras.utils.lookup import canonical, lookup_error
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion,
-                                                   Adafactor, Ftrl, Lamb, Muon, ScheduleFreeAdamW, MultiOptimizer)}
+# Each optimizer loads with its module on first use (a program uses one or two of them).
+_CLASSES = {
+    "SGD": "sgd", "RMSprop": "rmsprop", "Adam": "adam", "AdamW": "adam", "Adagrad": "adagrad",
+    "Adadelta": "adadelta", "Adamax": "adamax", "Nadam": "nadam", "Lion": "lion", "Adafactor": "adafactor",
+    "Ftrl": "ftrl", "Lamb": "lamb", "Muon": "muon", "ScheduleFreeAdamW": "schedule_free_adamw",
+    "MultiOptimizer": "multi_optimizer", "OptimizerMap": "multi_optimizer",
+}
+_LAZY = {name: (f"tkeras.optimizers.{module}", name) for name, module in _CLASSES.items()}
+# Keras 3 exports the loss-scaling wrapper here; it lives with the mixed-precision policy. tf-keras 2's
+# `optimizers.legacy.Adam` and `.experimental.AdamW` are the same classes as here.
+_LAZY.update({"LossScaleOptimizer": ("tkeras.mixed_precision", "LossScaleOptimizer"),
+              "legacy": (__name__, None), "experimental": (__name__, None)})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
-
-def __getattr__(name):
-    # Keras 3 exports the loss-scaling wrapper here; it lives with the mixed-precision policy.
-    if name == "LossScaleOptimizer":
-        from tkeras.mixed_precision import LossScaleOptimizer
-        return LossScaleOptimizer
-    if name in ("legacy", "experimental"):  # tf-keras 2's `optimizers.legacy.Adam`, `.experimental.AdamW`:
-        import sys                          # the same classes here
-        return sys.modules[__name__]
-    raise AttributeError(f"module 'tkeras.optimizers' has no attribute {name!r}")
+# canonical name ('rmsprop') -> class name, for `get('RMSprop')` and configs
+_BY_NAME = {name.lower(): name for name in _CLASSES if name != "OptimizerMap"}
 
 
 def _find(name, custom_objects=None):
@@ -48,7 +38,7 @@ def _find(name, custom_objects=None):
     short = str(name).split(">")[-1].split(".")[-1]
     found = _BY_NAME.get(canonical(short))
     if found is not None:
-        return found
+        return __getattr__(found)
     if name == "LossScaleOptimizer":
         return __getattr__(name)
     registered = get_registered_object(name, scoped)
