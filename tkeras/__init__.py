@@ -5,7 +5,8 @@ keras.optimizers, keras.losses, keras.metrics, keras.callbacks, keras.utils, ker
 NumPy-only parts (datasets, preprocessing) and optional ones load on first use.
 """
 import gc as _gc
-import importlib
+from tkeras._lazy_exports import lazy_exports
+from tkeras._missing_names import MissingAttributeError
 
 __version__ = "0.1.0"
 
@@ -69,12 +70,4 @@ def version():
     return __version__
 
 
-def __getattr__(name):
-    if name not in _LAZY:
-        from tkeras._missing_names import MissingAttributeError
-        raise MissingAttributeError("tkeras", name)
-    module_name, attribute = _LAZY[name]
-    value = importlib.import_module(module_name)
-    value = value if attribute is None else getattr(value, attribute)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, MissingAttributeError)

@@ -49,6 +49,8 @@ from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.lambda_layer import Lambda
 from tkeras.layers.layer_serialization import deserialize, serialize
 from tkeras.layers import experimental
+from tkeras._lazy_exports import lazy_exports
+from tkeras._missing_names import MissingAttributeError
 
 # Families most models never use load on first access (`keras.layers.MultiHeadAttention`), which keeps
 # `import tkeras` cheap; `dir()` lists them, so the registry that rebuilds layers from configs sees them.
@@ -96,16 +98,5 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        from tkeras._missing_names import MissingAttributeError
-        raise MissingAttributeError("tkeras.layers", name)
-    import importlib
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, {name: (module, name) for name, module in _LAZY.items()},
+                                    MissingAttributeError)
