@@ -158,6 +158,8 @@ def _ops_function(name):
         for package in _OP_PACKAGES:
             if name.startswith(package + ".") and package not in sys.modules:
                 importlib.import_module(package)
+        if name.startswith("tkeras.ops."):  # its op modules load on first use: register them all
+            sys.modules["tkeras.ops"].load_all()
     return _operation_table().get(name)
 
 

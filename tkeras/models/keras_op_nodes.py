@@ -47,7 +47,8 @@ def keras_operation(entry):
         return OPERATORS[_ALIASES[class_name]], config, name
     from tkeras import ops
     from tkeras.saving.keras_layout import keras_snake_case
-    function = vars(ops).get(keras_snake_case(class_name)) if isinstance(class_name, str) else None
+    public = keras_snake_case(class_name) if isinstance(class_name, str) else None
+    function = getattr(ops, public) if public in ops.__all__ else None  # loads the op's module if need be
     if function is None or not any(function is op for op in SYMBOLIC_OPS):
         from tkeras.saving.errors import UnsafeLoadError
         raise UnsafeLoadError(f"op {name!r}: Keras operation {str(class_name)[:80]!r} (module {module!r}) is not "

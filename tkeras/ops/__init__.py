@@ -91,3 +91,11 @@ from tkeras.ops.rearrange import rearrange  # noqa: E402
 
 __all__ = sorted(set(_LAZY) | {"fft", "fft2", "ifft2", "irfft", "istft", "rfft", "stft", "rearrange"})
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+
+
+def load_all():
+    """Imports every op module, so that every op is registered as a symbolic op (`ops.core.user_op`)
+    for the loaders that resolve an op by name from a file against that registry."""
+    import importlib
+    for module in sorted({module for module, _ in _LAZY.values()}):
+        importlib.import_module(module)
