@@ -265,16 +265,3 @@ def test_stateless_apply_wrong_number_of_variables():
         optimizer.stateless_apply(opt_values, grads, trainable[:1])
     with pytest.raises(ValueError, match="built"):
         keras.optimizers.Adam().stateless_apply([], [], [])
-
-
-def test_stateless_call_refuses_values_that_ask_for_a_gradient():
-    """tkeras cannot route gradients to the given values (its layers compute with their own Parameters):
-    such values get a clear error, and outputs carry no graph a backward pass could misuse."""
-    model = dense_bn_model()
-    values = [torch.tensor(np.asarray(v, dtype="float32"), requires_grad=True) for v in TRAINABLE]
-    with pytest.raises(NotImplementedError, match=r"stateless_call: .*cannot differentiate.*GradientTape"):
-        model.stateless_call(values, NON_TRAINABLE, f32(X), training=True)
-    outputs, _ = model.stateless_call([v.detach() for v in values], NON_TRAINABLE, f32(X), training=True)
-    assert not outputs.requires_grad
-    with torch.no_grad():  # outside autograd the values' flag does not matter
-        model.stateless_call(values, NON_TRAINABLE, f32(X))

@@ -48,7 +48,7 @@ class StatelessScope:
         _ACTIVE.stateless = self
         for key, (variable, value) in self._values.items():
             self._saved[key] = variable.data
-            variable.data = value.clone()
+            variable.data = value.detach().clone()
         return self
 
     def add_update(self, variable, value):

@@ -4,17 +4,19 @@ The layer's trainable and non-trainable variables are mapped to the given values
 `keras.StatelessScope`, which swaps each variable's storage for a copy of its value for the length of
 the call and puts the original back afterwards, so the layer's own variables never change. State
 updates made during the call (BatchNormalization's moving statistics with training=True) land in
-those copies and come back as the new non-trainable values.
+those copies and come back as the new non-trainable values. Losses added during the call are kept
+by the scope: returned with `return_losses=True`, dropped otherwise (as Keras does).
 
-Unlike Keras, tkeras cannot differentiate the outputs with respect to the given values: its layers
-compute with their own Parameters, whose storage the scope swaps, so a backward pass would reach the
-Parameters and read their restored (original) values. The call therefore runs without autograd, and
-values that ask for a gradient are refused with an error rather than answered with a wrong one:
-differentiate the ordinary call under a GradientTape (or torch.autograd) instead.
+When autograd is on and a given value requires grad, the outputs are differentiable with respect to
+the given values (Keras' JAX-style training loop written with torch.autograd): the layers then read
+stand-ins for their weights (stateless_grad.py), and a layer that would route the gradient elsewhere
+is refused by name rather than answered with a wrong gradient. Otherwise the call runs without
+autograd.
 """
 import torch
 
 from tkeras.backend.stateless_scope import StatelessScope, current_values
+from tkeras.layers import stateless_grad
 
 
 def _checked(layer, given, expected, argument):
@@ -40,18 +42,21 @@ def stateless_call(self, trainable_variables, non_trainable_variables, *args, re
     non_trainable = list(self.non_trainable_variables)
     trainable_values = _checked(self, trainable_variables, trainable, "trainable_variables")
     non_trainable_values = _checked(self, non_trainable_variables, non_trainable, "non_trainable_variables")
-    if torch.is_grad_enabled() and any(isinstance(v, torch.Tensor) and v.requires_grad
-                                       for v in trainable_values + non_trainable_values):
-        raise NotImplementedError(
-            f"{type(self).__name__}.stateless_call: tkeras cannot differentiate with respect to the values "
-            f"passed in (a value requires grad). Pass detached values (`value.detach()`) to evaluate the layer "
-            f"at them, and take gradients of the ordinary call, `layer(x)`, under a GradientTape.")
     mapping = list(zip(trainable, trainable_values)) + list(zip(non_trainable, non_trainable_values))
-    with StatelessScope(state_mapping=mapping, collect_losses=return_losses) as scope, torch.no_grad():
-        outputs = self(*args, **kwargs)
-        # Read inside the scope: whether the call assigned a value or wrote its copy in place, the
-        # variable's storage now holds the value the call left.
-        new_values = current_values(non_trainable)
+    if stateless_grad.wants_gradient(trainable_values + non_trainable_values):
+        with StatelessScope(state_mapping=mapping, collect_losses=True) as scope, \
+                stateless_grad.substituted(self, mapping):
+            outputs = self(*args, **kwargs)
+            new_values = current_values(non_trainable)
+        losses = list(scope.losses)
+        stateless_grad.check_graph(self, (outputs, losses), trainable + non_trainable)
+    else:
+        with StatelessScope(state_mapping=mapping, collect_losses=True) as scope, torch.no_grad():
+            outputs = self(*args, **kwargs)
+            # Read inside the scope: whether the call assigned a value or wrote its copy in place, the
+            # variable's storage now holds the value the call left.
+            new_values = current_values(non_trainable)
+        losses = list(scope.losses)
     if return_losses:
-        return outputs, new_values, list(scope.losses)
+        return outputs, new_values, losses
     return outputs, new_values

@@ -23,6 +23,7 @@ import torch
 
 from tkeras import activations
 from tkeras.backend import fused_conv, own_kernels
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.layers.activations.relu import ReLU
 from tkeras.layers.convolutional.conv import Conv1D, Conv2D
 from tkeras.layers.convolutional.depthwise_conv import BaseDepthwiseConv, DepthwiseConv1D, DepthwiseConv2D
@@ -39,9 +40,11 @@ _ACTIVATION_NAMES = {activations.linear: "linear", activations.relu: "relu", act
 def applies(training):
     """Whether a call may run the fused plan: training and autograd off, no autocast region (a mixed
     policy's predict runs in one; each group's layers were checked to compute in float32 when the plan
-    was made), and no tracer, compiler or torch.func transform watching (backend/own_kernels.py)."""
+    was made), no tracer, compiler or torch.func transform watching (backend/own_kernels.py), and no
+    keras.StatelessScope (its values reach the layers by swapped storage, which the folded weights'
+    cache key would not notice)."""
     return not (training or torch.is_grad_enabled() or torch.is_autocast_enabled("cpu")
-                or own_kernels.standard_ops_required())
+                or own_kernels.standard_ops_required() or active_stateless_scope() is not None)
 
 
 def _activation_name(function):

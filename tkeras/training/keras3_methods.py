@@ -2,15 +2,16 @@
 
 `get_compile_config` / `compile_from_config` (the compile arguments as `.keras` files carry them:
 tkeras.saving.model_config writes and reads them), `get_metrics_result`, `metrics_variables`,
-`get_state_tree` / `set_state_tree` (every variable by its path), and `make_train_function` &
-co., which hand out one step of the loop as a function of a batch iterator.
+`get_state_tree` / `set_state_tree` (every variable by its path), `stateless_compute_loss`
+(stateless_loss.py), and `make_train_function` & co., which hand out one step of the loop as a
+function of a batch iterator.
 """
 import warnings
 
 import numpy as np
 import torch
 
-from tkeras.training import data_adapter
+from tkeras.training import data_adapter, stateless_loss
 from tkeras.training.step_logs import pythonify
 
 _STATE_GROUPS = ("trainable_variables", "non_trainable_variables", "optimizer_variables", "metrics_variables")
@@ -90,6 +91,8 @@ class Keras3TrainerMethods:
                 variable = by_path.get(path)
                 if variable is not None:
                     variable.assign(value)
+
+    stateless_compute_loss = stateless_loss.stateless_compute_loss  # Keras 3's stateless API
 
     # -- step functions ---------------------------------------------------------------------------
     def make_train_function(self, force=False):

@@ -145,8 +145,9 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
     def _collect_losses(self):
         from tkeras.layers.added_losses import take_pending_losses
         result = take_pending_losses()
+        given = self.__dict__.get("_stateless_regularized_values")  # stateless_compute_loss's values
         for w in self._regularized_weights():
-            result.append(w.regularizer(w))
+            result.append(w.regularizer(w if given is None else given.get(id(w), w)))
         return result
 
     def _regularized_weights(self):

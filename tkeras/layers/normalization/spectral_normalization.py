@@ -4,7 +4,8 @@ Each training call estimates the kernel's largest singular value sigma by power 
 stored `vector_u` (a non-trainable (1, units) weight), then writes kernel / sigma back into the
 wrapped layer's kernel and the new u into `vector_u`, before running the layer. Inference calls run
 the layer on the kernel as it is. As in Keras, the write-back happens outside autograd (Keras assigns
-the variable), and an all-zero kernel is left alone.
+the variable), and an all-zero kernel is left alone. Inside a `keras.StatelessScope` (stateless_call)
+both writes are recorded by the scope instead, as BatchNormalization's moving statistics are.
 
 The wrapper lists the wrapped kernel among its own weights, as Keras does (`self.kernel =
 layer.kernel`): weights are kernel, vector_u, then the layer's others, and a `.keras` file stores the
@@ -15,6 +16,7 @@ import numbers
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.layers.core.wrapper import Wrapper
 from tkeras.layers.layer import InputSpec
 
@@ -60,8 +62,14 @@ class SpectralNormalization(Wrapper):
                 vector_u, kernel = self.normalized_weights()
                 # An all-zero kernel has no direction to find: keep it (and u), without a host sync.
                 untouched = torch.all(self.kernel == 0)
-                self.vector_u.copy_(torch.where(untouched, self.vector_u, vector_u))
-                self.kernel.copy_(torch.where(untouched, self.kernel, kernel))
+                vector_u = torch.where(untouched, self.vector_u, vector_u)
+                kernel = torch.where(untouched, self.kernel, kernel)
+                if active_stateless_scope() is not None:  # keras.StatelessScope: recorded there, not applied
+                    self.vector_u.assign(vector_u)
+                    self.kernel.assign(kernel)
+                else:
+                    self.vector_u.copy_(vector_u)
+                    self.kernel.copy_(kernel)
         return self.layer(inputs).to(inputs.dtype)
 
     def normalized_weights(self):
