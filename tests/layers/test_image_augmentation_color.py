@@ -185,8 +185,10 @@ def test_dict_inputs_pass_labels_and_masks_through():
     _close(out["images"], REFERENCE["invert/all/y"])
     np.testing.assert_array_equal(_np(out["labels"]), labels)
     np.testing.assert_array_equal(_np(out["segmentation_masks"]), masks)
-    with pytest.raises(ValueError, match="RandomInvert: bounding boxes are not supported"):
-        layers.RandomInvert()({"images": x, "bounding_boxes": np.zeros((2, 1, 4))})
+    # boxes need a bounding_box_format (tests/layers/test_bounding_box_augmentation.py covers the rest)
+    with pytest.raises(ValueError, match="RandomInvert: .*`bounding_box_format`"):
+        boxes = {"boxes": np.zeros((2, 1, 4)), "labels": np.zeros((2, 1))}
+        layers.RandomInvert()({"images": x, "bounding_boxes": boxes})
 
 
 # -- arguments and configs -------------------------------------------------------------------------

@@ -62,8 +62,8 @@ def rescale(images, source, target):
 
 # -- the layer base -------------------------------------------------------------------------------
 class AugmentationLayer(ops.RandomImageLayer):
-    """Images (N, C, H, W inside), or a dict with "images" and optionally "labels" and
-    "segmentation_masks", through one draw of random parameters.
+    """Images (N, C, H, W inside), or a dict with "images" and optionally "bounding_boxes", "labels"
+    and "segmentation_masks", through one draw of random parameters.
 
     Subclasses implement `draw(images)` (the random parameters of one batch, or None) and
     `transform(images, params)`; `labels_transform` and `transform_masks` default to passing
@@ -72,6 +72,7 @@ class AugmentationLayer(ops.RandomImageLayer):
     """
 
     applies_at_inference = False
+    boxes_unchanged = True  # most of these layers change colours only; those that move pixels say so
 
     def call(self, inputs, training=True):
         if not training and CALL_CONTEXT.training is None:
@@ -86,32 +87,6 @@ class AugmentationLayer(ops.RandomImageLayer):
 
     def _dtype(self):
         return config.standardize_dtype(self.compute_dtype)
-
-    def _call_dict(self, data, active):
-        name = type(self).__name__
-        if "images" not in data:
-            raise ValueError(f"{name}: a dict input needs an 'images' entry (with optional 'labels' and "
-                             f"'segmentation_masks'), received keys {sorted(data)}")
-        if "bounding_boxes" in data:
-            raise ValueError(f"{name}: bounding boxes are not supported by tkeras' augmentation layers yet; pass "
-                             f"'images' with 'labels' and/or 'segmentation_masks' only")
-        data = dict(data)
-        images, layout = ops.to_nchw(name, data["images"], self.data_format, self._dtype())
-        params = self.draw(images) if active else None
-        if active:
-            data["images"] = ops.from_nchw(self.transform(images, params), layout)
-        else:
-            data["images"] = ops.from_nchw(images, layout)
-        unbatched = layout[0]
-        if "labels" in data and active:
-            labels = data["labels"]
-            labels = self.labels_transform(labels[None] if unbatched else labels, params)
-            data["labels"] = labels[0] if unbatched else labels
-        if "segmentation_masks" in data and active:
-            raw = data["segmentation_masks"]
-            masks, mask_layout = ops.to_nchw(name, raw, self.data_format, raw.dtype)
-            data["segmentation_masks"] = ops.from_nchw(self.transform_masks(masks, params), mask_layout)
-        return data
 
     def transform(self, images, params):
         raise NotImplementedError

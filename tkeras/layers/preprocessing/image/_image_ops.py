@@ -6,13 +6,16 @@ implementation serves both `data_format`s and runs on whichever device holds the
 """
 import numbers
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.ops.image import TORCH_MODES, resize_nchw
+from tkeras.utils.bounding_boxes import SUPPORTED_FORMATS, convert_format
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = tuple(TORCH_MODES)
@@ -58,6 +61,29 @@ def factor_range(layer_name, argument, factor, low=None, high=None):
         if (low is not None and bound < low) or (high is not None and bound > high):
             raise ValueError(f"{layer_name}: `{argument}` must lie in [{low}, {high}], received {factor!r}")
     return lower, upper
+
+
+def check_box_format(layer_name, bounding_box_format):
+    """None, or one of `keras.utils.bounding_boxes`' formats (kept as given, as Keras keeps it)."""
+    if bounding_box_format is not None and (not isinstance(bounding_box_format, str)
+                                            or bounding_box_format.lower() not in SUPPORTED_FORMATS):
+        raise ValueError(f"{layer_name}: `bounding_box_format` must be one of {SUPPORTED_FORMATS} (or None), "
+                         f"received {bounding_box_format!r}")
+    return bounding_box_format
+
+
+def with_box_format(config_, bounding_box_format):
+    """`config_` with Keras' `bounding_box_format` entry (right after `data_format`) when one is set."""
+    if bounding_box_format is None:
+        return config_
+    ordered = {}
+    for key, value in config_.items():
+        if key != "bounding_box_format":
+            ordered[key] = value
+        if key == "data_format":
+            ordered["bounding_box_format"] = bounding_box_format
+    ordered.setdefault("bounding_box_format", bounding_box_format)
+    return ordered
 
 
 def plain(value):
@@ -220,11 +246,102 @@ class ImageTransformMethods:
         masks, layout = to_nchw(type(self).__name__, masks, self.data_format, masks.dtype)
         return from_nchw(self.transform_masks(masks, transformation), layout)
 
+    # -- bounding boxes --------------------------------------------------------------------------
+    # Layers that only change colours set `boxes_unchanged`; layers that move pixels implement
+    # `move_boxes`, which sees absolute `xyxy` boxes (N, B, 4) of (height, width) images and returns
+    # them for the output image with that image's size. The conversion from and to the user's
+    # `bounding_box_format` happens around it.
+    boxes_unchanged = False
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        raise NotImplementedError(f"{type(self).__name__} cannot move bounding boxes (as in Keras 3.15.1); "
+                                  f"apply it to inputs without 'bounding_boxes'")
+
+    def infer_boxes(self, bounding_boxes, height, width):
+        """The boxes of an inference call of a layer whose `infer` changes the images."""
+        return bounding_boxes, height, width
+
+    def box_image_size(self, transformation):
+        """(height, width) of the images a transformation was drawn for."""
+        shape = transformation.get("input_shape") if isinstance(transformation, dict) else None
+        if shape is None:
+            raise ValueError(f"{type(self).__name__}: the transformation does not say the images' size (no "
+                             f"'input_shape'); make it with get_random_transformation")
+        return box_geometry.image_size(shape, self.data_format)
+
+    def _box_format(self):
+        box_format = getattr(self, "bounding_box_format", None)
+        if not box_format:
+            raise ValueError(f"{type(self).__name__}: the input holds 'bounding_boxes' but the layer has no "
+                             f"`bounding_box_format`; create it with one, e.g. bounding_box_format='xyxy'")
+        return box_format
+
+    def _moved_boxes(self, bounding_boxes, params, height, width, inference=False):
+        box_format = self._box_format()
+        moved = dict(bounding_boxes)
+        moved["boxes"] = convert_format(moved["boxes"], box_format, "xyxy", height=height, width=width)
+        if inference:
+            moved, out_height, out_width = self.infer_boxes(moved, height, width)
+        else:
+            moved, out_height, out_width = self.move_boxes(moved, params, height, width)
+        moved["boxes"] = convert_format(moved["boxes"], "xyxy", box_format, height=out_height, width=out_width)
+        return moved
+
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
-        if not training:
+        """Boxes (batched: "boxes" (N, B, 4), "labels" (N, B)) moved as `transformation` moves
+        the images; unchanged when not training (for the layers that act only in training)."""
+        self._box_format()
+        if self.boxes_unchanged or not (training or self.applies_at_inference):
             return bounding_boxes
-        raise NotImplementedError(f"{type(self).__name__}: tkeras' augmentation layers do not move bounding "
-                                  f"boxes yet")
+        height, width = self.box_image_size(transformation)
+        return self._moved_boxes(_dense_boxes(type(self).__name__, bounding_boxes), transformation, height, width)
+
+    def _call_boxes(self, bounding_boxes, params, active, height, width, unbatched):
+        """The boxes of a dict input, moved as the call moves its images."""
+        self._box_format()
+        dense = _dense_boxes(type(self).__name__, bounding_boxes)
+        if self.boxes_unchanged or (not active and type(self).infer_boxes is ImageTransformMethods.infer_boxes):
+            return dense
+        if unbatched:
+            dense = {**dense, "boxes": dense["boxes"][None], "labels": dense["labels"][None]}
+        moved = self._moved_boxes(dense, params, height, width, inference=not active)
+        if unbatched:
+            moved = {**moved, "boxes": moved["boxes"][0], "labels": moved["labels"][0]}
+        return moved
+
+    def _call_dict(self, data, active):
+        """A dict of "images" with optional "bounding_boxes", "labels" and "segmentation_masks",
+        all through one draw of random parameters."""
+        name = type(self).__name__
+        if "images" not in data:
+            raise ValueError(f"{name}: a dict input needs an 'images' entry (with optional 'bounding_boxes', "
+                             f"'labels' and 'segmentation_masks'), received keys {sorted(data)}")
+        data = dict(data)
+        images, layout = to_nchw(name, torch.as_tensor(data["images"]), self.data_format,
+                                 config.standardize_dtype(self.compute_dtype))
+        height, width = images.shape[-2:]
+        params = self.draw(images) if active else None
+        data["images"] = from_nchw(self.transform(images, params) if active else self.infer(images), layout)
+        unbatched = layout[0]
+        if "bounding_boxes" in data:
+            data["bounding_boxes"] = self._call_boxes(data["bounding_boxes"], params, active, height, width,
+                                                      unbatched)
+        if "labels" in data and active:
+            labels = torch.as_tensor(data["labels"])
+            labels = self.labels_transform(labels[None] if unbatched else labels, params)
+            data["labels"] = labels[0] if unbatched else labels
+        if "segmentation_masks" in data:
+            raw = torch.as_tensor(data["segmentation_masks"])
+            masks, mask_layout = to_nchw(name, raw, self.data_format, raw.dtype)
+            masks = self.transform_masks(masks, params) if active else self.infer_masks(masks)
+            data["segmentation_masks"] = from_nchw(masks, mask_layout)
+        return data
+
+    def infer(self, images):
+        return images
+
+    def infer_masks(self, masks):
+        return masks
 
     # Keras' one-sample forms (for tf.data-style per-example maps): the batch forms on a batch of one.
     def transform_single_image(self, image, transformation, training=True):
@@ -238,7 +355,26 @@ class ImageTransformMethods:
                                                  training)[0]
 
     def transform_single_bounding_box(self, bounding_box, transformation, training=True):
-        return self.transform_bounding_boxes(bounding_box, transformation, training)
+        dense = _dense_boxes(type(self).__name__, bounding_box)
+        batch = {**dense, "boxes": dense["boxes"][None], "labels": dense["labels"][None]}
+        moved = self.transform_bounding_boxes(batch, transformation, training)
+        return {**moved, "boxes": moved["boxes"][0], "labels": moved["labels"][0]}
+
+
+def _dense_boxes(layer_name, bounding_boxes):
+    """Keras' check of a "bounding_boxes" entry: a dict with "boxes" (float32, last axis 4) and "labels"."""
+    if not isinstance(bounding_boxes, dict) or "boxes" not in bounding_boxes or "labels" not in bounding_boxes:
+        keys = sorted(bounding_boxes) if isinstance(bounding_boxes, dict) else type(bounding_boxes).__name__
+        raise ValueError(f"{layer_name}: 'bounding_boxes' must be a dict with 'boxes' and 'labels', received {keys}")
+    dense = dict(bounding_boxes)
+    dense["boxes"] = torch.as_tensor(np.asarray(dense["boxes"]) if isinstance(dense["boxes"], list)
+                                     else dense["boxes"]).to(torch.float32)
+    dense["labels"] = torch.as_tensor(np.asarray(dense["labels"]) if isinstance(dense["labels"], list)
+                                      else dense["labels"])
+    if dense["boxes"].dim() not in (2, 3) or dense["boxes"].shape[-1] != 4:
+        raise ValueError(f"{layer_name}: bounding boxes must have shape (num_boxes, 4) or (batch, num_boxes, 4), "
+                         f"received {tuple(dense['boxes'].shape)}")
+    return dense
 
 
 # -- randomness -----------------------------------------------------------------------------------
@@ -252,8 +388,9 @@ class RandomImageLayer(ImageTransformMethods, Layer):
     global one, which `keras.utils.set_random_seed` resets).
     """
 
-    def __init__(self, seed=None, data_format=None, **kwargs):
+    def __init__(self, seed=None, data_format=None, bounding_box_format=None, **kwargs):
         super().__init__(**kwargs)
+        self.bounding_box_format = check_box_format(type(self).__name__, bounding_box_format)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise ValueError(f"{type(self).__name__}: `seed` must be an integer or None, received {seed!r}")
         self.seed = None if seed is None else int(seed)
@@ -276,6 +413,8 @@ class RandomImageLayer(ImageTransformMethods, Layer):
     def call(self, inputs, training=True):
         if not training and CALL_CONTEXT.training is None:
             training = True  # nobody asked for inference: Keras' call default applies
+        if isinstance(inputs, dict):
+            return self._call_dict(inputs, bool(training))
         dtype = config.standardize_dtype(self.compute_dtype)
         images, layout = to_nchw(type(self).__name__, inputs, self.data_format, dtype)
         images = self.augment(images) if training else self.infer(images)
@@ -292,16 +431,13 @@ class RandomImageLayer(ImageTransformMethods, Layer):
             raise NotImplementedError(f"{type(self).__name__} implements neither `augment` nor `transform`")
         return self.augment(images)  # a layer without a draw/transform split draws as it applies
 
-    def infer(self, images):
-        return images
-
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
     def get_config(self):
         config_ = super().get_config()
         config_.update({"seed": self.seed, "data_format": self.data_format})
-        return config_
+        return with_box_format(config_, self.bounding_box_format)
 
 
 class AffineImageLayer(RandomImageLayer):
@@ -323,7 +459,8 @@ class AffineImageLayer(RandomImageLayer):
     def draw(self, images):
         """Keras' transformation dict of this layer; see `matrices` for the maps it makes."""
         n, _, height, width = images.shape
-        return {"matrices": self.transforms(n, height, width, images.device), "input_shape": tuple(images.shape)}
+        return {"matrices": self.transforms(n, height, width, images.device),
+                "input_shape": box_geometry.user_shape(images, self.data_format)}
 
     def matrices(self, params, height, width):
         """(N, 6) maps from a transformation dict (made here or by Keras)."""

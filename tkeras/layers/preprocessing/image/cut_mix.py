@@ -19,6 +19,8 @@ class CutMix(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    boxes_unchanged = False  # pixels move in ways tkeras does not follow with boxes (see move_boxes)
+
     def __init__(self, factor=1.0, seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = aug.keras_factor(type(self).__name__, "factor", factor, (0, 1))

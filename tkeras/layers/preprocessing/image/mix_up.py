@@ -18,6 +18,8 @@ class MixUp(aug.AugmentationLayer):
         seed: an integer for reproducible draws.
     """
 
+    boxes_unchanged = False  # pixels move in ways tkeras does not follow with boxes (see move_boxes)
+
     def __init__(self, alpha=0.2, data_format=None, seed=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         if not isinstance(alpha, numbers.Real) or isinstance(alpha, bool) or alpha <= 0:

@@ -27,6 +27,8 @@ class RandAugment(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    boxes_unchanged = False  # pixels move in ways tkeras does not follow with boxes (see move_boxes)
+
     def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear", seed=None,
                  data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)

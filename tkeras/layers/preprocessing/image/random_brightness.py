@@ -21,6 +21,8 @@ class RandomBrightness(ops.RandomImageLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    boxes_unchanged = True  # a colour change: bounding boxes pass through
+
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         name = type(self).__name__

@@ -6,6 +6,7 @@ to its aspect ratio, so the output size is the same in training and inference.
 """
 import torch
 
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -50,6 +51,28 @@ class RandomCrop(ops.RandomImageLayer):
 
     def infer(self, images):
         return ops.resize(images, (self.height, self.width), crop_to_aspect_ratio=True)
+
+    def infer_masks(self, masks):
+        return self.transform_masks(masks, None)
+
+    def box_image_size(self, transformation):
+        return None, None  # Keras' (top, left) pair does not say; only a resize (None) would need it
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        if params is None or (height is not None and (height < self.height or width < self.width)):
+            return self.infer_boxes(bounding_boxes, height, width)
+        top, left = params
+        moved = box_geometry.window(bounding_boxes["boxes"], top, left, self.height, self.width)
+        moved = box_geometry.clipped({**bounding_boxes, "boxes": moved}, self.height, self.width)
+        return moved, self.height, self.width
+
+    def infer_boxes(self, bounding_boxes, height, width):
+        if height is None:
+            raise ValueError("RandomCrop: without crop offsets the boxes follow a resize of the images, whose size "
+                             "the transformation does not give; pass the images through the layer instead")
+        moved = box_geometry.resize(bounding_boxes["boxes"], height, width, self.height, self.width, "crop")
+        moved = box_geometry.clipped({**bounding_boxes, "boxes": moved}, self.height, self.width)
+        return moved, self.height, self.width
 
     def compute_output_shape(self, input_shape):
         return ops.with_spatial_size(input_shape, self.data_format, self.height, self.width)

@@ -27,6 +27,8 @@ class RandomElasticTransform(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    boxes_unchanged = False  # pixels move in ways tkeras does not follow with boxes (see move_boxes)
+
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
                  value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)

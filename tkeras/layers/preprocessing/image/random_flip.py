@@ -5,6 +5,7 @@ images without an up, such as microscopy or satellite tiles.
 """
 import torch
 
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -37,7 +38,7 @@ class RandomFlip(ops.RandomImageLayer):
                 draws[key] = (self.uniform((n,), 0.0, 1.0, device=images.device) < 0.5)[:, None, None, None]
         if "flips" not in draws:
             draws["flips"] = draws.pop("vertical_flips")
-        draws["input_shape"] = tuple(images.shape)
+        draws["input_shape"] = box_geometry.user_shape(images, self.data_format)
         return draws
 
     def transform(self, images, params):  # (N, C, H, W)
@@ -52,6 +53,18 @@ class RandomFlip(ops.RandomImageLayer):
         return images
 
     transform_masks = transform
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        flips = torch.as_tensor(params["flips"]).reshape(-1)
+        vertical = torch.as_tensor(params.get("vertical_flips", flips)).reshape(-1)
+        horizontal = flips if "horizontal" in self.mode else None
+        if "vertical" in self.mode:
+            vertical = flips if self.mode == "vertical" else vertical
+        else:
+            vertical = None
+        moved = {**bounding_boxes,
+                 "boxes": box_geometry.flip(bounding_boxes["boxes"], horizontal, vertical, height, width)}
+        return box_geometry.clipped(moved, height, width), height, width
 
     def get_config(self):
         config_ = super().get_config()

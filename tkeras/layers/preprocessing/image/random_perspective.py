@@ -4,6 +4,7 @@ import numbers
 import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.ops import image_sampling
 
 
@@ -39,7 +40,8 @@ class RandomPerspective(aug.AugmentationLayer):
         offsets = self.uniform((n, 4, 2), -0.5 * self.scale, 0.5 * self.scale, device)
         corners = torch.tensor([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]],
                                dtype=offsets.dtype, device=device).expand(n, 4, 2)
-        return {"apply": apply, "start_points": corners, "end_points": corners + corners * offsets}
+        return {"apply": apply, "start_points": corners, "end_points": corners + corners * offsets,
+                "input_shape": box_geometry.user_shape(images, self.data_format)}
 
     def transform(self, images, params):
         return self._warp(images, params, self.interpolation)
@@ -51,8 +53,20 @@ class RandomPerspective(aug.AugmentationLayer):
         warped = image_sampling.perspective_transform(images, params["start_points"], params["end_points"],
                                                       interpolation=interpolation, fill_value=self.fill_value,
                                                       data_format="channels_first")
-        return torch.where(params["apply"].to(images.device).reshape(-1, 1, 1, 1), warped, images)
+        return torch.where(_applied(params).to(images.device).reshape(-1, 1, 1, 1), warped, images)
+
+    boxes_unchanged = False
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        moved = box_geometry.perspective(bounding_boxes["boxes"], params["start_points"], params["end_points"],
+                                         _applied(params))
+        return box_geometry.clipped({**bounding_boxes, "boxes": moved}, height, width), height, width
 
     def get_config(self):
         return aug.keras_config(self, {"factor": self.factor, "scale": self.scale, "interpolation": self.interpolation,
                                        "fill_value": self.fill_value, "seed": self.seed})
+
+
+def _applied(params):
+    """Which images are warped: tkeras' "apply" or Keras' "apply_perspective"."""
+    return torch.as_tensor(params["apply"] if "apply" in params else params["apply_perspective"])

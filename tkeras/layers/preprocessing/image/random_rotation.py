@@ -7,6 +7,7 @@ import math
 
 import torch
 
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -53,6 +54,14 @@ class RandomRotation(ops.AffineImageLayer):
 
     def matrices(self, params, height, width):
         return torch.as_tensor(params["rotation_matrix"]).reshape(-1, 8)
+
+    def box_image_size(self, transformation):
+        return int(transformation["image_height"]), int(transformation["image_width"])
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        moved = {**bounding_boxes,
+                 "boxes": box_geometry.rotate(bounding_boxes["boxes"], params["angle"], height, width)}
+        return box_geometry.clipped(moved, height, width), height, width
 
     def get_config(self):
         config_ = super().get_config()

@@ -8,6 +8,7 @@ import numbers
 import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 
 
@@ -55,6 +56,17 @@ class RandomShear(aug.AugmentationLayer):
         shear_x = self.uniform((n, 1), *self.x_factor, device)
         return torch.cat([shear_x, shear_y], dim=1) * sign  # (N, 2): (sx, sy)
 
+    boxes_unchanged = False
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        """Keras' form: {"shear_factor": (N, 2), "input_shape": ...} (`draw` gives the bare factors)."""
+        shear = super().get_random_transformation(data, training, seed)
+        if shear is None:
+            return None
+        images = torch.as_tensor(data["images"] if isinstance(data, dict) else data)
+        shape = tuple(images.shape) if images.dim() == 4 else (1,) + tuple(images.shape)
+        return {"shear_factor": shear, "input_shape": shape}
+
     def transform(self, images, params):
         return self._shear(images, params, self.interpolation)
 
@@ -62,12 +74,22 @@ class RandomShear(aug.AugmentationLayer):
         return self._shear(masks.to(torch.float32), params, "nearest").to(masks.dtype)
 
     def _shear(self, images, shear, interpolation):
-        shear = shear.to(images.device, torch.float64 if images.dtype == torch.float64 else torch.float32)
+        dtype = torch.float64 if images.dtype == torch.float64 else torch.float32
+        shear = torch.as_tensor(_factors(shear)).to(images.device, dtype)
         ones, zeros = torch.ones_like(shear[:, 0]), torch.zeros_like(shear[:, 0])
         transforms = torch.stack([ones, shear[:, 0], zeros, shear[:, 1], ones, zeros], dim=1)
         return ops.affine_transform(images, transforms, interpolation, self.fill_mode, float(self.fill_value))
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        moved = {**bounding_boxes, "boxes": box_geometry.shear(bounding_boxes["boxes"], _factors(params))}
+        return box_geometry.clipped(moved, height, width), height, width
 
     def get_config(self):
         return aug.keras_config(self, {"x_factor": self.x_factor, "y_factor": self.y_factor,
                                        "fill_mode": self.fill_mode, "interpolation": self.interpolation,
                                        "seed": self.seed, "fill_value": self.fill_value})
+
+
+def _factors(params):
+    """The (N, 2) shear factors of a transformation in either form (Keras' dict or the bare factors)."""
+    return params["shear_factor"] if isinstance(params, dict) else params

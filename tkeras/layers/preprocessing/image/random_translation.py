@@ -4,6 +4,7 @@ Objects are rarely centred; shifting teaches a classifier that position does not
 """
 import torch
 
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -38,13 +39,18 @@ class RandomTranslation(ops.AffineImageLayer):
     def draw(self, images):
         """Keras' keys: `translations` (N, 2), the (x, y) shift of each image in pixels."""
         n, _, height, width = images.shape
-        return {"translations": self._shifts(n, height, width, images.device), "input_shape": tuple(images.shape)}
+        return {"translations": self._shifts(n, height, width, images.device),
+                "input_shape": box_geometry.user_shape(images, self.data_format)}
 
     def matrices(self, params, height, width):
         shifts = torch.as_tensor(params["translations"]).reshape(-1, 2)
         ones, zeros = torch.ones_like(shifts[:, 0]), torch.zeros_like(shifts[:, 0])
         # Output pixel p reads the source at p - shift.
         return torch.stack([ones, zeros, -shifts[:, 0], zeros, ones, -shifts[:, 1]], dim=1)
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        moved = {**bounding_boxes, "boxes": box_geometry.translate(bounding_boxes["boxes"], params["translations"])}
+        return box_geometry.clipped(moved, height, width), height, width
 
     def get_config(self):
         config_ = super().get_config()

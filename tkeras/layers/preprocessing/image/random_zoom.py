@@ -4,6 +4,7 @@ Objects appear at many distances; zooming teaches a classifier that scale does n
 """
 import torch
 
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -41,7 +42,8 @@ class RandomZoom(ops.AffineImageLayer):
     def draw(self, images):
         """Keras' keys: `height_zoom`, `width_zoom` (N, 1) scale factors (above 1 zooms out)."""
         zoom_y, zoom_x = self._zooms(images.shape[0], images.device)
-        return {"height_zoom": zoom_y[:, None], "width_zoom": zoom_x[:, None], "input_shape": tuple(images.shape)}
+        return {"height_zoom": zoom_y[:, None], "width_zoom": zoom_x[:, None],
+                "input_shape": box_geometry.user_shape(images, self.data_format)}
 
     def matrices(self, params, height, width):
         zoom_y = torch.as_tensor(params["height_zoom"]).reshape(-1)
@@ -50,6 +52,10 @@ class RandomZoom(ops.AffineImageLayer):
         zeros = torch.zeros_like(zoom_y)
         # Output pixel p reads the source at centre + zoom * (p - centre).
         return torch.stack([zoom_x, zeros, cx * (1 - zoom_x), zeros, zoom_y, cy * (1 - zoom_y)], dim=1)
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        moved = box_geometry.zoom(bounding_boxes["boxes"], params["width_zoom"], params["height_zoom"], height, width)
+        return box_geometry.clipped({**bounding_boxes, "boxes": moved}, height, width), height, width
 
     def get_config(self):
         config_ = super().get_config()
