@@ -11,6 +11,7 @@ import torch
 
 import tkeras as keras
 from tkeras.layers.stateless_grad import StatelessGradientError
+from tests.test_stateless_api import assert_unchanged, snapshot
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "fixtures", "stateless_extras_reference.json")) as f:
@@ -38,16 +39,6 @@ def close(actual, expected, rtol=1e-5, atol=1e-6):
         actual = actual.detach().numpy()
     np.testing.assert_allclose(np.asarray(actual, dtype="float64"), np.asarray(expected, dtype="float64"),
                                rtol=rtol, atol=atol)
-
-
-def snapshot(variables):
-    return [np.array(v.numpy(), copy=True) for v in variables]
-
-
-def assert_unchanged(variables, before):
-    assert len(variables) == len(before)
-    for v, b in zip(variables, before):
-        np.testing.assert_array_equal(v.numpy(), b)
 
 
 def leaves(values):
