@@ -50,6 +50,10 @@ class Initializer:
         from tkeras.saving.config_compat import class_config
         return cls(**class_config(cls, config_))  # the one key check every config route shares
 
+    def clone(self):
+        """A new initializer of the same class and config (the same seed, so the same values)."""
+        return type(self).from_config(self.get_config())
+
 
 def _float_dtype(dtype):
     return config.standardize_dtype(dtype)

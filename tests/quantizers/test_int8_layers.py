@@ -33,8 +33,10 @@ def test_quantize_matches_keras_kernels_scales_and_outputs():
     x = REFERENCE["x"]
     np.testing.assert_allclose(model.predict(x, verbose=0), REFERENCE["float_outputs"], rtol=1e-5, atol=1e-6)
     for layer in model.layers:
-        if hasattr(layer, "quantize"):
+        try:
             layer.quantize("int8")
+        except NotImplementedError:  # every layer has quantize(), as in Keras; most have no quantized form
+            pass
     for layer in ("einsum_tokens", "einsum_heads", "dense_out"):
         ours = model.get_layer(layer)
         assert str(ours.dtype_policy.name) == "int8_from_float32"

@@ -57,6 +57,16 @@ class KerasTensor:
     def numpy(self):
         self.__array__()
 
+    def reshape(self, newshape):
+        """`ops.reshape(self, newshape)`: recorded in the graph like any op."""
+        from tkeras import ops
+        return ops.reshape(self, newshape)
+
+    def squeeze(self, axis=None):
+        """`ops.squeeze(self, axis)`: recorded in the graph like any op."""
+        from tkeras import ops
+        return ops.squeeze(self, axis=axis)
+
     # -- operators become op layers ---------------------------------------------------------------
     def _apply(self, name, *operands):
         return _recorder("operator_call")(name, self, *operands)

@@ -1,11 +1,12 @@
 """Fans each hook out to a list of callbacks, and adds the History and progress-bar callbacks fit needs."""
 from tkeras.callbacks.callback import Callback
+from tkeras.callbacks.callback_list_legacy import CallbackListLegacyMethods
 
 _BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
                 "on_predict_batch_begin", "on_predict_batch_end")
 
 
-class CallbackList:
+class CallbackList(CallbackListLegacyMethods):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         from tkeras.callbacks.history import History
         from tkeras.callbacks.progbar_logger import ProgbarLogger
@@ -73,6 +74,14 @@ class CallbackList:
 
     def on_train_batch_end(self, batch, logs=None):
         self._call_batch("on_train_batch_end", batch, logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """Keras' older name of `on_train_batch_begin` (the same hook of every callback)."""
+        self.on_train_batch_begin(batch, logs)
+
+    def on_batch_end(self, batch, logs=None):
+        """Keras' older name of `on_train_batch_end` (the same hook of every callback)."""
+        self.on_train_batch_end(batch, logs)
 
     def on_test_batch_begin(self, batch, logs=None):
         self._call_batch("on_test_batch_begin", batch, logs)

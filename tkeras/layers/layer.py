@@ -24,6 +24,7 @@ from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
 from tkeras.layers.layer_keras3 import Keras3LayerMethods
+from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
 from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
                                         on_compute_device, shape_of, to_torch)
@@ -32,7 +33,7 @@ from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
 
 
-class Layer(OwnVariablesMixin, Keras3LayerMethods, torch.nn.Module):
+class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.Module):
     """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
 
     _call_takes_training = False

@@ -2,7 +2,9 @@
 
 `add_variable` (the Keras 3 spelling of `add_weight`), `compute_output_spec` / `symbolic_call`
 (shape and dtype inference on KerasTensors), `input_dtype`, `path`, `quantization_mode`, `metrics`
-and `metrics_variables`.
+and `metrics_variables`, and the hooks Keras 3 gives every layer for quantization (`quantize`,
+`quantized_build`, `quantized_call`: refused by a layer that has no quantized form) and for
+rematerialization (`rematerialized_call`).
 """
 from tkeras.layers import layer_paths
 
@@ -74,6 +76,63 @@ class Keras3LayerMethods:
     def symbolic_call(self, *args, **kwargs):
         """Keras 3 (Layer): the output spec of a call on KerasTensors, `compute_output_spec`'s."""
         return self.compute_output_spec(*args, **kwargs)
+
+    # -- quantization hooks (Dense and EinsumDense implement int8: layers/core/int8_quantization.py) --
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize this layer's weights in place. The base layer has no quantized form."""
+        raise NotImplementedError(_no_quantized_form(self, "quantize"))
+
+    def quantized_build(self, input_shape, mode):
+        """Make the variables of the quantized form. The base layer has no quantized form."""
+        raise NotImplementedError(_no_quantized_form(self, "quantized_build"))
+
+    def quantized_call(self, *args, **kwargs):
+        """The forward pass of a quantized layer. tkeras' quantized layers take their quantized path
+        inside `call` (by their dtype policy), so this runs `call` once the layer is quantized."""
+        mode = self.quantization_mode
+        if mode is None:
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r} is not quantized (dtype policy "
+                                      f"{self.dtype_policy.name!r}); quantized_call() needs quantize() first")
+        import numpy as np
+        import torch
+        from tkeras.backend import config
+        from tkeras.utils import tree
+
+        def as_tensor(value):
+            if not isinstance(value, np.ndarray):
+                return value
+            return torch.as_tensor(value, dtype=config.standardize_dtype(self.compute_dtype))
+        return self.call(*tree.map_structure(as_tensor, list(args)), **kwargs)
+
+    # -- rematerialization ---------------------------------------------------------------------------
+    def rematerialized_call(self, layer_call, *args, **kwargs):
+        """`layer_call` as the RematScope this layer was made in asks: recomputed in the backward pass
+        ("full", "larger_than" for outputs above the threshold, "list_of_layers" naming this layer),
+        its activation alone recomputed ("activations"), or unchanged (no scope)."""
+        from tkeras.backend.remat import remat
+        from tkeras.layers import layer_remat
+        scope = self.__dict__.get("_remat_scope")
+        if scope is None:
+            return layer_call
+        if scope.mode == "activations":
+            if getattr(self, "activation", None) is None:
+                return layer_call
+
+            def call_with_rematerialized_activation(*call_args, **call_kwargs):
+                with layer_remat._swapped_activation(self):
+                    return layer_call(*call_args, **call_kwargs)
+            return call_with_rematerialized_activation
+        if scope.mode == "full" or (scope.mode == "list_of_layers" and self.name in scope.layer_names):
+            return remat(layer_call)
+        if scope.mode == "larger_than" and args and \
+                layer_remat._output_size(self, args[0]) > scope.output_size_threshold:
+            return remat(layer_call)
+        return layer_call
+
+
+def _no_quantized_form(layer, method):
+    return (f"{type(layer).__name__} {layer.name!r} has no `{method}` method implemented: it has no quantized "
+            f"form (tkeras quantizes Dense and EinsumDense, mode 'int8')")
 
 
 def _is_metric(value):

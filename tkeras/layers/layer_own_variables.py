@@ -38,7 +38,14 @@ class OwnVariablesMixin:
 
 
 def overrides_own_variables(layer):
-    """Whether `layer`'s class replaces one of the base hooks (then it names its own datasets)."""
+    """Whether `layer`'s class replaces one of the base hooks (then it names its own datasets). Hooks
+    marked `_plain_layout` (LoRA's, layers/lora.py) count only while the layer has LoRA enabled."""
     cls = type(layer)
-    return cls.save_own_variables is not OwnVariablesMixin.save_own_variables or \
-        cls.load_own_variables is not OwnVariablesMixin.load_own_variables
+    if getattr(layer, "lora_enabled", False):
+        return True
+    return _replaced(cls.save_own_variables, OwnVariablesMixin.save_own_variables) or \
+        _replaced(cls.load_own_variables, OwnVariablesMixin.load_own_variables)
+
+
+def _replaced(method, base):
+    return method is not base and not getattr(method, "_plain_layout", False)

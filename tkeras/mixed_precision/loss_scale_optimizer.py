@@ -145,6 +145,11 @@ class LossScaleOptimizer(FlatVariableState):
     def apply(self, grads, trainable_variables=None):
         return self.apply_gradients(zip(grads, trainable_variables))
 
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """One update on given values, returned as new values (mixed_precision/loss_scale_stateless.py)."""
+        from tkeras.mixed_precision.loss_scale_stateless import stateless_apply
+        return stateless_apply(self, optimizer_variables, grads, trainable_variables)
+
     def check_finite(self, grads):
         """A boolean tensor: whether every gradient in `grads` (None entries skipped) is finite."""
         finite = [torch.isfinite(torch.as_tensor(g)).all() for g in grads if g is not None]

@@ -57,5 +57,34 @@ class Function:
                              f"{expected}")
         return tree.map_structure(lambda t: KerasTensor(t.shape, dtype=t.dtype), self._outputs_struct)
 
+    def compute_output_shape(self, input_shape):
+        """The output shape(s) for inputs of `input_shape` (a shape tuple, or a list/dict of them)."""
+        single = isinstance(input_shape, (tuple, list)) and all(d is None or isinstance(d, int) for d in input_shape)
+        shapes = [tuple(input_shape)] if single else tree.flatten(
+            tree.map_structure(tuple, input_shape) if isinstance(input_shape, dict) else list(input_shape))
+        if single is False and shapes and all(d is None or isinstance(d, int) for d in shapes):
+            shapes = [tuple(shapes)]
+        specs = self.compute_output_spec([KerasTensor(shape) for shape in shapes])
+        batch = shapes[0][0] if shapes and shapes[0] else None
+        return tree.map_structure(lambda t: (batch,) + tuple(t.shape[1:]) if t.shape and t.shape[0] is None
+                                  else tuple(t.shape), specs)
+
+    def symbolic_call(self, inputs):
+        """The graph applied to other KerasTensors: new output KerasTensors, recorded in the functional
+        graph being built (as calling a model on KerasTensors records it)."""
+        return self._graph(inputs)
+
+    def quantized_call(self, *args, **kwargs):
+        raise NotImplementedError(f"Function {self.name!r} has no quantized form; quantize the layers of a Model "
+                                  f"(Model.quantize) instead")
+
+    def rematerialized_call(self, fn, *args, **kwargs):
+        """`fn` unchanged: a Function is not created in a RematScope of its own (its layers are)."""
+        return fn
+
+    def get_config(self):
+        raise NotImplementedError(f"Function {self.name!r} cannot be serialized: it is made of KerasTensors. "
+                                  f"Build a keras.Model(inputs, outputs) from the same tensors to save it")
+
     def __repr__(self):
         return f"<Function name={self.name}, inputs={len(self.inputs)}, outputs={len(self.outputs)}>"

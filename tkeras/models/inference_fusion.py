@@ -96,7 +96,12 @@ class ConvGroup:
 
     def _sources(self):
         conv, bn = self.conv, self.batch_norm
-        sources = [conv.depthwise_kernel if self.depthwise else conv.kernel, conv.bias]
+        if self.depthwise:
+            sources = [conv.depthwise_kernel, conv.bias]
+        elif getattr(conv, "lora_enabled", False):  # `kernel` is computed afresh: key on what it is made of
+            sources = [conv.__dict__["_kernel"], conv.lora_kernel_a, conv.lora_kernel_b, conv.bias]
+        else:
+            sources = [conv.kernel, conv.bias]
         if bn is not None:
             sources += [bn.gamma, bn.beta, bn.moving_mean, bn.moving_variance]
         return sources

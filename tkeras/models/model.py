@@ -7,6 +7,7 @@ import torch
 
 from tkeras.backend.graph_function import register_graph_maker
 from tkeras.layers.layer import Layer
+from tkeras.models.model_legacy import LegacyModelMethods
 from tkeras.training.trainer import Trainer
 
 
@@ -18,7 +19,7 @@ def _keras1_io(kwargs):
     return kwargs
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, LegacyModelMethods, Layer):
     def __new__(cls, *args, **kwargs):
         kwargs = _keras1_io(kwargs)
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
@@ -151,6 +152,13 @@ class Model(Trainer, Layer):
         EinsumDense), optionally only the layers `filters` picks (see models/model_quantization.py)."""
         from tkeras.models.model_quantization import quantize_model
         quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
+    def get_quantization_layer_structure(self, mode=None):
+        """Keras 3's hook for structure-aware quantization ('gptq', 'awq': a dict of the layers before
+        the blocks and the blocks). A model overrides it to describe itself; tkeras runs neither mode,
+        and the base model describes nothing (None), as in Keras."""
+        del mode
+        return None
 
     def export(self, filepath, format="onnx", **kwargs):
         """Write the model for serving (Keras 3 `Model.export`); tkeras writes ONNX (`tkeras.export`)."""

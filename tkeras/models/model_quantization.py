@@ -7,6 +7,8 @@ tkeras runs int8 for Dense and EinsumDense (`layers/core/int8_quantization.py`);
 import re
 import warnings
 
+from tkeras.layers.layer_keras3 import Keras3LayerMethods
+
 
 def _selected(layer, filters):
     if filters is None:
@@ -34,8 +36,8 @@ def quantize_model(model, mode=None, config=None, filters=None, **kwargs):
         if len(list(layer._flatten_layers())) != 1 or not _selected(layer, filters):
             continue
         quantize = getattr(layer, "quantize", None)
-        if quantize is None:
-            continue
+        if quantize is None or getattr(type(layer), "quantize", None) is Keras3LayerMethods.quantize:
+            continue  # no quantized form (Keras warns for each such layer; tkeras passes them by quietly)
         try:
             quantize(mode, type_check=type_check, config=config)
         except NotImplementedError as error:

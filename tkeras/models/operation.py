@@ -88,6 +88,16 @@ class Operation:
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement call(), the computation on real tensors")
 
+    def quantized_call(self, *args, **kwargs):
+        """A plain operation has no quantized form (Keras' base raises the same way)."""
+        raise NotImplementedError(f"{type(self).__name__} {self.name!r} has no quantized_call(): an operation "
+                                  f"has no quantized form unless it defines one")
+
+    def rematerialized_call(self, fn, *args, **kwargs):
+        """`fn` (its `call`) recomputed in the backward pass when this operation was made in a RematScope
+        that covers it, else `fn` unchanged."""
+        return remat(fn) if getattr(self, "_remat", False) else fn
+
     def compute_output_spec(self, *args, **kwargs):
         """KerasTensor(s) with the output shapes and dtypes; by default found by running `call` on zeros."""
         raise NotImplementedError(f"{type(self).__name__}.compute_output_spec: tkeras infers it by a dry run of "

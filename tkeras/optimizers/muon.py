@@ -107,15 +107,34 @@ class Muon(Optimizer):
 
     def orthogonalize(self, matrix):
         """Newton-Schulz iterations towards the orthogonal factor of `matrix` (its last two axes)."""
-        if matrix.dim() < 2:
+        return self.zeropower_via_newtonschulz5(matrix, self.ns_steps)
+
+    # -- Keras 3's public helpers --------------------------------------------------------------------
+    def transpose_last_axis(self, X):
+        """`X` with its last two axes swapped."""
+        return torch.as_tensor(X).transpose(-2, -1)
+
+    def lr_adjust(self, x):
+        """`x` (an update of a 2-D matrix) scaled by sqrt(max(rows, cols)) * rms_rate (Moonlight's rule, so
+        Muon can share Adam's learning rate and weight decay); unchanged when rms_rate is None."""
+        if self.rms_rate is None:
+            return x
+        return x * max(x.shape[0], x.shape[1]) ** 0.5 * self.rms_rate
+
+    def zeropower_via_newtonschulz5(self, x, steps):
+        """`steps` quintic Newton-Schulz iterations (coefficients muon_a/b/c) towards the orthogonal factor
+        of `x` over its last two axes: an approximation of U V^T from its SVD."""
+        x = torch.as_tensor(x)
+        if x.dim() < 2:
             raise ValueError(f"Muon: expected a gradient or momentum of at least 2 dimensions, received "
-                             f"shape {tuple(matrix.shape)}")
-        tall = matrix.shape[-2] > matrix.shape[-1]
-        x = matrix.transpose(-2, -1) if tall else matrix
+                             f"shape {tuple(x.shape)}")
+        tall = x.shape[-2] > x.shape[-1]
+        if tall:
+            x = x.transpose(-2, -1)
         # Dividing by the Frobenius norm puts every singular value in [0, 1], where the iteration converges.
         x = x / (torch.linalg.matrix_norm(x, keepdim=True) + 1e-7)
         a, b, c = self.muon_a, self.muon_b, self.muon_c
-        for _ in range(self.ns_steps):
+        for _ in range(int(steps)):
             gram = x @ x.transpose(-2, -1)
             x = a * x + (b * gram + c * gram @ gram) @ x
         return x.transpose(-2, -1) if tall else x

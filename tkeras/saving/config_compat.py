@@ -85,6 +85,8 @@ def class_config(cls, config):
     if not isinstance(config, dict):
         return config
     accepted, open_ended = _accepted_keys(cls)
+    # Keys a base class pops from **kwargs (LoRA's lora_rank/lora_alpha on the convolutions).
+    accepted = accepted | set(getattr(cls, "_extra_config_keys", ()))
     if open_ended:
         from tkeras.layers.layer import _BASE_KWARGS, Layer
         if isinstance(cls, type) and issubclass(cls, Layer):

@@ -163,6 +163,8 @@ class StreamBatches:
 
     def epoch(self):
         if self._is_sequence:
+            if hasattr(self.data, "on_epoch_begin"):  # Keras 3's PyDataset hook, before the first batch
+                self.data.on_epoch_begin()
             order = np.random.permutation(len(self.data)) if self.shuffle else range(len(self.data))
             for i, index in enumerate(order):
                 if self.steps is not None and i >= self.steps:

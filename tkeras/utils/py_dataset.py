@@ -13,6 +13,10 @@ class PyDataset:
     def __len__(self):
         raise NotImplementedError("A PyDataset must implement __len__() returning the number of batches")
 
+    def on_epoch_begin(self):
+        """Called at the start of every epoch; override it to act then (reshuffle, ...)."""
+        pass
+
     def on_epoch_end(self):
         pass
 

@@ -8,14 +8,44 @@ old code. The Keras 1 names build the Keras 2 class, so files name `Conv2D` as K
 """
 import numbers
 
-from tkeras.layers.convolutional.base_conv import KERAS1_MARKERS, BaseConv
+import torch
+
+from tkeras.layers.convolutional.base_conv import _CONV, KERAS1_MARKERS, BaseConv
+from tkeras.layers.lora import LoraKernelMixin
 
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-class Conv1D(BaseConv):
+class _Conv(LoraKernelMixin, BaseConv):
+    """What Keras 3's plain convolutions add to the shared base: LoRA on the kernel (`enable_lora`,
+    `lora_rank=`; see layers/lora.py) and `convolution_op`."""
+
+    def __init__(self, *args, lora_rank=None, lora_alpha=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_lora(lora_rank, lora_alpha)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        self._build_lora()
+
+    def convolution_op(self, inputs, kernel):
+        """The layer's convolution (strides, padding, dilation, groups, data_format) of `inputs` with
+        `kernel` in Keras' layout (k..., in_channels / groups, filters); no bias, no activation."""
+        kernel = torch.as_tensor(kernel)
+        x, pad = self._pad_for(self._to_channels_first(torch.as_tensor(inputs).to(kernel.dtype)))
+        weight = kernel.permute(*self._torch_order())
+        if self._lift:
+            weight = weight.unsqueeze(2)
+        outputs = _CONV[self.rank](x, weight, None, self._torch_strides, pad, self._torch_dilation, self.groups)
+        return self._from_channels_first(outputs)
+
+    def get_config(self):
+        return self._lora_config(super().get_config())
+
+
+class Conv1D(_Conv):
     """Temporal convolution over (batch, steps, channels). Also `padding='causal'` (left padding only),
     so output step t never sees inputs after t, as WaveNet-style models need."""
 
@@ -32,7 +62,7 @@ class Conv1D(BaseConv):
             raise ValueError("Conv1D: padding='causal' needs data_format='channels_last'")
 
 
-class Conv2D(BaseConv):
+class Conv2D(_Conv):
     """Spatial convolution over (batch, rows, cols, channels), or channels_first."""
 
     rank = 2
@@ -47,7 +77,7 @@ class Conv2D(BaseConv):
                          activation, use_bias, **kwargs)
 
 
-class Conv3D(BaseConv):
+class Conv3D(_Conv):
     """Volumetric convolution over (batch, depth, rows, cols, channels), or channels_first."""
 
     rank = 3

@@ -7,9 +7,10 @@ from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend import dense_matmul
 from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.lora import LoraKernelMixin
 
 
-class Dense(int8_quantization.Int8KernelQuantization, Layer):
+class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
     """A fully connected layer. Keras 1 spellings (`output_dim=`, `init=`, `W_regularizer=`, `bias=`) work."""
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
@@ -17,9 +18,6 @@ class Dense(int8_quantization.Int8KernelQuantization, Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
                  lora_alpha=None, quantization_config=None, **kwargs):
-        for name, value in (("lora_rank", lora_rank), ("lora_alpha", lora_alpha)):
-            if value is not None:  # Keras 3's LoRA has no tkeras counterpart yet
-                raise ValueError(f"Dense: {name}={value!r} is not supported by tkeras (only None is)")
         # Keras 1 argument names keep their Keras 1 meaning.
         units = kwargs.pop("output_dim", units)
         kernel_initializer = kwargs.pop("init", kernel_initializer)
@@ -43,6 +41,7 @@ class Dense(int8_quantization.Int8KernelQuantization, Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -63,6 +62,7 @@ class Dense(int8_quantization.Int8KernelQuantization, Layer):
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.input_spec = InputSpec(min_ndim=2, axes={-1: int(input_dim)})
         self.built = True
+        self._build_lora()
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
@@ -111,4 +111,4 @@ class Dense(int8_quantization.Int8KernelQuantization, Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": int8_quantization.serialized_config(self.quantization_config),
         })
-        return config
+        return self._lora_config(config)

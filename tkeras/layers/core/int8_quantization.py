@@ -77,6 +77,10 @@ class Int8KernelQuantization:
             raise ValueError(f"{label} {self.name!r}: build the layer (call it once) before quantize({mode!r})")
         if self.dtype_policy.quantization_mode is not None:
             raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
+        if getattr(self, "lora_enabled", False):
+            raise NotImplementedError(f"{label} {self.name!r}: quantize({mode!r}) with LoRA enabled is not "
+                                      f"supported by tkeras; save and reload the layer (the file holds the merged "
+                                      f"kernel) and quantize that")
         self.quantization_config = accepted_config(self, config)
         with torch.no_grad():
             values, scale = self._int8_kernel(self.kernel.detach())
@@ -87,6 +91,16 @@ class Int8KernelQuantization:
         self.kernel.assign(values)
         self.kernel_scale.assign(scale)
         self.dtype_policy = quantized_policy(self, mode)
+
+    def quantized_build(self, kernel_shape, mode, config=None):
+        """Make the int8 kernel (of `kernel_shape`) and its `kernel_scale`, as a quantized layer read from
+        a file has them (the float kernel must be gone: `quantize()` does both steps)."""
+        check_mode(self, mode)
+        if "kernel" in self._parameters:
+            raise ValueError(f"{type(self).__name__} {self.name!r} still has its float kernel; quantize() "
+                             f"replaces it, quantized_build() only makes the int8 variables")
+        self.quantization_config = accepted_config(self, config)
+        self._int8_build(tuple(kernel_shape))
 
     def _own_variables_in_file_order(self):
         if getattr(self, "kernel_scale", None) is None:

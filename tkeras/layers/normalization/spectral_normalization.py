@@ -85,6 +85,12 @@ class SpectralNormalization(Wrapper):
         kernel = (self.kernel / sigma).reshape(self.kernel.shape)
         return vector_u.to(self.vector_u.dtype), kernel.to(self.kernel.dtype)
 
+    def normalize_weights(self):
+        """tf-keras 2's spelling: (kernel / sigma, new vector_u), the pair `normalized_weights` returns in
+        Keras 3's order reversed. Nothing is assigned; training calls update the weights."""
+        vector_u, kernel = self.normalized_weights()
+        return kernel, vector_u
+
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
 

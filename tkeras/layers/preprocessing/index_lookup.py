@@ -7,6 +7,7 @@ subclasses say how keys are looked up (strings in NumPy, integers on the tensor'
 else (vocabulary rules, adapt, idf weights, encoding, config) lives here.
 """
 import numbers
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -114,6 +115,11 @@ class IndexLookup(AdaptStateMixin, VocabularyAssets, Layer):
     def vocabulary_size(self):
         """The number of indices, special ones included."""
         return self._token_start_index() + len(self._tokens)
+
+    def vocab_size(self):
+        """tf-keras 2's deprecated name of `vocabulary_size()`."""
+        warnings.warn("vocab_size() is deprecated; call vocabulary_size()", DeprecationWarning, stacklevel=2)
+        return self.vocabulary_size()
 
     def _depth(self):
         if self.pad_to_max_tokens:

@@ -80,6 +80,20 @@ class MelSpectrogram(Layer):
             mel = self._decibels(mel)
         return mel.transpose(-1, -2).to(config.standardize_dtype(self.compute_dtype))
 
+    def linear_to_mel_weight_matrix(self, num_mel_bins=20, num_spectrogram_bins=129, sampling_rate=8000,
+                                    lower_edge_hertz=125.0, upper_edge_hertz=3800.0, dtype="float32"):
+        """The (num_spectrogram_bins, num_mel_bins) matrix that maps a linear-frequency spectrum to mel
+        bands (triangles, linear in mel, over [lower_edge_hertz, upper_edge_hertz]; the DC bin gets none)."""
+        if not 0.0 <= lower_edge_hertz < upper_edge_hertz:
+            raise ValueError(f"MelSpectrogram {self.name!r}: need 0 <= lower_edge_hertz < upper_edge_hertz; "
+                             f"received lower_edge_hertz={lower_edge_hertz}, upper_edge_hertz={upper_edge_hertz}")
+        if upper_edge_hertz > sampling_rate / 2:
+            raise ValueError(f"MelSpectrogram {self.name!r}: upper_edge_hertz={upper_edge_hertz} is above the "
+                             f"Nyquist frequency sampling_rate / 2 = {sampling_rate / 2}")
+        matrix = linear_to_mel_weight_matrix(num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz,
+                                             upper_edge_hertz)
+        return torch.as_tensor(matrix, dtype=config.standardize_dtype(dtype))
+
     def _decibels(self, power):
         log_power = 10.0 * torch.log10(power.clamp_min(self.min_power))
         log_power = log_power - 10.0 * float(np.log10(max(abs(self.ref_power), self.min_power)))

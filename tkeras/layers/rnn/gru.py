@@ -9,6 +9,7 @@ import torch
 
 from tkeras import activations
 from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn.layer_dropout_masks import LayerDropoutMasks
 from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
 from tkeras.saving.config_compat import in_keras_order
 
@@ -69,7 +70,7 @@ class GRUCell(RecurrentCell):
         return in_keras_order(config, CELL_CONFIG_ORDER)
 
 
-class GRU(RecurrentLayer):
+class GRU(LayerDropoutMasks, RecurrentLayer):
     cell_class = GRUCell
 
     def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True, **kwargs):

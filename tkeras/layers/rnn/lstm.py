@@ -3,6 +3,7 @@ import torch
 
 from tkeras import activations, initializers
 from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn.layer_dropout_masks import LayerDropoutMasks
 from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
 from tkeras.saving.config_compat import in_keras_order
 
@@ -64,7 +65,7 @@ class LSTMCell(RecurrentCell):
         return in_keras_order(config, CELL_CONFIG_ORDER)
 
 
-class LSTM(RecurrentLayer):
+class LSTM(LayerDropoutMasks, RecurrentLayer):
     """Long short-term memory; the whole sequence runs in torch's fused LSTM kernel when the
     activations are tanh/sigmoid and there is no recurrent dropout."""
 

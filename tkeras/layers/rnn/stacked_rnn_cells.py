@@ -50,6 +50,27 @@ class StackedRNNCells(Layer):
             new_states.extend(own_new if isinstance(own_new, (list, tuple)) else [own_new])
         return inputs, new_states
 
+    def get_initial_state(self, batch_size=None):
+        """One entry per cell: the cell's own `get_initial_state(batch_size)` where it has one (an LSTM
+        cell's [h, c]), else zeros of (batch_size, size) — one tensor for an int `state_size`, a list
+        for a list of sizes."""
+        import torch
+        from tkeras.backend import config as backend_config
+        dtype = backend_config.standardize_dtype(self.compute_dtype)
+        states = []
+        for cell in self.cells:
+            own = getattr(cell, "get_initial_state", None)
+            if own is not None:
+                states.append(own(batch_size=batch_size))
+            elif isinstance(cell.state_size, int):
+                states.append(torch.zeros((batch_size, cell.state_size), dtype=dtype))
+            else:
+                states.append([torch.zeros((batch_size, size), dtype=dtype) for size in _sizes(cell)])
+        return states
+
+    # The RNN wrapper keeps the stack's states flat, so it makes its own zeros (base_rnn.get_initial_state).
+    get_initial_state._zero_states = True
+
     def get_config(self):
         from tkeras.saving.serialization import serialize_keras_object
         config = super().get_config()
