@@ -301,3 +301,22 @@ def test_operation_hooks():
     with pytest.raises(NotImplementedError, match="quantized_call"):
         op.quantized_call(1)
     assert op.rematerialized_call(op.call) == op.call
+
+
+def test_lora_conv_predict_follows_a_and_b_through_the_fused_inference_plan():
+    # predict folds Conv+BatchNorm into one convolution and caches the folded weights; a LoRA conv's
+    # kernel is computed afresh from the frozen kernel, A and B, so the cache must notice A and B change.
+    rng = np.random.default_rng(3)
+    x = rng.random((16, 6, 6, 3)).astype("float32")
+    inputs = keras.Input((6, 6, 3))
+    conv = keras.layers.Conv2D(4, 3, activation="relu")
+    outputs = keras.layers.GlobalAveragePooling2D()(keras.layers.BatchNormalization()(conv(inputs)))
+    model = keras.Model(inputs, outputs)
+    model.predict(x, verbose=0)
+    conv.enable_lora(2)
+    for step in range(5):
+        with torch.no_grad():
+            conv.lora_kernel_b.copy_(torch.as_tensor(rng.normal(size=tuple(conv.lora_kernel_b.shape)),
+                                                     dtype=torch.float32))
+        expected = model(x, training=False).detach().numpy()
+        np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
