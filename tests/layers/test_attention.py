@@ -402,8 +402,8 @@ def test_einsum_dense_fans_and_errors():
         layers.EinsumDense("ab->b", output_shape=3)
     with pytest.raises(ValueError, match="bias_axes"):
         layers.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="x")(_rand(2, 4))
-    with pytest.raises(NotImplementedError, match="lora"):
-        layers.EinsumDense("ab,bc->ac", output_shape=3, lora_rank=2)
+    with pytest.raises(ValueError, match="lora_rank must be a positive"):
+        layers.EinsumDense("ab,bc->ac", output_shape=3, lora_rank=-2)
 
 
 # -- A Transformer text classifier (Keras' "Text classification with Transformer") ----------------

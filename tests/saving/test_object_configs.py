@@ -136,8 +136,12 @@ def test_no_op_keys_are_dropped_and_other_values_refused_naming_class_and_key():
     assert keras.layers.Dense.from_config(config).units == 2
     with pytest.raises(ValueError, match=r"Dense: quantization_config=\{'mode': 'int8'\}"):
         keras.layers.Dense.from_config({"units": 2, "quantization_config": {"mode": "int8"}})
-    with pytest.raises(ValueError, match=r"Embedding: the config key 'lora_rank' = 4 asks for something"):
-        keras.layers.Embedding.from_config({"input_dim": 3, "output_dim": 2, "lora_rank": 4})
+    with pytest.raises(ValueError, match=r"MultiHeadAttention: the config key 'softmax_robust_masking' = True "
+                                         r"asks for something"):
+        keras.layers.MultiHeadAttention.from_config({"num_heads": 2, "key_dim": 2, "softmax_robust_masking": True})
+    embedding = keras.layers.Embedding.from_config({"input_dim": 3, "output_dim": 2, "lora_rank": 4})
+    embedding.build((None, 1))  # LoRA on Embedding is supported (tests/layers/test_lora_breadth.py)
+    assert embedding.lora_enabled and embedding.lora_rank == 4
 
 
 def test_a_key_no_keras_release_wrote_is_refused_naming_class_and_key():

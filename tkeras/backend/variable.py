@@ -175,18 +175,20 @@ class Variable(torch.nn.Parameter):
     def __reduce_ex__(self, proto):
         # Deep copies (torch's module copying) keep the Keras attributes.
         return (_rebuild_variable, (self.detach().clone(), self._keras_trainable, self._keras_name,
-                                    self._keras_path))
+                                    self._keras_path, self.__dict__.get("_keras_tracked_trainable")))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
         copy = _rebuild_variable(self.detach().clone(), self._keras_trainable, self._keras_name,
-                                 self._keras_path)
+                                 self._keras_path, self.__dict__.get("_keras_tracked_trainable"))
         memo[id(self)] = copy
         return copy
 
 
-def _rebuild_variable(data, trainable, name, path):
+def _rebuild_variable(data, trainable, name, path, tracked_trainable=None):
     var = Variable(data, trainable=trainable, name=name)
     var._keras_path = path
+    if tracked_trainable is not None:  # its place in the owning layer's `weights` (layers/weight_order.py)
+        var._keras_tracked_trainable = tracked_trainable
     return var

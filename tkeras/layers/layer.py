@@ -23,6 +23,7 @@ from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
+from tkeras.layers.weight_order import own_in_keras_order
 from tkeras.layers.layer_keras3 import Keras3LayerMethods
 from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
@@ -243,14 +244,15 @@ class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.M
             del self.__dict__[key]  # `self.bias = None` placeholder, about to be replaced
         while key in self._parameters or key in self._modules or key in self.__dict__:
             key = key + "_"
+        if "_keras_tracked_trainable" not in variable.__dict__:  # where `weights` lists it (weight_order.py)
+            variable._keras_tracked_trainable = bool(variable._keras_trainable)
         self._own_weights.append(variable)
         self.register_parameter(key, variable)
         return variable
 
     @property
     def weights(self):
-        own = [w for w in self._own_weights if w._keras_trainable] + [
-            w for w in self._own_weights if not w._keras_trainable]
+        own = own_in_keras_order(self._own_weights)
         return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.weights])
 
     @property
@@ -261,7 +263,7 @@ class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.M
     def trainable_weights(self):
         if not self._trainable:
             return []
-        own = [w for w in self._own_weights if w._keras_trainable]
+        own = [w for w in own_in_keras_order(self._own_weights) if w._keras_trainable]
         return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.trainable_weights])
 
     @trainable_weights.setter
@@ -274,7 +276,7 @@ class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.M
     def non_trainable_weights(self):
         if not self._trainable:
             return self.weights
-        own = [w for w in self._own_weights if not w._keras_trainable]
+        own = [w for w in own_in_keras_order(self._own_weights) if not w._keras_trainable]
         return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.non_trainable_weights])
 
     @non_trainable_weights.setter

@@ -1,18 +1,20 @@
 """Keras 3's per-layer variable hooks: `save_own_variables(store)` / `load_own_variables(store)`.
 
-A file holds each layer's own variables under the keys "0", "1", ... (trainable first, then the rest,
-in creation order). The base versions below do exactly that, so a subclass can override them to keep
-extra state beside its weights and still call `super()` for the weights themselves; the saving code
-asks a layer to store itself only when it overrides one of them.
+A file holds each layer's own variables under the keys "0", "1", ... in `layer.weights` order (those
+trainable when made first, then the rest, in creation order: layers/weight_order.py). The base versions
+below do exactly that, so a subclass can override them to keep extra state beside its weights and
+still call `super()` for the weights themselves; the saving code asks a layer to store itself only
+when it overrides one of them.
 """
 import numpy as np
 import torch
 
+from tkeras.layers.weight_order import own_in_keras_order
+
 
 class OwnVariablesMixin:
     def _own_variables_in_file_order(self):
-        own = list(getattr(self, "_own_weights", []))
-        return [w for w in own if w._keras_trainable] + [w for w in own if not w._keras_trainable]
+        return own_in_keras_order(getattr(self, "_own_weights", []))
 
     def save_own_variables(self, store):
         """Put this layer's own variables (not its sublayers') into `store` under "0", "1", ..."""

@@ -1,27 +1,58 @@
-"""Keras 3's LoRA (low-rank adaptation) of a layer's `kernel`: Dense and the convolutions.
+"""Keras 3's LoRA (low-rank adaptation): Dense, EinsumDense and the convolutions adapt their `kernel`,
+Embedding and ReversibleEmbedding their `embeddings` table.
 
 `layer.enable_lora(rank)` (or `lora_rank=` at construction, applied when the layer builds) freezes the
-float kernel and adds two float32 weights, `lora_kernel_a` (kernel.shape[:-1] + (rank,)) and
-`lora_kernel_b` ((rank, kernel.shape[-1])). From then on `layer.kernel` reads
+float weight W and adds two float32 weights, `lora_<W>_a` (W.shape[:-1] + (rank,)) and `lora_<W>_b`
+((rank, W.shape[-1])). From then on reading `layer.<W>` gives
 
-    frozen kernel + (lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b
+    frozen W + (lora_alpha / lora_rank) * lora_<W>_a @ lora_<W>_b
 
-so the layer computes with the adapted kernel and training moves only A and B (B starts at zero, so
-the layer's output is unchanged at first). As in Keras, a file holds the merged kernel under the
-kernel's own key and no LoRA weights: a file saved from a LoRA layer loads into a plain one, and
-loading into a LoRA layer puts the file's kernel in the frozen slot and zeroes A and B.
+so the layer computes with the adapted weight and training moves only A and B (B starts at zero, so
+the layer's output is unchanged at first). As in Keras, a file holds the merged W under W's own key
+and no LoRA weights: a file saved from a LoRA layer loads into a plain one, and loading into a LoRA
+layer puts the file's W in the frozen slot and zeroes A and B. `weights` keeps creation order
+([kernel, bias, lora_kernel_a, lora_kernel_b]: layers/weight_order.py).
 
-The stored kernel lives in the instance dict as `_kernel` (still registered with torch as `kernel`,
-so state_dict keys and weight paths are those of the plain layer); the `kernel` property below reads it.
+The stored W lives in the instance dict as `_<W>` (still registered with torch as `<W>`, so
+state_dict keys and weight paths are those of the plain layer); the property below reads it, so a
+layer without LoRA pays one dict read.
 """
 import torch
 
 from tkeras import initializers
 
 
-class LoraKernelMixin:
-    """Listed before `Layer` in the bases of a layer whose `build` makes `self.kernel`."""
+def _adapted_weight(target):
+    """The `kernel` / `embeddings` property of a LoRA-capable layer."""
+    stored = "_" + target
+    a_name, b_name = f"lora_{target}_a", f"lora_{target}_b"
 
+    def read(self):
+        base = self.__dict__.get(stored)
+        if base is None:
+            base = self.__dict__["_parameters"].get(stored)  # assigned a torch Parameter, not a Variable
+        if base is None:
+            # Not built yet (or no float weight): AttributeError lets torch register the weight and
+            # lets nn.Module find one registered some other way.
+            raise AttributeError(f"{type(self).__name__} {self.name!r} has no `{target}` yet: build the layer "
+                                 f"(call it once) before reading it")
+        if not self.__dict__.get("lora_enabled", False):
+            return base
+        own = self.__dict__
+        update = torch.matmul(own[a_name], own[b_name]) * (self.lora_alpha / self.lora_rank)
+        return base + update.to(base.dtype)
+
+    def write(self, value):
+        self.__dict__.pop(stored, None)
+        setattr(self, stored, value)  # Layer.__setattr__: an own weight goes to the instance dict
+
+    return property(read, write, doc=f"The layer's `{target}`, with the LoRA update added when enabled.")
+
+
+class _LoraMixin:
+    """Listed before `Layer` in the bases; `_lora_target` names the adapted weight."""
+
+    _lora_target = None
     lora_enabled = False
     _extra_config_keys = ("lora_rank", "lora_alpha")  # read by saving/config_compat.py
 
@@ -36,44 +67,28 @@ class LoraKernelMixin:
         self.lora_enabled = False
 
     def _build_lora(self):
-        """End of `build`: apply the `lora_rank` given at construction."""
+        """End of `build`: apply the `lora_rank` (and `lora_alpha`) given at construction."""
         if self.lora_rank:
             self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
-    # -- the kernel property ------------------------------------------------------------------------
-    @property
-    def kernel(self):
-        base = self.__dict__.get("_kernel")
-        if base is None:
-            # Not built yet (or no float kernel): AttributeError lets torch register `kernel` and lets
-            # nn.Module find a kernel registered some other way.
-            raise AttributeError(f"{type(self).__name__} {self.name!r} has no `kernel` yet: build the layer "
-                                 f"(call it once) before reading it")
-        if not self.__dict__.get("lora_enabled", False):
-            return base
-        update = torch.matmul(self.lora_kernel_a, self.lora_kernel_b) * (self.lora_alpha / self.lora_rank)
-        return base + update.to(base.dtype)
-
-    @kernel.setter
-    def kernel(self, value):
-        if "_kernel" in self.__dict__:
-            del self.__dict__["_kernel"]
-        self._kernel = value  # Layer.__setattr__: an own weight goes to the instance dict
-
     def __delattr__(self, name):
-        # nn.Module's __delattr__ (which drops the registered `kernel`) runs before any property deleter
-        if name == "kernel":
-            self.__dict__.pop("_kernel", None)
+        # nn.Module's __delattr__ (which drops the registered weight) runs before any property deleter
+        if name == self._lora_target:
+            self.__dict__.pop("_" + name, None)
         super().__delattr__(name)
+
+    def _lora_pair(self):
+        target = self._lora_target
+        return getattr(self, f"lora_{target}_a"), getattr(self, f"lora_{target}_b")
 
     # -- enable_lora --------------------------------------------------------------------------------
     def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
-        """Freeze the kernel and learn a rank-`rank` update `a @ b` scaled by `lora_alpha / rank`."""
-        label = f"{type(self).__name__} {self.name!r}"
-        if self.kernel_constraint is not None:
-            raise ValueError(f"{label}: enable_lora() cannot be combined with a kernel_constraint (the "
-                             f"constraint would apply to the frozen kernel only); build the layer without "
-                             f"`kernel_constraint` to use LoRA")
+        """Freeze the adapted weight and learn a rank-`rank` update `a @ b` scaled by `lora_alpha / rank`."""
+        label, target = f"{type(self).__name__} {self.name!r}", self._lora_target
+        if getattr(self, f"{target}_constraint", None) is not None:
+            raise ValueError(f"{label}: enable_lora() cannot be combined with a {target}_constraint (the "
+                             f"constraint would apply to the frozen {target} only); build the layer without "
+                             f"`{target}_constraint` to use LoRA")
         if not self.built:
             raise ValueError(f"{label}: build the layer (call it once) before enable_lora()")
         if self.lora_enabled:
@@ -84,40 +99,44 @@ class LoraKernelMixin:
                                       f"is not supported by tkeras")
         if isinstance(rank, bool) or not isinstance(rank, int) or rank <= 0:
             raise ValueError(f"{label}: enable_lora() needs a positive integer rank; received rank={rank!r}")
-        base = self.__dict__["_kernel"]
-        self.lora_kernel_a = self.add_weight(name="lora_kernel_a", shape=tuple(base.shape[:-1]) + (rank,),
-                                             initializer=initializers.get(a_initializer), dtype="float32",
-                                             regularizer=self.kernel_regularizer)
-        self.lora_kernel_b = self.add_weight(name="lora_kernel_b", shape=(rank, base.shape[-1]),
-                                             initializer=initializers.get(b_initializer), dtype="float32",
-                                             regularizer=self.kernel_regularizer)
+        base = self.__dict__["_" + target]
+        regularizer = getattr(self, f"{target}_regularizer", None)
+        a = self.add_weight(name=f"lora_{target}_a", shape=tuple(base.shape[:-1]) + (rank,),
+                            initializer=initializers.get(a_initializer), dtype="float32", regularizer=regularizer)
+        b = self.add_weight(name=f"lora_{target}_b", shape=(rank, base.shape[-1]),
+                            initializer=initializers.get(b_initializer), dtype="float32", regularizer=regularizer)
+        setattr(self, f"lora_{target}_a", a)
+        setattr(self, f"lora_{target}_b", b)
         base.trainable = False
         self.lora_enabled = True
         self.lora_rank = rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
 
-    # -- files: the merged kernel, no LoRA weights --------------------------------------------------
+    # -- files: the merged weight, no LoRA weights --------------------------------------------------
     def _own_variables_in_file_order(self):
+        variables = super()._own_variables_in_file_order()
         if not self.lora_enabled:
-            return super()._own_variables_in_file_order()
-        return [self._kernel] + ([self.bias] if getattr(self, "bias", None) is not None else [])
+            return variables
+        pair = {id(w) for w in self._lora_pair()}
+        return [w for w in variables if id(w) not in pair]
 
     def save_own_variables(self, store):
-        """The merged kernel (and the bias) under "0" ("1"), as a plain layer stores them."""
+        """The merged weight under its own key, the others as a plain layer stores them."""
         if not self.lora_enabled:
             return super().save_own_variables(store)
+        base = self.__dict__["_" + self._lora_target]
         with torch.no_grad():
-            store["0"] = self.kernel.detach().to(self._kernel.dtype).cpu().numpy()
-        if getattr(self, "bias", None) is not None:
-            store["1"] = self.bias.detach().cpu().numpy()
+            merged = getattr(self, self._lora_target).detach().to(base.dtype)
+            for index, variable in enumerate(self._own_variables_in_file_order()):
+                store[str(index)] = (merged if variable is base else variable.detach()).cpu().numpy()
 
     def load_own_variables(self, store):
-        """A plain layer's arrays: the kernel goes to the frozen slot, and A and B restart at zero."""
+        """A plain layer's arrays: the weight goes to the frozen slot, and A and B restart at zero."""
         super().load_own_variables(store)
         if self.lora_enabled:
             with torch.no_grad():
-                self.lora_kernel_a.zero_()
-                self.lora_kernel_b.zero_()
+                for variable in self._lora_pair():
+                    variable.zero_()
 
     save_own_variables._plain_layout = True  # a layer without LoRA is saved as the base hooks save it
     load_own_variables._plain_layout = True
@@ -127,3 +146,17 @@ class LoraKernelMixin:
             config["lora_rank"] = self.lora_rank
             config["lora_alpha"] = self.lora_alpha
         return config
+
+
+class LoraKernelMixin(_LoraMixin):
+    """For a layer whose `build` makes `self.kernel` (Dense, EinsumDense, the convolutions)."""
+
+    _lora_target = "kernel"
+    kernel = _adapted_weight("kernel")
+
+
+class LoraEmbeddingsMixin(_LoraMixin):
+    """For a layer whose `build` makes `self.embeddings` (Embedding, ReversibleEmbedding)."""
+
+    _lora_target = "embeddings"
+    embeddings = _adapted_weight("embeddings")

@@ -39,8 +39,8 @@ def keras_snake_case(class_name):
 def own_variables(layer):
     if hasattr(layer, "_own_variables_in_file_order"):  # the layer's own order (int8 Dense: kernel, bias, scale)
         return layer._own_variables_in_file_order()
-    own = list(getattr(layer, "_own_weights", []))
-    return [w for w in own if w._keras_trainable] + [w for w in own if not w._keras_trainable]
+    from tkeras.layers.weight_order import own_in_keras_order
+    return own_in_keras_order(getattr(layer, "_own_weights", []))
 
 
 def _children(layer):

@@ -17,6 +17,7 @@ import h5py
 import numpy as np
 
 from tkeras.backend.functions import hard_sigmoid
+from tkeras.layers.weight_order import legacy_order
 from tkeras.saving import h5_guard, keras_layout, model_config, tf_keras2_h5, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
@@ -126,14 +127,15 @@ def write_weights_group(group, model):
         sub = group.create_group(layer.name)
         names = _weight_names(layer)
         sub.attrs["weight_names"] = np.array([n.encode("utf8") for n in names]) if names else np.array([], "S1")
-        for name, variable in zip(names, layer.weights):
+        for name, variable in zip(names, legacy_order(layer)):
             sub.create_dataset(name, data=variable.detach().cpu().numpy())
     top = group.create_group("top_level_model_weights")
     top.attrs["weight_names"] = np.array([], "S1")
 
 
 def _weight_names(layer):
-    """tf-keras' names (`bidirectional/forward_lstm/lstm_cell/kernel:0`), in `layer.weights` order."""
+    """tf-keras' names (`bidirectional/forward_lstm/lstm_cell/kernel:0`), in the file's order (trainable
+    weights, then the rest: `weight_order.legacy_order`)."""
     names = {}
 
     def visit(obj, prefix):
@@ -151,7 +153,7 @@ def _weight_names(layer):
 
     visit(layer, layer.name)
     result, used = [], set()
-    for index, variable in enumerate(layer.weights):
+    for index, variable in enumerate(legacy_order(layer)):
         name = names.get(id(variable), f"{layer.name}/{variable.name}:0")
         while name in used:
             name = name.replace(":0", f"_{index}:0")
@@ -308,7 +310,7 @@ def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=Fals
             if layer.name in stored and layer.weights:
                 arrays = _fit(layer, stored[layer.name], version, filepath, skip_mismatch)
                 if arrays is not None:
-                    pending.append((layer.weights, arrays))
+                    pending.append((legacy_order(layer), arrays))
     else:
         with_weights = [layer for layer in layers if layer.weights]
         file_with_weights = [n for n in file_layers if stored[n]]
@@ -320,7 +322,7 @@ def load_weights_group(group, model, filepath, by_name=False, skip_mismatch=Fals
         for layer, name in zip(with_weights, file_with_weights):
             arrays = _fit(layer, stored[name], version, filepath, skip_mismatch, file_layer=name)
             if arrays is not None:
-                pending.append((layer.weights, arrays))
+                pending.append((legacy_order(layer), arrays))
     weights_store._assign(pending)
 
 
@@ -346,11 +348,13 @@ def _layer_arrays(group, name, filepath):
 def _fit(layer, stored, version, filepath, skip_mismatch, file_layer=None):
     """The arrays for `layer` from its stored datasets: shapes are compared before anything is read
     (Keras 1 files, whose arrays are reshaped on the way in, are read first and compared after)."""
+    if not version.startswith("1."):
+        stored = _in_layer_order(layer, stored)
     if version.startswith("1."):
         arrays = _convert_keras1_weights(layer, [h5_guard.read(d, filepath, where) for d, where in stored])
     else:
         arrays = [dataset for dataset, _ in stored]
-    shapes = [tuple(w.shape) for w in layer.weights]
+    shapes = [tuple(w.shape) for w in legacy_order(layer)]
     problem = None
     if len(arrays) != len(shapes):
         problem = f"holds {len(arrays)} weight(s) for it"
@@ -370,6 +374,18 @@ def _fit(layer, stored, version, filepath, skip_mismatch, file_layer=None):
         warnings.warn(f"Skipping loading weights for layer {layer.name!r}: {message}", stacklevel=4)
         return None
     raise WeightMismatchError(message)
+
+
+def _in_layer_order(layer, stored):
+    """Files tkeras wrote before it followed the legacy order listed a nested model's weights sublayer
+    by sublayer (a BatchNormalization's moving statistics beside its gamma and beta). When the stored
+    names are exactly the layer's names in another order, take them by name."""
+    names = [where.split("/", 1)[1] if "/" in where else where for _, where in stored]
+    expected = _weight_names(layer)
+    if names == expected or len(set(names)) != len(names) or sorted(names) != sorted(expected):
+        return stored
+    by_name = dict(zip(names, stored))
+    return [by_name[name] for name in expected]
 
 
 def _convert_keras1_weights(layer, arrays):

@@ -13,6 +13,7 @@ import torch
 from tkeras import activations, constraints, initializers, regularizers
 from tkeras.layers.core import int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
+from tkeras.layers.lora import LoraKernelMixin
 
 _FORMS = (
     # (pattern after "..." became "0", where the elided axes sit)
@@ -110,7 +111,7 @@ def _fan_aware(initializer, kernel_shape, input_axes, output_axes):
     return init
 
 
-class EinsumDense(int8_quantization.Int8KernelQuantization, Layer):
+class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
     """A dense projection written as an einsum, e.g. `"abc,cde->abde"` maps (batch, T, dim) to
     (batch, T, heads, head_dim) with a (dim, heads, head_dim) kernel.
 
@@ -134,9 +135,7 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, Layer):
                  lora_alpha=None, quantization_config=None, **kwargs):
         kwargs.pop("gptq_unpacked_column_size", None)  # Keras quantization bookkeeping
         super().__init__(**kwargs)
-        if lora_rank:
-            raise NotImplementedError(f"EinsumDense {self.name!r}: LoRA (lora_rank={lora_rank}) is not "
-                                      f"supported by tkeras; leave lora_rank unset")
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_config = int8_quantization.accepted_config(self, quantization_config)
         parse_equation(equation, f"EinsumDense {self.name!r}")  # fail now, not at build
         self.equation = str(equation)
@@ -171,6 +170,7 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, Layer):
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.input_spec = InputSpec(ndim=len(input_shape))
         self.built = True
+        self._build_lora()
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
@@ -213,4 +213,4 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": int8_quantization.serialized_config(self.quantization_config),
         })
-        return config
+        return self._lora_config(config)

@@ -1,4 +1,10 @@
-"""Embedding: integer ids -> rows of an (input_dim, output_dim) table named `embeddings`."""
+"""Embedding: integer ids -> rows of an (input_dim, output_dim) table named `embeddings`.
+
+With LoRA (`enable_lora(rank)` or `lora_rank=`, layers/lora.py) the table is frozen and `embeddings` reads
+the merged table; the call looks up rows of the frozen table and adds the looked-up rows of
+`lora_embeddings_a` times `lora_embeddings_b` (the same numbers as a lookup in the merged table, without
+building the whole merged table every step).
+"""
 import numbers
 
 import torch
@@ -7,9 +13,10 @@ import torch.nn.functional as F
 from tkeras import constraints, initializers, regularizers
 from tkeras.layers.core._embedding_lookup import lookup
 from tkeras.layers.layer import Layer
+from tkeras.layers.lora import LoraEmbeddingsMixin
 
 
-class Embedding(Layer):
+class Embedding(LoraEmbeddingsMixin, Layer):
     """Looks up a vector per id. `mask_zero=True` makes id 0 padding: the output carries a mask that
     recurrent layers use to skip those steps.
 
@@ -28,8 +35,7 @@ class Embedding(Layer):
         # Keras 1 `dropout=`: in training, whole ids (rows of the table) are dropped; Keras 2 removed it.
         dropout = float(kwargs.pop("dropout", 0.0) or 0.0)
         kwargs.pop("sparse", None)
-        kwargs.pop("lora_rank", None)
-        kwargs.pop("lora_alpha", None)
+        lora_rank, lora_alpha = kwargs.pop("lora_rank", None), kwargs.pop("lora_alpha", None)
         kwargs.pop("quantization_config", None)
         kwargs.pop("embeddings_quantizer", None)
         if input_length is not None and kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
@@ -49,6 +55,7 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.dropout = dropout
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(
@@ -56,6 +63,7 @@ class Embedding(Layer):
             initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint)
         self.built = True
+        self._build_lora()
 
     def set_weights(self, weights):
         # Keras 2 built a model's Embedding at once (ids of any length), and GloVe-era scripts set its
@@ -69,20 +77,29 @@ class Embedding(Layer):
         ids = inputs
         if ids.dtype not in (torch.int64, torch.int32):
             ids = ids.long()  # uint8/int16/bool, and floats holding integers (truncated, as Keras)
-        table = self.embeddings
+        lora = self.lora_enabled and not (training and 0 < self.dropout < 1)
+        table = self.__dict__.get("_embeddings")  # the stored (with LoRA: frozen) table, read directly
+        if table is None or (self.lora_enabled and not lora):
+            table = self.embeddings  # the merged table when Keras 1 dropout needs the whole of it
         if training and 0 < self.dropout < 1:  # Keras 1: each id kept with 1 - dropout, scaled up to match
             keep = 1.0 - self.dropout
             table = table * (torch.bernoulli(torch.full((self.input_dim, 1), keep, device=table.device)) / keep)
         if ids.device.type != "cpu":
-            return F.embedding(ids, table)
+            return self._lora_lookup(ids, table) if lora else F.embedding(ids, table)
         try:
-            return lookup(ids, table)
+            return self._lora_lookup(ids, table) if lora else lookup(ids, table)
         except IndexError:
             low, high = int(ids.min()), int(ids.max())
             raise ValueError(
                 f"Embedding layer {self.name!r}: ids must be in [0, input_dim={self.input_dim}), received "
                 f"ids from {low} to {high}. Make input_dim larger than the largest id (e.g. the "
                 f"vocabulary size + 1 when 0 is padding), or clip the ids") from None
+
+    def _lora_lookup(self, ids, frozen):
+        """Rows of `frozen + (alpha / rank) * A @ B` for `ids`, from the rows of A alone."""
+        update = torch.matmul(F.embedding(ids, self.lora_embeddings_a), self.lora_embeddings_b)
+        update = update * (self.lora_alpha / self.lora_rank)
+        return F.embedding(ids, frozen) + update.to(frozen.dtype)
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
@@ -108,4 +125,4 @@ class Embedding(Layer):
             config["input_length"] = self.input_length
         if self.dropout:
             config["dropout"] = self.dropout
-        return config
+        return self._lora_config(config)
