@@ -122,6 +122,14 @@ class AUC(Metric):
         weights = self.label_weights.to(by_label.dtype)
         return _confusion.divide_no_nan((by_label * weights).sum(), weights.sum())
 
+    def interpolate_pr_auc(self):
+        """The area under the precision-recall curve of the counts gathered so far, with precision
+        interpolated between thresholds as TP / P, TP and P = TP + FP linear in each interval (Davis &
+        Goadrich's interpolation, in closed form); what `result()` gives for curve='PR' with
+        summation_method='interpolation', available whatever the metric's own settings."""
+        return self._interpolated_pr_auc(self.true_positives.detach(), self.false_positives.detach(),
+                                         self.false_negatives.detach())
+
     def _interpolated_pr_auc(self, tp, fp, fn):
         """Precision interpolated between thresholds as TP/P with TP and P linear in each interval."""
         dtp = tp[:-1] - tp[1:]

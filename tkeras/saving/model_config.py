@@ -106,7 +106,8 @@ def model_from_config(config, filepath="<config>", custom_objects=None, safe_mod
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, NotImplementedError, RuntimeError,
             OverflowError) as exc:
         raise SavingError(f"{filepath}: cannot rebuild the model from its config: {exc}") from exc
-    if not hasattr(model, "layers"):
+    # A FeatureSpace file (FeatureSpace.save) holds a layer that is no model: load_model returns it too.
+    if not hasattr(model, "layers") and not _is_feature_space(model):
         raise SavingError(f"{filepath}: the config describes a {type(model).__name__}, not a model")
     build = config.get("build_config") or {}
     shape = build.get("input_shape") if isinstance(build, dict) else None
@@ -249,3 +250,8 @@ def _flatten(value):
             yield from _flatten(v)
     else:
         yield value
+
+
+def _is_feature_space(obj):
+    from tkeras.utils.feature_space import FeatureSpace
+    return isinstance(obj, FeatureSpace)

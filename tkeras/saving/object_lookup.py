@@ -80,6 +80,9 @@ def classes_of(namespace):
         from tkeras.layers.experimental import RandomFourierFeatures, SyncBatchNormalization
         table["RandomFourierFeatures"] = RandomFourierFeatures
         table["SyncBatchNormalization"] = SyncBatchNormalization
+        # keras.utils.FeatureSpace is a layer, and `FeatureSpace.save` writes it as a layer file.
+        from tkeras.utils.feature_space import FeatureSpace
+        table["FeatureSpace"] = FeatureSpace
     return table
 
 

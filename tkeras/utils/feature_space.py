@@ -329,6 +329,28 @@ class FeatureSpace(Layer):
             return merged[0]
         return merged
 
+    def get_build_config(self):
+        """Each preprocessor's build config: written by `save` so that a load rebuilds them before
+        their adapted state (variables, vocabularies) is read back; None before `adapt`."""
+        if not self._is_adapted:
+            return None
+        return {name: preprocessor.get_build_config() for name, preprocessor in self.preprocessors.items()
+                if hasattr(preprocessor, "get_build_config")}
+
+    def build_from_config(self, config):
+        for name, build_config in (config or {}).items():
+            preprocessor = self.preprocessors.get(name)
+            if preprocessor is not None and build_config and not getattr(preprocessor, "built", True):
+                preprocessor.build_from_config(build_config)
+        self._is_adapted = True  # the state written with the config is read into the preprocessors next
+        self.built = True
+
+    def save(self, filepath):
+        """Write this FeatureSpace (its configuration and adapted state) to a `.keras` file, which
+        `keras.models.load_model` reads back as a FeatureSpace."""
+        from tkeras.saving import saving_api
+        saving_api.save_model(self, filepath)
+
     # -- config -------------------------------------------------------------------------------------------
     def get_config(self):
         features = {name: {"module": "keras.utils", "class_name": "Feature", "config": feature.get_config(),

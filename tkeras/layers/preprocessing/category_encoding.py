@@ -11,11 +11,12 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import check_sparse, encode, encoded_shape
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 OUTPUT_MODES = ("one_hot", "multi_hot", "count")
 
 
-class CategoryEncoding(Layer):
+class CategoryEncoding(DataLayerMethods, Layer):
     """Encode integer ids in [0, num_tokens) as float vectors of length `num_tokens`.
 
     Args:

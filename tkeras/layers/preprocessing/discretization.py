@@ -15,11 +15,12 @@ from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import check_sparse, encode, encoded_shape
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary import adapt_batches
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 
-class Discretization(AdaptStateMixin, Layer):
+class Discretization(DataLayerMethods, AdaptStateMixin, Layer):
     """Bucket values: bin i holds `bin_boundaries[i-1] <= x < bin_boundaries[i]`.
 
     Args:

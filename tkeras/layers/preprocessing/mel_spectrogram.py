@@ -12,6 +12,7 @@ import torch
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.ops.fft import WINDOWS, stft
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 # HTK's mel scale: mel(f) = 1127 * ln(1 + f / 700).
 _MEL_BREAK_HZ = 700.0
@@ -34,7 +35,7 @@ def linear_to_mel_weight_matrix(num_mel_bins, num_spectrogram_bins, sampling_rat
     return np.pad(weights, [[1, 0], [0, 0]])  # the DC bin gets no weight
 
 
-class MelSpectrogram(Layer):
+class MelSpectrogram(DataLayerMethods, Layer):
     """Mel spectrogram of a single `(samples,)` or batched `(batch, samples)` float signal.
 
     Args:

@@ -15,9 +15,10 @@ from tkeras.backend import config
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary import adapt_batches
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 
-class Normalization(AdaptStateMixin, Layer):
+class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
     """Shift and scale inputs to zero mean and unit variance: `(x - mean) / sqrt(variance)`.
 
     Args:

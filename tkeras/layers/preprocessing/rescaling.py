@@ -8,9 +8,10 @@ import torch
 
 from tkeras.backend import config
 from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 
-class Rescaling(Layer):
+class Rescaling(DataLayerMethods, Layer):
     """Multiply by `scale`, then add `offset`; both a number or a per-channel sequence.
 
     Example: `Rescaling(1. / 255)` maps [0, 255] to [0, 1]; `Rescaling(1. / 127.5, offset=-1)` to [-1, 1].

@@ -148,6 +148,32 @@ class RNN(Layer):
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         states = self._starting_states(initial_state, sequences)
+        last_output, outputs, new_states = self.inner_loop(sequences, states, mask, training)
+        if self.stateful:
+            self.states = [s.detach() for s in new_states]
+        output = outputs if self.return_sequences else last_output
+        if self.return_state:
+            if self.return_sequences and mask is not None:
+                output._keras_mask = mask
+            return [output] + list(new_states)
+        return output
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        """Run the cell over `sequences` (batch, timesteps, ...) from `initial_state` (one tensor or a
+        list, one per state), honouring `mask` (batch, timesteps), `go_backwards` and
+        `zero_output_for_mask`; the layer's own states are neither read nor written.
+
+        Returns (last_output, outputs, new_states): the output of the last step processed, the
+        outputs of every step in processing order (batch, timesteps, ...) when `return_sequences`,
+        else the last output alone with a time axis of 1 (as Keras' torch backend returns it), and
+        the list of final states."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        sequences = sequences if isinstance(sequences, torch.Tensor) else to_torch(sequences, self.dtype)
+        states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        states = [s if isinstance(s, torch.Tensor) else to_torch(s, self.dtype) for s in states]
+        if mask is not None and not isinstance(mask, torch.Tensor):
+            mask = torch.as_tensor(mask)
         if self.go_backwards:
             sequences = sequences.flip(1)
             mask = mask.flip(1) if mask is not None else None
@@ -177,14 +203,9 @@ class RNN(Layer):
                 cell.reset_dropout_mask()
                 cell.reset_recurrent_dropout_mask()
         last_output, outputs, new_states = result
-        if self.stateful:
-            self.states = [s.detach() for s in new_states]
-        output = outputs if self.return_sequences else last_output
-        if self.return_state:
-            if self.return_sequences and mask is not None:
-                output._keras_mask = mask.flip(1) if self.go_backwards else mask
-            return [output] + list(new_states)
-        return output
+        if outputs is None:
+            outputs = last_output.unsqueeze(1)
+        return last_output, outputs, list(new_states)
 
     def _fused_mode(self, training):
         """The fused kernel for this configuration ('lstm', 'gru', 'rnn_tanh', 'rnn_relu') or None."""

@@ -155,3 +155,42 @@ def center_crop(boxes, in_height, in_width, height, width):
     top, left = int((in_height - crop_height) / 2), int((in_width - crop_width) / 2)
     cut = window(boxes, top, left, crop_height, crop_width)
     return resize(cut, crop_height, crop_width, height, width)
+
+
+def map_points(transform, x, y):
+    """Where the projective maps `transform` (N, 8): a0, a1, a2, b0, b1, b2, c0, c1, or (N, 6) without
+    the perspective terms) send the point (x, y): two (N, 1) tensors."""
+    transform = torch.as_tensor(transform)
+    if transform.shape[-1] == 6:
+        transform = torch.cat([transform, torch.zeros_like(transform[..., :2])], dim=-1)
+    a0, a1, a2, b0, b1, b2, c0, c1 = transform.split(1, dim=-1)
+    scale = c0 * x + c1 * y + 1
+    return (a0 * x + a1 * y + a2) / scale, (b0 * x + b1 * y + b2) / scale
+
+
+def _offsets(values, boxes):
+    """One offset per image ((N,), (N, 1) or a scalar) shaped to broadcast over `boxes`' coordinates."""
+    values = torch.as_tensor(values, device=boxes.device).to(boxes.dtype)
+    return values.reshape(-1, 1) if boxes.dim() == 3 else values.reshape(-1)
+
+
+def shift(boxes, dx, dy):
+    """Boxes ((N, B, 4), or (B, 4) with scalar offsets) moved by -(dx, dy): the boxes of an image whose
+    origin moved to (dx, dy)."""
+    x1, y1, x2, y2 = _corners(boxes)
+    dx, dy = _offsets(dx, boxes), _offsets(dy, boxes)
+    return _stack(x1 - dx, y1 - dy, x2 - dx, y2 - dy)
+
+
+def clamp_window(boxes, x_start, y_start, x_end, y_end):
+    """Boxes kept within each image's [x_start, x_end] x [y_start, y_end] and written relative to the
+    window's top-left corner."""
+    x1, y1, x2, y2 = _corners(boxes)
+    x_start, x_end = _offsets(x_start, boxes), _offsets(x_end, boxes)
+    y_start, y_end = _offsets(y_start, boxes), _offsets(y_end, boxes)
+
+    def inside(value, start, end):
+        return torch.minimum(torch.maximum(value, start), end) - start
+
+    return _stack(inside(x1, x_start, x_end), inside(y1, y_start, y_end), inside(x2, x_start, x_end),
+                  inside(y2, y_start, y_end))

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.ops.image import TORCH_MODES, resize_nchw
 from tkeras.utils.bounding_boxes import SUPPORTED_FORMATS, convert_format
@@ -187,7 +188,7 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="re
 
 
 # -- Keras 3's public transformation methods ------------------------------------------------------
-class ImageTransformMethods:
+class ImageTransformMethods(DataLayerMethods):
     """Keras 3's BaseImagePreprocessingLayer methods, in the user's layout, over the internal
     (N, C, H, W) hooks: `draw(images)` makes the random parameters of one batch (the
     "transformation", a dict with Keras' keys where tkeras matches them), `transform(images,

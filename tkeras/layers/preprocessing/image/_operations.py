@@ -1,6 +1,5 @@
 """The operations RandAugment and AugMix choose from, built with one shared factor as Keras 3.15.1
 builds them (its layer classes, its argument mapping: the posterization bits come from 8 * upper)."""
-import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
 from tkeras.layers.preprocessing.image import _image_ops as image_ops
@@ -48,27 +47,18 @@ def build(name, factor, value_range, interpolation, seed, dtype):
 # affine ones expose their per-image maps; the older colour ones (brightness, contrast) draw as they
 # apply, which is harmless: masks do not change colour.
 def draw(layer, images):
-    if isinstance(layer, aug.AugmentationLayer):
-        return layer.draw(images)
-    if isinstance(layer, image_ops.AffineImageLayer):
-        n, _, height, width = images.shape
-        return layer.transforms(n, height, width, images.device)
+    if isinstance(layer, (aug.AugmentationLayer, image_ops.AffineImageLayer)):
+        return layer.draw(images)  # the affine layers' dicts also say how to move bounding boxes
     return None
 
 
 def apply(layer, images, params):
-    if isinstance(layer, aug.AugmentationLayer):
+    if isinstance(layer, (aug.AugmentationLayer, image_ops.AffineImageLayer)):
         return layer.transform(images, params)
-    if isinstance(layer, image_ops.AffineImageLayer):
-        return image_ops.affine_transform(images, params, layer.interpolation, layer.fill_mode, layer.fill_value)
     return layer.augment(images)
 
 
 def apply_to_masks(layer, masks, params):
-    if isinstance(layer, aug.AugmentationLayer):
+    if isinstance(layer, (aug.AugmentationLayer, image_ops.AffineImageLayer)):
         return layer.transform_masks(masks, params)
-    if isinstance(layer, image_ops.AffineImageLayer):
-        moved = image_ops.affine_transform(masks.to(torch.float32), params, "nearest", layer.fill_mode,
-                                           layer.fill_value)
-        return moved.to(masks.dtype)
     return masks

@@ -12,9 +12,10 @@ import torch.nn.functional as F
 
 from tkeras.layers.convolutional._conv_utils import normalize_data_format
 from tkeras.layers.layer import Layer
+from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 
 
-class MaxNumBoundingBoxes(Layer):
+class MaxNumBoundingBoxes(DataLayerMethods, Layer):
     """Make the number of bounding boxes per image exactly `max_number`.
 
     Args:
@@ -69,6 +70,45 @@ class MaxNumBoundingBoxes(Layer):
         if not batched:
             boxes, labels = boxes.squeeze(0), labels.squeeze(0)
         return {**bounding_boxes, "boxes": boxes, "labels": labels}
+
+    # -- Keras 3's preprocessing-layer methods: nothing random, only the boxes change ------------
+    def get_random_transformation(self, data, training=True, seed=None):
+        """None: the layer draws nothing (the methods below take the argument for uniformity)."""
+        return None
+
+    def transform_images(self, images, transformation=None, training=True):
+        return images
+
+    def transform_labels(self, labels, transformation=None, training=True):
+        return labels
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation=None, training=True):
+        return segmentation_masks
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation=None, training=True):
+        """A batch's boxes ("boxes" (N, B, 4), "labels" (N, B)) cut or padded to `max_number`, in
+        training and at inference alike."""
+        return self._fixed_count(self._as_tensors(bounding_boxes), batched=True)
+
+    def transform_single_image(self, image, transformation=None, training=True):
+        return image
+
+    def transform_single_label(self, label, transformation=None, training=True):
+        return label
+
+    def transform_single_segmentation_mask(self, segmentation_mask, transformation=None, training=True):
+        return segmentation_mask
+
+    def transform_single_bounding_box(self, bounding_box, transformation=None, training=True):
+        """One image's boxes ("boxes" (B, 4), "labels" (B,)) cut or padded to `max_number`."""
+        return self._fixed_count(self._as_tensors(bounding_box), batched=False)
+
+    def _as_tensors(self, bounding_boxes):
+        dense = self._densified(bounding_boxes)
+        return {**dense, "boxes": torch.as_tensor(np.asarray(dense["boxes"]) if isinstance(dense["boxes"], list)
+                                                  else dense["boxes"]),
+                "labels": torch.as_tensor(np.asarray(dense["labels"]) if isinstance(dense["labels"], list)
+                                          else dense["labels"])}
 
     def _densified(self, bounding_boxes):
         """Keras' entry check, and ragged Python lists (a list of boxes per image) padded to one array."""

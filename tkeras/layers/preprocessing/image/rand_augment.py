@@ -5,6 +5,7 @@ import numbers
 import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
+from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.layers.preprocessing.image import _operations
 
 OPERATIONS = ("random_shear", "random_translation", "random_rotation", "random_brightness",
@@ -27,7 +28,7 @@ class RandAugment(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
-    boxes_unchanged = False  # pixels move in ways tkeras does not follow with boxes (see move_boxes)
+    boxes_unchanged = False  # the geometric picks move boxes (see move_boxes)
 
     def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear", seed=None,
                  data_format=None, **kwargs):
@@ -49,17 +50,26 @@ class RandAugment(aug.AugmentationLayer):
         for index in picks:
             layer = getattr(self, OPERATIONS[index])
             steps.append((layer, _operations.draw(layer, images)))
-        return steps
+        return {"steps": steps, "input_shape": box_geometry.user_shape(images, self.data_format)}
 
     def transform(self, images, params):
-        for layer, step in params:
+        for layer, step in params["steps"]:
             images = _operations.apply(layer, images, step)
         return images
 
     def transform_masks(self, masks, params):
-        for layer, step in params:
+        for layer, step in params["steps"]:
             masks = _operations.apply_to_masks(layer, masks, step)
         return masks
+
+    def move_boxes(self, bounding_boxes, params, height, width):
+        """The boxes through the picked operations in the order the images went through them: the
+        geometric ones (shear, translation, rotation) move and clip them, the others leave them be.
+        (Keras 3.15.1 moves them once per distinct pick, in its list's order rather than the picks'.)"""
+        for layer, step in params["steps"]:
+            if not layer.boxes_unchanged:
+                bounding_boxes, height, width = layer.move_boxes(bounding_boxes, step, height, width)
+        return bounding_boxes, height, width
 
     def get_config(self):
         return aug.keras_config(self, {"value_range": self.value_range, "num_ops": self.num_ops, "factor": self.factor,

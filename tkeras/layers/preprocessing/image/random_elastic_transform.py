@@ -48,12 +48,17 @@ class RandomElasticTransform(aug.AugmentationLayer):
         return {"apply": self.coin(images.shape[0], self.factor, images.device), "distortion": distortion,
                 "seed": self.sub_seed()}
 
+    def get_elastic_transform_params(self, height, width, factor):
+        """(alpha, sigma) of the displacement field for a height x width image at distortion `factor`:
+        the displacement's size, 0.1 * factor * the longer side, and its Gaussian smoothing, 0.05 *
+        factor * the shorter side."""
+        return max(height, width) * (0.1 * factor), min(height, width) * (0.05 * factor)
+
     def transform(self, images, params):
         if params is None:
             return images
         height, width = images.shape[2:]
-        alpha = max(height, width) * 0.1 * params["distortion"]
-        sigma = min(height, width) * 0.05 * params["distortion"]
+        alpha, sigma = self.get_elastic_transform_params(height, width, params["distortion"])
         warped = image_sampling.elastic_transform(images, alpha=alpha, sigma=sigma, interpolation=self.interpolation,
                                                   fill_mode=self.fill_mode, fill_value=self.fill_value,
                                                   seed=params["seed"], data_format="channels_first")

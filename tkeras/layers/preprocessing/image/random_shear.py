@@ -9,6 +9,7 @@ import torch
 
 from tkeras.layers.preprocessing.image import _augmentation as aug
 from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
+from tkeras.layers.preprocessing.image import _box_helpers as box_helpers
 from tkeras.layers.preprocessing.image import _image_ops as ops
 
 
@@ -83,6 +84,10 @@ class RandomShear(aug.AugmentationLayer):
     def move_boxes(self, bounding_boxes, params, height, width):
         moved = {**bounding_boxes, "boxes": box_geometry.shear(bounding_boxes["boxes"], _factors(params))}
         return box_geometry.clipped(moved, height, width), height, width
+
+    # Keras 3's public box helpers (see _box_helpers)
+    get_transformed_x_y = box_helpers.get_transformed_x_y
+    get_shifted_bbox = box_helpers.get_shifted_bbox
 
     def get_config(self):
         return aug.keras_config(self, {"x_factor": self.x_factor, "y_factor": self.y_factor,

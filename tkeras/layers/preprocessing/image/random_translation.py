@@ -5,6 +5,7 @@ Objects are rarely centred; shifting teaches a classifier that position does not
 import torch
 
 from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
+from tkeras.layers.preprocessing.image import _box_helpers as box_helpers
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -51,6 +52,10 @@ class RandomTranslation(ops.AffineImageLayer):
     def move_boxes(self, bounding_boxes, params, height, width):
         moved = {**bounding_boxes, "boxes": box_geometry.translate(bounding_boxes["boxes"], params["translations"])}
         return box_geometry.clipped(moved, height, width), height, width
+
+    # Keras 3's public box helpers (see _box_helpers)
+    get_transformed_x_y = box_helpers.get_transformed_x_y
+    get_shifted_bbox = box_helpers.get_shifted_bbox
 
     def get_config(self):
         config_ = super().get_config()

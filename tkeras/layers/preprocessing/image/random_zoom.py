@@ -5,6 +5,7 @@ Objects appear at many distances; zooming teaches a classifier that scale does n
 import torch
 
 from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
+from tkeras.layers.preprocessing.image import _box_helpers as box_helpers
 from tkeras.layers.preprocessing.image import _image_ops as ops
 from tkeras.saving.config_compat import in_keras_order
 
@@ -56,6 +57,10 @@ class RandomZoom(ops.AffineImageLayer):
     def move_boxes(self, bounding_boxes, params, height, width):
         moved = box_geometry.zoom(bounding_boxes["boxes"], params["width_zoom"], params["height_zoom"], height, width)
         return box_geometry.clipped({**bounding_boxes, "boxes": moved}, height, width), height, width
+
+    # Keras 3's public box helpers (see _box_helpers)
+    get_transformed_x_y = box_helpers.get_transformed_x_y
+    get_clipped_bbox = box_helpers.get_clipped_bbox
 
     def get_config(self):
         config_ = super().get_config()
