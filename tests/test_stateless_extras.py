@@ -11,20 +11,15 @@ import torch
 
 import tkeras as keras
 from tkeras.layers.stateless_grad import StatelessGradientError
-from tests.test_stateless_api import assert_unchanged, snapshot
+from tests.test_stateless_api import (  # the same Dense + BatchNormalization values
+    BETA, BIAS, GAMMA, KERNEL, MOVING_MEAN, MOVING_VARIANCE, X, assert_unchanged, snapshot,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "fixtures", "stateless_extras_reference.json")) as f:
     REF = json.load(f)
 
-X = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [-2.0, 1.0, 0.75], [0.0, -0.5, 1.25]]
 Y = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [1.0, -1.0]]
-KERNEL = [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]
-BIAS = [0.1, -0.2]
-GAMMA = [1.5, 0.5]
-BETA = [0.25, -0.75]
-MOVING_MEAN = [0.3, -0.1]
-MOVING_VARIANCE = [2.0, 0.5]
 VECTOR_U = [[0.6, -0.8]]
 TRAINABLE = [KERNEL, BIAS, GAMMA, BETA]
 NON_TRAINABLE = [MOVING_MEAN, MOVING_VARIANCE]

@@ -192,3 +192,21 @@ def _rebuild_variable(data, trainable, name, path, tracked_trainable=None):
     if tracked_trainable is not None:  # its place in the owning layer's `weights` (layers/weight_order.py)
         var._keras_tracked_trainable = tracked_trainable
     return var
+
+
+def assign_arrays(owner, variables, weights):
+    """`set_weights`: copy `weights` (arrays, one per variable, in order) into `variables`, after checking
+    the count and every shape, so that a wrong list changes nothing. `owner` names the layer or metric
+    in the errors ("Layer 'dense'")."""
+    import numpy as np
+    arrays = [np.asarray(value) for value in weights]
+    if len(arrays) != len(variables):
+        raise ValueError(f"{owner} expects {len(variables)} weight arrays ({[tuple(v.shape) for v in variables]}), "
+                         f"but set_weights received {len(arrays)}")
+    for variable, array in zip(variables, arrays):
+        if tuple(array.shape) != tuple(variable.shape):
+            raise ValueError(f"{owner}: weight {variable.name!r} has shape {tuple(variable.shape)}, but set_weights "
+                             f"received an array of shape {tuple(array.shape)}")
+    with torch.no_grad():
+        for variable, array in zip(variables, arrays):
+            variable.copy_(torch.as_tensor(array, dtype=variable.dtype, device=variable.device))

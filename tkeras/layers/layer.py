@@ -18,7 +18,7 @@ from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.remat import current_remat_scope
 from tkeras.backend.stateless_scope import active_stateless_scope
-from tkeras.backend.variable import Variable
+from tkeras.backend.variable import Variable, assign_arrays
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_build import marking_built
@@ -305,21 +305,7 @@ class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.M
         return [w.detach().cpu().numpy().copy() for w in self.weights]
 
     def set_weights(self, weights):
-        params = self.weights
-        weights = list(weights)
-        if len(weights) != len(params):
-            raise ValueError(
-                f"Layer {self.name!r} expects {len(params)} weight arrays "
-                f"({[tuple(p.shape) for p in params]}), but set_weights received {len(weights)}")
-        for param, value in zip(params, weights):
-            value = np.asarray(value)
-            if tuple(value.shape) != tuple(param.shape):
-                raise ValueError(
-                    f"Layer {self.name!r}: weight {param.name!r} has shape {tuple(param.shape)}, "
-                    f"but set_weights received an array of shape {tuple(value.shape)}")
-        with torch.no_grad():
-            for param, value in zip(params, weights):
-                param.copy_(torch.as_tensor(np.asarray(value), dtype=param.dtype))
+        assign_arrays(f"Layer {self.name!r}", self.weights, list(weights))
 
     def count_params(self):
         if not self.built:

@@ -12,6 +12,7 @@ Layer versions, kept so Keras 2 code that calls them on a metric keeps working.
 import numpy as np
 import torch
 
+from tkeras.backend.variable import assign_arrays
 from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 
 
@@ -23,20 +24,7 @@ class MetricLayerMethods(LegacyNodeMethods):
 
     def set_weights(self, weights):
         """Assign the state variables from arrays (same count, order and shapes as `get_weights()`)."""
-        variables = self.variables
-        arrays = [np.asarray(value) for value in weights]
-        if len(arrays) != len(variables):
-            raise ValueError(
-                f"Metric {self.name!r} holds {len(variables)} state variables "
-                f"{[tuple(v.shape) for v in variables]}; set_weights got {len(arrays)} arrays")
-        for variable, array in zip(variables, arrays):
-            if tuple(array.shape) != tuple(variable.shape):
-                raise ValueError(
-                    f"Metric {self.name!r}: state variable {variable.name!r} has shape {tuple(variable.shape)}; "
-                    f"set_weights got an array of shape {tuple(array.shape)}")
-        with torch.no_grad():
-            for variable, array in zip(variables, arrays):
-                variable.copy_(torch.as_tensor(array, dtype=variable.dtype, device=variable.device))
+        assign_arrays(f"Metric {self.name!r}", self.variables, weights)
 
     def count_params(self):
         """The number of scalars in the state variables."""
