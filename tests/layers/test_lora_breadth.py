@@ -337,3 +337,20 @@ def test_embedding_without_lora_keeps_its_lookup_kernel():
     finally:
         embedding_module.lookup = real
     assert len(calls) == 1 and calls[0] is layer.__dict__["_embeddings"] and not layer.lora_enabled
+
+
+def test_a_keras_3_file_with_lora_loads_and_predicts_as_keras(tmp_path):
+    # Written by real Keras 3.15.1 (tests/fixtures/make_lora_files.py): Dense and Embedding with LoRA on.
+    fixtures = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures")
+    with open(os.path.join(fixtures, "lora_files_io.json")) as f:
+        io = json.load(f)
+    model = keras.saving.load_model(os.path.join(fixtures, "k3_lora.keras"))
+    assert [model.get_layer(name).lora_enabled for name in ("d1", "d2", "emb")] == [True, False, True]
+    inputs = [np.asarray(io["x"], "float32"), np.asarray(io["ids"], "int32")]
+    dense_out, emb_out = model.predict(inputs, verbose=0)
+    np.testing.assert_allclose(dense_out, io["dense_out"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(emb_out, io["emb_out"], rtol=1e-6, atol=1e-7)
+    # and tkeras writes it back in the same layout: the merged weights, still LoRA-enabled on reload
+    model.save(tmp_path / "again.keras")
+    again = keras.saving.load_model(tmp_path / "again.keras")
+    np.testing.assert_allclose(again.predict(inputs, verbose=0)[0], io["dense_out"], rtol=1e-5, atol=1e-6)
