@@ -9,7 +9,6 @@ per call.
 """
 import inspect
 
-import numpy as np
 import torch
 
 from tkeras.backend import config
@@ -18,12 +17,12 @@ from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.remat import current_remat_scope
 from tkeras.backend.stateless_scope import active_stateless_scope
-from tkeras.backend.variable import Variable, assign_arrays
+from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
-from tkeras.layers.weight_order import own_in_keras_order
+from tkeras.layers.layer_weights import LayerWeights
 from tkeras.layers.layer_keras3 import Keras3LayerMethods
 from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
@@ -34,7 +33,7 @@ from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
 
 
-class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.Module):
+class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.Module):
     """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
 
     _call_takes_training = False
@@ -200,119 +199,7 @@ class Layer(OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.M
             stack[0:0] = layer._direct_sublayers()
         return result
 
-    # -- weights ----------------------------------------------------------------------------------
-    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None, **kwargs):
-        """Create a weight (a `Variable`) owned by this layer, in Keras' order and layout. Positional
-        arguments follow the order of the Keras release the call was written for (add_weight_args)."""
-        from tkeras import constraints, initializers, regularizers
-        if args:
-            from tkeras.layers.add_weight_args import merge_positional
-            given = merge_positional(self.name, args, {
-                "shape": shape, "initializer": initializer, "dtype": dtype, "trainable": trainable,
-                "regularizer": regularizer, "constraint": constraint, "name": name})
-            shape, initializer, dtype, trainable = given["shape"], given["initializer"], given["dtype"], given["trainable"]
-            regularizer, constraint, name = given["regularizer"], given["constraint"], given["name"]
-        if "getter" in kwargs or "partitioner" in kwargs:
-            kwargs.pop("getter", None), kwargs.pop("partitioner", None)
-        if kwargs.pop("use_resource", None) is not None or kwargs.pop("synchronization", None) is not None:
-            pass
-        kwargs.pop("aggregation", None)
-        if kwargs:
-            raise TypeError(f"{self.name}.add_weight: unexpected keyword argument(s) {sorted(kwargs)}")
-        shape = tuple(int(d) for d in (shape or ()))
-        torch_dtype = config.standardize_dtype(dtype or self.dtype)
-        if initializer is None:
-            initializer = "glorot_uniform" if torch_dtype.is_floating_point else "zeros"
-        init = initializers.get(initializer)
-        with torch.no_grad():
-            value = init(shape, dtype=torch_dtype)
-            value = torch.as_tensor(value, dtype=torch_dtype).to(config.device())
-        weight_name = name if name is not None else f"variable_{len(self._own_weights)}"
-        variable = Variable(value, trainable=trainable, name=weight_name, dtype=torch_dtype)
-        variable.regularizer = regularizers.get(regularizer) if regularizer is not None else None
-        variable.constraint = constraints.get(constraint) if constraint is not None else None
-        return self._track_weight(variable, weight_name, trainable)
-
-    def _track_weight(self, variable, weight_name, trainable):
-        """Make `variable` one of this layer's weights (a registered parameter, in creation order)."""
-        variable._keras_path = f"{self.__dict__.get('_path') or self.name}/{weight_name}"  # layer_paths.py
-        if not (self._trainable and trainable):
-            variable.requires_grad_(False)
-        key = weight_name.replace(".", "_").replace("/", "_")
-        if self.__dict__.get(key, False) is None:
-            del self.__dict__[key]  # `self.bias = None` placeholder, about to be replaced
-        while key in self._parameters or key in self._modules or key in self.__dict__:
-            key = key + "_"
-        if "_keras_tracked_trainable" not in variable.__dict__:  # where `weights` lists it (weight_order.py)
-            variable._keras_tracked_trainable = bool(variable._keras_trainable)
-        self._own_weights.append(variable)
-        self.register_parameter(key, variable)
-        return variable
-
-    @property
-    def weights(self):
-        own = own_in_keras_order(self._own_weights)
-        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.weights])
-
-    @property
-    def variables(self):
-        return self.weights
-
-    @property
-    def trainable_weights(self):
-        if not self._trainable:
-            return []
-        own = [w for w in own_in_keras_order(self._own_weights) if w._keras_trainable]
-        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.trainable_weights])
-
-    @trainable_weights.setter
-    def trainable_weights(self, variables):
-        self._adopt_weights(variables, trainable=True)
-
-    trainable_variables = trainable_weights
-
-    @property
-    def non_trainable_weights(self):
-        if not self._trainable:
-            return self.weights
-        own = [w for w in own_in_keras_order(self._own_weights) if not w._keras_trainable]
-        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.non_trainable_weights])
-
-    @non_trainable_weights.setter
-    def non_trainable_weights(self, variables):
-        self._adopt_weights(variables, trainable=False)
-
-    non_trainable_variables = non_trainable_weights
-
     stateless_call = layer_stateless.stateless_call  # Keras 3's stateless API (layer_stateless.py)
-
-    def _adopt_weights(self, variables, trainable):
-        """Keras 1 custom layers made their weights with `K.variable(...)` in build() and listed them:
-        `self.trainable_weights = [self.W]`. Those variables become this layer's weights."""
-        from tkeras.backend.variable import Variable
-        for i, variable in enumerate(variables):
-            if not isinstance(variable, Variable):
-                raise TypeError(f"Layer {self.name!r}: trainable_weights/non_trainable_weights must list variables "
-                                f"(K.variable(...) or self.add_weight(...)), received {type(variable).__name__} "
-                                f"at position {i}")
-            if any(variable is own for own in self._own_weights):
-                continue
-            variable._keras_trainable = trainable
-            self._track_weight(variable, variable.name or f"variable_{len(self._own_weights)}", trainable)
-
-    def get_weights(self):
-        return [w.detach().cpu().numpy().copy() for w in self.weights]
-
-    def set_weights(self, weights):
-        assign_arrays(f"Layer {self.name!r}", self.weights, list(weights))
-
-    def count_params(self):
-        if not self.built:
-            raise ValueError(
-                f"You tried to call count_params on layer {self.name!r}, but the layer isn't built. "
-                f"Build it first by calling it on data or with build(input_shape).")
-        return int(sum(int(np.prod(w.shape)) for w in self.weights))
 
     # -- losses (regularization, add_loss) --------------------------------------------------------
     def add_loss(self, loss):
@@ -541,12 +428,3 @@ def _shape_from_config(value):
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
         return [tuple(v) for v in value]
     return tuple(value)
-
-
-def _dedupe(weights):
-    seen, result = set(), []
-    for w in weights:
-        if id(w) not in seen:
-            seen.add(id(w))
-            result.append(w)
-    return result
