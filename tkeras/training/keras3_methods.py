@@ -114,7 +114,8 @@ class Keras3TrainerMethods:
 
 
 def _step_function(model, step_name, train):
-    from tkeras.training.trainer import _FitScope, _len_of
+    from tkeras.training.loop_helpers import len_of as _len_of
+    from tkeras.training.trainer import _FitScope
 
     def one_step(data):
         batch = _next_batch(data)

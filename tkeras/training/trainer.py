@@ -6,7 +6,6 @@ progress bar converts the running averages when it redraws (at most ~10 times a 
 logs are converted once per epoch. Denormal floats are flushed during fit, as TensorFlow does, since
 they slow CPU kernels badly once optimizer state decays towards zero.
 """
-import math
 import warnings
 
 import torch
@@ -15,7 +14,7 @@ from tkeras.backend import core_sharing, host_memory
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
-from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, predict_chunks
+from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, loop_helpers, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.keras3_methods import Keras3TrainerMethods
 from tkeras.training.legacy_methods import LegacyTrainingMethods
@@ -253,7 +252,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
             raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(kwargs)}")
         self._require_compiled("training/testing")
         distribution = _current_distribution()  # data parallel under torchrun; pins this rank's device first
-        epochs = _capped_epochs(epochs)
+        epochs = loop_helpers.capped_epochs(epochs)
         verbose = 1 if verbose == "auto" else int(verbose)
         if validation_split and validation_data is None:
             if not data_adapter.is_array_like(x):
@@ -319,10 +318,10 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
                     if distribution is not None:
                         step_logs = distribution.epoch_logs(self, step_logs)
                     logs = pythonify(step_logs)
-                    if val is not None and _should_validate(epoch, validation_freq):
+                    if val is not None and loop_helpers.should_validate(epoch, validation_freq):
                         val_logs = self._run_evaluation(val, callback_list)
                         logs.update({"val_" + k: v for k, v in val_logs.items()})
-                    _warn_if_nan(logs, epoch)
+                    loop_helpers.warn_if_nan(logs, epoch)
                     callback_list.on_epoch_end(epoch, logs)
                     if self.stop_training:
                         break
@@ -412,7 +411,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
             outputs = distribution.gather_predictions(batches, outputs)
         if not outputs:
             raise ValueError("predict: the input produced no batches")
-        return _concat_outputs(outputs)
+        return loop_helpers.concat_outputs(outputs)
 
     # -- single batches ---------------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
@@ -423,7 +422,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
             sample_weight = cw if sample_weight is None else data_adapter.to_tensor(sample_weight) * cw
         if reset_metrics:
             self.reset_metrics()
-        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
+        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=loop_helpers.len_of(x))
         self._invalidate_caches()
         with _FitScope(self, flush_denormal=True):
             logs = pythonify(self._step_fn('train_step')(next(iter(batches.epoch()))))
@@ -433,16 +432,16 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
         self._require_compiled("testing")
         if reset_metrics:
             self.reset_metrics()
-        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=_len_of(x))
+        batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=loop_helpers.len_of(x))
         with _FitScope(self, flush_denormal=False), torch.no_grad():
             logs = pythonify(self._step_fn('test_step')(next(iter(batches.epoch()))))
         return self._single_batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
-        batches = data_adapter.ArrayBatches(x, None, None, batch_size=_len_of(x))
+        batches = data_adapter.ArrayBatches(x, None, None, batch_size=loop_helpers.len_of(x))
         with _FitScope(self, flush_denormal=False), torch.no_grad():
             out = _precision.outputs_to_float32(self._step_fn('predict_step')(next(iter(batches.epoch()))))
-        return _concat_outputs([out])
+        return loop_helpers.concat_outputs([out])
 
     def _step_fn(self, name):
         step = getattr(self, name)
@@ -453,6 +452,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
+
 
 def _overridden(model, step_name):
     return getattr(type(model), step_name) is not getattr(Trainer, step_name)
@@ -473,45 +473,3 @@ def _current_distribution():
     """The data-parallel distribution the loops run under; None in a single process (tkeras.distribute)."""
     from tkeras.distribute.data_parallel import current_distribution
     return current_distribution()
-
-
-def _len_of(x):
-    first = tree.flatten(x)[0]
-    return len(first)
-
-
-def _concat_outputs(outputs):
-    first = outputs[0]
-    if isinstance(first, torch.Tensor):
-        return torch.cat(outputs).cpu().numpy()
-    if isinstance(first, dict):
-        return {k: torch.cat([o[k] for o in outputs]).cpu().numpy() for k in first}
-    if isinstance(first, (list, tuple)):
-        return [torch.cat([o[i] for o in outputs]).cpu().numpy() for i in range(len(first))]
-    return outputs
-
-
-def _should_validate(epoch, validation_freq):
-    if isinstance(validation_freq, int):
-        return (epoch + 1) % validation_freq == 0
-    return (epoch + 1) in validation_freq
-
-
-def _warn_if_nan(logs, epoch):
-    loss = logs.get("loss")
-    if isinstance(loss, float) and (math.isnan(loss) or math.isinf(loss)):
-        warnings.warn(f"Epoch {epoch + 1}: the training loss is {loss}. Training diverged; lower the learning "
-                      f"rate, scale the inputs, or check the data for NaN values.", RuntimeWarning, stacklevel=3)
-
-
-def _capped_epochs(epochs):
-    """TKERAS_MAX_EPOCHS caps every fit (smoke runs of long tutorials), as does Keras 3's
-    `keras.config.set_max_epochs` (with Keras' warning)."""
-    import os
-    from tkeras import config
-    cap = os.environ.get("TKERAS_MAX_EPOCHS")
-    epochs = min(int(epochs), int(cap)) if cap else int(epochs)
-    if config.max_epochs() and config.max_epochs() < epochs:
-        warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=3)
-        epochs = config.max_epochs()
-    return epochs
