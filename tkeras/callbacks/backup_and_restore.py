@@ -28,6 +28,7 @@ class BackupAndRestore(Callback):
                              f"integer (back up every that many batches)")
         self._batches_since_backup = 0
         self._current_epoch = 0
+        self.save_before_preemption = False  # tf-keras 2: backups on a preemption signal, which tkeras never gets
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.delete_checkpoint = delete_checkpoint

@@ -16,7 +16,8 @@ class ModelCheckpoint(MonitorCallback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None, **kwargs):
         period = kwargs.pop("period", None)  # Keras 2: save every `period` epochs
-        kwargs.pop("options", None), kwargs.pop("load_weights_on_restart", None)
+        kwargs.pop("options", None)
+        self.load_weights_on_restart = bool(kwargs.pop("load_weights_on_restart", False))  # Keras 2; unused
         if kwargs:
             raise TypeError(f"ModelCheckpoint: unexpected keyword argument(s) {sorted(kwargs)}")
         super().__init__(monitor, mode, baseline=initial_value_threshold)
@@ -34,6 +35,15 @@ class ModelCheckpoint(MonitorCallback):
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = None
         self._current_epoch = 0
+
+    @property
+    def epochs_since_last_save(self):
+        """Epochs ended since the last file was written (tf-keras 2's counter for `period`)."""
+        return self._epochs_since_last_save
+
+    @epochs_since_last_save.setter
+    def epochs_since_last_save(self, value):
+        self._epochs_since_last_save = int(value)
 
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):

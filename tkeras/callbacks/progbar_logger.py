@@ -11,6 +11,10 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self.progbar = None
         self._mode = "train"
+        self.seen = 0  # steps done in the current bar
+        self.target = None  # steps in the current bar (None: unknown)
+        self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+        self.use_steps = count_mode == "steps"  # tf-keras 2's flag; tkeras' bars always count steps
 
     def set_params(self, params):
         super().set_params(params)
@@ -19,6 +23,7 @@ class ProgbarLogger(Callback):
 
     def _new_bar(self, target):
         self.progbar = Progbar(target=target, verbose=self.verbose, unit_name="step")
+        self.seen, self.target = 0, target
 
     def on_train_begin(self, logs=None):
         self._mode = "train"
@@ -30,6 +35,7 @@ class ProgbarLogger(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         # Never finalize here: the epoch's last line waits for on_epoch_end, which brings val_* too.
+        self.seen = batch + 1
         if self.progbar is not None:
             self.progbar.update(batch + 1, logs, finalize=False)
 

@@ -69,6 +69,11 @@ class _SingleCount(_ThresholdMetric):
     def result(self):
         return self._finish(getattr(self, self._counts[0]))
 
+    @property
+    def accumulator(self):
+        """The count Variable, one entry per threshold (Keras' name for it)."""
+        return getattr(self, self._counts[0])
+
 
 class TruePositives(_SingleCount):
     _counts = ("true_positives",)

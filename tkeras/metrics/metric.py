@@ -13,10 +13,11 @@ from tkeras.backend.naming import to_snake_case
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.metrics import stateless as _stateless
+from tkeras.metrics.metric_layer_attributes import MetricLayerAttributes
 from tkeras.metrics.metric_layer_methods import MetricLayerMethods
 
 
-class Metric(MetricLayerMethods):
+class Metric(MetricLayerMethods, MetricLayerAttributes):
     """Subclass: create state with `add_variable` in `__init__`, implement `update_state`/`result`."""
 
     def __init__(self, name=None, dtype=None):

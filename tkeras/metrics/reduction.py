@@ -10,6 +10,7 @@ from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.losses import _tensors
 from tkeras.losses.loss import _merge_mask
 from tkeras.metrics.metric import Metric
+from tkeras.metrics.metric_layer_attributes import Reduction
 
 
 def _reduce(values, dims, how):
@@ -48,6 +49,8 @@ def count_hits_with(fn, counter):
 
 
 class Sum(Metric):
+    reduction = Reduction.SUM  # tf-keras 2's attribute
+
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable(name="total")
@@ -63,6 +66,8 @@ class Sum(Metric):
 
 
 class Mean(Metric):
+    reduction = Reduction.WEIGHTED_MEAN  # tf-keras 2's attribute
+
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable(name="total")

@@ -205,6 +205,14 @@ class LossScaleOptimizer(FlatVariableState):
     # `variables` (Keras 3's order): FlatVariableState.
 
     # -- everything else is the inner optimizer's -------------------------------------------------
+    @property
+    def built(self):
+        return bool(getattr(self.inner_optimizer, "built", False))
+
+    def __dir__(self):
+        # The inner optimizer's attributes read through this wrapper (clipnorm, use_ema, ...), so list them.
+        return sorted(set(super().__dir__()) | set(dir(self.inner_optimizer)))
+
     def __getattr__(self, name):
         if name == "inner_optimizer":  # not set yet (during unpickling)
             raise AttributeError(name)

@@ -12,6 +12,8 @@ from tkeras.optimizers.optimizer import Optimizer
 
 
 class Adam(Optimizer):
+    adaptive_epsilon = False  # tf-keras 2's flag, off by default there; tkeras has no adaptive epsilon
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,

@@ -7,10 +7,13 @@ with the second coefficient: `var -= lr * sign(beta_1 * m + (1 - beta_1) * g)`,
 """
 import torch
 
+from tkeras.optimizers import instance_attributes
 from tkeras.optimizers.optimizer import Optimizer
 
 
 class Lion(Optimizer):
+    momentums = instance_attributes.momentums
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,

@@ -13,10 +13,14 @@ import re
 
 import torch
 
+from tkeras.optimizers import instance_attributes
 from tkeras.optimizers.optimizer import Optimizer
 
 
 class Muon(Optimizer):
+    momentums = instance_attributes.momentums
+    adam_velocities = instance_attributes.adam_velocities
+
     def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,
                  epsilon=1e-7, weight_decay=0.004, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,

@@ -30,6 +30,7 @@ from tkeras.optimizers import stateless as _stateless
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
 from tkeras.optimizers.custom_steps import CustomStepsMixin
 from tkeras.optimizers.gradient_steps import GradientStepsMixin
+from tkeras.optimizers.instance_attributes import OptimizerAttributesMixin
 from tkeras.optimizers.legacy_custom_steps import LegacyCustomStepsMixin, split_v2_arguments
 from tkeras.utils.lookup import lookup_error
 
@@ -37,7 +38,7 @@ from tkeras.utils.lookup import lookup_error
 _IGNORED_KWARGS = ("jit_compile", "is_legacy_optimizer", "mesh")
 
 
-class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin):
+class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, OptimizerAttributesMixin):
     """Base class. Built-in subclasses declare their slots in `_build_slots` and their maths in
     `_update`; user subclasses may instead use Keras 3's `build` + `update_step` (custom_steps.py)
     or tf-keras 2's `_create_slots` + `_resource_apply_dense` (legacy_custom_steps.py)."""

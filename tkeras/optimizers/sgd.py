@@ -6,11 +6,13 @@ rate but not once the rate changes mid-training, so Keras' form is kept.
 """
 import torch
 
+from tkeras.optimizers import instance_attributes
 from tkeras.optimizers.optimizer import Optimizer
 
 
 class SGD(Optimizer):
     default_name = "SGD"  # Keras 3 keeps the upper-case name for this one
+    momentums = instance_attributes.momentums
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,

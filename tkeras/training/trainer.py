@@ -16,6 +16,7 @@ from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
 from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, loop_helpers, predict_chunks
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
+from tkeras.training.instance_attributes import TrainerAttributes
 from tkeras.training.keras3_methods import Keras3TrainerMethods
 from tkeras.training.legacy_methods import LegacyTrainingMethods
 from tkeras.training.step_logs import MetricLogs, pythonify
@@ -56,7 +57,7 @@ class _FitScope:
         return False
 
 
-class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
+class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     """Mixed into Model: the Keras training API."""
 
     def _init_trainer(self):
@@ -95,6 +96,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods):
         self.compiled_metrics.attach(self, self.compiled_loss)
         self.run_eagerly = run_eagerly
         self.jit_compile = jit_compile
+        self.steps_per_execution = steps_per_execution
         self._compiled = True
         self._metrics_built = False
         self.stop_training = False
