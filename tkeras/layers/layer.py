@@ -20,6 +20,7 @@ from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat, layer_stateless
+from tkeras.layers.layer_attributes import LayerAttributes
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
 from tkeras.layers.layer_weights import LayerWeights
@@ -33,7 +34,8 @@ from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
 
 
-class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, torch.nn.Module):
+class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, LayerAttributes,
+            torch.nn.Module):
     """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
 
     _call_takes_training = False

@@ -45,6 +45,7 @@ class Attention(Layer):
         self.dropout = float(dropout)
         self.seed = seed
         self._default_causal = bool(causal)
+        self.causal = self._default_causal  # tf-keras reads it
         self._scores_requested = False
         self.supports_masking = True
 

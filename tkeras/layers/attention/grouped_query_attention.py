@@ -106,6 +106,7 @@ class GroupedQueryAttention(QueryValueKeyLayer):
             raise ValueError(f"GroupQueryAttention {self.name!r}: value and key must have the same number of "
                              f"steps, received value_shape={value_shape} and key_shape={key_shape}")
         heads, groups, dim = self.num_query_heads, self.num_key_value_heads, self.head_dim
+        self.feature_dim = query_shape[-1]
         # Keras' creation order (query, key, gate, value, output) is the weight order.
         self._query_dense = self._projection("bqm,muh->bquh", (None, heads, dim), "uh", "query")
         self._query_dense.build(query_shape)

@@ -22,6 +22,10 @@ class BaseDepthwiseConv(BaseConv):
                          activation, use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer,
                          bias_regularizer, activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
         self.filters = None
+        # Keras' names for what the base class files under kernel_*.
+        self.depthwise_initializer = self.kernel_initializer
+        self.depthwise_regularizer = self.kernel_regularizer
+        self.depthwise_constraint = self.kernel_constraint
 
     def _init_filters(self, filters, label):
         if self.depth_multiplier <= 0:

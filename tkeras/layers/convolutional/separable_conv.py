@@ -29,6 +29,9 @@ class BaseSeparableConv(BaseConv):
         if self.depth_multiplier <= 0:
             raise ValueError(f"{type(self).__name__}: depth_multiplier must be a positive integer, "
                              f"received depth_multiplier={depth_multiplier!r}")
+        self.depthwise_initializer = self.kernel_initializer  # Keras' names for the base class' kernel_*
+        self.depthwise_regularizer = self.kernel_regularizer
+        self.depthwise_constraint = self.kernel_constraint
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
         self.pointwise_constraint = constraints.get(pointwise_constraint)

@@ -34,7 +34,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         embeddings_constraint = kwargs.pop("W_constraint", embeddings_constraint)
         # Keras 1 `dropout=`: in training, whole ids (rows of the table) are dropped; Keras 2 removed it.
         dropout = float(kwargs.pop("dropout", 0.0) or 0.0)
-        kwargs.pop("sparse", None)
+        sparse = bool(kwargs.pop("sparse", False))
         lora_rank, lora_alpha = kwargs.pop("lora_rank", None), kwargs.pop("lora_alpha", None)
         kwargs.pop("quantization_config", None)
         kwargs.pop("embeddings_quantizer", None)
@@ -55,6 +55,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.dropout = dropout
+        self.sparse = sparse  # tf-keras' flag; lookups return dense vectors here
         self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape=None):

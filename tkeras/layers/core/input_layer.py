@@ -27,11 +27,14 @@ class InputLayer(Layer):
         self.optional = bool(optional)
         self.built = True
         self._build_input_shape = self._batch_input_shape
-        self.output = KerasTensor(self._batch_input_shape, dtype=self.dtype, name=self.name,
-                                  producer=(self, 0, 0), sparse=self.sparse)
-        self.output.optional = self.optional  # a functional model then takes None for it
+        self.batch_shape = self._batch_input_shape
+        self.batch_size = self._batch_input_shape[0] if self._batch_input_shape else None
+        self.is_placeholder = input_tensor is None  # tf-keras
+        tensor = KerasTensor(self._batch_input_shape, dtype=self.dtype, name=self.name,
+                             producer=(self, 0, 0), sparse=self.sparse)
+        tensor.optional = self.optional  # a functional model then takes None for it
         from tkeras.models.functional_call import Node
-        Node(self, (), {}, self.output)  # node 0: where the graph starts
+        Node(self, (), {}, tensor)  # node 0: where the graph starts; `output` reads it from there
 
     def call(self, inputs):
         return inputs

@@ -97,6 +97,11 @@ class LocallyConnected(Layer):
         self.input_spatial, self.output_spatial, self.input_channels = spatial, out, int(channels)
         self.kernel = self.add_weight(name="kernel", shape=self._kernel_shape(), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.kernel_shape = tuple(self.kernel.shape)  # tf-keras' build-time attributes
+        if self.rank == 1:
+            self.output_length = out[0]
+        else:
+            self.output_row, self.output_col = out
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=out + (self.filters,), initializer=self.bias_initializer,

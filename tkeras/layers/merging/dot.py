@@ -26,7 +26,7 @@ class Dot(Merge):
                 raise ValueError(f"Dot: axes must be an int or a pair of ints, received axes={axes!r}")
             self.axes = [int(a) for a in axes]
         self.normalize = bool(normalize)
-        self.supports_masking = False
+        self.supports_masking = True  # as in Keras; its compute_mask still gives None
 
     def _resolve_axes(self, ranks):
         axes = [self.axes, self.axes] if isinstance(self.axes, int) else list(self.axes)

@@ -31,7 +31,7 @@ class RMSNormalization(Layer):
                             f"received axis={axis!r}")
         self.axis = axis
         self.epsilon = float(epsilon)
-        self.supports_masking = True
+        self.supports_masking = False  # as in Keras 3, the mask stops here
 
     def build(self, input_shape):
         axes = normalize_axes(self.axis, len(input_shape), self)

@@ -52,6 +52,7 @@ class SpectralNormalization(Wrapper):
                              f"neither a `kernel` nor an `embeddings` weight to normalize")
         self._own_weights.append(kernel)  # shared with the wrapped layer, as Keras tracks it
         self.kernel = kernel
+        self.kernel_shape = tuple(kernel.shape)
         self.vector_u = self.add_weight(name="vector_u", shape=(1, kernel.shape[-1]), trainable=False,
                                         initializer=_truncated_normal_002(), dtype=kernel.dtype)
         self.built = True

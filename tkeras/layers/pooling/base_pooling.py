@@ -40,6 +40,7 @@ class BasePooling(Layer):
                                              "strides", label)
         self.padding = utils.normalize_padding(padding, label)
         self.data_format = utils.normalize_data_format(data_format, label)
+        self.pool_mode = self.mode  # Keras' attribute name
         self.input_spec = InputSpec(ndim=self.rank + 2)
         self._count_cache = {}
         self._lift = self.rank == 1

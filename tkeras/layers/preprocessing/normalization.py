@@ -89,6 +89,7 @@ class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
         else:
             self._given = tuple(torch.as_tensor(self._aligned(v), dtype=self.torch_dtype, device=config.device())
                                 for v in (self.input_mean, self.input_variance))
+            self.mean, self.variance = self._given  # as Keras reports them: broadcast to the input's rank
         self.built = True
 
     def _aligned(self, value):

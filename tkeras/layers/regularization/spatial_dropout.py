@@ -22,6 +22,7 @@ class BaseSpatialDropout(Layer):
             raise ValueError(f"{type(self).__name__}: rate must be a number in [0, 1], received rate={rate!r}")
         self.rate = float(rate)
         self.seed = seed
+        self.noise_shape = None  # Keras' attribute; the mask always spans whole feature maps here
         self.data_format = "channels_last" if self.rank == 1 else utils.normalize_data_format(
             data_format, type(self).__name__)
         self.input_spec = InputSpec(ndim=self.rank + 2)

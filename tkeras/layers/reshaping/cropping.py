@@ -11,14 +11,16 @@ class _Cropping(Layer):
         data_format = utils.pop_keras1_dim_ordering(kwargs, data_format)
         super().__init__(**kwargs)
         label = type(self).__name__
-        self.cropping = normalize_pairs(cropping, self.rank, "cropping", label)
+        self._pairs = normalize_pairs(cropping, self.rank, "cropping", label)
+        # Keras keeps the 1D layer's cropping as one (before, after) pair, the others as one pair per axis.
+        self.cropping = self._pairs[0] if self.rank == 1 else self._pairs
         self.data_format = "channels_last" if self.rank == 1 else utils.normalize_data_format(data_format, label)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _check(self, spatial):
-        for n, (b, a) in zip(spatial, self.cropping):
+        for n, (b, a) in zip(spatial, self._pairs):
             if n is not None and n - b - a <= 0:
-                shown = self.cropping[0] if self.rank == 1 else self.cropping
+                shown = self.cropping
                 raise ValueError(f"{type(self).__name__} layer {self.name!r}: cropping {shown} leaves "
                                  f"nothing of an input with spatial size {tuple(spatial)}")
 
@@ -27,7 +29,7 @@ class _Cropping(Layer):
         spatial = tuple(inputs.shape[first:first + self.rank])
         self._check(spatial)
         index = [slice(None)] * inputs.dim()
-        for i, (n, (b, a)) in enumerate(zip(spatial, self.cropping)):
+        for i, (n, (b, a)) in enumerate(zip(spatial, self._pairs)):
             index[first + i] = slice(b, n - a)
         return inputs[tuple(index)]
 
@@ -35,13 +37,13 @@ class _Cropping(Layer):
         input_shape = tuple(input_shape)
         spatial = utils.spatial_dims(input_shape, self.rank, self.data_format)
         self._check(spatial)
-        out = [None if n is None else n - b - a for n, (b, a) in zip(spatial, self.cropping)]
+        out = [None if n is None else n - b - a for n, (b, a) in zip(spatial, self._pairs)]
         channels = input_shape[1] if self.data_format == "channels_first" else input_shape[-1]
         return utils.with_spatial(input_shape, out, channels, self.data_format)
 
     def get_config(self):
         config = super().get_config()
-        config["cropping"] = self.cropping[0] if self.rank == 1 else self.cropping
+        config["cropping"] = self.cropping
         if self.rank > 1:
             config["data_format"] = self.data_format
         return config

@@ -10,7 +10,7 @@ class Permute(Layer):
             raise ValueError(f"Permute: dims must be a permutation of 1..{len(dims)} (the batch axis 0 "
                              f"stays first), received dims={dims}")
         self.dims = dims
-        self.supports_masking = True
+        self.supports_masking = False  # Keras drops the mask here
 
     def call(self, inputs):
         if inputs.dim() != len(self.dims) + 1:

@@ -29,10 +29,12 @@ class _ZeroPadding(Layer):
         data_format = utils.pop_keras1_dim_ordering(kwargs, data_format)
         super().__init__(**kwargs)
         label = type(self).__name__
-        self.padding = normalize_pairs(padding, self.rank, "padding", label)
+        self._pairs = normalize_pairs(padding, self.rank, "padding", label)
+        # As in Keras, ZeroPadding1D reports a single (before, after) pair, the others one pair per axis.
+        self.padding = self._pairs[0] if self.rank == 1 else self._pairs
         self.data_format = utils.normalize_data_format(data_format, label)
         self.input_spec = InputSpec(ndim=self.rank + 2)
-        self._pad_spec = utils.torch_pad_spec(self.padding)
+        self._pad_spec = utils.torch_pad_spec(self._pairs)
 
     def call(self, inputs):
         x = inputs if self.data_format == "channels_first" else inputs.movedim(-1, 1)
@@ -42,13 +44,13 @@ class _ZeroPadding(Layer):
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         spatial = utils.spatial_dims(input_shape, self.rank, self.data_format)
-        out = [None if n is None else n + b + a for n, (b, a) in zip(spatial, self.padding)]
+        out = [None if n is None else n + b + a for n, (b, a) in zip(spatial, self._pairs)]
         channels = input_shape[1] if self.data_format == "channels_first" else input_shape[-1]
         return utils.with_spatial(input_shape, out, channels, self.data_format)
 
     def get_config(self):
         config = super().get_config()
-        config["padding"] = self.padding[0] if self.rank == 1 else self.padding
+        config["padding"] = self.padding
         config["data_format"] = self.data_format  # Keras 3 writes it for 1D too (Keras 2 had none there)
         return config
 

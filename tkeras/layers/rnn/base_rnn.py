@@ -34,8 +34,7 @@ class RNN(Layer):
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
-        for key in _IGNORED_CONFIG_KEYS:
-            kwargs.pop(key, None)
+        ignored = {key: kwargs.pop(key) for key in _IGNORED_CONFIG_KEYS if key in kwargs}
         pop_sequence_input_shape(kwargs)
         if isinstance(cell, (list, tuple)):
             from tkeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
@@ -60,6 +59,8 @@ class RNN(Layer):
         self.unroll = bool(unroll)  # accepted: the fused kernels are faster than unrolling
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None
+        self.time_major = bool(ignored.get("time_major", False))  # tf-keras' flag, reported as given
+        self.supports_masking = True
         self.input_spec = InputSpec(min_ndim=3)
         self._force_fallback = False
 

@@ -60,6 +60,9 @@ class Bidirectional(Layer):
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
         self.input_spec = layer.input_spec
+        self.supports_masking = True
+        # tf-keras' `layer`: the instance given, kept untracked (its copies hold the weights).
+        object.__setattr__(self, "layer", layer)
 
     def build(self, input_shape):
         for each in (self.forward_layer, self.backward_layer):

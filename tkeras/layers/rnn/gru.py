@@ -21,8 +21,9 @@ class GRUCell(RecurrentCell):
         units = kwargs.pop("units", units)
         recurrent_activation = kwargs.pop("recurrent_activation", recurrent_activation)
         reset_after = kwargs.pop("reset_after", reset_after)
-        kwargs.pop("implementation", None)
+        implementation = kwargs.pop("implementation", 2)
         super().__init__(units=units, activation=activation, use_bias=use_bias, **kwargs)
+        self.implementation = int(implementation)  # read by users; both layouts compute the same
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
@@ -76,7 +77,14 @@ class GRU(LayerDropoutMasks, RecurrentLayer):
     def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True, **kwargs):
         kwargs.setdefault("units", units)
         kwargs.setdefault("recurrent_activation", recurrent_activation)
+        use_cudnn = kwargs.get("use_cudnn", "auto")
+        implementation = kwargs.get("implementation")
         super().__init__(activation=activation, use_bias=use_bias, **kwargs)
+        self.use_cudnn = use_cudnn  # Keras 3's switch; torch picks its own kernels here
+        if implementation is not None:
+            self.cell.implementation = int(implementation)
+
+    implementation = property(lambda self: self.cell.implementation, doc="The cell's `implementation` (tf-keras).")
 
     def _fused_mode(self, training):
         cell = self.cell

@@ -29,8 +29,9 @@ class LSTMCell(RecurrentCell):
         units = kwargs.pop("units", units)
         recurrent_activation = kwargs.pop("recurrent_activation", recurrent_activation)
         unit_forget_bias = kwargs.pop("unit_forget_bias", unit_forget_bias)
-        kwargs.pop("implementation", None)
+        implementation = kwargs.pop("implementation", 2)
         super().__init__(units=units, activation=activation, use_bias=use_bias, **kwargs)
+        self.implementation = int(implementation)  # read by users; both layouts compute the same
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.units, self.units]
@@ -74,7 +75,14 @@ class LSTM(LayerDropoutMasks, RecurrentLayer):
     def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True, **kwargs):
         kwargs.setdefault("units", units)
         kwargs.setdefault("recurrent_activation", recurrent_activation)
+        use_cudnn = kwargs.get("use_cudnn", "auto")
+        implementation = kwargs.get("implementation")
         super().__init__(activation=activation, use_bias=use_bias, **kwargs)
+        self.use_cudnn = use_cudnn  # Keras 3's switch; torch picks its own kernels here
+        if implementation is not None:
+            self.cell.implementation = int(implementation)
+
+    implementation = property(lambda self: self.cell.implementation, doc="The cell's `implementation` (tf-keras).")
 
     def _fused_mode(self, training):
         cell = self.cell

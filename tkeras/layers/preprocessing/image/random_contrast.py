@@ -37,6 +37,7 @@ class RandomContrast(ops.RandomImageLayer):
                              f"invert the image), received {factor!r}")
         self.factor = factor
         self._range = (1.0 - lower, 1.0 + upper)
+        self.lower, self.upper = lower, upper  # tf-keras
         self.value_range = _value_range(name, value_range)
 
     def draw(self, images):

@@ -20,6 +20,8 @@ class RandomCrop(ops.RandomImageLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    supports_jit = False  # as Keras 3 reports for its geometric random layers
+
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = ops.check_size(type(self).__name__, height, width)

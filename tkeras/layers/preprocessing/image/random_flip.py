@@ -26,6 +26,8 @@ class RandomFlip(ops.RandomImageLayer):
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.mode = ops.check_choice(type(self).__name__, "mode", mode, _MODES)
+        self.horizontal = "horizontal" in self.mode  # tf-keras
+        self.vertical = "vertical" in self.mode
 
     def draw(self, images):
         """Keras' keys: `flips` (N, 1, 1, 1) booleans. tkeras draws the two flips of

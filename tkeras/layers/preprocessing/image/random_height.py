@@ -18,3 +18,6 @@ class RandomHeight(RandomAxisResize):
     """
 
     axis = 0
+    # tf-keras' names for the factor's bounds
+    height_lower = property(lambda self: self.lower)
+    height_upper = property(lambda self: self.upper)

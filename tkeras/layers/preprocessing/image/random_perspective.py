@@ -22,6 +22,8 @@ class RandomPerspective(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    supports_jit = False  # as Keras 3 reports for its geometric random layers
+
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0, seed=None, data_format=None,
                  **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)

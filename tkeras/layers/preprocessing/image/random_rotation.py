@@ -26,11 +26,14 @@ class RandomRotation(ops.AffineImageLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    supports_jit = False  # as Keras 3 reports for its geometric random layers
+
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
                  data_format=None, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.factor = factor
         self._lower, self._upper = ops.factor_range(type(self).__name__, "factor", factor)
+        self.lower, self.upper = self._lower, self._upper  # tf-keras reads them
 
     def transforms(self, n, height, width, device):
         return self._maps(self.uniform((n,), self._lower, self._upper, device=device) * 2 * math.pi, height, width)

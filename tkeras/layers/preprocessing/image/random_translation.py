@@ -20,6 +20,8 @@ class RandomTranslation(ops.AffineImageLayer):
         fill_mode, interpolation, seed, fill_value, data_format: as in `RandomRotation`.
     """
 
+    supports_jit = False  # as Keras 3 reports for its geometric random layers
+
     def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, data_format=None, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
@@ -28,6 +30,8 @@ class RandomTranslation(ops.AffineImageLayer):
         self.width_factor = width_factor
         self._height_range = ops.factor_range(name, "height_factor", height_factor, -1.0, 1.0)
         self._width_range = ops.factor_range(name, "width_factor", width_factor, -1.0, 1.0)
+        self.height_lower, self.height_upper = self._height_range
+        self.width_lower, self.width_upper = self._width_range
 
     def _shifts(self, n, height, width, device):
         dy = self.uniform((n,), *self._height_range, device=device) * height

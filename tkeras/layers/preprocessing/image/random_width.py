@@ -12,3 +12,6 @@ class RandomWidth(RandomAxisResize):
     """
 
     axis = 1
+    # tf-keras' names for the factor's bounds
+    width_lower = property(lambda self: self.lower)
+    width_upper = property(lambda self: self.upper)

@@ -21,6 +21,8 @@ class RandomZoom(ops.AffineImageLayer):
         fill_mode, interpolation, seed, fill_value, data_format: as in `RandomRotation`.
     """
 
+    supports_jit = False  # as Keras 3 reports for its geometric random layers
+
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear",
                  seed=None, fill_value=0.0, data_format=None, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
@@ -29,6 +31,9 @@ class RandomZoom(ops.AffineImageLayer):
         self.width_factor = width_factor
         self._height_range = _zoom_range(name, "height_factor", height_factor)
         self._width_range = None if width_factor is None else _zoom_range(name, "width_factor", width_factor)
+        self.height_lower, self.height_upper = self._height_range
+        if self._width_range is not None:
+            self.width_lower, self.width_upper = self._width_range
 
     def _zooms(self, n, device):
         zoom_y = 1.0 + self.uniform((n,), *self._height_range, device=device)

@@ -1,0 +1,63 @@
+"""Read-only layer attributes of Keras 3 and tf-keras that tkeras derives instead of storing.
+
+They are class-level defaults or properties computed when read, so building and calling a layer costs
+nothing extra. `input`/`output` (and tf-keras' masks) come from the layer's first call on symbolic
+tensors (node 0), as in Keras 3; a layer never called symbolically has none of them.
+"""
+import inspect
+
+
+class LayerAttributes:
+    supports_jit = True  # Keras 3: whether a compiled (jit) step may run the layer
+    dynamic = False      # tf-keras: layers that refused graph mode; every tkeras layer runs eagerly
+    stateful = False     # tf-keras: recurrent layers built with stateful=True set their own
+
+    @property
+    def autocast(self):
+        """Keras 3: whether the layer casts its float inputs to its compute dtype under a mixed policy."""
+        return self.__dict__.get("_autocast", True)
+
+    @autocast.setter
+    def autocast(self, value):
+        self.__dict__["_autocast"] = bool(value)
+
+    @property
+    def call_signature_parameters(self):
+        """The parameter names of this layer's `call`."""
+        return list(inspect.signature(self.call).parameters)
+
+    @property
+    def updates(self):
+        """tf-keras' pending state updates: always empty, updates happen as the layer runs."""
+        return []
+
+    @property
+    def inbound_nodes(self):
+        """tf-keras' public name for the layer's calls on symbolic tensors, first call first."""
+        return self.__dict__.get("_inbound_nodes", [])
+
+    def _first_node_value(self, what, getter):
+        if not self.__dict__.get("_inbound_nodes"):
+            raise AttributeError(f"Layer {self.name!r} has no {what}: it has not been called on symbolic "
+                                 f"tensors (keras.Input) yet")
+        return getter(0)
+
+    @property
+    def input(self):
+        """The input tensor(s) of the layer's first symbolic call."""
+        return self._first_node_value("input", self.get_input_at)
+
+    @property
+    def output(self):
+        """The output tensor(s) of the layer's first symbolic call."""
+        return self._first_node_value("output", self.get_output_at)
+
+    @property
+    def input_mask(self):
+        """tf-keras: the mask(s) of the inputs of the layer's first symbolic call."""
+        return self._first_node_value("input mask", self.get_input_mask_at)
+
+    @property
+    def output_mask(self):
+        """tf-keras: the mask(s) of the outputs of the layer's first symbolic call."""
+        return self._first_node_value("output mask", self.get_output_mask_at)
