@@ -16,10 +16,15 @@ layer puts the file's W in the frozen slot and zeroes A and B. `weights` keeps c
 The stored W lives in the instance dict as `_<W>` (still registered with torch as `<W>`, so
 state_dict keys and weight paths are those of the plain layer); the property below reads it, so a
 layer without LoRA pays one dict read.
+
+QLoRA (as Keras 3): on an int8-quantized Dense / EinsumDense the int8 kernel and its scale stay frozen,
+the call adds `inputs @ A @ B` (scaled) to the int8 product, `kernel` reads the int8 values plus the
+scaled update, and a file holds the merged kernel re-quantized to int8 with its new scale (no A, B).
 """
 import torch
 
 from tkeras import initializers
+from tkeras.backend import config
 
 
 def _adapted_weight(target):
@@ -40,6 +45,10 @@ def _adapted_weight(target):
             return base
         own = self.__dict__
         update = torch.matmul(own[a_name], own[b_name]) * (self.lora_alpha / self.lora_rank)
+        if not base.dtype.is_floating_point:
+            # int8-quantized layer (QLoRA): as in Keras, the stored integers plus the update, in the compute
+            # dtype (not de-scaled: the layer's call de-scales the int8 product and adds the LoRA term)
+            return (base.to(update.dtype) + update).to(config.standardize_dtype(self.compute_dtype))
         return base + update.to(base.dtype)
 
     def write(self, value):
@@ -94,9 +103,10 @@ class _LoraMixin:
         if self.lora_enabled:
             raise ValueError(f"{label}: LoRA is already enabled (rank {self.lora_rank}); enable_lora() can be "
                              f"called once per layer")
-        if self.quantization_mode is not None:
-            raise NotImplementedError(f"{label}: enable_lora() on a quantized layer ({self.dtype_policy.name}) "
-                                      f"is not supported by tkeras")
+        if self.quantization_mode not in (None, "int8"):
+            raise NotImplementedError(f"{label}: enable_lora() on a layer quantized in mode "
+                                      f"{self.quantization_mode!r} ({self.dtype_policy.name}) is not supported by "
+                                      f"tkeras; LoRA runs on float layers and on int8-quantized ones (QLoRA)")
         if isinstance(rank, bool) or not isinstance(rank, int) or rank <= 0:
             raise ValueError(f"{label}: enable_lora() needs a positive integer rank; received rank={rank!r}")
         base = self.__dict__["_" + target]
@@ -124,11 +134,17 @@ class _LoraMixin:
         """The merged weight under its own key, the others as a plain layer stores them."""
         if not self.lora_enabled:
             return super().save_own_variables(store)
-        base = self.__dict__["_" + self._lora_target]
         with torch.no_grad():
-            merged = getattr(self, self._lora_target).detach().to(base.dtype)
+            replaced = self._lora_merged_for_file()
             for index, variable in enumerate(self._own_variables_in_file_order()):
-                store[str(index)] = (merged if variable is base else variable.detach()).cpu().numpy()
+                value = replaced.get(id(variable), variable)
+                store[str(index)] = value.detach().cpu().numpy()
+
+    def _lora_merged_for_file(self):
+        """{id(variable): what the file holds instead}: the merged float weight (an int8 layer re-quantizes
+        the merged kernel and replaces its scale too: int8_quantization.py)."""
+        base = self.__dict__["_" + self._lora_target]
+        return {id(base): getattr(self, self._lora_target).detach().to(base.dtype)}
 
     def load_own_variables(self, store):
         """A plain layer's arrays: the weight goes to the frozen slot, and A and B restart at zero."""

@@ -1,7 +1,8 @@
 """Keras 3's `Model.quantize(mode, config=None, filters=None)`: quantize every leaf layer that can be.
 
 tkeras runs int8 for Dense and EinsumDense (`layers/core/int8_quantization.py`); a leaf layer without
-`quantize` is left alone, one whose `quantize` refuses the mode warns with its reason, as in Keras.
+`quantize` is left alone with a warning naming it, and one whose `quantize` refuses the mode warns with
+its reason, as in Keras.
 `filters` picks layers by a regex on their name, a list of regexes, or a callable.
 """
 import re
@@ -36,8 +37,13 @@ def quantize_model(model, mode=None, config=None, filters=None, **kwargs):
         if len(list(layer._flatten_layers())) != 1 or not _selected(layer, filters):
             continue
         quantize = getattr(layer, "quantize", None)
-        if quantize is None or getattr(type(layer), "quantize", None) is Keras3LayerMethods.quantize:
-            continue  # no quantized form (Keras warns for each such layer; tkeras passes them by quietly)
+        if quantize is None:
+            continue
+        if getattr(type(layer), "quantize", None) is Keras3LayerMethods.quantize:
+            # no quantized form: as Keras, one warning per such leaf layer, and the layer is left as it is
+            warnings.warn(f"Model.quantize({mode!r}): {type(layer).__name__} {layer.name!r} has no quantized "
+                          f"form in tkeras; it keeps its float weights", stacklevel=3)
+            continue
         try:
             quantize(mode, type_check=type_check, config=config)
         except NotImplementedError as error:

@@ -66,7 +66,11 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
-            outputs = int8_quantization.Int8Matmul.apply(inputs, self.kernel, self.kernel_scale)
+            outputs = int8_quantization.Int8Matmul.apply(inputs, self._kernel, self.kernel_scale)
+            if self.lora_enabled:  # QLoRA: the float low-rank term on top of the int8 product
+                lora = torch.matmul(torch.matmul(inputs.to(self.lora_kernel_a.dtype), self.lora_kernel_a),
+                                    self.lora_kernel_b)
+                outputs = (outputs + lora * (self.lora_alpha / self.lora_rank)).to(outputs.dtype)
             if self.bias is not None:
                 outputs = outputs + self.bias
             return self.activation(outputs)
@@ -90,6 +94,9 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
     def _int8_kernel(self, kernel):
         values, scale = int8_quantization.quantize(kernel, 0)
         return values, scale[0]
+
+    def _int8_dequantized_kernel(self):
+        return self._kernel.to(self.kernel_scale.dtype) / self.kernel_scale
 
     def _int8_build(self, kernel_shape):
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",

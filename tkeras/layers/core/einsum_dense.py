@@ -174,7 +174,9 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
-            outputs = int8_quantization.Int8Einsum.apply(inputs, self.kernel, self.kernel_scale, self._int8_plan)
+            outputs = int8_quantization.Int8Einsum.apply(inputs, self._kernel, self.kernel_scale, self._int8_plan)
+            if self.lora_enabled:
+                outputs = self._qlora_add(inputs, outputs)
         else:
             outputs = torch.einsum(self.equation, inputs, self.kernel.to(inputs.dtype))
         if self.bias is not None:
@@ -184,6 +186,22 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
     # -- int8 (see int8_quantization.py) ----------------------------------------------------------
     def _int8_kernel(self, kernel):
         return int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}").quantize_kernel(kernel)
+
+    def _int8_dequantized_kernel(self):
+        return self._int8_plan.float_kernel(self._kernel, self.kernel_scale)
+
+    def _qlora_add(self, inputs, outputs):
+        """QLoRA: the int8 einsum plus the scaled low-rank term. When the kernel's last axis is the
+        output's last (the usual projection) the equation runs on A and the result meets B (as Keras
+        computes it); otherwise the equation runs on the kernel-shaped A @ B."""
+        a, b = self.lora_kernel_a, self.lora_kernel_b
+        plan = self._int8_plan
+        x = inputs.to(a.dtype)
+        if plan.kernel_term[-1] == plan.output[-1]:
+            lora = torch.matmul(torch.einsum(plan.equation, x, a), b)
+        else:
+            lora = torch.einsum(plan.equation, x, torch.matmul(a, b))
+        return (outputs + lora * (self.lora_alpha / self.lora_rank)).to(outputs.dtype)
 
     def _int8_build(self, kernel_shape):
         self._int8_plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")

@@ -77,18 +77,16 @@ class Int8KernelQuantization:
             raise ValueError(f"{label} {self.name!r}: build the layer (call it once) before quantize({mode!r})")
         if self.dtype_policy.quantization_mode is not None:
             raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
-        if getattr(self, "lora_enabled", False):
-            raise NotImplementedError(f"{label} {self.name!r}: quantize({mode!r}) with LoRA enabled is not "
-                                      f"supported by tkeras; save and reload the layer (the file holds the merged "
-                                      f"kernel) and quantize that")
         self.quantization_config = accepted_config(self, config)
+        # With LoRA already on, the frozen float kernel is quantized (as Keras does) and A, B stay on top.
+        float_kernel = self.__dict__.get("_kernel")
+        float_kernel = self.kernel if float_kernel is None else float_kernel
         with torch.no_grad():
-            values, scale = self._int8_kernel(self.kernel.detach())
-        float_kernel = self.kernel
+            values, scale = self._int8_kernel(float_kernel.detach())
         self._own_weights = [w for w in self._own_weights if w is not float_kernel]
         del self.kernel  # the registered parameter: the int8 kernel takes its name
         self._int8_build(tuple(values.shape))
-        self.kernel.assign(values)
+        self._kernel.assign(values)
         self.kernel_scale.assign(scale)
         self.dtype_policy = quantized_policy(self, mode)
 
@@ -105,7 +103,21 @@ class Int8KernelQuantization:
     def _own_variables_in_file_order(self):
         if getattr(self, "kernel_scale", None) is None:
             return super()._own_variables_in_file_order()
-        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
+        return [self._kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
+
+    # -- QLoRA: LoRA on top of the int8 kernel ----------------------------------------------------
+    def _int8_dequantized_kernel(self):
+        """The float kernel the int8 values and their scale stand for."""
+        raise NotImplementedError
+
+    def _lora_merged_for_file(self):
+        """An int8 layer with LoRA saves (kernel + scaled A @ B) re-quantized: new int8 values and scale."""
+        if getattr(self, "kernel_scale", None) is None:
+            return super()._lora_merged_for_file()
+        a, b = self._lora_pair()
+        merged = self._int8_dequantized_kernel() + torch.matmul(a, b) * (self.lora_alpha / self.lora_rank)
+        values, scale = self._int8_kernel(merged)
+        return {id(self._kernel): values, id(self.kernel_scale): scale}
 
 
 def check_mode(layer, mode):
