@@ -1,8 +1,14 @@
 """In tkeras' venv: for each method name, the classes of keras3|tfk2 (argv[1]) that have it where tkeras'
 class does not (after class_functions_dump.py)."""
-import json, sys, importlib, inspect, collections, os
-OUT = os.environ.get("KERAS_SURFACE_OUT", "/tmp/keras_surface")
+import collections
+import inspect
+import json
+import os
+import sys
+
 import tkeras
+
+OUT = os.environ.get("KERAS_SURFACE_OUT", "/tmp/keras_surface")
 flavor = sys.argv[1]
 ref = json.load(open(os.path.join(OUT, f"methods_{flavor}.json")))
 gaps = {}
@@ -10,10 +16,13 @@ for qual, attrs in ref.items():
     space, name = qual.rsplit(".", 1)
     tspace = "tkeras" + space[len("keras"):]
     try:
-        mod = importlib.import_module(tspace)
+        mod = tkeras
+        for part in tspace.split(".")[1:]:  # attribute by attribute: `tkeras.random` is a lazy name, no module
+            mod = getattr(mod, part)
         obj = getattr(mod, name)
-    except Exception as e:
-        gaps[qual] = ["<missing class>"]; continue
+    except AttributeError:
+        gaps[qual] = ["<missing class>"]
+        continue
     if not inspect.isclass(obj):
         continue
     have = set(dir(obj))

@@ -5,12 +5,12 @@ OUT = os.environ.get("KERAS_SURFACE_OUT", "/tmp/keras_surface")
 os.makedirs(OUT, exist_ok=True)
 flavor = sys.argv[1]
 if flavor == "keras3":
-    import keras
+    import keras  # noqa: F401 - the namespaces below are imported by name
     spaces = ["keras", "keras.layers", "keras.models", "keras.optimizers", "keras.metrics", "keras.losses",
               "keras.callbacks", "keras.initializers", "keras.regularizers", "keras.constraints", "keras.optimizers.schedules",
               "keras.utils", "keras.saving", "keras.dtype_policies", "keras.quantizers", "keras.random"]
 else:
-    import tf_keras as keras
+    import tf_keras  # noqa: F401 - the namespaces below are imported by name
     spaces = ["tf_keras", "tf_keras.layers", "tf_keras.models", "tf_keras.optimizers", "tf_keras.metrics", "tf_keras.losses",
               "tf_keras.callbacks", "tf_keras.initializers", "tf_keras.regularizers", "tf_keras.constraints",
               "tf_keras.optimizers.schedules", "tf_keras.utils", "tf_keras.preprocessing.image", "tf_keras.preprocessing.text",

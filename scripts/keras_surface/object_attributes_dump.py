@@ -188,7 +188,7 @@ for kind in ("functional", "sequential"):
         m = small_model(kind)
         m.fit(x, y, epochs=1, batch_size=8, verbose=0)
         record("models." + ("Model" if kind == "functional" else "Sequential"), m)
-    except Exception as e:
+    except Exception:
         out["errors"]["models." + kind] = traceback.format_exc()[-600:]
 
 json.dump(out, open(os.path.join(OUT, f"objects_{flavor}.json"), "w"), indent=0)

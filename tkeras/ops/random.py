@@ -92,14 +92,49 @@ def set_seed(seed):
 
 
 class SeedGenerator:
-    """Keras 3's stateful seed: each draw that takes it gets the next seed of a fixed sequence."""
+    """Keras 3's stateful seed: each draw that takes it gets the next seed of a fixed sequence.
+
+    Keras' public surface is kept too: `state` (the pair [seed, counter], int64) and `next()`, which
+    returns the state and advances it as Keras does (the counter by one, or Keras' unordered mixing), so
+    code that derives its own seeds from `next()` sees Keras' numbers; tkeras' own draws take
+    `next_seed()`, a sequence seeded by the same seed."""
+
+    _count = 0
 
     def __init__(self, seed=None, name=None, **kwargs):
+        kwargs.pop("backend", None)
+        if kwargs:
+            raise ValueError(f"SeedGenerator: unexpected keyword argument(s) {sorted(kwargs)}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise ValueError(f"SeedGenerator: `seed` must be an integer or None, received seed={seed!r}")
+        if name is None:
+            SeedGenerator._count += 1
+            name = "seed_generator" if SeedGenerator._count == 1 else f"seed_generator_{SeedGenerator._count - 1}"
         self.name = name
+        self._initial_seed = seed
+        start = int(seed) if seed is not None else int(np.random.default_rng().integers(0, 2 ** 31 - 1))
+        self.state = torch.tensor([start, 0], dtype=torch.int64)
         self._state = np.random.default_rng(seed)
 
     def next_seed(self):
         return int(self._state.integers(0, 2 ** 31 - 1))
+
+    def next(self, ordered=True):
+        """The current state (a copy); then the state advances: [seed, n] -> [seed, n + 1] when `ordered`,
+        else every entry becomes (entry + 1) * 5387 % 933199."""
+        current = self.state.clone()
+        if ordered:
+            self.state = self.state + torch.tensor([0, 1], dtype=torch.int64)
+        else:
+            self.state = (self.state + 1) * 5387 % 933199
+        return current
+
+    def get_config(self):
+        return {"seed": self._initial_seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
 
 def _positive(op, name, value):
