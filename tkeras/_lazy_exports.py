@@ -9,26 +9,31 @@ import importlib
 import sys
 
 
-def lazy_exports(package, table, missing_error=None):
+def lazy_exports(package, table, missing_error=None, built=None):
     """`(__getattr__, __dir__)` for the package named `package`, whose `table` maps a public name to
-    `(module, attribute)`, attribute None for the module itself. A name found is stored in the package,
-    so the next read is an ordinary attribute. `missing_error(package, name)` makes the error for a name
-    the table lacks (default: Python's AttributeError message)."""
+    `(module, attribute)`, attribute None for the module itself, and `built` a name to a function of no
+    arguments that makes its value (a namespace assembled from lazy names). A name found is stored in
+    the package, so the next read is an ordinary attribute. `missing_error(package, name)` makes the
+    error for a name neither lists (default: Python's AttributeError message)."""
     namespace = sys.modules[package].__dict__
+    built = built or {}
 
     def __getattr__(name):
         entry = table.get(name)
-        if entry is None:
-            if missing_error is not None:
-                raise missing_error(package, name)
+        if entry is not None:
+            value = importlib.import_module(entry[0])
+            if entry[1] is not None:
+                value = getattr(value, entry[1])
+        elif name in built:
+            value = built[name]()
+        elif missing_error is not None:
+            raise missing_error(package, name)
+        else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = importlib.import_module(entry[0])
-        if entry[1] is not None:
-            value = getattr(value, entry[1])
         namespace[name] = value
         return value
 
     def __dir__():
-        return sorted(set(namespace) | set(table))
+        return sorted(set(namespace) | set(table) | set(built))
 
     return __getattr__, __dir__

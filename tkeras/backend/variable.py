@@ -198,7 +198,6 @@ def assign_arrays(owner, variables, weights):
     """`set_weights`: copy `weights` (arrays, one per variable, in order) into `variables`, after checking
     the count and every shape, so that a wrong list changes nothing. `owner` names the layer or metric
     in the errors ("Layer 'dense'")."""
-    import numpy as np
     arrays = [np.asarray(value) for value in weights]
     if len(arrays) != len(variables):
         raise ValueError(f"{owner} expects {len(variables)} weight arrays ({[tuple(v.shape) for v in variables]}), "

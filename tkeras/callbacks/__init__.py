@@ -21,17 +21,12 @@ _MODULES = {
 _LAZY = {name: (f"tkeras.callbacks.{module}", name) for name, module in _MODULES.items()}
 _LAZY.update({name: ("tkeras.utils.tensorflow_only", name)
               for name in ("SidecarEvaluatorModelExport", "UpdateEmbeddingCallback")})
-_lazy_getattr, _lazy_dir = lazy_exports(__name__, _LAZY)
 
 
-def __getattr__(name):
-    if name == "experimental":  # tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`
-        value = types.SimpleNamespace(BackupAndRestore=_lazy_getattr("BackupAndRestore"),
-                                      UpdateEmbeddingCallback=_lazy_getattr("UpdateEmbeddingCallback"))
-        globals()[name] = value
-        return value
-    return _lazy_getattr(name)
+def _experimental():
+    # tf-keras 2.8-2.10 spelled BackupAndRestore under `callbacks.experimental`.
+    return types.SimpleNamespace(BackupAndRestore=__getattr__("BackupAndRestore"),
+                                 UpdateEmbeddingCallback=__getattr__("UpdateEmbeddingCallback"))
 
 
-def __dir__():
-    return sorted(set(_lazy_dir()) | {"experimental"})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, built={"experimental": _experimental})

@@ -9,6 +9,8 @@ The names load with their module on first access: a model touches a handful of t
 importing all of them made up a sixth of `import tkeras`. `dir()` and `from tkeras.ops import *` see
 every name.
 """
+import importlib
+
 from tkeras._lazy_exports import lazy_exports
 
 # Where each public name lives. The values are the names, space-separated.
@@ -84,18 +86,20 @@ _SUBMODULES = ("image", "linalg", "nn", "numpy", "random")  # Keras' sub-namespa
 _LAZY = {name: (module, name) for module, names in _EXPORTS.items() for name in names.split()}
 _LAZY.update({name: (f"tkeras.ops.{name}", None) for name in _SUBMODULES})
 
-# Two functions share their module's name: bound now, since importing `tkeras.ops.fft` (a submodule)
-# would otherwise leave the module where `ops.fft` should be the function.
-from tkeras.ops.fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: E402
-from tkeras.ops.rearrange import rearrange  # noqa: E402
+# Two functions share their module's name (`ops.fft`, `ops.rearrange`): these modules load now and their
+# names are bound here, since a later import of the submodule `tkeras.ops.fft` would otherwise leave the
+# module where `ops.fft` should be the function.
+_EAGER = {"tkeras.ops.fft": "fft fft2 ifft2 irfft istft rfft stft", "tkeras.ops.rearrange": "rearrange"}
+for _module, _names in _EAGER.items():
+    _loaded = importlib.import_module(_module)
+    globals().update({name: getattr(_loaded, name) for name in _names.split()})
 
-__all__ = sorted(set(_LAZY) | {"fft", "fft2", "ifft2", "irfft", "istft", "rfft", "stft", "rearrange"})
+__all__ = sorted(set(_LAZY) | {name for names in _EAGER.values() for name in names.split()})
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 def load_all():
     """Imports every op module, so that every op is registered as a symbolic op (`ops.core.user_op`)
     for the loaders that resolve an op by name from a file against that registry."""
-    import importlib
     for module in sorted({module for module, _ in _LAZY.values()}):
         importlib.import_module(module)

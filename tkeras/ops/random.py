@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.naming import unique_name
 from tkeras.ops.core import _float_default, _shape, tensor, to_torch_dtype, user_op
 
 
@@ -99,18 +100,13 @@ class SeedGenerator:
     code that derives its own seeds from `next()` sees Keras' numbers; tkeras' own draws take
     `next_seed()`, a sequence seeded by the same seed."""
 
-    _count = 0
-
     def __init__(self, seed=None, name=None, **kwargs):
         kwargs.pop("backend", None)
         if kwargs:
             raise ValueError(f"SeedGenerator: unexpected keyword argument(s) {sorted(kwargs)}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise ValueError(f"SeedGenerator: `seed` must be an integer or None, received seed={seed!r}")
-        if name is None:
-            SeedGenerator._count += 1
-            name = "seed_generator" if SeedGenerator._count == 1 else f"seed_generator_{SeedGenerator._count - 1}"
-        self.name = name
+        self.name = unique_name("seed_generator") if name is None else name
         self._initial_seed = seed
         start = int(seed) if seed is not None else int(np.random.default_rng().integers(0, 2 ** 31 - 1))
         self.state = torch.tensor([start, 0], dtype=torch.int64)
