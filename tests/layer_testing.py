@@ -92,3 +92,23 @@ def _same_config(a, b):
     a = {k: v for k, v in a.items() if k != "name"}
     b = {k: v for k, v in b.items() if k != "name"}
     return a == b
+
+
+def assert_recorded_steps(layer, steps, **tolerance):
+    """Run `layer` through steps recorded from real Keras ({"x", "y", "weights"} each, in `layer.weights`
+    order): after each training call, the output and every weight match the recording."""
+    for step in steps:
+        y = layer(np.asarray(step["x"], "float32"), training=True)
+        np.testing.assert_allclose(_np(y), np.asarray(step["y"], "float32"), **tolerance)
+        for got, want, weight in zip(layer.get_weights(), step["weights"], layer.weights):
+            np.testing.assert_allclose(got, np.asarray(want, "float32"), err_msg=weight.name, **tolerance)
+
+
+def assert_frozen_call_keeps_weights(layer, x, expected, **tolerance):
+    """With `trainable = False`, a training call gives `expected` and moves no weight (moving statistics
+    included), as Keras' frozen layers do."""
+    layer.trainable = False
+    before = layer.get_weights()
+    np.testing.assert_allclose(_np(layer(x, training=True)), np.asarray(expected, "float32"), **tolerance)
+    for a, b in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(a, b)

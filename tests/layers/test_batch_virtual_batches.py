@@ -10,6 +10,7 @@ import torch
 
 import tkeras as keras
 from tkeras import layers, saving
+from tests.layer_testing import assert_frozen_call_keeps_weights, assert_recorded_steps
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 REFERENCE = json.load(open(os.path.join(FIXTURES, "bn_virtual_batch_reference.json")))
@@ -45,12 +46,7 @@ def _layer(case, **extra):
 @pytest.mark.parametrize("name", CASES)
 def test_training_steps_match_tf_keras(name):
     case = REFERENCE["cases"][name]
-    layer = _layer(case)
-    for step in case["steps"]:
-        y = layer(_f32(step["x"]), training=True)
-        np.testing.assert_allclose(_numpy(y), _f32(step["y"]), **TOL)
-        for got, want, weight in zip(layer.get_weights(), step["weights"], layer.weights):
-            np.testing.assert_allclose(got, _f32(want), err_msg=weight.name, **TOL)
+    assert_recorded_steps(_layer(case), case["steps"], **TOL)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -71,11 +67,7 @@ def test_inference_and_frozen_layer_use_moving_statistics_without_adjustment(nam
     np.testing.assert_allclose(_numpy(layer(x)), _f32(case["inference"]), **TOL)
     # Inference takes any batch size, even one virtual_batch_size does not divide.
     np.testing.assert_allclose(_numpy(layer(x[:1], training=False)), _f32(case["single_inference"]), **TOL)
-    layer.trainable = False
-    before = layer.get_weights()
-    np.testing.assert_allclose(_numpy(layer(x, training=True)), _f32(case["frozen"]), **TOL)
-    for a, b in zip(before, layer.get_weights()):
-        np.testing.assert_array_equal(a, b)
+    assert_frozen_call_keeps_weights(layer, x, case["frozen"], **TOL)  # nothing moves when frozen
 
 
 @pytest.mark.parametrize("name", CASES)
