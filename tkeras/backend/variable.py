@@ -114,7 +114,8 @@ class Variable(torch.nn.Parameter):
     @trainable.setter
     def trainable(self, value):
         self._keras_trainable = bool(value)
-        self.requires_grad_(self._keras_trainable and self.is_floating_point())
+        # The same rule as at creation: integer tensors cannot carry gradients, complex ones can.
+        self.requires_grad_(self._keras_trainable and (self.is_floating_point() or self.is_complex()))
 
     @property
     def value(self):

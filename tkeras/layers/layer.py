@@ -90,6 +90,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         self._build_input_shape = None
         self._output_shape_cache = None
         self._inbound_nodes = []
+        self._outbound_nodes = []  # symbolic calls that consume this layer's outputs (functional_call.Node)
         remat_scope = current_remat_scope()
         if remat_scope is not None:  # keras.RematScope: this layer recomputes its call in backward
             self._remat_scope = remat_scope
@@ -163,23 +164,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     def torch_dtype(self):
         return config.standardize_dtype(self.dtype)
 
-    @property
-    def trainable(self):
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value):
-        value = bool(value)
-        for layer in self._flatten_layers(include_self=True):
-            layer._trainable = value
-        self._refresh_requires_grad()
-
-    def _refresh_requires_grad(self, parent_trainable=True):
-        effective = parent_trainable and self._trainable
-        for w in self._own_weights:
-            w.requires_grad_(effective and w._keras_trainable and w.is_floating_point())
-        for layer in self._direct_sublayers():
-            layer._refresh_requires_grad(effective)
+    # `trainable` (a setter that also flips the weights' own flags) lives in layer_weights.py.
 
     def _direct_sublayers(self):
         seen = set()

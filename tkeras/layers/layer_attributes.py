@@ -36,6 +36,11 @@ class LayerAttributes:
         """tf-keras' public name for the layer's calls on symbolic tensors, first call first."""
         return self.__dict__.get("_inbound_nodes", [])
 
+    @property
+    def outbound_nodes(self):
+        """tf-keras' public name for the symbolic calls that take this layer's outputs as inputs."""
+        return self.__dict__.get("_outbound_nodes", [])
+
     def _first_node_value(self, what, getter):
         if not self.__dict__.get("_inbound_nodes"):
             raise AttributeError(f"Layer {self.name!r} has no {what}: it has not been called on symbolic "

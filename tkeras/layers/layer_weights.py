@@ -2,6 +2,15 @@
 `trainable_weights`, `non_trainable_weights`, in weight_order.py's order, sublayers after the layer's
 own), and reading and writing them as arrays (`get_weights`, `set_weights`, `count_params`).
 
+Also `trainable`. As in Keras 3, the layer flag is not a filter laid over the weights: setting it writes
+the `trainable` flag of every weight the layer made trainable (and recurses into sublayers), so the
+flags alone tell the optimizer, autograd (`requires_grad`) and an enclosing model what trains. A weight
+made non-trainable at creation (BatchNormalization's moving statistics) is never switched on; one
+switched off by hand while the layer was trainable is switched back on by the next `trainable = True`.
+`trainable_weights` of a layer is empty while the layer itself is frozen, otherwise every weight under
+it whose own flag is on (a weight switched back on by hand inside a frozen sublayer counts, as in
+Keras).
+
 A mixin of `Layer` (layer.py): it relies on the layer's `_own_weights` (creation order), `_trainable`,
 `name`, `dtype`, `built` and `_direct_sublayers()`.
 """
@@ -10,7 +19,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.variable import Variable, assign_arrays
-from tkeras.layers.weight_order import own_in_keras_order
+from tkeras.layers.weight_order import own_in_keras_order, tracked_trainable
 
 
 class LayerWeights:
@@ -46,20 +55,20 @@ class LayerWeights:
         variable = Variable(value, trainable=trainable, name=weight_name, dtype=torch_dtype)
         variable.regularizer = regularizers.get(regularizer) if regularizer is not None else None
         variable.constraint = constraints.get(constraint) if constraint is not None else None
-        return self._track_weight(variable, weight_name, trainable)
+        return self._track_weight(variable, weight_name)
 
-    def _track_weight(self, variable, weight_name, trainable):
+    def _track_weight(self, variable, weight_name):
         """Make `variable` one of this layer's weights (a registered parameter, in creation order)."""
         variable._keras_path = f"{self.__dict__.get('_path') or self.name}/{weight_name}"  # layer_paths.py
-        if not (self._trainable and trainable):
-            variable.requires_grad_(False)
+        if "_keras_tracked_trainable" not in variable.__dict__:  # where `weights` lists it (weight_order.py)
+            variable._keras_tracked_trainable = bool(variable._keras_trainable)
+        if not self._trainable:  # made by a frozen layer: frozen until the layer is unfrozen
+            variable.trainable = False
         key = weight_name.replace(".", "_").replace("/", "_")
         if self.__dict__.get(key, False) is None:
             del self.__dict__[key]  # `self.bias = None` placeholder, about to be replaced
         while key in self._parameters or key in self._modules or key in self.__dict__:
             key = key + "_"
-        if "_keras_tracked_trainable" not in variable.__dict__:  # where `weights` lists it (weight_order.py)
-            variable._keras_tracked_trainable = bool(variable._keras_trainable)
         self._own_weights.append(variable)
         self.register_parameter(key, variable)
         return variable
@@ -74,11 +83,28 @@ class LayerWeights:
         return self.weights
 
     @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for variable in self._own_weights:
+            if "_keras_tracked_trainable" not in variable.__dict__:
+                # Appended without _track_weight (a wrapped torch module's parameters): the flag it
+                # has now is the one it was made with, and the one unfreezing must give back.
+                variable._keras_tracked_trainable = bool(variable._keras_trainable)
+            if tracked_trainable(variable):
+                variable.trainable = value  # also sets requires_grad (backend/variable.py)
+        for layer in self._direct_sublayers():
+            layer.trainable = value  # the sublayer's own setter: a nested Model drops its caches
+
+    @property
     def trainable_weights(self):
         if not self._trainable:
             return []
-        own = [w for w in own_in_keras_order(self._own_weights) if w._keras_trainable]
-        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.trainable_weights])
+        return [w for w in self.weights if w._keras_trainable]
 
     @trainable_weights.setter
     def trainable_weights(self, variables):
@@ -90,8 +116,7 @@ class LayerWeights:
     def non_trainable_weights(self):
         if not self._trainable:
             return self.weights
-        own = [w for w in own_in_keras_order(self._own_weights) if not w._keras_trainable]
-        return _dedupe(own + [w for layer in self._direct_sublayers() for w in layer.non_trainable_weights])
+        return [w for w in self.weights if not w._keras_trainable]
 
     @non_trainable_weights.setter
     def non_trainable_weights(self, variables):
@@ -110,8 +135,8 @@ class LayerWeights:
                                 f"at position {i}")
             if any(variable is own for own in self._own_weights):
                 continue
-            variable._keras_trainable = trainable
-            self._track_weight(variable, variable.name or f"variable_{len(self._own_weights)}", trainable)
+            variable.trainable = trainable
+            self._track_weight(variable, variable.name or f"variable_{len(self._own_weights)}")
 
     def get_weights(self):
         return [w.detach().cpu().numpy().copy() for w in self.weights]

@@ -15,7 +15,13 @@ from tkeras.utils import tree
 
 
 class Node:
-    """One call of a layer in a graph: what it was called with and what it returned."""
+    """One call of a layer in a graph: what it was called with and what it returned.
+
+    The node is listed twice: in the called layer's `_inbound_nodes`, and in the `_outbound_nodes` of
+    every layer that produced one of its input tensors (once per such tensor, so `Add()([h, h])` is
+    listed twice by h's layer, as Keras lists it). Graph utilities walking forward from a layer (to its
+    consumers) need the second list; only symbolic calls make nodes, so eager calls pay nothing.
+    """
 
     __slots__ = ("layer", "args", "kwargs", "input_tensors", "output_tensors", "outputs", "index")
 
@@ -29,10 +35,28 @@ class Node:
         self.output_tensors = tree.flatten(outputs)
         self.index = len(layer._inbound_nodes)
         layer._inbound_nodes.append(self)
+        for tensor in self.input_tensors:
+            history = tensor._keras_history
+            if history is not None:
+                _outbound_list(history[0]).append(self)
+
+    @property
+    def operation(self):
+        """Keras 3's name for the layer this node is a call of."""
+        return self.layer
+
+    outbound_layer = operation  # tf-keras 2's name for it
 
     @property
     def parent_nodes(self):
         return [t.node for t in self.input_tensors]
+
+
+def _outbound_list(layer):
+    nodes = layer.__dict__.get("_outbound_nodes")
+    if nodes is None:  # a layer whose __init__ never reached Layer.__init__'s bookkeeping
+        nodes = layer.__dict__["_outbound_nodes"] = []
+    return nodes
 
 
 class _Spec:

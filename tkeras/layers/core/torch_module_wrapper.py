@@ -63,6 +63,9 @@ class TorchModuleWrapper(Layer):
                 if variable is None:
                     variable = Variable(param.detach(), trainable=param.requires_grad, name=param_name)
                     variable._keras_path = f"{self.name}/{module_name + '.' if module_name else ''}{param_name}"
+                    variable._keras_tracked_trainable = variable.trainable  # what unfreezing gives back
+                    if not self.trainable:  # TorchModuleWrapper(module, trainable=False): frozen weights
+                        variable.trainable = False
                     swapped[id(param)] = variable
                     self._own_weights.append(variable)
                 submodule._parameters[param_name] = variable
