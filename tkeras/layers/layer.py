@@ -264,7 +264,9 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         if context.depth == 0 and not context.raw:
             # A user's torch tensor (or mask) still on the host while the weights live on the GPU:
             # moved here, as TensorFlow places eager inputs, instead of a device error deep in torch.
-            inputs = on_compute_device(inputs, self._float_input_dtype)
+            # A layer with `autocast=False` keeps its float inputs' dtype, as Keras leaves them uncast.
+            keep_float = not self.__dict__.get("_autocast", True)
+            inputs = on_compute_device(inputs, None if keep_float else self._float_input_dtype)
             if kwargs.get("mask") is not None:
                 kwargs["mask"] = on_compute_device(kwargs["mask"])
         if self._casts_integer_inputs and self._float_input_dtype is not None and not (

@@ -54,12 +54,13 @@ class _AtThreshold(Metric):
             y_pred = torch.as_tensor(y_pred).to(self._device)
         self._follow(y_pred)
         labels, y_pred, weights = _confusion.prepare(y_true, y_pred, sample_weight, class_id=self.class_id)
-        labels, y_pred = labels.to(self.dtype), y_pred.to(self.dtype)
-        weights = None if weights is None else weights.to(self.dtype)
+        dtype = self._torch_dtype
+        labels, y_pred = labels.to(dtype), y_pred.to(dtype)
+        weights = None if weights is None else weights.to(dtype)
         if self._evenly:
             counts = _confusion.counts_by_buckets(labels, y_pred, weights, self.num_thresholds, with_epsilon=False)
         else:
-            counts = _confusion.counts_by_comparison(labels, y_pred, weights, self._threshold_tensor.to(self.dtype))
+            counts = _confusion.counts_by_comparison(labels, y_pred, weights, self._threshold_tensor.to(dtype))
         for variable, value in zip((self.true_positives, self.false_positives, self.true_negatives,
                                     self.false_negatives), counts):
             variable.assign_add(value)

@@ -51,7 +51,7 @@ class AUC(Metric):
         self.num_labels = num_labels
         self._from_logits = from_logits
         self.label_weights = None if label_weights is None else torch.as_tensor(
-            np.asarray(label_weights), dtype=self.dtype, device=self._device)
+            np.asarray(label_weights), dtype=self._torch_dtype, device=self._device)
         self._thresholds = torch.tensor(self._threshold_values, dtype=torch.float64, device=self._device)
         self._built = False
         if not multi_label:

@@ -56,9 +56,9 @@ class FBetaScore(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype,
+        y_pred = _tensors.as_tensor(y_pred, dtype=self._torch_dtype,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
-        y_true = _tensors.as_tensor(y_true, dtype=self.dtype, device=y_pred.device)
+        y_true = _tensors.as_tensor(y_true, dtype=self._torch_dtype, device=y_pred.device)
         # (N,) labels for an (N, 1) sigmoid output, as `fit` hands them over (Keras rejects the pair).
         y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
         self._follow(y_pred)
@@ -69,9 +69,9 @@ class FBetaScore(Metric):
             predicted = (y_pred >= row_max) & (torch.abs(y_pred) > 1e-9)
         else:
             predicted = y_pred > self.threshold
-        predicted = predicted.to(self.dtype)
+        predicted = predicted.to(self._torch_dtype)
         if sample_weight is not None:
-            sample_weight = _tensors.as_tensor(sample_weight, dtype=self.dtype, device=y_pred.device)
+            sample_weight = _tensors.as_tensor(sample_weight, dtype=self._torch_dtype, device=y_pred.device)
             if sample_weight.dim() == 1:
                 sample_weight = sample_weight.unsqueeze(1)  # one weight per sample, across its classes
 
@@ -88,7 +88,7 @@ class FBetaScore(Metric):
 
     def result(self):
         if not self._built:
-            return torch.zeros((), dtype=self.dtype, device=self._device)
+            return torch.zeros((), dtype=self._torch_dtype, device=self._device)
         eps = config.epsilon()
         tp = self.true_positives.detach()
         precision = tp / (tp + self.false_positives.detach() + eps)

@@ -33,7 +33,7 @@ class _IoUBase(Metric):
         values = _tensors.as_tensor(values, device=device)
         if not sparse:
             values = values.argmax(dim=self.axis)
-        return values.to(self.dtype).reshape(-1)
+        return values.to(self._torch_dtype).reshape(-1)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         device = y_pred.device if isinstance(y_pred, torch.Tensor) else self._device
@@ -48,18 +48,18 @@ class _IoUBase(Metric):
         if sample_weight is None:
             weights = torch.ones_like(y_true)
         else:
-            if not self.dtype.is_floating_point and _is_float(sample_weight):
+            if not self._torch_dtype.is_floating_point and _is_float(sample_weight):
                 warnings.warn(f"{type(self).__name__}: float sample weights are cast to the metric's integer "
-                              f"dtype {config.dtype_name(self.dtype)} (truncated); pass integer weights or "
+                              f"dtype {self.dtype} (truncated); pass integer weights or "
                               f"dtype='float32'", stacklevel=2)
-            weights = _tensors.as_tensor(sample_weight, device=y_pred.device).to(self.dtype).reshape(-1)
+            weights = _tensors.as_tensor(sample_weight, device=y_pred.device).to(self._torch_dtype).reshape(-1)
             weights = torch.broadcast_to(weights, y_true.shape)
         valid = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
         if self.ignore_class is not None:
             valid = valid & (y_true != self.ignore_class)
         weights = torch.where(valid, weights, torch.zeros_like(weights))
         cells = torch.where(valid, y_true * self.num_classes + y_pred, torch.zeros_like(y_true)).long()
-        counts = torch.zeros(self.num_classes * self.num_classes, dtype=self.dtype, device=y_pred.device)
+        counts = torch.zeros(self.num_classes * self.num_classes, dtype=self._torch_dtype, device=y_pred.device)
         counts.index_add_(0, cells, weights)
         self._accumulate(self.total_cm, counts.reshape(self.num_classes, self.num_classes))
 
@@ -115,12 +115,12 @@ class BinaryIoU(IoU):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = _tensors.as_tensor(y_pred, dtype=torch.float32,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
-        y_true = _tensors.as_tensor(y_true, device=y_pred.device).to(self.dtype)
-        super().update_state(y_true, (y_pred >= self.threshold).to(self.dtype), sample_weight)
+        y_true = _tensors.as_tensor(y_true, device=y_pred.device).to(self._torch_dtype)
+        super().update_state(y_true, (y_pred >= self.threshold).to(self._torch_dtype), sample_weight)
 
     def get_config(self):
         return {"target_class_ids": self.target_class_ids, "threshold": self.threshold, "name": self.name,
-                "dtype": config.dtype_name(self.dtype)}
+                "dtype": self.dtype}
 
 
 class MeanIoU(IoU):
@@ -133,7 +133,7 @@ class MeanIoU(IoU):
                          sparse_y_pred=sparse_y_pred, axis=axis)
 
     def get_config(self):
-        return {"num_classes": self.num_classes, "name": self.name, "dtype": config.dtype_name(self.dtype),
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self.dtype,
                 "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
                 "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
 
@@ -148,7 +148,7 @@ class OneHotIoU(IoU):
 
     def get_config(self):
         return {"num_classes": self.num_classes, "target_class_ids": self.target_class_ids, "name": self.name,
-                "dtype": config.dtype_name(self.dtype), "ignore_class": self.ignore_class,
+                "dtype": self.dtype, "ignore_class": self.ignore_class,
                 "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
 
 
@@ -160,5 +160,5 @@ class OneHotMeanIoU(MeanIoU):
                          sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
 
     def get_config(self):
-        return {"num_classes": self.num_classes, "name": self.name, "dtype": config.dtype_name(self.dtype),
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self.dtype,
                 "ignore_class": self.ignore_class, "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}

@@ -17,25 +17,47 @@ from tkeras.metrics.metric_layer_attributes import MetricLayerAttributes
 from tkeras.metrics.metric_layer_methods import MetricLayerMethods
 
 
+def _state_dtype(dtype):
+    """The torch dtype of a metric's state: a dtype in any spelling, or a policy (its compute dtype,
+    so `dtype='mixed_float16'` gives float16 state, as in Keras)."""
+    from tkeras.dtype_policies import DTypePolicy
+    if isinstance(dtype, DTypePolicy):
+        return config.standardize_dtype(dtype.compute_dtype)
+    if isinstance(dtype, str) and dtype.startswith("mixed_"):
+        from tkeras import dtype_policies
+        return config.standardize_dtype(dtype_policies.get(dtype).compute_dtype)
+    return config.standardize_dtype(dtype)
+
+
 class Metric(MetricLayerMethods, MetricLayerAttributes):
     """Subclass: create state with `add_variable` in `__init__`, implement `update_state`/`result`."""
 
     def __init__(self, name=None, dtype=None):
         self.name = name or to_snake_case(type(self).__name__)
-        self._dtype = config.standardize_dtype(dtype)
+        self._torch_dtype = _state_dtype(dtype)
         self._variables = []
         self._device = config.device()
 
     # -- state ------------------------------------------------------------------------------------
     @property
     def dtype(self):
-        return self._dtype
+        """Keras 3 reports the dtype by name ('float32'); tkeras' own code reads `_torch_dtype`."""
+        return config.dtype_name(self._torch_dtype)
+
+    @property
+    def _dtype(self):
+        # Keras 3 keeps the name here as well; subclasses written against Keras read it.
+        return self.dtype
+
+    @_dtype.setter
+    def _dtype(self, value):
+        self._torch_dtype = _state_dtype(value)
 
     def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None, **kwargs):
         """A non-trainable state Variable (Keras 3 spelling; `aggregation` etc. are accepted and unused)."""
         if "_variables" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before add_variable()")
-        dtype = config.standardize_dtype(dtype or self._dtype)
+        dtype = self._torch_dtype if dtype is None else config.standardize_dtype(dtype)
         shape = tuple(shape) if shape is not None else ()
         if initializer is None or initializer == "zeros":
             value = torch.zeros(shape, dtype=dtype)
@@ -117,7 +139,7 @@ class Metric(MetricLayerMethods, MetricLayerAttributes):
         return self.result()
 
     def get_config(self):
-        return {"name": self.name, "dtype": config.dtype_name(self._dtype)}
+        return {"name": self.name, "dtype": self.dtype}
 
     @classmethod
     def from_config(cls, config):

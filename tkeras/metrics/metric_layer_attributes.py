@@ -7,8 +7,6 @@ which a metric never is: reading them raises AttributeError, as it does for a tf
 """
 import enum
 
-from tkeras.backend import config
-
 
 class Reduction(enum.Enum):
     """How a reducing metric (`Sum`, `Mean` and the mean wrappers) combines its values (tf-keras 2)."""
@@ -43,14 +41,14 @@ class MetricLayerAttributes:
 
     @property
     def compute_dtype(self):
-        return config.dtype_name(self._dtype)
+        return self.dtype
 
     variable_dtype = compute_dtype
 
     @property
     def dtype_policy(self):
         from tkeras.dtype_policies import DTypePolicy
-        return DTypePolicy(config.dtype_name(self._dtype))
+        return DTypePolicy(self.dtype)
 
     # -- weights: all state is non-trainable -----------------------------------------------------
     @property

@@ -34,7 +34,7 @@ class PyMetric(Metric):
             value = result()
             if isinstance(value, dict):
                 raise TypeError(f"{cls.__name__}.result() returned a dict; a PyMetric returns one scalar")
-            return torch.as_tensor(value, dtype=metric.dtype, device=config.device()).reshape(())
+            return torch.as_tensor(value, dtype=metric._torch_dtype, device=config.device()).reshape(())
 
         metric.update_state, metric.result = update_state_on_host, result_as_tensor
         return metric

@@ -46,9 +46,9 @@ class R2Score(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype,
+        y_pred = _tensors.as_tensor(y_pred, dtype=self._torch_dtype,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
-        y_true = _tensors.as_tensor(y_true, dtype=self.dtype, device=y_pred.device)
+        y_true = _tensors.as_tensor(y_true, dtype=self._torch_dtype, device=y_pred.device)
         y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
         self._follow(y_pred)
         if not self._built:
@@ -56,7 +56,7 @@ class R2Score(Metric):
         if sample_weight is None:
             weights = torch.ones_like(y_true)
         else:
-            weights = _tensors.as_tensor(sample_weight, dtype=self.dtype, device=y_pred.device)
+            weights = _tensors.as_tensor(sample_weight, dtype=self._torch_dtype, device=y_pred.device)
             if weights.dim() == 1:
                 weights = weights.unsqueeze(1)  # a weight per sample, shared by its outputs
             weights = torch.broadcast_to(weights, y_true.shape)
@@ -71,7 +71,7 @@ class R2Score(Metric):
 
     def result(self):
         if not self._built:
-            return torch.zeros((), dtype=self.dtype, device=self._device)
+            return torch.zeros((), dtype=self._torch_dtype, device=self._device)
         total_sum = self.sum.detach()
         mean = total_sum / self.count.detach()
         total = self.squared_sum.detach() - total_sum * mean

@@ -58,7 +58,7 @@ class Sum(Metric):
     def update_state(self, values, sample_weight=None):
         values = _tensors.as_float(values, device=None if isinstance(values, torch.Tensor) else self._device)
         self._follow(values)
-        values, _ = samplewise(values, sample_weight, "sum", self.dtype)
+        values, _ = samplewise(values, sample_weight, "sum", self._torch_dtype)
         self.total.assign_add(values.sum())
 
     def result(self):
@@ -92,7 +92,7 @@ class Mean(Metric):
                     self.total.add_(values.sum())
                     self.count.add_(values.shape[0])
                 return
-        values, sample_weight = samplewise(values, sample_weight, "mean", self.dtype)
+        values, sample_weight = samplewise(values, sample_weight, "mean", self._torch_dtype)
         self.total.assign_add(values.sum())
         if sample_weight is not None:
             self.count.assign_add(sample_weight.sum())
@@ -131,9 +131,9 @@ class MeanMetricWrapper(Mean):
             values = _tensors.as_float(values, device=y_pred.device)
         if mask is not None:
             sample_weight = _merge_mask(
-                None if sample_weight is None else _tensors.as_tensor(sample_weight, dtype=self.dtype,
+                None if sample_weight is None else _tensors.as_tensor(sample_weight, dtype=self._torch_dtype,
                                                                       device=y_pred.device),
-                mask, values.to(self.dtype), "sum")
+                mask, values.to(self._torch_dtype), "sum")
         super().update_state(values, sample_weight=sample_weight)
 
     def _count_hits(self, counter, y_true, y_pred):
@@ -190,7 +190,7 @@ class MeanTensor(Metric):
         self._built = True
 
     def update_state(self, values, sample_weight=None):
-        values = _tensors.as_tensor(values, dtype=self.dtype,
+        values = _tensors.as_tensor(values, dtype=self._torch_dtype,
                                     device=None if isinstance(values, torch.Tensor) else self._device)
         self._follow(values)
         if not self._built:
@@ -200,7 +200,7 @@ class MeanTensor(Metric):
                              f"received values of shape {tuple(values.shape)}")
         counts = torch.ones_like(values)
         if sample_weight is not None:
-            weights = _tensors.as_tensor(sample_weight, dtype=self.dtype, device=values.device)
+            weights = _tensors.as_tensor(sample_weight, dtype=self._torch_dtype, device=values.device)
             if weights.dim() == values.dim() - 1:
                 weights = weights.unsqueeze(-1)  # one weight per row
             try:

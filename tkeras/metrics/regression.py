@@ -64,6 +64,8 @@ SquaredHinge = _metric("SquaredHinge", losses.squared_hinge, "squared_hinge")
 CategoricalHinge = _metric("CategoricalHinge", losses.categorical_hinge, "categorical_hinge")
 KLDivergence = _metric("KLDivergence", losses.kl_divergence, "kl_divergence")
 Poisson = _metric("Poisson", losses.poisson, "poisson")
+
+
 def _check_common(class_name, from_logits=False, label_smoothing=0, axis=-1):
     """Catch swapped or mistyped arguments now, not as a shape error at the first update."""
     if not isinstance(from_logits, (bool, np.bool_)):
@@ -153,13 +155,13 @@ class MeanRelativeError(Mean):
 
     def __init__(self, normalizer, name=None, dtype=None):
         super().__init__(name=name or "mean_relative_error", dtype=dtype)
-        self.normalizer = torch.as_tensor(np.asarray(normalizer), dtype=self.dtype, device=self._device)
+        self.normalizer = torch.as_tensor(np.asarray(normalizer), dtype=self._torch_dtype, device=self._device)
 
     def _on_device_change(self, device):
         self.normalizer = self.normalizer.to(device)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype,
+        y_pred = _tensors.as_tensor(y_pred, dtype=self._torch_dtype,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
         y_true, y_pred = _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
         self._follow(y_pred)

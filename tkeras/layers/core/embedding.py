@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, initializers, regularizers
+from tkeras.backend import config
 from tkeras.layers.core._embedding_lookup import lookup
 from tkeras.layers.layer import Layer
 from tkeras.layers.lora import LoraEmbeddingsMixin
@@ -57,6 +58,9 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         self.dropout = dropout
         self.sparse = sparse  # tf-keras' flag; lookups return dense vectors here
         self._init_lora(lora_rank, lora_alpha)
+        # Float ids are not rounded to half precision (float16 holds integers exactly only up to 2048),
+        # and rows are read from the float32 table, then handed out in the compute dtype (see `call`).
+        self.autocast = False
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(
@@ -75,6 +79,11 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         super().set_weights(weights)
 
     def call(self, inputs, training=None):
+        rows = self._rows(inputs, training)
+        dtype = config.standardize_dtype(self.compute_dtype)  # float16 under mixed_float16, as in Keras
+        return rows if rows.dtype == dtype else rows.to(dtype)
+
+    def _rows(self, inputs, training):
         ids = inputs
         if ids.dtype not in (torch.int64, torch.int32):
             ids = ids.long()  # uint8/int16/bool, and floats holding integers (truncated, as Keras)

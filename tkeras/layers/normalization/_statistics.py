@@ -6,6 +6,8 @@ normalized as the layer's float dtype.
 """
 import torch
 
+from tkeras.backend import config
+
 LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 
@@ -18,3 +20,10 @@ def for_statistics(inputs, float_dtype):
 
 def back_to_input_dtype(outputs, inputs):
     return outputs.to(inputs.dtype) if inputs.dtype in LOW_PRECISION else outputs
+
+
+def to_compute_dtype(outputs, layer):
+    """`outputs` in the layer's compute dtype: how a layer built with `autocast=False` hands out its
+    result (float16 under mixed_float16, float32 for half-precision inputs to a float32 layer)."""
+    dtype = config.standardize_dtype(layer.compute_dtype)
+    return outputs if outputs.dtype == dtype else outputs.to(dtype)

@@ -48,6 +48,9 @@ class GroupNormalization(GammaBeta, Layer):
         self._set_gamma_beta_options(beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
                                      beta_constraint, gamma_constraint)
         self.supports_masking = True
+        # Half-precision inputs are normalized in float32 with float32 weights, and full-precision
+        # inputs are not rounded to half precision first, so the layer stays out of autocast.
+        self.autocast = False
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -79,7 +82,7 @@ class GroupNormalization(GammaBeta, Layer):
         channels_first = x.movedim(self._channel_axis, 1)  # (N, C, *spatial), a view
         outputs = F.group_norm(channels_first, self._groups, gamma, beta, self.epsilon)
         outputs = outputs.movedim(1, self._channel_axis)
-        return _statistics.back_to_input_dtype(outputs, inputs)
+        return _statistics.to_compute_dtype(outputs, self)
 
     def compute_output_shape(self, input_shape):
         return input_shape
