@@ -24,23 +24,48 @@ def standardize_reduction(reduction):
     return "sum_over_batch_size" if reduction == "auto" else reduction
 
 
+def _compute_dtype_name(owner, dtype):
+    """The dtype a loss computes in, by name: floatx when none is given (fixed when the loss is made, as
+    in Keras 3, so a global mixed policy does not turn losses to float16), a policy's compute dtype
+    ('mixed_float16' -> 'float16'), or the float dtype given in any spelling."""
+    from tkeras.dtype_policies import DTypePolicy
+    if dtype is None:
+        return config.floatx()
+    try:
+        if isinstance(dtype, DTypePolicy):
+            name = dtype.compute_dtype
+        elif isinstance(dtype, str) and dtype.startswith("mixed_"):
+            from tkeras import dtype_policies
+            name = dtype_policies.get(dtype).compute_dtype
+        else:
+            name = config.dtype_name(config.standardize_dtype(dtype))
+        floating = config.standardize_dtype(name).is_floating_point
+    except (TypeError, ValueError):
+        floating = False
+    if not floating:
+        raise ValueError(f"{owner}: dtype={dtype!r} is not a float dtype or a dtype policy; pass e.g. 'float32', "
+                         f"'float64' or 'mixed_float16'")
+    return name
+
+
 class Loss:
     """Subclass and implement `call(y_true, y_pred)` returning per-sample losses."""
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         self.name = name or to_snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
-        self._dtype = None if dtype is None else config.standardize_dtype(dtype)
+        self._dtype = _compute_dtype_name(f"Loss {type(self).__name__}", dtype)
+        self._torch_dtype = config.standardize_dtype(self._dtype)  # what tkeras' own code compares against
 
     @property
     def dtype(self):
-        # Read at call time: a loss made before `set_floatx('float64')` follows it, as users expect.
-        return self._dtype or config.standardize_dtype(None)
+        """Keras 3 reports the compute dtype by name ('float32'); tkeras' own code reads `_torch_dtype`."""
+        return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         y_pred = _tensors.as_float(y_pred)
-        if y_pred.dtype != self.dtype:
-            y_pred = _tensors.as_tensor(y_pred, dtype=self.dtype)
+        if y_pred.dtype != self._torch_dtype:
+            y_pred = _tensors.as_tensor(y_pred, dtype=self._torch_dtype)
         y_true = _tensors.as_tensor(y_true, device=y_pred.device)
         mask = _tensors.mask_of(y_pred)
         values = self.call(y_true, y_pred)

@@ -23,6 +23,7 @@ class _AtThreshold(Metric):
     _reported = None
     _held = None
     _argument = None
+    _fixed_state_dtype = torch.float32  # float32 counts for any `dtype`, as Keras 3 (see Metric)
 
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
         where = type(self).__name__
@@ -54,7 +55,7 @@ class _AtThreshold(Metric):
             y_pred = torch.as_tensor(y_pred).to(self._device)
         self._follow(y_pred)
         labels, y_pred, weights = _confusion.prepare(y_true, y_pred, sample_weight, class_id=self.class_id)
-        dtype = self._torch_dtype
+        dtype = self._state_torch_dtype
         labels, y_pred = labels.to(dtype), y_pred.to(dtype)
         weights = None if weights is None else weights.to(dtype)
         if self._evenly:

@@ -28,6 +28,8 @@ def _choice(value, valid, argument):
 
 
 class AUC(Metric):
+    _fixed_state_dtype = torch.float32  # float32 counts for any `dtype`, as Keras 3 (see Metric)
+
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None,
                  dtype=None, thresholds=None, multi_label=False, num_labels=None, label_weights=None,
                  from_logits=False):
@@ -51,7 +53,7 @@ class AUC(Metric):
         self.num_labels = num_labels
         self._from_logits = from_logits
         self.label_weights = None if label_weights is None else torch.as_tensor(
-            np.asarray(label_weights), dtype=self._torch_dtype, device=self._device)
+            np.asarray(label_weights), dtype=self._state_torch_dtype, device=self._device)
         self._thresholds = torch.tensor(self._threshold_values, dtype=torch.float64, device=self._device)
         self._built = False
         if not multi_label:

@@ -24,6 +24,7 @@ class _ThresholdMetric(Metric):
     """State: one confusion count (or several) per threshold; updates pool every prediction."""
 
     _counts = ()
+    _fixed_state_dtype = torch.float32  # float32 counts for any `dtype`, as Keras 3 (see Metric)
 
     def __init__(self, thresholds=None, name=None, dtype=None, top_k=None, class_id=None, default=0.5):
         super().__init__(name=name, dtype=dtype)

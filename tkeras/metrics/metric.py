@@ -44,6 +44,16 @@ class Metric(MetricLayerMethods, MetricLayerAttributes):
         """Keras 3 reports the dtype by name ('float32'); tkeras' own code reads `_torch_dtype`."""
         return config.dtype_name(self._torch_dtype)
 
+    # Keras 3 counts AUC, the confusion counts and R2Score's sums in float32 whatever `dtype` asks for
+    # (a float64 counter gains nothing, the thresholds are float32 anyway); those classes set this to
+    # torch.float32 and keep reporting the `dtype` they were given.
+    _fixed_state_dtype = None
+
+    @property
+    def _state_torch_dtype(self):
+        """The torch dtype new state variables get and state arithmetic runs in."""
+        return self._fixed_state_dtype or self._torch_dtype
+
     @property
     def _dtype(self):
         # Keras 3 keeps the name here as well; subclasses written against Keras read it.
@@ -57,7 +67,7 @@ class Metric(MetricLayerMethods, MetricLayerAttributes):
         """A non-trainable state Variable (Keras 3 spelling; `aggregation` etc. are accepted and unused)."""
         if "_variables" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before add_variable()")
-        dtype = self._torch_dtype if dtype is None else config.standardize_dtype(dtype)
+        dtype = self._state_torch_dtype if dtype is None else config.standardize_dtype(dtype)
         shape = tuple(shape) if shape is not None else ()
         if initializer is None or initializer == "zeros":
             value = torch.zeros(shape, dtype=dtype)

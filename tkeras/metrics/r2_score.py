@@ -21,6 +21,8 @@ class R2Score(Metric):
     `num_regressors` > 0 gives the adjusted R^2, 1 - (1 - R^2)(n - 1)/(n - p - 1).
     """
 
+    _fixed_state_dtype = torch.float32  # float32 sums for any `dtype`, as Keras 3 (see Metric)
+
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if class_aggregation not in _AGGREGATIONS:
@@ -46,9 +48,9 @@ class R2Score(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = _tensors.as_tensor(y_pred, dtype=self._torch_dtype,
+        y_pred = _tensors.as_tensor(y_pred, dtype=self._state_torch_dtype,
                                     device=None if isinstance(y_pred, torch.Tensor) else self._device)
-        y_true = _tensors.as_tensor(y_true, dtype=self._torch_dtype, device=y_pred.device)
+        y_true = _tensors.as_tensor(y_true, dtype=self._state_torch_dtype, device=y_pred.device)
         y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
         self._follow(y_pred)
         if not self._built:
@@ -56,7 +58,7 @@ class R2Score(Metric):
         if sample_weight is None:
             weights = torch.ones_like(y_true)
         else:
-            weights = _tensors.as_tensor(sample_weight, dtype=self._torch_dtype, device=y_pred.device)
+            weights = _tensors.as_tensor(sample_weight, dtype=self._state_torch_dtype, device=y_pred.device)
             if weights.dim() == 1:
                 weights = weights.unsqueeze(1)  # a weight per sample, shared by its outputs
             weights = torch.broadcast_to(weights, y_true.shape)
@@ -71,7 +73,7 @@ class R2Score(Metric):
 
     def result(self):
         if not self._built:
-            return torch.zeros((), dtype=self._torch_dtype, device=self._device)
+            return torch.zeros((), dtype=self._state_torch_dtype, device=self._device)
         total_sum = self.sum.detach()
         mean = total_sum / self.count.detach()
         total = self.squared_sum.detach() - total_sum * mean

@@ -5,11 +5,15 @@ Keras 2 and 3 both bend data towards the `Input` it is given to, in two ways, an
 * rank: data with one axis more than the `Input` loses a trailing axis of size 1, data with one axis
   fewer gains one when the `Input` ends in 1 (MNIST's (n, 28, 28) arrays fed to `Input((28, 28, 1))`);
   any other difference of rank is refused here, naming the input, instead of deep in a layer;
-* dtype: bool and integer data given to a floating `Input` becomes that float (one-hot arrays built
-  with `dtype=bool`); an integer `Input` keeps whatever integers come, since the id-taking layers
-  behind it (Embedding, lookups) accept any integer dtype.
+* dtype (Keras 3): data becomes the dtype its `Input` declares: an int32 `Input` hands on int32 ids
+  (int64 or float data included), a bool `Input` bools, and a float `Input` turns bool one-hot arrays
+  and integer images into its float. Float data for a float `Input` stays in the model's float dtype,
+  which `Layer.__call__` already cast it to: Keras would hand a float64/float16 `Input`'s data on in
+  that dtype, but tkeras' inner layers do not cast their float inputs to their own dtype yet, so a
+  Dense after such an Input would fail (see tests/test_dtype_graph_fidelity.py).
 
-A `Conformer` is made once per model input, so a call costs a rank comparison and a dtype test.
+A `Conformer` is made once per model input, so a call costs a rank comparison and one identity test
+of the dtype; data already in the declared dtype (the float32 common case) is not touched.
 """
 import numpy as np
 import torch
@@ -18,20 +22,17 @@ from tkeras.backend import config
 
 
 class Conformer:
-    """Brings one input's data to the rank and float dtype of its `Input` (see the module docstring)."""
+    """Brings one input's data to the rank and dtype of its `Input` (see the module docstring)."""
 
-    __slots__ = ("model_name", "input_name", "shape", "rank", "float_dtype")
+    __slots__ = ("model_name", "input_name", "shape", "rank", "dtype")
 
     def __init__(self, model_name, input_name, shape, dtype):
         self.model_name = model_name
         self.input_name = input_name
         self.shape = tuple(shape)
         self.rank = len(self.shape)
-        self.float_dtype = None
-        if dtype not in (None, "string"):
-            torch_dtype = config.standardize_dtype(dtype)
-            if torch_dtype.is_floating_point:
-                self.float_dtype = torch_dtype
+        # None: no declared dtype (a first layer's `input_shape=`) or raw text; data passes as it came.
+        self.dtype = None if dtype in (None, "string") else config.standardize_dtype(dtype)
 
     def __call__(self, value):
         if isinstance(value, np.ndarray) and value.dtype.kind in "USO":
@@ -42,8 +43,9 @@ class Conformer:
         conformed = value
         if conformed.dim() != self.rank:
             conformed = self._adjust_rank(conformed)
-        if self.float_dtype is not None and not (conformed.is_floating_point() or conformed.is_complex()):
-            conformed = conformed.to(self.float_dtype)
+        if conformed.dtype is not self.dtype and self.dtype is not None and not (
+                self.dtype.is_floating_point and conformed.is_floating_point()):
+            conformed = conformed.to(self.dtype)
         if conformed is not value:
             mask = value.__dict__.get("_keras_mask")
             if mask is not None:

@@ -96,6 +96,9 @@ class Sequential(Model):
             self._layer_output_shapes[id(layer)] = shape
         self.built = True
         self._invalidate_caches()
+        # Keras 3 builds its functional graph here: the layers get their nodes and the model its
+        # `inputs`/`outputs` at once. Done once per build, never per batch.
+        self._extend_symbolic_graph()
 
     def build_for_summary(self):
         """Build from the input shape Keras 2 implied, so `summary()` before any data prints the model.

@@ -124,7 +124,7 @@ def loss_kind(model):
         return None
     if type(loss).__call__ is not Loss.__call__ or loss.reduction != "sum_over_batch_size":
         return None
-    if loss.dtype not in (torch.float32, "float32") or loss.fn not in _LOSSES:
+    if getattr(loss, "_torch_dtype", None) is not torch.float32 or loss.fn not in _LOSSES:
         return None
     if type(loss).call not in (LossFunctionWrapper.call, crossentropy.SparseCategoricalCrossentropy.call):
         return None
