@@ -18,6 +18,7 @@ from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.remat import current_remat_scope
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
+from tkeras.mixed_precision import layer_outputs as _half_outputs
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, layer_remat, layer_stateless
 from tkeras.layers.layer_attributes import LayerAttributes
@@ -45,6 +46,10 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     # float32); torch kernels refuse mixed dtypes instead. Others (Embedding, lookups, Flatten, custom
     # layers) see integers unchanged, as in Keras.
     _casts_integer_inputs = False
+    # Under a mixed policy a float32 result of `call` is handed on in the compute dtype, as Keras'
+    # half-precision arithmetic would give it (mixed_precision/layer_outputs.py). Models and layers
+    # that choose their output dtype themselves turn this off.
+    _outputs_in_compute_dtype = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -294,9 +299,10 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 kwargs["mask"] = mask_of(inputs)
         elif "mask" in kwargs:
             kwargs.pop("mask")
-        scope = cast = None
+        scope = cast = half = None
         if _precision.mixed_in_use():  # until a mixed policy appears, this one test is all it costs
             scope, cast = _precision.layer_precision(self._dtype_policy, self._precision_explicit)
+            half = _half_outputs.output_dtype(self)
             if not self.__dict__.get("_autocast", True):
                 scope, cast = _precision.outside_autocast(), False
             if cast:
@@ -314,6 +320,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         finally:
             context.depth -= 1
             context.training = outer_training
+        if half is not None:
+            outputs = _half_outputs.cast_outputs(outputs, half)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             mask = self.compute_mask(inputs, kwargs.get("mask", mask_of(inputs)))
             if mask is not None and isinstance(outputs, torch.Tensor):

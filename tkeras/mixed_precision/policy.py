@@ -3,9 +3,10 @@
 tkeras keeps every weight in float32 (the variable dtype) and realises the compute dtype of a
 `mixed_*` policy with `torch.autocast` around the forward passes of fit/evaluate/predict: matmuls and
 convolutions run in float16/bfloat16, precision-sensitive ops (reductions, softmax, losses) stay in
-float32, and the model's outputs are handed to the loss and to `predict` as float32, which is what
-Keras achieves by asking for a float32 final layer. Weights never change dtype, so checkpoints, ONNX
-export and `get_weights` look exactly like a float32 model's.
+float32 inside a layer, and each mixed layer hands its result on in the compute dtype as Keras does
+(layer_outputs.py). The loss and metrics see the model's outputs as float32; `predict` gives them back
+as the model made them (float16 without a float32 head, as in Keras; bfloat16 as float32). Weights
+never change dtype, so checkpoints, ONNX export and `get_weights` look exactly like a float32 model's.
 """
 import contextlib
 import warnings
@@ -72,7 +73,7 @@ def set_global_policy(policy):
         if config.device().type == "cpu":
             warnings.warn(
                 "set_global_policy('mixed_float16') on a CPU: float16 is a GPU format; CPU kernels for it are slow "
-                "and some are missing (oneDNN's LSTM). On CPUs use 'mixed_bfloat16'.", UserWarning, stacklevel=2)
+                "and some are missing. On CPUs use 'mixed_bfloat16'.", UserWarning, stacklevel=2)
 
 
 # Keras 2.3's experimental spelling.
@@ -132,7 +133,7 @@ def mixed_in_use():
 
 
 def outputs_to_float32(outputs):
-    """Model outputs as float32 for the loss, metrics and `predict` (no-op without a mixed policy).
+    """Model outputs as float32 for the loss and metrics (no-op without a mixed policy).
 
     Keras attaches bookkeeping to tensors (`_keras_logits` for fused losses, `_keras_mask`); they are
     carried over to the cast tensor, the logits cast as well.
@@ -142,18 +143,26 @@ def outputs_to_float32(outputs):
     return _cast_structure(outputs)
 
 
-def _cast_structure(value):
+def predicted_outputs(outputs):
+    """What `predict` hands back: float16 stays float16 as in Keras (a model without a float32 head
+    predicts in half precision), bfloat16 becomes float32 because NumPy has no bfloat16."""
+    if not _MIXED_IN_USE:
+        return outputs
+    return _cast_structure(outputs, keep=(torch.float32, torch.float64, torch.float16))
+
+
+def _cast_structure(value, keep=(torch.float32, torch.float64)):
     if isinstance(value, torch.Tensor):
-        return _cast_tensor(value)
+        return _cast_tensor(value, keep)
     if isinstance(value, dict):
-        return {k: _cast_structure(v) for k, v in value.items()}
+        return {k: _cast_structure(v, keep) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_cast_structure(v) for v in value)
+        return type(value)(_cast_structure(v, keep) for v in value)
     return value
 
 
-def _cast_tensor(tensor):
-    if not tensor.is_floating_point() or tensor.dtype in (torch.float32, torch.float64):
+def _cast_tensor(tensor, keep):
+    if not tensor.is_floating_point() or tensor.dtype in keep:
         return tensor
     result = tensor.float()
     for attr in ("_keras_logits", "_keras_activation", "_keras_mask"):

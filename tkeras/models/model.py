@@ -20,6 +20,9 @@ def _keras1_io(kwargs):
 
 
 class Model(Trainer, LegacyModelMethods, Layer):
+    # A model hands on its layers' outputs as they are: a `dtype='float32'` head stays float32.
+    _outputs_in_compute_dtype = False
+
     def __new__(cls, *args, **kwargs):
         kwargs = _keras1_io(kwargs)
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):

@@ -130,7 +130,7 @@ def _step_function(model, step_name, train):
         if step_name == "predict_step":
             from tkeras.mixed_precision import policy as _precision
             from tkeras.utils import tree
-            return tree.map_structure(lambda t: t.detach(), _precision.outputs_to_float32(result))
+            return tree.map_structure(lambda t: t.detach(), _precision.predicted_outputs(result))
         return pythonify(result)
 
     return one_step

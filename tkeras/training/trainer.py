@@ -394,7 +394,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         outputs = None
         overridden = _overridden(self, "predict_step")
         predict_step = _packing(self.predict_step) if overridden else self.predict_step
-        finish = lambda out: tree.map_structure(lambda t: t.detach(), _precision.outputs_to_float32(out))
+        finish = lambda out: tree.map_structure(lambda t: t.detach(), _precision.predicted_outputs(out))
         rows = predict_chunks.chunk_size(self, batches, steps, callback_list, overridden, distribution is not None)
         callback_list.on_predict_begin()
         with _FitScope(self, flush_denormal=False), torch.no_grad():
@@ -442,7 +442,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     def predict_on_batch(self, x):
         batches = data_adapter.ArrayBatches(x, None, None, batch_size=loop_helpers.len_of(x))
         with _FitScope(self, flush_denormal=False), torch.no_grad():
-            out = _precision.outputs_to_float32(self._step_fn('predict_step')(next(iter(batches.epoch()))))
+            out = _precision.predicted_outputs(self._step_fn('predict_step')(next(iter(batches.epoch()))))
         return loop_helpers.concat_outputs([out])
 
     def _step_fn(self, name):

@@ -29,6 +29,8 @@ class CategoryEncoding(DataLayerMethods, Layer):
     with its rows permuted.
     """
 
+    _outputs_in_compute_dtype = False  # float32 under a mixed policy, as in Keras
+
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
         super().__init__(**kwargs)
         if output_mode == "binary":  # the TF 2.4-2.5 name of "multi_hot"
@@ -53,7 +55,8 @@ class CategoryEncoding(DataLayerMethods, Layer):
             if bool((inputs != torch.round(inputs)).any()):
                 raise ValueError("CategoryEncoding: inputs must be integer category ids, received non-integer floats")
             inputs = inputs.long()
-        return encode(inputs, self.output_mode, self.num_tokens, config.standardize_dtype(self.compute_dtype),
+        # Keras encodes in the variable dtype: float32 even under a mixed policy.
+        return encode(inputs, self.output_mode, self.num_tokens, config.standardize_dtype(self.dtype),
                       "CategoryEncoding", count_weights=count_weights)
 
     def compute_output_shape(self, input_shape):

@@ -100,6 +100,8 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
 
     `states` are (directions, batch, units) tensors; so are the returned final states.
     """
+    if mode == "lstm" and _float16_on_cpu(x):
+        return _float32_lstm(x, states, weights, batch_sizes, bidirectional)
     recurrence = _own_recurrence(mode, x, weights, batch_sizes)
     if recurrence is not None:
         if not bidirectional:
@@ -129,6 +131,21 @@ def _kernel_call(mode, x, states, weights, batch_sizes=None, bidirectional=False
     else:
         out, h = fn(x, batch_sizes, states[0], weights, has_biases, 1, 0.0, train, bidirectional)
     return out, [h]
+
+
+def _float16_on_cpu(x):
+    if x.device.type != "cpu":
+        return False
+    return x.dtype == torch.float16 or (torch.is_autocast_enabled("cpu")
+                                        and torch.get_autocast_dtype("cpu") == torch.float16)
+
+
+def _float32_lstm(x, states, weights, batch_sizes, bidirectional):
+    """oneDNN has no float16 LSTM (mixed_float16 on a CPU): run it in float32, hand back float16."""
+    with torch.autocast("cpu", enabled=False):
+        out, final = _kernel_call("lstm", x.float(), [s.float() for s in states], [w.float() for w in weights],
+                                  batch_sizes, bidirectional)
+    return out.to(torch.float16), [f.to(torch.float16) for f in final]
 
 
 def _packed_call(mode, sequences, lengths, states, weights, bidirectional, want_outputs):
