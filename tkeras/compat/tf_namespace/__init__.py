@@ -77,7 +77,32 @@ class Tensor(metaclass=_TensorType):
 
 autograph = Namespace("tf.autograph", set_verbosity=lambda level, alsologtostdout=False: None,
                       experimental=Namespace("tf.autograph.experimental", do_not_convert=lambda func=None, **k: func))
-debugging = Namespace("tf.debugging", set_log_device_placement=lambda enabled: None)
+from tkeras.compat.tf_namespace import bitwise, debugging, errors, nest, sets  # noqa: E402
+from tkeras.compat.tf_namespace.debugging import (  # noqa: E402
+    Assert, assert_equal, assert_greater, assert_less, assert_rank,
+)
+from tkeras.compat.tf_namespace._math_extra import (  # noqa: E402
+    acosh, add_n, asinh, atan2, atanh, realdiv, scalar_mul, truncatediv, truncatemod,
+)
+from tkeras.compat.tf_namespace.math import acos, asin, atan, cosh, sinh, tan  # noqa: E402
+from tkeras.compat.tf_namespace._array_extra import (  # noqa: E402
+    bitcast, broadcast_dynamic_shape, broadcast_static_shape, clip_by_global_norm, dynamic_partition, dynamic_stitch,
+    gather_nd, histogram_fixed_width, histogram_fixed_width_bins, identity_n, meshgrid, parallel_stack,
+    reverse_sequence, roll, saturate_cast, scatter_nd, searchsorted, sequence_mask, shape_n, slice, strided_slice,
+    tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
+    tensor_scatter_nd_update, unique, unique_with_counts, unravel_index,
+)
+from tkeras.compat.tf_namespace._graph_extra import (  # noqa: E402
+    AggregationMethod, VariableAggregation, VariableSynchronization, control_dependencies, custom_gradient, foldl,
+    foldr, get_static_value, grad_pass_through, group, init_scope, inside_function, is_symbolic_tensor, no_op,
+    recompute_grad, scan, tuple, vectorized_map,
+)
+uint16, uint32, uint64 = torch.uint16, torch.uint32, torch.uint64
+zeros_initializer = keras.initializers.Zeros
+ones_initializer = keras.initializers.Ones
+constant_initializer = keras.initializers.Constant
+random_normal_initializer = keras.initializers.RandomNormal
+random_uniform_initializer = keras.initializers.RandomUniform
 
 # Loaded on first use: `tf.data`, `tf.train`, ... and TF 2's short names for Keras modules.
 _LAZY_MODULES = {
@@ -94,6 +119,16 @@ _LAZY_MODULES = {
     "metrics": "tkeras.metrics",
     "initializers": "tkeras.initializers",
     "mixed_precision": "tkeras.mixed_precision",
+    "summary": "tkeras.compat.tf_namespace.summary",
+    "sparse": "tkeras.compat.tf_namespace.sparse",
+    "lookup": "tkeras.compat.tf_namespace.lookup",
+}
+# Top-level classes loaded with their module on first use (name -> module).
+_LAZY_NAMES = {
+    "Module": "tkeras.compat.tf_namespace.module",
+    "TensorArray": "tkeras.compat.tf_namespace.tensor_array",
+    "SparseTensor": "tkeras.compat.tf_namespace.sparse",
+    "SparseTensorSpec": "tkeras.compat.tf_namespace.sparse",
 }
 _unsupported_getattr = module_getattr("tf")
 
@@ -104,4 +139,13 @@ def __getattr__(name):
         module = importlib.import_module(_LAZY_MODULES[name])
         globals()[name] = module
         return module
+    if name in _LAZY_NAMES:
+        import importlib
+        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
     return _unsupported_getattr(name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_NAMES))

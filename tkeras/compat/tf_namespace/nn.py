@@ -8,6 +8,22 @@ from tkeras.ops.nn import (  # noqa: F401
 from tkeras.ops.shape_ops import top_k  # noqa: F401
 from tkeras.compat.tf_namespace._functions import in_top_k  # noqa: F401
 
+from tkeras.compat.tf_namespace._math_extra import zero_fraction  # noqa: F401, E402
+from tkeras.compat.tf_namespace._nn_conv import (  # noqa: F401, E402
+    avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, conv1d, conv1d_transpose, conv2d, conv2d_transpose, conv3d,
+    conv3d_transpose, conv_transpose, depthwise_conv2d, max_pool, max_pool1d, max_pool2d, max_pool3d, pool,
+    separable_conv2d,
+)
+from tkeras.compat.tf_namespace._nn_conv import convolution as _convolution  # noqa: E402
+from tkeras.compat.tf_namespace._nn_extra import (  # noqa: F401, E402
+    approx_max_k, approx_min_k, batch_normalization, compute_average_loss, crelu, ctc_loss, depth_to_space,
+    embedding_lookup, l2_loss, local_response_normalization, log_poisson_loss, lrn, normalize_moments,
+    scale_regularization_loss, space_to_depth, sufficient_statistics, weighted_cross_entropy_with_logits,
+    weighted_moments,
+)
+from tkeras.ops.core import user_op as _user_op  # noqa: E402
+
+convolution = _user_op(_convolution)
 softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
 
 __getattr__ = module_getattr("tf.nn")
