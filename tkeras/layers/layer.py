@@ -28,8 +28,9 @@ from tkeras.layers.layer_weights import LayerWeights
 from tkeras.layers.layer_keras3 import Keras3LayerMethods
 from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
-from tkeras.layers.layer_inputs import (integers_to_float, is_nested_numbers, is_symbolic, is_text, mask_of,
-                                        on_compute_device, shape_of, to_torch)
+from tkeras.layers.layer_inputs import (autocast_inputs, conversion_dtype, float_input_dtype, integers_to_float,
+                                        is_nested_numbers, is_symbolic, is_text, mask_of, on_compute_device,
+                                        shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
@@ -147,11 +148,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     def _set_dtype_policy(self, dtype, explicit):
         self._dtype_policy = _precision.policy_for_layer(dtype)
         self._precision_explicit = explicit
-        variable_dtype = self._dtype_policy.variable_dtype
-        # What a user's floating tensor is cast to at a top-level call (None: a non-float layer).
-        self._float_input_dtype = None
-        if variable_dtype != "string" and config.standardize_dtype(variable_dtype).is_floating_point:
-            self._float_input_dtype = config.standardize_dtype(variable_dtype)
+        # What floating inputs are cast to on arrival (None: a non-float layer; see layer_inputs.py).
+        self._float_input_dtype = float_input_dtype(self)
 
     @property
     def dtype(self):
@@ -260,11 +258,11 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             if isinstance(inputs, dict):
                 inputs = {k: self._converted(v) for k, v in inputs.items()}
             elif isinstance(inputs, (list, tuple)) and is_nested_numbers(inputs):
-                inputs = to_torch(inputs, self.dtype, self.name)
+                inputs = to_torch(inputs, conversion_dtype(self), self.name)
             elif isinstance(inputs, (list, tuple)):
                 inputs = [self._converted(v) for v in inputs]
             elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and is_text(inputs)):
-                inputs = to_torch(inputs, self.dtype, self.name)
+                inputs = to_torch(inputs, conversion_dtype(self), self.name)
         context = CALL_CONTEXT
         if context.depth == 0 and not context.raw:
             # A user's torch tensor (or mask) still on the host while the weights live on the GPU:
@@ -274,6 +272,13 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             inputs = on_compute_device(inputs, None if keep_float else self._float_input_dtype)
             if kwargs.get("mask") is not None:
                 kwargs["mask"] = on_compute_device(kwargs["mask"])
+        elif type(inputs) is torch.Tensor:
+            # An inner call: Keras casts float inputs to each layer's dtype, not only at the entrance.
+            # The float32 hot path pays this one identity test.
+            if inputs.dtype is not self._float_input_dtype and inputs.is_floating_point():
+                inputs = autocast_inputs(self, inputs)
+        elif inputs is not None:
+            inputs = autocast_inputs(self, inputs)
         if self._casts_integer_inputs and self._float_input_dtype is not None and not (
                 type(inputs) is torch.Tensor and inputs.is_floating_point()):
             inputs = integers_to_float(inputs, self._float_input_dtype)
@@ -346,7 +351,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             return value  # None: an optional input left out (Keras 3's `Input(optional=True)`)
         if isinstance(value, dict):  # nested inputs, e.g. {"images": ..., "bounding_boxes": {"boxes": ...}}
             return {k: self._converted(v) for k, v in value.items()}
-        return to_torch(value, self.dtype, self.name)
+        return to_torch(value, conversion_dtype(self), self.name)
 
     # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.
     def forward(self, *args, **kwargs):

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.mixed_precision import policy as _precision
 
 
 def is_symbolic(value):
@@ -40,6 +41,83 @@ def on_compute_device(value, float_dtype=None):
     return value
 
 
+def float_input_dtype(layer):
+    """The float dtype `layer` takes floating inputs in (None: it takes them as they come).
+
+    Normally the layer's own float dtype. A model whose `Input`s declare their dtypes records its choice
+    in `_declared_float` (see `declare_float_input`), which survives a later change of policy.
+    """
+    declared = layer.__dict__
+    if "_declared_float" in declared:
+        return declared["_declared_float"]
+    variable_dtype = layer._dtype_policy.variable_dtype
+    if variable_dtype == "string":
+        return None
+    dtype = config.standardize_dtype(variable_dtype)
+    return dtype if dtype.is_floating_point else None
+
+
+def declare_float_input(model, dtype):
+    """Have `model` take float data in `dtype` (None: leave it to the model's input conformers).
+
+    A functional model converts each input to its own `Input`'s dtype, so it must not first round a
+    float64 array to its own float32; a Sequential starting with a float64/float16 Input takes floats
+    in that dtype, not in the model's.
+    """
+    model.__dict__["_declared_float"] = dtype
+    model.__dict__["_float_input_dtype"] = dtype
+
+
+def conversion_dtype(layer):
+    """The dtype NumPy/list data handed to `layer` becomes (None: floats and bools kept as they are)."""
+    declared = layer.__dict__
+    return declared["_declared_float"] if "_declared_float" in declared else layer.dtype
+
+
+def autocast_inputs(layer, inputs):
+    """`inputs` of an inner call (one layer inside another's `call`) with their floating tensors in the
+    layer's float dtype.
+
+    Keras casts every autocasting layer's float inputs at each call, not just at the model's entrance:
+    a float64 `Input` feeding a float32 Dense, or a float32 tensor reaching a `dtype='float64'` layer,
+    meets weights of the same dtype. `Layer.__call__` calls this only once the cheap dtype test has
+    failed, so a float32 stack pays nothing more. Under mixed precision torch.autocast already picks the
+    arithmetic dtype of a mixed layer, and of a layer without a dtype of its own inside an autocast
+    region, so those inputs are left to it, as they were; only float64, which autocast passes by, is
+    brought down to the mixed layer's compute dtype as Keras would.
+    """
+    target = layer._float_input_dtype
+    if target is None or not layer.__dict__.get("_autocast", True):
+        return inputs
+    only_double = False
+    if _precision.mixed_in_use():
+        policy = layer._dtype_policy
+        if policy.is_mixed:
+            target, only_double = config.standardize_dtype(policy.compute_dtype), True
+        elif not layer._precision_explicit and torch.is_autocast_enabled(config.device().type):
+            return inputs
+    if isinstance(inputs, torch.Tensor):
+        return _cast_float(inputs, target, only_double)
+    if type(inputs) in (list, tuple):
+        if all(not isinstance(v, torch.Tensor) or v.dtype is target or not v.is_floating_point() for v in inputs):
+            return inputs
+        return type(inputs)(_cast_float(v, target, only_double) if isinstance(v, torch.Tensor) else v
+                            for v in inputs)
+    if isinstance(inputs, dict):
+        return {k: autocast_inputs(layer, v) if isinstance(v, torch.Tensor) else v for k, v in inputs.items()}
+    return inputs
+
+
+def _cast_float(tensor, dtype, only_double=False):
+    if tensor.dtype is dtype or not tensor.is_floating_point() or (only_double and tensor.dtype is not torch.float64):
+        return tensor
+    cast = tensor.to(dtype)
+    mask = tensor.__dict__.get("_keras_mask")
+    if mask is not None:
+        cast._keras_mask = mask
+    return cast
+
+
 def integers_to_float(value, float_dtype):
     """`value` with its integer and bool tensors in `float_dtype`, masks kept (see
     `Layer._casts_integer_inputs`); float tensors and anything else untouched."""
@@ -62,7 +140,8 @@ def to_torch(value, dtype=None, owner=None):
     """User input (NumPy, list, number, tensor) -> a torch tensor on the compute device.
 
     Floats become the layer's float dtype (float64 NumPy arrays are the common case); integers stay
-    integers so that Embedding gets indices.
+    integers so that Embedding gets indices. `dtype=None` keeps floats and bools as they are, for a
+    model whose input conformers give each input its `Input`'s dtype.
     """
     if isinstance(value, torch.Tensor):
         tensor = value
@@ -75,12 +154,14 @@ def to_torch(value, dtype=None, owner=None):
             raise TypeError(
                 f"{where}xpected numeric data, received an array of dtype {array.dtype} (e.g. strings or "
                 f"ragged lists); convert it to numbers first, e.g. with Tokenizer and pad_sequences")
-        tensor = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 else torch.as_tensor(array.astype(np.int32))  # 0-d stays 0-d
-    if tensor.is_floating_point():
+        # (0-d stays 0-d; uint16, which torch's CPU kernels mostly lack, becomes int32)
+        tensor = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 \
+            else torch.as_tensor(array.astype(np.int32))
+    if dtype is not None and tensor.is_floating_point():
         target = config.standardize_dtype(dtype)
         if tensor.dtype != target and target.is_floating_point:
             tensor = tensor.to(target)
-    elif tensor.dtype == torch.bool and dtype is not None:
+    elif dtype is not None and tensor.dtype == torch.bool:
         tensor = tensor.to(config.standardize_dtype(dtype))
     device = config.device()
     if tensor.device != device:

@@ -11,6 +11,7 @@ import torch
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import declare_float_input
 from tkeras.models import functional_config, inference_fusion, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
@@ -290,6 +291,7 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     model._input_keys = list(inputs) if isinstance(inputs, dict) else [
         t._keras_history[0].name for t in input_tensors]
     model._input_conformers = input_conformance.conformers_for(model.name, input_tensors, model._input_keys)
+    declare_float_input(model, None)  # each input's conformer gives it its Input's dtype, as in Keras
     nodes = _nodes_in_order(input_tensors, output_tensors)
     model._node_ids = {id(n) for n in nodes} | {id(t.node) for t in input_tensors}
     layers = _keras_layer_order(output_tensors)

@@ -6,11 +6,11 @@ Keras 2 and 3 both bend data towards the `Input` it is given to, in two ways, an
   fewer gains one when the `Input` ends in 1 (MNIST's (n, 28, 28) arrays fed to `Input((28, 28, 1))`);
   any other difference of rank is refused here, naming the input, instead of deep in a layer;
 * dtype (Keras 3): data becomes the dtype its `Input` declares: an int32 `Input` hands on int32 ids
-  (int64 or float data included), a bool `Input` bools, and a float `Input` turns bool one-hot arrays
-  and integer images into its float. Float data for a float `Input` stays in the model's float dtype,
-  which `Layer.__call__` already cast it to: Keras would hand a float64/float16 `Input`'s data on in
-  that dtype, but tkeras' inner layers do not cast their float inputs to their own dtype yet, so a
-  Dense after such an Input would fail (see tests/test_dtype_graph_fidelity.py).
+  (int64 or float data included), a bool `Input` bools, a float `Input` turns bool one-hot arrays and
+  integer images into its float, and a float64/float16 `Input` takes float data in that dtype, not in
+  the model's float32. The model itself leaves float data alone on the way in
+  (`layer_inputs.declare_float_input`), so a float64 array keeps its digits up to here; the layers
+  behind the Input then cast it to their own dtype, as each Keras layer does.
 
 A `Conformer` is made once per model input, so a call costs a rank comparison and one identity test
 of the dtype; data already in the declared dtype (the float32 common case) is not touched.
@@ -43,8 +43,7 @@ class Conformer:
         conformed = value
         if conformed.dim() != self.rank:
             conformed = self._adjust_rank(conformed)
-        if conformed.dtype is not self.dtype and self.dtype is not None and not (
-                self.dtype.is_floating_point and conformed.is_floating_point()):
+        if conformed.dtype is not self.dtype and self.dtype is not None:
             conformed = conformed.to(self.dtype)
         if conformed is not value:
             mask = value.__dict__.get("_keras_mask")

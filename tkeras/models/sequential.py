@@ -7,6 +7,7 @@ it builds on the first batch.
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
+from tkeras.layers.layer_inputs import declare_float_input
 from tkeras.models import inference_fusion
 from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
@@ -41,6 +42,9 @@ class Sequential(Model):
             self._input_batch_shape = layer._batch_input_shape
             self._input_dtype = layer.dtype
             self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, self._input_dtype)
+            # Keras' Sequential takes floats in its Input's dtype; a non-float Input's conformer converts them.
+            declared = self._input_conformer.dtype
+            declare_float_input(self, declared if declared is not None and declared.is_floating_point else None)
             return
         names = {l.name for l in self._stack}
         if layer.name in names:

@@ -75,6 +75,9 @@ def _plan(model):
         return None
     if model._regularized_weights() or "_remat_scope" in model.__dict__:
         return None
+    conformer = model._input_conformer
+    if conformer is not None and conformer.dtype not in (None, torch.float32):
+        return None  # a float64/float16/int Input hands its layers another dtype: the general step casts
     from tkeras.distribute.data_parallel import current_distribution
     if current_distribution() is not None:
         return None
