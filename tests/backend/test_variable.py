@@ -139,3 +139,16 @@ def test_convert_to_numpy_and_get_value_of_a_variable_are_snapshots():
     variable.assign([5.0, 6.0])
     for array in taken:
         np.testing.assert_array_equal(array, [1.0, 2.0])
+
+
+def test_python_ints_make_int32_variables_as_in_keras_and_tensorflow():
+    # Keras 3 and TensorFlow: a Python int (or list of them) is int32; a NumPy int64 array keeps int64.
+    from tkeras.compat import tf_namespace as tf
+    assert Variable(3).dtype == torch.int32 and Variable([1, 2]).dtype == torch.int32
+    assert Variable(np.array([1, 2])).dtype == torch.int64
+    assert Variable(np.int64(5)).dtype == torch.int64
+    assert Variable(3.0).dtype == torch.float32 and Variable(True).dtype == torch.bool
+    assert Variable(3, dtype="int64").dtype == torch.int64
+    counter = tf.Variable(0)
+    counter.assign_add(2)
+    assert counter.dtype == torch.int32 and int(counter.numpy()) == 2

@@ -24,6 +24,8 @@ def _as_tensor(value, dtype=None):
         array = np.asarray(value)
         if dtype is None and array.dtype == np.float64:
             dtype = config.standardize_dtype(None)
+        elif dtype is None and array.dtype == np.int64 and not isinstance(value, (np.ndarray, np.generic)):
+            dtype = torch.int32  # Python ints: Keras 3 and TensorFlow both make them int32
         tensor = torch.as_tensor(array)
     if dtype is not None and tensor.dtype is not dtype:  # (a torch dtype already right: nothing to look up)
         tensor = tensor.to(config.standardize_dtype(dtype))
