@@ -165,8 +165,8 @@ def test_bad_inputs_name_the_function_and_argument():
         image.extract_patches(BATCH, [2, 2], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
     with pytest.raises(ValueError, match=r"extract_patches: `padding` must be 'VALID' or 'SAME'"):
         image.extract_patches(BATCH, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "FULL")
-    with pytest.raises(AttributeError, match=r"tf.image.random_jpeg_quality is not supported in tkeras"):
-        image.random_jpeg_quality(IMAGE, 50, 90)
+    with pytest.raises(AttributeError, match=r"tf.image.generate_bounding_box_proposals is not supported in tkeras"):
+        image.generate_bounding_box_proposals
 
 
 # -- random augmentations ---------------------------------------------------------------------------

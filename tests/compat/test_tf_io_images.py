@@ -74,5 +74,5 @@ def test_errors_name_the_function(picture_folder, tmp_path):
         tf.image.encode_png(np.zeros((2, 2, 3), "float32"))
     with pytest.raises(FileNotFoundError, match=r"tf.io.read_file: no such file"):
         tf.io.read_file(str(tmp_path / "missing.png"))
-    with pytest.raises(AttributeError, match=r"tf.io.parse_single_example is not supported in tkeras"):
-        tf.io.parse_single_example
+    with pytest.raises(AttributeError, match=r"tf.io.parse_sequence_example is not supported in tkeras"):
+        tf.io.parse_sequence_example

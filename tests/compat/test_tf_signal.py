@@ -120,5 +120,5 @@ def test_errors_name_the_function():
         tf.audio.encode_wav(np.zeros(10), 8000)
     with pytest.raises(ValueError, match=r"linear_to_mel_weight_matrix: need 0 <= lower_edge_hertz"):
         tf.signal.linear_to_mel_weight_matrix(upper_edge_hertz=9000.0)
-    with pytest.raises(AttributeError, match=r"tf.signal.inverse_stft is not supported in tkeras"):
-        tf.signal.inverse_stft
+    with pytest.raises(AttributeError, match=r"tf.signal.istft is not supported in tkeras"):
+        tf.signal.istft

@@ -38,6 +38,12 @@ def to_leaf(value):
     """One component as a CPU tensor (NumPy dtypes kept; Python floats -> float32, ints -> int32, as TF)."""
     if isinstance(value, torch.Tensor):
         return value.detach().as_subclass(torch.Tensor)
+    if _is_sparse(value):
+        return value  # VarLenFeature results stay sparse through map and batch, as in TensorFlow
+    if isinstance(value, bytes) and not isinstance(value, np.bytes_):
+        return np.array(bytes(value), dtype=object)  # binary records: see is_bytes_array
+    if is_bytes_array(value):
+        return np.asarray(value)
     array = value if isinstance(value, np.ndarray) else np.asarray(value)
     if array.dtype.kind == "S":
         return array  # bytes (a file's contents from tf.io.read_file) stay bytes, as TensorFlow's strings are
@@ -51,18 +57,45 @@ def to_leaf(value):
     return torch.from_numpy(np.require(array, requirements="C"))  # 0-d stays 0-d
 
 
+def is_bytes_array(value):
+    """Binary strings (TFRecord records, parsed bytes features) are NumPy object arrays of Python bytes:
+    NumPy's own bytes dtype drops trailing NUL bytes, which binary data keeps."""
+    return isinstance(value, np.ndarray) and value.dtype == object and value.size > 0 and isinstance(
+        value.flat[0], bytes)
+
+
 def gather_rows(leaf, index):
     if isinstance(leaf, torch.Tensor):
         return leaf.index_select(0, index)
     return leaf[index.numpy()]
 
 
+def _is_sparse(value):
+    return hasattr(value, "dense_shape") and hasattr(value, "_indices")  # tf.SparseTensor (compat/ sits above)
+
+
+def _stack_sparse(parts):
+    """Sparse tensors batched on a new first axis, padded to the largest dense shape among them."""
+    indices = torch.cat([torch.cat([torch.full((len(p._indices), 1), i, dtype=torch.int64), p._indices], 1)
+                         for i, p in enumerate(parts)])
+    values = [p._values for p in parts]
+    values = torch.cat(values) if isinstance(values[0], torch.Tensor) else np.concatenate(values)
+    shape = [len(parts)] + torch.stack([p._dense_shape for p in parts]).max(0).values.tolist()
+    return type(parts[0])(indices, values, shape)
+
+
 def stack_leaves(*parts):
+    if _is_sparse(parts[0]):
+        return _stack_sparse(parts)
     return torch.stack(parts) if isinstance(parts[0], torch.Tensor) else np.stack(parts)
 
 
 def to_numpy(leaf):
-    return leaf.detach().cpu().numpy() if isinstance(leaf, torch.Tensor) else leaf
+    if isinstance(leaf, torch.Tensor):
+        return leaf.detach().cpu().numpy()
+    if isinstance(leaf, np.ndarray) and leaf.ndim == 0 and leaf.dtype == object:
+        return leaf[()]  # one binary string: Python bytes, as TensorFlow's as_numpy_iterator gives
+    return leaf
 
 
 def buffer_shuffle(items, buffer_size, rng):

@@ -22,6 +22,7 @@ from tkeras.data._structure import (
     as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
     to_numpy,
 )
+from tkeras.data.iterator import NumpyIterator, OwnedIterator
 from tkeras.data.text_face import text_face
 from tkeras.ops.core import for_user
 
@@ -407,10 +408,10 @@ class Dataset:
 
     # -- reading ------------------------------------------------------------------------------------
     def __iter__(self):
-        return (for_user(map_structure(text_face, element)) for element in self._iterate())
+        return OwnedIterator((for_user(map_structure(text_face, element)) for element in self._iterate()), self)
 
     def as_numpy_iterator(self):
-        return (map_structure(to_numpy, element) for element in self._iterate())
+        return NumpyIterator((map_structure(to_numpy, element) for element in self._iterate()), self)
 
     def cardinality(self):
         return for_user(torch.tensor(self._cardinality, dtype=torch.int64))

@@ -30,12 +30,43 @@ class StringArray(np.ndarray):
         return StringScalar(item) if isinstance(item, str) else item
 
 
+class BytesScalar(bytes):
+    """One binary string (a TFRecord record, a bytes feature) as user code sees it: Python bytes that also
+    answer `.numpy()` and `.shape`, as a scalar TensorFlow string tensor does."""
+
+    shape = ()
+    dtype = string
+
+    def numpy(self):
+        return bytes(self)
+
+
+class BytesArray(np.ndarray):
+    """Binary strings as user code sees them: a NumPy object array of bytes; `.numpy()` gives the plain
+    array, single items are BytesScalars."""
+
+    def numpy(self):
+        return np.asarray(self)
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return BytesScalar(item) if isinstance(item, bytes) else item
+
+
 def text_face(value):
-    """Text results as user code sees them (see StringScalar, StringArray); anything else unchanged."""
-    if isinstance(value, StringScalar):
+    """Text results as user code sees them (see StringScalar, StringArray, BytesScalar, BytesArray);
+    anything else unchanged."""
+    if isinstance(value, (StringScalar, BytesScalar)):
         return value
     if isinstance(value, str):
         return StringScalar(value)
+    if isinstance(value, np.ndarray) and value.dtype == object and value.size and isinstance(value.flat[0], bytes):
+        return BytesScalar(value[()]) if value.ndim == 0 else value.view(BytesArray)
     if isinstance(value, np.ndarray) and value.dtype.kind == "U":
         return StringScalar(value[()]) if value.ndim == 0 else value.view(StringArray)
     return value
+
+
+def bytes_face(array):
+    """An object array known to hold binary strings (even an empty one) as user code sees it."""
+    return BytesScalar(array[()]) if array.ndim == 0 else array.view(BytesArray)

@@ -122,6 +122,8 @@ _LAZY_MODULES = {
     "summary": "tkeras.compat.tf_namespace.summary",
     "sparse": "tkeras.compat.tf_namespace.sparse",
     "lookup": "tkeras.compat.tf_namespace.lookup",
+    "ragged": "tkeras.compat.tf_namespace.ragged",
+    "experimental": "tkeras.compat.tf_namespace.experimental",
 }
 # Top-level classes loaded with their module on first use (name -> module).
 _LAZY_NAMES = {
@@ -129,6 +131,8 @@ _LAZY_NAMES = {
     "TensorArray": "tkeras.compat.tf_namespace.tensor_array",
     "SparseTensor": "tkeras.compat.tf_namespace.sparse",
     "SparseTensorSpec": "tkeras.compat.tf_namespace.sparse",
+    "RaggedTensor": "tkeras.compat.tf_namespace.ragged",
+    "RaggedTensorSpec": "tkeras.compat.tf_namespace.ragged",
 }
 _unsupported_getattr = module_getattr("tf")
 

@@ -1,12 +1,22 @@
-"""`tf.io`: reading whole files for tf.data pipelines (`read_file` then `tf.io.decode_image`) and
-`tf.io.gfile`, TensorFlow's file-system helpers, on local paths."""
+"""`tf.io`: reading whole files for tf.data pipelines (`read_file` then `tf.io.decode_image`),
+`tf.io.gfile`, TensorFlow's file-system helpers, on local paths, and the TFRecord side of input
+pipelines: writing records (`TFRecordWriter`, in `tkeras/data/tfrecord.py`), parsing serialized
+Examples (`_parsing.py`) and the byte decoders map functions use (`_tensor_codec.py`)."""
 import glob as _glob
 import os
 import shutil
 
 import numpy as np
 
+from tkeras.compat.tf_namespace._parsing import (  # noqa: F401 - tf.io's names
+    FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example, parse_single_example,
+    parse_single_sequence_example,
+)
+from tkeras.compat.tf_namespace._tensor_codec import (  # noqa: F401
+    decode_base64, decode_compressed, decode_csv, decode_raw, encode_base64, parse_tensor, serialize_tensor,
+)
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
+from tkeras.data.tfrecord import TFRecordOptions, TFRecordWriter, tf_record_iterator  # noqa: F401
 from tkeras.compat.tf_namespace.image._codecs import (  # noqa: F401 - tf.io re-exports them
     decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
 )
@@ -50,5 +60,11 @@ gfile = Namespace(
     mkdir=os.mkdir, remove=os.remove, rmtree=_rmtree, rename=os.replace, copy=shutil.copy,
     glob=lambda pattern: sorted(_glob.glob(pattern)), GFile=open,
 )
+
+
+class TFRecordCompressionType:
+    """TensorFlow 1's compression constants, still accepted by TFRecordOptions."""
+    NONE, ZLIB, GZIP = "", "ZLIB", "GZIP"
+
 
 __getattr__ = module_getattr("tf.io")

@@ -123,6 +123,18 @@ class Generator:
     def __init__(self, seed, alg=None):
         self._generator = torch.Generator(device=config.device())
         self._generator.manual_seed(int(seed) % 2 ** 63)
+        self._algorithm = algorithm("philox" if alg is None else alg)
+        self._seed = int(seed)
+
+    @property
+    def algorithm(self):
+        """The algorithm's number (1 Philox, 2 ThreeFry), as TensorFlow reports it; torch draws either way."""
+        return self._algorithm.value
+
+    @property
+    def state(self):
+        """An int64 vector in TensorFlow's state layout, built from the seed (torch keeps the real state)."""
+        return create_rng_state(self._seed, self._algorithm)
 
     @classmethod
     def from_seed(cls, seed, alg=None):
@@ -166,6 +178,121 @@ def _truncated_normal_with(generator, shape, mean, stddev, dtype):
     return _truncated_normal(shape, mean, stddev, dtype, generator)
 
 
-experimental = Namespace("tf.random.experimental", Generator=Generator)
+from tkeras.compat.tf_namespace import _candidate_samplers as _samplers  # noqa: E402
+from tkeras.compat.tf_namespace._random_distributions import (  # noqa: E402
+    binomial_draws, gamma_draws, poisson_draws, truncated_normal_draws,
+)
+from tkeras.compat.tf_namespace._random_seeds import (  # noqa: E402,F401
+    Algorithm, algorithm, create_rng_state, fold_in, split,
+)
+
+
+@user_op
+def gamma(shape, alpha, beta=None, dtype=torch.float32, seed=None, name=None):
+    """Gamma(alpha, rate=beta) draws of shape `shape + broadcast(alpha, beta).shape`."""
+    return gamma_draws(shape, alpha, beta, dtype, _seeded("gamma", seed), "gamma", stateless=False)
+
+
+@user_op
+def poisson(shape, lam, dtype=torch.float32, seed=None, name=None):
+    """Poisson(lam) counts of shape `shape + lam.shape`, as `dtype` (float32 unless asked)."""
+    return poisson_draws(shape, lam, dtype, _seeded("poisson", seed), "poisson", stateless=False)
+
+
+@user_op
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=torch.float32, name=None):
+    return gamma_draws(shape, alpha, beta, dtype, _stateless("stateless_gamma", seed), "stateless_gamma",
+                       stateless=True)
+
+
+@user_op
+def stateless_poisson(shape, seed, lam, dtype=torch.int32, name=None):
+    return poisson_draws(shape, lam, dtype, _stateless("stateless_poisson", seed), "stateless_poisson",
+                         stateless=True)
+
+
+@user_op
+def stateless_binomial(shape, seed, counts, probs, output_dtype=torch.int32, name=None):
+    return binomial_draws(shape, counts, probs, output_dtype, _stateless("stateless_binomial", seed),
+                          "stateless_binomial")
+
+
+@user_op
+def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
+                                             name=None):
+    """Normal draws confined to [minvals, maxvals], each parameter broadcast against the end of `shape`."""
+    api = "stateless_parameterized_truncated_normal"
+    return truncated_normal_draws(shape, means, stddevs, minvals, maxvals, _stateless(api, seed), api)
+
+
+_global_generator = None
+
+
+def get_global_generator():
+    """The process-wide `Generator` (made from a non-deterministic seed the first time it is asked for)."""
+    global _global_generator
+    if _global_generator is None:
+        _global_generator = Generator.from_non_deterministic_state()
+    return _global_generator
+
+
+def set_global_generator(generator):
+    """Replaces the global generator; code holding the old one keeps drawing from it, as in TensorFlow."""
+    if not isinstance(generator, Generator):
+        raise TypeError(f"tf.random.set_global_generator expects a tf.random.Generator, received "
+                        f"{type(generator).__name__}")
+    global _global_generator
+    _global_generator = generator
+
+
+def _sampler_generator(api, seed):
+    return op_generator(f"tf.random.{api}", seed, "cpu")
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    api = "uniform_candidate_sampler"
+    return _samplers.sample(_samplers.uniform_probabilities(range_max), true_classes, num_true, num_sampled, unique,
+                            _sampler_generator(api, seed), api)
+
+
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """Samples ids with Zipf-like probabilities: suited to vocabularies sorted by decreasing frequency."""
+    api = "log_uniform_candidate_sampler"
+    return _samplers.sample(_samplers.log_uniform_probabilities(range_max), true_classes, num_true, num_sampled,
+                            unique, _sampler_generator(api, seed), api)
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """Uniform over the range: TensorFlow's version starts uniform and learns from the true classes it is
+    shown within one kernel's lifetime; tkeras keeps no such state between calls."""
+    api = "learned_unigram_candidate_sampler"
+    return _samplers.sample(_samplers.uniform_probabilities(range_max), true_classes, num_true, num_sampled, unique,
+                            _sampler_generator(api, seed), api)
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, vocab_file="",
+                                    distortion=1.0, num_reserved_ids=0, num_shards=1, shard=0, unigrams=(),
+                                    seed=None, name=None):
+    api = "fixed_unigram_candidate_sampler"
+    probabilities = _samplers.fixed_unigram_probabilities(range_max, vocab_file, distortion, num_reserved_ids,
+                                                          num_shards, shard, unigrams, api)
+    return _samplers.sample(probabilities, true_classes, num_true, num_sampled, unique,
+                            _sampler_generator(api, seed), api)
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """The first `num_sampled` ids, each with expected count 1: a sampler for testing the full softmax."""
+    true = _samplers._true_classes(true_classes, num_true, "all_candidate_sampler")
+    device = config.device()
+    return _samplers.result("all_candidate_sampler",
+                            torch.arange(int(num_sampled), dtype=torch.int64, device=device),
+                            torch.ones(true.shape, dtype=torch.float32, device=device),
+                            torch.ones(int(num_sampled), dtype=torch.float32, device=device))
+
+
+experimental = Namespace("tf.random.experimental", Generator=Generator, Algorithm=Algorithm,
+                         create_rng_state=create_rng_state, get_global_generator=get_global_generator,
+                         set_global_generator=set_global_generator, stateless_fold_in=fold_in,
+                         stateless_split=split)
 
 __getattr__ = module_getattr("tf.random")

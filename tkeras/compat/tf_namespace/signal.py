@@ -129,8 +129,17 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
     bins = x.shape[-1]
     k = torch.arange(bins, dtype=torch.float64, device=x.device)
     basis = torch.cos(math.pi / bins * (k[None, :] + 0.5) * k[:, None])  # (coefficient, bin)
-    dct = 2.0 * basis.to(x.dtype)
-    return torch.matmul(x, dct.T) / math.sqrt(2.0 * bins)
+    dct_ii = 2.0 * basis.to(x.dtype)
+    return torch.matmul(x, dct_ii.T) / math.sqrt(2.0 * bins)
 
+
+from tkeras.compat.tf_namespace._signal_fft import (  # noqa: E402
+    fft2d, fft3d, fftnd, fftshift, ifft2d, ifft3d, ifftnd, ifftshift, irfft2d, irfft3d, irfftnd, rfft2d, rfft3d,
+    rfftnd,
+)
+from tkeras.compat.tf_namespace._signal_transforms import (  # noqa: E402
+    dct, idct, inverse_mdct, inverse_stft, inverse_stft_window_fn, kaiser_bessel_derived_window, kaiser_window, mdct,
+    overlap_and_add, vorbis_window,
+)
 
 __getattr__ = module_getattr("tf.signal")

@@ -3,8 +3,8 @@
 
 A string tensor in tkeras is a NumPy array of `str` (what `tf.data` carries for text); a scalar is a
 Python `str`, so TextVectorization (which hands its callables one text at a time) and plain Python
-string code both take the results. Both answer `.numpy()` with UTF-8 bytes, as TensorFlow's do. Bytes are decoded as UTF-8. Patterns are
-Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups and `\\1`
+string code both take the results. Both answer `.numpy()` with UTF-8 bytes, as TensorFlow's do. Bytes
+are decoded as UTF-8. Patterns are Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups and `\\1`
 references; RE2's `\\0` (the whole match) is understood too.
 """
 import builtins
@@ -14,7 +14,14 @@ import string
 import numpy as np
 import torch
 
+from tkeras.compat.tf_namespace._string_ops import (  # noqa: F401 - tf.strings names
+    format, ngrams, to_hash_bucket, to_hash_bucket_fast, to_hash_bucket_strong, unsorted_segment_join,
+)
 from tkeras.compat.tf_namespace._text import text_face
+from tkeras.compat.tf_namespace._unicode import (  # noqa: F401 - tf.strings names
+    bytes_split, per_string, raw_bytes, text_values, unicode_decode, unicode_decode_with_offsets, unicode_encode,
+    unicode_script, unicode_split, unicode_split_with_offsets, unicode_transcode,
+)
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.core import for_user, to_torch_dtype
 
@@ -86,30 +93,15 @@ def regex_full_match(input, pattern, name=None):  # noqa: A002
 
 def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
     """One string -> a 1-D array of its pieces (on runs of whitespace without `sep`, dropping empties;
-    on each `sep` with it, keeping them). Several strings -> an object array holding one such array
-    per string (TensorFlow returns a RaggedTensor there)."""
+    on each `sep` with it, keeping them). Several strings -> a RaggedTensor, one row per string."""
     array = as_strings(input, "split")
     sep = None if sep is None else _text(sep)
     if sep == "":
         raise ValueError("tf.strings.split: `sep` must not be empty (use tf.strings.unicode_split for characters)")
-    pieces = lambda s: text_face(np.asarray(s.split(sep, maxsplit), dtype=str))  # noqa: E731
     if array.ndim == 0:
-        return pieces(str(array[()]))
-    out = np.empty(array.shape, dtype=object)
-    for index, text in np.ndenumerate(array):
-        out[index] = pieces(text)
-    return out
-
-
-def unicode_split(input, input_encoding="UTF-8", errors="replace", replacement_char=65533, name=None):  # noqa: A002
-    """One string -> a 1-D array of its characters (several strings: an object array of those)."""
-    array = as_strings(input, "unicode_split")
-    if array.ndim == 0:
-        return text_face(np.asarray(list(str(array[()])), dtype=str))
-    out = np.empty(array.shape, dtype=object)
-    for index, text in np.ndenumerate(array):
-        out[index] = text_face(np.asarray(list(text), dtype=str))
-    return out
+        return text_face(np.asarray(str(array[()]).split(sep, maxsplit), dtype=str))
+    pieces = lambda data: [p.encode("utf-8") for p in data.decode("utf-8").split(sep, maxsplit)]  # noqa: E731
+    return per_string(raw_bytes(array, "split"), pieces, text_values)
 
 
 def join(inputs, separator="", name=None):
@@ -172,7 +164,7 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     else:
         spec = ""
     pad = f"{fill or ''}>{width}" if width > 0 else ""
-    formatted = np.vectorize(lambda v: format(v.item() if hasattr(v, "item") else v, pad + spec), otypes=[str])
+    formatted = np.vectorize(lambda v: builtins.format(v.item() if hasattr(v, "item") else v, pad + spec), otypes=[str])
     return _face(np.asarray(formatted(values)))
 
 

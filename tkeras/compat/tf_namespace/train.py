@@ -3,6 +3,8 @@
 Checkpoints live in checkpoint.py (saving, restoring) and _checkpoint_manager.py (numbered saves in a
 directory, finding the newest); both are re-exported here under TensorFlow's names.
 
+`tf.train.Example` and friends (the records of TFRecord files) live in _example_proto.py.
+
 `tf.train.*Optimizer`: TensorFlow 1's optimizer names, as tkeras optimizers for `compile` and tapes.
 
 TF1 scripts write `model.compile(optimizer=tf.train.AdamOptimizer(0.001), ...)`. Each name builds the
@@ -18,6 +20,9 @@ from tkeras import optimizers
 from tkeras.compat.tf_namespace._checkpoint_manager import (  # noqa: F401 - tf.train's names
     CheckpointManager, CheckpointReader, get_checkpoint_state, latest_checkpoint, list_variables, load_checkpoint,
     load_variable,
+)
+from tkeras.compat.tf_namespace._example_proto import (  # noqa: F401 - tf.train's record classes
+    BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample,
 )
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.compat.tf_namespace.checkpoint import Checkpoint, CheckpointLoadStatus  # noqa: F401

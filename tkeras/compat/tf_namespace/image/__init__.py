@@ -22,6 +22,21 @@ from tkeras.compat.tf_namespace.image._random import (
     stateless_random_saturation,
 )
 from tkeras.compat.tf_namespace.image._resize import ResizeMethod, resize, resize_with_pad
+from tkeras.compat.tf_namespace.image._boxes import crop_and_resize, draw_bounding_boxes
+from tkeras.compat.tf_namespace.image._distort import (
+    sample_distorted_bounding_box, stateless_sample_distorted_bounding_box,
+)
+from tkeras.compat.tf_namespace.image._jpeg import (
+    adjust_jpeg_quality, decode_and_crop_jpeg, decode_bmp, decode_gif, decode_webp, extract_jpeg_shape, is_jpeg,
+    random_jpeg_quality, stateless_random_jpeg_quality,
+)
+from tkeras.compat.tf_namespace.image._nms import (
+    non_max_suppression, non_max_suppression_overlaps, non_max_suppression_with_scores,
+)
+from tkeras.compat.tf_namespace.image._nms_batched import combined_non_max_suppression, non_max_suppression_padded
+from tkeras.compat.tf_namespace.image._spaces import (
+    rgb_to_yiq, rgb_to_yuv, ssim_multiscale, yiq_to_rgb, yuv_to_rgb,
+)
 
 __all__ = [
     "ResizeMethod", "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation",
@@ -34,6 +49,12 @@ __all__ = [
     "rot90", "stateless_random_brightness", "stateless_random_contrast", "stateless_random_crop",
     "stateless_random_flip_left_right", "stateless_random_flip_up_down", "stateless_random_hue",
     "stateless_random_saturation", "transpose",
+    "combined_non_max_suppression", "crop_and_resize", "draw_bounding_boxes", "non_max_suppression",
+    "non_max_suppression_overlaps", "non_max_suppression_padded", "non_max_suppression_with_scores", "rgb_to_yiq",
+    "rgb_to_yuv", "ssim_multiscale", "yiq_to_rgb", "yuv_to_rgb", "sample_distorted_bounding_box",
+    "stateless_sample_distorted_bounding_box", "adjust_jpeg_quality", "decode_and_crop_jpeg", "decode_bmp",
+    "decode_gif", "decode_webp", "extract_jpeg_shape", "is_jpeg", "random_jpeg_quality",
+    "stateless_random_jpeg_quality",
 ]
 
 __getattr__ = module_getattr("tf.image")
