@@ -102,8 +102,8 @@ def test_generators_padded_batches_and_cache():
 def test_unsupported_dataset_methods_fail_in_one_line():
     with pytest.raises(AttributeError, match=r"^tf\.data\.Dataset\.group_by_window is not supported in tkeras$"):
         Dataset.range(3).group_by_window
-    with pytest.raises(AttributeError, match=r"^tf\.data\.FixedLengthRecordDataset is not supported in tkeras$"):
-        tf.data.FixedLengthRecordDataset
+    with pytest.raises(AttributeError, match=r"^tf\.data\.ThreadingOptions is not supported in tkeras$"):
+        tf.data.ThreadingOptions
 
 
 def _model():

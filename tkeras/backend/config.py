@@ -58,6 +58,8 @@ def standardize_dtype(dtype):
         return _TORCH_DTYPES[_FLOATX]
     if isinstance(dtype, torch.dtype):
         return dtype
+    if getattr(dtype, "unusable_reason", None):  # tf.qint8, tf.resource ...: names without torch tensors
+        raise TypeError(dtype.unusable_reason)
     name = getattr(dtype, "name", None) or getattr(dtype, "__name__", None) or str(dtype)
     if name.startswith("torch."):
         name = name[len("torch."):]

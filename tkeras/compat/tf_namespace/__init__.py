@@ -75,8 +75,26 @@ class Tensor(metaclass=_TensorType):
         raise TypeError("tf.Tensor cannot be constructed directly; use tf.constant(value)")
 
 
+def _to_graph(entity, recursive=True, experimental_optional_features=None):
+    return entity  # tkeras runs the Python function itself: there is no graph to convert to
+
+
+def _to_code(entity, recursive=True, experimental_optional_features=None):
+    import inspect
+    return inspect.getsource(entity)  # the "converted" code is the original: tkeras does not rewrite it
+
+
+def _trace(*args):
+    import builtins
+    builtins.print(*args)  # autograph.trace prints eagerly; here every call is eager
+
+
 autograph = Namespace("tf.autograph", set_verbosity=lambda level, alsologtostdout=False: None,
+                      to_graph=_to_graph, to_code=_to_code, trace=_trace,
                       experimental=Namespace("tf.autograph.experimental", do_not_convert=lambda func=None, **k: func))
+# Namespaces that exist only to say what to use instead: each name in them fails with that hint.
+saved_model = Namespace("tf.saved_model")
+lite = Namespace("tf.lite")
 from tkeras.compat.tf_namespace import bitwise, debugging, errors, nest, sets  # noqa: E402
 from tkeras.compat.tf_namespace.debugging import (  # noqa: E402
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
@@ -98,6 +116,12 @@ from tkeras.compat.tf_namespace._graph_extra import (  # noqa: E402
     recompute_grad, scan, tuple, vectorized_map,
 )
 uint16, uint32, uint64 = torch.uint16, torch.uint32, torch.uint64
+from tkeras.compat.tf_namespace.dtypes import (  # noqa: E402
+    qint8, qint16, qint32, quint8, quint16, resource, variant,
+)
+from tkeras.compat.tf_namespace._functions import get_current_name_scope  # noqa: E402
+from tkeras.compat.tf_namespace.linalg import eig, eigvals, sqrtm as matrix_square_root  # noqa: E402
+from tkeras.compat.tf_namespace.signal import fftnd, ifftnd, irfftnd, rfftnd  # noqa: E402
 zeros_initializer = keras.initializers.Zeros
 ones_initializer = keras.initializers.Ones
 constant_initializer = keras.initializers.Constant
@@ -133,7 +157,22 @@ _LAZY_NAMES = {
     "SparseTensorSpec": "tkeras.compat.tf_namespace.sparse",
     "RaggedTensor": "tkeras.compat.tf_namespace.ragged",
     "RaggedTensorSpec": "tkeras.compat.tf_namespace.ragged",
+    "as_string": "tkeras.compat.tf_namespace.strings",
+    "IndexedSlices": "tkeras.compat.tf_namespace._specs",
+    "IndexedSlicesSpec": "tkeras.compat.tf_namespace._specs",
+    "TypeSpec": "tkeras.compat.tf_namespace._specs",
+    "TensorArraySpec": "tkeras.compat.tf_namespace._specs",
+    "NoneTensorSpec": "tkeras.compat.tf_namespace._specs",
+    "OptionalSpec": "tkeras.compat.tf_namespace._specs",
+    "type_spec_from_value": "tkeras.compat.tf_namespace._specs",
+    "types": "tkeras.compat.tf_namespace._specs",
 }
+# Plain functions of _top_extra.py, loaded with it on first use.
+_LAZY_NAMES.update(dict.fromkeys([
+    "approx_top_k", "batch_to_space", "edit_distance", "extract_volume_patches", "fingerprint", "hessians",
+    "no_gradient", "RegisterGradient", "register_tensor_conversion_function", "required_space_to_batch_paddings",
+    "space_to_batch", "space_to_batch_nd", "timestamp", "variable_creator_scope",
+], "tkeras.compat.tf_namespace._top_extra"))
 _unsupported_getattr = module_getattr("tf")
 
 

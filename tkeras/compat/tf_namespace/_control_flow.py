@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from tkeras.ops.core import for_user, tensor, to_torch_dtype
+from tkeras.compat.tf_namespace._specs import TypeSpec
 
 
 def cond(pred, true_fn=None, false_fn=None, name=None):
@@ -128,7 +129,7 @@ def ensure_shape(x, shape, name=None):
     return x
 
 
-class TensorSpec:
+class TensorSpec(TypeSpec):
     """`tf.TensorSpec(shape, dtype)`: a description of a tensor (for `from_generator`'s
     `output_signature` and `tf.function`'s `input_signature`; tkeras only reads it)."""
 

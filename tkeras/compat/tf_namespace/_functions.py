@@ -104,8 +104,22 @@ def device(device_name):
     return contextlib.nullcontext()
 
 
+_SCOPES = []
+
+
+@contextlib.contextmanager
 def name_scope(name, *args, **kwargs):
-    return contextlib.nullcontext(name)
+    """Names nothing in tkeras (there is no graph), but keeps the nesting so get_current_name_scope
+    answers as TensorFlow does."""
+    _SCOPES.append(str(name).rstrip("/"))
+    try:
+        yield name
+    finally:
+        _SCOPES.pop()
+
+
+def get_current_name_scope():
+    return "/".join(s for s in _SCOPES if s)
 
 
 @user_op

@@ -36,6 +36,8 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    if hasattr(value, "_tkeras_dense"):  # tf.IndexedSlices densifies, as in TensorFlow
+        value = value._tkeras_dense()
     if _is_text(value, dtype):
         return _text(value)
     return core.convert_to_tensor(value, dtype=dtype, dtype_hint=dtype_hint, name=name)

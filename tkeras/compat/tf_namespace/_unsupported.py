@@ -16,9 +16,9 @@ HINTS = {
     "tf.layers": "use tf.keras.layers (tf.layers.dense -> tf.keras.layers.Dense)",
     "tf.contrib": "tf.contrib was removed in TensorFlow 2; use the tf.keras equivalent",
     "tf.estimator": "use a tf.keras model with compile/fit",
-    "tf.lite": "export with tkeras.export (ONNX or a torch module) instead",
+    "tf.lite": "export to ONNX with model.export(path, format='onnx') and run it with an ONNX runtime",
     "tf.train.Saver": "save with model.save('model.keras') or model.save_weights(...)",
-    "tf.saved_model": "save with model.save('model.keras'), or tkeras.export for ONNX",
+    "tf.saved_model": "save with model.save('m.keras') or export with model.export(path, format='onnx')",
 }
 
 
@@ -26,9 +26,16 @@ class UnsupportedTensorFlowAPI(AttributeError):
     """`tf.X` that tkeras does not implement; an AttributeError so `hasattr(tf, 'X')` stays False."""
 
 
+def _family_hint(api):
+    for family in ("tf.saved_model", "tf.lite"):
+        if api.startswith(family + "."):
+            return HINTS[family]
+    return None
+
+
 def unsupported(api):
     from tkeras.compat.legacy_apis import tensorflow_origin, tensorflow_replacement  # version, renamed ops
-    hint, origin = HINTS.get(api) or tensorflow_replacement(api), tensorflow_origin(api)
+    hint, origin = HINTS.get(api) or _family_hint(api) or tensorflow_replacement(api), tensorflow_origin(api)
     return UnsupportedTensorFlowAPI(f"{api} is not supported in tkeras" + (f" ({origin})" if origin else "")
                                     + (f": {hint}" if hint else ""))
 

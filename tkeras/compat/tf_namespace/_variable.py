@@ -23,6 +23,13 @@ class Variable(KerasVariable, metaclass=_VariableType):
     def __new__(cls, initial_value=None, trainable=None, validate_shape=True, caching_device=None, name=None,
                 variable_def=None, dtype=None, import_scope=None, constraint=None, synchronization=None,
                 aggregation=None, shape=None):
+        from tkeras.compat.tf_namespace import _top_extra
+        if _top_extra.creators():
+            return _created_through_scopes(cls, dict(
+                initial_value=initial_value, trainable=trainable, validate_shape=validate_shape,
+                caching_device=caching_device, name=name, variable_def=variable_def, dtype=dtype,
+                import_scope=import_scope, constraint=constraint, synchronization=synchronization,
+                aggregation=aggregation, shape=shape))
         var = KerasVariable.__new__(cls, initial_value, trainable=True if trainable is None else trainable,
                                     name=name, dtype=dtype, shape=shape)
         var.constraint = constraint
@@ -54,3 +61,27 @@ for _name, _value in list(vars(EagerTensor).items()):
             "__setitem__", "__str__", "__repr__", "__format__", "__torch_function__", "__hash__"):
         setattr(Variable, _name, _value)
 Variable.__hash__ = torch.Tensor.__hash__
+
+
+def _created_through_scopes(cls, kwargs):
+    """Runs the variable_creator_scope chain, innermost first; the end of the chain builds the Variable."""
+    from tkeras.compat.tf_namespace import _top_extra
+    chain = list(_top_extra.creators())
+
+    def make(index):
+        def next_creator(**kw):
+            if index < 0:
+                var = KerasVariable.__new__(cls, kw.get("initial_value"), trainable=True if kw.get("trainable") is None
+                                            else kw.get("trainable"), name=kw.get("name"), dtype=kw.get("dtype"),
+                                            shape=kw.get("shape"))
+                var.constraint = kw.get("constraint")
+                return var
+            return chain[index](make(index - 1), **kw)
+        return next_creator
+
+    saved = _top_extra.creators()[:]
+    del _top_extra.creators()[:]  # Variables the creators make themselves are plain
+    try:
+        return make(len(chain) - 1)(**kwargs)
+    finally:
+        _top_extra.creators()[:] = saved

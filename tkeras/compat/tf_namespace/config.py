@@ -89,4 +89,55 @@ threading = Namespace(
 )
 
 
+_SOFT_PLACEMENT = [True]
+
+
+def set_soft_device_placement(enabled):
+    """Stored; torch places every op where its inputs are, so there is no hard placement to relax."""
+    _SOFT_PLACEMENT[0] = bool(enabled)
+
+
+def get_soft_device_placement():
+    return _SOFT_PLACEMENT[0]
+
+
+experimental_run_functions_eagerly = run_functions_eagerly
+experimental_functions_run_eagerly = functions_run_eagerly
+
+
+def get_logical_device_configuration(device):
+    """None: tkeras never splits a device into logical ones."""
+    return None
+
+
+_OPTIMIZER = {"jit": False, "options": {}}
+
+
+def _set_jit(enabled):
+    _OPTIMIZER["jit"] = enabled
+
+
+def _set_experimental_options(options):
+    _OPTIMIZER["options"].update(dict(options))
+
+
+optimizer = Namespace(
+    "tf.config.optimizer",
+    set_jit=_set_jit,
+    get_jit=lambda: _OPTIMIZER["jit"],
+    set_experimental_options=_set_experimental_options,
+    get_experimental_options=lambda: dict(_OPTIMIZER["options"]),
+)
+
+
+def experimental_connect_to_cluster(*args, **kwargs):
+    raise NotImplementedError("tf.config.experimental_connect_to_cluster is not supported in tkeras: there are no "
+                              "remote TensorFlow servers; launch one process per device with torchrun instead")
+
+
+def experimental_connect_to_host(*args, **kwargs):
+    raise NotImplementedError("tf.config.experimental_connect_to_host is not supported in tkeras: there are no "
+                              "remote TensorFlow servers; launch one process per device with torchrun instead")
+
+
 __getattr__ = module_getattr("tf.config")

@@ -29,4 +29,19 @@ cluster_resolver = Namespace("tf.distribute.cluster_resolver", TPUClusterResolve
 experimental = Namespace("tf.distribute.experimental", MultiWorkerMirroredStrategy=MultiWorkerMirroredStrategy,
                          TPUStrategy=_tpu_strategy, CentralStorageStrategy=MirroredStrategy)
 
-__getattr__ = module_getattr("tf.distribute")
+_EXTRA = ("ReduceOp", "Strategy", "InputContext", "InputOptions", "InputReplicationMode", "RunOptions",
+          "ReplicaContext", "get_replica_context", "in_cross_replica_context", "experimental_set_strategy",
+          "CrossDeviceOps", "NcclAllReduce", "HierarchicalCopyAllReduce", "ReductionToOneDevice",
+          "ParameterServerStrategy")
+_unsupported_getattr = module_getattr("tf.distribute")
+
+
+def __getattr__(name):
+    if name in _EXTRA:
+        from tkeras.compat.tf_namespace import _distribute_extra
+        return getattr(_distribute_extra, name)
+    return _unsupported_getattr(name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXTRA))

@@ -67,4 +67,24 @@ class TFRecordCompressionType:
     NONE, ZLIB, GZIP = "", "ZLIB", "GZIP"
 
 
+from tkeras.compat.tf_namespace.image._jpeg import (  # noqa: E402,F401 - tf.io re-exports them
+    decode_and_crop_jpeg, decode_bmp, decode_gif, decode_webp, extract_jpeg_shape, is_jpeg,
+)
+
+
+def matching_files(pattern, name=None):
+    """The sorted paths a glob pattern (or several) matches, as a 1-D string array."""
+    patterns = np.asarray(pattern).reshape(-1).tolist()
+    found = []
+    for one in patterns:
+        one = one.decode("utf-8") if isinstance(one, bytes) else str(one)
+        found += _glob.glob(one)
+    return np.asarray(sorted(set(found)), dtype=object).astype(str)
+
+
+def write_graph(graph_or_graph_def, logdir, name, as_text=True):
+    raise NotImplementedError("tf.io.write_graph is not supported in tkeras: there is no TensorFlow graph; save "
+                              "the model with model.save('m.keras') or model.export(path, format='onnx')")
+
+
 __getattr__ = module_getattr("tf.io")

@@ -200,5 +200,42 @@ def flush(writer=None, name=None):
         target.flush()
 
 
+def write(tag, tensor, step=None, metadata=None, name=None):
+    """A raw tensor summary (TensorBoard's tensor plugin data); `tensor` may be a callable, as in TensorFlow."""
+    writer, step = _writer_and_step(step, "write")
+    if writer is None:
+        return False
+    value = _number(tensor() if callable(tensor) else tensor)
+    if value.dtype.kind in "OUS":
+        raise TypeError("tf.summary.write: text goes through tf.summary.text in tkeras")
+    writer.add_tensor(str(tag), torch.from_numpy(np.ascontiguousarray(value)), step)
+    return True
+
+
+def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, description=None):
+    """Clips of [k, frames, channels] floats in [-1, 1]; each clip is logged as `name/audio/i` (the first
+    channel: TensorBoard's audio through torch is mono)."""
+    writer, step = _writer_and_step(step, "audio")
+    if writer is None:
+        return False
+    clips = _number(data).astype(np.float32)
+    if clips.ndim != 3:
+        raise ValueError(f"tf.summary.audio: `data` must be [k, frames, channels], received shape {clips.shape}")
+    rate = int(_number(sample_rate))
+    for i, clip in enumerate(clips[:int(max_outputs)]):
+        writer.add_audio(f"{name}/audio/{i}", torch.from_numpy(np.clip(clip[:, 0], -1, 1)), step, sample_rate=rate)
+    return True
+
+
+def _no_graph_tracing(api):
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(f"tf.summary.{api} is not supported in tkeras: there is no TensorFlow graph to "
+                                  f"trace; profile with torch.profiler and log with torch.utils.tensorboard")
+    return refuse
+
+
+trace_on, trace_off, trace_export, graph = (_no_graph_tracing(n) for n in ("trace_on", "trace_off", "trace_export",
+                                                                           "graph"))
+
 experimental = Namespace("tf.summary.experimental", set_step=set_step, get_step=get_step)
 __getattr__ = module_getattr("tf.summary")

@@ -131,4 +131,6 @@ class ExponentialMovingAverage:
         return list(self._averages.values())
 
 
+from tkeras.compat.tf_namespace._train_extra import ClusterSpec, checkpoints_iterator  # noqa: E402,F401
+
 __getattr__ = module_getattr("tf.train")
