@@ -429,3 +429,14 @@ def test_a_forward_pass_lets_go_of_tensors_no_later_layer_reads():
     np.testing.assert_allclose(result.numpy(), np.full((2, 4), 12.0))
     assert alive_when_called["c"] == {"a": False, "b": True}
     assert all(ref() is None for ref in refs.values())  # none of them is the returned tensor
+
+
+def test_a_config_whose_output_names_a_call_that_never_happens_is_refused_clearly():
+    # A damaged file's output endpoint pointing at a second call of a layer called once: a ValueError
+    # naming the layer, not an internal exception from the replay of the graph.
+    inputs = keras.Input((3,))
+    outputs = keras.layers.Dense(2, name="head")(inputs)
+    config = keras.Model(inputs, outputs).get_config()
+    config["output_layers"] = [["head", 3, 0]]
+    with pytest.raises(ValueError, match="layer 'head'.*never makes"):
+        keras.Model.from_config(config)

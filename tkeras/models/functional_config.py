@@ -173,7 +173,11 @@ def rebuild_graph(config, custom_objects=None):
                          f"the config is incomplete or its layer order is inconsistent")
 
     def endpoint(spec):
-        return lookup(spec)
+        try:
+            return lookup(spec)
+        except _NotReady:  # (only the replay loop above may wait for a node; an endpoint cannot)
+            raise ValueError(f"Functional config: the model's input/output {list(spec)[:3]} names a call of "
+                             f"layer {spec[0]!r} that the config never makes") from None
 
     inputs = _map_endpoints(config.get("input_layers", []), endpoint)
     outputs = _map_endpoints(config.get("output_layers", []), endpoint)
