@@ -7,7 +7,7 @@ it builds on the first batch.
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
-from tkeras.layers.layer_inputs import declare_float_input
+from tkeras.layers.layer_inputs import declare_float_input, float_input_dtype
 from tkeras.models import inference_fusion
 from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
@@ -19,6 +19,10 @@ class Sequential(Model):
         self._stack = []
         self._input_batch_shape = None
         self._input_dtype = None
+        # The InputLayer the config lists first: the user's own, or one made when the model was built
+        # from a shape (first layer's `input_shape=`, `build()`, first data), as Keras records it.
+        self._input_layer = None
+        self._input_implied = False
         self._input_conformer = None  # once the input shape is declared (input_conformance.py)
         self._layer_output_shapes = {}
         for layer in layers or []:
@@ -41,6 +45,7 @@ class Sequential(Model):
                 raise ValueError("An InputLayer can only be the first layer of a Sequential model")
             self._input_batch_shape = layer._batch_input_shape
             self._input_dtype = layer.dtype
+            self._input_layer, self._input_implied = layer, False
             self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, self._input_dtype)
             # Keras' Sequential takes floats in its Input's dtype; a non-float Input's conformer converts them.
             declared = self._input_conformer.dtype
@@ -53,6 +58,8 @@ class Sequential(Model):
         if not self._stack and self._input_batch_shape is None and layer._batch_input_shape is not None:
             self._input_batch_shape = layer._batch_input_shape
             self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, None)
+            # Keras makes this Input in floatx whatever the layer's dtype; it is not the user's own
+            self._input_layer, self._input_implied = InputLayer(batch_shape=self._input_batch_shape), True
         self._stack.append(layer)
         self.add_module(f"layer_{len(self._stack) - 1}_{layer.name}".replace(".", "_"), layer)
         self.built = False
@@ -89,6 +96,11 @@ class Sequential(Model):
             raise ValueError("You must provide an input_shape argument to build a Sequential model")
         shape = tuple(input_shape)
         self._build_input_shape = shape
+        # (a Keras 1 Merge first layer takes several inputs: no one Input to record then)
+        flat = all(d is None or isinstance(d, int) for d in shape)
+        stale = self._input_layer is None or (self._input_implied and shape != self._input_batch_shape)
+        if self._stack and flat and stale:
+            self._imply_input(shape)
         for layer in self._stack:
             if not layer.built:
                 layer._build_from_shape(shape)
@@ -103,6 +115,39 @@ class Sequential(Model):
         # Keras 3 builds its functional graph here: the layers get their nodes and the model its
         # `inputs`/`outputs` at once. Done once per build, never per batch.
         self._extend_symbolic_graph()
+
+    def _imply_input(self, shape):
+        """Record the Input a shape-built model stands on, in its first layer's compute dtype.
+
+        That dtype is what data is converted to on the way in: a float64 first layer then sees a
+        float64 array's digits, not their float32 rounding. A first layer of the model's own float dtype
+        (the usual float32 case) or under a mixed policy declares nothing, so that path is untouched.
+        """
+        first = self._stack[0]
+        dtype = first.compute_dtype if isinstance(first.compute_dtype, str) else None
+        self._input_layer = InputLayer(batch_shape=shape, dtype=dtype)
+        self._input_implied = True
+        self._input_batch_shape, self._input_dtype = tuple(shape), self._input_layer.dtype
+        policy = first._dtype_policy
+        if not policy.is_mixed and first._float_input_dtype is not None \
+                and first._float_input_dtype is not self._float_input_dtype:
+            declare_float_input(self, first._float_input_dtype)
+
+    def _forget_implied_input(self, previous):
+        self._input_layer, self._input_implied = previous[0], previous[1]
+        self._input_batch_shape, self._input_dtype = previous[2], previous[3]
+        if previous[4] is None:
+            self.__dict__.pop("_declared_float", None)
+            self.__dict__["_float_input_dtype"] = float_input_dtype(self)
+        else:
+            declare_float_input(self, previous[4][0])
+
+    def _build_from_shape(self, input_shape):
+        # Built by its first data, Keras keeps that data's batch size in the shape (build_config, Input)
+        data_shape = self.__dict__.pop("_first_data_shape", None)
+        if data_shape is not None and isinstance(input_shape, tuple) and len(data_shape) == len(input_shape):
+            input_shape = data_shape
+        super()._build_from_shape(input_shape)
 
     def build_for_summary(self):
         """Build from the input shape Keras 2 implied, so `summary()` before any data prints the model.
@@ -121,12 +166,15 @@ class Sequential(Model):
         if shape is None:
             return
         previous = getattr(self, "_build_input_shape", None)
+        declared = (self.__dict__["_declared_float"],) if "_declared_float" in self.__dict__ else None
+        implied = (self._input_layer, self._input_implied, self._input_batch_shape, self._input_dtype, declared)
         try:
             self.build(shape)
         except (ValueError, TypeError, RuntimeError, NotImplementedError):
             self.built = False
             self._build_input_shape = previous
             self._layer_output_shapes = {}
+            self._forget_implied_input(implied)
 
     def call(self, inputs, training=None, mask=None):
         outputs = inputs if self._input_conformer is None else self._input_conformer(inputs)
@@ -148,6 +196,7 @@ class Sequential(Model):
     def __call__(self, *args, **kwargs):
         if not self.built and args and hasattr(args[0], "shape") and not isinstance(args[0], KerasTensor):
             self._build_input_shape = (None,) + tuple(args[0].shape[1:])
+            self.__dict__["_first_data_shape"] = tuple(int(d) for d in args[0].shape)
         return super().__call__(*args, **kwargs)
 
     def _takes_strings(self):
@@ -194,8 +243,13 @@ class Sequential(Model):
             if shape is None or not self._stack:
                 raise ValueError(f"Sequential model {self.name!r} has no input yet: start it with "
                                  f"keras.Input(shape=...) or give its first layer input_shape=, or call it on data")
-            from tkeras.layers.core.input_layer import Input
-            inputs, outputs = Input(batch_shape=tuple(shape), dtype=self._input_dtype), []
+            known = self._input_layer
+            if known is not None and tuple(known._batch_input_shape) == tuple(shape):
+                inputs = known.output
+            else:
+                from tkeras.layers.core.input_layer import Input
+                inputs = Input(batch_shape=tuple(shape), dtype=self._input_dtype)
+            outputs = []
         for layer in self._stack[len(outputs):]:
             outputs.append(layer(outputs[-1] if outputs else inputs))
         graph = (inputs, outputs, ids)
@@ -230,11 +284,10 @@ class Sequential(Model):
     def get_config(self):
         from tkeras.saving.serialization import serialize_keras_object
         layers = []
-        if self._input_batch_shape is not None:
-            layers.append({"module": "keras.layers", "class_name": "InputLayer",
-                           "config": {"batch_shape": list(self._input_batch_shape),
-                                      "dtype": str(self._input_dtype or "float32"),
-                                      "sparse": False, "name": "input_layer"}, "registered_name": None})
+        if self._input_layer is not None:
+            entry = serialize_keras_object(self._input_layer)
+            entry.pop("build_config", None)  # Keras lists the Input by its config alone
+            layers.append(entry)
         layers.extend(serialize_keras_object(layer) for layer in self._stack)
         return {"name": self.name, "trainable": self.trainable, "layers": layers}
 
