@@ -23,7 +23,9 @@ from tkeras.data._structure import (
     to_numpy,
 )
 from tkeras.data.iterator import NumpyIterator, OwnedIterator
+from tkeras.data.options import Options  # noqa: F401 - tf.data.Options
 from tkeras.data.text_face import text_face
+from tkeras.data.transformations_more import MoreTransformations, skipping_errors
 from tkeras.ops.core import for_user
 
 AUTOTUNE = -1
@@ -31,7 +33,7 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 
-class Dataset:
+class Dataset(MoreTransformations):
     """A re-iterable pipeline of elements (see the module docstring)."""
 
     def __init__(self, iterate, cardinality, index_source=None):
@@ -192,7 +194,9 @@ class Dataset:
             def iterate():
                 for chunk in self._chunks(self._iterate(), batch_size, drop_remainder):
                     yield map_structure(stack_leaves, *chunk)
-        return Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
+        batched = Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
+        batched._open_batch = not drop_remainder  # element_spec's batch dimension stays None, as TensorFlow
+        return batched
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None):
         """Batches of variable-length components, each padded to `padded_shapes` or to the batch's longest."""
@@ -310,7 +314,15 @@ class Dataset:
             result = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
                 else map_func(element)
             return map_structure(to_leaf, as_structure(result))
-        return Dataset(lambda: (apply(e) for e in self._iterate()), self._cardinality)
+
+        def iterate():
+            for element in self._iterate():
+                try:
+                    yield apply(element)
+                except Exception:
+                    if not skipping_errors():  # ignore_errors downstream drops the element
+                        raise
+        return Dataset(iterate, self._cardinality)
 
     def filter(self, predicate, name=None):
         def keep(element):
@@ -325,6 +337,8 @@ class Dataset:
         cardinality = self._cardinality
         if cardinality >= 0:
             cardinality = (INFINITE_CARDINALITY if cardinality else 0) if forever else cardinality * times
+        elif forever:
+            cardinality = INFINITE_CARDINALITY  # an unknown count repeated forever, as TensorFlow reports it
 
         def rounds(source):
             return itertools.chain.from_iterable(source() for _ in (itertools.count() if forever else range(times)))
@@ -382,9 +396,6 @@ class Dataset:
 
     def prefetch(self, buffer_size=None, name=None):
         return self  # batches are produced on demand in fit's thread; nothing to overlap on the host here
-
-    def with_options(self, options, name=None):
-        return self
 
     def apply(self, transformation_func):
         return transformation_func(self)
@@ -467,17 +478,6 @@ def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_para
                 for line in handle:
                     yield np.str_(line.rstrip("\r\n") if line.endswith("\n") else line)
     return Dataset(iterate, UNKNOWN_CARDINALITY)
-
-
-class Options:
-    """`tf.data.Options()`: accepted and ignored (there are no threading/optimization knobs to set)."""
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        value = Options()
-        object.__setattr__(self, name, value)
-        return value
 
 
 def _plain_unsupported_error(api):

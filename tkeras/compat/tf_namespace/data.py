@@ -11,13 +11,24 @@ from tkeras.data.dataset import (  # noqa: F401 - the tf.data names
 _dataset.report_unsupported_with(unsupported)
 
 
-def _cardinality(dataset):
-    return dataset.cardinality()
+def _register_value_types():
+    """tkeras/data builds these TensorFlow types only through what this side hands it."""
+    from tkeras.compat.tf_namespace._control_flow import TensorSpec
+    from tkeras.compat.tf_namespace._ragged_tensor import RaggedTensor
+    from tkeras.compat.tf_namespace.sparse import SparseTensor
+    from tkeras.data.transformations_more import register_value_types
+    register_value_types(spec=TensorSpec, ragged_from_row_lengths=RaggedTensor.from_row_lengths, sparse=SparseTensor)
 
 
-experimental = Namespace("tf.data.experimental", AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
-                         UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY, cardinality=_cardinality,
-                         TFRecordWriter=_tfrecord_writer, Optional=Optional)
+_register_value_types()
+
+
+from tkeras.compat.tf_namespace import data_experimental as _experimental  # noqa: E402
+from tkeras.data.options import ThreadingOptions  # noqa: E402,F401
+
+experimental = Namespace("tf.data.experimental", TFRecordWriter=_tfrecord_writer, Optional=Optional, **{
+    name: value for name, value in vars(_experimental).items() if not name.startswith("_") and name not in (
+        "collections", "csv", "glob", "io", "gzip", "np", "torch", "errors", "Dataset")})
 
 from tkeras.data.fixed_length import FixedLengthRecordDataset  # noqa: E402,F401
 from tkeras.compat.tf_namespace._specs import TypeSpec as _TypeSpec  # noqa: E402
