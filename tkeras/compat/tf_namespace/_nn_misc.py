@@ -152,30 +152,10 @@ def batch_norm_with_global_normalization(input, mean, variance, beta, gamma, var
                                variance_epsilon)
 
 
-@user_op
 def space_to_batch(input, block_shape, paddings, name=None):  # noqa: A002
-    """Spatial blocks move into the batch: [B, *S, *R] -> [B * prod(block), *(S + pad) / block, *R], the
-    trick behind dilated convolution on a stride-1 kernel."""
-    x = tensor(input)
-    block = [int(b) for b in tensor(block_shape).reshape(-1).tolist()]
-    pads = tensor(paddings).reshape(-1, 2).tolist()
-    m = len(block)
-    widths = []
-    for before, after in reversed([tuple(p) for p in pads] + [(0, 0)] * (x.dim() - 1 - m)):
-        widths += [int(before), int(after)]
-    x = torch.nn.functional.pad(x, widths)
-    b, spatial, rest = x.shape[0], x.shape[1:1 + m], x.shape[1 + m:]
-    for size, k in zip(spatial, block):
-        if size % k:
-            raise ValueError(f"padded spatial size {size} is not divisible by block size {k}")
-    split = [b]
-    for size, k in zip(spatial, block):
-        split += [size // k, k]
-    x = x.reshape(split + list(rest))
-    order = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + list(range(1 + 2 * m, x.dim()))
-    x = x.permute(order)
-    out = [b * int(torch.tensor(block).prod())] + [size // k for size, k in zip(spatial, block)] + list(rest)
-    return x.reshape(out)
+    """tf.nn's name for the top-level op (one implementation, in _top_extra.py)."""
+    from tkeras.compat.tf_namespace._top_extra import space_to_batch_nd
+    return space_to_batch_nd(input, block_shape, paddings, name=name)
 
 
 def _depthwise_vjp(input_value, filter_value, out_backprop, strides, padding, data_format, dilations, wrt):
