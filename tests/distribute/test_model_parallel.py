@@ -162,17 +162,23 @@ def _torchrun(mode, out, nodes=1, extra=()):
                                  f"--master_port={_free_port()}"] + tail, f"torchrun {mode}")
         return
     # Two "nodes" of one process each on this machine, meeting at a c10d rendezvous on 127.0.0.1.
-    endpoint = f"127.0.0.1:{_free_port()}"
-    common = ["--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d", f"--rdzv_endpoint={endpoint}",
-              "--rdzv_id=tkeras-test"]
-    nodes = [subprocess.Popen(launcher + common + tail, env=_env(), cwd=REPO, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) for _ in range(2)]
-    try:
-        outputs = [node.communicate(timeout=240)[0] for node in nodes]
-    except subprocess.TimeoutExpired:
-        for node in nodes:
-            node.kill()
-        pytest.fail("the two-node torchrun hung")
+    for attempt in range(2):
+        endpoint = f"127.0.0.1:{_free_port()}"
+        common = ["--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d", f"--rdzv_endpoint={endpoint}",
+                  "--rdzv_id=tkeras-test"]
+        nodes = [subprocess.Popen(launcher + common + tail, env=_env(), cwd=REPO, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        try:
+            outputs = [node.communicate(timeout=240)[0] for node in nodes]
+        except subprocess.TimeoutExpired:
+            for node in nodes:
+                node.kill()
+            pytest.fail("the two-node torchrun hung")
+        # Once more, whole, after the exit-time abort of TEARDOWN_ABORT: the node whose agent hosted the
+        # rendezvous store dies with it, and the other node then fails to close the rendezvous.
+        teardown = any(TEARDOWN_ABORT in text or "failed to shutdown the rendezvous" in text for text in outputs)
+        if all(node.returncode == 0 for node in nodes) or not teardown:
+            break
     for node, text in zip(nodes, outputs):
         assert node.returncode == 0, f"two-node torchrun failed:\n{text[-4000:]}"
 
