@@ -56,13 +56,14 @@ class TFRecordOptions:
         return "" if options is None else _compression(options, "TFRecordOptions.get_compression_type_string")
 
 
-def _path(filename, api):
+def _path(filename, api, argument="path"):
+    """A path given as str, PathLike, bytes or a 0-d string array (what tf.data hands a map function)."""
     if isinstance(filename, np.ndarray) and filename.ndim == 0:
         filename = filename[()]
     if isinstance(filename, (bytes, np.bytes_)):
         filename = bytes(filename).decode("utf-8")
     if not isinstance(filename, (str, os.PathLike)):
-        raise TypeError(f"{api}: `path` must be a file path string, received {type(filename).__name__}")
+        raise TypeError(f"{api}: `{argument}` must be a file path string, received {type(filename).__name__}")
     return os.fspath(filename)
 
 

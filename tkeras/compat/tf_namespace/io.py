@@ -17,19 +17,14 @@ from tkeras.compat.tf_namespace._tensor_codec import (  # noqa: F401
 )
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.data.tfrecord import TFRecordOptions, TFRecordWriter, tf_record_iterator  # noqa: F401
+from tkeras.data.tfrecord import _path as file_path
 from tkeras.compat.tf_namespace.image._codecs import (  # noqa: F401 - tf.io re-exports them
     decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
 )
 
 
 def _path(filename, api):
-    if isinstance(filename, np.ndarray) and filename.ndim == 0:
-        filename = filename[()]
-    if isinstance(filename, (bytes, np.bytes_)):
-        filename = bytes(filename).decode("utf-8")
-    if not isinstance(filename, (str, os.PathLike)):
-        raise TypeError(f"tf.io.{api}: `filename` must be a path string, received {type(filename).__name__}")
-    return os.fspath(filename)
+    return file_path(filename, f"tf.io.{api}", "filename")
 
 
 def read_file(filename, name=None):
