@@ -43,25 +43,24 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     return x * inv + shift
 
 
+def sharded_table(params):
+    """One table, or TensorFlow 2's sharded one: a list of shards holding contiguous id ranges in order
+    ('div'), so the shards stacked end to end are the table."""
+    if isinstance(params, (list, tuple)):
+        return torch.cat([tensor(p) for p in params]) if len(params) > 1 else tensor(params[0])
+    return tensor(params)
+
+
 @user_op
 def embedding_lookup(params, ids, max_norm=None, name=None):
-    """A list of params is TensorFlow's sharded table ('mod' strategy: id i lives in shard i % n)."""
     ids = tensor(ids).long()
-    if isinstance(params, (list, tuple)) and len(params) > 1:
-        shards = [tensor(p) for p in params]
-        n = len(shards)
-        flat = ids.reshape(-1)
-        rows = torch.stack([shards[int(i) % n][int(i) // n] for i in flat.tolist()]) if flat.numel() else \
-            shards[0][:0]
-        result = rows.reshape(tuple(ids.shape) + tuple(shards[0].shape[1:]))
-    else:
-        table = tensor(params[0] if isinstance(params, (list, tuple)) else params)
-        if ids.numel() and (bool((ids < 0).any()) or bool((ids >= table.shape[0]).any())):
-            from tkeras.compat.tf_namespace import errors
-            bad = ids[(ids < 0) | (ids >= table.shape[0])].reshape(-1)[0]
-            raise errors.op_error(errors.InvalidArgumentError, f"indices[...] = {int(bad)} is not in "
-                                                               f"[0, {table.shape[0]})", "ResourceGather")
-        result = table[ids]
+    table = sharded_table(params)
+    if ids.numel() and (bool((ids < 0).any()) or bool((ids >= table.shape[0]).any())):
+        from tkeras.compat.tf_namespace import errors
+        bad = ids[(ids < 0) | (ids >= table.shape[0])].reshape(-1)[0]
+        raise errors.op_error(errors.InvalidArgumentError, f"indices[...] = {int(bad)} is not in "
+                                                           f"[0, {table.shape[0]})", "ResourceGather")
+    result = table[ids]
     if max_norm is not None:
         norms = torch.linalg.vector_norm(result, dim=tuple(range(ids.dim(), result.dim())), keepdim=True)
         result = result * torch.clamp(max_norm / torch.clamp(norms, min=1e-30), max=1.0)

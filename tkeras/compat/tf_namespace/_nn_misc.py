@@ -4,6 +4,7 @@ bag-of-ids embeddings from SparseTensors, isotonic regression, the old global ba
 import torch
 
 from tkeras.compat.tf_namespace import _nn_conv
+from tkeras.compat.tf_namespace._nn_extra import sharded_table
 from tkeras.compat.tf_namespace.sparse import SparseTensor
 from tkeras.ops.core import tensor, user_op
 
@@ -19,13 +20,6 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
 
 
 _COMBINERS = ("mean", "sqrtn", "sum")
-
-
-def _table(params):
-    """One table, or a list of shards split TensorFlow 2's "div" way (contiguous id ranges)."""
-    if isinstance(params, (list, tuple)):
-        return torch.cat([tensor(p) for p in params]) if len(params) > 1 else tensor(params[0])
-    return tensor(params)
 
 
 def _combine(table, rows, ids, weights, combiner, max_norm, count):
@@ -69,7 +63,7 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, combiner=None, max_norm=
     rows = ids._indices[:, 0]
     count = int(rows.max()) + 1 if rows.numel() else 0
     weights = _sparse(sp_weights, "sp_weights")._values if sp_weights is not None else None
-    return _combine(_table(params), rows, ids._values.to(torch.int64), weights, combiner or "mean", max_norm, count)
+    return _combine(sharded_table(params), rows, ids._values.to(torch.int64), weights, combiner or "mean", max_norm, count)
 
 
 @user_op
@@ -97,7 +91,7 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
             keep = keep & (weights.to(keep.device) > 0)
         weights = weights[keep.to(weights.device)]
     rows, values = rows[keep], values[keep]
-    table = _table(embedding_weights)
+    table = sharded_table(embedding_weights)
     result = _combine(table, rows, values, weights, combiner, max_norm, count)
     empty = torch.ones(count, dtype=torch.bool, device=result.device)
     empty[rows.to(result.device)] = False
