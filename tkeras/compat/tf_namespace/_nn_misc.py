@@ -63,7 +63,8 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, combiner=None, max_norm=
     rows = ids._indices[:, 0]
     count = int(rows.max()) + 1 if rows.numel() else 0
     weights = _sparse(sp_weights, "sp_weights")._values if sp_weights is not None else None
-    return _combine(sharded_table(params), rows, ids._values.to(torch.int64), weights, combiner or "mean", max_norm, count)
+    return _combine(sharded_table(params), rows, ids._values.to(torch.int64), weights, combiner or "mean", max_norm,
+                    count)
 
 
 @user_op
