@@ -206,7 +206,12 @@ def test_config_with_schedule_round_trip():
 def test_get_by_name(identifier, cls):
     optimizer = optimizers.get(identifier)
     assert type(optimizer) is cls
-    assert optimizer.get_config() == cls().get_config()
+    # Each new optimizer takes the next free name (`adam`, `adam_1`, ...), as in Keras 3.15.
+    assert _without_name(optimizer.get_config()) == _without_name(cls().get_config())
+
+
+def _without_name(config):
+    return {k: v for k, v in config.items() if k != "name"}
 
 
 def test_get_instance_class_dict_none():

@@ -173,7 +173,8 @@ def test_subclass_of_a_builtin_uses_its_update_step():
     opt = SlowSGD(learning_rate=0.1, momentum=0.5)
     opt.apply([torch.ones(2)], [v])
     _close(v.numpy(), [0.8, 0.8])
-    assert [x.path for x in opt.variables] == ["SGD/iteration", "SGD/learning_rate", "SGD/v_momentum", "SGD/v_count"]
+    expected = ["slow_sgd/iteration", "slow_sgd/learning_rate", "slow_sgd/v_momentum", "slow_sgd/v_count"]
+    assert [x.path for x in opt.variables] == expected  # Keras 3.15 names it after the subclass
     _close(opt.variables[-1].numpy(), [1, 1])
 
     class InternalAgain(SlowSGD):  # tkeras' own path wins again when a subclass defines it

@@ -1,6 +1,7 @@
 """TensorBoard: epoch (and optionally batch) scalars, weight histograms and the learning rate, written
 with torch's SummaryWriter (`torch.utils.tensorboard`) to `log_dir/train` and `log_dir/validation`,
-the folders Keras uses. It needs the `tensorboard` package; without it the callback says so at once."""
+the folders Keras uses. It needs the `tensorboard` package; without it the callback can still be made (as
+Keras' can without TensorFlow), and says so when fit/evaluate hands it the model, before any step runs."""
 import os
 
 from tkeras.callbacks.callback import Callback
@@ -24,7 +25,7 @@ class TensorBoard(Callback):
         kwargs.pop("batch_size", None), kwargs.pop("write_grads", None)  # Keras 1/2 arguments, no effect
         if kwargs:
             raise TypeError(f"TensorBoard: unexpected keyword argument(s) {sorted(kwargs)}")
-        self._writer_class = _summary_writer_class()
+        self._writer_class = None
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = histogram_freq
         self.write_graph = write_graph
@@ -32,6 +33,11 @@ class TensorBoard(Callback):
         self.update_freq = 1 if update_freq == "batch" else update_freq
         self._writers = {}
         self._train_step = 0
+
+    def set_model(self, model):
+        super().set_model(model)
+        if self._writer_class is None:
+            self._writer_class = _summary_writer_class()
 
     def _writer(self, kind):
         if kind not in self._writers:

@@ -24,6 +24,7 @@ import torch
 
 from tkeras.backend import config as backend_config
 from tkeras.backend import host_memory
+from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
 from tkeras.optimizers import schedules
 from tkeras.optimizers import stateless as _stateless
@@ -64,8 +65,9 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
                 f"received {gradient_accumulation_steps}. Use a larger batch_size instead.")
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"{type(self).__name__}: `ema_momentum` must be in [0, 1], received {ema_momentum}")
-        # Keras 3 names optimizers after their class in lower case (`adam`, `rmsprop`), without numbering.
-        self.name = name or getattr(type(self), "default_name", None) or type(self).__name__.lower()
+        # Keras 3.15 names an optimizer after its class in snake case, numbered as layers are (`adam`,
+        # `adam_1`, `rm_sprop`, `adam_w`, `sgd`); the name prefixes its variables' paths.
+        self.name = name or unique_name(getattr(type(self), "default_name", None) or to_snake_case(type(self).__name__))
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue

@@ -11,7 +11,6 @@ from tkeras.optimizers.optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    default_name = "SGD"  # Keras 3 keeps the upper-case name for this one
     momentums = instance_attributes.momentums
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,

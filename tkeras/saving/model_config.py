@@ -177,7 +177,8 @@ def compile_from_config(model, config, filepath, custom_objects=None):
                                            custom_objects)
         loss = _loss_from_config(config.get("loss"), custom_objects)
         metrics = _metrics_from_config(config.get("metrics"), custom_objects)
-        model.compile(optimizer=optimizer, loss=loss, metrics=metrics,
+        weighted_metrics = _metrics_from_config(config.get("weighted_metrics"), custom_objects)
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics, weighted_metrics=weighted_metrics,
                       loss_weights=config.get("loss_weights"))
     except Exception as exc:  # as Keras: a model that loads but cannot be compiled is still usable
         warnings.warn(f"{filepath}: the model was loaded but not compiled ({exc}); call "

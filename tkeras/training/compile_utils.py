@@ -123,9 +123,19 @@ def _missing_targets(loss):
 
 
 class CompileMetrics:
-    def __init__(self, metrics):
+    """compile()'s `metrics` and `weighted_metrics`, per output.
+
+    As in Keras (2 and 3), the `metrics` entries ignore sample weights (and so class weights): they
+    report the plain average over the samples, while `weighted_metrics` entries weigh each sample. A
+    weighted metric whose name an unweighted one of the same output already has is renamed
+    `weighted_<name>` (`metrics=["mae"], weighted_metrics=["mae"]` logs `mae` and `weighted_mae`).
+    """
+
+    def __init__(self, metrics, weighted_metrics=None):
         self._spec = metrics
+        self._weighted_spec = weighted_metrics
         self.metrics_per_output = None
+        self._weighted_per_output = None
         self.built = False
         self._model = None
         self._compile_loss = None
@@ -136,28 +146,28 @@ class CompileMetrics:
 
     def build(self, model, y_true, y_pred, compile_loss):
         names = compile_loss.output_names
-        spec = self._spec
-        if spec is None:
-            per_output = [[] for _ in names]
-        elif isinstance(spec, dict):
-            per_output = [list(_as_list(spec.get(n))) for n in names]
-        elif isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (list, tuple)) for s in spec) and len(names) > 1:
-            per_output = [list(s) for s in spec]
-        else:
-            per_output = [list(_as_list(spec)) for _ in names]
         preds = tree.flatten(y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in names])
-        resolved = []
-        for i, (name, entries) in enumerate(zip(names, per_output)):
+        plain_per_output = _entries_per_output(self._spec, names)
+        weighted_per_output = _entries_per_output(self._weighted_spec, names)
+        resolved, weighted_flags = [], []
+        for i, name in enumerate(names):
             loss = compile_loss.resolved[i] if compile_loss.resolved else None
             shape = tuple(preds[i].shape) if i < len(preds) else None
-            out = []
-            for entry in entries:
-                metric = _resolve_metric(entry, loss, shape)
-                if len(names) > 1:
+            plain = [_resolve_metric(entry, loss, shape) for entry in plain_per_output[i]]
+            weighted = [_resolve_metric(entry, loss, shape) for entry in weighted_per_output[i]]
+            taken = {metric.name for metric in plain}
+            for metric in weighted:
+                if metric.name in taken:
+                    metric.name = f"weighted_{metric.name}"
+                taken.add(metric.name)
+            out = plain + weighted
+            if len(names) > 1:
+                for metric in out:
                     metric.name = f"{name}_{metric.name}"
-                out.append(metric)
             resolved.append(out)
+            weighted_flags.append([False] * len(plain) + [True] * len(weighted))
         self.metrics_per_output = resolved
+        self._weighted_per_output = weighted_flags
         self.built = True
 
     @property
@@ -170,19 +180,43 @@ class CompileMetrics:
                 self._compile_loss.build(self._model, y_pred)
             self.build(self._model, y_true, y_pred, self._compile_loss)
         if len(self.metrics_per_output) == 1:
-            for metric in self.metrics_per_output[0]:
-                metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+            _update(self.metrics_per_output[0], self._weighted_per_output[0], y_true, y_pred, sample_weight)
             return
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
         names = self._compile_loss.output_names
         preds = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
         trues = [y_true.get(n) for n in names] if isinstance(y_true, dict) else (
             list(y_true) if isinstance(y_true, (list, tuple)) else [y_true])
-        for metrics, yt, yp in zip(self.metrics_per_output, trues, preds):
-            if yt is None:
-                continue
-            for metric in metrics:
-                metric.update_state(yt, yp, sample_weight=sample_weight if not isinstance(sample_weight, (list, tuple, dict)) else None)
+        if isinstance(sample_weight, dict):
+            weights = [sample_weight.get(n) for n in names]
+        elif isinstance(sample_weight, (list, tuple)):
+            weights = list(sample_weight) + [None] * (len(names) - len(sample_weight))
+        else:  # one array of sample weights serves every output, as in Keras
+            weights = [sample_weight] * len(names)
+        for metrics, flags, yt, yp, sw in zip(self.metrics_per_output, self._weighted_per_output, trues, preds,
+                                              weights):
+            if yt is not None:
+                _update(metrics, flags, yt, yp, sw)
+
+
+def _update(metrics, weighted_flags, y_true, y_pred, sample_weight):
+    for metric, weighted in zip(metrics, weighted_flags):
+        if weighted and sample_weight is not None:
+            metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+        else:
+            metric.update_state(y_true, y_pred)
+
+
+def _entries_per_output(spec, names):
+    """One list of metric entries per output, from `metrics=`/`weighted_metrics=` as the user wrote them:
+    a dict by output name, a list of lists (one per output), or one list for every output."""
+    if spec is None:
+        return [[] for _ in names]
+    if isinstance(spec, dict):
+        return [list(_as_list(spec.get(n))) for n in names]
+    if isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (list, tuple)) for s in spec) and len(names) > 1:
+        return [list(s) for s in spec]
+    return [list(_as_list(spec)) for _ in names]
 
 
 def _as_list(value):

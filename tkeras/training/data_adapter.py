@@ -5,6 +5,7 @@ call, not per batch; each epoch shuffles an index permutation and gathers batche
 generators, `keras.utils.Sequence`/`PyDataset` objects and other iterables (the `tf.data` stand-in,
 torch DataLoaders) are drawn from as they are.
 """
+import itertools
 import math
 import warnings
 
@@ -14,6 +15,7 @@ import torch
 from tkeras.backend import config
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import unpack_x_y_sample_weight
+from tkeras.utils.py_dataset import batch_count
 
 
 def to_tensor(value, name="x"):
@@ -144,8 +146,9 @@ class StreamBatches:
         self.shuffle = shuffle
         self._is_sequence = _is_sequence_object(data)
         self._iterator = None
+        self._endless_position = 0
         if steps is None and self._is_sequence:
-            steps = len(data)
+            steps = batch_count(data)
         if steps is None and hasattr(data, "__len__") and not hasattr(data, "__next__"):
             try:
                 steps = len(data)
@@ -165,10 +168,18 @@ class StreamBatches:
         if self._is_sequence:
             if hasattr(self.data, "on_epoch_begin"):  # Keras 3's PyDataset hook, before the first batch
                 self.data.on_epoch_begin()
-            order = np.random.permutation(len(self.data)) if self.shuffle else range(len(self.data))
+            count = batch_count(self.data)
+            if count is None:
+                # An endless PyDataset: steps_per_epoch ends each epoch, and the next one goes on
+                # from the following index, as Keras keeps drawing from the same iterator.
+                order = itertools.count(self._endless_position)
+            else:
+                order = np.random.permutation(count) if self.shuffle else range(count)
             for i, index in enumerate(order):
                 if self.steps is not None and i >= self.steps:
                     break
+                if count is None:
+                    self._endless_position = index + 1
                 yield self._convert(self.data[int(index)])
             if hasattr(self.data, "on_epoch_end"):
                 self.data.on_epoch_end()

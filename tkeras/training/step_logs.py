@@ -10,7 +10,11 @@ import torch
 
 
 class MetricLogs(dict):
-    """Batch logs of the built-in steps: metric results are computed only when somebody reads them."""
+    """Batch logs of the built-in steps: metric results are computed only when somebody reads them.
+
+    A callback reads Python floats, as Keras hands them (`logs["loss"]` is a float on every Keras 3
+    backend); a result of several numbers (F1Score with average=None) stays as it is.
+    """
 
     lazy = True  # the progress bar keeps the latest of these unread until it draws a line
 
@@ -19,11 +23,14 @@ class MetricLogs(dict):
         self._metrics = metrics
         self._filled = False
 
+    def _results(self):
+        return ((m.name, m.result()) for m in self._metrics)
+
     def _fill(self):
         if not self._filled:
             self._filled = True
-            for m in self._metrics:
-                dict.__setitem__(self, m.name, m.result())
+            for name, value in self._results():
+                dict.__setitem__(self, name, _scalar_as_float(value))
 
     def __getitem__(self, key):
         self._fill()
@@ -60,6 +67,33 @@ class MetricLogs(dict):
     def copy(self):
         self._fill()
         return dict(self)
+
+
+class StepLogs(MetricLogs):
+    """The dict a custom `train_step`/`test_step` returned, read by callbacks as Python floats."""
+
+    def __init__(self, values):
+        super().__init__(())
+        self._values = values
+
+    def _results(self):
+        return self._values.items()
+
+
+def batch_logs(step_logs):
+    """The logs the batch hooks get: the built-in steps' are already lazy floats; a custom step's dict
+    is wrapped to read the same way (anything else, such as None, passes unchanged)."""
+    if type(step_logs) is dict:
+        return StepLogs(step_logs)
+    return step_logs
+
+
+def _scalar_as_float(value):
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return float(value.detach())
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return float(value)
+    return value
 
 
 def _as_float(value):

@@ -19,7 +19,7 @@ from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.instance_attributes import TrainerAttributes
 from tkeras.training.keras3_methods import Keras3TrainerMethods
 from tkeras.training.legacy_methods import LegacyTrainingMethods
-from tkeras.training.step_logs import MetricLogs, pythonify
+from tkeras.training.step_logs import MetricLogs, batch_logs, pythonify
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import pack_x_y_sample_weight
 
@@ -88,7 +88,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             self.optimizer = LossScaleOptimizer(self.optimizer)
         self.loss = loss
         self.compiled_loss = CompileLoss(loss, loss_weights)
-        self.compiled_metrics = CompileMetrics(metrics)
+        self.compiled_metrics = CompileMetrics(metrics, weighted_metrics)
         self._weighted_metrics = weighted_metrics
         self._loss_tracker = Mean(name="loss")
         # Keras 2 custom train steps call these directly: they build themselves on first use.
@@ -304,7 +304,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                         step_logs = train_step(batch)
                         core_sharing.tick()
                         if wants_batch_logs:
-                            callback_list.on_train_batch_end(step, step_logs)
+                            callback_list.on_train_batch_end(step, batch_logs(step_logs))
                         # Dropped before the next batch is gathered: one batch alive at a time, not two
                         # (20 MB each for the IMDB multi-hot input).
                         del batch
@@ -352,7 +352,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                 callback_list.on_test_batch_begin(step)
                 step_logs = test_step(batch)
                 core_sharing.tick()
-                callback_list.on_test_batch_end(step, step_logs)
+                callback_list.on_test_batch_end(step, batch_logs(step_logs))
         distribution = _current_distribution()
         if distribution is not None:
             step_logs = distribution.evaluation_logs(self, step_logs)
