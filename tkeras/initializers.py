@@ -76,14 +76,25 @@ class Ones(Zeros):
 
 
 class Constant(Initializer):
+    """A scalar fills the variable; an array (keras-io's movielens example passes a genres matrix to an
+    Embedding) is broadcast to the variable's shape, as Keras 3 does."""
+
     def __init__(self, value=0.0):
+        if isinstance(value, dict) and value.get("class_name") == "__numpy__":  # how Keras 3 writes an array
+            value = np.asarray(value["config"]["value"], dtype=value["config"].get("dtype"))
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return torch.full(tuple(shape), float(self.value), dtype=_float_dtype(dtype))
+        if np.ndim(self.value) == 0:
+            return torch.full(tuple(shape), float(self.value), dtype=_float_dtype(dtype))
+        values = torch.as_tensor(np.asarray(self.value)).to(_float_dtype(dtype))
+        return values.broadcast_to(tuple(shape)).clone()
 
     def get_config(self):
-        return {"value": self.value}
+        if np.ndim(self.value) == 0:
+            return {"value": self.value}
+        array = np.asarray(self.value)
+        return {"value": {"class_name": "__numpy__", "config": {"value": array.tolist(), "dtype": array.dtype.name}}}
 
 
 class RandomNormal(Initializer):

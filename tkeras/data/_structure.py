@@ -26,12 +26,30 @@ def leaves(structure):
 def as_structure(value):
     """What TensorFlow treats as structure: tuples and dicts (a list returned by `map` counts as a tuple)."""
     if isinstance(value, list) and value and any(isinstance(v, (tuple, dict, list)) for v in value):
+        if _is_rectangular_python_data(value):
+            return value  # [[1, 2], [3, 4]] is one tensor to TensorFlow, sliced into rows
         return tuple(as_structure(v) for v in value)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return tuple(as_structure(v) for v in value)
     if isinstance(value, dict):
         return {key: as_structure(v) for key, v in value.items()}
     return value
+
+
+def _is_rectangular_python_data(value):
+    """Nested lists of Python numbers or strings that form an n-d array (no tuples, dicts or arrays
+    inside): TensorFlow converts such a list to a tensor instead of reading it as structure."""
+    def plain(item):
+        if isinstance(item, list):
+            return all(plain(v) for v in item)
+        return isinstance(item, (bool, int, float, str, bytes, np.generic))
+
+    if not plain(value):
+        return False
+    try:
+        return np.asarray(value).dtype != object
+    except ValueError:  # ragged
+        return False
 
 
 def to_leaf(value):
@@ -49,12 +67,18 @@ def to_leaf(value):
         return array  # bytes (a file's contents from tf.io.read_file) stay bytes, as TensorFlow's strings are
     if array.dtype.kind in "UO":
         return array.astype(str)  # text: stays NumPy (TextVectorization and friends read it)
-    if not isinstance(value, (np.ndarray, np.generic)):
+    if not isinstance(value, (np.ndarray, np.generic)) and not _has_numpy_dtype(value):
         array = array.astype(np.float32) if array.dtype == np.float64 else (
             array.astype(np.int32) if array.dtype == np.int64 else array)
     if array.dtype.kind == "u" and array.dtype != np.uint8:
         array = array.astype(np.int64)
-    return torch.from_numpy(np.require(array, requirements="C"))  # 0-d stays 0-d
+    return torch.from_numpy(np.require(array, requirements="CW"))  # 0-d stays 0-d; read-only (pandas) copied
+
+
+def _has_numpy_dtype(value):
+    """pandas Series/columns carry a NumPy dtype that TensorFlow keeps (an int64 column stays int64);
+    only Python numbers and lists take TensorFlow's 32-bit defaults."""
+    return hasattr(value, "__array__") and isinstance(getattr(value, "dtype", None), np.dtype)
 
 
 def is_bytes_array(value):
@@ -95,6 +119,12 @@ def to_numpy(leaf):
         return leaf.detach().cpu().numpy()
     if isinstance(leaf, np.ndarray) and leaf.ndim == 0 and leaf.dtype == object:
         return leaf[()]  # one binary string: Python bytes, as TensorFlow's as_numpy_iterator gives
+    if isinstance(leaf, str):
+        return leaf.encode("utf-8")  # one string (np.str_ included): bytes, as TensorFlow gives
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind == "U":
+        # text leaves NumPy as TensorFlow's string tensors do: UTF-8 bytes (object arrays of them)
+        encoded = np.char.encode(np.asarray(leaf), "utf-8").astype(object)
+        return encoded[()] if encoded.ndim == 0 else encoded
     return leaf
 
 

@@ -311,8 +311,12 @@ class Dataset(MoreTransformations):
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         def apply(element):
+            # text reaches the function with TensorFlow's face (`x.dtype == "string"` holds for one string)
+            element = map_structure(text_face, element)
             result = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
                 else map_func(element)
+            if isinstance(result, list):
+                result = tuple(result)  # TensorFlow reads a list that map returns as a tuple of components
             return map_structure(to_leaf, as_structure(result))
 
         def iterate():

@@ -37,7 +37,7 @@ def categorical_accuracy(y_true, y_pred):
     """1 where the arg-max class of the prediction is the arg-max class of the one-hot target."""
     y_pred = _tensors.as_float(y_pred)
     y_true = _tensors.as_tensor(y_true, device=y_pred.device)
-    return (y_true.argmax(dim=-1) == y_pred.argmax(dim=-1)).to(_floatx())
+    return (_one_hot_argmax(y_true) == y_pred.argmax(dim=-1)).to(_floatx())
 
 
 def _class_labels(y_true, y_pred):
@@ -74,7 +74,7 @@ def _in_top_k(labels, y_pred, k):
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_pred = _tensors.as_float(y_pred)
     y_true = _tensors.as_tensor(y_true, device=y_pred.device)
-    labels = y_true.argmax(dim=-1)
+    labels = _one_hot_argmax(y_true)
     return _in_top_k(labels, y_pred, k).to(_floatx()).reshape(labels.shape)
 
 
@@ -122,7 +122,13 @@ def _binary_hits(y_true, y_pred, threshold=0.5):
 def _categorical_hits(y_true, y_pred):
     if y_pred.dim() != 2 or y_true.shape != y_pred.shape:
         return None
-    return y_true.argmax(dim=-1) == y_pred.argmax(dim=-1)
+    return _one_hot_argmax(y_true) == y_pred.argmax(dim=-1)
+
+
+def _one_hot_argmax(y_true):
+    """The class of each one-hot target; boolean one-hot arrays (keras-io's addition RNN builds them with
+    dtype=bool) are read as 0/1, which torch's argmax needs."""
+    return (y_true.to(torch.uint8) if y_true.dtype == torch.bool else y_true).argmax(dim=-1)
 
 
 def _sparse_categorical_hits(y_true, y_pred):

@@ -12,7 +12,7 @@ from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import declare_float_input
-from tkeras.models import functional_config, inference_fusion, input_conformance
+from tkeras.models import functional_config, graph_cutting, inference_fusion, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
 
@@ -279,11 +279,10 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     model._init_trainer()
     input_tensors = _flatten_tensors(inputs, "inputs")
     output_tensors = _flatten_tensors(outputs, "outputs")
-    for tensor in input_tensors:
-        if not isinstance(tensor._keras_history[0], InputLayer):
-            raise ValueError(
-                f"Model inputs must come from keras.Input(); {tensor.name!r} was produced by layer "
-                f"{tensor._keras_history[0].name!r}. Pass the Input tensor the graph starts from instead.")
+    if not all(graph_cutting.is_graph_input(tensor) for tensor in input_tensors):
+        inputs, outputs = graph_cutting.cut_at_intermediate_inputs(
+            inputs, outputs, _nodes_in_order(input_tensors, output_tensors))
+        input_tensors, output_tensors = tree.flatten(inputs), tree.flatten(outputs)
     model._inputs_struct = inputs
     model._outputs_struct = outputs
     model._input_tensors = input_tensors

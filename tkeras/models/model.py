@@ -3,6 +3,8 @@
 `Model(inputs, outputs)` is the functional API and hands the construction to `Functional`; a bare
 subclass gets the training API from `Trainer` and the layer contract from `Layer`.
 """
+import inspect
+
 import torch
 
 from tkeras.backend.graph_function import register_graph_maker
@@ -96,9 +98,13 @@ class Model(Trainer, LegacyModelMethods, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        if cls is Model and "layers" in config and "output_layers" in config:  # a functional config
+        if "layers" in config and "output_layers" in config and _revivable_as_functional(cls):  # a functional config
             from tkeras.models.functional import Functional
-            return Functional.from_config(config, custom_objects=custom_objects)
+            if cls is Model:
+                return Functional.from_config(config, custom_objects=custom_objects)
+            # A subclass built as `MyModel(inputs, outputs)` that keeps Model's constructor (keras-io's
+            # MaskedLanguageModel overriding compute_loss only) comes back as that class, as in Keras 3.
+            return Functional.from_config.__func__(cls, config, custom_objects=custom_objects)
         return cls(**config)
 
     @property
@@ -170,3 +176,12 @@ class Model(Trainer, LegacyModelMethods, Layer):
 
 
 register_graph_maker(Model)  # K.function (backend, below models) runs its graph as a Model
+
+
+def _revivable_as_functional(cls):
+    """Keras 3's rule: a functional config rebuilds `cls` itself when its constructor is Model's, takes
+    Functional's (inputs, outputs, name), or passes *args/**kwargs through."""
+    if cls.__init__ is Model.__init__:
+        return True
+    spec = inspect.getfullargspec(cls.__init__)
+    return spec.args[1:] == ["inputs", "outputs", "name"] or (spec.varargs is not None and spec.varkw is not None)

@@ -173,11 +173,11 @@ class FeatureSpace(Layer):
         self.crosses_by_name = {cross.name: cross for cross in self.crosses}
         self.preprocessors = {name: feature.preprocessor for name, feature in self.features.items()}
         for name, preprocessor in self.preprocessors.items():
-            self.add_module(f"preprocessor_{name}", preprocessor)
+            self.add_module(_module_key("preprocessor", name), preprocessor)
         from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
         self.crossers = {cross.name: HashedCrossing(cross.crossing_dim, name=cross.name) for cross in self.crosses}
         for name, crosser in self.crossers.items():
-            self.add_module(f"crosser_{name}", crosser)
+            self.add_module(_module_key("crosser", name), crosser)
         self.inputs = None
         self.encoded_features = None
         self.one_hot_encoders = {}
@@ -407,3 +407,9 @@ def _dtype_name(value):
     if isinstance(dtype, torch.dtype):
         return str(dtype).replace("torch.", "")
     return "string" if np.dtype(dtype).kind in ("U", "S", "O") else np.dtype(dtype).name
+
+
+def _module_key(prefix, feature_name):
+    """The torch submodule name for a feature's layer: torch refuses "." in it, and bank-marketing style
+    columns ("emp.var.rate") carry dots."""
+    return f"{prefix}_{feature_name}".replace(".", "_dot_")

@@ -8,6 +8,7 @@ are decoded as UTF-8. Patterns are Python regular expressions, which agree with 
 references; RE2's `\\0` (the whole match) is understood too.
 """
 import builtins
+import functools
 import re
 import string
 
@@ -44,6 +45,17 @@ def _face(array):
     return text_face(np.asarray(array))
 
 
+def _ragged_elementwise(op):
+    """TensorFlow dispatches elementwise string ops over a RaggedTensor's values, keeping its rows:
+    `tf.strings.to_number(tf.strings.split(ratings, ","))` (keras-io's movielens example) stays ragged."""
+    @functools.wraps(op)
+    def dispatch(input, *args, **kwargs):  # noqa: A002 - TensorFlow's argument name
+        if hasattr(input, "flat_values") and hasattr(input, "with_flat_values"):
+            return input.with_flat_values(op(input.flat_values, *args, **kwargs))
+        return op(input, *args, **kwargs)
+    return dispatch
+
+
 def _elementwise(value, api, fn):
     array = as_strings(value, api)
     return _face(np.vectorize(fn, otypes=[str])(array) if array.size else array)
@@ -53,17 +65,20 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
+@_ragged_elementwise
 def lower(input, encoding="", name=None):  # noqa: A002 - TensorFlow's argument name
     """Lower case: ASCII letters only by default, as TensorFlow; every letter with encoding='utf-8'."""
     change = str.lower if encoding else (lambda s: s.translate(_ASCII_LOWER))
     return _elementwise(input, "lower", change)
 
 
+@_ragged_elementwise
 def upper(input, encoding="", name=None):  # noqa: A002
     change = str.upper if encoding else (lambda s: s.translate(_ASCII_UPPER))
     return _elementwise(input, "upper", change)
 
 
+@_ragged_elementwise
 def strip(input, name=None):  # noqa: A002
     """Leading and trailing whitespace removed."""
     return _elementwise(input, "strip", str.strip)
@@ -76,6 +91,7 @@ def _pattern(pattern, api):
         raise ValueError(f"tf.strings.{api}: invalid regular expression {pattern!r}: {error}") from None
 
 
+@_ragged_elementwise
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     """Every match of `pattern` (only the first with `replace_global=False`) replaced by `rewrite`."""
     compiled = _pattern(pattern, "regex_replace")
@@ -84,6 +100,7 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
     return _elementwise(input, "regex_replace", lambda s: compiled.sub(rewrite, s, count=count))
 
 
+@_ragged_elementwise
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     compiled = _pattern(pattern, "regex_full_match")
     array = as_strings(input, "regex_full_match")
@@ -122,6 +139,7 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     return _face(np.expand_dims(joined, int(axis)) if keepdims else joined)
 
 
+@_ragged_elementwise
 def length(input, unit="BYTE", name=None):  # noqa: A002
     """Lengths in UTF-8 bytes (`unit='BYTE'`, TensorFlow's default) or in characters ('UTF8_CHAR'), int32."""
     if unit not in ("BYTE", "UTF8_CHAR"):
@@ -132,6 +150,7 @@ def length(input, unit="BYTE", name=None):  # noqa: A002
     return for_user(torch.from_numpy(np.asarray(counts, dtype=np.int32)))
 
 
+@_ragged_elementwise
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     """`len` bytes (or characters with unit='UTF8_CHAR') starting at `pos` (negative: from the end)."""
     pos, count = int(pos), int(len)
@@ -144,6 +163,7 @@ def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     return _elementwise(input, "substr", cut)
 
 
+@_ragged_elementwise
 def to_number(string_tensor, out_type=torch.float32, name=None):
     """Parses each string as a number of `out_type` (float32 by default)."""
     array = as_strings(string_tensor, "to_number")

@@ -11,6 +11,7 @@ from tkeras.backend import config
 from tkeras.layers.layer_inputs import is_text
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
 from tkeras.layers.preprocessing._keyed_hash import keyed_hash64, salt_pair
+from tkeras.layers.preprocessing._ragged_lookup import is_ragged, lookup_ragged
 from tkeras.layers.preprocessing.index_lookup import _MISSING, IndexLookup
 
 
@@ -61,6 +62,8 @@ class StringLookup(IndexLookup):
         # Lists of strings become one NumPy array (a list would read as several inputs).
         if isinstance(inputs, (str, bytes)) or (isinstance(inputs, (list, tuple)) and is_text(inputs)):
             inputs = np.asarray(inputs, dtype=object)
+        if is_ragged(inputs):
+            return lookup_ragged(self, inputs, lambda dense: super(StringLookup, self).__call__(dense, *args, **kwargs))
         return super().__call__(inputs, *args, **kwargs)
 
     def _key(self, value):
