@@ -35,9 +35,33 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
     from tkeras.ops import nn_losses
     log_probs = _log_probabilities(y_pred)
     blank = log_probs.shape[-1] - 1
-    loss = nn_losses.ctc_loss(_t(y_true).long(), log_probs, _column("label_length", label_length),
-                              _column("input_length", input_length), mask_index=blank)
+    labels, lengths = _labels_before_padding(_t(y_true).long(), _column("label_length", label_length), blank)
+    loss = nn_losses.ctc_loss(labels, log_probs, lengths, _column("input_length", input_length), mask_index=blank)
     return loss.unsqueeze(1)
+
+
+def _labels_before_padding(labels, lengths, blank):
+    """TensorFlow 1's CTC reads a label >= num_classes - 1 (the blank, or any larger padding token, as
+    keras-io's handwriting OCR pads with 99) as the end of the sequence: the loss covers the labels
+    before it, and a real label after one is an error. Returns the labels (padding replaced by 0, a
+    valid class) and those shortened lengths."""
+    if labels.dim() != 2:
+        raise ValueError(f"K.ctc_batch_cost: 'y_true' must be labels of shape (batch, max_length), received "
+                         f"shape {tuple(labels.shape)}")
+    if (labels < 0).any():
+        raise ValueError("K.ctc_batch_cost: 'y_true' holds a negative label; labels are class indices from 0")
+    within = torch.arange(labels.shape[1], device=labels.device).unsqueeze(0) < lengths.to(labels.device).unsqueeze(1)
+    padding = (labels >= blank) & within
+    if not padding.any():
+        return labels, lengths
+    position = torch.arange(labels.shape[1], device=labels.device).expand_as(labels)
+    first_padding = torch.where(padding, position, lengths.to(labels.device).unsqueeze(1)).min(dim=1).values
+    after = within & ~padding & (position > first_padding.unsqueeze(1))
+    if after.any():
+        row = int(after.any(dim=1).nonzero()[0, 0])
+        raise ValueError(f"K.ctc_batch_cost: sample {row} has a real label after a label >= num_classes - 1 "
+                         f"({blank}, the blank, which ends a label sequence): {labels[row].tolist()}")
+    return torch.where(labels >= blank, torch.zeros_like(labels), labels), first_padding
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):

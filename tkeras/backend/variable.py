@@ -10,7 +10,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
-from tkeras.backend.eager_tensor import add_numpy_protocol, slice_of_variable
+from tkeras.backend.eager_tensor import TensorShape, add_numpy_protocol, slice_of_variable
 from tkeras.backend.name_scope import current_path
 from tkeras.backend.stateless_scope import active_stateless_scope
 
@@ -123,6 +123,11 @@ class Variable(torch.nn.Parameter):
     def value(self):
         # Keras 3 on torch hands out the parameter itself (`v.value.grad` in custom train steps).
         return self
+
+    def get_shape(self):
+        # tf.Variable's method, which tf-keras 2 layer code calls on `self.kernel` (the shape stays
+        # torch's Size, read in the loops' hot paths).
+        return TensorShape(self.shape)
 
     def numpy(self):
         # A snapshot, as Keras' variables give (TensorFlow copies; JAX arrays never change): a view of

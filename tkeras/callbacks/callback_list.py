@@ -1,4 +1,5 @@
 """Fans each hook out to a list of callbacks, and adds the History and progress-bar callbacks fit needs."""
+from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list_legacy import CallbackListLegacyMethods
 
@@ -36,14 +37,27 @@ class CallbackList(CallbackListLegacyMethods):
 
     # Keras 3 hands every hook a dict, an empty one where there is nothing to log, so a callback may
     # read `logs.keys()` or `logs.get(...)` without a None check.
+    # Hooks are user code: the loops' raw-tensor setting is lifted while they run, so a model called
+    # from a callback gives TensorFlow-like results (`.numpy()` on an output with gradient history).
     def _call(self, hook, *args):
         *position, logs = args
-        for cb in self.callbacks:
-            getattr(cb, hook)(*position, {} if logs is None else logs)
+        saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
+        try:
+            for cb in self.callbacks:
+                getattr(cb, hook)(*position, {} if logs is None else logs)
+        finally:
+            CALL_CONTEXT.raw = saved_raw
 
     def _call_batch(self, hook, batch, logs):
-        for cb in self._batch_listeners[hook]:
-            getattr(cb, hook)(batch, {} if logs is None else logs)
+        listeners = self._batch_listeners[hook]
+        if not listeners:
+            return
+        saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
+        try:
+            for cb in listeners:
+                getattr(cb, hook)(batch, {} if logs is None else logs)
+        finally:
+            CALL_CONTEXT.raw = saved_raw
 
     def on_train_begin(self, logs=None):
         self._call("on_train_begin", logs)

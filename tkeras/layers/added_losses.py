@@ -34,6 +34,16 @@ def record_added_metrics(owner):
 
 
 def take_pending_losses():
-    values = [value for _, value in PENDING_LOSSES]
+    """The pass's added losses, each summed to one float scalar as Keras 3 adds them to the step's loss:
+    a per-sample loss (`add_loss(ctc_batch_cost(...))`, shape (batch, 1)) counts with its sum."""
+    values = [_as_scalar_loss(value) for _, value in PENDING_LOSSES]
     clear_pending_losses()
     return values
+
+
+def _as_scalar_loss(value):
+    if not isinstance(value, torch.Tensor):
+        return value
+    if not (value.is_floating_point() or value.is_complex()):
+        value = value.to(torch.get_default_dtype())
+    return value.sum() if value.dim() else value

@@ -23,6 +23,18 @@ from tkeras.layers.weight_order import own_in_keras_order, tracked_trainable
 
 
 class LayerWeights:
+    def __setattr__(self, name, value):
+        # `self.embeddings = tf.Variable(...)` (keras-io's VQ-VAE codebook) or `keras.Variable(...)`: a
+        # variable no layer has taken yet becomes this layer's weight, as Keras' attribute tracking makes
+        # it, so it trains and counts in `weights`. One already tracked elsewhere (a shared kernel) stays
+        # its owner's. Layer.__setattr__ runs first and hands every other attribute on unchanged.
+        if (isinstance(value, Variable) and "_keras_tracked_trainable" not in value.__dict__
+                and "_own_weights" in self.__dict__):
+            self._track_weight(value, value.name or name)
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+
     def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None, **kwargs):
         """Create a weight (a `Variable`) owned by this layer, in Keras' order and layout. Positional
@@ -134,6 +146,11 @@ class LayerWeights:
                                 f"(K.variable(...) or self.add_weight(...)), received {type(variable).__name__} "
                                 f"at position {i}")
             if any(variable is own for own in self._own_weights):
+                if not trainable and variable._keras_trainable:
+                    # A `K.variable` taken as a weight when assigned to `self.M`, then listed here:
+                    # the list says it is frozen, as it did when listing made it a weight.
+                    variable.trainable = False
+                    variable._keras_tracked_trainable = False
                 continue
             variable.trainable = trainable
             self._track_weight(variable, variable.name or f"variable_{len(self._own_weights)}")

@@ -55,7 +55,20 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
 
 
 def _default_clone(layer):
+    from tkeras.layers.core.lambda_layer import Lambda
+    if isinstance(layer, Lambda):
+        return _clone_lambda(layer)
     return layer.__class__.from_config(layer.get_config())
+
+
+def _clone_lambda(layer):
+    """A Lambda's copy calls the same functions, as tf-keras 2's clone does (its config carries their
+    bytecode): a function of this process is found by name here, a lambda's bytecode is our own.
+    Keras 3 refuses both unless registered, which breaks tf.keras-era code (keras-io's DDIM clones a
+    network with a `Lambda(sinusoidal_embedding)`)."""
+    functions = [fn for fn in (layer.function, layer._output_shape, layer.mask) if callable(fn)]
+    custom_objects = {getattr(fn, "__name__", None): fn for fn in functions}
+    return layer.__class__.from_config(layer.get_config(), custom_objects=custom_objects, safe_mode=False)
 
 
 def _cached_clone_function(clone_function, call_function, recursive, cache):

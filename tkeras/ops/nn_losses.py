@@ -73,9 +73,23 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     if output.dim() != 3 or target.dim() != 2 or target.shape[0] != output.shape[0]:
         raise ValueError(f"ctc_loss: expected 'output' (batch, time, classes) and 'target' (batch, length) with "
                          f"the same batch, received {tuple(output.shape)} and {tuple(target.shape)}")
+    target_length = tensor(target_length).long()
+    _check_ctc_labels(target, target_length, output.shape[-1])
     log_probs = torch.log_softmax(output, dim=-1).transpose(0, 1)
-    return F.ctc_loss(log_probs, target, tensor(output_length).long(), tensor(target_length).long(),
+    return F.ctc_loss(log_probs, target, tensor(output_length).long(), target_length,
                       blank=int(mask_index), reduction="none")
+
+
+def _check_ctc_labels(target, target_length, classes):
+    """torch's CTC reads `log_probs[label]` unchecked: a label outside [0, classes) would read other memory
+    (garbage losses, or a crash). The labels within each sample's length must be classes."""
+    within = torch.arange(target.shape[1], device=target.device).unsqueeze(0) < \
+        target_length.to(target.device).reshape(-1, 1)
+    bad = within & ((target < 0) | (target >= classes))
+    if bad.any():
+        row = int(bad.any(dim=1).nonzero()[0, 0])
+        raise ValueError(f"ctc_loss: the labels must be class indices in [0, {classes}) ('output' has {classes} "
+                         f"classes); sample {row} has {target[row][bad[row]].tolist()} within its target_length")
 
 
 @user_op

@@ -124,10 +124,21 @@ def tile(x, repeats, name=None, multiples=None):
 
 @user_op
 def repeat(x, repeats, axis=None):
+    """NumPy's rule for `repeats`: one count (an int or a one-element list, `[784]`) applies to every
+    element, a sequence gives each element its own count."""
     x = tensor(x)
+    repeats = _repeat_counts(repeats, x.device)
     if axis is None:
         return torch.repeat_interleave(x.reshape(-1), repeats)
     return torch.repeat_interleave(x, repeats, dim=int(axis))
+
+
+def _repeat_counts(repeats, device):
+    if isinstance(repeats, (int, np.integer)):
+        return int(repeats)
+    counts = torch.as_tensor(np.asarray(repeats) if isinstance(repeats, (list, tuple)) else repeats,
+                             device=device).reshape(-1).long()
+    return int(counts[0]) if counts.numel() == 1 else counts
 
 
 @user_op

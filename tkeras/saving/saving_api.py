@@ -9,7 +9,7 @@ import functools
 import json
 import os
 
-from tkeras.saving import h5_guard, keras_file, legacy_h5, model_config, weights_store
+from tkeras.saving import h5_guard, keras_file, legacy_h5, model_config, weights_load_status, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
 
@@ -141,17 +141,18 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         _, weights = keras_file.read_archive(filepath)
         with keras_file.open_h5_bytes(weights, filepath) as h5:
             keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
-        return
+        return None
     with legacy_h5.open_file(filepath) as h5:
         legacy = "layer_names" in h5.attrs or h5_guard.has(h5, "model_weights")
     if legacy:
         legacy_h5.load_weights(model, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
-        return
+        return weights_load_status.status_for(filepath)
     if by_name:
         raise ValueError(f"load_weights: by_name=True needs a Keras 2 style '.h5' weights file; {filepath} "
                          f"is in the Keras 3 layout, which matches weights by model structure")
     with legacy_h5.open_file(filepath) as h5:
         keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
+    return weights_load_status.status_for(filepath)
 
 
 def model_to_json(model, **kwargs):

@@ -20,7 +20,7 @@ class InputLayer(Layer):
         if batch_shape is None:
             if input_shape is None:
                 raise ValueError("InputLayer needs a shape: pass shape=(...) (the shape of one sample)")
-            batch_shape = (batch_size,) + tuple(input_shape)
+            batch_shape = (batch_size,) + _sample_shape(input_shape)
         self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
@@ -45,6 +45,13 @@ class InputLayer(Layer):
     def get_config(self):
         return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype, "sparse": self.sparse,
                 "ragged": self.ragged, "name": self.name, "optional": self.optional}
+
+
+def _sample_shape(input_shape):
+    """tf-keras 2 takes a bare int for a one-axis sample, `Input(shape=2)`, as TensorShape(2) reads it."""
+    if isinstance(input_shape, int) or hasattr(input_shape, "__index__"):
+        return (int(input_shape),)
+    return tuple(input_shape)
 
 
 def _plain_dtype_policy(dtype):

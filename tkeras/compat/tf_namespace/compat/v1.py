@@ -9,7 +9,7 @@ from tkeras.compat.tf_namespace._tf1 import (  # noqa: F401
     disable_tensor_equality, disable_v2_behavior, enable_eager_execution, enable_resource_variables,
     enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
 )
-
+from tkeras.compat.tf_namespace.compat import v1_nn as nn  # noqa: F401  TF 1's ctc_loss, tf.nn otherwise
 
 
 # TensorFlow 1 spellings of the random ops (TF 2 moved them under tf.random).
@@ -35,5 +35,9 @@ def random_shuffle(value, seed=None, name=None):
 
 
 def __getattr__(name):
+    if name.startswith("__"):
+        # Not the namespace's `__path__`: with it, `import tensorflow.compat.v1.nn` would load a second copy
+        # of TF 2's `nn` module in place of TF 1's (`nn` above).
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from tkeras.compat import tf_namespace
     return getattr(tf_namespace, name)
