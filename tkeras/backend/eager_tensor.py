@@ -54,6 +54,22 @@ class TensorShape(tuple):
         return all(d is not None for d in self)
 
 
+def get_shape(tensor):
+    """TensorFlow's `tensor.get_shape()`: the shape as a TensorShape (`.as_list()`, `.rank`)."""
+    return TensorShape(tuple(torch.Tensor.shape.__get__(tensor)))
+
+
+def set_shape(tensor, shape):
+    """TensorFlow's static-shape hint. A torch tensor's shape is always known, so this only checks that
+    `shape` (None dims free; None for no constraint) agrees with it, raising ValueError otherwise."""
+    if shape is None:
+        return
+    wanted = tuple(None if d is None else int(d) for d in shape)
+    actual = tuple(torch.Tensor.shape.__get__(tensor))
+    if len(wanted) != len(actual) or any(w is not None and w != a for w, a in zip(wanted, actual)):
+        raise ValueError(f"Tensor's shape {actual} is not compatible with supplied shape {wanted}.")
+
+
 def numpy_text(array, is_repr):
     """TensorFlow's value text: NumPy's str/repr, moved to its own line when it spans several."""
     text = repr(array) if is_repr else str(array)
@@ -146,7 +162,10 @@ class EagerTensor(torch.Tensor):
             return TensorShape(torch.Tensor.shape.__get__(self))
 
     def get_shape(self):
-        return self.shape
+        return get_shape(self)
+
+    def set_shape(self, shape):
+        set_shape(self, shape)
 
     def numpy(self):
         with _DISABLE():
@@ -211,6 +230,17 @@ class EagerTensor(torch.Tensor):
     __eq__ = _binary("__eq__")
     __ne__ = _binary("__ne__")
     __hash__ = torch.Tensor.__hash__
+
+    # TensorFlow tensors are immutable: `img += step` binds a new tensor and leaves the old one (and any
+    # other name for it, or a watched input of a GradientTape) unchanged. torch would write in place.
+    __iadd__ = __add__
+    __isub__ = __sub__
+    __imul__ = __mul__
+    __itruediv__ = __truediv__
+    __ifloordiv__ = __floordiv__
+    __imod__ = __mod__
+    __ipow__ = __pow__
+    __imatmul__ = __matmul__
 
 
 class VariableSlice(EagerTensor):

@@ -23,6 +23,28 @@ from tkeras.utils import tree
 _RECORDING = []
 
 
+def _beneath_wrapper_alias(source):
+    """Where autograd should look for `source`'s gradient.
+
+    Returning a tensor to the user wraps it as an EagerTensor, an autograd alias of the tensor the
+    computation went on with: a functional model's intermediate output (Grad-CAM's
+    `Model(inputs, [conv_layer.output, model.output])`) is such an alias, and nothing downstream reads
+    it. In TensorFlow it is the very tensor the rest of the model consumed, so its gradient is taken at
+    the tensor beneath the alias (which also counts any use of the alias itself).
+    """
+    node = source.grad_fn
+    if node is None or not isinstance(source, EagerTensor):
+        return source
+    output_nr = 0
+    while type(node).__name__ == "AliasBackward0" and node.next_functions:
+        node, output_nr = node.next_functions[0]
+        if node is None:
+            return source
+    if node is source.grad_fn:
+        return source
+    return torch.autograd.graph.GradientEdge(node, output_nr)
+
+
 class GradientTape:
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
@@ -108,7 +130,7 @@ class GradientTape:
                 seeds = [torch.ones_like(t) for t in connected]  # the gradient of the sum, as TF does
             nested = any(tape is not self and tape._recording for tape in _RECORDING)
             results = torch.autograd.grad(
-                connected, wanted, grad_outputs=seeds, allow_unused=True,
+                connected, [_beneath_wrapper_alias(s) for s in wanted], grad_outputs=seeds, allow_unused=True,
                 retain_graph=self._persistent or nested, create_graph=nested)
             iterator = iter(results)
             grads = [next(iterator) if ok else None for ok in differentiable]

@@ -69,6 +69,7 @@ LEGACY = {
     "backend.tensorflow_backend": "tkeras.backend",  # Keras 2: K.tensorflow_backend._get_available_gpus
     "optimizers.schedules": "tkeras.optimizers.schedules",
     "optimizers.legacy": "tkeras.optimizers",
+    "optimizers.experimental": "tkeras.optimizers",  # TF 2.9-2.15's new optimizers (`...experimental import AdamW`)
     "optimizer_v2": "tkeras.optimizers",
     "mixed_precision.experimental": "tkeras.mixed_precision",
     "saving.legacy": "tkeras.saving",

@@ -20,7 +20,7 @@ from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import layer_outputs as _half_outputs
 from tkeras.mixed_precision import policy as _precision
-from tkeras.layers import added_losses, layer_remat, layer_stateless
+from tkeras.layers import added_losses, layer_remat, layer_stateless, tracked_containers
 from tkeras.layers.layer_attributes import LayerAttributes
 from tkeras.layers.layer_build import marking_built
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
@@ -118,6 +118,14 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 value is w for w in self._own_weights):
             object.__setattr__(self, name, value)
             return
+        if value is None and name == "activation" and type(self).call.__module__.startswith("tkeras."):
+            # `model.layers[-1].activation = None` (keras-io's Grad-CAM drops the softmax so): Keras'
+            # built-in calls skip a None activation; tkeras' call it unconditionally, so store identity.
+            from tkeras import activations
+            value = activations.linear
+        if isinstance(value, (list, dict)) and not name.startswith("_") and _may_hold_layers(value):
+            # `self.stages = []` then `.append(Block())`: later members are tracked too (Keras does).
+            value = tracked_containers.tracked(value, self, name)
         super().__setattr__(name, value)
         # Layers held in lists, tuples or dicts (`self.blocks = [Dense(4), Dense(2)]`) are tracked
         # as Keras does, so their weights are the model's weights.
@@ -129,11 +137,28 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             if name in self.__dict__:
                 self.__setattr__(name, self.__dict__.pop(name))
 
-    def _track_container(self, name, value):
+    def _track_container(self, name, value, replace=False):
+        """Registers the layers in `value` as sublayers under `<name>__<key>`. With `replace` (the
+        container changed membership) the registrations for `name` are redone: layers no longer in it are
+        forgotten, the remaining ones keep their place in the tracking order (hence in `weights`), as in
+        Keras, and new ones come last."""
         items = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, item in items:
-            if isinstance(item, Layer):
-                self._modules[f"{name}__{key}"] = item
+        keyed = [(f"{name}__{key}", item) for key, item in items if isinstance(item, Layer)]
+        if replace:
+            prefix, new_keys, placed, rebuilt = f"{name}__", {}, set(), {}
+            for key, item in keyed:
+                new_keys.setdefault(id(item), key)
+            for key, module in self._modules.items():
+                if not key.startswith(prefix):
+                    rebuilt[key] = module
+                elif id(module) in new_keys and id(module) not in placed:
+                    rebuilt[new_keys[id(module)]] = module
+                    placed.add(id(module))
+            keyed = [(key, item) for key, item in keyed if id(item) not in placed]
+            self._modules.clear()
+            self._modules.update(rebuilt)
+        for key, item in keyed:
+            self._modules[key] = item
 
     # Keras' split: weights are made in `variable_dtype` (what `dtype` reports), arithmetic runs in
     # `compute_dtype`; they differ only under a mixed policy.
@@ -424,6 +449,13 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _may_hold_layers(container):
+    """An empty list or dict (to be filled), or one holding a layer: the containers worth tracking.
+    Private attributes and containers of plain values (`self.kernel_size = [3, 3]`) stay plain."""
+    values = container.values() if isinstance(container, dict) else container
+    return not values or any(isinstance(value, Layer) for value in values)
 
 
 def _shape_from_config(value):

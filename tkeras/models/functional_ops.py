@@ -8,6 +8,8 @@ KerasTensors are the layer's inputs (a list, in operand order).
 import importlib
 import sys
 
+import torch
+
 from tkeras.backend.keras_tensor import OPERATORS, KerasTensor, register_recorder
 from tkeras.layers.layer import Layer
 from tkeras.ops.core import SYMBOLIC_OPS
@@ -63,10 +65,17 @@ def _fill(template, tensors):
 
 
 def _template(value, tensors):
-    """Replace KerasTensors inside operands by slots; collect them in order."""
+    """Replace KerasTensors inside operands by slots; collect them in order.
+
+    A concrete tensor computed outside the graph (`x + layers.Embedding(n, d)(tf.range(n))`) is a
+    constant of the graph, as in Keras: its autograd history is cut, or every training step would
+    backpropagate through the one-off eager computation that made it (freed after the first step).
+    """
     if isinstance(value, KerasTensor):
         tensors.append(value)
         return _TensorSlot(len(tensors) - 1)
+    if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+        return value.detach()
     if isinstance(value, list):
         return [_template(v, tensors) for v in value]
     if isinstance(value, tuple):

@@ -237,7 +237,10 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 @user_op
 def cast(x, dtype, name=None):
-    return tensor(x).to(to_torch_dtype(dtype))
+    x, target = tensor(x), to_torch_dtype(dtype)
+    if x.is_complex() and not target.is_complex:
+        x = x.real  # TensorFlow keeps the real part, silently (torch would warn on every call)
+    return x.to(target)
 
 
 def shape(x):

@@ -2,7 +2,8 @@
 share.
 
 Sampling follows `tf.image.resize` (half-pixel centres, no antialiasing unless asked), so pixels agree
-with Keras' for bilinear and nearest. bicubic (Keys' cubic, a = -0.5) and lanczos3/lanczos5 go through
+with Keras' for bilinear and nearest; area averages the input cells by the fraction each output cell
+covers, as TensorFlow's does. bicubic (Keys' cubic, a = -0.5) and lanczos3/lanczos5 go through
 `scale_and_translate`'s weights, as `jax.image.resize` does for Keras' JAX (and TF) backend; Keras'
 torch backend uses torch's a = -0.75 cubic and has no lanczos, so tkeras follows the reference backend.
 An optional aspect-ratio crop or pad comes first, so the content is not stretched. Integer images are
@@ -18,7 +19,7 @@ from tkeras.ops.tensor_updates import saturate_cast
 
 # Keras' interpolation names -> torch's (`nearest-exact` is TensorFlow's nearest: half-pixel centres);
 # None: resampled with `scale_and_translate`'s kernels.
-TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": None, "area": "area",
+TORCH_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": None, "area": None,
                "lanczos3": None, "lanczos5": None}
 
 
@@ -73,10 +74,26 @@ def _resample(images, size, interpolation, antialias):
     for dim, target in ((2, size[0]), (3, size[1])):
         if result.shape[dim] == target:
             continue
-        weights = _weights(result.shape[dim], target, target / result.shape[dim], 0.0, METHODS[interpolation],
-                           antialias, compute, images.device)
+        if interpolation == "area":
+            weights = _area_weights(result.shape[dim], target, compute, images.device)
+        else:
+            weights = _weights(result.shape[dim], target, target / result.shape[dim], 0.0, METHODS[interpolation],
+                               antialias, compute, images.device)
         result = torch.movedim(torch.tensordot(result, weights, dims=([dim], [0])), -1, dim)
     return result.to(images.dtype)
+
+
+def _area_weights(length, target, dtype, device):
+    """TensorFlow's area resampling along one axis, as an (input, output) weight matrix: output cell j
+    spans [j * s, (j + 1) * s) of the input (s = length / target) and averages the input cells by how
+    much of each it covers. torch's "area" (adaptive average pooling) takes whole cells instead, which
+    differs whenever the sizes do not divide."""
+    scale = length / target
+    starts = torch.arange(target, dtype=torch.float64, device=device) * scale
+    cells = torch.arange(length, dtype=torch.float64, device=device)
+    overlap = (torch.minimum(cells[:, None] + 1, starts[None, :] + scale)
+               - torch.maximum(cells[:, None], starts[None, :])).clamp_min(0)
+    return (overlap / scale).to(dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,

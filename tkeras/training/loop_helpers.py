@@ -15,13 +15,17 @@ def len_of(x):
 
 
 def concat_outputs(outputs):
+    """predict's per-batch outputs joined along the batch axis, in the model's own output structure
+    (nested lists, tuples and dicts, as Keras returns them: a layer with two outputs among the model's
+    outputs gives a list inside the list)."""
     first = outputs[0]
     if isinstance(first, torch.Tensor):
         return torch.cat(outputs).cpu().numpy()
     if isinstance(first, dict):
-        return {k: torch.cat([o[k] for o in outputs]).cpu().numpy() for k in first}
+        return {k: concat_outputs([o[k] for o in outputs]) for k in first}
     if isinstance(first, (list, tuple)):
-        return [torch.cat([o[i] for o in outputs]).cpu().numpy() for i in range(len(first))]
+        joined = [concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
+        return tuple(joined) if isinstance(first, tuple) else joined
     return outputs
 
 

@@ -32,6 +32,7 @@ from tkeras.compat.tf_namespace._tf1 import (
 )
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.compat.tf_namespace._variable import Variable
+from tkeras.compat.tf_namespace import _tensor_methods
 from tkeras.compat.tf_namespace.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
     int32, int64, uint8,
@@ -48,10 +49,12 @@ from tkeras.ops.math_ops import (
 )
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
-    broadcast_to, concat, gather, one_hot, pad, repeat, reshape, reverse, sort, split, squeeze, stack,
+    broadcast_to, concat, gather, one_hot, pad, repeat, reshape, reverse, sort, squeeze, stack,
     tile, transpose, unstack, argsort,
 )
 from tkeras.ops.shape_ops import tf_where as where
+
+_tensor_methods.install()  # x.get_shape() / x.set_shape() inside layer calls (see _tensor_methods.py)
 
 # The TensorFlow API level tkeras follows, as a str that compares as a version (compat/legacy/versions.py).
 __version__ = VERSION = _versions.TENSORFLOW_VERSION  # tf.VERSION: TensorFlow 1's spelling
@@ -106,7 +109,8 @@ from tkeras.compat.tf_namespace.math import acos, asin, atan, cosh, sinh, tan  #
 from tkeras.compat.tf_namespace._array_extra import (  # noqa: E402
     bitcast, broadcast_dynamic_shape, broadcast_static_shape, clip_by_global_norm, dynamic_partition, dynamic_stitch,
     gather_nd, histogram_fixed_width, histogram_fixed_width_bins, identity_n, meshgrid, parallel_stack,
-    reverse_sequence, roll, saturate_cast, scatter_nd, searchsorted, sequence_mask, shape_n, slice, strided_slice,
+    reverse_sequence, roll, saturate_cast, scatter_nd, searchsorted, sequence_mask, shape_n, slice, split,
+    strided_slice,
     tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
     tensor_scatter_nd_update, unique, unique_with_counts, unravel_index,
 )

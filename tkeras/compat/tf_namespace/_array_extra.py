@@ -4,6 +4,7 @@ unique returns indices as int32."""
 import torch
 
 from tkeras.compat.tf_namespace import errors
+from tkeras.ops import shape_ops
 from tkeras.ops.core import to_torch_dtype, tensor, user_op
 
 
@@ -285,3 +286,9 @@ def bitcast(input, type, name=None):  # noqa: A002
     if ratio < 1:
         return result.reshape(tuple(x.shape[:-1]))
     return result
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name=None):
+    """`tf.split` under TensorFlow's argument names (`value=`, keras-io's Focal Modulation network passes
+    it by keyword): an int splits into that many equal pieces, a list gives the pieces' sizes."""
+    return shape_ops.split(value, num_or_size_splits=num_or_size_splits, axis=axis, num=num)

@@ -6,6 +6,7 @@ the merged table; the call looks up rows of the frozen table and adds the looked
 building the whole merged table every step).
 """
 import numbers
+import operator
 
 import torch
 import torch.nn.functional as F
@@ -15,6 +16,21 @@ from tkeras.backend import config
 from tkeras.layers.core._embedding_lookup import lookup
 from tkeras.layers.layer import Layer
 from tkeras.layers.lora import LoraEmbeddingsMixin
+
+
+def _scalar_size(value):
+    """A size given as a 0-d integer tensor or array (`tf.shape(t)[1]`) as a Python int; tf.keras 2 builds
+    the table from it (keras-io's CCT sizes its positional Embedding so). Anything else is left for the
+    caller's check."""
+    dtype = getattr(value, "dtype", None)
+    if getattr(value, "ndim", None) == 0 and dtype is not None and not isinstance(value, numbers.Number):
+        if getattr(dtype, "is_floating_point", False) or str(dtype).split(".")[-1].startswith(("float", "bool")):
+            return value
+        try:
+            return operator.index(value)
+        except TypeError:
+            return value
+    return value
 
 
 class Embedding(LoraEmbeddingsMixin, Layer):
@@ -44,6 +60,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
             length = input_length if isinstance(input_length, numbers.Integral) else None
             kwargs["batch_input_shape"] = (kwargs.pop("batch_size", None), length)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        input_dim, output_dim = _scalar_size(input_dim), _scalar_size(output_dim)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
                 raise ValueError(f"Embedding: {arg} must be a positive integer, received {arg}={value!r}")
