@@ -29,7 +29,7 @@ class ProgbarLogger(Callback):
         self._mode = "train"
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self.verbose:
+        if self.verbose and self.epochs > 1:  # a single epoch gets no header, as in Keras 2 and 3
             io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._new_bar(self.params.get("steps"))
 

@@ -104,9 +104,9 @@ class Progbar:
         elif self.verbose == 2 and finalize:
             elapsed = now - self._start
             steps = max(current, 1)
-            line = f"{current}/{self.target if self.target else current} - {_format_duration(elapsed)}"
+            line = f"{current}/{self.target if self.target else current} - {elapsed:.0f}s"
             line += self._values_text()
-            line += f" - {_format_duration(elapsed)}/epoch - {_format_per_unit(elapsed / steps, self.unit_name)}"
+            line += f" - {_format_per_unit(elapsed, 'epoch')} - {_format_per_unit(elapsed / steps, self.unit_name)}"
             io_utils.print_msg(line)
 
     def add(self, n, values=None):
@@ -135,7 +135,7 @@ class Progbar:
         elapsed = now - self._start
         per_unit = elapsed / current if current else 0.0
         if finalize or self.target is None:
-            line += f" - {_format_duration(elapsed)} {_format_per_unit(per_unit, self.unit_name)}"
+            line += f" - {elapsed:.0f}s {_format_per_unit(per_unit, self.unit_name)}"  # seconds only, even past 60
         else:
             line += f" - ETA: {_format_duration(per_unit * (self.target - current))}"
         return line + self._values_text()

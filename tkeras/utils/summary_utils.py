@@ -1,8 +1,8 @@
 """`model.summary()` in Keras 2's table layout (the one the tutorials show).
 
 A model that is not built yet is printed with unknown shapes ('?') and no parameters for the layers
-that have none yet, as Keras 3 does ('0 (unbuilt)' there); Keras 2 raised instead, but its Sequential models starting with an Embedding were
-always built (see `Sequential.build_for_summary`).
+that have none yet, as Keras 3 does ('0 (unbuilt)' there); Keras 2 raised instead, but its Sequential
+models starting with an Embedding were always built (see `Sequential.build_for_summary`).
 """
 import numpy as np
 
@@ -42,12 +42,32 @@ def _layer_output_shape(model, layer):
         return None
 
 
+def _is_single_chain(model):
+    """Whether a functional model is one straight line of layer calls, which Keras prints without the
+    "Connected to" column, as a Sequential model: one input, every call on a single tensor, no layer
+    called twice, and no tensor feeding two calls (a fork such as two heads on one trunk)."""
+    nodes = [node for layer in model.operations for node in layer._inbound_nodes if id(node) in model._node_ids]
+    layers_seen, consumers, roots = set(), {}, 0
+    for node in nodes:
+        if len(node.input_tensors) > 1 or id(node.layer) in layers_seen:
+            return False
+        layers_seen.add(id(node.layer))
+        if not node.input_tensors:
+            roots += 1
+        for tensor in node.input_tensors:
+            producer = id(tensor.node)
+            consumers[producer] = consumers.get(producer, 0) + 1
+            if consumers[producer] > 1:
+                return False
+    return roots == 1
+
+
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
     print_fn = print_fn or print
     from tkeras.models.sequential import Sequential
     connections = getattr(model, "summary_connections", None)
-    sequential_like = isinstance(model, Sequential) or connections is None
+    sequential_like = isinstance(model, Sequential) or connections is None or _is_single_chain(model)
     if sequential_like:
         line_length = line_length or 65
         positions = positions or [0.45, 0.85, 1.0]

@@ -26,7 +26,9 @@ def _kind(obj):
     if isinstance(obj, KerasVariable):
         return "variable"
     if isinstance(obj, Layer):
-        return "layer"
+        # A subclass whose __init__ never called Layer.__init__ (keras-io's serialization guide writes one
+        # holding a bare tf.Variable) has no layer bookkeeping: TensorFlow tracks it by its attributes.
+        return "layer" if "_modules" in obj.__dict__ else "attributes"
     if isinstance(obj, Optimizer):
         return "optimizer"
     if isinstance(obj, Checkpoint):
@@ -34,6 +36,12 @@ def _kind(obj):
     if hasattr(obj, "variables") and not isinstance(obj, (str, bytes, torch.Tensor)):
         return "variables"  # tf.Module, metrics, ExponentialMovingAverage: a flat list of variables
     return None
+
+
+def _tracked_attributes(obj):
+    """An object's public attributes that a checkpoint can hold, by attribute name (TensorFlow's keys)."""
+    return {name: value for name, value in vars(obj).items()
+            if not name.startswith("_") and _kind(value) is not None}
 
 
 def _check_trackable(name, obj):
@@ -71,9 +79,10 @@ def _collect(objects, base, tensors, layout, where):
                     keys.append(key)
                     where.setdefault(id(weight), [path, j, k])
                 entry["layers"].append(keys)
-        elif kind == "checkpoint":
+        elif kind in ("checkpoint", "attributes"):
             entry["objects"] = {}
-            optimizers += _collect(obj._all_objects(), path + "/", tensors, entry["objects"], where)
+            children = obj._all_objects() if kind == "checkpoint" else _tracked_attributes(obj)
+            optimizers += _collect(children, path + "/", tensors, entry["objects"], where)
         else:
             variables = list(obj.variables)
             entry["keys"] = []
@@ -191,6 +200,8 @@ class _RestoreState:
                 self.restore_layers(obj, entry, path)
             elif entry["kind"] == "checkpoint":
                 self.restore(obj._all_objects(), entry["objects"], path + "/")
+            elif entry["kind"] == "attributes":
+                self.restore(_tracked_attributes(obj), entry["objects"], path + "/")
             elif entry["kind"] == "optimizer":
                 self.optimizers.append([obj, entry, path])
             else:

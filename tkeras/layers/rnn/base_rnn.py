@@ -11,7 +11,7 @@ import torch
 
 from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.layer_inputs import to_torch
-from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn import _fused, nested_sequences
 from tkeras.layers.rnn.dropout_cell import DropoutRNNCell
 
 # tf-keras writes these into RNN configs; they change nothing here.
@@ -46,9 +46,10 @@ class RNN(Layer):
         state_size = cell.state_size
         if isinstance(state_size, int):
             state_size = [state_size]
-        if not isinstance(state_size, (list, tuple)) or not all(isinstance(s, int) for s in state_size):
-            raise ValueError(f"{type(self).__name__}: cell.state_size must be an int or a list of ints, "
-                             f"received {cell.state_size!r}")
+        if not isinstance(state_size, (list, tuple)) or not all(
+                nested_sequences.is_state_size(s) for s in state_size):
+            raise ValueError(f"{type(self).__name__}: cell.state_size must be an int or a list of ints (or of "
+                             f"shapes, one per state), received {cell.state_size!r}")
         super().__init__(**kwargs)
         self.cell = cell
         self.state_size = list(state_size)
@@ -66,6 +67,11 @@ class RNN(Layer):
 
     # -- building -------------------------------------------------------------------------------
     def build(self, input_shape):
+        if nested_sequences.is_nested_shapes(self, input_shape):  # tf-keras 2: one cell input per sequence
+            if isinstance(self.cell, Layer) and not self.cell.built:
+                self.cell._build_from_shape(nested_sequences.step_shapes(input_shape))
+            self.built = True
+            return
         if isinstance(input_shape, list):  # Keras 2: [sequences, *initial_states]
             input_shape = input_shape[0]
         if len(input_shape) < 3:
@@ -79,6 +85,8 @@ class RNN(Layer):
         self.built = True
 
     def compute_output_shape(self, input_shape):
+        if nested_sequences.is_nested_shapes(self, input_shape):
+            return nested_sequences.output_shapes(self, input_shape)
         if isinstance(input_shape, list):
             input_shape = input_shape[0]
         batch, steps = input_shape[0], input_shape[1]
@@ -103,7 +111,8 @@ class RNN(Layer):
             states = make(batch_size=batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
         dtype = dtype or getattr(self.cell, "torch_dtype", torch.float32)
-        return [torch.zeros((batch_size, size), dtype=dtype, device=device) for size in self.state_size]
+        return [torch.zeros((batch_size,) + nested_sequences.state_shape(size), dtype=dtype, device=device)
+                for size in self.state_size]
 
     def reset_states(self, states=None):
         """Zero the carried states of a stateful layer, or set them to `states` (arrays)."""
@@ -143,6 +152,8 @@ class RNN(Layer):
     # -- running --------------------------------------------------------------------------------
     def call(self, sequences, initial_state=None, mask=None, training=None):
         if isinstance(sequences, (list, tuple)):  # Keras 2: layer([x, h0, c0])
+            if nested_sequences.is_nested_sequences(self, sequences):  # tf-keras 2: several sequences, one cell
+                return nested_sequences.call(self, sequences, initial_state, training)
             sequences, extra = sequences[0], list(sequences[1:])
             if initial_state is None and extra:
                 initial_state = extra
