@@ -116,7 +116,7 @@ def _clone_sequential(model, layer_fn, input_tensors):
 
 
 def _clone_functional(model, layer_fn, call_function, input_tensors):
-    from tkeras.models.functional import Functional, _nodes_in_order
+    from tkeras.models.functional import Functional, _nodes_in_order, keras_order
     if input_tensors is None:
         input_tensors = tree.map_structure(
             lambda t: Input(batch_shape=tuple(t.shape), dtype=t.dtype, name=t._keras_history[0].name),
@@ -130,7 +130,10 @@ def _clone_functional(model, layer_fn, call_function, input_tensors):
                              f"{len(model.inputs)} tensor(s)); received {len(tree.flatten(input_tensors))}")
         if isinstance(model.input, (list, tuple)) and not isinstance(input_tensors, (list, tuple)):
             input_tensors = [input_tensors]
-    new_of = {id(old): new for old, new in zip(model.inputs, tree.flatten(input_tensors))}
+    if isinstance(input_tensors, dict) and isinstance(model.input, dict) and set(input_tensors) == set(model.input):
+        new_of = {id(model.input[key]): input_tensors[key] for key in model.input}
+    else:  # a list is matched to `model.inputs`, where a dict of inputs comes by sorted key
+        new_of = {id(old): new for old, new in zip(model.inputs, keras_order(input_tensors))}
 
     def swap(value):
         if isinstance(value, KerasTensor):

@@ -38,6 +38,18 @@ def _fill(template, values):
     return template
 
 
+def keras_order(structure):
+    """The leaves of a nested structure in Keras' (and tf.nest's) order: a dict's values by sorted key.
+
+    `model.inputs`/`model.outputs`, `output_names` and the lists given to compile() follow this order
+    in Keras 3 and tf-keras 2, so `outputs={"priority": p, "department": d}` puts `department` first."""
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in keras_order(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for value in structure for leaf in keras_order(value)]
+    return [structure]
+
+
 def _slots_in(template):
     if type(template) is _Slot:
         return [template]
@@ -91,8 +103,7 @@ class Functional(Model):
 
     @property
     def output_names(self):
-        if isinstance(self._outputs_struct, dict):
-            return list(self._outputs_struct)
+        """The names of the layers that produce `outputs` (so dict outputs come by sorted key), as Keras 3."""
         return [t._keras_history[0].name for t in self._output_tensors]
 
     @property
@@ -170,7 +181,7 @@ class Functional(Model):
                                  f"received keys {sorted(inputs)}")
             flat = [inputs[k] for k in keys]
         else:
-            flat = tree.flatten(inputs)
+            flat = keras_order(inputs)
         if len(flat) != len(slots):
             raise ValueError(f"Model {self.name!r} expects {len(slots)} inputs {self.input_names}, but it "
                              f"received {len(flat)} input tensor(s)")
@@ -282,12 +293,12 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     if not all(graph_cutting.is_graph_input(tensor) for tensor in input_tensors):
         inputs, outputs = graph_cutting.cut_at_intermediate_inputs(
             inputs, outputs, _nodes_in_order(input_tensors, output_tensors))
-        input_tensors, output_tensors = tree.flatten(inputs), tree.flatten(outputs)
+        input_tensors, output_tensors = keras_order(inputs), keras_order(outputs)
     model._inputs_struct = inputs
     model._outputs_struct = outputs
     model._input_tensors = input_tensors
     model._output_tensors = output_tensors
-    model._input_keys = list(inputs) if isinstance(inputs, dict) else [
+    model._input_keys = sorted(inputs) if isinstance(inputs, dict) else [
         t._keras_history[0].name for t in input_tensors]
     model._input_conformers = input_conformance.conformers_for(model.name, input_tensors, model._input_keys)
     declare_float_input(model, None)  # each input's conformer gives it its Input's dtype, as in Keras
@@ -319,7 +330,7 @@ def _functional_subclass(cls):
 
 
 def _flatten_tensors(structure, what):
-    flat = tree.flatten(structure)
+    flat = keras_order(structure)
     for value in flat:
         if not isinstance(value, KerasTensor):
             raise TypeError(
@@ -440,7 +451,12 @@ def _compile_plan(model, nodes):
         out_slots = [slot_of(t) for t in node.output_tensors]
         plan.append((node.layer, args, kwargs, simple, out_slots))
     model._plan = plan
-    model._output_template = template(model._outputs_struct)
+    output_template = template(model._outputs_struct)
+    if isinstance(output_template, (list, tuple)) and len(output_template) == 1:
+        # `Model(inputs, [t])` is called like a single-output model: it returns the tensor, not a list
+        # of one (Keras 3 and tf-keras 2 alike), while `model.output` stays `[t]`.
+        output_template = output_template[0]
+    model._output_template = output_template
     model._slot_count = len(slots)
     model._releases = _releases(plan, model._output_slots())
 

@@ -8,6 +8,10 @@ from tkeras.utils import tree
 
 
 def _output_names(model, y_pred):
+    """One name per output, in the order the lists given to compile() are matched: a dict of outputs by
+    sorted key (Keras 3 and tf-keras 2 flatten dicts so), otherwise the model's `output_names`."""
+    if isinstance(y_pred, dict):
+        return sorted(y_pred)
     names = list(getattr(model, "output_names", None) or [])
     count = len(tree.flatten(y_pred))
     if len(names) != count:
@@ -47,6 +51,9 @@ class CompileLoss:
         self._losses = None
         self.output_names = None
         self.per_output_trackers = None
+        self._trackers_by_output = None
+        self._unwrap_single = False
+        self._partial = False
         self._model = None
         self._total_tracker = None
 
@@ -64,9 +71,15 @@ class CompileLoss:
             self._weights = [1.0] * len(names)
         else:
             self._weights = [1.0 if w is None else float(w) for w in _per_output(self._loss_weights, names, "loss_weights")]
+        self._unwrap_single = len(names) == 1 and isinstance(y_pred, (list, tuple))
+        self._partial = sum(loss is not None for loss in self._losses) < len(names)
         if len(names) > 1:
-            self.per_output_trackers = [Mean(name=f"{n}_loss") for n, l in zip(names, self._losses) if l is not None]
-        self.resolved = [l for l in self._losses]
+            trackers = [Mean(name=f"{n}_loss") if loss is not None else None for n, loss in zip(names, self._losses)]
+            self._trackers_by_output = trackers
+            # Logged in the order the model's dict of outputs was written (Keras 3), though matched sorted.
+            written = list(y_pred) if isinstance(y_pred, dict) else names
+            self.per_output_trackers = [trackers[names.index(n)] for n in written if trackers[names.index(n)]]
+        self.resolved = list(self._losses)
 
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
         """Keras 2's `self.compiled_loss(y, y_pred, regularization_losses=self.losses)`: the total loss,
@@ -83,6 +96,8 @@ class CompileLoss:
 
     def compute(self, y_true, y_pred, sample_weight=None):
         if len(self.output_names) == 1:
+            if self._unwrap_single:  # Model(inputs, [t]): one output, handed out as a one-element list
+                y_pred, y_true = _only_element(y_pred), _only_element(y_true)
             loss = self._losses[0]
             if loss is None:
                 return None
@@ -99,20 +114,35 @@ class CompileLoss:
         else:
             trues = list(y_true) if isinstance(y_true, (list, tuple)) else [y_true]
         if len(trues) != len(preds):
-            raise ValueError(f"The model has {len(preds)} outputs {self.output_names} but y holds {len(trues)} arrays")
+            trues = self._targets_for_defined_losses(trues, len(preds))
         weights = sample_weight if isinstance(sample_weight, (list, tuple)) else [sample_weight] * len(preds)
         if isinstance(sample_weight, dict):
             weights = [sample_weight.get(n) for n in self.output_names]
         total = None
-        tracker_index = 0
-        for loss, w, yt, yp, sw in zip(self._losses, self._weights, trues, preds, weights):
+        for loss, w, yt, yp, sw, tracker in zip(self._losses, self._weights, trues, preds, weights,
+                                                self._trackers_by_output):
             if loss is None or yt is None:
                 continue
             value = loss(yt, yp, sample_weight=sw)
-            self.per_output_trackers[tracker_index].update_state(value.detach())
-            tracker_index += 1
+            tracker.update_state(value.detach())
             total = value * w if total is None else total + value * w
         return total
+
+    def _targets_for_defined_losses(self, trues, output_count):
+        """`loss=[None, "mse"]` with y for the outputs that have a loss only: Keras 3 hands the targets, in
+        order, to those outputs."""
+        defined = [i for i, loss in enumerate(self._losses) if loss is not None]
+        if not self._partial or len(trues) != len(defined):
+            raise ValueError(f"The model has {output_count} outputs {self.output_names} but y holds {len(trues)} "
+                             f"arrays (compile()'s loss is defined for {len(defined)} of them)")
+        placed = [None] * output_count
+        for index, target in zip(defined, trues):
+            placed[index] = target
+        return placed
+
+
+def _only_element(value):
+    return value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value
 
 
 def _missing_targets(loss):
@@ -180,6 +210,8 @@ class CompileMetrics:
                 self._compile_loss.build(self._model, y_pred)
             self.build(self._model, y_true, y_pred, self._compile_loss)
         if len(self.metrics_per_output) == 1:
+            if self._compile_loss._unwrap_single:
+                y_pred, y_true = _only_element(y_pred), _only_element(y_true)
             _update(self.metrics_per_output[0], self._weighted_per_output[0], y_true, y_pred, sample_weight)
             return
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
@@ -187,6 +219,8 @@ class CompileMetrics:
         preds = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
         trues = [y_true.get(n) for n in names] if isinstance(y_true, dict) else (
             list(y_true) if isinstance(y_true, (list, tuple)) else [y_true])
+        if len(trues) != len(names) and self._compile_loss._partial:
+            trues = self._compile_loss._targets_for_defined_losses(trues, len(names))
         if isinstance(sample_weight, dict):
             weights = [sample_weight.get(n) for n in names]
         elif isinstance(sample_weight, (list, tuple)):

@@ -35,7 +35,12 @@ def to_tensor(value, name="x"):
                 f"turn text into numbers first, e.g. with Tokenizer or TextVectorization")
         if array.dtype.kind == "u" and array.dtype != np.uint8:
             array = array.astype(np.int64)
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
+        array = np.ascontiguousarray(array)
+        if not array.flags.writeable:
+            # A read-only array (pandas' `.values` under copy-on-write, np.broadcast_to, a memory-mapped
+            # file opened "r") is copied: torch cannot share memory it may not write to.
+            array = array.copy()
+        tensor = torch.from_numpy(array)
     if tensor.is_floating_point() and tensor.dtype != config.standardize_dtype(None):
         tensor = tensor.to(config.standardize_dtype(None))
     return tensor
@@ -141,8 +146,11 @@ class ArrayBatches:
 class StreamBatches:
     """Batches drawn from a generator, a Sequence/PyDataset or another iterable of batches."""
 
-    def __init__(self, data, steps=None, shuffle=False):
+    def __init__(self, data, steps=None, shuffle=False, class_weight=None):
         self.data = data
+        if class_weight is not None:  # decided once: batches without class weights take the plain path
+            self._class_weights = ClassWeights(class_weight)
+            self._convert = self._convert_class_weighted
         self.shuffle = shuffle
         self._is_sequence = _is_sequence_object(data)
         self._iterator = None
@@ -163,6 +171,13 @@ class StreamBatches:
         convert = lambda v: _to_device(to_tensor(v), self._device)
         return (tree.map_structure(convert, x), tree.map_structure(convert, y) if y is not None else None,
                 tree.map_structure(convert, w) if w is not None else None)
+
+    def _convert_class_weighted(self, batch):
+        x, y, w = StreamBatches._convert(self, batch)
+        if y is None:
+            raise ValueError("fit(class_weight=...) needs targets: the data must yield (x, y) or (x, y, "
+                             "sample_weight) batches")
+        return x, y, self._class_weights.combined(y, w)
 
     def epoch(self):
         if self._is_sequence:
@@ -258,7 +273,9 @@ def _numbers_as_array(value, name):
     return array
 
 
-def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
+def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None, class_weight=None):
+    """The batches of what fit/evaluate/predict received. `class_weight` (fit only) becomes sample weights:
+    once for arrays, per batch for generators, datasets and PyDatasets."""
     if x is None:
         raise ValueError("No data: x is None")
     batch_size = _checked_batch_size(batch_size)
@@ -270,10 +287,17 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         steps = cap
     if is_array_like(x) or isinstance(x, (list, tuple, dict)) and all(
             isinstance(v, (np.ndarray, torch.Tensor)) for v in tree.flatten(x)):
+        if class_weight is not None:
+            if y is None:
+                raise ValueError("fit(class_weight=...) needs targets y")
+            y_tensor = tree.map_structure(lambda v: to_tensor(v, "y"), y)
+            sample_weight = ClassWeights(class_weight).combined(
+                y_tensor, None if sample_weight is None else to_tensor(sample_weight, "sample_weight"))
+            y = y_tensor
         return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle, steps)
     if y is not None:
         raise ValueError("y must not be given when x is a generator, a Sequence or a dataset: it yields (x, y) pairs")
-    return StreamBatches(x, steps, shuffle)
+    return StreamBatches(x, steps, shuffle, class_weight)
 
 
 def train_validation_split(x, y, sample_weight, validation_split):
@@ -291,14 +315,41 @@ def train_validation_split(x, y, sample_weight, validation_split):
     return (first(x), first(y), first(sample_weight)), (last(x), last(y), last(sample_weight))
 
 
-def class_weight_to_sample_weight(y, class_weight):
-    """Per-sample weights from a {class: weight} dict; one-hot targets use their argmax."""
-    labels = y
-    if labels.dim() > 1 and labels.shape[-1] > 1:
-        labels = labels.argmax(dim=-1)
-    labels = labels.reshape(-1).round().long() if labels.is_floating_point() else labels.reshape(-1).long()
-    size = max(int(labels.max()) + 1, max(int(k) for k in class_weight) + 1)
-    table = torch.ones(size, dtype=torch.float32)
-    for k, v in class_weight.items():
-        table[int(k)] = float(v)
-    return table[labels]
+class ClassWeights:
+    """`fit(class_weight={class: weight})` as per-sample weights, for whole arrays or batch by batch.
+
+    A target's class is the argmax of a one-hot row, else its (rounded) index; a class the dict does not
+    name weighs 1, as in Keras."""
+
+    def __init__(self, class_weight):
+        if not isinstance(class_weight, dict) or not class_weight:
+            raise ValueError(f"class_weight must be a dict mapping class indices to weights, e.g. {{0: 1.0, 1: 5.0}}; "
+                             f"received {class_weight!r:.120}")
+        table = torch.ones(max(int(k) for k in class_weight) + 1, dtype=torch.float32)
+        for k, v in class_weight.items():
+            table[int(k)] = float(v)
+        self._tables = {table.device: table}
+
+    def of(self, y):
+        if not isinstance(y, torch.Tensor) or tree.flatten(y)[0] is not y:
+            raise ValueError("`class_weight` is only supported for models with a single output (one array of "
+                             f"targets y); received y of type {type(y).__name__}")
+        labels = y
+        if labels.dim() > 1 and labels.shape[-1] > 1:
+            labels = labels.argmax(dim=-1)
+        labels = labels.reshape(-1)
+        labels = labels.round().long() if labels.is_floating_point() else labels.long()
+        table = self._tables.get(labels.device)
+        if table is None:
+            table = self._tables[labels.device] = next(iter(self._tables.values())).to(labels.device)
+        known = (labels >= 0) & (labels < table.shape[0])
+        return torch.where(known, table[labels.clamp(0, table.shape[0] - 1)], torch.ones((), device=labels.device))
+
+    def combined(self, y, sample_weight):
+        """Class weights times any sample weights (tf-keras 2 multiplies them; Keras 3 refuses both at once)."""
+        weights = self.of(y)
+        if sample_weight is None:
+            return weights
+        if sample_weight.dim() > 1:
+            weights = weights.reshape(weights.shape + (1,) * (sample_weight.dim() - 1))
+        return sample_weight * weights.to(sample_weight.dtype)

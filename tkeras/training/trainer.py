@@ -262,12 +262,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                                  "pass validation_data for generators and datasets")
             (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
                 x, y, sample_weight, validation_split)
-        if class_weight is not None:
-            if y is None:
-                raise ValueError("class_weight needs array targets y")
-            cw = data_adapter.class_weight_to_sample_weight(data_adapter.to_tensor(y, "y"), class_weight)
-            sample_weight = cw if sample_weight is None else data_adapter.to_tensor(sample_weight) * cw
-        train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch)
+        train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
         val = None
         if validation_data is not None:
             vx, vy, vw = data_adapter.unpack(validation_data) if isinstance(validation_data, (tuple, list)) else (
@@ -420,8 +415,9 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                        return_dict=False):
         self._require_compiled("training")
         if class_weight is not None:
-            cw = data_adapter.class_weight_to_sample_weight(data_adapter.to_tensor(y, "y"), class_weight)
-            sample_weight = cw if sample_weight is None else data_adapter.to_tensor(sample_weight) * cw
+            y = data_adapter.to_tensor(y, "y")
+            sample_weight = data_adapter.ClassWeights(class_weight).combined(
+                y, None if sample_weight is None else data_adapter.to_tensor(sample_weight, "sample_weight"))
         if reset_metrics:
             self.reset_metrics()
         batches = data_adapter.ArrayBatches(x, y, sample_weight, batch_size=loop_helpers.len_of(x))
