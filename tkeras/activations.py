@@ -4,11 +4,13 @@
 crossentropy loss that follows can work from the logits: stable for saturated outputs and faster
 (one fused kernel), which is what TF-Keras does too.
 """
+import functools
 import inspect
 
 import torch
 import torch.nn.functional as F
 
+from tkeras.backend.keras_tensor import KerasTensor, record_op
 from tkeras.ops.nn_activations import log_softmax_over as _log_softmax_over
 from tkeras.utils.lookup import lookup_error
 
@@ -194,6 +196,40 @@ def threshold(x, threshold, default_value):
     from tkeras import ops
     return ops.threshold(x, threshold, default_value)
 
+
+def _symbolic_aware(fn):
+    """`fn` that also takes a KerasTensor (`keras.activations.sigmoid(logits) * 5` while building a
+    functional model): there it becomes the matching `keras.ops` op node, as Keras records it. Real
+    tensors pay one type test."""
+    @functools.wraps(fn)
+    def activation(x, *args, **kwargs):
+        if type(x) is not torch.Tensor and isinstance(x, KerasTensor):
+            return _on_keras_tensor(fn, x, args, kwargs)
+        return fn(x, *args, **kwargs)
+    return activation
+
+
+def _on_keras_tensor(fn, x, args, kwargs):
+    from tkeras import ops
+    name = fn.__name__
+    if name == "linear":
+        return x
+    op = getattr(ops, {"exponential": "exp"}.get(name, name), None)
+    plain_relu = name != "relu" or not (args or any(v not in (None, 0.0) for v in kwargs.values()))
+    if name == "gelu" and not args:
+        kwargs = {"approximate": False, **kwargs}  # the activation's default; ops.gelu's is True
+    if op is not None and plain_relu:
+        return op(x, *args, **kwargs)
+    return record_op(fn, (x,) + tuple(args), kwargs)
+
+
+for _name in ("relu", "relu6", "sigmoid", "softmax", "log_softmax", "tanh", "elu", "selu", "softplus", "softsign",
+              "silu", "gelu", "hard_sigmoid", "hard_silu", "exponential", "leaky_relu", "mish", "celu", "glu",
+              "hard_shrink", "hard_tanh", "log_sigmoid", "soft_shrink", "sparse_plus", "sparse_sigmoid",
+              "sparsemax", "squareplus", "tanh_shrink", "threshold", "linear"):
+    globals()[_name] = _symbolic_aware(globals()[_name])
+swish = silu
+hard_swish = hard_silu
 
 _BY_NAME = {
     "linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,

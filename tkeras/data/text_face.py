@@ -41,6 +41,15 @@ class BytesScalar(bytes):
         return bytes(self)
 
 
+class FileBytes(np.bytes_):
+    """A file's bytes as one scalar string (tf.io.read_file, tf.io.encode_jpeg/png): NumPy bytes, so a
+    tf.data pipeline keeps them as it always has, that also answer `.numpy()` as TensorFlow's scalar
+    string tensor does (`tf.io.encode_jpeg(image).numpy()` into a tf.train.BytesList)."""
+
+    def numpy(self):
+        return bytes(self)
+
+
 class BytesArray(np.ndarray):
     """Binary strings as user code sees them: a NumPy object array of bytes; `.numpy()` gives the plain
     array, single items are BytesScalars."""

@@ -69,11 +69,15 @@ class _Spec:
 
 
 def _input_shapes(inputs):
+    """The shapes of the inputs in their structure, nested dicts and lists included, as Keras 3 takes
+    `layer({"foo": a, "bar": {"baz": b}})`; a non-tensor leaf gives its `shape` or ()."""
     if isinstance(inputs, KerasTensor):
         return inputs.shape
     if isinstance(inputs, dict):
-        return {k: v.shape for k, v in inputs.items()}
-    return [v.shape if isinstance(v, KerasTensor) else tuple(getattr(v, "shape", ())) for v in inputs]
+        return {k: _input_shapes(v) for k, v in inputs.items()}
+    if isinstance(inputs, (list, tuple)):
+        return [_input_shapes(v) for v in inputs]
+    return tuple(getattr(inputs, "shape", ()))
 
 
 def symbolic_call(layer, inputs, args, kwargs):
@@ -89,7 +93,7 @@ def symbolic_call(layer, inputs, args, kwargs):
     _check_symbolic_spec(layer, inputs)
     has_symbolic_extras = any(isinstance(t, KerasTensor) for t in tree.flatten([list(args), list(kwargs.values())]))
     specs = None
-    if not has_symbolic_extras:
+    if not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, input_shapes):
         try:
             specs = _specs_from_shapes(layer, layer.compute_output_shape(input_shapes), inputs)
         except NotImplementedError:
@@ -110,6 +114,18 @@ def symbolic_call(layer, inputs, args, kwargs):
     Node(layer, (inputs,) + tuple(args), kwargs, outputs)
     _remember_first_call(layer, inputs, outputs)
     return outputs
+
+
+def _default_shape_rule_cannot_read(layer, input_shapes):
+    """Layer's own compute_output_shape probes a shape or a list of shapes; for inputs given as a dict
+    or a nested structure (`layer({"foo": a, "bar": {"baz": b}})`, as Keras 3 takes) a layer keeping
+    that default is dry-run on the structure itself instead."""
+    from tkeras.layers.layer import Layer
+    if type(layer).compute_output_shape is not Layer.compute_output_shape:
+        return False
+    if isinstance(input_shapes, dict):
+        return True
+    return isinstance(input_shapes, list) and not all(_is_shape(shape) for shape in input_shapes)
 
 
 def _check_call_arguments(layer, args, kwargs):
@@ -173,10 +189,16 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
     results = []
     for sizes in ((2, 3), (3, 5)):
         probe = lambda structure: tree.map_structure(lambda v: _probe_value(v, sizes), structure)  # noqa: E731
+        extra = {} if "training" in kwargs else {"training": False}
         try:
             with torch.no_grad():
-                out = layer(probe(inputs), *probe(list(args)), **probe(kwargs), **(
-                    {} if "training" in kwargs else {"training": False}))
+                try:
+                    out = layer(probe(inputs), *probe(list(args)), **probe(kwargs), **extra)
+                except Exception:
+                    mask = _probe_mask(layer, inputs, kwargs, sizes)
+                    if mask is None:
+                        raise
+                    out = layer(probe(inputs), *probe(list(args)), **probe(kwargs), mask=mask, **extra)
         except Exception as error:
             raise _shape_error(layer, _input_shapes(inputs), error) from error
         results.append(out)
@@ -193,6 +215,20 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
     if isinstance(first, dict):
         return {k: spec(first[k], second[k]) for k in first}
     return [spec(a, b) for a, b in zip(first, second)]
+
+
+def _probe_mask(layer, inputs, kwargs, sizes):
+    """An all-True (batch, steps) mask for a mask-consuming layer whose dry run failed without one.
+
+    In Keras the symbolic call of a layer after `Embedding(mask_zero=True)` already receives the mask
+    flowing down the graph, so a `call(inputs, mask=None)` that uses the mask unconditionally works;
+    tkeras only knows masks once the model runs, so the probe stands in for it (the output shape does
+    not depend on the mask's values). None when the layer takes no mask or one was given."""
+    if not layer._call_takes_mask or kwargs.get("mask") is not None or not isinstance(inputs, KerasTensor):
+        return None
+    if len(inputs.shape) < 2:
+        return None
+    return torch.ones(_probe_value(inputs, sizes).shape[:-1], dtype=torch.bool, device=config.device())
 
 
 def _shape_error(layer, input_shapes, error):

@@ -40,13 +40,28 @@ def model_config(model):
             entry["inbound_nodes"] = [{"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
                                       for node in nodes]
         layers.append(entry)
+
+    def endpoint_history(tensor):
+        entry = history(tensor)
+        if _counts_a_built_in_node(tensor._keras_history[0]):
+            entry[1] += 1
+        return entry
+
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
-        "input_layers": tree.map_structure(history, model._inputs_struct),
-        "output_layers": tree.map_structure(history, model._outputs_struct),
+        "input_layers": tree.map_structure(endpoint_history, model._inputs_struct),
+        "output_layers": tree.map_structure(endpoint_history, model._outputs_struct),
     }
+
+
+def _counts_a_built_in_node(layer):
+    """Keras 3 numbers a nested functional model's calls from 1 in `input_layers` / `output_layers` (and
+    only there: `inbound_nodes` count from 0), as if the model kept a node of its own inputs -> outputs;
+    its reader takes the 1 back off. Sequential and subclassed models count from 0 everywhere."""
+    from tkeras.models.functional import Functional
+    return isinstance(layer, Functional)
 
 
 def _as_keras_op(layer, nodes, encode):
@@ -173,9 +188,12 @@ def rebuild_graph(config, custom_objects=None):
                          f"the config is incomplete or its layer order is inconsistent")
 
     def endpoint(spec):
+        if not keras2 and _counts_a_built_in_node(layers.get(spec[0])):
+            # Keras' own reader also lands on the last call (index -1) for an endpoint written as 0.
+            spec = [spec[0], spec[1] - 1] + list(spec[2:])
         try:
             return lookup(spec)
-        except _NotReady:  # (only the replay loop above may wait for a node; an endpoint cannot)
+        except (_NotReady, IndexError):  # (only the replay loop above may wait for a node; an endpoint cannot)
             raise ValueError(f"Functional config: the model's input/output {list(spec)[:3]} names a call of "
                              f"layer {spec[0]!r} that the config never makes") from None
 

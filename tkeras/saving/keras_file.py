@@ -25,6 +25,7 @@ from tkeras.layers.preprocessing._vocabulary_assets import VOCABULARY_ASSET
 from tkeras.saving import h5_guard, keras_layout, layer_assets, model_config, weights_store
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
+from tkeras.saving.object_scope import CustomObjectScope
 
 KERAS_VERSION = "3.15.1"  # the Keras whose format this writes (what `metadata.json` reports)
 _MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
@@ -205,7 +206,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if compile and isinstance(compile_config, dict) and compile_config:
         hook = model_config.users_compile_hook(model)
         if hook is not None:
-            hook(compile_config)
+            # The user's compile_from_config deserializes its own entries, with no custom_objects
+            # argument: as in Keras, those given to load_model are in scope while it runs.
+            with CustomObjectScope(custom_objects):
+                hook(compile_config)
         else:
             model_config.compile_from_config(model, compile_config, filepath, custom_objects)
     with open_h5_bytes(weights, filepath) as h5:

@@ -112,15 +112,30 @@ def serialize_keras_object(obj):
         registered_name = registered_name or cls.__name__
     # A class may write the name Keras exports it by rather than its class name (GroupQueryAttention).
     class_name = cls.__dict__.get("_keras_class_name", cls.__name__)
-    config = {"module": module, "class_name": class_name, "config": obj.get_config(),
+    if module == "__main__":
+        module = None  # a script's own class: Keras writes no module, a loader finds it by registered name
+    config = {"module": module, "class_name": class_name, "config": _serialized_inner_config(obj),
               "registered_name": registered_name}
+    # Serialized value by value, as the inner config: a user's get_compile_config() may hand back the
+    # optimizer, loss function and metrics it was compiled with, which a file can only hold as configs.
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config:
-        config["build_config"] = build_config
+        config["build_config"] = serialize_keras_object(build_config)
     compile_config = getattr(obj, "get_compile_config", lambda: None)()
     if compile_config:
-        config["compile_config"] = compile_config
+        config["compile_config"] = serialize_keras_object(compile_config)
     return config
+
+
+def _serialized_inner_config(obj):
+    """`obj.get_config()` with every value serialized in turn, as Keras does: a layer, initializer or
+    regularizer object that a user's get_config() returns as it is becomes its config dict, so
+    `deserialize` in the user's `from_config` (and a file) gets a config, not a live object."""
+    config = obj.get_config()
+    if not isinstance(config, dict):
+        raise TypeError(f"serialize_keras_object: {type(obj).__name__}.get_config() must return a dict, "
+                        f"it returned {config!r} (of type {type(config).__name__})")
+    return {key: serialize_keras_object(value) for key, value in config.items()}
 
 
 def _serialize_function(fn):

@@ -22,9 +22,26 @@ class _Conv(LoraKernelMixin, BaseConv):
     """What Keras 3's plain convolutions add to the shared base: LoRA on the kernel (`enable_lora`,
     `lora_rank=`; see layers/lora.py) and `convolution_op`."""
 
+    # A subclass overriding `convolution_op` (keras-io's StandardizedConv2D) gets it called by `call`, as
+    # Keras' convolutions always do. Decided once per class: the built-ins keep BaseConv's direct `call`.
+    _own_convolution_op = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._own_convolution_op = cls.convolution_op is not _Conv.convolution_op
+        if cls._own_convolution_op and cls.call is BaseConv.call:
+            cls.call = _Conv._call_through_convolution_op
+
     def __init__(self, *args, lora_rank=None, lora_alpha=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_lora(lora_rank, lora_alpha)
+
+    def _call_through_convolution_op(self, inputs):
+        outputs = self.convolution_op(inputs, self.kernel)
+        if self.use_bias:
+            outputs = outputs + (self.bias if self.data_format == "channels_last"
+                                 else self.bias.reshape((-1,) + (1,) * self.rank))
+        return self.activation(outputs)
 
     def build(self, input_shape):
         super().build(input_shape)

@@ -60,6 +60,8 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
             raise ValueError(f"TextVectorization: `standardize` must be one of {STANDARDIZE_MODES} or a callable, received {standardize!r}")
         if split not in SPLIT_MODES and not callable(split):
             raise ValueError(f"TextVectorization: `split` must be one of {SPLIT_MODES} or a callable, received {split!r}")
+        if output_mode == "tf-idf":
+            output_mode = "tf_idf"  # TF 2's spelling, still accepted by Keras 3 (and written back as tf_idf)
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"TextVectorization: `output_mode` must be one of {OUTPUT_MODES}, received {output_mode!r}")
         if not (ngrams is None or (isinstance(ngrams, int) and not isinstance(ngrams, bool) and ngrams >= 1)

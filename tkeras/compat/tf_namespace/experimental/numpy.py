@@ -56,7 +56,9 @@ def asarray(a, dtype=None):
     wanted = _dtype(dtype)
     array = _numpy_array(a)
     if array is None:
-        out = a.detach() if a.requires_grad else a
+        # A tensor stays in the autograd graph, as TF's asarray of a tensor or variable does: tnp code in
+        # a layer's call or a loss (tnp.mean, tnp.std, ...) must pass gradients to the weights.
+        out = a
     elif array.dtype.kind in "USO":
         raise TypeError(f"tf.experimental.numpy.asarray: tkeras holds numbers only, received {array.dtype} values")
     else:
