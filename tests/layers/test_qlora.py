@@ -178,9 +178,8 @@ def test_quantize_after_enable_lora_quantizes_the_frozen_kernel_as_keras():
 def test_qlora_refusals_name_the_layer_and_mode():
     layer = keras.layers.Dense(3, name="proj")
     layer.build((None, 4))
-    for mode in ("int4", "float8"):
-        with pytest.raises(NotImplementedError, match=rf"Dense 'proj'.*{mode}"):
-            layer.quantize(mode)
+    with pytest.raises(NotImplementedError, match=r"Dense 'proj'.*float8"):
+        layer.quantize("float8")
     layer.quantize("int8")
     layer.enable_lora(2)
     with pytest.raises(ValueError, match="already enabled"):

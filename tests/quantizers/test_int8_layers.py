@@ -130,8 +130,8 @@ def test_bad_requests_name_the_layer_and_the_problem():
     with pytest.raises(ValueError, match="Dense 'head': build the layer"):
         layer.quantize("int8")
     layer.build((None, 3))
-    with pytest.raises(NotImplementedError, match="Dense 'head': quantization mode 'int4' is not supported"):
-        layer.quantize("int4")
+    with pytest.raises(NotImplementedError, match="Dense 'head': quantization mode 'float8' is not supported"):
+        layer.quantize("float8")
     layer.quantize("int8")
     with pytest.raises(ValueError, match="already quantized"):
         layer.quantize("int8")
@@ -158,8 +158,8 @@ def test_model_quantize_picks_leaf_layers_by_filters_and_config():
     assert model.get_layer("out").kernel.dtype == torch.int8 and model.get_layer("norm").dtype_policy.name == "float32"
     got = model.predict(x_data, verbose=0)
     assert np.abs(got - reference).max() < 0.05 * np.abs(reference).max()
-    with pytest.warns(UserWarning, match="quantization mode 'int4' is not supported"):
-        keras.Model(inputs, keras.layers.Dense(2)(inputs)).quantize("int4")
+    with pytest.warns(UserWarning, match="quantization mode 'float8' is not supported"):
+        keras.Model(inputs, keras.layers.Dense(2)(inputs)).quantize("float8")
     with pytest.raises(ValueError, match="`filters` must be a regex string"):
         model.quantize("int8", filters=3)
 

@@ -37,6 +37,9 @@ def _adapted_weight(target):
         if base is None:
             base = self.__dict__["_parameters"].get(stored)  # assigned a torch Parameter, not a Variable
         if base is None:
+            unpacked = getattr(self.__dict__.get("_int4_layout"), "unpacked_table", None)
+            if unpacked is not None:  # an int4 Embedding: as Keras, the table's int4 values (int8, unpacked)
+                return unpacked(self)
             # Not built yet (or no float weight): AttributeError lets torch register the weight and
             # lets nn.Module find one registered some other way.
             raise AttributeError(f"{type(self).__name__} {self.name!r} has no `{target}` yet: build the layer "

@@ -5,7 +5,7 @@ import torch
 
 from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend import dense_matmul
-from tkeras.layers.core import int8_quantization
+from tkeras.layers.core import int4_quantization, int8_quantization
 from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.lora import LoraKernelMixin
 
@@ -53,9 +53,8 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
             self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
                                           initializer=self.kernel_initializer,
                                           regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        else:  # a quantized layer from a file: the int8 kernel and its scale are loaded next
-            int8_quantization.check_mode(self, mode)
-            self._int8_build((input_dim, self.units))
+        else:  # a quantized layer from a file: the int8/int4 kernel and its scales are loaded next
+            self._quantized_kernel_build((input_dim, self.units), mode)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
@@ -66,6 +65,11 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
+            if self._int4_layout is not None:
+                outputs = int4_quantization.dense_matmul(self, inputs)
+                if self.bias is not None:
+                    outputs = outputs + self.bias
+                return self.activation(outputs)
             outputs = int8_quantization.Int8Matmul.apply(inputs, self._kernel, self.kernel_scale)
             if self.lora_enabled:  # QLoRA: the float low-rank term on top of the int8 product
                 lora = torch.matmul(torch.matmul(inputs.to(self.lora_kernel_a.dtype), self.lora_kernel_a),
@@ -90,13 +94,16 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
-    # -- int8 (see int8_quantization.py) ----------------------------------------------------------
+    # -- int8, int4 (see int8_quantization.py, int4_quantization.py) -------------------------------
     def _int8_kernel(self, kernel):
         values, scale = int8_quantization.quantize(kernel, 0)
         return values, scale[0]
 
     def _int8_dequantized_kernel(self):
         return self._kernel.to(self.kernel_scale.dtype) / self.kernel_scale
+
+    def _int4_reduced_axes(self):
+        return (0,)
 
     def _int8_build(self, kernel_shape):
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",

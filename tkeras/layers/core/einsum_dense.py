@@ -161,9 +161,8 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
                 name="kernel", shape=kernel_shape,
                 initializer=_fan_aware(self.kernel_initializer, kernel_shape, input_axes, output_axes),
                 regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        else:  # a quantized layer from a file: the int8 kernel and its scale are loaded next
-            int8_quantization.check_mode(self, mode)
-            self._int8_build(tuple(kernel_shape))
+        else:  # a quantized layer from a file: the int8/int4 kernel and its scales are loaded next
+            self._quantized_kernel_build(tuple(kernel_shape), mode)
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=bias_shape, initializer=self.bias_initializer,
@@ -174,18 +173,27 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
 
     def call(self, inputs):
         if getattr(self, "kernel_scale", None) is not None:
-            outputs = int8_quantization.Int8Einsum.apply(inputs, self._kernel, self.kernel_scale, self._int8_plan)
-            if self.lora_enabled:
-                outputs = self._qlora_add(inputs, outputs)
+            if self._int4_layout is not None:  # weight-only int4: the dequantized kernel, as Keras
+                outputs = torch.einsum(self.equation, inputs, self._int4_layout.float_kernel(self, inputs.dtype))
+            else:
+                outputs = int8_quantization.Int8Einsum.apply(inputs, self._kernel, self.kernel_scale,
+                                                             self._int8_plan)
+                if self.lora_enabled:
+                    outputs = self._qlora_add(inputs, outputs)
         else:
             outputs = torch.einsum(self.equation, inputs, self.kernel.to(inputs.dtype))
         if self.bias is not None:
             outputs = outputs + self.bias.to(outputs.dtype)
         return self.activation(outputs)
 
-    # -- int8 (see int8_quantization.py) ----------------------------------------------------------
+    # -- int8, int4 (see int8_quantization.py, int4_quantization.py) -------------------------------
     def _int8_kernel(self, kernel):
         return int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}").quantize_kernel(kernel)
+
+    def _int4_reduced_axes(self):
+        """The kernel's contracted axes (its letters missing from the output), as Keras reduces them."""
+        _, kernel_term, output_term, _ = parse_equation(self.equation, f"EinsumDense {self.name!r}")
+        return tuple(i for i, c in enumerate(kernel_term) if c not in output_term)
 
     def _int8_dequantized_kernel(self):
         return self._int8_plan.float_kernel(self._kernel, self.kernel_scale)

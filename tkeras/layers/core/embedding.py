@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from tkeras import constraints, initializers, regularizers
 from tkeras.backend import config
+from tkeras.layers.core import embedding_quantization
 from tkeras.layers.core._embedding_lookup import lookup
 from tkeras.layers.layer import Layer
 from tkeras.layers.lora import LoraEmbeddingsMixin
@@ -45,7 +46,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
 
     def __init__(self, input_dim=None, output_dim=None, embeddings_initializer="uniform",
                  embeddings_regularizer=None, activity_regularizer=None, embeddings_constraint=None,
-                 mask_zero=False, input_length=None, **kwargs):
+                 mask_zero=False, input_length=None, quantization_config=None, **kwargs):
         embeddings_initializer = kwargs.pop("init", embeddings_initializer)  # Keras 1
         embeddings_regularizer = kwargs.pop("W_regularizer", embeddings_regularizer)
         embeddings_constraint = kwargs.pop("W_constraint", embeddings_constraint)
@@ -53,7 +54,6 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         dropout = float(kwargs.pop("dropout", 0.0) or 0.0)
         sparse = bool(kwargs.pop("sparse", False))
         lora_rank, lora_alpha = kwargs.pop("lora_rank", None), kwargs.pop("lora_alpha", None)
-        kwargs.pop("quantization_config", None)
         kwargs.pop("embeddings_quantizer", None)
         if input_length is not None and kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
             # Keras 2: the first layer of a Sequential knows its input shape from input_length.
@@ -75,17 +75,25 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         self.dropout = dropout
         self.sparse = sparse  # tf-keras' flag; lookups return dense vectors here
         self._init_lora(lora_rank, lora_alpha)
+        self.quantization_config = embedding_quantization.accepted_config(self, quantization_config)
         # Float ids are not rounded to half precision (float16 holds integers exactly only up to 2048),
         # and rows are read from the float32 table, then handed out in the compute dtype (see `call`).
         self.autocast = False
 
     def build(self, input_shape=None):
+        mode = self.dtype_policy.quantization_mode
+        if mode is not None:  # a quantized layer from a file: its int4 table and scales are loaded next
+            embedding_quantization.build_quantized(self, mode)
+            self.built = True
+            return
         self.embeddings = self.add_weight(
             name="embeddings", shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint)
         self.built = True
         self._build_lora()
+
+    _int4_layout = None  # an int4_quantization.EmbeddingInt4Layout once the table is int4
 
     def set_weights(self, weights):
         # Keras 2 built a model's Embedding at once (ids of any length), and GloVe-era scripts set its
@@ -107,6 +115,8 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         lora = self.lora_enabled and not (training and 0 < self.dropout < 1)
         table = self.__dict__.get("_embeddings")  # the stored (with LoRA: frozen) table, read directly
         if table is None or (self.lora_enabled and not lora):
+            if self._int4_layout is not None:  # int4 (quantize("int4")): rows unpacked and de-scaled
+                return self._int4_layout.lookup(self, ids)
             table = self.embeddings  # the merged table when Keras 1 dropout needs the whole of it
         if training and 0 < self.dropout < 1:  # Keras 1: each id kept with 1 - dropout, scaled up to match
             keep = 1.0 - self.dropout
@@ -128,6 +138,10 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         update = update * (self.lora_alpha / self.lora_rank)
         return F.embedding(ids, frozen) + update.to(frozen.dtype)
 
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Keras 3's `quantize("int4")`: the table becomes packed int4 values with per-id scales."""
+        embedding_quantization.quantize(self, mode, type_check, config)
+
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
@@ -146,7 +160,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,  # as Keras 3.15 writes it for a layer that is not quantized
+            "quantization_config": embedding_quantization.serialized_config(self.quantization_config),
         })
         if self.input_length is not None:
             config["input_length"] = self.input_length

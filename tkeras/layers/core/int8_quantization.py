@@ -11,8 +11,13 @@ Dense multiplies the int8 matrices with torch's int8 kernel (`torch._int_mm`, in
 for any shape, on CUDA when its size limits allow). Where it cannot (CUDA's limits, EinsumDense: torch
 has no int8 einsum) the integer values are multiplied in float32, which is exact while
 `reduced size * 127 * 127 < 2 ** 24` (about 1,000 input features) and within float32 rounding beyond.
+
+`quantize("int4")` goes through the same mixin (checks, swap of the float kernel, file order) and hands
+the int4 format and maths to int4_quantization.py.
 """
 import torch
+
+from tkeras.layers.core import int4_quantization
 
 _EPSILON = 1e-7  # Keras' backend.epsilon(): the abs-max scale's guard against an all-zero channel
 _LIMIT = 127.0
@@ -60,6 +65,8 @@ class Int8KernelQuantization:
     builds the int8 variables (`_int8_build`); the checks, the swap of the float kernel for the int8 one
     and the file order are the same for both."""
 
+    _int4_layout = None  # an int4_quantization.Int4Layout once the kernel is int4
+
     def _quantizable_class(self):
         """The class quantize() is written for: the one that lists this mixin among its bases."""
         return next(c for c in type(self).__mro__ if Int8KernelQuantization in c.__bases__)
@@ -77,14 +84,15 @@ class Int8KernelQuantization:
             raise ValueError(f"{label} {self.name!r}: build the layer (call it once) before quantize({mode!r})")
         if self.dtype_policy.quantization_mode is not None:
             raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
-        self.quantization_config = accepted_config(self, config)
+        if mode == "int4":
+            return self._quantize_int4(config)
+        self.quantization_config = accepted_config(self, config, "int8")
         # With LoRA already on, the frozen float kernel is quantized (as Keras does) and A, B stay on top.
         float_kernel = self.__dict__.get("_kernel")
         float_kernel = self.kernel if float_kernel is None else float_kernel
         with torch.no_grad():
             values, scale = self._int8_kernel(float_kernel.detach())
-        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
-        del self.kernel  # the registered parameter: the int8 kernel takes its name
+        self._drop_float_kernel(float_kernel)
         self._int8_build(tuple(values.shape))
         self._kernel.assign(values)
         self.kernel_scale.assign(scale)
@@ -94,16 +102,66 @@ class Int8KernelQuantization:
         """Make the int8 kernel (of `kernel_shape`) and its `kernel_scale`, as a quantized layer read from
         a file has them (the float kernel must be gone: `quantize()` does both steps)."""
         check_mode(self, mode)
-        if "kernel" in self._parameters:
+        stored = self.__dict__.get("_kernel")
+        if stored is not None and stored.dtype.is_floating_point:
             raise ValueError(f"{type(self).__name__} {self.name!r} still has its float kernel; quantize() "
                              f"replaces it, quantized_build() only makes the int8 variables")
-        self.quantization_config = accepted_config(self, config)
-        self._int8_build(tuple(kernel_shape))
+        self.quantization_config = accepted_config(self, config, mode)
+        self._quantized_kernel_build(tuple(kernel_shape), mode)
+
+    def _quantized_kernel_build(self, kernel_shape, mode):
+        """The quantized kernel's variables for `mode` (from build(), when the policy is quantized)."""
+        check_mode(self, mode)
+        if mode == "int4":
+            block_size = int4_quantization.block_size_for(self, self.quantization_config)
+            self._int4_layout = int4_quantization.Int4Layout(kernel_shape, self._int4_reduced_axes(), block_size)
+            self._int4_layout.build(self)
+        else:
+            self._int8_build(kernel_shape)
+
+    def _quantize_int4(self, config):
+        """quantize("int4"): as Keras, no config means `Int4QuantizationConfig()` (groups of 128 rows)."""
+        from tkeras import quantizers
+        if self.lora_enabled:
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize('int4') with LoRA enabled "
+                                      f"is not supported by tkeras (int8 is)")
+        config = quantizers.Int4QuantizationConfig() if config is None else config
+        self.quantization_config = accepted_config(self, config, "int4")
+        float_kernel = self.kernel
+        block_size = int4_quantization.block_size_for(self, self.quantization_config)
+        layout = int4_quantization.Int4Layout(tuple(float_kernel.shape), self._int4_reduced_axes(), block_size)
+        with torch.no_grad():
+            values = layout.quantized_values(float_kernel.detach())
+        self._drop_float_kernel(float_kernel)
+        self._int4_layout = layout
+        layout.build(self)
+        for name, value in values.items():
+            getattr(self, "_kernel" if name == "kernel" else name).assign(value)
+        from tkeras import dtype_policies
+        self.dtype_policy = dtype_policies.get(f"int4/{layout.policy_block_size}_from_{self.dtype_policy.name}")
+
+    def _drop_float_kernel(self, float_kernel):
+        """Forget the float kernel (weights list, torch registration, the `kernel` slot) so the quantized
+        kernel takes its name; found by identity, whatever key torch registered it under."""
+        self._own_weights = [w for w in self._own_weights if w is not float_kernel]
+        for key, value in list(self._parameters.items()):
+            if value is float_kernel:
+                del self._parameters[key]
+        self.__dict__.pop("_kernel", None)
+
+    def enable_lora(self, *args, **kwargs):
+        if self._int4_layout is not None:
+            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: LoRA on an int4-quantized layer is "
+                                      f"not supported by tkeras (on int8 it is)")
+        return super().enable_lora(*args, **kwargs)
 
     def _own_variables_in_file_order(self):
         if getattr(self, "kernel_scale", None) is None:
             return super()._own_variables_in_file_order()
-        return [self._kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
+        bias = [self.bias] if self.bias is not None else []
+        if self._int4_layout is not None:
+            return [self._kernel] + bias + self._int4_layout.file_variables(self)
+        return [self._kernel] + bias + [self.kernel_scale]
 
     # -- QLoRA: LoRA on top of the int8 kernel ----------------------------------------------------
     def _int8_dequantized_kernel(self):
@@ -121,10 +179,11 @@ class Int8KernelQuantization:
 
 
 def check_mode(layer, mode):
-    """Only int8 is implemented: name the layer and the modes when another is asked for."""
-    if mode != "int8":
+    """int8 and int4 are implemented: name the layer and the modes when another is asked for."""
+    if mode not in ("int8", "int4"):
         raise NotImplementedError(f"{type(layer).__name__} {layer.name!r}: quantization mode {mode!r} is not "
-                                  f"supported by tkeras; 'int8' is (Keras also has 'int4', 'float8', 'gptq', 'awq')")
+                                  f"supported by tkeras; 'int8' and 'int4' are (Keras also has 'float8', 'gptq', "
+                                  f"'awq')")
 
 
 def quantized_policy(layer, mode):
@@ -133,23 +192,27 @@ def quantized_policy(layer, mode):
     return dtype_policies.get(f"{mode}_from_{layer.dtype_policy.name}")
 
 
-def accepted_config(owner, config):
+def accepted_config(owner, config, mode=None):
     """`owner`'s `quantization_config` (the object or its serialized dict) when it is what tkeras runs:
-    None, or an Int8QuantizationConfig with the default quantizers (Keras' `Model.quantize("int8")`
-    writes exactly that). Anything else is refused by name rather than run differently."""
+    None, an Int8QuantizationConfig with the default quantizers (Keras' `Model.quantize("int8")`
+    writes exactly that), or an Int4QuantizationConfig without custom quantizers (any block size).
+    Anything else is refused by name rather than run differently."""
     if config is None:
         return None
     from tkeras import quantizers
     if isinstance(config, dict):
         from tkeras.saving.serialization import deserialize_keras_object
         config = deserialize_keras_object(config)
+    if mode in (None, "int4") and int4_quantization.accepts(config):
+        return config
     activation = getattr(config, "activation_quantizer", None)
     default = (isinstance(config, quantizers.Int8QuantizationConfig) and config.weight_quantizer is None
                and isinstance(activation, quantizers.AbsMaxQuantizer)
                and tuple(activation.value_range) == (-127, 127) and activation.axis in (None, -1))
     if not default:
         raise ValueError(f"{type(owner).__name__}: quantization_config={config!r} is not supported by tkeras "
-                         f"(layer {owner.name!r}); None or Int8QuantizationConfig() with its default quantizers is")
+                         f"(layer {owner.name!r}); None, Int8QuantizationConfig() with its default quantizers or "
+                         f"Int4QuantizationConfig(block_size=...) without custom quantizers is")
     return config
 
 
