@@ -35,7 +35,7 @@ LEGACY = {
     "layers.advanced_activations": "tkeras.layers",
     "layers.noise": "tkeras.layers",
     "layers.local": "tkeras.layers",
-    "layers.experimental": "tkeras.layers",
+    "layers.experimental": "tkeras.layers.experimental",  # RandomFourierFeatures lives there; the rest forwards
     "layers.experimental.preprocessing": "tkeras.layers",
     "layers.preprocessing": "tkeras.layers",
     "layers.cudnn_recurrent": "tkeras.layers",

@@ -79,7 +79,13 @@ class LayerWeights:
         key = weight_name.replace(".", "_").replace("/", "_")
         if self.__dict__.get(key, False) is None:
             del self.__dict__[key]  # `self.bias = None` placeholder, about to be replaced
-        while key in self._parameters or key in self._modules or key in self.__dict__:
+        # A name the class already has (`add_weight(name="weights")` vs the `weights` property) can't
+        # be the parameter's attribute either; the weight keeps its Keras name all the same. The one
+        # exception is a LoRA-capable layer's own weight property (`kernel`, `embeddings`), which reads
+        # the weight registered under that very name (state_dict keys stay the plain layer's).
+        lora_target = getattr(type(self), "_lora_target", None)
+        while key in self._parameters or key in self._modules or key in self.__dict__ or (
+                key != lora_target and hasattr(type(self), key)):
             key = key + "_"
         self._own_weights.append(variable)
         self.register_parameter(key, variable)

@@ -150,9 +150,14 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     if by_name:
         raise ValueError(f"load_weights: by_name=True needs a Keras 2 style '.h5' weights file; {filepath} "
                          f"is in the Keras 3 layout, which matches weights by model structure")
+    # A bare name (tf-keras 2's TensorFlow checkpoint, which tkeras writes as an HDF5 file) restores as a
+    # checkpoint did: layers the file holds nothing for keep their weights (transfer learning into a
+    # model with a new head), and the returned status's assertions name them.
+    checkpoint_style = weights_load_status.is_checkpoint_path(filepath)
     with legacy_h5.open_file(filepath) as h5:
-        keras_file._guard(lambda: weights_store.read_model(h5, model, filepath, skip_mismatch), filepath)
-    return weights_load_status.status_for(filepath)
+        unmatched = keras_file._guard(lambda: weights_store.read_model(
+            h5, model, filepath, skip_mismatch, missing_ok=checkpoint_style), filepath)
+    return weights_load_status.status_for(filepath, unmatched)
 
 
 def model_to_json(model, **kwargs):

@@ -100,10 +100,18 @@ def _to_numpy(variable):
     return np.asarray(variable)
 
 
-def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True):
-    """Assign every variable of `model` from `h5` (already open), then the optimizer's state."""
-    pending, named = [], []
+def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True, missing_ok=False):
+    """Assign every variable of `model` from `h5` (already open), then the optimizer's state.
+
+    With `missing_ok` (a TensorFlow-checkpoint-style path, restored as leniently as tf-keras 2 restored
+    a checkpoint) a layer the file holds nothing for keeps its weights; the names of those layers are
+    returned. Anything else that does not match still raises (or is skipped with `skip_mismatch`)."""
+    pending, named, unmatched = [], [], []
     for entry in keras_layout.model_entries(model):
+        if missing_ok and (entry.variables or _stores_itself(entry)) and h5_guard.get_group(
+                h5, f"{entry.path}/vars" if entry.path else "vars", filepath) is None:
+            unmatched.append(entry.layer_name or entry.name)
+            continue
         if _stores_itself(entry):
             arrays = _read_named_group(h5, entry, filepath, skip_mismatch)
             if arrays is not None:
@@ -120,6 +128,7 @@ def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True):
     optimizer_group = h5_guard.get_group(h5, "optimizer", filepath) if load_optimizer else None
     if optimizer_group is not None:
         read_optimizer(optimizer_group, model, filepath)
+    return unmatched
 
 
 def _read_group(h5, entry, filepath, skip_mismatch):

@@ -91,7 +91,8 @@ class CompileLoss:
             extra = sum(regularization_losses)
             loss = extra if loss is None else loss + extra
         if loss is not None and self._total_tracker is not None:
-            self._total_tracker.update_state(loss.detach())
+            # Weighted by the batch's size, as tf-keras 2 did: a smaller last batch counts for less.
+            self._total_tracker.update_state(loss.detach(), sample_weight=_batch_size(y_pred))
         return loss
 
     def compute(self, y_true, y_pred, sample_weight=None):
@@ -119,12 +120,13 @@ class CompileLoss:
         if isinstance(sample_weight, dict):
             weights = [sample_weight.get(n) for n in self.output_names]
         total = None
+        batch_size = _batch_size(preds)  # each output's mean loss counts once per sample, as in Keras
         for loss, w, yt, yp, sw, tracker in zip(self._losses, self._weights, trues, preds, weights,
                                                 self._trackers_by_output):
             if loss is None or yt is None:
                 continue
             value = loss(yt, yp, sample_weight=sw)
-            tracker.update_state(value.detach())
+            tracker.update_state(value.detach(), sample_weight=batch_size)
             total = value * w if total is None else total + value * w
         return total
 
@@ -139,6 +141,12 @@ class CompileLoss:
         for index, target in zip(defined, trues):
             placed[index] = target
         return placed
+
+
+def _batch_size(y_pred):
+    """How many samples a loss tracker counts the batch's mean loss for (None: once, for a scalar output)."""
+    shape = getattr(tree.flatten(y_pred)[0], "shape", ())
+    return int(shape[0]) if len(shape) else None
 
 
 def _only_element(value):

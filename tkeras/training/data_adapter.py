@@ -77,7 +77,8 @@ unpack = unpack_x_y_sample_weight
 class ArrayBatches:
     """Batches of in-memory arrays; the last batch may be smaller, as in Keras."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None,
+                 resume_across_epochs=False):
         self.x = tree.map_structure(lambda v: to_tensor(v, "x"), x)
         self.y = tree.map_structure(lambda v: to_tensor(v, "y"), y) if y is not None else None
         self.sample_weight = (tree.map_structure(lambda v: to_tensor(v, "sample_weight"), sample_weight)
@@ -101,6 +102,9 @@ class ArrayBatches:
         self.num_batches = math.ceil(self.num_samples / self.batch_size)
         self.steps = steps if steps is not None else self.num_batches
         self._device = config.device()
+        if resume_across_epochs and steps is not None:
+            self._resumed = ResumedPasses(self._one_pass, steps, self.num_batches)
+            self.epoch = self._resumed.epoch
         # On an accelerator, data that fits comfortably is copied there once: batches are then gathered
         # on the device and no host-to-device copy happens per step. Otherwise each batch is gathered on
         # the host into pinned memory and copied with non_blocking=True (overlaps with compute).
@@ -142,11 +146,65 @@ class ArrayBatches:
                        self._take(self.sample_weight, index))
                 produced += 1
 
+    def _one_pass(self):
+        """Every batch once (reshuffled when shuffling), for `ResumedPasses`."""
+        order = torch.randperm(self.num_samples, device=self._device if self._resident else None) \
+            if self.shuffle else None
+        for b in range(self.num_batches):
+            start, stop = b * self.batch_size, min((b + 1) * self.batch_size, self.num_samples)
+            index = order[start:stop] if order is not None else slice(start, stop)
+            yield self._take(self.x, index), self._take(self.y, index), self._take(self.sample_weight, index)
+
+
+class ResumedPasses:
+    """`fit(..., steps_per_epoch=k)`'s epochs, as Keras 3 draws them: every epoch takes the next k batches of
+    one pass over the data, so a dataset of 6 batches with k=3 gives batches 0-2, then 3-5, then 0-2 again.
+    A pass that ends inside an epoch ends that epoch early (with Keras' "ran out of data" warning); the
+    next epoch starts a new pass. A pass of unknown length learns its length when it runs out.
+
+    `new_pass()` returns an iterator over one pass of converted batches; `num_batches` is None when the
+    length is unknown (a filtered dataset, an iterable without len()).
+    """
+
+    def __init__(self, new_pass, steps, num_batches):
+        self._new_pass = new_pass
+        self._steps = steps
+        self._num_batches = num_batches
+        self._current = None
+        self._taken = 0
+
+    def epoch(self):
+        if self._current is None:
+            self._current, self._taken = self._new_pass(), 0
+        for _ in range(self._steps):
+            if self._num_batches is not None and self._taken >= self._num_batches:
+                _warn_ran_out()
+                break
+            try:
+                batch = next(self._current)
+            except StopIteration:
+                if self._taken == 0:  # nothing left at all: the fit loop reports it and stops
+                    self._current = None
+                    return
+                self._num_batches = self._taken
+                _warn_ran_out()
+                break
+            self._taken += 1
+            yield batch
+        if self._num_batches is not None and self._taken >= self._num_batches:
+            self._current = None
+
+
+def _warn_ran_out():
+    warnings.warn("Your input ran out of data; the epoch ends early and the next one starts a new pass over the "
+                  "data. Make sure that your dataset or generator can generate `steps_per_epoch` batches per "
+                  "epoch (e.g. with `.repeat()`).", stacklevel=3)
+
 
 class StreamBatches:
     """Batches drawn from a generator, a Sequence/PyDataset or another iterable of batches."""
 
-    def __init__(self, data, steps=None, shuffle=False, class_weight=None):
+    def __init__(self, data, steps=None, shuffle=False, class_weight=None, resume_across_epochs=False):
         self.data = data
         if class_weight is not None:  # decided once: batches without class weights take the plain path
             self._class_weights = ClassWeights(class_weight)
@@ -155,6 +213,7 @@ class StreamBatches:
         self._is_sequence = _is_sequence_object(data)
         self._iterator = None
         self._endless_position = 0
+        given_steps = steps
         if steps is None and self._is_sequence:
             steps = batch_count(data)
         if steps is None and hasattr(data, "__len__") and not hasattr(data, "__next__"):
@@ -165,6 +224,28 @@ class StreamBatches:
         self.steps = steps
         self.num_batches = steps
         self._device = config.device()
+        # Decided once: generators run on by themselves and an endless PyDataset keeps its own position.
+        if resume_across_epochs and given_steps is not None and not hasattr(data, "__next__"):
+            if not self._is_sequence:
+                self._resumed = ResumedPasses(self._one_pass, given_steps, _length_or_none(data))
+                self.epoch = self._resumed.epoch
+            elif batch_count(data) is not None:
+                self._resumed = ResumedPasses(self._one_sequence_pass, given_steps, batch_count(data))
+                self.epoch = self._sequence_epoch_resumed
+
+    def _one_pass(self):
+        return map(self._convert, iter(self.data))
+
+    def _one_sequence_pass(self):
+        order = np.random.permutation(batch_count(self.data)) if self.shuffle else range(batch_count(self.data))
+        return (self._convert(self.data[int(index)]) for index in order)
+
+    def _sequence_epoch_resumed(self):
+        if hasattr(self.data, "on_epoch_begin"):
+            self.data.on_epoch_begin()
+        yield from self._resumed.epoch()
+        if hasattr(self.data, "on_epoch_end"):
+            self.data.on_epoch_end()
 
     def _convert(self, batch):
         x, y, w = unpack(batch)
@@ -213,6 +294,13 @@ class StreamBatches:
             if self.steps is not None and i >= self.steps:
                 break
             yield self._convert(batch)
+
+
+def _length_or_none(data):
+    try:
+        return len(data)
+    except TypeError:  # an infinite or filtered dataset, an iterable without len()
+        return None
 
 
 def _to_device(tensor, device):
@@ -273,9 +361,11 @@ def _numbers_as_array(value, name):
     return array
 
 
-def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None, class_weight=None):
+def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None, class_weight=None,
+                 resume_across_epochs=False):
     """The batches of what fit/evaluate/predict received. `class_weight` (fit only) becomes sample weights:
-    once for arrays, per batch for generators, datasets and PyDatasets."""
+    once for arrays, per batch for generators, datasets and PyDatasets. `resume_across_epochs` (fit's
+    training data): with `steps`, each epoch goes on where the last one stopped (`ResumedPasses`)."""
     if x is None:
         raise ValueError("No data: x is None")
     batch_size = _checked_batch_size(batch_size)
@@ -294,10 +384,10 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
             sample_weight = ClassWeights(class_weight).combined(
                 y_tensor, None if sample_weight is None else to_tensor(sample_weight, "sample_weight"))
             y = y_tensor
-        return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle, steps)
+        return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle, steps, resume_across_epochs)
     if y is not None:
         raise ValueError("y must not be given when x is a generator, a Sequence or a dataset: it yields (x, y) pairs")
-    return StreamBatches(x, steps, shuffle, class_weight)
+    return StreamBatches(x, steps, shuffle, class_weight, resume_across_epochs)
 
 
 def train_validation_split(x, y, sample_weight, validation_split):

@@ -262,7 +262,8 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                                  "pass validation_data for generators and datasets")
             (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
                 x, y, sample_weight, validation_split)
-        train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
+        train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
+                                          resume_across_epochs=True)
         val = None
         if validation_data is not None:
             vx, vy, vw = data_adapter.unpack(validation_data) if isinstance(validation_data, (tuple, list)) else (

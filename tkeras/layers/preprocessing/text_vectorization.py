@@ -31,6 +31,7 @@ SPLIT_MODES = (None, "whitespace", "character")
 OUTPUT_MODES = ("int", "multi_hot", "count", "tf_idf")
 MASK_TOKEN = ""
 OOV_TOKEN = "[UNK]"
+_OLD_OUTPUT_MODES = {"tf-idf": "tf_idf", "binary": "multi_hot"}
 # ASCII punctuation, apostrophe included ("don't" -> "dont"), removed rather than replaced by a space.
 _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
 
@@ -60,8 +61,8 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
             raise ValueError(f"TextVectorization: `standardize` must be one of {STANDARDIZE_MODES} or a callable, received {standardize!r}")
         if split not in SPLIT_MODES and not callable(split):
             raise ValueError(f"TextVectorization: `split` must be one of {SPLIT_MODES} or a callable, received {split!r}")
-        if output_mode == "tf-idf":
-            output_mode = "tf_idf"  # TF 2's spelling, still accepted by Keras 3 (and written back as tf_idf)
+        # TF 2's spellings, still accepted by Keras 3 and written back under the current names.
+        output_mode = _OLD_OUTPUT_MODES.get(output_mode, output_mode)
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"TextVectorization: `output_mode` must be one of {OUTPUT_MODES}, received {output_mode!r}")
         if not (ngrams is None or (isinstance(ngrams, int) and not isinstance(ngrams, bool) and ngrams >= 1)
@@ -107,6 +108,8 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
         if isinstance(inputs, torch.Tensor):
             raise TypeError(f"TextVectorization.{where}: expected strings, received a torch tensor of dtype {inputs.dtype}")
         array = np.asarray(inputs, dtype=object)
+        if array.ndim == 0:
+            array = array.reshape(1)
         if array.ndim == 2 and array.shape[1] == 1:
             array = array[:, 0]
         if array.ndim != 1:
@@ -251,11 +254,15 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
         return self.call(inputs)
 
     def call(self, inputs):
+        # One string (`dataset.map(vectorizer)` before batching) gives one row without a batch axis.
+        single = isinstance(inputs, (str, bytes)) or getattr(inputs, "ndim", None) == 0
         texts = self._texts(inputs, "call")
         oov = 1 if self.output_mode == "int" else 0
         get = self._index.get
         indices = [[get(token, oov) for token in self._tokens(text)] for text in texts]
         matrix = self._int_matrix(indices) if self.output_mode == "int" else self._bag_matrix(indices)
+        if single:
+            matrix = matrix[0]
         # Tokenizing is host work; the result joins the model's weights (on the GPU when there is one).
         return torch.from_numpy(matrix).to(backend_config.device())
 
