@@ -21,6 +21,20 @@ class KerasTensor:
         # (layer, node_index, tensor_index) of the call that made this tensor.
         self._keras_history = producer
 
+    def __getattr__(self, name):
+        """`x._keras_mask`: the symbolic mask a masking layer (Embedding(mask_zero=True), Masking, a custom
+        compute_mask) hands on, as Keras shows it while a functional model is built. Worked out on
+        first access only, from the call that made this tensor; absent (AttributeError) when unmasked."""
+        if name != "_keras_mask" or "_keras_history" not in self.__dict__:
+            raise AttributeError(f"'KerasTensor' object has no attribute {name!r}")
+        state = self.__dict__
+        if "_symbolic_mask" not in state:
+            resolve = _RECORDER.get("mask")
+            state["_symbolic_mask"] = resolve(self) if resolve is not None else None
+        if state["_symbolic_mask"] is None:
+            raise AttributeError(f"The symbolic tensor {self.name!r} carries no mask ('_keras_mask')")
+        return state["_symbolic_mask"]
+
     @property
     def ndim(self):
         return len(self.shape)
@@ -122,6 +136,11 @@ def _recorder(entry):
     if entry not in _RECORDER:
         raise RuntimeError("tkeras' functional API is not loaded: import tkeras before using KerasTensors")
     return _RECORDER[entry]
+
+
+def register_mask_resolver(resolve):
+    """Called once by models/functional_call: how a KerasTensor's symbolic mask is worked out."""
+    _RECORDER["mask"] = resolve
 
 
 def register_input_maker(make_input):

@@ -7,8 +7,10 @@ DDP, ONNX export) for free; the Keras surface (names, `weights` in Keras order, 
 through it for every layer on every step: the signature of `call` is inspected once per class, not
 per call.
 """
+import contextlib
 import inspect
 
+import numpy as np
 import torch
 
 from tkeras.backend import config
@@ -20,9 +22,11 @@ from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import layer_outputs as _half_outputs
 from tkeras.mixed_precision import policy as _precision
-from tkeras.layers import added_losses, layer_remat, layer_stateless, tracked_containers
+from tkeras.layers import added_losses, call_arguments, layer_remat, layer_stateless, tracked_containers
 from tkeras.layers.layer_attributes import LayerAttributes
-from tkeras.layers.layer_build import marking_built
+from tkeras.layers.layer_build import marking_built, taking_input_shape
+from tkeras.layers.layer_paths import building
+from tkeras.layers.probe_scope import probing
 from tkeras.layers.layer_own_variables import OwnVariablesMixin
 from tkeras.layers.layer_weights import LayerWeights
 from tkeras.layers.layer_keras3 import Keras3LayerMethods
@@ -42,6 +46,12 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
 
     _call_takes_training = False
     _call_takes_mask = False
+    # Names of call's positional parameters after the inputs, when `training` or `mask` is among them
+    # (`call(self, x, training=None)`): tf-keras 2 code passes them positionally, `layer(x, True)`.
+    _positional_call_names = ()
+    # call's tensor parameters that have a `<name>_mask` companion (`call(self, query, value, query_mask=None,
+    # value_mask=None)`): Keras 3 fills each with the mask its tensor carries.
+    _call_mask_parameters = ()
     # Layers whose arithmetic is floating-point (Dense, RNNs, convolutions, ...) take integer and bool
     # inputs as their float dtype. Keras gets there by type promotion in its ops (int32 @ float32 ->
     # float32); torch kernels refuse mixed dtypes instead. Others (Embedding, lookups, Flatten, custom
@@ -55,11 +65,16 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
-            cls.build = marking_built(cls.__dict__["build"])
+            cls.build = marking_built(taking_input_shape(cls.__dict__["build"]))
         params = inspect.signature(cls.call).parameters
         cls._call_takes_training = "training" in params or any(
             p.kind is p.VAR_KEYWORD for p in params.values())
         cls._call_takes_mask = "mask" in params
+        cls._positional_call_names = call_arguments.positional_names_with_flags(params)
+        cls._user_call_takes_text = not cls.call.__module__.startswith("tkeras.")
+        if cls._user_call_takes_text:  # tkeras' own attention layers read their tensors' masks themselves
+            cls._call_mask_parameters = tuple(name for name in params if f"{name}_mask" in params)
+            cls._call_argument_names = tuple(params)[1:]
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
         super().__init__()
@@ -272,6 +287,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     def __call__(self, *args, **kwargs):
         if args:
             inputs, args = args[0], args[1:]
+            if args and self._positional_call_names:
+                args, kwargs = call_arguments.flags_as_keywords(self, args, kwargs)
         elif "inputs" in kwargs:
             inputs = kwargs.pop("inputs")
         else:
@@ -284,6 +301,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 inputs = {k: self._converted(v) for k, v in inputs.items()}
             elif isinstance(inputs, (list, tuple)) and is_nested_numbers(inputs):
                 inputs = to_torch(inputs, conversion_dtype(self), self.name)
+            elif isinstance(inputs, (list, tuple)) and self._user_call_takes_text and is_text(inputs):
+                inputs = np.asarray(inputs, dtype=object)  # `layer(["a", "b"])`: one text input, as Keras reads it
             elif isinstance(inputs, (list, tuple)):
                 inputs = [self._converted(v) for v in inputs]
             elif not isinstance(inputs, torch.Tensor) and not (self._takes_strings() and is_text(inputs)):
@@ -309,6 +328,9 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             inputs = integers_to_float(inputs, self._float_input_dtype)
         if not self.built:
             self._build_from_shape(shape_of(inputs))
+            naming = building(self)  # sublayers first built in this call are named under this layer's path
+        else:
+            naming = None
         if self.input_spec is not None:
             self._check_input_spec(inputs)
         if context.depth == 0 and added_losses.PENDING_LOSSES:
@@ -325,10 +347,15 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             if training is not None:
                 context.training = bool(training)
         if self._call_takes_mask:
-            if kwargs.get("mask") is None:
+            # Keras 3 fills `mask` only for a call given one tensor argument; with several
+            # (`decoder(x, encoder_outputs)`) it stays None and `<argument>_mask` parameters are filled.
+            if kwargs.get("mask") is None and not (
+                    (args or len(kwargs) > 1) and call_arguments.other_tensor_arguments(args, kwargs)):
                 kwargs["mask"] = mask_of(inputs)
         elif "mask" in kwargs:
             kwargs.pop("mask")
+        if self._call_mask_parameters:
+            call_arguments.fill_argument_masks(self, inputs, args, kwargs)
         scope = cast = half = None
         if _precision.mixed_in_use():  # until a mixed policy appears, this one test is all it costs
             scope, cast = _precision.layer_precision(self._dtype_policy, self._precision_explicit)
@@ -342,10 +369,10 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             call = layer_remat.call_function(self, self._remat_scope, inputs, args, kwargs) or call
         context.depth += 1
         try:
-            if scope is None:
+            if scope is None and naming is None:
                 outputs = call(inputs, *args, **kwargs)
             else:
-                with scope:
+                with scope or contextlib.nullcontext(), naming or contextlib.nullcontext():
                     outputs = call(inputs, *args, **kwargs)
         finally:
             context.depth -= 1
@@ -356,6 +383,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             mask = self.compute_mask(inputs, kwargs.get("mask", mask_of(inputs)))
             if mask is not None and isinstance(outputs, torch.Tensor):
                 outputs._keras_mask = mask
+            elif mask is not None and isinstance(outputs, (list, tuple)):
+                call_arguments.attach_masks(outputs, mask)
         if self.activity_regularizer is not None and isinstance(outputs, torch.Tensor):
             self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
         if added_losses.PENDING_METRICS and context.depth == 0:
@@ -367,8 +396,12 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     # Layers that take raw text (TextVectorization) set this; a Sequential asks its first layer.
     accepts_strings = False
 
+    # A user's layer (its own `call`, outside tkeras) gets raw text as it comes, as Keras hands a string
+    # tensor to any layer: QREmbedding-style layers look strings up themselves. Decided per class.
+    _user_call_takes_text = False
+
     def _takes_strings(self):
-        return self.accepts_strings
+        return self.accepts_strings or self._user_call_takes_text
 
     def _converted(self, value):
         """One of several inputs as a tensor; raw text stays as it is for a layer or model taking strings."""
@@ -403,12 +436,15 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             raise NotImplementedError(
                 f"Layer {self.name!r} ({type(self).__name__}) cannot infer its output shape from "
                 f"{input_shape}; implement compute_output_shape")
-        probes = [torch.zeros((1,) + tuple(s[1:]), dtype=self.torch_dtype, device=config.device()) for s in shapes]
-        with torch.no_grad():
+        # A static batch size (`Input(batch_shape=(16, ...))`) is probed with and kept, as Keras keeps it.
+        batch = next((s[0] for s in shapes if len(s) and s[0] is not None), None)
+        probes = [torch.zeros((batch or 1,) + tuple(s[1:]), dtype=self.torch_dtype, device=config.device())
+                  for s in shapes]
+        with probing(), building(self):
             outputs = self.__call__(probes if isinstance(input_shape, list) else probes[0], training=False)
         if isinstance(outputs, (list, tuple)):
-            return [(None,) + tuple(o.shape[1:]) for o in outputs]
-        return (None,) + tuple(outputs.shape[1:])
+            return [(batch,) + tuple(o.shape[1:]) for o in outputs]
+        return (batch,) + tuple(outputs.shape[1:])
 
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):

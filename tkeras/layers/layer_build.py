@@ -5,6 +5,7 @@ Keras 3 wraps every `build` this way, so code that calls `self.build(shape)` its
 next `__call__` does not build a second time (which would create every weight twice).
 """
 import functools
+import inspect
 
 from tkeras.layers.layer_paths import building
 
@@ -22,3 +23,20 @@ def marking_built(build):
 
     build_and_mark._tkeras_marks_built = True
     return build_and_mark
+
+
+def taking_input_shape(build):
+    """Keras 3 allows `def build(self)` (the layer knows its sizes from __init__): it is called without
+    the input shape that tkeras hands every build."""
+    try:
+        params = list(inspect.signature(build).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return build
+    if params or getattr(build, "_tkeras_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def build_ignoring_shape(self, input_shape=None):
+        return build(self)
+
+    return build_ignoring_shape

@@ -7,11 +7,18 @@ a dry run on small zero batches does), and the returned KerasTensors remember th
 """
 import inspect
 
+import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.backend.keras_tensor import KerasTensor, register_mask_resolver
+from tkeras.layers.layer_paths import building
+from tkeras.layers.probe_scope import probing
+from tkeras.models.symbolic_masks import mask_of_keras_tensor
 from tkeras.utils import tree
+
+
+register_mask_resolver(mask_of_keras_tensor)
 
 
 class Node:
@@ -93,7 +100,7 @@ def symbolic_call(layer, inputs, args, kwargs):
     _check_symbolic_spec(layer, inputs)
     has_symbolic_extras = any(isinstance(t, KerasTensor) for t in tree.flatten([list(args), list(kwargs.values())]))
     specs = None
-    if not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, input_shapes):
+    if not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, inputs, input_shapes):
         try:
             specs = _specs_from_shapes(layer, layer.compute_output_shape(input_shapes), inputs)
         except NotImplementedError:
@@ -116,13 +123,16 @@ def symbolic_call(layer, inputs, args, kwargs):
     return outputs
 
 
-def _default_shape_rule_cannot_read(layer, input_shapes):
-    """Layer's own compute_output_shape probes a shape or a list of shapes; for inputs given as a dict
+def _default_shape_rule_cannot_read(layer, inputs, input_shapes):
+    """Layer's own compute_output_shape probes a shape or a list of shapes with numbers; for text inputs or
+    inputs given as a dict
     or a nested structure (`layer({"foo": a, "bar": {"baz": b}})`, as Keras 3 takes) a layer keeping
     that default is dry-run on the structure itself instead."""
     from tkeras.layers.layer import Layer
     if type(layer).compute_output_shape is not Layer.compute_output_shape:
         return False
+    if any(isinstance(t, KerasTensor) and t.dtype == "string" for t in tree.flatten(inputs)):
+        return True  # its zero probes are numbers; the dry run probes text with empty strings
     if isinstance(input_shapes, dict):
         return True
     return isinstance(input_shapes, list) and not all(_is_shape(shape) for shape in input_shapes)
@@ -161,7 +171,14 @@ def _is_shape(value):
 
 def _default_dtype(layer, inputs):
     first = next((t for t in tree.flatten(inputs) if isinstance(t, KerasTensor)), None)
+    if first is not None and first.dtype == "string" and _keeps_base_output_dtype(layer):
+        return "string"  # text reshaped or split stays text (a lookup layer says what it hands out)
     return layer._output_dtype(first.dtype if first is not None else None) or config.floatx()
+
+
+def _keeps_base_output_dtype(layer):
+    from tkeras.layers.layer import Layer
+    return getattr(type(layer), "_output_dtype", None) is Layer._output_dtype
 
 
 def _specs_from_shapes(layer, shapes, inputs):
@@ -181,6 +198,8 @@ def _probe_value(value, sizes):
         return value
     batch, other = sizes
     dims = [batch if (i == 0 and d is None) else (other if d is None else d) for i, d in enumerate(value.shape)]
+    if value.dtype == "string":  # text has no torch dtype: empty strings, as raw text arrives at run time
+        return np.full(dims, "", dtype=object)
     return torch.zeros(dims, dtype=config.standardize_dtype(value.dtype), device=config.device())
 
 
@@ -188,10 +207,12 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
     """Run the layer on zero batches of two sizes; dims that follow the probe size are unknown (None)."""
     results = []
     for sizes in ((2, 3), (3, 5)):
-        probe = lambda structure: tree.map_structure(lambda v: _probe_value(v, sizes), structure)  # noqa: E731
+        def probe(structure, sizes=sizes):
+            return tree.map_structure(lambda v: _probe_value(v, sizes), structure)
+
         extra = {} if "training" in kwargs else {"training": False}
         try:
-            with torch.no_grad():
+            with probing(), building(layer):  # sublayers built by the run are named under the layer
                 try:
                     out = layer(probe(inputs), *probe(list(args)), **probe(kwargs), **extra)
                 except Exception:
@@ -208,9 +229,10 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
         shape = tuple(None if (i == 0 or da != db) else int(da) for i, (da, db) in enumerate(zip(a.shape, b.shape)))
         if len(a.shape) and a.shape[0] != 2 and a.shape[0] == b.shape[0]:
             shape = (int(a.shape[0]),) + shape[1:]  # not a batch dimension after all
-        return _Spec(shape, config.dtype_name(a.dtype))
+        text = isinstance(a, np.ndarray) and a.dtype.kind in "USO"  # text handed on (reshaped, split)
+        return _Spec(shape, "string" if text else config.dtype_name(a.dtype))
 
-    if isinstance(first, torch.Tensor):
+    if isinstance(first, (torch.Tensor, np.ndarray)):
         return spec(first, second)
     if isinstance(first, dict):
         return {k: spec(first[k], second[k]) for k in first}

@@ -101,6 +101,9 @@ class OperatorLayer(Layer):
     """One Python operator or `tkeras.ops` function applied inside a functional graph."""
 
     _is_op_node = True  # an Operation to Keras 3: in the graph, not in `model.layers`
+    # Text flows through ops as it comes (`ops.expand_dims` of an `Input(dtype="string")`); the op decides
+    # whether it can take it.
+    accepts_strings = True
 
     def __init__(self, operation, operands=None, keywords=None, **kwargs):
         super().__init__(**kwargs)

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.stateless_scope import in_symbolic_scope
 from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import ENCODED_MODES, check_sparse, encode, encoded_shape
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
@@ -262,7 +263,8 @@ class IndexLookup(AdaptStateMixin, VocabularyAssets, Layer):
         indices, missing_keys, buckets = self._lookup(inputs)
         missing = indices == _MISSING
         if missing_keys is not None:
-            if self.num_oov_indices == 0:
+            # A shape probe (the functional API's dry run, on empty strings) is not a lookup of real data.
+            if self.num_oov_indices == 0 and not in_symbolic_scope():
                 examples = sorted(set(missing_keys[:20]), key=repr)[:5]
                 raise ValueError(f"{owner}: with num_oov_indices=0 every input must be in the vocabulary, found "
                                  f"{examples}; set num_oov_indices=1 to map unknown inputs to an OOV index")
