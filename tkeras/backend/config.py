@@ -16,8 +16,13 @@ _TORCH_DTYPES = {
     "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
     "float64": torch.float64, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
     "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool,
+    "complex64": torch.complex64, "complex128": torch.complex128,
 }
 _DTYPE_NAMES = {v: k for k, v in _TORCH_DTYPES.items()}
+
+# TensorFlow's DataType enum: `tf.zeros(1, 1)` passes the code 1 (DT_FLOAT) where a dtype goes.
+_TF_DTYPE_CODES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8", 8: "complex64",
+                   9: "int64", 10: "bool", 14: "bfloat16", 18: "complex128", 19: "float16"}
 
 
 def floatx():
@@ -60,6 +65,8 @@ def standardize_dtype(dtype):
         return dtype
     if getattr(dtype, "unusable_reason", None):  # tf.qint8, tf.resource ...: names without torch tensors
         raise TypeError(dtype.unusable_reason)
+    if type(dtype) is int and dtype in _TF_DTYPE_CODES:
+        return _TORCH_DTYPES[_TF_DTYPE_CODES[dtype]]
     name = getattr(dtype, "name", None) or getattr(dtype, "__name__", None) or str(dtype)
     if name.startswith("torch."):
         name = name[len("torch."):]

@@ -71,8 +71,12 @@ def set_shape(tensor, shape):
 
 
 def numpy_text(array, is_repr):
-    """TensorFlow's value text: NumPy's str/repr, moved to its own line when it spans several."""
-    text = repr(array) if is_repr else str(array)
+    """TensorFlow's value text: NumPy's str/repr, moved to its own line when it spans several; a scalar's
+    repr is its Python value's (`numpy=0.0`, `numpy=True`), as TensorFlow prints it."""
+    if is_repr:
+        text = repr(array.item()) if array.ndim == 0 and array.dtype.kind != "O" else repr(array)
+    else:
+        text = str(array)
     return "\n" + text if "\n" in text else text
 
 
@@ -95,12 +99,39 @@ def _from_numpy(value, like):
     return other
 
 
+def _from_sequence(values, like):
+    """A Python list/tuple operand (`[n] - t`, `t + [1, 2]`) as TensorFlow converts it: in the tensor's
+    dtype when the values fit it (ints into any number dtype, floats into a float one), otherwise with
+    Python's defaults (float32 floats, int32 ints); None for values that are not numbers."""
+    array = np.asarray(values)
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        return None
+    fits = (kind == "b" and like.dtype == torch.bool) or (kind in "iu" and like.dtype != torch.bool) or (
+        kind == "f" and (like.is_floating_point() or like.is_complex()))
+    if fits:
+        target = like.dtype
+    else:
+        target = {"f": torch.float32, "i": torch.int32}.get(kind)
+    with _DISABLE():
+        other = torch.as_tensor(array, device=like.device)
+        return other if target is None or other.dtype == target else other.to(target)
+
+
+_CONVERTED_OPERANDS = (np.ndarray, np.generic, list, tuple)
+
+
 def _binary(name):
     method = getattr(torch.Tensor, name)
 
     def operator(self, other):
-        if isinstance(other, (np.ndarray, np.generic)):
-            other = _from_numpy(other, self)
+        if isinstance(other, _CONVERTED_OPERANDS):
+            if isinstance(other, (np.ndarray, np.generic)):
+                other = _from_numpy(other, self)
+            else:
+                other = _from_sequence(other, self)
+                if other is None:
+                    return NotImplemented
         return method(self, other)
 
     operator.__name__ = name
@@ -130,16 +161,40 @@ _NUMPY_REDUCTIONS = ("mean", "sum", "prod", "max", "min", "std", "var", "any", "
                      "cumsum", "cumprod", "round", "clip")
 
 
+def _as_arrays(value):
+    """Tensors (also inside lists and tuples) as NumPy arrays; anything else unchanged. A variable's
+    array is a snapshot (as its `numpy()`), so `np.squeeze(v)` does not follow later assignments."""
+    if isinstance(value, torch.Tensor):
+        with _DISABLE():
+            array = torch.Tensor.numpy(value.detach().cpu())
+        return array.copy() if isinstance(value, torch.nn.Parameter) else array
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(_as_arrays(v) for v in value)
+    return value
+
+
+def numpy_array_function(self, func, types, args, kwargs):
+    """`np.squeeze(t)`, `np.size(t)`, `np.concatenate([t, t])`: NumPy's functions see a TensorFlow tensor
+    or a Keras variable as an array and give NumPy results; without this they would call the tensor's
+    same-named torch method and hand back a tensor (which `np.random.choice(p=...)` then mistrusts) or
+    a bound method (`np.size`)."""
+    return func(*_as_arrays(args), **{key: _as_arrays(value) for key, value in kwargs.items()})
+
+
+numpy_array_function.__name__ = "__array_function__"  # (tf.Variable copies EagerTensor's dunders by name)
+
+
 def numpy_array_wrap(self, array, context=None, return_scalar=False):
     """`np.exp(t)`: NumPy's ufuncs on a tensor give a NumPy array, as they do on TensorFlow's tensors."""
     return array[()] if return_scalar else array
 
 
 def add_numpy_protocol(cls):
-    """Give `cls` (a torch.Tensor subclass) NumPy-compatible reductions and ufunc results."""
+    """Give `cls` (a torch.Tensor subclass) NumPy-compatible functions, reductions and ufunc results."""
     for name in _NUMPY_REDUCTIONS:
         setattr(cls, name, _numpy_aware(name))
     cls.__array_wrap__ = numpy_array_wrap
+    cls.__array_function__ = numpy_array_function
     return cls
 
 
@@ -206,7 +261,7 @@ class EagerTensor(torch.Tensor):
         return (f"<tf.Tensor: shape={self.shape}, dtype={dtype_text(self.dtype)}, "
                 f"numpy={numpy_text(self.numpy(), True)}>")
 
-    # Arithmetic with NumPy operands on either side (torch's operators refuse ndarrays).
+    # Arithmetic with NumPy or Python list operands on either side (torch's operators refuse both).
     __add__ = _binary("__add__")
     __radd__ = _binary("__radd__")
     __sub__ = _binary("__sub__")

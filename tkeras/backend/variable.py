@@ -12,6 +12,7 @@ from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, add_numpy_protocol, slice_of_variable
 from tkeras.backend.name_scope import current_path
+from tkeras.backend.naming import unique_name
 from tkeras.backend.stateless_scope import active_stateless_scope
 
 
@@ -91,7 +92,7 @@ class Variable(torch.nn.Parameter):
         requires_grad = trainable and (data.is_floating_point() or data.is_complex())
         var = torch.Tensor._make_subclass(cls, data, requires_grad)
         var._keras_trainable = trainable
-        var._keras_name = name or "Variable"
+        var._keras_name = name or unique_name("variable")  # Keras' auto-name: variable, variable_1, ...
         var.autocast, var.aggregation, var.synchronization = bool(autocast), aggregation, synchronization
         scope_path = current_path()  # keras.name_scope("outer"): path "outer/<name>"
         var._keras_path = f"{scope_path}/{var._keras_name}" if scope_path else var._keras_name
@@ -178,7 +179,7 @@ class Variable(torch.nn.Parameter):
     def __repr__(self):
         shape = tuple(self.shape)
         return (f"<Variable path={self.path}, shape={shape}, dtype={config.dtype_name(self.dtype)}, "
-                f"value={np.array2string(self.numpy(), separator=', ')}>")
+                f"value={str(self.numpy())}>")
 
     def __reduce_ex__(self, proto):
         # Deep copies (torch's module copying) keep the Keras attributes.

@@ -26,6 +26,7 @@ from tkeras.data.iterator import NumpyIterator, OwnedIterator
 from tkeras.data.options import Options  # noqa: F401 - tf.data.Options
 from tkeras.data.text_face import text_face
 from tkeras.data.transformations_more import MoreTransformations, skipping_errors
+from tkeras.data.user_function_call import as_user_value, call_as_user_code
 from tkeras.ops.core import for_user
 
 AUTOTUNE = -1
@@ -311,10 +312,10 @@ class Dataset(MoreTransformations):
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         def apply(element):
-            # text reaches the function with TensorFlow's face (`x.dtype == "string"` holds for one string)
-            element = map_structure(text_face, element)
-            result = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
-                else map_func(element)
+            # tensors and text reach the function with TensorFlow's face, also during fit (user_function_call.py)
+            element = map_structure(as_user_value, element)
+            result = call_as_user_code(map_func, *element) if isinstance(element, tuple) and not hasattr(
+                element, "_fields") else call_as_user_code(map_func, element)
             if isinstance(result, list):
                 result = tuple(result)  # TensorFlow reads a list that map returns as a tuple of components
             return map_structure(to_leaf, as_structure(result))

@@ -15,6 +15,7 @@ from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, wrap_structure
 from tkeras.backend.keras_tensor import SYMBOLIC_OPS, KerasTensor, has_keras_tensor, record_op
+from tkeras.ops.text import is_string_dtype, is_text, text_tensor
 
 
 def for_user(value):
@@ -58,7 +59,7 @@ def tensor(value, dtype=None):
     if array.dtype == object or array.dtype.kind in "USV":
         raise TypeError(f"Cannot convert {type(value).__name__} value {value!r:.60} to a tensor: expected numbers, "
                         f"lists of numbers, NumPy arrays or tensors")
-    if not isinstance(value, (np.ndarray, np.generic)):
+    if dtype is None and not isinstance(value, (np.ndarray, np.generic)):  # (a dtype given: full precision)
         if array.dtype == np.float64:
             array = array.astype(config.floatx())
         elif array.dtype == np.int64:
@@ -86,6 +87,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None, dtype_hint=None, 
         dtype = dtype_hint
     if isinstance(x, torch.nn.Parameter) and dtype is None:
         return x.view_as(x)  # a read of the variable: a tensor, still differentiable w.r.t. it
+    if not isinstance(x, torch.Tensor) and (is_text(x) or is_string_dtype(dtype)):
+        return text_tensor(x)
     return tensor(x, dtype)
 
 
@@ -237,6 +240,13 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 @user_op
 def cast(x, dtype, name=None):
+    if not isinstance(x, torch.Tensor):
+        if hasattr(x, "with_values") and hasattr(x, "dense_shape"):  # a SparseTensor stays sparse, as in TF
+            return x.with_values(cast(x.values, dtype))
+        if hasattr(x, "with_flat_values"):  # so does a RaggedTensor
+            return x.with_flat_values(cast(x.flat_values, dtype))
+        if is_string_dtype(dtype) and is_text(x):
+            return x  # text to "string": nothing to change
     x, target = tensor(x), to_torch_dtype(dtype)
     if x.is_complex() and not target.is_complex:
         x = x.real  # TensorFlow keeps the real part, silently (torch would warn on every call)

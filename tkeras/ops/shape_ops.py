@@ -6,6 +6,7 @@ import torch
 
 from tkeras.ops.core import tensor, user_op
 from tkeras.ops.math_ops import pair
+from tkeras.ops.text import concatenate_text, is_text
 
 
 def _ints(values):
@@ -79,7 +80,9 @@ def _same_dtype(values):
 
 @user_op
 def concatenate(xs, axis=0):
-    """axis=None joins the flattened inputs, as NumPy."""
+    """axis=None joins the flattened inputs, as NumPy. String arrays are joined as text."""
+    if len(xs) and not isinstance(xs[0], torch.Tensor) and is_text(xs[0]):
+        return concatenate_text(xs, axis)
     if axis is None:
         return torch.cat([t.reshape(-1) for t in _same_dtype(xs)])
     return torch.cat(_same_dtype(xs), dim=int(axis))

@@ -30,8 +30,9 @@ class Variable(KerasVariable, metaclass=_VariableType):
                 caching_device=caching_device, name=name, variable_def=variable_def, dtype=dtype,
                 import_scope=import_scope, constraint=constraint, synchronization=synchronization,
                 aggregation=aggregation, shape=shape))
+        # TensorFlow 2 names every unnamed variable "Variable" (no counter), unlike Keras' `variable_1`.
         var = KerasVariable.__new__(cls, initial_value, trainable=True if trainable is None else trainable,
-                                    name=name, dtype=dtype, shape=shape)
+                                    name=name or "Variable", dtype=dtype, shape=shape)
         var.constraint = constraint
         return var
 

@@ -1,0 +1,27 @@
+"""Calling a `Dataset.map` function the way TensorFlow user code expects to be called.
+
+Inside fit/evaluate/predict tkeras keeps tensors plain (no EagerTensor face, see
+backend/eager_tensor.py), but a map function is user code written for TensorFlow's tensors: it pads
+with `tf.zeros([maxlen] - tf.shape(audio))` (a Python list minus a tensor) or reads `x.dtype == "string"`
+whether the pipeline is iterated by hand or by fit. So the function sees EagerTensors and text with
+TensorFlow's face, both ways; its results are made plain again by the pipeline (`to_leaf`).
+Pipelines run in the caller's thread, so switching the context here touches no concurrent training step.
+"""
+import torch
+
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.eager_tensor import wrap
+from tkeras.data.text_face import text_face
+
+
+def as_user_value(value):
+    return wrap(value) if type(value) is torch.Tensor else text_face(value)
+
+
+def call_as_user_code(function, *args):
+    raw, depth = CALL_CONTEXT.raw, CALL_CONTEXT.depth
+    CALL_CONTEXT.raw, CALL_CONTEXT.depth = False, 0
+    try:
+        return function(*args)
+    finally:
+        CALL_CONTEXT.raw, CALL_CONTEXT.depth = raw, depth
