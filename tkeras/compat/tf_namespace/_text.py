@@ -4,23 +4,14 @@
 Text stays a NumPy str array, as in `tf.data` (see `strings.py`); numbers go to the ops as before.
 """
 import numpy as np
-import torch
 
 from tkeras.data.text_face import StringArray, StringScalar, string, text_face  # noqa: F401 - re-exported
 from tkeras.ops import core, shape_ops
+from tkeras.ops.text import is_text
 
 
 def _is_text(value, dtype=None):
-    if dtype == string:
-        return True
-    if isinstance(value, (str, bytes)):
-        return True
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "SU" or (value.dtype == object and value.size and isinstance(
-            value.flat[0], (str, bytes)))
-    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], torch.Tensor):
-        return _is_text(value[0])
-    return False
+    return dtype == string or is_text(value)
 
 
 def _text(value):
