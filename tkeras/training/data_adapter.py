@@ -135,19 +135,14 @@ class ArrayBatches:
         """One epoch's batches. With `steps` set, an epoch may stop early or run over the data again."""
         produced = 0
         while produced < self.steps:
-            order = torch.randperm(self.num_samples, device=self._device if self._resident else None) \
-                if self.shuffle else None
-            for b in range(self.num_batches):
-                if produced >= self.steps:
-                    return
-                start, stop = b * self.batch_size, min((b + 1) * self.batch_size, self.num_samples)
-                index = order[start:stop] if order is not None else slice(start, stop)
-                yield (self._take(self.x, index), self._take(self.y, index),
-                       self._take(self.sample_weight, index))
+            # islice stops before gathering a batch the epoch will not use
+            for batch in itertools.islice(self._one_pass(), self.steps - produced):
+                yield batch
+                del batch  # one batch alive at a time: the next one is gathered after this is dropped
                 produced += 1
 
     def _one_pass(self):
-        """Every batch once (reshuffled when shuffling), for `ResumedPasses`."""
+        """Every batch once (reshuffled when shuffling): an epoch's passes, and `ResumedPasses`'."""
         order = torch.randperm(self.num_samples, device=self._device if self._resident else None) \
             if self.shuffle else None
         for b in range(self.num_batches):
@@ -211,7 +206,6 @@ class StreamBatches:
             self._convert = self._convert_class_weighted
         self.shuffle = shuffle
         self._is_sequence = _is_sequence_object(data)
-        self._iterator = None
         self._endless_position = 0
         given_steps = steps
         if steps is None and self._is_sequence:
