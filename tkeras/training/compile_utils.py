@@ -108,12 +108,7 @@ class CompileLoss:
             return value * self._weights[0] if self._weights[0] != 1.0 else value
         if all(loss is None for loss in self._losses):
             return None  # compiled without a loss: only add_loss terms count, and no y is needed
-        preds = y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in self.output_names]
-        preds = tree.flatten(preds)
-        if isinstance(y_true, dict):
-            trues = [y_true.get(n) for n in self.output_names]
-        else:
-            trues = list(y_true) if isinstance(y_true, (list, tuple)) else [y_true]
+        trues, preds = _targets_and_predictions(y_true, y_pred, self.output_names)
         if len(trues) != len(preds):
             trues = self._targets_for_defined_losses(trues, len(preds))
         weights = sample_weight if isinstance(sample_weight, (list, tuple)) else [sample_weight] * len(preds)
@@ -224,9 +219,7 @@ class CompileMetrics:
             return
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
         names = self._compile_loss.output_names
-        preds = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
-        trues = [y_true.get(n) for n in names] if isinstance(y_true, dict) else (
-            list(y_true) if isinstance(y_true, (list, tuple)) else [y_true])
+        trues, preds = _targets_and_predictions(y_true, y_pred, names)
         if len(trues) != len(names) and self._compile_loss._partial:
             trues = self._compile_loss._targets_for_defined_losses(trues, len(names))
         if isinstance(sample_weight, dict):
@@ -239,6 +232,17 @@ class CompileMetrics:
                                               weights):
             if yt is not None:
                 _update(metrics, flags, yt, yp, sw)
+
+
+def _targets_and_predictions(y_true, y_pred, names):
+    """Targets and predictions as lists in the outputs' order: dicts are matched by output name (the order
+    of the keys the user wrote is not the model's), other structures flattened."""
+    preds = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
+    if isinstance(y_true, dict):
+        trues = [y_true.get(n) for n in names]
+    else:
+        trues = list(y_true) if isinstance(y_true, (list, tuple)) else [y_true]
+    return trues, preds
 
 
 def _update(metrics, weighted_flags, y_true, y_pred, sample_weight):
