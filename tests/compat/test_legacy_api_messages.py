@@ -42,9 +42,9 @@ def aliases():
     (lambda keras, tf: keras.utils.np_utils.probas_to_classes,
      "keras.utils.np_utils.probas_to_classes is not supported in tkeras (Keras 1; removed in Keras 2.0): use "
      "proba.argmax(axis=-1)"),
-    (lambda keras, tf: importlib.import_module("keras.wrappers.scikit_learn"),
-     "keras.wrappers.scikit_learn is not supported in tkeras (Keras 2 scikit-learn wrappers; removed in Keras "
-     "2.12 / TensorFlow 2.12): use keras.wrappers.SKLearnClassifier / SKLearnRegressor (Keras 3)"),
+    (lambda keras, tf: importlib.import_module("keras.utils.io_utils").HDF5Matrix,
+     "keras.utils.io_utils.HDF5Matrix is not supported in tkeras (Keras 2; removed in TensorFlow 2.4): read the "
+     "h5py dataset in a keras.utils.Sequence"),
 ])
 def test_legacy_api_names_its_version_and_replacement(aliases, reach, expected):
     import keras

@@ -73,7 +73,7 @@ LEGACY = {
     "optimizer_v2": "tkeras.optimizers",
     "mixed_precision.experimental": "tkeras.mixed_precision",
     "saving.legacy": "tkeras.saving",
-    "wrappers.scikit_learn": None,  # Keras 2's KerasClassifier: not supported (named in the error)
+    "wrappers.scikit_learn": "tkeras.wrappers.scikit_learn",  # Keras 2's KerasClassifier/KerasRegressor
     "src": "tkeras",
 }
 

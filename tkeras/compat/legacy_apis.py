@@ -23,9 +23,6 @@ KERAS = {
     "layers.DenseFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
                              "use preprocessing layers (Normalization, StringLookup, "
                              "CategoryEncoding) on each column"),
-    "wrappers.scikit_learn": ("Keras 2 scikit-learn wrappers; removed in Keras 2.12 / TensorFlow 2.12",
-                              "use keras.wrappers.SKLearnClassifier / SKLearnRegressor (Keras 3), or the "
-                              "scikeras package"),
     "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
                               "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
     "models.Graph": ("Keras 0.x graph container; removed in Keras 1.0",
