@@ -109,8 +109,8 @@ def test_unsupported_names_fail_in_one_line(aliases):
     assert not hasattr(keras.layers, "NoSuchThing")
     with pytest.raises(ImportError, match="not supported in tkeras"):
         exec("from keras.layers import NoSuchLayer", {})
-    with pytest.raises(ModuleNotFoundError, match=r"^keras\.wrappers\.scikit_learn is not supported in tkeras \(Keras 2 "):
-        importlib.import_module("keras.wrappers.scikit_learn")
+    with pytest.raises(ModuleNotFoundError, match=r"^keras\.legacy\.layers is not supported in tkeras \(Keras 2\.0-2\.2 "):
+        importlib.import_module("keras.legacy.layers")
     with pytest.raises(ModuleNotFoundError, match=r"^keras\.no_such_module is not supported in tkeras$"):
         importlib.import_module("keras.no_such_module")
     import tensorflow as tf

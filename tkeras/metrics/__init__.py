@@ -25,6 +25,7 @@ from tkeras.metrics.correlation import (
     ConcordanceCorrelation, PearsonCorrelation, concordance_correlation, pearson_correlation,
 )
 from tkeras.metrics.f_score import F1Score, FBetaScore
+from tkeras.metrics import keras1_functions
 from tkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.r2_score import R2Score
@@ -63,6 +64,7 @@ _FUNCTIONS = (
     mean_squared_logarithmic_error, log_cosh, cosine_similarity, hinge, squared_hinge, categorical_hinge,
     kl_divergence, poisson, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
     binary_focal_crossentropy, categorical_focal_crossentropy, huber, pearson_correlation, concordance_correlation,
+    keras1_functions.fmeasure, keras1_functions.fbeta_score,
 )
 _ALIASES = {
     "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
@@ -71,6 +73,8 @@ _ALIASES = {
     "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "kld": KLDivergence, "KLD": KLDivergence,
     "kullback_leibler_divergence": KLDivergence, "logcosh": LogCoshError, "log_cosh": LogCoshError,
     "cosine_proximity": CosineSimilarity, "cosine": CosineSimilarity, "rmse": RootMeanSquaredError,
+    # Keras 1's batch-wise functions by name ('precision'/'recall' stay the classes, as in Keras 2 and 3).
+    "fmeasure": keras1_functions.fmeasure, "fbeta_score": keras1_functions.fbeta_score,
 }
 
 _REGISTRY = Registry(

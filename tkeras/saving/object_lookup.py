@@ -83,6 +83,9 @@ def classes_of(namespace):
         # keras.utils.FeatureSpace is a layer, and `FeatureSpace.save` writes it as a layer file.
         from tkeras.utils.feature_space import FeatureSpace
         table["FeatureSpace"] = FeatureSpace
+        # Keras 1 layers that only old scripts reach (through the import hook's keras.layers).
+        from tkeras.compat.legacy.keras1_dense_layers import Highway, MaxoutDense
+        table["Highway"], table["MaxoutDense"] = Highway, MaxoutDense
     return table
 
 
