@@ -55,6 +55,7 @@ LEGACY = {
     "utils.vis_utils": "tkeras.utils",
     "utils.visualize_util": "tkeras.compat.legacy.visualize_util",  # Keras 1's plot(model, to_file=...)
     "utils.layer_utils": "tkeras.utils",
+    "utils.conv_utils": "tkeras.utils",  # Keras 2.0-2.3's convert_kernel
     "utils.io_utils": "tkeras.utils",
     "utils.all_utils": "tkeras.utils",
     "preprocessing.text": "tkeras.preprocessing.text",
@@ -88,4 +89,5 @@ COMPANIONS = {
     "tkeras.constraints": "tkeras.compat.legacy.constraints",
     "tkeras.utils": "tkeras.compat.legacy.utils",
     "tkeras.regularizers": "tkeras.compat.legacy.regularizers",
+    "tkeras.metrics": "tkeras.compat.legacy.metrics",  # fmeasure, precision, recall (Keras 1 functions)
 }

@@ -3,9 +3,9 @@
 The runner reports an unsupported API in one line; for the APIs old scripts commonly reach for, that
 line also says which Keras/TensorFlow version the API is from and the nearest replacement tkeras has:
 
-    keras.layers.Highway is not supported in tkeras (Keras 1; removed in Keras 2.0): build it from Dense layers ...
+    keras.layers.SReLU is not supported in tkeras (Keras 1 (moved to keras-contrib)): use keras.layers.PReLU ...
 
-Keras names are keyed by their path below the package (`layers.Highway`), so `keras.`,
+Keras names are keyed by their path below the package (`layers.SReLU`), so `keras.`,
 `tensorflow.keras.`, `tf_keras.` and `tensorflow.compat.v1.keras.` spellings all find them.
 """
 from tkeras.compat.aliases import ROOTS
@@ -15,14 +15,7 @@ _TF1_GRAPH = "TensorFlow 1; removed in TensorFlow 2.0, kept only in tf.compat.v1
 
 # Path below the keras package -> (where it comes from, what to do instead: the nearest supported replacement).
 KERAS = {
-    "layers.Highway": (_KERAS_1, "build it from Dense layers: t = Dense(n, activation='sigmoid')(x); "
-                                 "y = t * Dense(n, activation='relu')(x) + (1 - t) * x"),
-    "layers.MaxoutDense": (_KERAS_1, "use Dense(units * k), Reshape((units, k)), then the max over the last axis "
-                                     "(keras.ops.max in a Lambda)"),
     "layers.SReLU": ("Keras 1 (moved to keras-contrib)", "use keras.layers.PReLU or LeakyReLU"),
-    "layers.DenseFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
-                             "use preprocessing layers (Normalization, StringLookup, "
-                             "CategoryEncoding) on each column"),
     "utils.multi_gpu_model": ("Keras 2.0.9-2.3; removed in TensorFlow 2.4",
                               "run torchrun --nproc_per_node=N script.py (tkeras trains data-parallel unchanged)"),
     "models.Graph": ("Keras 0.x graph container; removed in Keras 1.0",
@@ -33,14 +26,6 @@ KERAS = {
     "legacy.layers": ("Keras 2.0-2.2 compatibility module for Keras 1 code", "use the Keras 2 names (layers, models)"),
     "legacy.interfaces": ("Keras 2.0-2.2 compatibility module for Keras 1 code",
                           "use the Keras 2 names (layers, models)"),
-    "utils.np_utils.probas_to_classes": ("Keras 1; removed in Keras 2.0", "use proba.argmax(axis=-1)"),
-    "utils.layer_utils.convert_all_kernels_in_model": (
-        "Keras 1/2 Theano-TensorFlow kernel conversion", "drop the call: tkeras keeps kernels in TensorFlow's layout"),
-    "metrics.fmeasure": ("Keras 1 batch-wise metric; removed in Keras 2.0",
-                         "write an F1 metric with keras.backend (K.sum/K.round/K.clip), or use "
-                         "keras.metrics.Precision() and Recall()"),
-    "metrics.fbeta_score": ("Keras 1 batch-wise metric; removed in Keras 2.0",
-                            "write it with keras.backend, or use keras.metrics.Precision() and Recall()"),
     "utils.io_utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
                                   "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
     "utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
@@ -90,7 +75,7 @@ TENSORFLOW = {
 
 
 def keras_note(api):
-    """(origin, replacement) for a Keras API path such as 'tensorflow.keras.layers.Highway', or None."""
+    """(origin, replacement) for a Keras API path such as 'tensorflow.keras.layers.SReLU', or None."""
     for root in sorted(ROOTS, key=len, reverse=True):
         if api.startswith(root + "."):
             rest = api[len(root) + 1:]

@@ -81,6 +81,7 @@ _LAZY = {
     "Hashing": "tkeras.layers.preprocessing.hashing",
     "Discretization": "tkeras.layers.preprocessing.discretization",
     "HashedCrossing": "tkeras.layers.preprocessing.hashed_crossing",
+    "DenseFeatures": "tkeras.layers.preprocessing.dense_features",  # tf-keras 2, on tf.feature_column
     "STFTSpectrogram": "tkeras.layers.preprocessing.stft_spectrogram",
     "MelSpectrogram": "tkeras.layers.preprocessing.mel_spectrogram",
     "MaxNumBoundingBoxes": "tkeras.layers.preprocessing.image.max_num_bounding_boxes",

@@ -94,6 +94,14 @@ class Sequential(Model):
             input_shape = self._input_batch_shape
         if input_shape is None:
             raise ValueError("You must provide an input_shape argument to build a Sequential model")
+        if isinstance(input_shape, dict):
+            # A first layer that takes a dict of features (tf-keras 2's DenseFeatures, a user's layer on a
+            # dataset of columns): no one shape flows through the stack, so each layer builds on its
+            # first call, as Keras 2's deferred Sequential did.
+            self._build_input_shape = dict(input_shape)
+            self.built = True
+            self._invalidate_caches()
+            return
         shape = tuple(input_shape)
         self._build_input_shape = shape
         # (a Keras 1 Merge first layer takes several inputs: no one Input to record then)

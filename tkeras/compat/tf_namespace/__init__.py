@@ -152,6 +152,7 @@ _LAZY_MODULES = {
     "lookup": "tkeras.compat.tf_namespace.lookup",
     "ragged": "tkeras.compat.tf_namespace.ragged",
     "experimental": "tkeras.compat.tf_namespace.experimental",
+    "feature_column": "tkeras.compat.tf_namespace.feature_column",
 }
 # Top-level classes loaded with their module on first use (name -> module).
 _LAZY_NAMES = {
