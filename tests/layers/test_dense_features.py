@@ -19,7 +19,8 @@ FEATURES = {"age": np.array(REFERENCE["features"]["age"], "int64"),
             "thal": np.array(REFERENCE["features"]["thal"]),
             "slope": np.array(REFERENCE["features"]["slope"], "int64"),
             "code": np.array(REFERENCE["features"]["code"], "int64"),
-            "pair": np.array(REFERENCE["features"]["pair"], "float32")}
+            "pair": np.array(REFERENCE["features"]["pair"], "float32"),
+            "weight": np.array(REFERENCE["features"]["weight"], "float32")}
 EMBEDDING = np.array(REFERENCE["embedding"], "float32")
 
 
@@ -52,6 +53,11 @@ def _columns():  # the same columns as the fixture script
         "embedding": [slope_embedding],
         "embedding_vocabulary": [fc.embedding_column(thal, dimension=3,
                                                      initializer=keras.initializers.Constant(EMBEDDING[:3]))],
+        "weighted_indicator": [fc.indicator_column(fc.weighted_categorical_column(
+            fc.categorical_column_with_identity("slope", num_buckets=4), "weight"))],
+        "weighted_embedding_sqrtn": [fc.embedding_column(fc.weighted_categorical_column(
+            fc.categorical_column_with_identity("slope", num_buckets=4), "weight"), dimension=3, combiner="sqrtn",
+            initializer=keras.initializers.Constant(EMBEDDING))],
         "all": [fc.indicator_column(thal), age, age_buckets, fc.numeric_column("chol"), slope_embedding],
     }
 
