@@ -84,7 +84,7 @@ def classes_of(namespace):
         from tkeras.utils.feature_space import FeatureSpace
         table["FeatureSpace"] = FeatureSpace
         # Keras 1 layers that only old scripts reach (through the import hook's keras.layers).
-        from tkeras.compat.legacy.keras1_dense_layers import Highway, MaxoutDense
+        from tkeras.layers.core.keras1_dense import Highway, MaxoutDense
         table["Highway"], table["MaxoutDense"] = Highway, MaxoutDense
     return table
 

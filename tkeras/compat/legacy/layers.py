@@ -11,11 +11,11 @@
 - `CuDNNLSTM` / `CuDNNGRU` (Keras 2.0.9-2.3, tf.keras 1.x): the cuDNN-only recurrent layers. Here they
   build an `LSTM` / `GRU` with cuDNN's maths (tanh, sigmoid gates; GRU with reset_after=True), which
   runs on cuDNN on a GPU and on the CPU too; saved models hold plain LSTM/GRU layers.
-- `Highway` and `MaxoutDense` (Keras 1): `keras1_dense_layers.py`.
+- `Highway` and `MaxoutDense` (Keras 1): `layers/core/keras1_dense.py`.
 - `TimeDistributedDense` (Keras 1) and `ThresholdedReLU` (Keras 2, removed in Keras 3) as the layers
   that compute the same: `TimeDistributed(Dense(...))` and `ReLU(threshold=theta)`.
 """
-from tkeras.compat.legacy.keras1_dense_layers import Highway, MaxoutDense  # noqa: F401
+from tkeras.layers.core.keras1_dense import Highway, MaxoutDense  # noqa: F401
 from tkeras.layers.activations.relu import ReLU
 from tkeras.layers.core.dense import Dense
 from tkeras.layers.layer import Layer
