@@ -437,8 +437,9 @@ def set_session(session):
 
 
 def gradients(loss, variables):
-    raise NotImplementedError("K.gradients (TensorFlow 1 graph gradients) is not supported in tkeras; use "
-                              "tf.GradientTape (tkeras.GradientTape)")
+    """`K.gradients(loss, variables)` on symbolic tensors (graph_gradients.py)."""
+    from tkeras.backend import graph_gradients
+    return graph_gradients.gradients(loss, variables)
 
 
 # The tensor functions: on KerasTensors (functional code) they become op nodes of the graph, as tf-keras

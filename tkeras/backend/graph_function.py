@@ -10,7 +10,9 @@ and nothing here imports upward. A `K.learning_phase()` entry among the inputs i
 its value in the call (0 or 1) switches dropout & co.
 """
 import numpy as np
+import torch
 
+from tkeras.backend import graph_gradients
 from tkeras.backend.keras_tensor import KerasTensor
 
 _GRAPH_MAKER = []
@@ -41,6 +43,7 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
         raise ValueError(f"K.function: outputs must be symbolic tensors (layer.output, model.output), received "
                          f"{strays[0]}")
     model = _GRAPH_MAKER[0]([inputs[i] for i in tensors], outputs)
+    differentiates = graph_gradients.takes_input_gradients(model)
 
     def run(values):
         values = list(values) if isinstance(values, (list, tuple)) else [values]
@@ -48,9 +51,22 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
             raise ValueError(f"This K.function takes {len(inputs)} input value(s) (one per entry of its inputs), "
                              f"received {len(values)}")
         training = any(bool(values[i]) for i in flags)
-        results = model([values[i] for i in tensors], training=training)
+        feeds = [values[i] for i in tensors]
+        if differentiates:  # K.gradients ops in the graph: the forward must record what they differentiate
+            with torch.enable_grad():
+                results = model([_differentiable(value) for value in feeds], training=training)
+        else:
+            results = model(feeds, training=training)
         results = results if isinstance(results, (list, tuple)) else [results]
         return [np.asarray(result.detach().cpu().numpy() if hasattr(result, "detach") else result)
                 for result in results]
 
     return run
+
+
+def _differentiable(value):
+    """A float input as a tensor that records gradients (K.gradients with respect to a model input)."""
+    tensor = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.asarray(value))
+    if not tensor.is_floating_point():
+        return value
+    return tensor.detach().clone().requires_grad_(True)
