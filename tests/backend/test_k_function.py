@@ -50,8 +50,8 @@ def test_bad_calls_name_the_problem():
         K.function([np.ones(2)], [y])
     with pytest.raises(ValueError, match="outputs must be symbolic tensors.*ndarray"):
         K.function([x], [np.ones(2)])
-    with pytest.raises(NotImplementedError, match="updates=.*not supported"):
-        K.function([x], [y], updates=[(y, y)])
+    with pytest.raises(TypeError, match=r"updates.*\(variable, new_value\) pair, received tuple"):
+        K.function([x], [y], updates=[(y, y)])  # a pair whose first entry is no variable
 
 
 def test_the_compat_name_is_the_same_function():

@@ -88,3 +88,36 @@ def test_a_tensor_the_loss_does_not_depend_on_gets_zeros_and_eager_values_are_re
     np.testing.assert_array_equal(result[0], np.zeros((2, 3)))
     with pytest.raises(NotImplementedError, match="use tf.GradientTape"):
         K.gradients(keras.ops.ones((2,)), model.input)
+
+
+def test_optimizer_get_updates_on_a_symbolic_loss_steps_at_each_call():
+    rng = np.random.default_rng(5)
+    model, kernel = _dense_model(rng)
+    bias = model.layers[1].get_weights()[1]
+    loss = K.mean(K.square(model.output))
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    updates = optimizer.get_updates(loss=loss, params=model.layers[1].trainable_weights)
+    train = K.function([model.input], [loss], updates=updates)
+    x = rng.standard_normal((6, 4)).astype("float32")
+    before = float(np.mean((x @ kernel + bias) ** 2))
+    assert float(train([x])[0]) == pytest.approx(before, rel=1e-5)  # the outputs are from before the step
+    out = x @ kernel + bias
+    grad_out = 2 * out / out.size
+    np.testing.assert_allclose(model.layers[1].get_weights()[0], kernel - 0.1 * x.T @ grad_out, rtol=1e-5)
+    np.testing.assert_allclose(model.layers[1].get_weights()[1], bias - 0.1 * grad_out.sum(0), rtol=1e-5)
+    assert float(train([x])[0]) < before
+
+
+def test_symbolic_k_update_is_applied_by_the_function_that_lists_it():
+    rng = np.random.default_rng(6)
+    model, _ = _dense_model(rng)
+    running = K.variable(np.zeros(2, "float32"))
+    batch_mean = K.mean(model.output, axis=0)
+    step = K.function([model.input], [batch_mean], updates=[K.update_add(running, batch_mean),
+                                                              (K.variable(0.0), K.sum(batch_mean))])
+    x = rng.standard_normal((4, 4)).astype("float32")
+    first = step([x])[0]
+    step([x])
+    np.testing.assert_allclose(K.get_value(running), 2 * first, rtol=1e-5)
+    with pytest.raises(TypeError, match="each entry of `updates`"):
+        K.function([model.input], [batch_mean], updates=["not an update"])

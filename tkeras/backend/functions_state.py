@@ -2,11 +2,13 @@
 average a hand-written BatchNormalization keeps, variables drawn at random, and the random tensors
 tf-keras offers beside `K.random_normal` (`random_bernoulli`, `truncated_normal`).
 
-Updates happen at once on the Variable (there is no graph to defer them to) and return it.
+Updates to concrete values happen at once on the Variable and return it; an update to a symbolic value
+is deferred to the `K.function` whose `updates` list holds it (graph_function.GraphUpdate).
 """
 from tkeras.backend import config
 from tkeras.backend.functions import _t, random_normal, random_uniform
-from tkeras.backend.keras_tensor import record_in_graphs
+from tkeras.backend.graph_function import assignment
+from tkeras.backend.keras_tensor import KerasTensor, record_in_graphs
 
 
 def _variable(op, x):
@@ -16,16 +18,22 @@ def _variable(op, x):
 
 
 def update(x, new_x):
+    if isinstance(new_x, KerasTensor):  # a graph's value: K.function(..., updates=[...]) assigns it per call
+        return assignment(_variable("update", x), new_x)
     _variable("update", x).assign(new_x)
     return x
 
 
 def update_add(x, increment):
+    if isinstance(increment, KerasTensor):
+        return assignment(_variable("update_add", x), increment, "assign_add")
     _variable("update_add", x).assign_add(increment)
     return x
 
 
 def update_sub(x, decrement):
+    if isinstance(decrement, KerasTensor):
+        return assignment(_variable("update_sub", x), decrement, "assign_sub")
     _variable("update_sub", x).assign_sub(decrement)
     return x
 

@@ -4,7 +4,9 @@ arrays, the idiom for intermediate outputs:
     get_hidden = K.function([model.input, K.learning_phase()], [model.layers[3].output])
     hidden = get_hidden([x, 0])[0]          # a NumPy array
 
-tkeras runs it eagerly: the graph becomes a functional model once, and each call runs that model.
+tkeras runs it eagerly: the graph becomes a functional model once, and each call runs that model;
+`updates` (symbolic assignments, an optimizer's `get_updates` on a symbolic loss) are computed with
+the outputs and applied after them (`GraphUpdate`).
 Models live above this floor, so `models/` registers how a graph becomes a model (`register_graph_maker`)
 and nothing here imports upward. A `K.learning_phase()` entry among the inputs is the training flag:
 its value in the call (0 or 1) switches dropout & co.
@@ -23,14 +25,49 @@ def register_graph_maker(make_graph):
     _GRAPH_MAKER[:] = [make_graph]
 
 
+class GraphUpdate:
+    """An update `K.function(..., updates=[...])` applies after each run, Keras 2's deferred assignment:
+    its symbolic `tensors` (a new value, or the gradients an optimizer's `get_updates` asked for) are
+    computed with the function's outputs, then handed to `apply` as tensors. The outputs are the values
+    from before the update, as in a TensorFlow 1 graph."""
+
+    def __init__(self, tensors, apply):
+        self.tensors, self.apply = list(tensors), apply
+
+
+def assignment(variable, value, how="assign"):
+    """`K.update(x, new_x)` & co. when the value is symbolic: the GraphUpdate that assigns it."""
+    return GraphUpdate([value], lambda values: getattr(variable, how)(values[0].detach().to(variable.dtype)))
+
+
+def _graph_updates(updates):
+    """Keras 2's `updates` list -> GraphUpdates. Entries are GraphUpdates (`K.update` on symbolic values,
+    `optimizer.get_updates` on a symbolic loss), `(variable, new_value)` pairs (TensorFlow 1), or
+    variables an eager update already changed (returned by `K.update_add(v, 1)`), which need nothing."""
+    result = []
+    for entry in updates or []:
+        if isinstance(entry, GraphUpdate):
+            result.append(entry)
+        elif isinstance(entry, (list, tuple)) and len(entry) == 2 and hasattr(entry[0], "assign"):
+            variable, value = entry
+            if isinstance(value, KerasTensor):
+                result.append(assignment(variable, value))
+            else:
+                variable.assign(value)
+        elif not hasattr(entry, "assign"):
+            raise TypeError(f"K.function: each entry of `updates` must be an update (K.update(...), "
+                            f"optimizer.get_updates(...)) or a (variable, new_value) pair, received "
+                            f"{type(entry).__name__}")
+    return result
+
+
 def function(inputs, outputs, updates=None, name=None, **kwargs):
     """A callable taking the list of input values (one per entry of `inputs`) and returning the list of
-    outputs as NumPy arrays. `updates` (TensorFlow 1 graph assignments) are not supported."""
-    if updates:
-        raise NotImplementedError("K.function(..., updates=...) (TensorFlow 1 graph updates, Keras 2) is not "
-                                  "supported in tkeras: train with model.fit or a tf.GradientTape loop")
+    outputs as NumPy arrays; `updates` (Keras 2's deferred assignments and optimizer steps) are applied
+    after each call."""
     if not _GRAPH_MAKER:
         raise RuntimeError("K.function: tkeras' models are not loaded: import tkeras first")
+    deferred = _graph_updates(updates)
     inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     tensors = [i for i, value in enumerate(inputs) if isinstance(value, KerasTensor)]
     flags = [i for i, value in enumerate(inputs) if not isinstance(value, KerasTensor)]
@@ -42,6 +79,8 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     if strays:
         raise ValueError(f"K.function: outputs must be symbolic tensors (layer.output, model.output), received "
                          f"{strays[0]}")
+    returned = len(outputs)
+    outputs = outputs + [tensor for update in deferred for tensor in update.tensors]
     model = _GRAPH_MAKER[0]([inputs[i] for i in tensors], outputs)
     differentiates = graph_gradients.takes_input_gradients(model)
 
@@ -58,6 +97,11 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
         else:
             results = model(feeds, training=training)
         results = results if isinstance(results, (list, tuple)) else [results]
+        start = returned
+        for update in deferred:
+            update.apply(list(results[start:start + len(update.tensors)]))
+            start += len(update.tensors)
+        results = results[:returned]
         return [np.asarray(result.detach().cpu().numpy() if hasattr(result, "detach") else result)
                 for result in results]
 

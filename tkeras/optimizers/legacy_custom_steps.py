@@ -189,8 +189,15 @@ class LegacyCustomStepsMixin:
 
     def get_updates(self, loss, params):
         """Compute the gradients of `loss` and apply them now; returns `[iterations]` (tf-keras
-        returned the update op, which tkeras has already run)."""
+        returned the update op, which tkeras has already run). A symbolic loss (Keras 2 graph code) gives
+        the update for `K.function(..., updates=...)` instead, applied at each call of that function."""
         params = list(params)
+        from tkeras.backend.keras_tensor import KerasTensor
+        if isinstance(loss, KerasTensor):
+            from tkeras.backend.graph_function import GraphUpdate
+            from tkeras.backend.graph_gradients import gradients
+            return [GraphUpdate(gradients(loss, params),
+                                lambda grads: self.apply_gradients(zip([g.detach() for g in grads], params)))]
         grads = self.get_gradients(loss, params)
         self.apply_gradients(zip(grads, params))
         return [self._iterations]
