@@ -113,8 +113,8 @@ def test_symbolic_k_update_is_applied_by_the_function_that_lists_it():
     model, _ = _dense_model(rng)
     running = K.variable(np.zeros(2, "float32"))
     batch_mean = K.mean(model.output, axis=0)
-    step = K.function([model.input], [batch_mean], updates=[K.update_add(running, batch_mean),
-                                                              (K.variable(0.0), K.sum(batch_mean))])
+    updates = [K.update_add(running, batch_mean), (K.variable(0.0), K.sum(batch_mean))]
+    step = K.function([model.input], [batch_mean], updates=updates)
     x = rng.standard_normal((4, 4)).astype("float32")
     first = step([x])[0]
     step([x])
