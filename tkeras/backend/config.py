@@ -49,12 +49,23 @@ def image_data_format():
     return _IMAGE_DATA_FORMAT
 
 
-def set_image_data_format(data_format):
-    global _IMAGE_DATA_FORMAT
+def set_image_data_format(data_format, from_dim_ordering=False):
+    global _IMAGE_DATA_FORMAT, _ONE_D_CHANNELS_LAST
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
             f"image_data_format must be 'channels_last' or 'channels_first'; received {data_format!r}")
     _IMAGE_DATA_FORMAT = data_format
+    _ONE_D_CHANNELS_LAST = from_dim_ordering
+
+
+# Keras 1's set_image_dim_ordering('th') was about images only: its 1-D layers kept (steps, features).
+_ONE_D_CHANNELS_LAST = False
+
+
+def one_d_data_format():
+    """The format a 1-D convolution or pooling layer takes when given none: the global one, as Keras 3
+    does, unless Keras 1's `set_image_dim_ordering` set it (then channels_last, as Keras 1 had it)."""
+    return "channels_last" if _ONE_D_CHANNELS_LAST else _IMAGE_DATA_FORMAT
 
 
 def standardize_dtype(dtype):

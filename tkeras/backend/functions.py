@@ -33,7 +33,7 @@ def image_dim_ordering():
 def set_image_dim_ordering(value):
     if value not in ("tf", "th"):
         raise ValueError(f"set_image_dim_ordering expects 'tf' or 'th', received {value!r}")
-    config.set_image_data_format("channels_last" if value == "tf" else "channels_first")
+    config.set_image_data_format("channels_last" if value == "tf" else "channels_first", from_dim_ordering=True)
 
 
 def learning_phase():

@@ -10,6 +10,7 @@ import numbers
 
 import torch
 
+from tkeras.backend import config
 from tkeras.layers.convolutional.base_conv import _CONV, KERAS1_MARKERS, BaseConv
 from tkeras.layers.lora import LoraKernelMixin
 
@@ -71,12 +72,13 @@ class Conv1D(_Conv):
 
     def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True, **kwargs):
+        # data_format=None follows keras.config.image_data_format(), as in Keras 3 (tf-keras 2 pinned
+        # 1-D layers to channels_last; so did Keras 1's 'th' ordering: config.one_d_data_format); 'causal'
+        # pads the steps axis wherever the channels are.
         if data_format is None and kwargs.get("dim_ordering") is None:
-            data_format = "channels_last"  # Keras: Conv1D ignores image_data_format()
+            data_format = config.one_d_data_format()
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
                          activation, use_bias, **kwargs)
-        if self.padding == "causal" and self.data_format != "channels_last":
-            raise ValueError("Conv1D: padding='causal' needs data_format='channels_last'")
 
 
 class Conv2D(_Conv):

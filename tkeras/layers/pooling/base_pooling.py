@@ -11,6 +11,7 @@ keeps channels_last data in torch's channels_last memory format (no reorder; see
 import torch
 import torch.nn.functional as F
 
+from tkeras.backend import config
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.convolutional.base_conv import lift_1d
 from tkeras.layers.layer import InputSpec, Layer
@@ -32,7 +33,7 @@ class BasePooling(Layer):
         if self.rank == 1:
             utils.pop_keras1_input_length(kwargs)
             if data_format is None:
-                data_format = "channels_last"  # Keras: 1-D layers ignore image_data_format()
+                data_format = config.one_d_data_format()  # Keras 1's 'th' ordering left 1-D layers alone
         super().__init__(**kwargs)
         label = type(self).__name__
         self.pool_size = utils.normalize_tuple(pool_size, self.rank, "pool_size", label)

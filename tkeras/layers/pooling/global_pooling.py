@@ -5,6 +5,7 @@ averaging over the real steps only, as Keras does; the mask stops here (the outp
 """
 import torch
 
+from tkeras.backend import config
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.layer import InputSpec, Layer
 
@@ -18,7 +19,7 @@ class BaseGlobalPooling(Layer):
         if self.rank == 1:
             utils.pop_keras1_input_length(kwargs)
             if data_format is None:
-                data_format = "channels_last"
+                data_format = config.one_d_data_format()  # Keras 1's 'th' ordering left 1-D layers alone
         super().__init__(**kwargs)
         self.data_format = utils.normalize_data_format(data_format, type(self).__name__)
         self.keepdims = bool(keepdims)
