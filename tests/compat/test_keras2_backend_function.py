@@ -39,8 +39,8 @@ def test_k_function_learning_phase_turns_dropout_on():
     assert 0.3 < zeros.mean() < 0.7  # rate 0.5 in training mode
     with pytest.raises(ValueError, match="takes 2 input value"):
         dropped([x])
-    with pytest.raises(NotImplementedError, match=r"updates=.*Keras 2.*not supported"):
-        function([model.input], [model.output], updates=[("a", "b")])
+    with pytest.raises(TypeError, match=r"each entry of `updates` must be an update"):
+        function([model.input], [model.output], updates=[("a", "b")])  # no variable to assign
 
 
 class KerasOneDense(layers.Layer):

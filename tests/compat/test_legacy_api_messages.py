@@ -19,9 +19,9 @@ def aliases():
 @pytest.mark.parametrize("reach, expected", [
     (lambda keras, tf: keras.layers.SReLU,
      "keras.layers.SReLU is not supported in tkeras (Keras 1 (moved to keras-contrib)): use keras.layers.PReLU"),
-    (lambda keras, tf: tf.keras.layers.DenseFeatures,
-     "tensorflow.keras.layers.DenseFeatures is not supported in tkeras (tf.keras 2 feature columns; removed in "
-     "Keras 3): use preprocessing layers"),
+    (lambda keras, tf: tf.keras.layers.experimental.DynamicEmbedding,
+     "tensorflow.keras.layers.experimental.DynamicEmbedding is not supported in tkeras (tf.keras 2.13+ "
+     "experimental): adapt a keras.layers.StringLookup"),
     (lambda keras, tf: keras.utils.multi_gpu_model,
      "keras.utils.multi_gpu_model is not supported in tkeras (Keras 2.0.9-2.3; removed in TensorFlow 2.4): "
      "run torchrun --nproc_per_node=N script.py"),
