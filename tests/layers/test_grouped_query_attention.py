@@ -61,8 +61,9 @@ def test_weights_are_keras_einsum_dense_layout_in_keras_order():
         (8, 6, 4), (6, 4),     # gate
         (10, 3, 4), (3, 4),    # value
         (6, 4, 8), (8,)]       # attention_output
+    # Keras' sublayers, in its order: the Dropout (held for its seed state) between value and output.
     assert [name for name, _ in layer.named_children()] == [
-        "_query_dense", "_key_dense", "_gate_dense", "_value_dense", "_output_dense"]
+        "_query_dense", "_key_dense", "_gate_dense", "_value_dense", "_dropout_layer", "_output_dense"]
 
 
 def test_key_value_heads_are_shared_by_consecutive_query_heads():

@@ -60,14 +60,15 @@ def test_quantize_int4_matches_keras_bit_for_bit(kind, label):
 
 def test_int4_inputs_gradient_goes_through_the_dequantized_kernel():
     layer, inputs = _quantized("dense", 4)
-    packed = layer.kernel.detach().clone()
+    packed_variable = next(w for w in layer.weights if w.path.endswith("/kernel"))
+    packed = packed_variable.detach().clone()
     x = torch.tensor(inputs, requires_grad=True)
     layer(x).sum().backward()
     groups = layer.g_idx.detach().long()
-    values = keras.quantizers.unpack_int4(layer.kernel, 5, axis=-1).numpy().astype("float32")
+    values = keras.quantizers.unpack_int4(packed_variable, 5, axis=-1).numpy().astype("float32")
     float_kernel = (values - layer.kernel_zero.numpy()[groups]) * layer.kernel_scale.numpy()[groups]
     np.testing.assert_allclose(x.grad.numpy(), np.tile(float_kernel.sum(1), (3, 1)), rtol=1e-5)
-    assert not layer.kernel.requires_grad and torch.equal(layer.kernel.detach(), packed)
+    assert not packed_variable.requires_grad and torch.equal(packed_variable.detach(), packed)
 
 
 def test_keras_int4_file_loads_and_tkeras_writes_the_same_variables(tmp_path):

@@ -19,11 +19,22 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.variable import Variable, assign_arrays
+from tkeras.layers.layer_paths import current_prefix
 from tkeras.layers.weight_order import own_in_keras_order, tracked_trainable
+from tkeras.ops.random import SeedGenerator
 
 
 class LayerWeights:
+    _seed_generators = ()  # keras.random.SeedGenerator attributes, in assignment order (the instance's list)
+
     def __setattr__(self, name, value):
+        if isinstance(value, SeedGenerator):
+            # As Keras tracks them: the generator's state variable is layer state (`variables`,
+            # `non_trainable_variables`), though not a weight.
+            generators = self.__dict__.setdefault("_seed_generators", [])
+            if not any(value is known for known in generators):
+                generators.append(value)
+                _prefix_with_building_path(value)
         # `self.embeddings = tf.Variable(...)` (keras-io's VQ-VAE codebook) or `keras.Variable(...)`: a
         # variable no layer has taken yet becomes this layer's weight, as Keras' attribute tracking makes
         # it, so it trains and counts in `weights`. One already tracked elsewhere (a shared kernel) stays
@@ -98,7 +109,11 @@ class LayerWeights:
 
     @property
     def variables(self):
-        return self.weights
+        """`weights` plus the state of the layer's seed generators (after its own weights, before its
+        sublayers' variables, as Keras lists them)."""
+        own = own_in_keras_order(self._own_weights)
+        seeds = [generator.state for generator in self._seed_generators]
+        return _dedupe(own + seeds + [v for layer in self._direct_sublayers() for v in layer.variables])
 
     @property
     def trainable(self):
@@ -140,7 +155,12 @@ class LayerWeights:
     def non_trainable_weights(self, variables):
         self._adopt_weights(variables, trainable=False)
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self):
+        """`non_trainable_weights` plus the seed generators' states (`variables` that do not train)."""
+        if not self._trainable:
+            return self.variables
+        return [v for v in self.variables if not v._keras_trainable]
 
     def _adopt_weights(self, variables, trainable):
         """Keras 1 custom layers made their weights with `K.variable(...)` in build() and listed them:
@@ -173,6 +193,16 @@ class LayerWeights:
                 f"You tried to call count_params on layer {self.name!r}, but the layer isn't built. "
                 f"Build it first by calling it on data or with build(input_shape).")
         return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+
+def _prefix_with_building_path(generator):
+    """Keras names a generator made while a layer builds (the Dropout MultiHeadAttention makes in its
+    build) under that layer's scope: "multi_head_attention/seed_generator/seed_generator_state". tkeras
+    knows the building layer here, when the new generator is handed to its layer (just after it is made)."""
+    prefix = current_prefix()
+    state = generator.state
+    if prefix and state._keras_path == f"{generator.name}/seed_generator_state":
+        state._keras_path = f"{prefix}/{state._keras_path}"
 
 
 def _dedupe(weights):

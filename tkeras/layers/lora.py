@@ -37,8 +37,11 @@ def _adapted_weight(target):
         if base is None:
             base = self.__dict__["_parameters"].get(stored)  # assigned a torch Parameter, not a Variable
         if base is None:
-            unpacked = getattr(self.__dict__.get("_int4_layout"), "unpacked_table", None)
-            if unpacked is not None:  # an int4 Embedding: as Keras, the table's int4 values (int8, unpacked)
+            # Quantized: as Keras, an int8 Embedding's table variable, or the int4 values unpacked (int8 in
+            # [-8, 7], the float weight's shape) of an int4 Embedding, Dense or EinsumDense.
+            layout = self.__dict__.get("_int4_layout") or self.__dict__.get("_quantized_layout")
+            unpacked = getattr(layout, "unpacked_table", None) or getattr(layout, "unpacked_kernel", None)
+            if unpacked is not None:
                 return unpacked(self)
             # Not built yet (or no float weight): AttributeError lets torch register the weight and
             # lets nn.Module find one registered some other way.

@@ -72,7 +72,10 @@ class Model(Trainer, LegacyModelMethods, Layer):
         raise ValueError(f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}")
 
     def build(self, input_shape=None):
-        """Keras' subclassed-model build: run the model once on zeros of that shape."""
+        """Keras' subclassed-model build: run the model once on zeros of that shape. Keras traces that call
+        symbolically, so its layers' seed generators are put back where they were (the engineers guide's
+        `MyDropout` counts one draw per step, not one more for the build). Not a full probe: weights that
+        sublayer builds assign during the call must keep their values."""
         if input_shape is None:
             raise ValueError(f"Model {self.name!r}: build() needs an input_shape")
         if type(self).call is Model.call:
@@ -81,9 +84,13 @@ class Model(Trainer, LegacyModelMethods, Layer):
         from tkeras.backend import config
         probe = lambda shape: torch.zeros(tuple(1 if d is None else d for d in shape), device=config.device())
         several = isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list))
+        generators = [g for layer in self._flatten_layers() for g in layer._seed_generators]
+        states = [generator.state.detach().clone() for generator in generators]
         with torch.no_grad():
             self.built = True
             self([probe(s) for s in input_shape] if several else probe(input_shape), training=False)
+            for generator, state in zip(generators, states):
+                generator.state.assign(state)
         self._build_input_shape = tuple(input_shape)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,

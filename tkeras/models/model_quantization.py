@@ -1,7 +1,7 @@
 """Keras 3's `Model.quantize(mode, config=None, filters=None)`: quantize every leaf layer that can be.
 
-tkeras runs int8 for Dense and EinsumDense (`layers/core/int8_quantization.py`) and int4 for those and
-Embedding (`layers/core/int4_quantization.py`); a leaf layer without
+tkeras runs int8 and int4 for Dense, EinsumDense (`layers/core/int8_quantization.py`,
+`layers/core/int4_quantization.py`) and Embedding (`layers/core/embedding_quantization.py`); a leaf layer without
 `quantize` is left alone with a warning naming it, and one whose `quantize` refuses the mode warns with
 its reason, as in Keras.
 `filters` picks layers by a regex on their name, a list of regexes, or a callable.

@@ -3,11 +3,16 @@
 A `seed` argument makes one call reproducible on its own (a private generator seeded with it);
 without one, draws come from torch's global generator, which `set_seed` resets.
 """
+import random as python_random
+
 import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.name_scope import current_path
 from tkeras.backend.naming import unique_name
+from tkeras.backend.stateless_scope import active_stateless_scope
+from tkeras.backend.variable import Variable
 from tkeras.ops.core import _float_default, _shape, tensor, to_torch_dtype, user_op
 
 
@@ -95,10 +100,14 @@ def set_seed(seed):
 class SeedGenerator:
     """Keras 3's stateful seed: each draw that takes it gets the next seed of a fixed sequence.
 
-    Keras' public surface is kept too: `state` (the pair [seed, counter], int64) and `next()`, which
+    Its state is a variable, as in Keras: `state` (int64 [seed, counter], non-trainable, path
+    "<name>/seed_generator_state"), which a layer holding the generator lists in `variables` and
+    `non_trainable_variables` (not in `weights`, and not in `.keras` files: Keras saves neither). Each
+    tkeras draw that takes the generator uses a seed mixed from the current state and advances the counter
+    by one, as Keras' draws call `next()`, so assigning a saved state replays the same draws. `next()`
     returns the state and advances it as Keras does (the counter by one, or Keras' unordered mixing), so
-    code that derives its own seeds from `next()` sees Keras' numbers; tkeras' own draws take
-    `next_seed()`, a sequence seeded by the same seed."""
+    code that derives its own seeds from it sees Keras' numbers. The state stays on the CPU (the layer
+    does not register it with torch): reading it to seed a draw costs no device round trip."""
 
     def __init__(self, seed=None, name=None, **kwargs):
         kwargs.pop("backend", None)
@@ -108,21 +117,32 @@ class SeedGenerator:
             raise ValueError(f"SeedGenerator: `seed` must be an integer or None, received seed={seed!r}")
         self.name = unique_name("seed_generator") if name is None else name
         self._initial_seed = seed
-        start = int(seed) if seed is not None else int(np.random.default_rng().integers(0, 2 ** 31 - 1))
-        self.state = torch.tensor([start, 0], dtype=torch.int64)
-        self._state = np.random.default_rng(seed)
+        # Unseeded, Keras draws the start from Python's `random` (so `keras.utils.set_random_seed` fixes it).
+        start = int(seed) if seed is not None else python_random.randint(1, int(1e9))
+        self.state = Variable(torch.tensor([start, 0], dtype=torch.int64), trainable=False,
+                              name="seed_generator_state", dtype="int64")
+        scope = current_path()  # keras.name_scope("encoder"): "encoder/seed_generator/seed_generator_state"
+        self.state._keras_path = f"{scope}/{self.name}/seed_generator_state" if scope else \
+            f"{self.name}/seed_generator_state"
 
     def next_seed(self):
-        return int(self._state.integers(0, 2 ** 31 - 1))
+        """The seed of the next tkeras draw (a 63-bit mix of the state); the counter advances by one."""
+        seed, counter = self.state.tolist()
+        if active_stateless_scope() is None:
+            with torch.no_grad():
+                self.state.data[1] += 1
+        else:  # recorded by the scope, as every assignment there
+            self.state.assign(torch.tensor([seed, counter + 1], dtype=torch.int64))
+        return _mixed_seed(seed, counter)
 
     def next(self, ordered=True):
         """The current state (a copy); then the state advances: [seed, n] -> [seed, n + 1] when `ordered`,
         else every entry becomes (entry + 1) * 5387 % 933199."""
-        current = self.state.clone()
+        current = self.state.detach().clone()
         if ordered:
-            self.state = self.state + torch.tensor([0, 1], dtype=torch.int64)
+            self.state.assign(current + torch.tensor([0, 1], dtype=torch.int64))
         else:
-            self.state = (self.state + 1) * 5387 % 933199
+            self.state.assign((current + 1) * 5387 % 933199)
         return current
 
     def get_config(self):
@@ -131,6 +151,17 @@ class SeedGenerator:
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+_MASK64 = 2 ** 64 - 1
+
+
+def _mixed_seed(seed, counter):
+    """splitmix64 of (seed, counter): neighbouring counters give unrelated torch generator seeds."""
+    z = (seed * 0x9E3779B97F4A7C15 + counter + 1) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return (z ^ (z >> 31)) % (2 ** 63)
 
 
 def _positive(op, name, value):

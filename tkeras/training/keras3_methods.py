@@ -68,7 +68,7 @@ class Keras3TrainerMethods:
         optimizer = getattr(self, "optimizer", None)
         if optimizer is not None and not getattr(optimizer, "built", True) and self.built:
             optimizer.build(self.trainable_weights)
-        groups = (self.trainable_weights, self.non_trainable_weights,
+        groups = (self.trainable_weights, self.non_trainable_variables,  # seed generators' states too, as Keras
                   list(optimizer.variables) if optimizer is not None else [], self.metrics_variables)
         return {name: _nested(variables, value_format) for name, variables in zip(_STATE_GROUPS, groups)}
 
@@ -78,7 +78,7 @@ class Keras3TrainerMethods:
             if group == "trainable_variables":
                 variables = self.trainable_weights
             elif group == "non_trainable_variables":
-                variables = self.non_trainable_weights
+                variables = self.non_trainable_variables
             elif group == "optimizer_variables":
                 optimizer = getattr(self, "optimizer", None)
                 variables = list(optimizer.variables) if optimizer is not None else []

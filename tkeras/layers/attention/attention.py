@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from tkeras.layers.attention import _masks
 from tkeras.layers.layer import Layer
+from tkeras.ops.random import SeedGenerator
 
 
 class Attention(Layer):
@@ -44,6 +45,8 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = float(dropout)
         self.seed = seed
+        if self.dropout > 0:  # as Keras: its state is layer state (`variables`); tkeras' F.dropout draws
+            self.seed_generator = SeedGenerator(seed)
         self._default_causal = bool(causal)
         self.causal = self._default_causal  # tf-keras reads it
         self._scores_requested = False

@@ -22,6 +22,7 @@ from tkeras.layers.attention import _masks, _scaled_dot_product
 from tkeras.layers.attention._query_value_key import QueryValueKeyLayer, positive_int
 from tkeras.layers.core.einsum_dense import EinsumDense
 from tkeras.layers.layer_inputs import mask_of
+from tkeras.layers.regularization.dropout import Dropout
 
 
 class GroupedQueryAttention(QueryValueKeyLayer):
@@ -118,6 +119,9 @@ class GroupedQueryAttention(QueryValueKeyLayer):
             self._gate_dense.build(query_shape)
         self._value_dense = self._projection("bkm,mvh->bkvh", (None, groups, dim), "vh", "value")
         self._value_dense.build(value_shape)
+        # Keras holds a Dropout here, whose seed generator `variables` lists between value and output;
+        # tkeras drops the attention probabilities itself in `call` and holds the layer for that listing.
+        self._dropout_layer = Dropout(rate=self.dropout, seed=self.seed)
         self._output_dense = self._projection("bquh,uhm->bqm", (None, query_shape[-1]), "m", "attention_output")
         self._output_dense.build((None, None, heads, dim))
         self.built = True

@@ -21,6 +21,7 @@ from tkeras.layers.attention import _masks, _scaled_dot_product
 from tkeras.layers.attention._query_value_key import QueryValueKeyLayer, positive_int
 from tkeras.layers.core.einsum_dense import EinsumDense
 from tkeras.layers.layer_inputs import mask_of
+from tkeras.layers.regularization.dropout import Dropout
 
 
 def _projection_equation(free_dims, bound_dims, output_dims):
@@ -162,6 +163,9 @@ class MultiHeadAttention(QueryValueKeyLayer):
         self.value_dense = self._projection(equation, heads_free + [self._num_heads, self._value_dim],
                                             bias_axes, "value")
         self.value_dense.build(value_shape)
+        # Keras holds a Dropout here, whose seed generator `variables` lists between value and output;
+        # tkeras drops the attention probabilities itself in `call` and holds the layer for that listing.
+        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed)
         out_dims = list(self._output_shape or (query_shape[-1],))
         equation, bias_axes = _projection_equation(rank - 1, 2, len(out_dims))
         self.output_dense = self._projection(equation, heads_free + out_dims, bias_axes, "attention_output")

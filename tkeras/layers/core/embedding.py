@@ -82,7 +82,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
 
     def build(self, input_shape=None):
         mode = self.dtype_policy.quantization_mode
-        if mode is not None:  # a quantized layer from a file: its int4 table and scales are loaded next
+        if mode is not None:  # a quantized layer from a file: its int8/int4 table and scales are loaded next
             embedding_quantization.build_quantized(self, mode)
             self.built = True
             return
@@ -93,7 +93,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         self.built = True
         self._build_lora()
 
-    _int4_layout = None  # an int4_quantization.EmbeddingInt4Layout once the table is int4
+    _quantized_layout = None  # an int8/int4 table layout (embedding_quantization.py) once quantized
 
     def set_weights(self, weights):
         # Keras 2 built a model's Embedding at once (ids of any length), and GloVe-era scripts set its
@@ -115,8 +115,8 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         lora = self.lora_enabled and not (training and 0 < self.dropout < 1)
         table = self.__dict__.get("_embeddings")  # the stored (with LoRA: frozen) table, read directly
         if table is None or (self.lora_enabled and not lora):
-            if self._int4_layout is not None:  # int4 (quantize("int4")): rows unpacked and de-scaled
-                return self._int4_layout.lookup(self, ids)
+            if self._quantized_layout is not None:  # quantize("int8" / "int4"): rows de-scaled
+                return self._quantized_layout.lookup(self, ids)
             table = self.embeddings  # the merged table when Keras 1 dropout needs the whole of it
         if training and 0 < self.dropout < 1:  # Keras 1: each id kept with 1 - dropout, scaled up to match
             keep = 1.0 - self.dropout
@@ -139,7 +139,7 @@ class Embedding(LoraEmbeddingsMixin, Layer):
         return F.embedding(ids, frozen) + update.to(frozen.dtype)
 
     def quantize(self, mode=None, type_check=True, config=None):
-        """Keras 3's `quantize("int4")`: the table becomes packed int4 values with per-id scales."""
+        """Keras 3's `quantize("int8" | "int4")`: the table becomes int8 (or packed int4) values with scales."""
         embedding_quantization.quantize(self, mode, type_check, config)
 
     def compute_mask(self, inputs, mask=None):

@@ -62,8 +62,10 @@ class Int4Layout:
 
     def build(self, layer):
         """Add the int4 variables to `layer` (under Keras' names, in Keras' file order after the bias)."""
-        layer.kernel = layer.add_weight(name="kernel", shape=(self.rows, (self.columns + 1) // 2),
-                                        initializer="zeros", dtype="int8", trainable=False)
+        # Held as `_int4_kernel`, not in the float kernel's slot, so `kernel` reads the unpacked values (as
+        # Keras' does) without a check on the float layers' hot path (layers/lora.py).
+        layer._int4_kernel = layer.add_weight(name="kernel", shape=(self.rows, (self.columns + 1) // 2),
+                                              initializer="zeros", dtype="int8", trainable=False)
         if self.block_size is None:
             layer.kernel_scale = layer.add_weight(name="kernel_scale", shape=(self.columns,), initializer="ones",
                                                   trainable=False)
@@ -91,7 +93,11 @@ class Int4Layout:
 
     def unpacked(self, layer):
         """The int4 values, (rows, columns) int8."""
-        return int4_packing.unpack_int4(layer._kernel, self.columns, axis=-1)
+        return int4_packing.unpack_int4(layer._int4_kernel, self.columns, axis=-1)
+
+    def unpacked_kernel(self, layer):
+        """The int4 values in the kernel's shape (int8 in [-8, 7]): what Keras' `kernel` reads once int4."""
+        return self.unpacked(layer).reshape(self.kernel_shape)
 
     def float_kernel(self, layer, dtype):
         """The dequantized kernel in the layer's kernel shape."""

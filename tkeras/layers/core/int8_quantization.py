@@ -86,6 +86,9 @@ class Int8KernelQuantization:
             raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
         if mode == "int4":
             return self._quantize_int4(config)
+        from tkeras import quantizers
+        # As Keras, no config means the default one, which the layer's config then records.
+        config = quantizers.Int8QuantizationConfig() if config is None else config
         self.quantization_config = accepted_config(self, config, "int8")
         # With LoRA already on, the frozen float kernel is quantized (as Keras does) and A, B stay on top.
         float_kernel = self.__dict__.get("_kernel")
@@ -136,7 +139,7 @@ class Int8KernelQuantization:
         self._int4_layout = layout
         layout.build(self)
         for name, value in values.items():
-            getattr(self, "_kernel" if name == "kernel" else name).assign(value)
+            getattr(self, "_int4_kernel" if name == "kernel" else name).assign(value)
         from tkeras import dtype_policies
         self.dtype_policy = dtype_policies.get(f"int4/{layout.policy_block_size}_from_{self.dtype_policy.name}")
 
@@ -160,7 +163,7 @@ class Int8KernelQuantization:
             return super()._own_variables_in_file_order()
         bias = [self.bias] if self.bias is not None else []
         if self._int4_layout is not None:
-            return [self._kernel] + bias + self._int4_layout.file_variables(self)
+            return [self._int4_kernel] + bias + self._int4_layout.file_variables(self)
         return [self._kernel] + bias + [self.kernel_scale]
 
     # -- QLoRA: LoRA on top of the int8 kernel ----------------------------------------------------

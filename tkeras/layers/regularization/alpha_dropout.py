@@ -7,6 +7,7 @@ Keras' constants.
 import torch
 
 from tkeras.layers.layer import Layer
+from tkeras.ops.random import SeedGenerator
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -20,6 +21,8 @@ class AlphaDropout(Layer):
         self.rate = float(rate)
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
         self.seed = seed
+        if self.rate > 0:  # as Keras: its state is layer state (`variables`), never saved
+            self.seed_generator = SeedGenerator(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=None):

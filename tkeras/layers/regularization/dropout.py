@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.layers.layer import Layer
+from tkeras.ops.random import SeedGenerator
 
 
 class Dropout(Layer):
@@ -16,6 +17,8 @@ class Dropout(Layer):
         self.rate = float(rate)
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
         self.seed = seed
+        if self.rate > 0:  # as Keras: its state is layer state (`variables`), never saved
+            self.seed_generator = SeedGenerator(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=None):

@@ -8,6 +8,7 @@ import math
 import torch
 
 from tkeras.layers.layer import Layer
+from tkeras.ops.random import SeedGenerator
 
 
 class GaussianDropout(Layer):
@@ -18,6 +19,8 @@ class GaussianDropout(Layer):
             raise ValueError(f"GaussianDropout: rate must be a number in [0, 1), received rate={rate!r}")
         self.rate = float(rate)
         self.seed = seed
+        if self.rate > 0:  # as Keras: its state is layer state (`variables`), never saved
+            self.seed_generator = SeedGenerator(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=None):

@@ -2,6 +2,7 @@
 import torch
 
 from tkeras.layers.layer import Layer
+from tkeras.ops.random import SeedGenerator
 
 
 class GaussianNoise(Layer):
@@ -12,6 +13,8 @@ class GaussianNoise(Layer):
             raise ValueError(f"GaussianNoise: stddev must be a non-negative number, received stddev={stddev!r}")
         self.stddev = float(stddev)
         self.seed = seed
+        if self.stddev > 0:  # as Keras: its state is layer state (`variables`), never saved
+            self.seed_generator = SeedGenerator(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=None):

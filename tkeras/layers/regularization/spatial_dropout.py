@@ -7,6 +7,7 @@ import torch
 
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.layer import InputSpec, Layer
+from tkeras.ops.random import SeedGenerator
 
 
 class BaseSpatialDropout(Layer):
@@ -22,6 +23,8 @@ class BaseSpatialDropout(Layer):
             raise ValueError(f"{type(self).__name__}: rate must be a number in [0, 1], received rate={rate!r}")
         self.rate = float(rate)
         self.seed = seed
+        if self.rate > 0:  # as Keras: its state is layer state (`variables`), never saved
+            self.seed_generator = SeedGenerator(seed)
         self.noise_shape = None  # Keras' attribute; the mask always spans whole feature maps here
         self.data_format = "channels_last" if self.rank == 1 else utils.normalize_data_format(
             data_format, type(self).__name__)

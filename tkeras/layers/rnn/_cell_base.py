@@ -15,6 +15,7 @@ from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import to_torch
 from tkeras.layers.rnn.base_rnn import RNN, pop_sequence_input_shape
 from tkeras.layers.rnn.dropout_cell import DropoutRNNCell
+from tkeras.ops.random import SeedGenerator
 
 KERAS1_NAMES = {
     "output_dim": "units", "init": "kernel_initializer", "inner_init": "recurrent_initializer",
@@ -114,6 +115,10 @@ class RecurrentCell(DropoutRNNCell, Layer):
         self.dropout = _rate(owner, "dropout", dropout)
         self.recurrent_dropout = _rate(owner, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
+        # As Keras' cells: a generator whose state is listed in `variables` (masks here come from torch's
+        # generator). Only an integer seeds it; Keras refuses others, which tkeras' cells have accepted.
+        integer_seed = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+        self.seed_generator = SeedGenerator(seed if integer_seed else None)
 
     def __call__(self, inputs, states=None, *args, **kwargs):
         # A cell called on its own (`cell(x, [h, c])`) may get NumPy states; the RNN loop calls `call`.

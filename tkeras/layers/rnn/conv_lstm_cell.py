@@ -10,6 +10,8 @@ convolved as one grouped convolution (groups=4), still a single kernel call.
 The input convolution does not depend on the state, so `ConvLSTM` computes it for every time step in
 one call (`input_gates` over batch*time) and loops only over the recurrent convolution (`step`).
 """
+import numbers
+
 import torch
 import torch.nn.functional as F
 
@@ -20,6 +22,7 @@ from tkeras.layers.layer import InputSpec, Layer
 from tkeras.layers.layer_inputs import to_torch
 from tkeras.layers.rnn.dropout_cell import DropoutRNNCell, _keep_mask
 from tkeras.layers.rnn.lstm import _ForgetGateOnes
+from tkeras.ops.random import SeedGenerator
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _GATES = 4
@@ -76,6 +79,10 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         self.dropout = _rate(label, "dropout", dropout)
         self.recurrent_dropout = _rate(label, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
+        # As Keras' cells: a generator whose state is listed in `variables` (masks here come from torch's
+        # generator). Only an integer seeds it; Keras refuses others, which tkeras' cells have accepted.
+        integer_seed = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+        self.seed_generator = SeedGenerator(seed if integer_seed else None)
         # Two states (h, c), each shaped like one output step; their sizes are known once built.
         self.state_size = [-1, -1]
         self.input_spec = InputSpec(ndim=rank + 2)

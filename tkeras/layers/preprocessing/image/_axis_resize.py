@@ -33,6 +33,8 @@ def axis_factor_range(layer_name, factor):
 class RandomAxisResize(ops.RandomImageLayer):
     """Base of RandomHeight (axis 0 of the image) and RandomWidth (axis 1)."""
 
+    _owns_seed_generator = False  # no generator in Keras (tf-keras 2's layer: none in `variables`)
+
     axis = None  # 0: height, 1: width
 
     def __init__(self, factor, interpolation="bilinear", seed=None, **kwargs):

@@ -16,6 +16,7 @@ from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._data_layer import DataLayerMethods
 from tkeras.layers.preprocessing.image import _box_geometry as box_geometry
 from tkeras.ops.image import TORCH_MODES, resize_nchw
+from tkeras.ops.random import SeedGenerator
 from tkeras.utils.bounding_boxes import SUPPORTED_FORMATS, convert_format
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -389,12 +390,19 @@ class RandomImageLayer(ImageTransformMethods, Layer):
     global one, which `keras.utils.set_random_seed` resets).
     """
 
+    # Keras' random layers hold a SeedGenerator, whose state is layer state (`variables`, never saved);
+    # tkeras draws from the generators below, so it is held for that listing only. False for the
+    # deterministic layers built on this base.
+    _owns_seed_generator = True
+
     def __init__(self, seed=None, data_format=None, bounding_box_format=None, **kwargs):
         super().__init__(**kwargs)
         self.bounding_box_format = check_box_format(type(self).__name__, bounding_box_format)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise ValueError(f"{type(self).__name__}: `seed` must be an integer or None, received {seed!r}")
         self.seed = None if seed is None else int(seed)
+        if self._owns_seed_generator:
+            self._keras_seed_generator = SeedGenerator(self.seed)
         self.data_format = standardize_data_format(type(self).__name__, data_format)
         self._generators = {}  # device -> generator seeded with `seed` (made on first use)
 

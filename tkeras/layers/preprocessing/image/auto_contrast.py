@@ -18,6 +18,8 @@ class AutoContrast(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    _owns_seed_generator = False  # deterministic: Keras' layer holds no SeedGenerator
+
     applies_at_inference = True
 
     def __init__(self, value_range=(0, 255), **kwargs):

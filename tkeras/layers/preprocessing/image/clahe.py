@@ -30,6 +30,8 @@ class ContrastLimitedAdaptiveHistogramEqualization(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    _owns_seed_generator = False  # deterministic: Keras' layer holds no SeedGenerator
+
     applies_at_inference = True
 
     def __init__(self, value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8), data_format=None, **kwargs):

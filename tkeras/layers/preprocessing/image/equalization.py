@@ -18,6 +18,8 @@ class Equalization(aug.AugmentationLayer):
         data_format: 'channels_last' (default) or 'channels_first'.
     """
 
+    _owns_seed_generator = False  # deterministic: Keras' layer holds no SeedGenerator
+
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):
         super().__init__(seed=None, data_format=data_format, **kwargs)
         if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
