@@ -26,7 +26,7 @@ from tkeras.data.iterator import NumpyIterator, OwnedIterator
 from tkeras.data.options import Options  # noqa: F401 - tf.data.Options
 from tkeras.data.text_face import text_face
 from tkeras.data.transformations_more import MoreTransformations, skipping_errors
-from tkeras.data.user_function_call import as_user_value, call_as_user_code
+from tkeras.data.user_function_call import call_on_element
 from tkeras.ops.core import for_user
 
 AUTOTUNE = -1
@@ -313,9 +313,7 @@ class Dataset(MoreTransformations):
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         def apply(element):
             # tensors and text reach the function with TensorFlow's face, also during fit (user_function_call.py)
-            element = map_structure(as_user_value, element)
-            result = call_as_user_code(map_func, *element) if isinstance(element, tuple) and not hasattr(
-                element, "_fields") else call_as_user_code(map_func, element)
+            result = call_on_element(map_func, element)
             if isinstance(result, list):
                 result = tuple(result)  # TensorFlow reads a list that map returns as a tuple of components
             return map_structure(to_leaf, as_structure(result))
@@ -331,8 +329,7 @@ class Dataset(MoreTransformations):
 
     def filter(self, predicate, name=None):
         def keep(element):
-            verdict = predicate(*element) if isinstance(element, tuple) else predicate(element)
-            return bool(verdict)
+            return bool(call_on_element(predicate, element))
         return Dataset(lambda: (e for e in self._iterate() if keep(e)),
                        INFINITE_CARDINALITY if self._cardinality == INFINITE_CARDINALITY else UNKNOWN_CARDINALITY)
 
@@ -417,10 +414,10 @@ class Dataset(MoreTransformations):
                        self._cardinality)
 
     def reduce(self, initial_state, reduce_func, name=None):
-        state = initial_state
-        for element in self:
-            state = reduce_func(state, element)
-        return state
+        state = map_structure(to_leaf, as_structure(initial_state))
+        for element in self._iterate():
+            state = map_structure(to_leaf, as_structure(call_on_element(reduce_func, element, state)))
+        return for_user(map_structure(text_face, state))
 
     # -- reading ------------------------------------------------------------------------------------
     def __iter__(self):
@@ -456,8 +453,7 @@ _END = object()
 
 def _inner_dataset(map_func, element, api):
     """`map_func` applied to one element (a tuple spread over its arguments), checked to give a Dataset."""
-    inner = map_func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") \
-        else map_func(element)
+    inner = call_on_element(map_func, element)
     if not isinstance(inner, Dataset):
         raise TypeError(f"Dataset.{api}: `map_func` must return a Dataset, it returned {type(inner).__name__}")
     return inner

@@ -3,7 +3,24 @@
 NumPy str arrays and gives them that face."""
 import numpy as np
 
-string = "string"  # the dtype name of text: `tf.string`, `Input(dtype="string")`
+
+class TextDTypeName(str):
+    """The dtype name of text, "string" (`tf.string`, `Input(dtype="string")`), that is also equal to the
+    NumPy dtype of a text array: a StringArray's dtype is NumPy's (`<U5`), so `batch.dtype == tf.string`
+    holds for batched text as it does for TensorFlow's string tensors."""
+
+    def __eq__(self, other):
+        if isinstance(other, np.dtype):
+            return other.kind in "US"
+        return str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+string = TextDTypeName("string")
 
 
 class StringScalar(str):
@@ -31,20 +48,13 @@ class StringArray(np.ndarray):
 
 
 class BytesScalar(bytes):
-    """One binary string (a TFRecord record, a bytes feature) as user code sees it: Python bytes that also
-    answer `.numpy()` and `.shape`, as a scalar TensorFlow string tensor does."""
+    """One binary string (a TFRecord record, a bytes feature, a file's contents from tf.io.read_file or
+    tf.io.encode_jpeg) as user code sees it: Python bytes, which keep trailing NUL bytes that NumPy's bytes
+    dtype would drop, that also answer `.numpy()` and `.shape`, as a scalar TensorFlow string tensor does
+    (`tf.io.encode_jpeg(image).numpy()` into a tf.train.BytesList)."""
 
     shape = ()
     dtype = string
-
-    def numpy(self):
-        return bytes(self)
-
-
-class FileBytes(np.bytes_):
-    """A file's bytes as one scalar string (tf.io.read_file, tf.io.encode_jpeg/png): NumPy bytes, so a
-    tf.data pipeline keeps them as it always has, that also answer `.numpy()` as TensorFlow's scalar
-    string tensor does (`tf.io.encode_jpeg(image).numpy()` into a tf.train.BytesList)."""
 
     def numpy(self):
         return bytes(self)

@@ -9,6 +9,7 @@ import torch
 
 from tkeras.data._errors import tf_error
 from tkeras.data._structure import as_structure, map_structure, stack_leaves, to_leaf
+from tkeras.data.user_function_call import call_on_element
 
 INFINITE, UNKNOWN = -1, -2
 
@@ -45,16 +46,6 @@ def _value_type(key, api):
     if made is None:
         raise NotImplementedError(f"{api} needs the tf namespace (import tensorflow under tkeras' import hook)")
     return made
-
-
-def _call(func, element, *before):
-    if isinstance(element, tuple) and not hasattr(element, "_fields") and not before:
-        return func(*element)
-    return func(*before, element)
-
-
-def _spread(func, element):
-    return func(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") else func(element)
 
 
 def _dataset():
@@ -145,7 +136,7 @@ class MoreTransformations:
         def iterate():
             state = start
             for element in self._iterate():
-                state, output = scan_func(state, element)
+                state, output = call_on_element(scan_func, element, state)
                 state = map_structure(to_leaf, as_structure(state))
                 yield map_structure(to_leaf, as_structure(output))
         return _dataset()(iterate, self._cardinality)
@@ -153,7 +144,7 @@ class MoreTransformations:
     def take_while(self, predicate, name=None):
         def iterate():
             for element in self._iterate():
-                if not bool(_spread(predicate, element)):
+                if not bool(call_on_element(predicate, element)):
                     return
                 yield element
         return _dataset()(iterate, INFINITE if self._cardinality == INFINITE else UNKNOWN)
@@ -219,12 +210,12 @@ class MoreTransformations:
         if (window_size is None) == (window_size_func is None):
             raise ValueError("Dataset.group_by_window: give exactly one of `window_size` and `window_size_func`")
         size_of = (lambda key: int(window_size)) if window_size_func is None else (
-            lambda key: _int_scalar(window_size_func(torch.tensor(key, dtype=torch.int64))))
+            lambda key: _int_scalar(call_on_element(window_size_func, torch.tensor(key, dtype=torch.int64))))
         Dataset = _dataset()
 
         def reduce(key, elements):
             window = Dataset(lambda: iter(elements), len(elements))  # shapes may differ (sequences)
-            result = reduce_func(torch.tensor(key, dtype=torch.int64), window)
+            result = call_on_element(reduce_func, window, torch.tensor(key, dtype=torch.int64))
             if not isinstance(result, Dataset):
                 raise TypeError("Dataset.group_by_window: `reduce_func` must return a Dataset")
             return result._iterate()
@@ -232,7 +223,7 @@ class MoreTransformations:
         def iterate():
             groups = {}
             for element in self._iterate():
-                key = _int_scalar(_spread(key_func, element))
+                key = _int_scalar(call_on_element(key_func, element))
                 group = groups.setdefault(key, [])
                 group.append(element)
                 if len(group) >= size_of(key):
@@ -337,7 +328,7 @@ class MoreTransformations:
             rng = np.random.default_rng(seed if seed is not None else int(torch.randint(0, 2 ** 62, ())))
             counts = np.zeros(len(target))
             for element in self._iterate():
-                label = _int_scalar(_spread(class_func, element))
+                label = _int_scalar(call_on_element(class_func, element))
                 counts[label] += 1
                 seen = fixed if fixed is not None else counts / counts.sum()
                 ratio = np.where(seen > 0, target / np.maximum(seen, 1e-12), 0.0)

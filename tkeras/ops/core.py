@@ -15,7 +15,7 @@ from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, wrap_structure
 from tkeras.backend.keras_tensor import SYMBOLIC_OPS, KerasTensor, has_keras_tensor, record_op
-from tkeras.ops.text import is_string_dtype, is_text, text_tensor
+from tkeras.ops.text import is_string_dtype, is_text, text_shape, text_tensor
 
 
 def for_user(value):
@@ -257,7 +257,14 @@ def shape(x):
     """Keras 3's `ops.shape`: a tuple (with the batch size as a number)."""
     if hasattr(x, "shape") and not isinstance(x, (np.ndarray, torch.Tensor)):
         return tuple(x.shape)  # KerasTensor
-    return TensorShape(tuple(tensor(x).shape))
+    return TensorShape(dims_of(x))
+
+
+def dims_of(x):
+    """The shape of a tensor, array or text as a tuple of ints."""
+    if type(x) is not torch.Tensor and is_text(x):
+        return text_shape(x)
+    return tuple(tensor(x).shape)
 
 
 def ndim(x):
@@ -266,7 +273,7 @@ def ndim(x):
 
 @user_op
 def size(x, out_type=None, name=None):
-    return torch.tensor(tensor(x).numel(), dtype=to_torch_dtype(out_type) or torch.int32)
+    return torch.tensor(int(np.prod(dims_of(x))), dtype=to_torch_dtype(out_type) or torch.int32)
 
 
 @user_op

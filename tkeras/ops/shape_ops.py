@@ -6,7 +6,7 @@ import torch
 
 from tkeras.ops.core import tensor, user_op
 from tkeras.ops.math_ops import pair
-from tkeras.ops.text import concatenate_text, is_text
+from tkeras.ops.text import as_text_array, concatenate_text, is_text, rearranged_text
 
 
 def _ints(values):
@@ -26,13 +26,18 @@ def reshape(x, newshape=None, name=None, shape=None):
         target = target.tolist()
     if isinstance(target, (int, np.integer)):
         target = (target,)
-    return tensor(x).reshape(tuple(-1 if d is None else int(d) for d in target))
+    target = tuple(-1 if d is None else int(d) for d in target)
+    if type(x) is not torch.Tensor and is_text(x):
+        return rearranged_text(np.reshape, x, target)
+    return tensor(x).reshape(target)
 
 
 @user_op
 def transpose(x, axes=None, perm=None, conjugate=False, name=None):
-    x = tensor(x)
     order = perm if axes is None else axes
+    if type(x) is not torch.Tensor and is_text(x):
+        return rearranged_text(np.transpose, x, None if order is None else _ints(order))
+    x = tensor(x)
     if order is None:
         return x.permute(tuple(reversed(range(x.dim()))))
     return x.permute(_ints(order))
@@ -41,8 +46,10 @@ def transpose(x, axes=None, perm=None, conjugate=False, name=None):
 @user_op
 def expand_dims(x, axis, name=None):
     """`axis` may be a tuple: each entry is a position in the result, as NumPy."""
-    x = tensor(x)
     axes = _ints(axis)
+    if type(x) is not torch.Tensor and is_text(x):
+        return rearranged_text(np.expand_dims, x, axes)
+    x = tensor(x)
     rank = x.dim() + len(axes)
     positions = sorted(a % rank if -rank <= a < rank else _bad_axis("expand_dims", axis, rank) for a in axes)
     if len(set(positions)) != len(positions):
@@ -58,8 +65,10 @@ def _bad_axis(op, axis, rank):
 
 @user_op
 def squeeze(x, axis=None, name=None, squeeze_dims=None):
-    x = tensor(x)
     axis = squeeze_dims if axis is None else axis
+    if type(x) is not torch.Tensor and is_text(x):
+        return rearranged_text(np.squeeze, x, None if axis is None else _ints(axis))
+    x = tensor(x)
     if axis is None:
         return torch.squeeze(x)
     for a in sorted((int(a) % x.dim() for a in _ints(axis)), reverse=True):
@@ -95,6 +104,8 @@ def concat(values, axis, name=None):
 
 @user_op
 def stack(x, axis=0, name=None):
+    if len(x) and type(x[0]) is not torch.Tensor and is_text(x[0]):
+        return rearranged_text(np.stack, [as_text_array(v) for v in x], axis=int(axis))
     return torch.stack(_same_dtype(x), dim=int(axis))
 
 
@@ -119,8 +130,10 @@ def split(x, indices_or_sections=None, axis=0, num_or_size_splits=None, num=None
 @user_op
 def tile(x, repeats, name=None, multiples=None):
     """NumPy's rule: `repeats` shorter than x's rank is padded with leading 1s (longer adds leading axes)."""
-    x = tensor(x)
     counts = _ints(repeats if multiples is None else multiples)
+    if type(x) is not torch.Tensor and is_text(x):
+        return rearranged_text(np.tile, x, counts)
+    x = tensor(x)
     counts = (1,) * (x.dim() - len(counts)) + counts
     return x.repeat(counts)
 
@@ -129,6 +142,9 @@ def tile(x, repeats, name=None, multiples=None):
 def repeat(x, repeats, axis=None):
     """NumPy's rule for `repeats`: one count (an int or a one-element list, `[784]`) applies to every
     element, a sequence gives each element its own count."""
+    if type(x) is not torch.Tensor and is_text(x):
+        counts = repeats.tolist() if isinstance(repeats, torch.Tensor) else repeats
+        return rearranged_text(np.repeat, x, counts, axis=None if axis is None else int(axis))
     x = tensor(x)
     repeats = _repeat_counts(repeats, x.device)
     if axis is None:

@@ -1,5 +1,6 @@
 """Text where the ops take tensors: `ops.convert_to_tensor([["text"]])`, `ops.cast(texts, "string")`,
-`ops.concatenate` of string arrays.
+`ops.concatenate` of string arrays, and the ops that only move elements around (`ops.expand_dims(texts, -1)`
+before a StringLookup, reshape, squeeze, transpose, stack, tile, repeat).
 
 TensorFlow makes string tensors of these; tkeras keeps text as NumPy str arrays (bytes decoded as
 UTF-8) with the face tf.data and TextVectorization give them (`tkeras.data.text_face`), so the results
@@ -43,6 +44,16 @@ def text_tensor(value):
     from tkeras.data.text_face import text_face  # (tkeras.data is built on the ops)
     array = as_text_array(value)
     return text_face(array)
+
+
+def text_shape(value):
+    """The shape of text given as a string, an array or nested lists of strings."""
+    return tuple(as_text_array(value).shape)
+
+
+def rearranged_text(numpy_op, value, *args, **kwargs):
+    """`numpy_op` (reshape, expand_dims, ...) on text: NumPy moves strings as it moves numbers."""
+    return text_tensor(numpy_op(as_text_array(value), *args, **kwargs))
 
 
 def concatenate_text(values, axis):

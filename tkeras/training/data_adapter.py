@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.ops.text import as_text_array
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import unpack_x_y_sample_weight
 from tkeras.utils.py_dataset import batch_count
@@ -23,6 +24,8 @@ def to_tensor(value, name="x"):
         tensor = value
     else:
         array = value if isinstance(value, np.ndarray) else np.asarray(value)
+        if array.dtype == object and name == "x" and _holds_only_text(array):
+            return as_text_array(array)  # pandas' string columns, `np.array([...], dtype=object)`
         if array.dtype == object:
             raise TypeError(
                 f"Expected numeric data for {name}, received a NumPy array of Python objects (dtype=object, "
@@ -46,6 +49,10 @@ def to_tensor(value, name="x"):
     return tensor
 
 
+def _holds_only_text(array):
+    return array.size > 0 and all(isinstance(item, (str, bytes)) for item in array.flat)
+
+
 def _num_samples(structure):
     sizes = [int(t.shape[0]) for t in tree.flatten(structure) if t is not None and t.ndim > 0]
     return sizes
@@ -62,6 +69,20 @@ def is_array_like(value):
     leaves = tree.flatten(value)
     return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None for v in leaves) or (
         isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value))
+
+
+def _stored_as_arrays(value):
+    """h5py datasets and Keras 2's HDF5Matrix (arrays kept in a file: `shape`, `dtype`, `__array__`) read
+    into memory, once per call; Keras 2 trained on them as on arrays. Sequences have no dtype."""
+    def read(leaf):
+        if (not isinstance(leaf, (np.ndarray, torch.Tensor)) and hasattr(leaf, "__array__")
+                and hasattr(leaf, "dtype") and hasattr(leaf, "shape") and hasattr(leaf, "__getitem__")
+                and type(leaf).__module__.split(".")[0] in ("h5py", "tkeras")):
+            return np.asarray(leaf)
+        return leaf
+    if isinstance(value, (list, tuple, dict)):
+        return tree.map_structure(read, value)
+    return read(value)
 
 
 def _is_sequence_object(value):
@@ -329,6 +350,23 @@ def _checked_batch_size(batch_size):
     return int(batch_size)
 
 
+def _frames_as_arrays(value):
+    """pandas DataFrames and Series, alone or as the values of a dict or list of model inputs
+    (`model.fit(dict(dataframe), labels)`), as NumPy arrays, as Keras takes them; a text column comes as
+    an object array of str, which `to_tensor` keeps as text."""
+    if _is_pandas(value):
+        return value.to_numpy()
+    if isinstance(value, dict) and any(_is_pandas(v) for v in value.values()):
+        return {k: _frames_as_arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and any(_is_pandas(v) for v in value):
+        return type(value)(_frames_as_arrays(v) for v in value)
+    return value
+
+
+def _is_pandas(value):
+    return type(value).__module__.partition(".")[0] == "pandas" and hasattr(value, "to_numpy")
+
+
 def _numbers_as_array(value, name):
     """A Python list (or tuple) of numbers, or of equally long lists of numbers, is one array, as Keras 2
     took it; ragged rows are refused with Keras 3's 'Unrecognized data type' and what to do instead. A
@@ -363,7 +401,8 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     if x is None:
         raise ValueError("No data: x is None")
     batch_size = _checked_batch_size(batch_size)
-    x, y, sample_weight = (_numbers_as_array(v, n) for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
+    x, y, sample_weight = (_numbers_as_array(_frames_as_arrays(_stored_as_arrays(v)), n)
+                           for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
     from tkeras import config as keras_config
     cap = keras_config.max_steps_per_epoch()  # keras.config.set_max_steps_per_epoch, a debugging aid
     if cap and (not steps or cap < steps):

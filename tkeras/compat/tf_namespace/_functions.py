@@ -26,12 +26,12 @@ argmin = math_ops.tf_argmin
 @user_op
 def shape(input, out_type=None, name=None):  # noqa: A002 - TensorFlow's name
     dtype = core.to_torch_dtype(out_type) or torch.int32
-    return torch.tensor(tuple(tensor(input).shape), dtype=dtype)
+    return torch.tensor(core.dims_of(input), dtype=dtype)
 
 
 @user_op
 def rank(input, name=None):  # noqa: A002
-    return torch.tensor(tensor(input).dim(), dtype=torch.int32)
+    return torch.tensor(len(core.dims_of(input)), dtype=torch.int32)
 
 
 @user_op

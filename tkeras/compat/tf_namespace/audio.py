@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.data.text_face import BytesScalar
 from tkeras.ops.core import for_user, tensor
 
 _SCALE = 32768.0
@@ -62,7 +63,7 @@ def encode_wav(audio, sample_rate, name=None):
         writer.setsampwidth(2)
         writer.setframerate(int(sample_rate))
         writer.writeframes(samples.tobytes())
-    return np.bytes_(buffer.getvalue())
+    return BytesScalar(buffer.getvalue())  # (silent samples end in NUL bytes, which NumPy bytes drop)
 
 
 __getattr__ = module_getattr("tf.audio")

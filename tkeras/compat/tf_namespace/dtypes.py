@@ -2,6 +2,7 @@
 import torch
 
 from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.data.text_face import string  # noqa: F401 - text's dtype name, as tf.string (see _text.py)
 
 float16 = half = torch.float16
 bfloat16 = torch.bfloat16
@@ -19,7 +20,6 @@ uint16 = torch.uint16
 uint32 = torch.uint32
 uint64 = torch.uint64
 DType = torch.dtype
-string = "string"  # tkeras' name for text, as tf.string (text stays NumPy str; see _text.py)
 
 
 class _NamedOnlyDType:

@@ -18,7 +18,7 @@ from tkeras.compat.tf_namespace._tensor_codec import (  # noqa: F401
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.data.tfrecord import TFRecordOptions, TFRecordWriter, tf_record_iterator  # noqa: F401
 from tkeras.data.tfrecord import _path as file_path
-from tkeras.data.text_face import FileBytes
+from tkeras.data.text_face import BytesScalar
 from tkeras.compat.tf_namespace.image._codecs import (  # noqa: F401 - tf.io re-exports them
     decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
 )
@@ -34,7 +34,7 @@ def read_file(filename, name=None):
     if not os.path.isfile(path):
         raise FileNotFoundError(f"tf.io.read_file: no such file: {path}")
     with open(path, "rb") as handle:
-        return FileBytes(handle.read())
+        return BytesScalar(handle.read())
 
 
 def write_file(filename, contents, name=None):

@@ -34,13 +34,19 @@ def _is_text(array):
     return array.dtype.kind in "US" or (array.dtype == object and (array.size == 0 or isinstance(array.flat[0], str)))
 
 
-def _dtype_of(array, given):
+def _dtype_of(array, given, source):
+    """The dtype TensorFlow gives `source` (converted to `array`): Python ints become int32 and Python
+    floats float32, as in `tf.constant`; arrays and tensors keep their integer width."""
     if given is not None:
         return string if given == string else config.standardize_dtype(given)
     if _is_text(array):
         return string
-    return torch.float32 if array.dtype.kind == "f" else torch.int64 if array.dtype.kind in "iu" else \
-        config.standardize_dtype(str(array.dtype))
+    if array.dtype.kind == "f":
+        return torch.float32
+    if array.dtype.kind in "iu":
+        typed = isinstance(source, (np.ndarray, np.generic, torch.Tensor))
+        return config.standardize_dtype(str(array.dtype)) if typed else torch.int32
+    return config.standardize_dtype(str(array.dtype))
 
 
 def _output(values, dtype):
@@ -57,8 +63,8 @@ class KeyValueTensorInitializer:
         if self._keys.shape != self._values.shape:
             raise ValueError(f"KeyValueTensorInitializer: `keys` and `values` must have the same length, received "
                              f"{self._keys.shape[0]} and {self._values.shape[0]}")
-        self.key_dtype = _dtype_of(self._keys, key_dtype)
-        self.value_dtype = _dtype_of(self._values, value_dtype)
+        self.key_dtype = _dtype_of(self._keys, key_dtype, keys)
+        self.value_dtype = _dtype_of(self._values, value_dtype, values)
 
     def _items(self):
         return list(zip(self._keys.tolist(), self._values.tolist()))

@@ -144,9 +144,9 @@ def length(input, unit="BYTE", name=None):  # noqa: A002
     """Lengths in UTF-8 bytes (`unit='BYTE'`, TensorFlow's default) or in characters ('UTF8_CHAR'), int32."""
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"tf.strings.length: `unit` must be 'BYTE' or 'UTF8_CHAR', received {unit!r}")
-    measure = (lambda s: len(s.encode("utf-8"))) if unit == "BYTE" else len
-    array = as_strings(input, "length")
-    counts = np.vectorize(measure, otypes=[np.int32])(array) if array.size else np.zeros(array.shape, np.int32)
+    # BYTE counts the bytes themselves: binary contents (a JPEG, trailing NUL bytes) are not UTF-8 text
+    array = raw_bytes(input, "length") if unit == "BYTE" else as_strings(input, "length")
+    counts = np.vectorize(builtins.len, otypes=[np.int32])(array) if array.size else np.zeros(array.shape, np.int32)
     return for_user(torch.from_numpy(np.asarray(counts, dtype=np.int32)))
 
 

@@ -31,6 +31,10 @@ class Lambda(Layer):
         arguments: keyword arguments for `function`.
     """
 
+    # The function is user code: it gets raw text as Keras hands it a string tensor
+    # (`Lambda(lambda x: tf.strings.lower(x))` on an `Input(dtype="string")`).
+    accepts_strings = True
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         if isinstance(mask, dict) and arguments is None:
             # Keras 1's signature was Lambda(function, output_shape, arguments): a dict in third place

@@ -5,6 +5,10 @@ from tkeras.layers.layer import Layer
 
 
 class Reshape(Layer):
+    # Moving elements around works on text as on numbers (`Reshape((1,))` before a StringLookup), as it
+    # does on TensorFlow's string tensors; text arrives as a NumPy array, which reshapes the same way.
+    accepts_strings = True
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(int(d) for d in target_shape)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from tkeras.compat.tf_namespace.image._common import as_images, convert_dtype
-from tkeras.data.text_face import FileBytes
+from tkeras.data.text_face import BytesScalar
 from tkeras.ops.core import to_torch_dtype, user_op
 from tkeras.utils.image_utils import pil_image
 
@@ -82,7 +82,7 @@ def _encode(image, api, format_, **options):
     picture = pil_image().fromarray(array[..., 0] if array.shape[-1] == 1 else array, _MODES[array.shape[-1]])
     buffer = io.BytesIO()
     picture.save(buffer, format=format_, **options)
-    return FileBytes(buffer.getvalue())
+    return BytesScalar(buffer.getvalue())
 
 
 def encode_png(image, compression=-1, name=None):
