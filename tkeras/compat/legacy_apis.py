@@ -26,10 +26,6 @@ KERAS = {
     "legacy.layers": ("Keras 2.0-2.2 compatibility module for Keras 1 code", "use the Keras 2 names (layers, models)"),
     "legacy.interfaces": ("Keras 2.0-2.2 compatibility module for Keras 1 code",
                           "use the Keras 2 names (layers, models)"),
-    "utils.io_utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
-                                  "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
-    "utils.HDF5Matrix": ("Keras 2; removed in TensorFlow 2.4",
-                         "read the h5py dataset in a keras.utils.Sequence, or load it with np.asarray"),
     "estimator": ("tf.keras 1.x/2.x Estimator API (model_to_estimator); removed in TensorFlow 2.16",
                   "train the Keras model itself with compile/fit"),
     # Keras 3 / tf-keras 2 APIs tied to another engine, or not built yet.
