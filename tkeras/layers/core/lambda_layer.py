@@ -110,23 +110,27 @@ class Lambda(Layer):
         def placeholder(shape):
             return KerasTensor(shape, dtype=self.compute_dtype)
 
-        if _is_shape(input_shape):
-            probes = placeholder(input_shape)
-        elif isinstance(input_shape, dict):
-            probes = {k: placeholder(s) for k, s in input_shape.items()}
-        else:
-            probes = [placeholder(s) for s in input_shape]
+        def placeholders(shapes):  # nested as the inputs are: Lambda(f)([x, [a, b]])
+            if _is_shape(shapes):
+                return placeholder(shapes)
+            if isinstance(shapes, dict):
+                return {k: placeholders(s) for k, s in shapes.items()}
+            return [placeholders(s) for s in shapes]
+
+        def shapes_of(specs):
+            if isinstance(specs, dict):
+                return {k: shapes_of(s) for k, s in specs.items()}
+            if isinstance(specs, (list, tuple)):
+                return [shapes_of(s) for s in specs]
+            return specs.shape
+
         try:
-            specs = _specs_by_dry_run(self, probes, (), {})
+            specs = _specs_by_dry_run(self, placeholders(input_shape), (), {})
         except Exception as error:
             raise NotImplementedError(
                 f"Lambda layer {self.name!r}: could not infer the output shape for input shape {input_shape} by "
                 f"running the function on zeros ({error}). Pass output_shape= to the Lambda layer.") from error
-        if isinstance(specs, dict):
-            return {k: s.shape for k, s in specs.items()}
-        if isinstance(specs, list):
-            return [s.shape for s in specs]
-        return specs.shape
+        return shapes_of(specs)
 
     def get_config(self):
         owner = f"Lambda layer {self.name!r}"
