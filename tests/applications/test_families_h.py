@@ -114,7 +114,8 @@ def test_preprocess_input_is_the_family_mode(family, expected):
 def test_in_model_preprocessing_matches_the_published_statistics():
     """ConvNeXt and EfficientNetV2-B normalize [0, 255] pixels with ImageNet's mean/std inside the model."""
     from tkeras.applications import convnext, efficientnet_v2
-    images = _images(1)
+    # 32x32, the models' Input size: a functional model refuses other sizes, as Keras' does
+    images = np.random.default_rng(1).uniform(0, 255, (2, 32, 32, 3)).astype(np.float32)
     expected = (images / 255.0 - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]
     model = convnext.ConvNeXtTiny(weights=None, include_top=False, input_shape=(32, 32, 3))
     prestem = tkeras.Model(model.inputs, model.get_layer("convnext_tiny_prestem_normalization").output)

@@ -8,11 +8,12 @@ once in `layers` and once per call in the plan; nested models are layers like an
 import numpy as np
 import torch
 
+from tkeras.backend import captured_tensors
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import declare_float_input
-from tkeras.models import functional_config, graph_cutting, inference_fusion, input_conformance
+from tkeras.models import functional_config, functional_endpoints, graph_cutting, inference_fusion, input_conformance
 from tkeras.models.model import Model
 from tkeras.utils import tree
 
@@ -116,13 +117,39 @@ class Functional(Model):
         shapes = tree.map_structure(lambda t: t.shape, self._outputs_struct)
         return shapes[0] if isinstance(shapes, list) and len(shapes) == 1 else shapes
 
+    # -- losses and metrics over the graph (tf-keras 2) -----------------------------------------------
+    def add_loss(self, loss, inputs=None):
+        """A symbolic loss over the graph (`model.add_loss(ops.mean(...(inputs, outputs)))`) is computed
+        at every call, as tf-keras 2 did (functional_endpoints.py); any other loss as any layer's."""
+        if functional_endpoints.holds_keras_tensors(loss):
+            functional_endpoints.add_symbolic_loss(self, loss)
+            return
+        super().add_loss(loss)
+
+    def add_metric(self, value, name=None, aggregation=None):
+        if functional_endpoints.holds_keras_tensors(value):
+            functional_endpoints.add_symbolic_metric(self, value, name, aggregation)
+            return
+        super().add_metric(value, name=name, aggregation=aggregation)
+
     # -- running ----------------------------------------------------------------------------------
     def call(self, inputs, training=None, mask=None):
+        published = self._published_slots() if captured_tensors.any_captured() else None
+        if published:  # Keras 2 code reads some of this graph's tensors by value (captured_tensors.py)
+            with captured_tensors.step():
+                return self._run(inputs, training, mask, published)
+        return self._run(inputs, training, mask, None)
+
+    def _run(self, inputs, training, mask, published):
         values = [None] * self._slot_count
         self._place_inputs(inputs, values)
         if mask is not None:
             self._place_masks(mask, values)
-        plan, releases = self._inference_plan() if inference_fusion.applies(training) else (
+        if published:
+            for slot in self._input_slots:
+                if slot in published:
+                    captured_tensors.publish(published[slot], values[slot])
+        plan, releases = self._inference_plan() if inference_fusion.applies(training) and not published else (
             self._plan, self._releases)
         for (layer, args, kwargs, simple, out_slots), dead in zip(plan, releases):
             if simple is not None:
@@ -134,9 +161,23 @@ class Functional(Model):
             else:
                 for slot, value in zip(out_slots, tree.flatten(out)):
                     values[slot] = value
+            if published:
+                for slot in out_slots:
+                    if slot in published:
+                        captured_tensors.publish(published[slot], values[slot])
             for slot in dead:
                 values[slot] = None
         return _fill(self._output_template, values)
+
+    def _published_slots(self):
+        """{slot: tensor} for this graph's tensors that code outside it reads by value, worked out again
+        when more tensors get marked."""
+        cached = self.__dict__.get("_published")
+        if cached is None or cached[0] != captured_tensors.version():
+            slots = {slot: tensor for tensor, slot in self.__dict__.get("_slot_tensors", ())
+                     if captured_tensors.is_captured(tensor)}
+            cached = self.__dict__["_published"] = (captured_tensors.version(), slots)
+        return cached[1]
 
     def _inference_plan(self):
         """The plan with convolution/BatchNorm/activation groups fused (inference_fusion.py) and its
@@ -440,6 +481,7 @@ def _compile_plan(model, nodes):
         return value
 
     model._input_slots = [slot_of(t) for t in model._input_tensors]
+    named = []  # (tensor, slot) of every tensor in the plan: captured_tensors publishes some by slot
     plan = []
     for node in nodes:
         args = template(list(node.args))
@@ -449,8 +491,10 @@ def _compile_plan(model, nodes):
                 isinstance(t, KerasTensor) for t in tree.flatten(list(node.kwargs.values()))):
             simple = args[0].index
         out_slots = [slot_of(t) for t in node.output_tensors]
+        named.extend(zip(node.output_tensors, out_slots))
         plan.append((node.layer, args, kwargs, simple, out_slots))
     model._plan = plan
+    model._slot_tensors = [(t, slot_of(t)) for t in model._input_tensors] + named
     output_template = template(model._outputs_struct)
     if isinstance(output_template, (list, tuple)) and len(output_template) == 1:
         # `Model(inputs, [t])` is called like a single-output model: it returns the tensor, not a list

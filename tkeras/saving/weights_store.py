@@ -21,17 +21,46 @@ def write_model(h5, model, include_optimizer=True):
             _write_named_group(h5, entry)
             continue
         _write_group(h5, entry.path, entry.name, entry.variables)
+    if not include_optimizer:
+        return
+    for path, inner_model in _nested_compiled_models(model):
+        _write_optimizer(h5, f"{path}/optimizer", _usable_optimizer(inner_model))
+    _write_optimizer(h5, "optimizer", _usable_optimizer(model))
+
+
+def _usable_optimizer(model):
     optimizer = getattr(model, "optimizer", None)
-    if include_optimizer and optimizer is not None and not isinstance(optimizer, str):
-        variables = keras_layout.optimizer_variables(optimizer)
-        if variables:
-            _write_group(h5, "optimizer", getattr(optimizer, "name", "optimizer"), variables)
-        inner = getattr(optimizer, "inner_optimizer", None)
-        if inner is not None:
-            # Keras 3 writes a LossScaleOptimizer's inner optimizer a second time, as its own entry,
-            # and warns when that entry is missing.
-            _write_group(h5, "optimizer/inner_optimizer", getattr(inner, "name", "optimizer"),
-                         keras_layout.optimizer_variables(inner))
+    return None if isinstance(optimizer, str) else optimizer
+
+
+def _nested_compiled_models(model):
+    """(path, model) of every model inside `model` that was compiled itself (a pretrained classifier
+    reused as a layer): Keras 3 keeps such an optimizer's state in the file, under the inner model's
+    path, so a fine-tuned inner model can go on training where it stopped."""
+    from tkeras.models.model import Model
+    top = _usable_optimizer(model)
+    found = []
+    for entry in keras_layout.model_entries(model):
+        if entry.obj is model or not isinstance(entry.obj, Model):
+            continue
+        optimizer = _usable_optimizer(entry.obj)
+        if optimizer is not None and optimizer is not top:
+            found.append((entry.path, entry.obj))
+    return found
+
+
+def _write_optimizer(h5, path, optimizer):
+    if optimizer is None:
+        return
+    variables = keras_layout.optimizer_variables(optimizer)
+    if variables:
+        _write_group(h5, path, getattr(optimizer, "name", "optimizer"), variables)
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:
+        # Keras 3 writes a LossScaleOptimizer's inner optimizer a second time, as its own entry,
+        # and warns when that entry is missing.
+        _write_group(h5, f"{path}/inner_optimizer", getattr(inner, "name", "optimizer"),
+                     keras_layout.optimizer_variables(inner))
 
 
 def _write_group(h5, path, name, variables):
@@ -125,10 +154,17 @@ def read_model(h5, model, filepath, skip_mismatch=False, load_optimizer=True, mi
     _assign(pending)
     for layer, arrays in named:
         layer.load_own_variables(arrays)
-    optimizer_group = h5_guard.get_group(h5, "optimizer", filepath) if load_optimizer else None
-    if optimizer_group is not None:
-        read_optimizer(optimizer_group, model, filepath)
+    if load_optimizer:
+        for path, inner_model in _nested_compiled_models(model):
+            _read_optimizer_at(h5, f"{path}/optimizer", inner_model, filepath)
+        _read_optimizer_at(h5, "optimizer", model, filepath)
     return unmatched
+
+
+def _read_optimizer_at(h5, path, model, filepath):
+    group = h5_guard.get_group(h5, path, filepath)
+    if group is not None:
+        read_optimizer(group, model, filepath, where=path)
 
 
 def _read_group(h5, entry, filepath, skip_mismatch):
@@ -184,7 +220,7 @@ def _assign(pending):
                 variable.copy_(torch.as_tensor(array).to(dtype=variable.dtype, device=variable.device))
 
 
-def read_optimizer(group, model, filepath):
+def read_optimizer(group, model, filepath, where="optimizer"):
     """Restore the optimizer's state if it has one that fits; otherwise warn, as Keras does."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or isinstance(optimizer, str):
@@ -199,7 +235,7 @@ def read_optimizer(group, model, filepath):
     datasets = [h5_guard.get_dataset(vars_group, str(i), filepath) for i in range(count)]
     if any(d is None for d in datasets):
         raise CorruptFileError(f"{filepath}: the optimizer state is missing entries")
-    set_optimizer_state(model, datasets, filepath, [f"optimizer/vars/{i}" for i in range(count)])
+    set_optimizer_state(model, datasets, filepath, [f"{where}/vars/{i}" for i in range(count)])
 
 
 def set_optimizer_state(model, datasets, filepath, names):

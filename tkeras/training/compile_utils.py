@@ -77,8 +77,10 @@ class CompileLoss:
             trackers = [Mean(name=f"{n}_loss") if loss is not None else None for n, loss in zip(names, self._losses)]
             self._trackers_by_output = trackers
             # Logged in the order the model's dict of outputs was written (Keras 3), though matched sorted.
-            written = list(y_pred) if isinstance(y_pred, dict) else names
-            self.per_output_trackers = [trackers[names.index(n)] for n in written if trackers[names.index(n)]]
+            # Outputs of one layer share its name (an RNN's states): each keeps its own tracker, and the
+            # logs, keyed by name, show the last one's, as Keras 3's do.
+            order = [names.index(n) for n in y_pred] if isinstance(y_pred, dict) else range(len(names))
+            self.per_output_trackers = [trackers[i] for i in order if trackers[i] is not None]
         self.resolved = list(self._losses)
 
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
@@ -109,11 +111,9 @@ class CompileLoss:
         if all(loss is None for loss in self._losses):
             return None  # compiled without a loss: only add_loss terms count, and no y is needed
         trues, preds = _targets_and_predictions(y_true, y_pred, self.output_names)
+        weights = self.weights_per_output(sample_weight, len(trues))
         if len(trues) != len(preds):
             trues = self._targets_for_defined_losses(trues, len(preds))
-        weights = sample_weight if isinstance(sample_weight, (list, tuple)) else [sample_weight] * len(preds)
-        if isinstance(sample_weight, dict):
-            weights = [sample_weight.get(n) for n in self.output_names]
         total = None
         batch_size = _batch_size(preds)  # each output's mean loss counts once per sample, as in Keras
         for loss, w, yt, yp, sw, tracker in zip(self._losses, self._weights, trues, preds, weights,
@@ -124,6 +124,26 @@ class CompileLoss:
             tracker.update_state(value.detach(), sample_weight=batch_size)
             total = value * w if total is None else total + value * w
         return total
+
+    def weights_per_output(self, sample_weight, target_count):
+        """One sample-weight array (or None) per output, for the losses and the metrics alike.
+
+        A list must hold one entry per output, as Keras 3 requires (a shorter one would leave outputs
+        unweighted, or unscored, without a word), or one per given target when y holds only the
+        outputs that have a loss. A single array serves every output; a dict is matched by name."""
+        names = self.output_names
+        if isinstance(sample_weight, dict):
+            return [sample_weight.get(n) for n in names]
+        if not isinstance(sample_weight, (list, tuple)):
+            return [sample_weight] * len(names)
+        if len(sample_weight) == len(names):
+            return list(sample_weight)
+        if self._partial and len(sample_weight) == target_count:
+            return self._targets_for_defined_losses(list(sample_weight), len(names))
+        raise ValueError(
+            f"sample_weight holds {len(sample_weight)} array(s) but the model has {len(names)} outputs "
+            f"{names}: pass one sample_weight array per output (None for an output that is not weighted), "
+            f"or a single array to weigh every output alike")
 
     def _targets_for_defined_losses(self, trues, output_count):
         """`loss=[None, "mse"]` with y for the outputs that have a loss only: Keras 3 hands the targets, in
@@ -188,17 +208,9 @@ class CompileMetrics:
             shape = tuple(preds[i].shape) if i < len(preds) else None
             plain = [_resolve_metric(entry, loss, shape) for entry in plain_per_output[i]]
             weighted = [_resolve_metric(entry, loss, shape) for entry in weighted_per_output[i]]
-            taken = {metric.name for metric in plain}
-            for metric in weighted:
-                if metric.name in taken:
-                    metric.name = f"weighted_{metric.name}"
-                taken.add(metric.name)
-            out = plain + weighted
-            if len(names) > 1:
-                for metric in out:
-                    metric.name = f"{name}_{metric.name}"
-            resolved.append(out)
+            resolved.append(plain + weighted)
             weighted_flags.append([False] * len(plain) + [True] * len(weighted))
+        _name_as_keras_logs(resolved, weighted_flags, names if len(names) > 1 else None)
         self.metrics_per_output = resolved
         self._weighted_per_output = weighted_flags
         self.built = True
@@ -220,18 +232,41 @@ class CompileMetrics:
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
         names = self._compile_loss.output_names
         trues, preds = _targets_and_predictions(y_true, y_pred, names)
+        weights = self._compile_loss.weights_per_output(sample_weight, len(trues))
         if len(trues) != len(names) and self._compile_loss._partial:
             trues = self._compile_loss._targets_for_defined_losses(trues, len(names))
-        if isinstance(sample_weight, dict):
-            weights = [sample_weight.get(n) for n in names]
-        elif isinstance(sample_weight, (list, tuple)):
-            weights = list(sample_weight) + [None] * (len(names) - len(sample_weight))
-        else:  # one array of sample weights serves every output, as in Keras
-            weights = [sample_weight] * len(names)
         for metrics, flags, yt, yp, sw in zip(self.metrics_per_output, self._weighted_per_output, trues, preds,
                                               weights):
             if yt is not None:
                 _update(metrics, flags, yt, yp, sw)
+
+
+def _name_as_keras_logs(metrics_per_output, weighted_flags, output_names):
+    """Give every compiled metric the name Keras 3 logs it under, so no two share a log key.
+
+    With several outputs a metric is prefixed with its output's name (`dense_mae`). Names are handed
+    out as Keras 3 does, all plain metrics first, output by output, then the weighted ones: a name met
+    again gets `_1`, `_2`... (two outputs of one layer both named `lstm`: `lstm_mae`, `lstm_mae_1`),
+    and a weighted metric whose name is taken becomes `weighted_<name>`, then numbered if that is
+    taken too."""
+    def prefixed(index, name):
+        return f"{output_names[index]}_{name}" if output_names else name
+
+    counters = {}
+    for want_weighted in (False, True):
+        for index, (metrics, flags) in enumerate(zip(metrics_per_output, weighted_flags)):
+            for metric, weighted in zip(metrics, flags):
+                if weighted is not want_weighted:
+                    continue
+                name = prefixed(index, metric.name)
+                if name in counters and weighted:
+                    name = prefixed(index, f"weighted_{metric.name}")
+                if name in counters:
+                    counters[name] += 1
+                    name = f"{name}_{counters[name] - 1}"
+                else:
+                    counters[name] = 1
+                metric.name = name
 
 
 def _targets_and_predictions(y_true, y_pred, names):
