@@ -8,6 +8,8 @@ these histories back to the inputs. Python operators (`x + y`, `2 * x`, `x[:, 0]
 import functools
 import operator
 
+from tkeras.backend import captured_tensors
+
 
 class KerasTensor:
     _created = False  # set once any exists: ops check their arguments for KerasTensors only then
@@ -83,6 +85,13 @@ class KerasTensor:
 
     # -- operators become op layers ---------------------------------------------------------------
     def _apply(self, name, *operands):
+        if captured_tensors.any_captured():  # Keras 2 closures over graph tensors (captured_tensors.py)
+            live = captured_tensors.live_arguments([self, *operands], {}, KerasTensor)
+            if live is not None:
+                return OPERATORS[name](*live[0])
+            _mark_used_by_value([self, *operands])
+        elif any(_is_real(v) for v in operands):
+            _mark_used_by_value([self, *operands])
         return _recorder("operator_call")(name, self, *operands)
 
     def __add__(self, other): return self._apply("add", other)
@@ -154,8 +163,42 @@ def make_input(**kwargs):
 
 
 def record_op(op, args, kwargs):
-    """An op called with KerasTensor arguments -> the output KerasTensor of a recorded op layer."""
+    """An op called with KerasTensor arguments -> the output KerasTensor of a recorded op layer; inside a
+    step, on captured tensors, the op on their values (captured_tensors.py)."""
+    if captured_tensors.any_captured():
+        live = captured_tensors.live_arguments(args, kwargs, KerasTensor)
+        if live is not None:
+            return op(*live[0], **live[1])
+    _mark_used_by_value([list(args), dict(kwargs)])
     return _recorder("ops_call")(op, args, kwargs)
+
+
+def _is_real(value):
+    import torch
+    return isinstance(value, torch.Tensor)
+
+
+def _mark_used_by_value(values):
+    """Placeholders an op receives together with real tensors are used by value (a layer's call, probed,
+    reading graph tensors of the enclosing code): mark them and the graph tensors they were computed
+    from by other ops."""
+    flat = captured_tensors._flatten(values)
+    if not any(_is_real(v) for v in flat):
+        return
+    stack = [v for v in flat if isinstance(v, KerasTensor)]
+    seen = set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        captured_tensors.mark([tensor])
+        history = tensor.__dict__.get("_keras_history")
+        layer = history[0] if history else None
+        if layer is not None and getattr(layer, "_is_op_node", False):
+            node = layer._inbound_nodes[history[1]]
+            stack.extend(v for v in captured_tensors._flatten([list(node.args), dict(node.kwargs)])
+                         if isinstance(v, KerasTensor))
 
 
 # Every function that records itself in a graph when handed KerasTensors (the `tkeras.ops` that

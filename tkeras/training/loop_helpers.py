@@ -1,9 +1,11 @@
 """Small pieces of fit/evaluate/predict's loops that need no model: how long the input is, how predict's
-batches are put back together, when to validate, the NaN warning, and the epoch cap.
+batches are put back together, when to validate, the NaN warning, the epoch cap, and Keras 2's
+`callback.validation_data`.
 """
 import math
 import warnings
 
+import numpy as np
 import torch
 
 from tkeras import tree
@@ -27,6 +29,16 @@ def concat_outputs(outputs):
         joined = [concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
         return tuple(joined) if isinstance(first, tuple) else joined
     return outputs
+
+
+def logs_as_list(logs, metric_names):
+    """evaluate()'s and test_on_batch()'s list result: the model's metrics first, in their order, then
+    every other value the step returned (a custom test_step's extra entries, such as a distiller's
+    `student_loss`) by sorted name, as Keras lists them; a single value comes back bare."""
+    values = [logs[name] for name in metric_names if name in logs]
+    known = set(metric_names)
+    values += [logs[key] for key in sorted(logs) if key not in known]
+    return values[0] if len(values) == 1 else values
 
 
 def should_validate(epoch, validation_freq):
@@ -53,3 +65,21 @@ def capped_epochs(epochs):
         warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=3)
         epochs = config.max_epochs()
     return epochs
+
+
+def give_callbacks_validation_arrays(callbacks, x, y, sample_weight):
+    """Keras 2.0-2.2 set `callback.validation_data` to the validation arrays (inputs, targets, then sample
+    weights, each flattened) when fit got arrays; callbacks of that era read samples from it
+    (`self.validation_data[0][0:1]`). tf-keras 2 left it None, as it stays here for datasets."""
+    from tkeras.training import data_adapter
+    if x is None or not data_adapter.is_array_like(x):
+        return
+    inputs, targets = tree.flatten(x), tree.flatten(y) if y is not None else []
+    count = len(inputs[0])
+    if sample_weight is not None:
+        weights = tree.flatten(sample_weight)
+    else:
+        weights = [np.ones(count, "float32") for _ in targets]
+    arrays = [np.asarray(v) for v in inputs + targets + weights]
+    for callback in callbacks:
+        callback.validation_data = arrays

@@ -10,11 +10,14 @@ import warnings
 
 import torch
 
-from tkeras.backend import core_sharing, host_memory
+from tkeras.backend import captured_tensors, core_sharing, host_memory
 from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
-from tkeras.training import closed_form_heads, data_adapter, dense_stack_step, loop_helpers, predict_chunks
+from tkeras.training import (
+    closed_form_heads, compiled_trainable_state, data_adapter, dense_stack_step, loop_helpers, predict_chunks,
+)
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.instance_attributes import TrainerAttributes
 from tkeras.training.keras3_methods import Keras3TrainerMethods
@@ -44,10 +47,16 @@ class _FitScope:
         self._sharing.__enter__()
         self._memory = host_memory.keeping_freed_memory()
         self._memory.__enter__()
+        self._trainable = compiled_trainable_state.respected(self.model)  # the flags compile saw
+        self._trainable.__enter__()
+        self._captured = captured_tensors.step()  # Keras 2 closures over graph tensors read their values
+        self._captured.__enter__()
         return self
 
     def __exit__(self, *exc):
         core_sharing.tick()  # the one step of train_on_batch & co. counts too
+        self._captured.__exit__(*exc)
+        self._trainable.__exit__(*exc)
         self._memory.__exit__(*exc)
         self._sharing.__exit__(*exc)
         self._autocast.__exit__(*exc)
@@ -55,6 +64,20 @@ class _FitScope:
         if self.flush_denormal:
             torch.set_flush_denormal(False)
         return False
+
+
+def _user_functions(*specs):
+    """The plain functions among compile's loss and metric arguments (lists and dicts included)."""
+    stack, found = list(specs), []
+    while stack:
+        spec = stack.pop()
+        if isinstance(spec, (list, tuple)):
+            stack.extend(spec)
+        elif isinstance(spec, dict):
+            stack.extend(spec.values())
+        elif callable(spec) and hasattr(spec, "__code__"):
+            found.append(spec)
+    return found
 
 
 class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
@@ -100,6 +123,9 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         self._compiled = True
         self._metrics_built = False
         self.stop_training = False
+        compiled_trainable_state.record(self)
+        for function in _user_functions(loss, metrics, weighted_metrics):  # Keras 2: vae_loss reading z_mean
+            captured_tensors.mark_referenced_by(function, KerasTensor)
 
     def _require_compiled(self, what):
         if not self._compiled:
@@ -273,6 +299,8 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             train, val, callbacks, verbose = distribution.setup_fit(self, train, val, callbacks, verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=train.steps)
+        if val is not None:
+            loop_helpers.give_callbacks_validation_arrays(callback_list.callbacks, vx, vy, vw)
         self.stop_training = False
         self._invalidate_caches()
         self._in_fit = True
@@ -375,8 +403,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             logs = self._run_evaluation(batches, callback_list)
         if return_dict:
             return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
-        return values[0] if len(values) == 1 else values
+        return loop_helpers.logs_as_list(logs, self.metrics_names)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10,
                 workers=1, use_multiprocessing=False):
@@ -449,8 +476,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     def _single_batch_result(self, logs, return_dict):
         if return_dict:
             return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
-        return values[0] if len(values) == 1 else values
+        return loop_helpers.logs_as_list(logs, self.metrics_names)
 
 
 def _overridden(model, step_name):
