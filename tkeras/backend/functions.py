@@ -395,7 +395,10 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return losses.reshape(output.shape[:-1])
 
 
-def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, **kwargs):
+    stddev = kwargs.pop("std", stddev)  # Keras 1's name
+    if kwargs:
+        raise TypeError(f"random_normal() got unexpected keyword argument(s) {sorted(kwargs)}")
     gen = torch.Generator().manual_seed(seed) if seed is not None else None
     return torch.normal(mean, stddev, size=tuple(shape), generator=gen).to(config.standardize_dtype(dtype))
 
