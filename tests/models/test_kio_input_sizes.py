@@ -57,3 +57,16 @@ def test_trailing_axis_of_one_still_added_before_the_check():
 def test_sequential_runs_its_layers_on_other_sizes():
     model = tkeras.Sequential([tkeras.Input((4,)), layers.Activation("relu")])
     assert tuple(model(np.zeros((2, 5), "float32")).shape) == (2, 5)
+
+
+def test_a_nested_model_takes_the_sizes_the_layers_before_it_make():
+    """keras-io's supervised contrastive learning: ResNet50V2(input_shape=(32, 32, 3)) after RandomWidth.
+    Keras' traced graph leaves those sizes unknown; only the data the outer model is called on is checked."""
+    import numpy as np
+    import tkeras as keras
+    inner_input = keras.Input((8, 8, 3))
+    inner = keras.Model(inner_input, keras.layers.GlobalAveragePooling2D()(inner_input))
+    outer_input = keras.Input((8, 8, 3))
+    widened = keras.layers.Lambda(lambda x: keras.ops.concatenate([x, x[:, :, :2]], axis=2))(outer_input)
+    model = keras.Model(outer_input, inner(widened))
+    assert model.predict(np.ones((2, 8, 8, 3), "float32"), verbose=0).shape == (2, 3)

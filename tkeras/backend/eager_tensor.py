@@ -198,6 +198,12 @@ def add_numpy_protocol(cls):
     return cls
 
 
+def _host_array(tensor):
+    """The tensor's values as a NumPy array, 0-d for a scalar (printing shows arrays' text)."""
+    with _DISABLE():
+        return torch.Tensor.numpy(tensor.detach().cpu())
+
+
 @add_numpy_protocol
 class EagerTensor(torch.Tensor):
     """A torch tensor that prints, converts and behaves like TensorFlow's eager tensor."""
@@ -223,11 +229,13 @@ class EagerTensor(torch.Tensor):
         set_shape(self, shape)
 
     def numpy(self):
-        with _DISABLE():
-            return torch.Tensor.numpy(self.detach().cpu())
+        """A scalar tensor gives a NumPy scalar (`np.float32(1.5)`), as TensorFlow's does: code such as
+        `label.numpy().astype("int")` then holds a number, not a 0-d array."""
+        array = _host_array(self)
+        return array[()] if array.ndim == 0 else array
 
     def __array__(self, dtype=None, copy=None):
-        array = self.numpy()
+        array = np.asarray(self.numpy())  # (tf.Variable borrows this: its numpy() is a snapshot)
         return array.astype(dtype, copy=False) if dtype is not None else array
 
     def item(self):
@@ -254,12 +262,12 @@ class EagerTensor(torch.Tensor):
                         f"(e.g. with tf.where)")
 
     def __str__(self):
-        return (f"tf.Tensor({numpy_text(self.numpy(), False)}, shape={self.shape}, "
+        return (f"tf.Tensor({numpy_text(_host_array(self), False)}, shape={self.shape}, "
                 f"dtype={dtype_text(self.dtype)})")
 
     def __repr__(self):
         return (f"<tf.Tensor: shape={self.shape}, dtype={dtype_text(self.dtype)}, "
-                f"numpy={numpy_text(self.numpy(), True)}>")
+                f"numpy={numpy_text(_host_array(self), True)}>")
 
     # Arithmetic with NumPy or Python list operands on either side (torch's operators refuse both).
     __add__ = _binary("__add__")

@@ -10,6 +10,7 @@ import warnings
 
 from tkeras.callbacks.log_names import with_other_spellings
 from tkeras.callbacks.monitor_callback import MonitorCallback, is_number, monitored_value
+from tkeras.saving.weights_load_status import checkpoint_file
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -110,7 +111,8 @@ class ModelCheckpoint(MonitorCallback):
     def _save_model(self, epoch, batch, logs):
         logs = _plain(logs)
         filepath = self._get_file_path(epoch, batch, logs)
-        if os.path.isdir(filepath):
+        written = checkpoint_file(filepath) if self.save_weights_only else filepath
+        if os.path.isdir(written):
             raise IOError(f"Please specify a non-directory filepath for ModelCheckpoint. Filepath used is an "
                           f"existing directory: {filepath}")
         if not self._should_save(epoch, logs, filepath):

@@ -4,13 +4,16 @@ The script runs as `__main__` with `sys.argv` set and its folder first on `sys.p
 `python SCRIPT`, with the import aliases installed for this process only. Without a display (or with
 `--figures DIR`), `plt.show()` saves each figure as `figure_N.png` (see `figures_backend`). When the
 script fails, the traceback starts at the script (the runner's own frames are left out), and an API
-tkeras does not provide is reported as one line naming it, pointing at the script's line.
+tkeras does not provide is reported as one line naming it, pointing at the script's line. A failure of a
+TensorFlow idiom that torch's operators refuse is followed by a line of advice (error_hints.py).
 """
 import os
 import re
 import runpy
 import sys
 import traceback
+
+from tkeras.compat import error_hints
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FIGURES_BACKEND = "module://tkeras.compat.figures_backend"
@@ -63,6 +66,9 @@ def report(error, script):
         return
     sys.stderr.write("Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) +
                      "".join(traceback.format_exception_only(type(error), error)))
+    hint = error_hints.hint_for(error)
+    if hint is not None:
+        sys.stderr.write(f"tkeras: {hint}\n")
 
 
 def _unsupported_message(error):

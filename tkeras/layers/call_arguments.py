@@ -5,6 +5,8 @@ Keras 3 binds `layer(x, ...)` to call's signature: a positional value may land o
 argument, to `<argument>_mask` parameters otherwise. What can be decided per class is decided in
 `Layer.__init_subclass__`; these helpers run only for calls that need them.
 """
+import inspect
+
 import torch
 
 from tkeras.layers.layer_inputs import mask_of
@@ -69,3 +71,18 @@ def flags_as_keywords(layer, args, kwargs):
                             f"argument {name!r} (positionally and as a keyword)")
         kwargs[name] = value
     return args[:first] + args[len(names):], kwargs
+
+
+def inputs_from_keywords(layer, kwargs):
+    """`layer(images=x)`: the inputs given by the name of call's first parameter, as Keras binds them
+    (keras-io's masked-image-modeling example calls its patch layer so). Runs only for calls without
+    positional arguments."""
+    params = list(inspect.signature(type(layer).call).parameters.values())[1:]
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    first = params[0] if params and params[0].kind in positional else None
+    if first is None or first.name not in kwargs:
+        expected = f"its first argument {first.name!r}" if first is not None else "an input tensor"
+        raise TypeError(f"Layer {layer.name!r} ({type(layer).__name__}) was called without inputs: pass "
+                        f"{expected}, positionally or by name; got only keyword argument(s) {sorted(kwargs)}")
+    kwargs = dict(kwargs)
+    return kwargs.pop(first.name), kwargs

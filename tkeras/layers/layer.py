@@ -232,8 +232,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     stateless_call = layer_stateless.stateless_call  # Keras 3's stateless API (layer_stateless.py)
 
     # -- losses (regularization, add_loss) --------------------------------------------------------
-    def add_loss(self, loss):
-        """A loss term computed in `call` (activity regularization); fit adds it to the step's loss."""
+    def add_loss(self, loss, inputs=None):
+        """A loss term computed in `call` (fit adds it to the step's loss); Keras 2's `inputs=` is accepted."""
         scope = active_stateless_scope()
         if scope is not None and scope.collect_losses:  # keras.StatelessScope(collect_losses=True) keeps it
             scope.add_loss(loss)
@@ -292,7 +292,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         elif "inputs" in kwargs:
             inputs = kwargs.pop("inputs")
         else:
-            raise TypeError(f"Layer {self.name!r} was called without inputs")
+            inputs, kwargs = call_arguments.inputs_from_keywords(self, kwargs)
         if type(inputs) is not torch.Tensor:
             if is_symbolic(inputs):
                 from tkeras.models.functional_call import symbolic_call
@@ -364,6 +364,12 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 scope, cast = _precision.outside_autocast(), False
             if cast:
                 inputs = on_compute_device(inputs, self._float_input_dtype)
+        # Read before the call, as Keras does: a MultiHeadAttention called inside consumes the inputs' masks.
+        passes_masks = self.supports_masking or type(self).compute_mask is not Layer.compute_mask
+        if passes_masks:
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None:
+                previous_mask = mask_of(inputs)
         call = self.call
         if "_remat_scope" in self.__dict__:
             call = layer_remat.call_function(self, self._remat_scope, inputs, args, kwargs) or call
@@ -379,8 +385,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             context.training = outer_training
         if half is not None:
             outputs = _half_outputs.cast_outputs(outputs, half)
-        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            mask = self.compute_mask(inputs, kwargs.get("mask", mask_of(inputs)))
+        if passes_masks:
+            mask = self.compute_mask(inputs, previous_mask)
             if mask is not None and isinstance(outputs, torch.Tensor):
                 outputs._keras_mask = mask
             elif mask is not None and isinstance(outputs, (list, tuple)):

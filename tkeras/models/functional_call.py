@@ -193,14 +193,48 @@ def _specs_from_shapes(layer, shapes, inputs):
 
 
 def _probe_value(value, sizes):
-    """A KerasTensor -> zeros with unknown dims set to `sizes` (batch, other)."""
+    """A KerasTensor -> zeros with unknown dims set to `sizes` (batch, other); an integer value computed
+    from shapes (`tf.shape(x)[-1]`) -> that value, recomputed for the probe's sizes."""
     if not isinstance(value, KerasTensor):
         return value
+    from_shapes = _recomputed_shape_value(value, sizes)
+    if from_shapes is not None:
+        return from_shapes
     batch, other = sizes
     dims = [batch if (i == 0 and d is None) else (other if d is None else d) for i, d in enumerate(value.shape)]
     if value.dtype == "string":  # text has no torch dtype: empty strings, as raw text arrives at run time
         return np.full(dims, "", dtype=object)
     return torch.zeros(dims, dtype=config.standardize_dtype(value.dtype), device=config.device())
+
+
+_SHAPE_VALUE_OPS_DEPTH = 8
+
+
+def _recomputed_shape_value(value, sizes, depth=0):
+    """A scalar or vector of integers made by ops on symbolic tensors (`tf.shape(x)[-1]`, `tf.shape(x)[0] * 5`),
+    re-run on probes of the sizes `sizes`, or None for any other tensor.
+
+    keras-io's semantic-image-clustering example reshapes with `tf.shape(y)[-1]` in a functional graph;
+    Keras knows that value while tracing (20 for a (None, 20) tensor), where a zero probe would ask the
+    reshape for a dimension of 0. The chain is re-run only through op nodes, so no layer's weights are
+    involved; an integer computed from values rather than shapes comes out as it would from zeros.
+    """
+    if depth > _SHAPE_VALUE_OPS_DEPTH or len(value.shape) > 1 or not str(value.dtype).startswith(("int", "uint")):
+        return None
+    history = value.__dict__.get("_keras_history")
+    if history is None or not getattr(history[0], "_is_op_node", False):
+        return None
+    layer, node_index, tensor_index = history
+    node = layer._inbound_nodes[node_index]
+
+    def probe(leaf):
+        if not isinstance(leaf, KerasTensor):
+            return leaf
+        computed = _recomputed_shape_value(leaf, sizes, depth + 1)
+        return computed if computed is not None else _probe_value(leaf, sizes)
+
+    outputs = layer(*tree.map_structure(probe, list(node.args)), **tree.map_structure(probe, dict(node.kwargs)))
+    return tree.flatten(outputs)[tensor_index]
 
 
 def _specs_by_dry_run(layer, inputs, args, kwargs):

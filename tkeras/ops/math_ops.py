@@ -6,6 +6,7 @@ give float32 (Keras' result_type), a Python number adopts the tensor's.
 """
 import builtins
 
+import numpy as np
 import torch
 
 from tkeras.ops.core import tensor, to_torch_dtype, user_op
@@ -229,7 +230,22 @@ def dot(x1, x2):
 @user_op
 def tensordot(x1, x2, axes=2):
     x, y = pair(x1, x2)
-    return _bool_product(lambda a, b: torch.tensordot(a, b, dims=axes), x, y)
+    return _bool_product(lambda a, b: torch.tensordot(a, b, dims=_tensordot_axes(axes)), x, y)
+
+
+def _tensordot_axes(axes):
+    """NumPy's and TensorFlow's spellings for torch: a count of trailing/leading axes stays an int; a pair
+    of single axes (`axes=(2, 2)`, keras-io's PointNet) becomes a pair of one-axis lists."""
+    if isinstance(axes, torch.Tensor):
+        axes = axes.tolist()
+    if isinstance(axes, (int, np.integer)):
+        return int(axes)
+    first, second = axes
+    return _axis_list(first), _axis_list(second)
+
+
+def _axis_list(axes):
+    return [int(axes)] if isinstance(axes, (int, np.integer)) else [int(a) for a in axes]
 
 
 @user_op

@@ -192,7 +192,8 @@ def gather(params, indices, axis=None, batch_dims=0, name=None):
     index = tensor(indices).long()
     axis = 0 if axis is None else int(axis) % params.dim()
     if batch_dims:
-        raise NotImplementedError("gather: batch_dims is not supported in tkeras; index each batch item instead")
+        from tkeras.ops.batched_gather import gather_per_batch
+        return gather_per_batch(params, index, axis, batch_dims)
     result = torch.index_select(params, axis, index.reshape(-1))
     return result.reshape(params.shape[:axis] + index.shape + params.shape[axis + 1:])
 

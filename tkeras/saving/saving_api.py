@@ -126,7 +126,10 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
         legacy_h5.save_weights(model, filepath)
         return
     import h5py
-    with atomic_path(filepath) as tmp:
+    target = weights_load_status.checkpoint_file(filepath)
+    if target != filepath:
+        os.makedirs(filepath, exist_ok=True)
+    with atomic_path(target) as tmp:
         with h5py.File(tmp, "w") as h5:
             weights_store.write_model(h5, model, include_optimizer=True)
 
@@ -135,7 +138,7 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     # Keras 3's parameters; tf-keras 2's by_name= (and options=) come by keyword.
     by_name = kwargs.pop("by_name", False)
-    filepath = os.fspath(filepath)
+    filepath = weights_load_status.checkpoint_file(os.fspath(filepath))
     kind = _sniff(filepath)
     if kind == "keras":
         _, weights = keras_file.read_archive(filepath)

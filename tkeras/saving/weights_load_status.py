@@ -7,6 +7,7 @@ learning into a model with a new head), anything else that does not match raises
 time the status exists the restore is complete, so the assertions only check for such left-out layers,
 and the calls that only mattered for TF 1 graphs do nothing.
 """
+import os
 
 
 class WeightsLoadStatus:
@@ -48,6 +49,15 @@ class WeightsLoadStatus:
 def is_checkpoint_path(filepath):
     """A path tf-keras 2 would have written as a TensorFlow checkpoint: no Keras file suffix."""
     return not filepath.endswith((".h5", ".hdf5", ".keras"))
+
+
+def checkpoint_file(filepath):
+    """The file tkeras writes and reads for a checkpoint path. A prefix naming a folder (`"logs/"`, as
+    keras-io's ViT object detector hands ModelCheckpoint) had TensorFlow put its files inside that folder;
+    tkeras' one file goes there too, under the name of TensorFlow's data file."""
+    if is_checkpoint_path(filepath) and filepath.endswith(("/", os.sep)):
+        return os.path.join(filepath, ".data-00000-of-00001")
+    return filepath
 
 
 def status_for(filepath, unmatched=()):

@@ -32,7 +32,7 @@ from tkeras.compat.tf_namespace._tf1 import (
 )
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 from tkeras.compat.tf_namespace._variable import Variable
-from tkeras.compat.tf_namespace import _tensor_methods
+from tkeras.compat.tf_namespace import _size_methods, _tensor_methods
 from tkeras.compat.tf_namespace.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
     int32, int64, uint8,
@@ -49,12 +49,14 @@ from tkeras.ops.math_ops import (
 )
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
-    broadcast_to, concat, gather, one_hot, pad, repeat, reshape, reverse, sort, squeeze, stack,
+    broadcast_to, concat, gather, one_hot, pad, repeat, reverse, sort, squeeze, stack,
     tile, transpose, unstack, argsort,
 )
 from tkeras.ops.shape_ops import tf_where as where
+from tkeras.compat.tf_namespace._reshape import reshape
 
 _tensor_methods.install()  # x.get_shape() / x.set_shape() inside layer calls (see _tensor_methods.py)
+_size_methods.install()  # x.shape.as_list() there too (see _size_methods.py)
 
 # The TensorFlow API level tkeras follows, as a str that compares as a version (compat/legacy/versions.py).
 __version__ = VERSION = _versions.TENSORFLOW_VERSION  # tf.VERSION: TensorFlow 1's spelling
