@@ -218,15 +218,16 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 result.append(module)
         return result
 
-    def _flatten_layers(self, include_self=True):
-        result, seen, stack = [], set(), [self] if include_self else list(reversed(self._direct_sublayers()))
-        while stack:
-            layer = stack.pop(0)
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            result.append(layer)
-            stack[0:0] = layer._direct_sublayers()
+    def _flatten_layers(self, include_self=True, recursive=True):
+        """Keras' order: this layer, its sublayers in order, each one's own sublayers (reversed, as Keras'
+        deque.extendleft puts them) right after it."""
+        result, seen, queue = [self] if include_self else [], set(), list(self._direct_sublayers())
+        while queue:
+            layer = queue.pop(0)
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                result.append(layer)
+                queue[0:0] = reversed(layer._direct_sublayers()) if recursive else ()
         return result
 
     stateless_call = layer_stateless.stateless_call  # Keras 3's stateless API (layer_stateless.py)
