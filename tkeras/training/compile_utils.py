@@ -101,6 +101,7 @@ class CompileLoss:
         if len(self.output_names) == 1:
             if self._unwrap_single:  # Model(inputs, [t]): one output, handed out as a one-element list
                 y_pred, y_true = _only_element(y_pred), _only_element(y_true)
+            y_true = _single_target(y_true, self.output_names[0])
             loss = self._losses[0]
             if loss is None:
                 return None
@@ -227,6 +228,7 @@ class CompileMetrics:
         if len(self.metrics_per_output) == 1:
             if self._compile_loss._unwrap_single:
                 y_pred, y_true = _only_element(y_pred), _only_element(y_true)
+            y_true = _single_target(y_true, self._compile_loss.output_names[0])
             _update(self.metrics_per_output[0], self._weighted_per_output[0], y_true, y_pred, sample_weight)
             return
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
@@ -267,6 +269,16 @@ def _name_as_keras_logs(metrics_per_output, weighted_flags, output_names):
                 else:
                     counters[name] = 1
                 metric.name = name
+
+
+def _single_target(y_true, name):
+    """A one-output model's targets given as {output name: y} (tf-keras 2 takes them; keras-io's FNet)."""
+    if not isinstance(y_true, dict):
+        return y_true
+    if set(y_true) == {name}:
+        return y_true[name]
+    raise ValueError(f"The model has one output, {name!r}, but y is a dict with keys {sorted(y_true)}: pass the "
+                     f"targets as an array, or as {{{name!r}: y}}")
 
 
 def _targets_and_predictions(y_true, y_pred, names):
