@@ -54,7 +54,7 @@ def test_too_few_targets_is_a_clear_error():
     x, y_a, _ = _data()
     model.compile(optimizer="sgd", loss=["mse", "mse"])
     with pytest.raises(ValueError, match="2 outputs"):
-        model.evaluate(x, y_a, verbose=0)
+        model.evaluate(x, [y_a], verbose=0)  # (one bare array is every output's target: tf-keras 2)
 
 
 def test_one_element_output_list_meets_a_plain_target(reference):

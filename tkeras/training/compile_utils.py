@@ -112,6 +112,7 @@ class CompileLoss:
         if all(loss is None for loss in self._losses):
             return None  # compiled without a loss: only add_loss terms count, and no y is needed
         trues, preds = _targets_and_predictions(y_true, y_pred, self.output_names)
+        trues = self.one_target_for_every_output(y_true, trues, len(preds))
         weights = self.weights_per_output(sample_weight, len(trues))
         if len(trues) != len(preds):
             trues = self._targets_for_defined_losses(trues, len(preds))
@@ -125,6 +126,13 @@ class CompileLoss:
             tracker.update_state(value.detach(), sample_weight=batch_size)
             total = value * w if total is None else total + value * w
         return total
+
+    def one_target_for_every_output(self, y_true, trues, output_count):
+        """One array of targets for a model with several outputs, each with a loss: tf-keras 2 scored every
+        output against it (keras-io's semantic image clustering); Keras 3 refuses."""
+        if output_count > 1 and len(trues) == 1 and not self._partial and hasattr(y_true, "shape"):
+            return trues * output_count
+        return trues
 
     def weights_per_output(self, sample_weight, target_count):
         """One sample-weight array (or None) per output, for the losses and the metrics alike.
@@ -234,6 +242,7 @@ class CompileMetrics:
         # Dicts are matched to outputs by name: the order of the keys the user wrote is not the model's.
         names = self._compile_loss.output_names
         trues, preds = _targets_and_predictions(y_true, y_pred, names)
+        trues = self._compile_loss.one_target_for_every_output(y_true, trues, len(names))
         weights = self._compile_loss.weights_per_output(sample_weight, len(trues))
         if len(trues) != len(names) and self._compile_loss._partial:
             trues = self._compile_loss._targets_for_defined_losses(trues, len(names))
