@@ -46,7 +46,14 @@ def test_compiled_loss_closure_over_graph_tensors_trains_and_evaluates():
     vae = keras.Model(x, decoded)
     vae.compile(optimizer="rmsprop", loss=vae_loss)
     data = np.random.default_rng(0).random((16, 6)).astype("float32")
-    history = vae.fit(data, data, batch_size=8, epochs=2, verbose=0)
+    built = []
+
+    class Latents(keras.callbacks.Callback):  # a callback builds a graph on those tensors during fit
+        def on_epoch_end(self, epoch, logs=None):
+            built.append(K.function([x], [z_mean + 1])([data])[0])
+
+    history = vae.fit(data, data, batch_size=8, epochs=2, verbose=0, callbacks=[Latents()])
+    assert len(built) == 2 and built[-1].shape == (16, LATENT)
     assert np.isfinite(history.history["loss"]).all()
     stats = keras.Model(x, [z_mean, z_log_var, decoded]).predict(data, verbose=0)
     assert vae.evaluate(data, data, batch_size=16, verbose=0) == pytest.approx(_reference(data, *stats), rel=1e-4)

@@ -132,3 +132,15 @@ def stepping(function):
         with step():
             return function(*args, **kwargs)
     return run
+
+
+def suspend():
+    """Hide the running step's values (callbacks are user code: graphs they build record nodes); returns
+    what `resume` puts back."""
+    held = getattr(_STATE, "values", None)
+    _STATE.values = None
+    return held
+
+
+def resume(held):
+    _STATE.values = held

@@ -1,4 +1,5 @@
 """Fans each hook out to a list of callbacks, and adds the History and progress-bar callbacks fit needs."""
+from tkeras.backend import captured_tensors
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list_legacy import CallbackListLegacyMethods
@@ -39,25 +40,31 @@ class CallbackList(CallbackListLegacyMethods):
     # read `logs.keys()` or `logs.get(...)` without a None check.
     # Hooks are user code: the loops' raw-tensor setting is lifted while they run, so a model called
     # from a callback gives TensorFlow-like results (`.numpy()` on an output with gradient history).
+    # So are the step's published graph values (backend/captured_tensors.py): ops a hook applies to graph
+    # tensors build graph nodes, as outside the loop.
     def _call(self, hook, *args):
         *position, logs = args
         saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
+        held = captured_tensors.suspend()
         try:
             for cb in self.callbacks:
                 getattr(cb, hook)(*position, {} if logs is None else logs)
         finally:
             CALL_CONTEXT.raw = saved_raw
+            captured_tensors.resume(held)
 
     def _call_batch(self, hook, batch, logs):
         listeners = self._batch_listeners[hook]
         if not listeners:
             return
         saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
+        held = captured_tensors.suspend()
         try:
             for cb in listeners:
                 getattr(cb, hook)(batch, {} if logs is None else logs)
         finally:
             CALL_CONTEXT.raw = saved_raw
+            captured_tensors.resume(held)
 
     def on_train_begin(self, logs=None):
         self._call("on_train_begin", logs)
