@@ -158,6 +158,7 @@ _LAZY_MODULES = {
 }
 # Top-level classes loaded with their module on first use (name -> module).
 _LAZY_NAMES = {
+    "gradients": "tkeras.compat.tf_namespace._gradients",
     "Module": "tkeras.compat.tf_namespace.module",
     "TensorArray": "tkeras.compat.tf_namespace.tensor_array",
     "SparseTensor": "tkeras.compat.tf_namespace.sparse",
