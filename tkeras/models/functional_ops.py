@@ -8,6 +8,7 @@ KerasTensors are the layer's inputs (a list, in operand order).
 import importlib
 import sys
 
+import numpy as np
 import torch
 
 from tkeras.backend.keras_tensor import OPERATORS, KerasTensor, register_recorder
@@ -28,6 +29,9 @@ def _encode(value):
     return value
 
 
+_CONSTANT_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
+
+
 def _decode(value):
     if isinstance(value, dict):
         if "slice" in value:
@@ -38,6 +42,14 @@ def _decode(value):
             return tuple(_decode(v) for v in value["tuple"])
         if "__tensor__" in value:
             return _TensorSlot(value["__tensor__"])
+        if value.get("class_name") in ("__tensor__", "__numpy__") and isinstance(value.get("config"), dict):
+            # a constant operand (`x + tf.constant(...)`), as the config serializer writes tensors
+            dtype = value["config"].get("dtype") or "float32"
+            if dtype not in _CONSTANT_DTYPES:
+                raise ValueError(f"OperatorLayer: a constant operand of dtype {dtype!r} (expected one of "
+                                 f"{sorted(_CONSTANT_DTYPES)})")
+            constant = np.asarray(value["config"]["value"], dtype=dtype)
+            return torch.as_tensor(constant) if value["class_name"] == "__tensor__" else constant
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
