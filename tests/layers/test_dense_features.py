@@ -118,3 +118,16 @@ def test_dense_features_config_round_trips():
     restored(FEATURES)
     restored.set_weights(layer.get_weights())
     np.testing.assert_array_equal(np.asarray(restored(FEATURES)), expected)
+
+
+def test_vocabulary_file_column_reads_the_list_column_s_vocabulary(tmp_path):
+    words, codes = tmp_path / "thal.txt", tmp_path / "codes.txt"
+    words.write_text("fixed\nnormal\nreversible\n")
+    codes.write_text("3\n5\n7\n")
+    for file_column, list_column in [
+            (fc.categorical_column_with_vocabulary_file("thal", str(words), dtype=tf.string),
+             fc.categorical_column_with_vocabulary_list("thal", ["fixed", "normal", "reversible"])),
+            (fc.categorical_column_with_vocabulary_file("code", str(codes), dtype=tf.int64, num_oov_buckets=2),
+             fc.categorical_column_with_vocabulary_list("code", [3, 5, 7], num_oov_buckets=2))]:
+        got = np.asarray(DenseFeatures([fc.indicator_column(file_column)])(FEATURES))
+        np.testing.assert_array_equal(got, np.asarray(DenseFeatures([fc.indicator_column(list_column)])(FEATURES)))

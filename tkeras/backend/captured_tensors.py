@@ -23,6 +23,8 @@ import contextlib
 import threading
 import weakref
 
+from tkeras.utils import tree
+
 _CAPTURED = weakref.WeakSet()
 _STATE = threading.local()
 _VERSION = [0]  # bumped by each new mark: models recompute which of their tensors to publish
@@ -86,35 +88,16 @@ def live_arguments(args, kwargs, keras_tensor_type):
     missing = []
 
     def swap(value):
-        if isinstance(value, keras_tensor_type):
-            entry = values.get(id(value))
-            if entry is None or entry[0] is not value:
-                missing.append(value)
-                return value
-            return entry[1]
-        if isinstance(value, list):
-            return [swap(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(swap(v) for v in value)
-        if isinstance(value, dict):
-            return {k: swap(v) for k, v in value.items()}
-        return value
+        if not isinstance(value, keras_tensor_type):
+            return value
+        entry = values.get(id(value))
+        if entry is None or entry[0] is not value:
+            missing.append(value)
+            return value
+        return entry[1]
 
-    swapped = swap(list(args)), swap(dict(kwargs))
+    swapped = tree.map_structure(swap, list(args)), tree.map_structure(swap, dict(kwargs))
     return None if missing else swapped
-
-
-def _flatten(values):
-    stack, flat = list(values), []
-    while stack:
-        value = stack.pop()
-        if isinstance(value, (list, tuple)):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        else:
-            flat.append(value)
-    return flat
 
 
 def _filled(cell):

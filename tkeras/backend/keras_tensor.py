@@ -9,6 +9,7 @@ import functools
 import operator
 
 from tkeras.backend import captured_tensors
+from tkeras.utils import tree
 
 
 class KerasTensor:
@@ -89,9 +90,7 @@ class KerasTensor:
             live = captured_tensors.live_arguments([self, *operands], {}, KerasTensor)
             if live is not None:
                 return OPERATORS[name](*live[0])
-            _mark_used_by_value([self, *operands])
-        elif any(_is_real(v) for v in operands):
-            _mark_used_by_value([self, *operands])
+        _mark_used_by_value([self, *operands])
         return _recorder("operator_call")(name, self, *operands)
 
     def __add__(self, other): return self._apply("add", other)
@@ -182,7 +181,7 @@ def _mark_used_by_value(values):
     """Placeholders an op receives together with real tensors are used by value (a layer's call, probed,
     reading graph tensors of the enclosing code): mark them and the graph tensors they were computed
     from by other ops."""
-    flat = captured_tensors._flatten(values)
+    flat = tree.flatten(values)
     if not any(_is_real(v) for v in flat):
         return
     stack = [v for v in flat if isinstance(v, KerasTensor)]
@@ -197,7 +196,7 @@ def _mark_used_by_value(values):
         layer = history[0] if history else None
         if layer is not None and getattr(layer, "_is_op_node", False):
             node = layer._inbound_nodes[history[1]]
-            stack.extend(v for v in captured_tensors._flatten([list(node.args), dict(node.kwargs)])
+            stack.extend(v for v in tree.flatten([list(node.args), dict(node.kwargs)])
                          if isinstance(v, KerasTensor))
 
 

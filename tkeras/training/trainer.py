@@ -66,20 +66,6 @@ class _FitScope:
         return False
 
 
-def _user_functions(*specs):
-    """The plain functions among compile's loss and metric arguments (lists and dicts included)."""
-    stack, found = list(specs), []
-    while stack:
-        spec = stack.pop()
-        if isinstance(spec, (list, tuple)):
-            stack.extend(spec)
-        elif isinstance(spec, dict):
-            stack.extend(spec.values())
-        elif callable(spec) and hasattr(spec, "__code__"):
-            found.append(spec)
-    return found
-
-
 class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     """Mixed into Model: the Keras training API."""
 
@@ -124,7 +110,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         self._metrics_built = False
         self.stop_training = False
         compiled_trainable_state.record(self)
-        for function in _user_functions(loss, metrics, weighted_metrics):  # Keras 2: vae_loss reading z_mean
+        for function in tree.flatten([loss, metrics, weighted_metrics]):  # Keras 2: vae_loss reading z_mean
             captured_tensors.mark_referenced_by(function, KerasTensor)
 
     def _require_compiled(self, what):

@@ -18,8 +18,7 @@ def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, de
 
 def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_size=None, dtype="string",
                                             default_value=None, num_oov_buckets=0):
-    return _fc.VocabularyFileColumn(key, vocabulary_file, vocabulary_size, num_oov_buckets, default_value,
-                                    "string" if _is_string(dtype) else dtype)
+    return _fc.VocabularyFileColumn(key, vocabulary_file, vocabulary_size, num_oov_buckets, default_value, dtype)
 
 
 def categorical_column_with_identity(key, num_buckets, default_value=None):
@@ -27,7 +26,7 @@ def categorical_column_with_identity(key, num_buckets, default_value=None):
 
 
 def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype="string"):
-    return _fc.HashedColumn(key, hash_bucket_size, "string" if _is_string(dtype) else dtype)
+    return _fc.HashedColumn(key, hash_bucket_size, dtype)
 
 
 def crossed_column(keys, hash_bucket_size, hash_key=None):
@@ -46,10 +45,6 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
 
 def weighted_categorical_column(categorical_column, weight_feature_key, dtype="float32"):
     return _fc.WeightedCategoricalColumn(categorical_column, weight_feature_key, dtype)
-
-
-def _is_string(dtype):
-    return dtype is None or str(dtype).rsplit(".", 1)[-1].strip("<>' ").replace("dtype: ", "") in ("string", "str")
 
 
 def _not_provided(name, instead):

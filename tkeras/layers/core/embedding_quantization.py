@@ -93,15 +93,7 @@ def _default_config(mode):
 def quantize(layer, mode, type_check, config):
     from tkeras import dtype_policies
     from tkeras.layers.core.embedding import Embedding
-    if type_check and type(layer) is not Embedding:
-        raise NotImplementedError(f"{type(layer).__name__} {layer.name!r}: quantize() is implemented for "
-                                  f"Embedding itself, not its subclasses (pass type_check=False to quantize anyway)")
-    mode = mode if mode is not None else getattr(config, "mode", None)
-    _refuse_mode(layer, mode)
-    if not layer.built:
-        raise ValueError(f"Embedding {layer.name!r}: build the layer (call it once) before quantize({mode!r})")
-    if layer.dtype_policy.quantization_mode is not None:
-        raise ValueError(f"Embedding {layer.name!r} is already quantized ({layer.dtype_policy.name})")
+    mode = int8_quantization.checked_request(layer, Embedding, mode, type_check, config, check=_refuse_mode)
     if layer.lora_enabled:
         raise NotImplementedError(f"Embedding {layer.name!r}: quantize({mode!r}) with LoRA enabled is not "
                                   f"supported by tkeras")

@@ -73,17 +73,7 @@ class Int8KernelQuantization:
 
     def quantize(self, mode=None, type_check=True, config=None):
         """Replace the float kernel by an int8 kernel and a `kernel_scale` per output channel, as Keras 3."""
-        label = self._quantizable_class().__name__
-        if type_check and type(self) is not self._quantizable_class():
-            raise NotImplementedError(f"{type(self).__name__} {self.name!r}: quantize() is implemented for "
-                                      f"{label} itself, not its subclasses (pass type_check=False to quantize "
-                                      f"anyway)")
-        mode = mode if mode is not None else getattr(config, "mode", None)
-        check_mode(self, mode)
-        if not self.built:
-            raise ValueError(f"{label} {self.name!r}: build the layer (call it once) before quantize({mode!r})")
-        if self.dtype_policy.quantization_mode is not None:
-            raise ValueError(f"{label} {self.name!r} is already quantized ({self.dtype_policy.name})")
+        mode = checked_request(self, self._quantizable_class(), mode, type_check, config)
         if mode == "int4":
             return self._quantize_int4(config)
         from tkeras import quantizers
@@ -179,6 +169,23 @@ class Int8KernelQuantization:
         merged = self._int8_dequantized_kernel() + torch.matmul(a, b) * (self.lora_alpha / self.lora_rank)
         values, scale = self._int8_kernel(merged)
         return {id(self._kernel): values, id(self.kernel_scale): scale}
+
+
+def checked_request(layer, quantizable_class, mode, type_check, config, check=None):
+    """The checks every layer's quantize() makes before it changes anything (the class it is written for,
+    a supported mode, built, not quantized yet; `check` tests the mode, `check_mode` by default); returns
+    the mode asked for, from `config` when `mode` is None."""
+    label = quantizable_class.__name__
+    if type_check and type(layer) is not quantizable_class:
+        raise NotImplementedError(f"{type(layer).__name__} {layer.name!r}: quantize() is implemented for "
+                                  f"{label} itself, not its subclasses (pass type_check=False to quantize anyway)")
+    mode = mode if mode is not None else getattr(config, "mode", None)
+    (check or check_mode)(layer, mode)
+    if not layer.built:
+        raise ValueError(f"{label} {layer.name!r}: build the layer (call it once) before quantize({mode!r})")
+    if layer.dtype_policy.quantization_mode is not None:
+        raise ValueError(f"{label} {layer.name!r} is already quantized ({layer.dtype_policy.name})")
+    return mode
 
 
 def check_mode(layer, mode):

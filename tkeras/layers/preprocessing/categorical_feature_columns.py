@@ -78,9 +78,10 @@ class VocabularyFileColumn(VocabularyListColumn):
                 raise ValueError(f"categorical_column_with_vocabulary_file {key!r}: vocabulary_size "
                                  f"{vocabulary_size} is larger than the file's {len(vocabulary)} lines")
             vocabulary = vocabulary[:vocabulary_size]
-        if dtype not in ("string", None):
+        text = _dtype_name(dtype) == "string"
+        if not text:
             vocabulary = [int(v) for v in vocabulary]
-        super().__init__(key, vocabulary, dtype=None if dtype in ("string", None) else dtype,
+        super().__init__(key, vocabulary, dtype=None if text else dtype,
                          default_value=-1 if default_value is None else default_value, num_oov_buckets=num_oov_buckets)
         self.vocabulary_file, self.vocabulary_size = vocabulary_file, vocabulary_size
 

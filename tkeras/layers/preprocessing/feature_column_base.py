@@ -6,6 +6,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.layers.preprocessing._fingerprint import fingerprint64
+from tkeras.ops.text import as_text_array, is_text
 
 
 # -- raw features ---------------------------------------------------------------------------------------
@@ -18,14 +19,11 @@ def _raw(features, key):
 
 
 def _as_numpy(value):
+    """A feature as a NumPy array; text (str, bytes, StringArray) as a str array, bytes decoded as UTF-8."""
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
     array = np.asarray(value)
-    if array.dtype.kind == "S":
-        array = np.char.decode(array, "utf-8")
-    elif array.dtype.kind == "O" and array.size and isinstance(array.flat[0], bytes):
-        array = np.vectorize(lambda b: b.decode("utf-8") if isinstance(b, bytes) else b, otypes=[object])(array)
-    return array
+    return as_text_array(array) if is_text(array) else array
 
 
 def _per_example(array):
