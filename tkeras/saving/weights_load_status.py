@@ -10,7 +10,21 @@ and the calls that only mattered for TF 1 graphs do nothing.
 import os
 
 
-class WeightsLoadStatus:
+class RestoreStatus:
+    """The calls a TensorFlow load status answers that only mattered for TF 1 graphs or for restores
+    still pending: tkeras restores at once, so they do nothing (shared with `tf.train.Checkpoint`)."""
+
+    def expect_partial(self):
+        return self
+
+    def run_restore_ops(self, session=None):
+        return None
+
+    def initialize_or_restore(self, session=None):
+        return None
+
+
+class WeightsLoadStatus(RestoreStatus):
     def __init__(self, filepath, unmatched=()):
         self.filepath = filepath
         self.unmatched = list(unmatched)  # the model's layers the file held no weights for
@@ -30,15 +44,6 @@ class WeightsLoadStatus:
 
     def assert_nontrivial_match(self):
         return self
-
-    def expect_partial(self):
-        return self
-
-    def run_restore_ops(self, session=None):
-        return None
-
-    def initialize_or_restore(self, session=None):
-        return None
 
     def __repr__(self):
         if self.unmatched:

@@ -18,6 +18,7 @@ from tkeras.compat.tf_namespace import errors
 from tkeras.layers.layer import Layer
 from tkeras.layers.weight_order import own_in_keras_order
 from tkeras.optimizers.optimizer import Optimizer
+from tkeras.saving.weights_load_status import RestoreStatus
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 
@@ -225,7 +226,7 @@ class _DeferredBuild:
         self.state.layer_built()
 
 
-class CheckpointLoadStatus:
+class CheckpointLoadStatus(RestoreStatus):
     """What `restore` matched; its assertions let a training script insist on a complete restore."""
 
     def __init__(self, state):
@@ -254,15 +255,6 @@ class CheckpointLoadStatus:
         if len(self._state.unused) == len(self._state.reader.keys()):
             raise AssertionError(f"Nothing was restored from checkpoint {self._state.reader.prefix!r}")
         return self
-
-    def expect_partial(self):
-        return self
-
-    def run_restore_ops(self, session=None):
-        return None
-
-    def initialize_or_restore(self, session=None):
-        return None
 
 
 class InitializationOnlyStatus(CheckpointLoadStatus):
