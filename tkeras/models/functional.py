@@ -306,9 +306,13 @@ class Functional(Model):
         from tkeras.saving import config_compat
         config = config_compat.normalize(config)  # Keras 3's DTypePolicy dicts, `optional`, ... (idempotent)
         inputs, outputs, name, layers_by_name = functional_config.rebuild_graph(config, custom_objects)
+        endpoints = [layer for layer in layers_by_name.values() if hasattr(layer, "_tf_keras2_endpoint_input")]
         model = Model.__new__(cls)
         init_functional(model, inputs, outputs, name=name, trainable=config.get("trainable", True),
-                        _layer_order=list(layers_by_name.values()))
+                        _layer_order=[layer for layer in layers_by_name.values() if layer not in endpoints])
+        for layer in endpoints:  # tf-keras 2's AddLoss / AddMetric: what model.add_loss/add_metric made
+            tensor = layer.__dict__.pop("_tf_keras2_endpoint_input")
+            functional_endpoints.graft_loaded_reporter(model, layer, tensor)
         return model
 
     def get_build_config(self):

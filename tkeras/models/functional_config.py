@@ -161,15 +161,34 @@ def rebuild_graph(config, custom_objects=None):
         if isinstance(node, dict):  # Keras 3
             args = decode(node.get("args", []))
             kwargs = _without_default_training(layer, decode(node.get("kwargs", {})))
+            if type(layer).__name__ in _KERAS2_ENDPOINT_LAYERS and len(args) == 1:
+                # tf-keras 2's symbolic add_loss/add_metric: grafted onto the model once it exists
+                # (functional.from_config), as `model.add_loss(tensor)` grafts it.
+                layer._tf_keras2_endpoint_input = args[0]
+                produced[name].append(tree.flatten(args[0]))
+                return
             outputs = layer(*args, **kwargs)
         else:  # Keras 2: a list of [layer, node, tensor, kwargs] entries
-            tensors = [lookup(entry) for entry in node]
             kwargs = {}
-            for entry in node:
+            entries = [node] if _is_keras2_entry(node) else _keras2_entries(node)
+            for entry in entries:
                 if len(entry) > 3 and isinstance(entry[3], dict):
                     kwargs.update(decode_keras2_kwargs(entry[3]))
-            outputs = layer(tensors[0] if len(tensors) == 1 else tensors, **kwargs)
+            inputs = _map_keras2_entries(node, keras2_input)
+            if not getattr(layer, "_preserve_input_structure_in_config", False):
+                tensors = tree.flatten(inputs)
+                inputs = tensors[0] if len(tensors) == 1 else tensors
+            if type(layer).__name__ in _KERAS2_ENDPOINT_LAYERS:  # grafted later, as above
+                layer._tf_keras2_endpoint_input = inputs
+                produced[name].append(tree.flatten(inputs))
+                return
+            outputs = layer(inputs, **kwargs)
         produced[name].append(tree.flatten(outputs))
+
+    def keras2_input(entry):
+        if entry[0] == _KERAS2_CONSTANT:  # [_CONSTANT_VALUE, -1, value, kwargs]: a constant operand
+            return entry[2]
+        return lookup(entry)
 
     progress = True
     while progress and any(pending.values()):
@@ -205,6 +224,33 @@ def rebuild_graph(config, custom_objects=None):
     if isinstance(outputs, list) and len(outputs) == 1:
         outputs = outputs[0]
     return inputs, outputs, config.get("name"), layers
+
+
+# tf-keras 2 writes a constant first operand (`0.5 * x` -> math.multiply(0.5, y=x)) as this layer name.
+_KERAS2_CONSTANT = "_CONSTANT_VALUE"
+_KERAS2_ENDPOINT_LAYERS = ("AddLoss", "AddMetric")
+
+
+def _is_keras2_entry(value):
+    """[layer, node, tensor] or [layer, node, tensor, kwargs], as tf-keras 2's own reader recognises it."""
+    return isinstance(value, list) and len(value) in (3, 4) and isinstance(value[0], str)
+
+
+def _map_keras2_entries(node, function):
+    """A Keras 2 node's structure with each entry replaced by `function(entry)`. A node is one entry
+    (a TFOpLambda called on one tensor), or lists of them (a call on a list, possibly nested)."""
+    if _is_keras2_entry(node):
+        return function(node)
+    if isinstance(node, (list, tuple)):
+        return [_map_keras2_entries(item, function) for item in node]
+    raise ValueError(f"Functional config: a Keras 2 node holds {node!r}, which is not a "
+                     f"[layer, node, tensor, kwargs] entry")
+
+
+def _keras2_entries(node):
+    entries = []
+    _map_keras2_entries(node, entries.append)
+    return entries
 
 
 def _without_default_training(layer, kwargs):

@@ -13,34 +13,18 @@ loss again from that call's data, and the metric is logged under its name by fit
 Keras 3 refuses both calls; tkeras runs Keras 2 code, so it does what tf-keras 2 did.
 
 The graft is an extra step at the end of the model's plan: a weightless layer that reports its input
-with `add_loss` / `add_metric` as any layer may in `call`, after the nodes it needs that the outputs
-did not (the `inputs - outputs` above). A model without such losses runs exactly as before. The grafted
-computation is not part of `get_config()`, as in tf-keras 2 a reloaded model has to be given it again.
+with `add_loss` / `add_metric` as any layer may in `call` (tf-keras 2's AddLoss / AddMetric), after the
+nodes it needs that the outputs did not (the `inputs - outputs` above). As in tf-keras 2, these layers join
+`model.layers` and the model's config, so a saved and reloaded model computes them again. A model without
+such losses runs exactly as before.
 """
 from tkeras.backend.keras_tensor import KerasTensor
-from tkeras.layers.layer import Layer
+from tkeras.layers.core.tf_op_layers import AddLoss, AddMetric
 from tkeras.utils import tree
 
 
-class _ReportedLoss(Layer):
-    """Hands its input to `add_loss` on every call (the step grafted for `model.add_loss(tensor)`)."""
-
-    def call(self, inputs):
-        self.add_loss(inputs)
-        return inputs
-
-
-class _ReportedMetric(Layer):
-    """Hands its input to `add_metric` under `metric_name` on every call (for `model.add_metric(tensor)`)."""
-
-    def __init__(self, metric_name, aggregation=None, **kwargs):
-        super().__init__(**kwargs)
-        self.metric_name = metric_name
-        self.aggregation = aggregation
-
-    def call(self, inputs):
-        self.add_metric(inputs, name=self.metric_name, aggregation=self.aggregation)
-        return inputs
+# The graft's layers are tf-keras 2's own classes, so configs and .h5 files name them as tf-keras 2 does.
+_ReportedLoss = AddLoss
 
 
 def holds_keras_tensors(value):
@@ -53,11 +37,12 @@ def add_symbolic_loss(model, losses):
         if not isinstance(loss, KerasTensor):
             raise ValueError(f"Model {model.name!r}: add_loss received a list mixing symbolic tensors with "
                              f"{type(loss).__name__} {loss!r:.60}; give the symbolic losses on their own")
-        _graft(model, _ReportedLoss(name=f"{model.name}_added_loss"), loss)
+        _graft(model, AddLoss(name=f"{model.name}_added_loss"), loss)
 
 
-def add_symbolic_metric(model, value, name, aggregation):
-    """`model.add_metric(tensor, name=...)` over the model's graph: a Mean of it per epoch, named `name`."""
+def add_symbolic_metric(model, value, name, aggregation, reporter=None):
+    """`model.add_metric(tensor, name=...)` over the model's graph: a Mean of it per epoch, named `name`.
+    `reporter`: the AddMetric layer to graft (a loaded config's), else a new one."""
     from tkeras.metrics import Mean
     if not name:
         raise ValueError(f"Model {model.name!r}: add_metric needs name=, the name the metric is logged under")
@@ -71,10 +56,20 @@ def add_symbolic_metric(model, value, name, aggregation):
     if name in trackers:
         raise ValueError(f"Model {model.name!r}: a metric named {name!r} was already added; "
                          f"give each add_metric a different name=")
-    _graft(model, _ReportedMetric(name, aggregation, name=f"{model.name}_added_metric_{name}"), value)
+    if reporter is None:
+        reporter = AddMetric(aggregation, name, name=f"{model.name}_added_metric_{name}")
+    _graft(model, reporter, value)
     # Listed in `model.metrics` from now on, before any call, as tf-keras 2 lists it.
     trackers[name] = Mean(name=name)
     model.__dict__.setdefault("_tracked_metrics", []).append(trackers[name])
+
+
+def graft_loaded_reporter(model, reporter, tensor):
+    """An AddLoss / AddMetric layer of a loaded config, grafted as model.add_loss / add_metric grafts it."""
+    if isinstance(reporter, AddMetric):
+        add_symbolic_metric(model, tensor, reporter.metric_name, reporter.aggregation, reporter)
+    else:
+        _graft(model, reporter, tensor)
 
 
 def _graft(model, reporter, tensor):
@@ -89,5 +84,7 @@ def _graft(model, reporter, tensor):
         if id(layer) not in known:  # the reporter and the nodes only the loss needs: trained, listed in losses
             known.add(id(layer))
             model.add_module(f"endpoint_{len(endpoints)}_{layer.name}".replace(".", "_"), layer)
+            model._functional_layers.append(layer)
+    model._node_ids |= {id(node) for node in nodes}
     functional._compile_plan(model, nodes)
     model._invalidate_caches()

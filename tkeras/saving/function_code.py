@@ -186,11 +186,17 @@ def _globals_for(module, custom_objects):
 
     import tkeras
     from tkeras import backend, ops
-    from tkeras.compat import tf_namespace
     names = {"__builtins__": builtins, "K": backend, "keras": tkeras, "ops": ops, "np": np, "numpy": np,
-             "torch": torch, "tf": tf_namespace}
+             "torch": torch, "tf": tf_stand_in()}
     loaded = sys.modules.get(module) if isinstance(module, str) else None
     if loaded is not None:
         names.update(vars(loaded))
     names.update(custom_objects or {})
     return names
+
+
+def tf_stand_in():
+    """tkeras' `tf` namespace, which Keras 2 files' code names: saved lambdas' `tf.*` and tf-keras 2's
+    TFOpLambda layers (`"function": "math.reduce_mean"`). Imported when such a file is read."""
+    from tkeras.compat import tf_namespace
+    return tf_namespace

@@ -77,15 +77,20 @@ def classes_of(namespace):
         _add_model_classes(table)
     if namespace == "layers":
         # tf-keras 2 layers that never left `layers.experimental` (a tf-keras file names them bare).
-        from tkeras.layers.experimental import RandomFourierFeatures, SyncBatchNormalization
+        from tkeras.layers.experimental import (DynamicEmbedding, DynamicLookup, RandomFourierFeatures,
+                                                SyncBatchNormalization)
         table["RandomFourierFeatures"] = RandomFourierFeatures
         table["SyncBatchNormalization"] = SyncBatchNormalization
+        table["DynamicEmbedding"], table["DynamicLookup"] = DynamicEmbedding, DynamicLookup
         # keras.utils.FeatureSpace is a layer, and `FeatureSpace.save` writes it as a layer file.
         from tkeras.utils.feature_space import FeatureSpace
         table["FeatureSpace"] = FeatureSpace
         # Keras 1 layers that only old scripts reach (through the import hook's keras.layers).
         from tkeras.layers.core.keras1_dense import Highway, MaxoutDense
         table["Highway"], table["MaxoutDense"] = Highway, MaxoutDense
+        # tf-keras 2's layers for tf.* calls, slicing and symbolic add_loss/add_metric (never public there).
+        from tkeras.layers.core.tf_op_layers import CLASSES as TF_KERAS2_OP_LAYERS
+        table.update(TF_KERAS2_OP_LAYERS)
     return table
 
 

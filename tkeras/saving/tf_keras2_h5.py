@@ -65,6 +65,50 @@ def keras2_node(node, tensor_keywords=()):
     return [h + [dict(kwargs)] for h in histories]
 
 
+# tf-keras 2's layers for `tf.*` calls and slicing keep their first argument's structure in a node.
+OP_LAMBDA_CLASSES = ("TFOpLambda", "SlicingOpLambda")
+_CONSTANT = "_CONSTANT_VALUE"
+
+
+def _with_histories(value):
+    """Tensors anywhere in `value` as the bare [layer, node, tensor] tf-keras 2 resolves in keywords."""
+    if _history(value) is not None:
+        return _history(value)
+    if isinstance(value, dict):
+        return {k: _with_histories(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_histories(v) for v in value]
+    return value
+
+
+def op_lambda_node(node):
+    """A TFOpLambda's node as tf-keras 2 writes it: one entry for a tensor (a list of entries for a list of
+    tensors), a constant first argument as [_CONSTANT_VALUE, -1, value, kwargs], and every keyword (tensors
+    as bare histories) in each entry. Anything else keeps Keras 3's spelling."""
+    if not isinstance(node, dict) or set(node) - {"args", "kwargs"}:
+        return node
+    args, kwargs = node.get("args") or [], node.get("kwargs") or {}
+    if len(args) != 1 or not isinstance(kwargs, dict):
+        return node
+    kwargs, first = _with_histories(kwargs), args[0]
+
+    def entry(value):
+        history = _history(value)
+        return history + [dict(kwargs)] if history is not None else [_CONSTANT, -1, value, dict(kwargs)]
+
+    if isinstance(first, list):
+        return [entry(v) for v in first] if first and all(_history(v) is not None for v in first) else node
+    if _history(first) is None and _holds_tensor(first):
+        return node
+    return entry(first)
+
+
+def _keras2_layer_node(layer, node):
+    if layer.get("class_name") in OP_LAMBDA_CLASSES:
+        return op_lambda_node(node)
+    return keras2_node(node, TENSOR_KEYWORDS.get(layer.get("class_name"), ()))
+
+
 def _is_op_node(layer):
     """An operation (`x * 2`, `ops.sum(x)`): only Keras 3's spelling names its arguments, so it keeps it."""
     return ".ops" in str(layer.get("module") or "") or layer.get("class_name") == "OperatorLayer"
@@ -84,8 +128,7 @@ def with_keras2_nodes(config):
     layers = inner.get("layers") if isinstance(inner, dict) else None
     if not isinstance(layers, list) or _holds_a_model(layers):
         return config
-    converted = [{**layer, "inbound_nodes": [keras2_node(n, TENSOR_KEYWORDS.get(layer.get("class_name"), ()))
-                                             for n in layer["inbound_nodes"]]}
+    converted = [{**layer, "inbound_nodes": [_keras2_layer_node(layer, n) for n in layer["inbound_nodes"]]}
                  if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
                  and not _is_op_node(layer) else layer
                  for layer in layers]
@@ -104,6 +147,14 @@ def keras2_optimizer_config(optimizer_config):
     """A built-in optimizer's config without the newer arguments at their defaults (see above)."""
     if not isinstance(optimizer_config, dict) or not isinstance(optimizer_config.get("config"), dict):
         return optimizer_config
-    inner = {k: v for k, v in optimizer_config["config"].items()
-             if not (k in _NEWER_OPTIMIZER_DEFAULTS and v == _NEWER_OPTIMIZER_DEFAULTS[k])}
+    config = optimizer_config["config"]
+    # Without EMA its two settings mean nothing, whatever they hold (tf-keras 2's RMSprop writes 100).
+    ema_off = config.get("use_ema", False) is False
+
+    def left_out(key, value):
+        if key not in _NEWER_OPTIMIZER_DEFAULTS:
+            return False
+        return value == _NEWER_OPTIMIZER_DEFAULTS[key] or (ema_off and key.startswith("ema_"))
+
+    inner = {k: v for k, v in config.items() if not left_out(k, v)}
     return {**optimizer_config, "config": inner}

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import torch
 
-from tkeras.saving import h5_guard, keras_layout
+from tkeras.saving import h5_guard, keras_layout, tf_keras2_optimizer_state
 from tkeras.saving.errors import CorruptFileError, WeightMismatchError
 
 
@@ -246,7 +246,20 @@ def set_optimizer_state(model, datasets, filepath, names):
     if not getattr(optimizer, "built", True) and len(datasets) > len(variables) and hasattr(optimizer, "build"):
         optimizer.build(model.trainable_weights)
         variables = keras_layout.optimizer_variables(optimizer)
+    stored_names = [n.rsplit("optimizer_weights/", 1)[-1] for n in names]
+    by_name = tf_keras2_optimizer_state.match(optimizer, variables, stored_names)
+    if by_name is not None:  # tf-keras 2's names say which array is which (its legacy layout included)
+        chosen, indices = by_name
+        alignment = [(datasets[i], names[i]) for i in indices]
+        if all(h5_guard.shape(d) == tuple(v.shape) for (d, _), v in zip(alignment, chosen)):
+            _assign([(chosen, [h5_guard.read(d, filepath, name) for d, name in alignment])])
+            return
     alignment = _align(variables, list(zip(datasets, names)))
+    if alignment is None and len(datasets) == len(variables) - 1 and _is_learning_rate(variables[1:2]):
+        # tf-keras 2's optimizers keep the learning rate in their config, not among their variables: the
+        # file holds the iteration count, then the slots; the learning rate stays as compiled.
+        variables = variables[:1] + variables[2:]
+        alignment = _align(variables, list(zip(datasets, names)))
     if alignment is None:
         warnings.warn(
             f"{filepath}: skipping the optimizer state ({len(datasets)} arrays) because it does not fit "
@@ -254,6 +267,10 @@ def set_optimizer_state(model, datasets, filepath, names):
             stacklevel=3)
         return
     _assign([(variables, [h5_guard.read(d, filepath, name) for d, name in alignment])])
+
+
+def _is_learning_rate(variables):
+    return bool(variables) and "learning_rate" in str(getattr(variables[0], "name", ""))
 
 
 def _align(variables, stored):
