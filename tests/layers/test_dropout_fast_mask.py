@@ -40,7 +40,7 @@ def test_mask_drops_the_rate_also_at_the_16_bit_boundary(rate, monkeypatch):
     assert keep.shape == shape and keep.dtype == torch.bool
     threshold = int(rate * 65536)
 
-    def on_the_boundary(self, *args):
+    def on_the_boundary(self, *args, **kwargs):  # kwargs: the seeded layers pass `generator=`
         return self.fill_(_packed(threshold - 32768))
 
     monkeypatch.setattr(torch.Tensor, "random_", on_the_boundary)

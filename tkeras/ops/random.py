@@ -1,19 +1,19 @@
 """Random tensors: `keras.random.*` / `tf.random.*`.
 
-A `seed` argument makes one call reproducible on its own (a private generator seeded with it);
-without one, draws come from torch's global generator, which `set_seed` resets.
+As in Keras 3: an int `seed` makes a draw a pure function of it (the same values on every call, those of
+the first draw of a SeedGenerator made with that seed); a
+`keras.random.SeedGenerator` gives each draw the next seed of its stream (consecutive draws differ, a
+generator made with the same seed replays them); without a seed, draws come from torch's global
+generator, which `set_seed` and `keras.utils.set_random_seed` reset (Keras uses a global SeedGenerator
+that `set_random_seed` recreates: the same determinism and independence). The values are torch's, not
+Keras' bits.
 """
-import random as python_random
-
 import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.backend.name_scope import current_path
-from tkeras.backend.naming import unique_name
-from tkeras.backend.stateless_scope import active_stateless_scope
-from tkeras.backend.variable import Variable
 from tkeras.ops.core import _float_default, _shape, tensor, to_torch_dtype, user_op
+from tkeras.ops.seed_generator import SeedGenerator, _mixed_seed
 
 
 def _dtype(dtype, op):
@@ -27,14 +27,18 @@ def _dtype(dtype, op):
     return torch_dtype
 
 
-def _generator(seed):
+def _generator(seed, device=None):
+    """None (torch's global generator) for seed=None; a generator seeded with an int seed (the same draws
+    on every call, as Keras' stateless draws); a SeedGenerator's next seed (the counter advances)."""
     if seed is None:
         return None
-    if hasattr(seed, "next_seed"):  # keras.random.SeedGenerator
-        seed = seed.next_seed()
-    generator = torch.Generator(device=config.device())
-    generator.manual_seed(int(seed) % (2 ** 63))
-    return generator
+    if isinstance(seed, SeedGenerator):
+        return seed.torch_generator(device or config.device())
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"keras.random: argument 'seed' must be an integer, a keras.random.SeedGenerator or None, "
+                         f"received seed={seed!r} of type {type(seed).__name__}")
+    generator = torch.Generator(device=device or config.device())
+    return generator.manual_seed(_mixed_seed(int(seed), 0))  # as Keras: a SeedGenerator(seed)'s first draw
 
 
 @user_op
@@ -86,7 +90,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None, name=None):
 @user_op
 def shuffle(x, axis=0, seed=None, name=None):
     x = tensor(x)
-    order = torch.randperm(x.shape[axis], generator=_generator(seed), device=x.device)
+    order = torch.randperm(x.shape[axis], generator=_generator(seed, x.device), device=x.device)
     return torch.index_select(x, axis, order)
 
 
@@ -95,73 +99,6 @@ def set_seed(seed):
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"set_seed expects an integer seed, received {seed!r}")
     torch.manual_seed(int(seed))
-
-
-class SeedGenerator:
-    """Keras 3's stateful seed: each draw that takes it gets the next seed of a fixed sequence.
-
-    Its state is a variable, as in Keras: `state` (int64 [seed, counter], non-trainable, path
-    "<name>/seed_generator_state"), which a layer holding the generator lists in `variables` and
-    `non_trainable_variables` (not in `weights`, and not in `.keras` files: Keras saves neither). Each
-    tkeras draw that takes the generator uses a seed mixed from the current state and advances the counter
-    by one, as Keras' draws call `next()`, so assigning a saved state replays the same draws. `next()`
-    returns the state and advances it as Keras does (the counter by one, or Keras' unordered mixing), so
-    code that derives its own seeds from it sees Keras' numbers. The state stays on the CPU (the layer
-    does not register it with torch): reading it to seed a draw costs no device round trip."""
-
-    def __init__(self, seed=None, name=None, **kwargs):
-        kwargs.pop("backend", None)
-        if kwargs:
-            raise ValueError(f"SeedGenerator: unexpected keyword argument(s) {sorted(kwargs)}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise ValueError(f"SeedGenerator: `seed` must be an integer or None, received seed={seed!r}")
-        self.name = unique_name("seed_generator") if name is None else name
-        self._initial_seed = seed
-        # Unseeded, Keras draws the start from Python's `random` (so `keras.utils.set_random_seed` fixes it).
-        start = int(seed) if seed is not None else python_random.randint(1, int(1e9))
-        self.state = Variable(torch.tensor([start, 0], dtype=torch.int64), trainable=False,
-                              name="seed_generator_state", dtype="int64")
-        scope = current_path()  # keras.name_scope("encoder"): "encoder/seed_generator/seed_generator_state"
-        self.state._keras_path = f"{scope}/{self.name}/seed_generator_state" if scope else \
-            f"{self.name}/seed_generator_state"
-
-    def next_seed(self):
-        """The seed of the next tkeras draw (a 63-bit mix of the state); the counter advances by one."""
-        seed, counter = self.state.tolist()
-        if active_stateless_scope() is None:
-            with torch.no_grad():
-                self.state.data[1] += 1
-        else:  # recorded by the scope, as every assignment there
-            self.state.assign(torch.tensor([seed, counter + 1], dtype=torch.int64))
-        return _mixed_seed(seed, counter)
-
-    def next(self, ordered=True):
-        """The current state (a copy); then the state advances: [seed, n] -> [seed, n + 1] when `ordered`,
-        else every entry becomes (entry + 1) * 5387 % 933199."""
-        current = self.state.detach().clone()
-        if ordered:
-            self.state.assign(current + torch.tensor([0, 1], dtype=torch.int64))
-        else:
-            self.state.assign((current + 1) * 5387 % 933199)
-        return current
-
-    def get_config(self):
-        return {"seed": self._initial_seed, "name": self.name}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-
-_MASK64 = 2 ** 64 - 1
-
-
-def _mixed_seed(seed, counter):
-    """splitmix64 of (seed, counter): neighbouring counters give unrelated torch generator seeds."""
-    z = (seed * 0x9E3779B97F4A7C15 + counter + 1) & _MASK64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return (z ^ (z >> 31)) % (2 ** 63)
 
 
 def _positive(op, name, value):
@@ -219,7 +156,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         return x
     shape = x.shape if noise_shape is None else tuple(x.shape[i] if d is None else int(d)
                                                       for i, d in enumerate(noise_shape))
-    keep = torch.rand(shape, generator=_generator(seed), device=x.device) >= float(rate)
+    keep = torch.rand(shape, generator=_generator(seed, x.device), device=x.device) >= float(rate)
     return x * keep.to(x.dtype) / (1.0 - float(rate))
 
 

@@ -7,6 +7,10 @@ attend), (T, S) or (B, T, S), the same for every head. Both paths push masked sc
 finite negative rather than -inf, so a query step whose every key is masked attends uniformly to all
 keys (what Keras' default fused path computes) instead of producing NaN.
 
+`dropout` is a rate (torch's kernels, drawing from torch's global generator) or, for a layer made with
+`seed=`, its Dropout's draw (a callable on the probabilities: the layer's own seed stream), which the
+fused kernel cannot take, so that case computes the probabilities explicitly.
+
 `kv_groups` > 1 is grouped-query attention: key/value head j serves query heads j*g .. j*g+g-1.
 """
 import torch
@@ -25,6 +29,10 @@ def per_head(mask):
 def fused(q, k, v, mask, is_causal, dropout, scale, kv_groups=1):
     """The attended values (B, heads, T, head_dim). `is_causal` is honoured only without a mask (a
     caller with both folds the causal mask into `mask`)."""
+    if callable(dropout):
+        if is_causal and mask is None:
+            mask = _masks.causal(q.shape[-2], k.shape[-2], q.device)
+        return explicit(q, k, v, mask, dropout, scale, kv_groups)[0]
     gqa = {"enable_gqa": True} if kv_groups > 1 else {}
     if mask is None:
         return F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=is_causal, scale=scale, **gqa)
@@ -42,5 +50,8 @@ def explicit(q, k, v, mask, dropout, scale, kv_groups=1):
     if mask is not None:
         scores = scores.masked_fill(~per_head(mask), _masks.large_negative(scores.dtype))
     probs = torch.softmax(scores, dim=-1)
-    dropped = F.dropout(probs, dropout, training=True) if dropout > 0 else probs
+    if callable(dropout):
+        dropped = dropout(probs)
+    else:
+        dropped = F.dropout(probs, dropout, training=True) if dropout > 0 else probs
     return torch.matmul(dropped, v), probs

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from tkeras.layers.attention import _masks
 from tkeras.layers.layer import Layer
-from tkeras.ops.random import SeedGenerator
+from tkeras.ops.seed_generator import SeedGenerator
 
 
 class Attention(Layer):
@@ -108,7 +108,7 @@ class Attention(Layer):
             drop = 65504.0 if scores.dtype == torch.float16 else 1.0e9
             scores = torch.where(allowed, scores, scores - drop)
         weights = torch.softmax(scores, dim=-1)
-        used = F.dropout(weights, self.dropout, training=True) if training and self.dropout > 0 else weights
+        used = self._dropped(weights) if training and self.dropout > 0 else weights
         output = torch.matmul(used, value)
         if query_mask is not None:
             output = output * query_mask.unsqueeze(-1).to(output.dtype)
@@ -131,6 +131,15 @@ class Attention(Layer):
         if self._scores_requested:
             return [output_shape, query_shape[:-1] + key_shape[-2:-1]]
         return output_shape
+
+    def _dropped(self, weights):
+        """Dropout of the attention weights: from the layer's seed stream when made with `seed=`, else
+        torch's fused kernel (global generator, the counter left alone as in Keras' torch backend)."""
+        if self.seed is None:
+            return F.dropout(weights, self.dropout, training=True)
+        generator = self.seed_generator.torch_generator(weights.device)
+        keep = torch.rand(weights.shape, dtype=weights.dtype, device=weights.device, generator=generator)
+        return weights * (keep >= self.dropout).to(weights.dtype) * (1.0 / (1.0 - self.dropout))
 
     def get_config(self):
         config = super().get_config()

@@ -166,6 +166,8 @@ class GroupedQueryAttention(QueryValueKeyLayer):
         k = self._key_dense(key).transpose(1, 2)      # (B, kv_heads, S, head_dim)
         v = self._value_dense(value).transpose(1, 2)
         rate = self.dropout if training else 0.0
+        if rate and self.seed is not None:  # the seeded Dropout's own stream (as Keras' dropout layer)
+            rate = self._seeded_dropout
         scale = 1.0 / math.sqrt(self.head_dim)
         if return_attention_scores:
             if causal_only:
@@ -218,6 +220,10 @@ class GroupedQueryAttention(QueryValueKeyLayer):
                              f"except for the last axis, received value_shape={tuple(value_shape)} and "
                              f"key_shape={tuple(key_shape)}")
         return query_shape
+
+    def _seeded_dropout(self, probabilities):
+        """The attention weights' dropout from the layer's seed stream (its Dropout's generator)."""
+        return self._dropout_layer.call(probabilities, training=True)
 
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):

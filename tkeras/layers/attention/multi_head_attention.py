@@ -217,6 +217,8 @@ class MultiHeadAttention(QueryValueKeyLayer):
         k = heads(self.key_dense(key), s_len)
         v = heads(self.value_dense(value), s_len)
         rate = self._dropout if training else 0.0
+        if rate and self.seed is not None:  # the seeded Dropout's own stream (as Keras' dropout layer)
+            rate = self._seeded_dropout
         scale = 1.0 / float(self._key_dim) ** 0.5
 
         scores = None
@@ -275,6 +277,10 @@ class MultiHeadAttention(QueryValueKeyLayer):
         if self._output_shape:
             return query_shape[:-1] + tuple(self._output_shape)
         return query_shape
+
+    def _seeded_dropout(self, probabilities):
+        """The attention weights' dropout from the layer's seed stream (its Dropout's generator)."""
+        return self._dropout_layer.call(probabilities, training=True)
 
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):

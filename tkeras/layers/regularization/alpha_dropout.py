@@ -2,12 +2,13 @@
 
 Dropped units are set to SELU's negative saturation value (-alpha * scale) rather than 0, then an
 affine correction `a * x + b` restores zero mean and unit variance (Klambauer et al., 2017), with
-Keras' constants.
+Keras' constants. Masks come from the layer's seed stream when made with `seed=`, else from torch's
+global generator (tkeras.ops.seed_generator.layer_generator).
 """
 import torch
 
 from tkeras.layers.layer import Layer
-from tkeras.ops.random import SeedGenerator
+from tkeras.ops.seed_generator import SeedGenerator, layer_generator
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -30,7 +31,8 @@ class AlphaDropout(Layer):
             return inputs
         shape = inputs.shape if self.noise_shape is None else tuple(
             inputs.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
-        kept = (torch.rand(shape, device=inputs.device) >= self.rate).to(inputs.dtype)
+        generator = layer_generator(self.seed_generator, inputs.device)
+        kept = (torch.rand(shape, device=inputs.device, generator=generator) >= self.rate).to(inputs.dtype)
         alpha_p = -_SELU_ALPHA * _SELU_SCALE
         a = ((1.0 - self.rate) * (1.0 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate

@@ -1,4 +1,9 @@
-"""Dropout: zero a `rate` fraction of inputs during training and scale the rest by 1/(1-rate)."""
+"""Dropout: zero a `rate` fraction of inputs during training and scale the rest by 1/(1-rate).
+
+With `seed=`, masks come from the layer's SeedGenerator stream (two layers made with the same seed drop
+the same entries; each call advances its counter, as Keras'); without, from torch's global generator
+(`keras.utils.set_random_seed` makes a run repeat), leaving the counter alone as Keras' torch backend does.
+"""
 import math
 
 import torch
@@ -26,8 +31,8 @@ class Dropout(Layer):
             return inputs
         if self.rate == 1.0:
             return inputs * 0.0
-        if self.noise_shape is None and inputs.device.type != "cpu":
-            return F.dropout(inputs, self.rate, training=True)  # one fused kernel on GPUs
+        if self.noise_shape is None and self.seed is None and inputs.device.type != "cpu":
+            return F.dropout(inputs, self.rate, training=True)  # one fused kernel on GPUs (takes no generator)
         if inputs.dtype in (torch.float32, torch.float64):
             return inputs * self.scaled_keep_mask(inputs)
         return inputs * self._draw_keep(inputs) * (1.0 / (1.0 - self.rate))  # half: one rounding, from float
@@ -49,11 +54,12 @@ class Dropout(Layer):
             shape = inputs.shape
         else:
             shape = tuple(inputs.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        generator = None if self.seed is None else self.seed_generator.torch_generator(inputs.device)
         # On CPUs, comparing uniform draws with the rate makes the keep-mask in one pass; torch's
         # bernoulli_ (inside F.dropout) made mask generation ~1.5-2.7x slower, forward + backward.
         if inputs.device.type == "cpu":
-            return _keep_mask(shape, self.rate)
-        return torch.rand(shape, dtype=inputs.dtype, device=inputs.device) >= self.rate
+            return _keep_mask(shape, self.rate, generator)
+        return torch.rand(shape, dtype=inputs.dtype, device=inputs.device, generator=generator) >= self.rate
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -65,7 +71,7 @@ class Dropout(Layer):
         return config
 
 
-def _keep_mask(shape, rate):
+def _keep_mask(shape, rate, generator=None):
     """A CPU keep-mask in which each entry is dropped with probability `rate` (to float32's resolution,
     as with Keras' uniform draws), from 16 random bits an entry instead of torch.rand's 32.
 
@@ -82,9 +88,9 @@ def _keep_mask(shape, rate):
     scaled = rate * 65536
     threshold = math.floor(scaled)
     if threshold >= 65535:  # the boundary would leave int16: rates within 2^-16 of 1
-        return torch.rand(shape) >= rate
+        return torch.rand(shape, generator=generator) >= rate
     count = math.prod(shape)
-    words = torch.empty((count + 3) // 4, dtype=torch.int64).random_(-2 ** 63, 2 ** 63 - 1)
+    words = torch.empty((count + 3) // 4, dtype=torch.int64).random_(-2 ** 63, 2 ** 63 - 1, generator=generator)
     uniform = words.view(torch.int16)[:count].view(shape)  # u - 32768: -32768 .. 32767
-    coin = (torch.rand(()) < scaled - threshold).to(torch.int16)  # a tensor: no read into Python
+    coin = (torch.rand((), generator=generator) < scaled - threshold).to(torch.int16)  # no read into Python
     return uniform >= coin + (threshold - 32768)

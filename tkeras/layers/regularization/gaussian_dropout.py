@@ -1,14 +1,15 @@
 """GaussianDropout: multiply by N(1, rate / (1 - rate)) noise while training.
 
 The variance matches that of Dropout(rate)'s 1/(1-rate)-scaled Bernoulli mask, so the two regularize
-alike in expectation, without zeroing units.
+alike in expectation, without zeroing units. Noise comes from the layer's seed stream when made with
+`seed=`, else from torch's global generator (tkeras.ops.seed_generator.layer_generator).
 """
 import math
 
 import torch
 
 from tkeras.layers.layer import Layer
-from tkeras.ops.random import SeedGenerator
+from tkeras.ops.seed_generator import SeedGenerator, layer_generator
 
 
 class GaussianDropout(Layer):
@@ -27,7 +28,9 @@ class GaussianDropout(Layer):
         if not training or self.rate == 0.0:
             return inputs
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        return inputs * (1.0 + torch.randn_like(inputs) * stddev)
+        noise = torch.randn(inputs.shape, dtype=inputs.dtype, device=inputs.device,
+                            generator=layer_generator(self.seed_generator, inputs.device))
+        return inputs * (1.0 + noise * stddev)
 
     def compute_output_shape(self, input_shape):
         return input_shape

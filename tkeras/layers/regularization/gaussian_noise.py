@@ -1,8 +1,12 @@
-"""GaussianNoise: add N(0, stddev^2) noise while training (a data-augmentation style regularizer)."""
+"""GaussianNoise: add N(0, stddev^2) noise while training (a data-augmentation style regularizer).
+
+Noise comes from the layer's seed stream when made with `seed=`, else from torch's global generator
+(tkeras.ops.seed_generator.layer_generator).
+"""
 import torch
 
 from tkeras.layers.layer import Layer
-from tkeras.ops.random import SeedGenerator
+from tkeras.ops.seed_generator import SeedGenerator, layer_generator
 
 
 class GaussianNoise(Layer):
@@ -20,7 +24,9 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=None):
         if not training or self.stddev == 0.0:
             return inputs
-        return inputs + torch.randn_like(inputs) * self.stddev
+        noise = torch.randn(inputs.shape, dtype=inputs.dtype, device=inputs.device,
+                            generator=layer_generator(self.seed_generator, inputs.device))
+        return inputs + noise * self.stddev
 
     def compute_output_shape(self, input_shape):
         return input_shape

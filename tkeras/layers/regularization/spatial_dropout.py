@@ -1,13 +1,15 @@
 """SpatialDropout1D/2D/3D: drop whole feature maps (one keep/drop draw per sample and channel).
 
 Neighbouring steps/pixels of a feature map are strongly correlated, so element-wise dropout barely
-regularizes conv features; dropping the entire channel does. Scaling by 1/(1-rate) as Dropout.
+regularizes conv features; dropping the entire channel does. Scaling by 1/(1-rate) as Dropout. Masks
+come from the layer's seed stream when made with `seed=`, else from torch's global generator
+(tkeras.ops.seed_generator.layer_generator).
 """
 import torch
 
 from tkeras.layers.convolutional import _conv_utils as utils
 from tkeras.layers.layer import InputSpec, Layer
-from tkeras.ops.random import SeedGenerator
+from tkeras.ops.seed_generator import SeedGenerator, layer_generator
 
 
 class BaseSpatialDropout(Layer):
@@ -40,7 +42,9 @@ class BaseSpatialDropout(Layer):
             shape[axis] = 1
         if self.rate == 1.0:
             return inputs * 0.0
-        keep = torch.empty(shape, dtype=inputs.dtype, device=inputs.device).bernoulli_(1.0 - self.rate)
+        generator = layer_generator(self.seed_generator, inputs.device)
+        keep = torch.empty(shape, dtype=inputs.dtype, device=inputs.device)
+        keep.bernoulli_(1.0 - self.rate, generator=generator)
         return inputs * keep * (1.0 / (1.0 - self.rate))
 
     def compute_output_shape(self, input_shape):

@@ -157,13 +157,14 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
     # -- dropout masks: one per gate, as Keras draws them ---------------------------------------------
     def get_dropout_mask(self, step_input):
         if self._dropout_mask is None and 0.0 < self.dropout < 1.0:
-            self._dropout_mask = _keep_mask(step_input.expand((_GATES,) + step_input.shape), self.dropout)
+            self._dropout_mask = _keep_mask(step_input.expand((_GATES,) + step_input.shape), self.dropout,
+                                            self._mask_generator(step_input))
         return self._dropout_mask
 
     def get_recurrent_dropout_mask(self, state):
         if self._recurrent_dropout_mask is None and 0.0 < self.recurrent_dropout < 1.0:
             self._recurrent_dropout_mask = _keep_mask(state.expand((_GATES,) + state.shape),
-                                                      self.recurrent_dropout)
+                                                      self.recurrent_dropout, self._mask_generator(state))
         return self._recurrent_dropout_mask
 
     # -- the two convolutions ---------------------------------------------------------------------

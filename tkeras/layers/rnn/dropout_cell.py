@@ -3,15 +3,36 @@
 Keras drops the same input features and the same recurrent units at every time step of one sequence
 (variational dropout); a fresh mask per step would be ordinary dropout and regularize differently.
 The RNN layer asks the cell for its masks before the loop and clears them after, so each batch gets
-new ones; a cell called on its own draws a mask per call.
+new ones; a cell called on its own draws a mask per call. A cell made with `seed=` draws its masks from
+its SeedGenerator's stream (one count per mask); unseeded, from torch's global generator, leaving the
+counter alone as Keras' torch backend does.
+
+With recurrent dropout, Keras' LSTM and GRU cells switch to their per-gate layout and draw one mask
+per gate (4 / 3) for the inputs and for the state, stacked here on a leading axis (`gate_matmul`
+applies them); otherwise one mask serves every gate.
 """
 import torch
 
+from tkeras.ops.seed_generator import layer_generator
 
-def _keep_mask(like, rate):
+
+def _keep_mask(like, rate, generator=None):
     """A scaled keep-mask: 0 with probability `rate`, 1/(1-rate) otherwise."""
-    keep = torch.rand(like.shape, dtype=like.dtype, device=like.device) >= rate
+    keep = torch.rand(like.shape, dtype=like.dtype, device=like.device, generator=generator) >= rate
     return keep.to(like.dtype) / (1.0 - rate)
+
+
+def gate_matmul(x, mask, kernel):
+    """`(x * mask) @ kernel`, where a stacked mask (gates, batch, features) drops x differently for each
+    gate's column block of `kernel` (features, gates * units)."""
+    if mask is None:
+        return x @ kernel
+    if mask.dim() == x.dim():
+        return (x * mask) @ kernel
+    gates = mask.shape[0]
+    blocks = kernel.reshape(kernel.shape[0], gates, -1).transpose(0, 1)  # (gates, features, units)
+    per_gate = torch.bmm(x * mask, blocks)  # (gates, batch, units)
+    return per_gate.transpose(0, 1).reshape(x.shape[0], -1)
 
 
 class DropoutRNNCell:
@@ -22,14 +43,27 @@ class DropoutRNNCell:
     _cell_dropout_masks = None  # tf-keras 2's get_dropout_mask_for_cell cache
     _cell_recurrent_dropout_masks = None
 
+    _gate_count = None  # LSTM 4, GRU 3: their gates' masks differ when there is recurrent dropout
+
+    def _mask_generator(self, like):
+        """The generator of the cell's next mask: its seed stream when made with `seed=`, else None."""
+        seed_generator = getattr(self, "seed_generator", None)
+        return None if seed_generator is None else layer_generator(seed_generator, like.device, count_unseeded=False)
+
+    def _masks(self, like, rate):
+        """One mask, or one per gate stacked (gates, *like.shape) in Keras' per-gate layout."""
+        if self._gate_count is None or not self.recurrent_dropout > 0:
+            return _keep_mask(like, rate, self._mask_generator(like))
+        return torch.stack([_keep_mask(like, rate, self._mask_generator(like)) for _ in range(self._gate_count)])
+
     def get_dropout_mask(self, step_input):
         if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = _keep_mask(step_input, self.dropout)
+            self._dropout_mask = self._masks(step_input, self.dropout)
         return self._dropout_mask
 
     def get_recurrent_dropout_mask(self, state):
         if self._recurrent_dropout_mask is None and self.recurrent_dropout > 0:
-            self._recurrent_dropout_mask = _keep_mask(state, self.recurrent_dropout)
+            self._recurrent_dropout_mask = self._masks(state, self.recurrent_dropout)
         return self._recurrent_dropout_mask
 
     def reset_dropout_mask(self):
@@ -67,8 +101,8 @@ class DropoutRNNCell:
             return None, None
         if getattr(self, "_in_sequence", False):
             return self.get_dropout_mask(inputs), self.get_recurrent_dropout_mask(state)
-        input_mask = _keep_mask(inputs, self.dropout) if self.dropout > 0 else None
-        state_mask = _keep_mask(state, self.recurrent_dropout) if self.recurrent_dropout > 0 else None
+        input_mask = self._masks(inputs, self.dropout) if self.dropout > 0 else None
+        state_mask = self._masks(state, self.recurrent_dropout) if self.recurrent_dropout > 0 else None
         return input_mask, state_mask
 
 
@@ -79,5 +113,6 @@ def _cell_masks(cell, method, inputs, training, count, rate):
     if not inputs.is_floating_point():
         inputs = inputs.float()
     training = bool(training) if training is not None else False
-    masks = [_keep_mask(inputs, rate) if training else torch.ones_like(inputs) for _ in range(count)]
+    masks = [_keep_mask(inputs, rate, cell._mask_generator(inputs)) if training else torch.ones_like(inputs)
+             for _ in range(count)]
     return masks if count > 1 else masks[0]

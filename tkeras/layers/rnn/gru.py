@@ -9,12 +9,15 @@ import torch
 
 from tkeras import activations
 from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn.dropout_cell import gate_matmul
 from tkeras.layers.rnn.layer_dropout_masks import LayerDropoutMasks
 from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
 from tkeras.saving.config_compat import in_keras_order
 
 
 class GRUCell(RecurrentCell):
+    _gate_count = 3
+
     def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  reset_after=True, **kwargs):
         apply_keras1_names(kwargs)
@@ -37,19 +40,16 @@ class GRUCell(RecurrentCell):
     def call(self, inputs, states, training=None):
         h_previous = states[0] if isinstance(states, (list, tuple)) else states
         input_mask, state_mask = self._step_masks(inputs, h_previous, training)
-        if input_mask is not None:
-            inputs = inputs * input_mask
-        h_dropped = h_previous * state_mask if state_mask is not None else h_previous
         units = self.units
         input_bias = recurrent_bias = None
         if self.bias is not None:
             input_bias, recurrent_bias = (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
-        x = inputs @ self.kernel
+        x = gate_matmul(inputs, input_mask, self.kernel)
         if input_bias is not None:
             x = x + input_bias
         x_z, x_r, x_h = x.split(units, dim=-1)
         if self.reset_after:
-            inner = h_dropped @ self.recurrent_kernel
+            inner = gate_matmul(h_previous, state_mask, self.recurrent_kernel)
             if recurrent_bias is not None:
                 inner = inner + recurrent_bias
             r_z, r_r, r_h = inner.split(units, dim=-1)
@@ -57,10 +57,17 @@ class GRUCell(RecurrentCell):
             r = self.recurrent_activation(x_r + r_r)
             candidate = self.activation(x_h + r * r_h)
         else:
-            zr = h_dropped @ self.recurrent_kernel[:, :2 * units]
-            z = self.recurrent_activation(x_z + zr[:, :units])
-            r = self.recurrent_activation(x_r + zr[:, units:])
-            candidate = self.activation(x_h + (r * h_dropped) @ self.recurrent_kernel[:, 2 * units:])
+            if state_mask is not None and state_mask.dim() > h_previous.dim():
+                # Keras' per-gate layout: update, reset and candidate products each see their own mask.
+                h_z, h_r, h_h = (h_previous * mask for mask in state_mask)
+                z_in = h_z @ self.recurrent_kernel[:, :units]
+                r_in = h_r @ self.recurrent_kernel[:, units:2 * units]
+            else:
+                h_h = h_previous if state_mask is None else h_previous * state_mask
+                z_in, r_in = (h_h @ self.recurrent_kernel[:, :2 * units]).split(units, dim=-1)
+            z = self.recurrent_activation(x_z + z_in)
+            r = self.recurrent_activation(x_r + r_in)
+            candidate = self.activation(x_h + (r * h_h) @ self.recurrent_kernel[:, 2 * units:])
         h = z * h_previous + (1.0 - z) * candidate
         return h, [h]
 

@@ -3,6 +3,7 @@ import torch
 
 from tkeras import activations, initializers
 from tkeras.layers.rnn import _fused
+from tkeras.layers.rnn.dropout_cell import gate_matmul
 from tkeras.layers.rnn.layer_dropout_masks import LayerDropoutMasks
 from tkeras.layers.rnn._cell_base import CELL_CONFIG_ORDER, RecurrentCell, RecurrentLayer, apply_keras1_names
 from tkeras.saving.config_compat import in_keras_order
@@ -23,6 +24,8 @@ class _ForgetGateOnes(initializers.Initializer):
 
 
 class LSTMCell(RecurrentCell):
+    _gate_count = 4
+
     def __init__(self, units=None, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  unit_forget_bias=True, **kwargs):
         apply_keras1_names(kwargs)
@@ -45,11 +48,7 @@ class LSTMCell(RecurrentCell):
     def call(self, inputs, states, training=None):
         h_previous, c_previous = states[0], states[1]
         input_mask, state_mask = self._step_masks(inputs, h_previous, training)
-        if input_mask is not None:
-            inputs = inputs * input_mask
-        if state_mask is not None:
-            h_previous = h_previous * state_mask
-        z = inputs @ self.kernel + h_previous @ self.recurrent_kernel
+        z = gate_matmul(inputs, input_mask, self.kernel) + gate_matmul(h_previous, state_mask, self.recurrent_kernel)
         if self.bias is not None:
             z = z + self.bias
         z_i, z_f, z_c, z_o = z.chunk(4, dim=-1)

@@ -93,15 +93,8 @@ class AugmentationLayer(ops.RandomImageLayer):
 
     # -- randomness beyond `uniform` --------------------------------------------------------------
     def generator(self, device):
-        """The generator seeded with `seed` for `device` (None without a seed: torch's global one)."""
-        if self.seed is None:
-            return None
-        device = torch.device(device)
-        generator = self._generators.get(device)
-        if generator is None:
-            generator = self._generators[device] = torch.Generator(device=device)
-            generator.manual_seed(self.seed)
-        return generator
+        """The torch generator of the next draw on `device` (None without a seed: torch's global one)."""
+        return self._draw_generator(device)
 
     def coin(self, n, probability_range, device):
         """Per image, whether to augment it: a probability drawn from `probability_range`, then a

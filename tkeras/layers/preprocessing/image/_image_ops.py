@@ -386,14 +386,12 @@ class RandomImageLayer(ImageTransformMethods, Layer):
     As in Keras, the layers augment when called with `training=True` (inside `fit`) and also when
     nobody says (`layer(x)` or `model(x)` on its own, the tutorials' way to look at augmented
     images); `predict`, `evaluate` and `training=False` pass images through. Parameters are drawn
-    on the images' device, one set per image, from a generator seeded with `seed` (else torch's
-    global one, which `keras.utils.set_random_seed` resets).
+    on the images' device, one set per image: with `seed`, each draw from the next seed of the layer's
+    SeedGenerator (its counter moves as Keras' does per draw), else from torch's global generator,
+    which `keras.utils.set_random_seed` resets.
     """
 
-    # Keras' random layers hold a SeedGenerator, whose state is layer state (`variables`, never saved);
-    # tkeras draws from the generators below, so it is held for that listing only. False for the
-    # deterministic layers built on this base.
-    _owns_seed_generator = True
+    _owns_seed_generator = True  # a SeedGenerator (`variables`, never saved); False where Keras' layer has none
 
     def __init__(self, seed=None, data_format=None, bounding_box_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -404,20 +402,25 @@ class RandomImageLayer(ImageTransformMethods, Layer):
         if self._owns_seed_generator:
             self._keras_seed_generator = SeedGenerator(self.seed)
         self.data_format = standardize_data_format(type(self).__name__, data_format)
-        self._generators = {}  # device -> generator seeded with `seed` (made on first use)
+        self._generators = None if self._owns_seed_generator else {}  # None: the SeedGenerator's stream
+
+    def _draw_generator(self, device):
+        """The torch generator of the next draw on `device` (None without a seed: torch's global one)."""
+        if self.seed is None:
+            return None
+        if self._generators is None:
+            return self._keras_seed_generator.torch_generator(device)
+        if device not in self._generators:  # one stream seeded once (get_random_transformation(seed=))
+            self._generators[device] = torch.Generator(device=device).manual_seed(self.seed)
+        return self._generators[device]
 
     def uniform(self, shape, low, high, device=None):
         """Draws in [low, high) on `device`, where the images are: a CPU draw copied to a GPU would
         make each step wait for the GPU (a blocking copy). float64 on the CPU, float32 elsewhere."""
         device = torch.device("cpu") if device is None else torch.device(device)
-        generator = None
-        if self.seed is not None:
-            generator = self._generators.get(device)
-            if generator is None:
-                generator = self._generators[device] = torch.Generator(device=device)
-                generator.manual_seed(self.seed)
         dtype = torch.float64 if device.type == "cpu" else torch.float32
-        return torch.rand(shape, generator=generator, dtype=dtype, device=device) * (high - low) + low
+        draws = torch.rand(shape, generator=self._draw_generator(device), dtype=dtype, device=device)
+        return draws * (high - low) + low
 
     def call(self, inputs, training=True):
         if not training and CALL_CONTEXT.training is None:
