@@ -66,8 +66,8 @@ def test_errors_name_the_function(picture_folder, tmp_path):
     with pytest.raises(TypeError, match=r"tf.image.decode_png: `contents` must be the bytes of an image file, "
                                         r"received a str .*tf.io.read_file"):
         tf.image.decode_png("cat.png")
-    with pytest.raises(ValueError, match=r"tf.image.decode_jpeg: expected JPEG data, received PNG"):
-        tf.image.decode_jpeg(tf.io.read_file(next(iter(picture_folder[1]))))
+    with pytest.raises(ValueError, match=r"tf.image.decode_bmp: expected BMP data, received PNG"):
+        tf.image.decode_bmp(tf.io.read_file(next(iter(picture_folder[1]))))
     with pytest.raises(ValueError, match=r"tf.image.decode_image: the contents are not a readable image"):
         tf.image.decode_image(b"not an image")
     with pytest.raises(TypeError, match=r"tf.image.encode_png: `image` must be uint8, received torch.float32"):

@@ -149,7 +149,7 @@ def test_bmp_gif_webp_decoders():
     np.testing.assert_array_equal(tf.image.decode_webp(buffers["WEBP"]).numpy(), IMAGE)
     gif = tf.image.decode_gif(buffers["GIF"])
     assert gif.shape == (2, 24, 32, 3) and gif.dtype == tf.uint8
-    with pytest.raises(ValueError, match="expected GIF"):
+    with pytest.raises(ValueError, match="expected PNG or JPEG or GIF data, received BMP"):
         tf.image.decode_gif(buffers["BMP"])
 
 

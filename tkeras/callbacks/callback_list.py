@@ -16,14 +16,16 @@ class CallbackList(CallbackListLegacyMethods):
         for cb in self.callbacks:
             if not isinstance(cb, Callback) and not hasattr(cb, "on_epoch_end"):
                 raise TypeError(f"callbacks must be Callback instances, received {cb!r}")
-        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
-            self.callbacks.insert(0, ProgbarLogger())  # first, as Keras: it ends the epoch's line before others print
         self.history = None
         if add_history:
             existing = [cb for cb in self.callbacks if isinstance(cb, History)]
             self.history = existing[0] if existing else History()
             if not existing:
                 self.callbacks.append(self.history)
+        # The bar comes last, as in Keras 2 and 3: "Epoch 2/5" prints after the user's on_epoch_begin
+        # output, and the epoch's final line shows what their on_epoch_end added (a scheduler's learning_rate).
+        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
         self.model = model
         self.params = params
         for cb in self.callbacks:

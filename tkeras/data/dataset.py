@@ -42,6 +42,14 @@ class Dataset(MoreTransformations):
         self._cardinality = cardinality
         self._index_source = index_source  # (arrays, () -> iterator of row indices) or None
 
+    def _same_batching(self, derived):
+        """`derived` (this pipeline's elements reordered, repeated, cut or mapped) with a batch dimension
+        that TensorFlow's static shapes leave None when this one has it: `batch(...).map(...).prefetch(...)`
+        still reports element_spec (None, ...)."""
+        if getattr(self, "_open_batch", False):
+            derived._open_batch = True
+        return derived
+
     @classmethod
     def _of_rows(cls, arrays, order, cardinality):
         iterate = lambda: (map_structure(lambda leaf, i=i: leaf[i], arrays) for i in order())
@@ -177,8 +185,9 @@ class Dataset(MoreTransformations):
                 if 0 <= n <= buffer_size:  # the buffer holds everything: a uniform permutation
                     return iter(generator.permutation(list(parent())).tolist())
                 return buffer_shuffle(parent(), buffer_size, generator)
-            return Dataset._of_rows(arrays, order, self._cardinality)
-        return Dataset(lambda: buffer_shuffle(self._iterate(), buffer_size, rng()), self._cardinality)
+            return self._same_batching(Dataset._of_rows(arrays, order, self._cardinality))
+        return self._same_batching(Dataset(lambda: buffer_shuffle(self._iterate(), buffer_size, rng()),
+                                           self._cardinality))
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None, name=None):
         batch_size = int(batch_size)
@@ -325,13 +334,14 @@ class Dataset(MoreTransformations):
                 except Exception:
                     if not skipping_errors():  # ignore_errors downstream drops the element
                         raise
-        return Dataset(iterate, self._cardinality)
+        return self._same_batching(Dataset(iterate, self._cardinality))
 
     def filter(self, predicate, name=None):
         def keep(element):
             return bool(call_on_element(predicate, element))
-        return Dataset(lambda: (e for e in self._iterate() if keep(e)),
-                       INFINITE_CARDINALITY if self._cardinality == INFINITE_CARDINALITY else UNKNOWN_CARDINALITY)
+        return self._same_batching(Dataset(
+            lambda: (e for e in self._iterate() if keep(e)),
+            INFINITE_CARDINALITY if self._cardinality == INFINITE_CARDINALITY else UNKNOWN_CARDINALITY))
 
     def repeat(self, count=None, name=None):
         forever = count is None or count == -1
@@ -346,8 +356,8 @@ class Dataset(MoreTransformations):
             return itertools.chain.from_iterable(source() for _ in (itertools.count() if forever else range(times)))
         if self._index_source is not None:
             arrays, order = self._index_source
-            return Dataset._of_rows(arrays, lambda: rounds(order), cardinality)
-        return Dataset(lambda: rounds(self._iterate), cardinality)
+            return self._same_batching(Dataset._of_rows(arrays, lambda: rounds(order), cardinality))
+        return self._same_batching(Dataset(lambda: rounds(self._iterate), cardinality))
 
     def take(self, count, name=None):
         count = int(count)
@@ -376,8 +386,8 @@ class Dataset(MoreTransformations):
     def _sliced(self, cut, cardinality):
         if self._index_source is not None:
             arrays, order = self._index_source
-            return Dataset._of_rows(arrays, lambda: cut(order()), cardinality)
-        return Dataset(lambda: cut(self._iterate()), cardinality)
+            return self._same_batching(Dataset._of_rows(arrays, lambda: cut(order()), cardinality))
+        return self._same_batching(Dataset(lambda: cut(self._iterate()), cardinality))
 
     def cache(self, filename="", name=None):
         """Elements are kept in memory after the first full pass (a filename is accepted, not written)."""
@@ -394,7 +404,7 @@ class Dataset(MoreTransformations):
                 seen.append(element)
                 yield element
             store["elements"] = seen
-        return Dataset(iterate, self._cardinality)
+        return self._same_batching(Dataset(iterate, self._cardinality))
 
     def prefetch(self, buffer_size=None, name=None):
         return self  # batches are produced on demand in fit's thread; nothing to overlap on the host here

@@ -121,7 +121,7 @@ class MoreTransformations:
     def with_options(self, options, name=None):
         derived = _dataset()(self._iterate, self._cardinality, self._index_source)
         derived._options = options
-        return derived
+        return self._same_batching(derived)
 
     def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None, name=None):
         """Pipelines here run in-process from their source every epoch; TensorFlow's on-disk snapshot

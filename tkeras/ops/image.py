@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.backend import config
+from tkeras.ops.core import user_op
 from tkeras.ops.tensor_updates import saturate_cast
 
 # Keras' interpolation names -> torch's (`nearest-exact` is TensorFlow's nearest: half-pixel centres);
@@ -96,6 +97,7 @@ def _area_weights(length, target, dtype, device):
     return (overlap / scale).to(dtype)
 
 
+@user_op
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     """Keras 3's `ops.image.resize`: one (H, W, C) image or an (N, H, W, C) batch (channels first with

@@ -227,6 +227,30 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
     return result.flip(axis) if reverse else result
 
 
+def _scan(x, axis, exclusive, reverse, accumulate, identity):
+    """TensorFlow's scans: along `axis` (0 by default, where Keras' ops flatten), the input's dtype kept;
+    `exclusive` shifts in the identity instead of subtracting or dividing (a zero stays exact)."""
+    x = tensor(x)
+    axis = int(axis)
+    if reverse:
+        x = x.flip(axis)
+    if exclusive and x.shape[axis]:
+        pad = torch.full_like(x.narrow(axis, 0, 1), identity)
+        x = torch.cat([pad, x.narrow(axis, 0, x.shape[axis] - 1)], axis)
+    result = accumulate(x, axis, dtype=x.dtype)
+    return result.flip(axis) if reverse else result
+
+
+@user_op
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    return _scan(x, axis, exclusive, reverse, torch.cumsum, 0)
+
+
+@user_op
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    return _scan(x, axis, exclusive, reverse, torch.cumprod, 1)
+
+
 @user_op
 def polyval(coeffs, x, name=None):
     """Horner's scheme over TensorFlow's list of coefficients (highest power first)."""

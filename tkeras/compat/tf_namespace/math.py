@@ -6,7 +6,7 @@ from tkeras.compat.tf_namespace._functions import (  # noqa: F401
 )
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.math_ops import (  # noqa: F401
-    abs, arccos as acos, arcsin as asin, arctan as atan, add, ceil, cos, cosh, cumprod, cumsum, divide, equal, exp,
+    abs, arccos as acos, arcsin as asin, arctan as atan, add, ceil, cos, cosh, divide, equal, exp,
     expm1, floor, floor_divide, greater, greater_equal, isfinite as is_finite, isinf as is_inf, isnan as is_nan,
     less, less_equal, log, log1p,
     logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow,
@@ -18,7 +18,7 @@ from tkeras.ops.shape_ops import top_k  # noqa: F401
 
 from tkeras.compat.tf_namespace._math_extra import (  # noqa: F401, E402
     accumulate_n, acosh, add_n, asinh, atan2, atanh, bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, bincount,
-    cumulative_logsumexp, digamma, erf, erfc, erfcinv, erfinv, igamma, igammac, invert_permutation,
+    cumprod, cumsum, cumulative_logsumexp, digamma, erf, erfc, erfcinv, erfinv, igamma, igammac, invert_permutation,
     is_non_decreasing, is_strictly_increasing, lbeta, lgamma, multiply_no_nan, ndtri, nextafter, polygamma, polyval,
     reciprocal_no_nan, reduce_euclidean_norm, rint, scalar_mul, segment_max, segment_mean, segment_min, segment_prod,
     segment_sum, unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod,

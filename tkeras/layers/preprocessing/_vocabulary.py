@@ -17,6 +17,13 @@ def ranked_tokens(counts, limit=None):
     return [token for token, _ in ranked]
 
 
+def as_numpy_tokens(tokens):
+    """The tokens as `get_vocabulary()` hands them out: NumPy scalars (np.str_, np.int64), as Keras
+    exports them from its lookup table, so a printed vocabulary reads `np.str_('cat')` under NumPy 2 as
+    in Keras. The special tokens the layers put in front stay Python values, as Keras' do."""
+    return list(np.asarray(tokens)) if len(tokens) else []
+
+
 def read_vocabulary_file(path, encoding="utf-8", owner="the layer"):
     """One token per line, the whole line (without its line break) being the token, as TensorFlow's
     text-file table initializer reads it.

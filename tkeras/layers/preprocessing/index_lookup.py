@@ -19,8 +19,8 @@ from tkeras.layers.layer import Layer
 from tkeras.layers.preprocessing._encoding import ENCODED_MODES, check_sparse, encode, encoded_shape
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
-from tkeras.layers.preprocessing._vocabulary import (adapt_batches, inverse_document_frequency, ranked_tokens,
-                                                     read_vocabulary_file, repeated_tokens)
+from tkeras.layers.preprocessing._vocabulary import (adapt_batches, as_numpy_tokens, inverse_document_frequency,
+                                                     ranked_tokens, read_vocabulary_file, repeated_tokens)
 
 OUTPUT_MODES = ("int",) + ENCODED_MODES
 _LEGACY_MODES = {"binary": "multi_hot", "tf-idf": "tf_idf"}  # TF 2.4-2.5 spellings
@@ -111,7 +111,7 @@ class IndexLookup(AdaptStateMixin, VocabularyAssets, Layer):
 
     def get_vocabulary(self, include_special_tokens=True):
         """The tokens in index order: with the special tokens, position i is the token of index i."""
-        return (self._special_tokens() if include_special_tokens else []) + list(self._tokens)
+        return (self._special_tokens() if include_special_tokens else []) + as_numpy_tokens(self._tokens)
 
     def vocabulary_size(self):
         """The number of indices, special ones included."""

@@ -23,8 +23,8 @@ from tkeras.layers.layer_inputs import is_symbolic
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
 from tkeras.layers.preprocessing._vocabulary_assets import VocabularyAssets
 from tkeras.layers.preprocessing.index_lookup import _size_or_none
-from tkeras.layers.preprocessing._vocabulary import (inverse_document_frequency, ranked_tokens, read_vocabulary_file,
-                                                     repeated_tokens)
+from tkeras.layers.preprocessing._vocabulary import (as_numpy_tokens, inverse_document_frequency, ranked_tokens,
+                                                     read_vocabulary_file, repeated_tokens)
 
 STANDARDIZE_MODES = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLIT_MODES = (None, "whitespace", "character")
@@ -235,7 +235,7 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
         self._index = {token: i + offset for i, token in enumerate(self._vocabulary)}
 
     def get_vocabulary(self, include_special_tokens=True):
-        return (self._special_tokens() if include_special_tokens else []) + list(self._vocabulary)
+        return (self._special_tokens() if include_special_tokens else []) + as_numpy_tokens(self._vocabulary)
 
     def vocabulary_size(self):
         return len(self._special_tokens()) + len(self._vocabulary)

@@ -32,30 +32,77 @@ def _contents(value, api):
     return bytes(value)
 
 
-def _decode(contents, channels, api, formats=None):
-    image_module = pil_image()
+# TensorFlow's PNG, JPEG and GIF decoders are one kernel that reads whichever of these formats the bytes
+# hold, so `decode_png` of a JPEG file decodes it; BMP and WebP only have decoders of their own.
+SHARED_FORMATS = ("PNG", "JPEG", "GIF")
+
+
+def _opened(contents, api, formats):
     try:
-        picture = image_module.open(io.BytesIO(_contents(contents, api)))
+        picture = pil_image().open(io.BytesIO(_contents(contents, api)))
         picture.load()
     except OSError as error:
         raise ValueError(f"tf.image.{api}: the contents are not a readable image: {error}") from None
     if formats and picture.format not in formats:
         raise ValueError(f"tf.image.{api}: expected {' or '.join(formats)} data, received {picture.format}")
+    return picture
+
+
+def _checked_channels(picture, channels, api):
     channels = int(channels or 0)
     if channels not in (0, 1, 3, 4):
         raise ValueError(f"tf.image.{api}: `channels` must be 0, 1, 3 or 4, received {channels}")
+    if picture.format == "GIF" and channels not in (0, 3):
+        raise ValueError(f"tf.image.{api}: channels must be 0 or 3 for GIF, received {channels}")
+    return channels
+
+
+def _pixels(picture, channels):
     if channels:
         picture = picture.convert(_MODES[channels])
+    elif picture.format == "GIF":
+        picture = picture.convert("RGB")  # a GIF decodes to RGB, whatever its palette holds
     elif picture.mode not in ("L", "RGB", "RGBA"):
         picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
     array = np.array(picture, dtype=np.uint8)  # a writable copy
     return torch.from_numpy(array[..., None] if array.ndim == 2 else array)
 
 
+def _frame_count(picture):
+    return getattr(picture, "n_frames", 1) if picture.format == "GIF" else 1
+
+
+def _decode(contents, channels, api, formats=None):
+    """One (height, width, channels) image; an animated GIF is refused, as TensorFlow's still decoders do."""
+    picture = _opened(contents, api, formats)
+    channels = _checked_channels(picture, channels, api)
+    if _frame_count(picture) > 1:
+        raise ValueError(f"tf.image.{api}: got {_frame_count(picture)} frames, but animated GIFs can only be "
+                         "decoded by tf.io.decode_gif or tf.io.decode_image")
+    return _pixels(picture, channels)
+
+
+def decode_frames(contents, api, formats=SHARED_FORMATS):
+    """Every frame as uint8 (frames, height, width, 3); a still image of any shared format is one frame."""
+    picture = _opened(contents, api, formats)
+    frames = []
+    for index in range(_frame_count(picture)):
+        picture.seek(index)
+        frames.append(_pixels(picture.convert("RGB"), 3))
+    return torch.stack(frames)
+
+
 @user_op
 def decode_image(contents, channels=None, dtype=torch.uint8, name=None, expand_animations=True):
-    """Any image file Pillow reads; a float `dtype` scales to [0, 1] (as convert_image_dtype)."""
-    return convert_dtype(_decode(contents, channels, "decode_image"), to_torch_dtype(dtype))
+    """Any image file Pillow reads; a float `dtype` scales to [0, 1] (as convert_image_dtype). A GIF gives
+    (frames, height, width, 3) unless `expand_animations=False` asks for its first frame alone."""
+    picture = _opened(contents, "decode_image", None)
+    channels = _checked_channels(picture, channels, "decode_image")
+    if picture.format == "GIF":
+        image = decode_frames(contents, "decode_image") if expand_animations else _pixels(picture, channels)
+    else:
+        image = _pixels(picture, channels)
+    return convert_dtype(image, to_torch_dtype(dtype))
 
 
 @user_op
@@ -63,12 +110,12 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover
                 acceptable_fraction=1, dct_method="", name=None):
     if ratio != 1:
         raise ValueError(f"tf.image.decode_jpeg: only ratio=1 is supported in tkeras, received {ratio}")
-    return _decode(contents, channels, "decode_jpeg", formats=("JPEG",))
+    return _decode(contents, channels, "decode_jpeg", formats=SHARED_FORMATS)
 
 
 @user_op
 def decode_png(contents, channels=0, dtype=torch.uint8, name=None):
-    return convert_dtype(_decode(contents, channels, "decode_png", formats=("PNG",)), to_torch_dtype(dtype))
+    return convert_dtype(_decode(contents, channels, "decode_png", formats=SHARED_FORMATS), to_torch_dtype(dtype))
 
 
 def _encode(image, api, format_, **options):

@@ -7,11 +7,10 @@ there. Float images come back as float in [0, 1].
 """
 import io
 
-import numpy as np
 import torch
 
 from tkeras.compat.tf_namespace._seeds import op_generator, stateless_generator
-from tkeras.compat.tf_namespace.image._codecs import _contents, _decode, _encode
+from tkeras.compat.tf_namespace.image._codecs import _contents, _decode, _encode, decode_frames
 from tkeras.compat.tf_namespace.image._common import as_images, convert_dtype
 from tkeras.ops.core import to_torch_dtype, user_op
 from tkeras.utils.image_utils import pil_image
@@ -108,12 +107,5 @@ def decode_webp(contents, channels=0, expand_animations=True, name=None):
 
 @user_op
 def decode_gif(contents, name=None):
-    """Every frame of a GIF as uint8 (frames, height, width, 3), a still GIF giving one frame."""
-    picture = _opened(contents, "decode_gif")
-    if picture.format != "GIF":
-        raise ValueError(f"tf.image.decode_gif: expected GIF data, received {picture.format}")
-    frames = []
-    for index in range(getattr(picture, "n_frames", 1)):
-        picture.seek(index)
-        frames.append(np.array(picture.convert("RGB"), dtype=np.uint8))
-    return torch.from_numpy(np.stack(frames))
+    """Every frame as uint8 (frames, height, width, 3): a still GIF, PNG or JPEG gives one frame."""
+    return decode_frames(contents, "decode_gif")
