@@ -201,9 +201,9 @@ def test_custom_build_does_not_grow_later():
         opt.apply([torch.ones(2)], [b])
 
 
-def test_gradient_accumulation_is_refused():
-    with pytest.raises(NotImplementedError, match="gradient_accumulation_steps"):
-        MySGD(gradient_accumulation_steps=2)
+def test_gradient_accumulation_is_accepted():
+    # the updates themselves: tests/optimizers/test_kio_gradient_accumulation.py
+    assert MySGD(gradient_accumulation_steps=2).get_config()["gradient_accumulation_steps"] == 2
 
 
 def test_stateless_apply_runs_update_step_without_touching_state():

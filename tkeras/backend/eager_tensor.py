@@ -252,9 +252,12 @@ class EagerTensor(torch.Tensor):
         return int(self.item())
 
     def __format__(self, spec):
+        """`f"{t}"` / `"{}".format(t)` show the values as NumPy prints them, as TensorFlow's tensors do
+        (`print("Targets: {}".format(targets))` prints `[70.7 72.9 ...]`); str() and print(t) keep the
+        `tf.Tensor(...)` wrapper."""
         if self.dim() == 0:
             return format(self.numpy().item(), spec)
-        return format(str(self), spec)
+        return format(self.numpy(), spec)
 
     def __setitem__(self, key, value):
         raise TypeError(f"'{type(self).__name__}' object does not support item assignment: tensors are "

@@ -26,7 +26,7 @@ from tkeras.backend import config as backend_config
 from tkeras.backend import host_memory
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.variable import Variable
-from tkeras.optimizers import schedules
+from tkeras.optimizers import gradient_accumulation, schedules
 from tkeras.optimizers import stateless as _stateless
 from tkeras.optimizers._update_plan import clip_gradients, make_groups
 from tkeras.optimizers.custom_steps import CustomStepsMixin
@@ -59,10 +59,8 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
             raise ValueError(
                 f"{type(self).__name__}: only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set; "
                 f"received clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
-        if gradient_accumulation_steps:
-            raise NotImplementedError(
-                f"{type(self).__name__}: gradient_accumulation_steps is not supported by tkeras; "
-                f"received {gradient_accumulation_steps}. Use a larger batch_size instead.")
+        gradient_accumulation_steps = gradient_accumulation.checked_steps(type(self).__name__,
+                                                                          gradient_accumulation_steps)
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"{type(self).__name__}: `ema_momentum` must be in [0, 1], received {ema_momentum}")
         # Keras 3.15 names an optimizer after its class in snake case, numbered as layers are (`adam`,
@@ -76,7 +74,7 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
-        self.gradient_accumulation_steps = None
+        self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
         self._variables = []
         self._built_variables = []  # the model variables this optimizer holds slots for, build order
@@ -151,6 +149,8 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
                 average._keras_path = f"{self.name}/{_stem(v)}_average"
                 self._averages.append(average)
                 self._variables.append(average)
+        if self.gradient_accumulation_steps:
+            gradient_accumulation.add_accumulators(self, new)
         self._build_slots(new)
         self.built = True
         self._plans.clear()
@@ -199,7 +199,10 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
     # -- iterations and learning rate -------------------------------------------------------------
     @property
     def iterations(self):
-        """The number of updates applied so far, an int64 Variable (Keras' `optimizer.iterations`)."""
+        """The number of updates applied so far, an int64 Variable (Keras' `optimizer.iterations`); with
+        gradient accumulation, the updates (steps // N) as a tensor (gradient_accumulation.py)."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
         return self._iterations
 
     @iterations.setter
@@ -360,11 +363,22 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
 
     def _update_variables(self, variables, grads, owned):
         """One update of `variables` with `grads` (parallel lists, no None)."""
-        plan = self._plans.get(tuple(map(id, variables)))
-        if plan is None:
-            plan = self._make_plan(variables)
+        if self.gradient_accumulation_steps:
+            gradient_accumulation.accumulating_update(self, variables, grads, owned)
+            return
         step = self._iterations.item()
-        lr = self._current_learning_rate(step)
+        self._apply_update(self._plan_for(variables), grads, owned, rate_step=step, update_step=step)
+        self._iterations.add_(1)
+
+    def _plan_for(self, variables):
+        plan = self._plans.get(tuple(map(id, variables)))
+        return self._make_plan(variables) if plan is None else plan
+
+    def _apply_update(self, plan, grads, owned, rate_step, update_step):
+        """Clip, decay and update with `grads`; the learning rate is the one for `rate_step` completed steps,
+        the update's own step number (bias corrections, the EMA) is `update_step` (they differ only
+        with gradient accumulation)."""
+        lr = self._current_learning_rate(rate_step)
         with torch.no_grad():
             if self.loss_scale_factor is not None:
                 grads = torch._foreach_div(grads, self.loss_scale_factor)
@@ -373,15 +387,14 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
                 grads = clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue, owned)
                 owned = True
             self._grads_owned = owned  # an _update may then reuse the gradients' memory
-            coefficients = self._step_coefficients(lr, step + 1)
+            coefficients = self._step_coefficients(lr, update_step + 1)
             for group in plan:
                 group_grads = group.grads_of(grads)
                 if group.decayed:
                     torch._foreach_mul_(group.decayed, 1.0 - lr * self.weight_decay)
                 self._update(group, group_grads, coefficients)
             if self._averages is not None:
-                self._update_averages(step)
-            self._iterations.add_(1)
+                self._update_averages(update_step)
 
     def _make_plan(self, variables):
         self._settle()  # the new plan's slot lists start from Keras' values
@@ -446,7 +459,7 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
             "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
             "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
             "ema_overwrite_frequency": self.ema_overwrite_frequency, "loss_scale_factor": self.loss_scale_factor,
-            "gradient_accumulation_steps": None,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
         }
         if self.decay:
             config["decay"] = self.decay

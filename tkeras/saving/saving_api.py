@@ -9,8 +9,11 @@ import functools
 import json
 import os
 
-from tkeras.saving import h5_guard, keras_file, legacy_h5, model_config, weights_load_status, weights_store
+from tkeras.saving import (
+    h5_guard, keras_file, legacy_h5, model_config, script_classes, weights_load_status, weights_store,
+)
 from tkeras.saving._atomic import atomic_path
+from tkeras.saving.object_scope import CustomObjectScope
 from tkeras.saving.errors import CorruptFileError, FileLimitError, SavingError
 
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -92,14 +95,41 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
     custom_objects = _with_scope(custom_objects)
     safe_mode = True if safe_mode is None else bool(safe_mode)
     kind = _sniff(filepath)
+    if kind == "keras" and script_classes.saved_model_style(filepath):
+        custom_objects = {**script_classes.running_script_layer_classes(), **(custom_objects or {})} or None
     try:
         if kind == "keras":
-            return keras_file.load_model(filepath, custom_objects, compile, safe_mode)
-        return legacy_h5.load_model(filepath, custom_objects, compile, safe_mode)
+            model = keras_file.load_model(filepath, custom_objects, compile, safe_mode)
+        else:
+            model = legacy_h5.load_model(filepath, custom_objects, compile, safe_mode)
     except RecursionError as exc:
         raise FileLimitError(f"{filepath}: the file's structure is nested too deeply (rule: nesting)") from exc
     except MemoryError as exc:
         raise FileLimitError(f"{filepath}: loading ran out of memory (rule: memory)") from exc
+    _build_restored_metrics(model, custom_objects)
+    return model
+
+
+def _build_restored_metrics(model, custom_objects):
+    """A model loaded compiled names its metrics at once, as in Keras 3 and tf-keras 2: scripts write
+    `dict(zip(loaded.metrics_names, loaded.evaluate(ds)))`, and the names are read before evaluate runs.
+    The compiled metrics are built from the model's symbolic outputs (models with a graph only; a
+    subclassed model builds them on its first batch, as before). A loss or metric that only resolves
+    later (a name the script registers after loading) leaves them to be built on the first batch too."""
+    compiled_metrics = getattr(model, "compiled_metrics", None)
+    if compiled_metrics is None or compiled_metrics.built:
+        return
+    try:
+        outputs = model.output
+    except (AttributeError, ValueError):
+        return
+    if outputs is None:
+        return
+    try:
+        with CustomObjectScope(custom_objects):
+            model._build_compiled(None, None, outputs)
+    except ValueError:
+        model.compiled_loss.output_names = None  # not built: the first batch builds loss and metrics
 
 
 @_whole_weights

@@ -14,6 +14,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.ops.text import as_text_array
+from tkeras.tree import lists_to_tuples
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import unpack_x_y_sample_weight
 from tkeras.utils.py_dataset import batch_count
@@ -100,9 +101,13 @@ class ArrayBatches:
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None,
                  resume_across_epochs=False):
-        self.x = tree.map_structure(lambda v: to_tensor(v, "x"), x)
-        self.y = tree.map_structure(lambda v: to_tensor(v, "y"), y) if y is not None else None
-        self.sample_weight = (tree.map_structure(lambda v: to_tensor(v, "sample_weight"), sample_weight)
+        # Lists in the data come out as tuples, as from Keras' array adapter (its batches pass through
+        # tf.data, which has no lists) and tf-keras 2's: a custom train_step sees `fit([a, b])`'s x as the
+        # tuple (a, b) (keras-io's graph WGAN tests `isinstance(data[0], tuple)`).
+        self.x = lists_to_tuples(tree.map_structure(lambda v: to_tensor(v, "x"), x))
+        self.y = lists_to_tuples(tree.map_structure(lambda v: to_tensor(v, "y"), y)) if y is not None else None
+        self.sample_weight = (lists_to_tuples(tree.map_structure(lambda v: to_tensor(v, "sample_weight"),
+                                                                 sample_weight))
                               if sample_weight is not None else None)
         x_sizes = _num_samples(self.x)
         y_sizes = _num_samples(self.y) if self.y is not None else []

@@ -1,4 +1,5 @@
-"""`tensorflow.python`: of TensorFlow's private tree, only `client.device_lib` (the GPU check tutorials print)."""
+"""`tensorflow.python`: of TensorFlow's private tree, only `client.device_lib` (the GPU check tutorials print)
+and `framework.tensor_shape` (TF 2.x-era custom layers)."""
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 
 __getattr__ = module_getattr("tensorflow.python")
