@@ -19,9 +19,9 @@ def aliases():
 @pytest.mark.parametrize("reach, expected", [
     (lambda keras, tf: keras.layers.SReLU,
      "keras.layers.SReLU is not supported in tkeras (Keras 1 (moved to keras-contrib)): use keras.layers.PReLU"),
-    (lambda keras, tf: tf.keras.layers.experimental.DynamicEmbedding,
-     "tensorflow.keras.layers.experimental.DynamicEmbedding is not supported in tkeras (tf.keras 2.13+ "
-     "experimental): adapt a keras.layers.StringLookup"),
+    (lambda keras, tf: tf.keras.layers.Recurrent,
+     "tensorflow.keras.layers.Recurrent is not supported in tkeras (Keras 1/2 recurrent base class; removed in "
+     "tf.keras 2 and Keras 3): use keras.layers.RNN(cell)"),
     (lambda keras, tf: keras.utils.multi_gpu_model,
      "keras.utils.multi_gpu_model is not supported in tkeras (Keras 2.0.9-2.3; removed in TensorFlow 2.4): "
      "run torchrun --nproc_per_node=N script.py"),
@@ -97,7 +97,7 @@ def test_keras1_visualize_util_plot_draws_the_model(aliases, tmp_path):
 
 
 @pytest.mark.parametrize("path, origin, replacement", [
-    ("layers.experimental.DynamicLookup", "tf.keras 2.13+", "StringLookup"),
+    ("layers.Recurrent", "Keras 1/2 recurrent base class", "keras.layers.RNN(cell)"),
     ("utils.multi_gpu_model", "Keras 2.0.9", "torchrun"),
 ])
 def test_library_attribute_errors_name_the_api_and_its_nearest_replacement(path, origin, replacement):

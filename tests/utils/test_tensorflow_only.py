@@ -9,7 +9,6 @@ import tkeras as keras
     (lambda: keras.callbacks.SidecarEvaluatorModelExport, "save_best_only=True"),
     (lambda: keras.utils.StepsPerExecutionTuner, "drop the tuner"),
     (lambda: keras.utils.experimental.DatasetCreator, "torchrun"),
-    (lambda: keras.callbacks.experimental.UpdateEmbeddingCallback, "warmstart_embedding_matrix"),
 ])
 def test_refused_with_the_alternative(get, hint):
     cls = get()

@@ -19,8 +19,8 @@ _MODULES = {
     "SwapEMAWeights": "swap_ema_weights", "TensorBoard": "tensorboard", "TerminateOnNaN": "terminate_on_nan",
 }
 _LAZY = {name: (f"tkeras.callbacks.{module}", name) for name, module in _MODULES.items()}
-_LAZY.update({name: ("tkeras.utils.tensorflow_only", name)
-              for name in ("SidecarEvaluatorModelExport", "UpdateEmbeddingCallback")})
+_LAZY.update({"SidecarEvaluatorModelExport": ("tkeras.utils.tensorflow_only", "SidecarEvaluatorModelExport"),
+              "UpdateEmbeddingCallback": ("tkeras.callbacks.update_embedding", "UpdateEmbeddingCallback")})
 
 
 def _experimental():

@@ -30,11 +30,6 @@ KERAS = {
                   "train the Keras model itself with compile/fit"),
     # Keras 3 / tf-keras 2 APIs tied to another engine, or not built yet.
     "dtensor": ("tf.keras 2 DTensor API", "use keras.distribution (DataParallel, ModelParallel on torch DTensor)"),
-    "layers.experimental.DynamicEmbedding": ("tf.keras 2.13+ experimental",
-                                             "adapt a keras.layers.StringLookup/IntegerLookup and feed it "
-                                             "to keras.layers.Embedding"),
-    "layers.experimental.DynamicLookup": ("tf.keras 2.13+ experimental",
-                                          "use keras.layers.StringLookup or IntegerLookup with an adapted vocabulary"),
     "experimental.SequenceFeatures": ("tf.keras 2 feature columns; removed in Keras 3",
                                       "use preprocessing layers on each sequence column"),
     "experimental.SidecarEvaluator": ("tf.keras 2 (TensorFlow checkpoints)",

@@ -8,12 +8,14 @@ from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import declare_float_input, float_input_dtype
-from tkeras.models import inference_fusion
+from tkeras.models import inference_fusion, sequential_endpoints
 from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
 
 
 class Sequential(Model):
+    _loss_endpoints = ()  # tf-keras 2's losses added over the stack's tensors (sequential_endpoints.py)
+
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []
@@ -60,6 +62,8 @@ class Sequential(Model):
             self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, None)
             # Keras makes this Input in floatx whatever the layer's dtype; it is not the user's own
             self._input_layer, self._input_implied = InputLayer(batch_shape=self._input_batch_shape), True
+        if self._loss_endpoints:
+            sequential_endpoints.drop_added_losses(self)
         self._stack.append(layer)
         self.add_module(f"layer_{len(self._stack) - 1}_{layer.name}".replace(".", "_"), layer)
         self.built = False
@@ -73,6 +77,8 @@ class Sequential(Model):
         if not self._stack:
             raise TypeError("There are no layers in the model to pop")
         layer = self._stack.pop()
+        if self._loss_endpoints:
+            sequential_endpoints.drop_added_losses(self)
         for key, module in list(self._modules.items()):
             if module is layer:
                 del self._modules[key]
@@ -186,9 +192,20 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         outputs = inputs if self._input_conformer is None else self._input_conformer(inputs)
+        if self._loss_endpoints:
+            return sequential_endpoints.run_reporting(self, outputs)
         for layer in self._inference_stack() if inference_fusion.applies(training) else self._stack:
             outputs = layer(outputs)
         return outputs
+
+    def add_loss(self, loss, inputs=None):
+        """A symbolic loss over the stack's tensors (`model.add_loss(tf.reduce_mean(model.layers[0].output))`)
+        is computed at every call, as tf-keras 2 did (sequential_endpoints.py); any other as any layer's."""
+        if isinstance(loss, KerasTensor) or (isinstance(loss, (list, tuple)) and any(
+                isinstance(each, KerasTensor) for each in loss)):
+            sequential_endpoints.add_symbolic_loss(self, loss)
+            return
+        super().add_loss(loss)
 
     def _inference_stack(self):
         """The stack with convolution/BatchNorm/activation groups fused (inference_fusion.py), made once

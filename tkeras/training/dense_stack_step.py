@@ -73,8 +73,8 @@ def _plan(model):
         return None
     if model.activity_regularizer is not None or model.dtype_policy.name != "float32":
         return None
-    if model._regularized_weights() or "_remat_scope" in model.__dict__:
-        return None
+    if model._regularized_weights() or "_remat_scope" in model.__dict__ or model._loss_endpoints:
+        return None  # (tf-keras 2's losses added over the stack: sequential_endpoints.py)
     conformer = model._input_conformer
     if conformer is not None and conformer.dtype not in (None, torch.float32):
         return None  # a float64/float16/int Input hands its layers another dtype: the general step casts

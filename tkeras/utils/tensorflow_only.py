@@ -2,8 +2,7 @@
 
 They exist so that a tf-keras script importing them fails at the point of use with a sentence that
 says why and what to do, rather than with an AttributeError: TensorFlow checkpoints read by a sidecar
-job, `steps_per_execution` tuning of traced functions, dataset factories for ParameterServerStrategy,
-and TensorFlow's DynamicEmbedding layer.
+job, `steps_per_execution` tuning of traced functions, dataset factories for ParameterServerStrategy.
 """
 
 
@@ -29,6 +28,3 @@ DatasetCreator = _refused(
     "DatasetCreator", "it hands per-worker dataset factories to TensorFlow's ParameterServerStrategy",
     "Call your dataset function yourself and pass the dataset to fit(); for data parallelism run the script "
     "under torchrun.")
-UpdateEmbeddingCallback = _refused(
-    "UpdateEmbeddingCallback", "it refreshes TensorFlow's DynamicEmbedding layer during training",
-    "Rebuild the vocabulary between fit() calls (e.g. with keras.utils.warmstart_embedding_matrix).")

@@ -5,7 +5,7 @@ Text stays a NumPy str array, as in `tf.data` (see `strings.py`); numbers go to 
 """
 import numpy as np
 
-from tkeras.data.text_face import StringArray, StringScalar, string, text_face  # noqa: F401 - re-exported
+from tkeras.data.text_face import StringArray, StringScalar, bytes_face, string, text_face  # noqa: F401 - re-exported
 from tkeras.ops import core, shape_ops
 from tkeras.ops.text import is_text
 
@@ -16,7 +16,11 @@ def _is_text(value, dtype=None):
 
 def _text(value):
     from tkeras.compat.tf_namespace.strings import as_strings
-    return text_face(as_strings(value))
+    try:
+        return text_face(as_strings(value))
+    except UnicodeDecodeError:  # bytes that are not UTF-8 (binary data): kept as bytes, as TensorFlow keeps them
+        from tkeras.compat.tf_namespace._unicode import raw_bytes
+        return bytes_face(raw_bytes(value, "constant"))
 
 
 def constant(value, dtype=None, shape=None, name=None):

@@ -80,10 +80,18 @@ def complex(real, imag, name=None):  # noqa: A001 - TensorFlow's name
 def as_dtype(type_value):
     if isinstance(type_value, _NamedOnlyDType):
         return type_value
-    if type_value in ("string", str, bytes):
+    if type_value in ("string", str, bytes) or _is_numpy_text_type(type_value):
         return string
     from tkeras.backend import config
     return config.standardize_dtype(type_value)
+
+
+def _is_numpy_text_type(type_value):
+    """NumPy's str, bytes and object types and dtypes, which TensorFlow reads as tf.string."""
+    import numpy as np
+    if type_value in (np.str_, np.bytes_, np.object_):
+        return True
+    return isinstance(type_value, np.dtype) and type_value.kind in "USO"
 
 
 __getattr__ = module_getattr("tf.dtypes")

@@ -3,14 +3,22 @@
 
 A string tensor in tkeras is a NumPy array of `str` (what `tf.data` carries for text); a scalar is a
 Python `str`, so TextVectorization (which hands its callables one text at a time) and plain Python
-string code both take the results. Both answer `.numpy()` with UTF-8 bytes, as TensorFlow's do. Bytes
-are decoded as UTF-8. Patterns are Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups and `\\1`
-references; RE2's `\\0` (the whole match) is understood too.
+string code both take the results. Both answer `.numpy()` with UTF-8 bytes, as TensorFlow's do.
+
+TensorFlow's string kernels work on those bytes, so these do too: `lower`/`upper` change ASCII letters
+only (unless given an encoding), `strip` and `split` cut at ASCII whitespace, `substr` counts bytes,
+`join` concatenates bytes, and none of them needs the text to be UTF-8. A result that is not UTF-8
+(`substr` inside a character, an input that never was) stays bytes, as `_unicode.text_result` keeps it.
+
+Patterns are Python regular expressions, which agree with TensorFlow's RE2 on the usual classes, groups
+and `\\1` references; RE2's `\\0` (the whole match) is understood too. As RE2 does, they match UTF-8
+characters, and a byte that is not part of one is never part of a match: replacements happen within the
+UTF-8 runs around such bytes (where `^` and `$` then also match at the run's ends), and a full match
+fails.
 """
 import builtins
 import functools
 import re
-import string
 
 import numpy as np
 import torch
@@ -20,8 +28,8 @@ from tkeras.compat.tf_namespace._string_ops import (  # noqa: F401 - tf.strings 
 )
 from tkeras.compat.tf_namespace._text import text_face
 from tkeras.compat.tf_namespace._unicode import (  # noqa: F401 - tf.strings names
-    bytes_split, per_string, raw_bytes, text_values, unicode_decode, unicode_decode_with_offsets, unicode_encode,
-    unicode_script, unicode_split, unicode_split_with_offsets, unicode_transcode,
+    bytes_split, per_string, raw_bytes, text_result, text_values, unicode_decode, unicode_decode_with_offsets,
+    unicode_encode, unicode_script, unicode_split, unicode_split_with_offsets, unicode_transcode,
 )
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.core import for_user, to_torch_dtype
@@ -56,37 +64,66 @@ def _ragged_elementwise(op):
     return dispatch
 
 
-def _elementwise(value, api, fn):
-    array = as_strings(value, api)
-    return _face(np.vectorize(fn, otypes=[str])(array) if array.size else array)
+def _bytes(value):
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+def _bytewise(value, api, change):
+    """`change` on each string's bytes, as TensorFlow's kernels work; a result that is not UTF-8 stays bytes."""
+    array = raw_bytes(value, api)
+    return text_result([change(data) for data in array.ravel()], array.shape)
+
+
+def _in_utf8(change, api):
+    """`change` of a str applied to UTF-8 bytes (for encoding='utf-8', which reads characters)."""
+    def on_bytes(data):
+        try:
+            return change(data.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"tf.strings.{api}: encoding='utf-8' but the input {data!r:.60} is not valid "
+                             f"UTF-8") from None
+    return on_bytes
 
 
 @_ragged_elementwise
 def lower(input, encoding="", name=None):  # noqa: A002 - TensorFlow's argument name
-    """Lower case: ASCII letters only by default, as TensorFlow; every letter with encoding='utf-8'."""
-    change = str.lower if encoding else (lambda s: s.translate(_ASCII_LOWER))
-    return _elementwise(input, "lower", change)
+    """Lower case: ASCII letters only by default (bytes.lower), as TensorFlow; every letter with
+    encoding='utf-8'."""
+    return _bytewise(input, "lower", _in_utf8(str.lower, "lower") if encoding else bytes.lower)
 
 
 @_ragged_elementwise
 def upper(input, encoding="", name=None):  # noqa: A002
-    change = str.upper if encoding else (lambda s: s.translate(_ASCII_UPPER))
-    return _elementwise(input, "upper", change)
+    return _bytewise(input, "upper", _in_utf8(str.upper, "upper") if encoding else bytes.upper)
 
 
 @_ragged_elementwise
 def strip(input, name=None):  # noqa: A002
-    """Leading and trailing whitespace removed."""
-    return _elementwise(input, "strip", str.strip)
+    """Leading and trailing ASCII whitespace removed (a no-break space stays, as in TensorFlow)."""
+    return _bytewise(input, "strip", bytes.strip)
+
+
+def _utf8_runs(data):
+    """The UTF-8 runs of `data` and the bytes outside UTF-8 between them: [run, bytes, run, ..., run]."""
+    text = data.decode("utf-8", "surrogateescape")  # a byte outside UTF-8 becomes a lone surrogate
+    return [piece if index % 2 == 0 else piece.encode("utf-8", "surrogateescape")
+            for index, piece in enumerate(_OUTSIDE_UTF8.split(text))]
+
+
+_OUTSIDE_UTF8 = re.compile("([\udc80-\udcff]+)")
+
+
+def _decoded_text(value):
+    """`value` when it is text tkeras already holds decoded (a str, a str array): UTF-8 throughout, so a
+    pattern runs on it as it is, without the trip through bytes."""
+    if isinstance(value, str):
+        return np.asarray(value)
+    return value if isinstance(value, np.ndarray) and value.dtype.kind == "U" else None
 
 
 def _pattern(pattern, api):
     try:
-        return re.compile(_text(pattern))
+        return re.compile(_bytes(pattern).decode("utf-8"))
     except re.error as error:
         raise ValueError(f"tf.strings.{api}: invalid regular expression {pattern!r}: {error}") from None
 
@@ -95,48 +132,67 @@ def _pattern(pattern, api):
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     """Every match of `pattern` (only the first with `replace_global=False`) replaced by `rewrite`."""
     compiled = _pattern(pattern, "regex_replace")
-    rewrite = re.sub(r"\\0", r"\\g<0>", _text(rewrite))
-    count = 0 if replace_global else 1
-    return _elementwise(input, "regex_replace", lambda s: compiled.sub(rewrite, s, count=count))
+    rewrite = re.sub(r"\\0", r"\\g<0>", _bytes(rewrite).decode("utf-8"))
+    texts = _decoded_text(input)
+    if texts is not None:
+        def change(text):
+            return compiled.sub(rewrite, text, count=0 if replace_global else 1)
+        return _face(np.vectorize(change, otypes=[str])(texts) if texts.size else texts)
+
+    def replace(data):
+        pieces, left = _utf8_runs(data), None if replace_global else 1
+        for index in range(0, builtins.len(pieces), 2):
+            if left != 0:
+                pieces[index], made = compiled.subn(rewrite, pieces[index], count=left or 0)
+                left = None if left is None else left - made
+            pieces[index] = pieces[index].encode("utf-8")
+        return b"".join(pieces)
+    return _bytewise(input, "regex_replace", replace)
 
 
 @_ragged_elementwise
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     compiled = _pattern(pattern, "regex_full_match")
-    array = as_strings(input, "regex_full_match")
-    matches = np.vectorize(lambda s: compiled.fullmatch(s) is not None, otypes=[bool])(array)
-    return for_user(torch.from_numpy(np.asarray(matches, dtype=bool)))
+    array = raw_bytes(input, "regex_full_match")
+
+    def full_match(data):
+        runs = _utf8_runs(data)
+        return builtins.len(runs) == 1 and compiled.fullmatch(runs[0]) is not None
+    matches = [full_match(data) for data in array.ravel()]
+    return for_user(torch.from_numpy(np.asarray(matches, dtype=bool).reshape(array.shape)))
 
 
 def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
-    """One string -> a 1-D array of its pieces (on runs of whitespace without `sep`, dropping empties;
-    on each `sep` with it, keeping them). Several strings -> a RaggedTensor, one row per string."""
-    array = as_strings(input, "split")
-    sep = None if sep is None else _text(sep)
-    if sep == "":
+    """One string -> a 1-D array of its pieces (on runs of ASCII whitespace without `sep`, dropping
+    empties; on each `sep` with it, keeping them). Several strings -> a RaggedTensor, one row per string."""
+    array = raw_bytes(input, "split")
+    sep = None if sep is None else _bytes(sep)
+    if sep == b"":
         raise ValueError("tf.strings.split: `sep` must not be empty (use tf.strings.unicode_split for characters)")
     if array.ndim == 0:
-        return text_face(np.asarray(str(array[()]).split(sep, maxsplit), dtype=str))
-    pieces = lambda data: [p.encode("utf-8") for p in data.decode("utf-8").split(sep, maxsplit)]  # noqa: E731
-    return per_string(raw_bytes(array, "split"), pieces, text_values)
+        found = array[()].split(sep, maxsplit)
+        return text_result(found, (builtins.len(found),))
+    return per_string(array, lambda data: data.split(sep, maxsplit), text_values)
 
 
 def join(inputs, separator="", name=None):
     """Elementwise concatenation of several string tensors (broadcast against each other)."""
-    parts = np.broadcast_arrays(*[as_strings(part, "join") for part in inputs])
-    joined = np.vectorize(lambda *texts: _text(separator).join(texts), otypes=[str])(*parts)
-    return _face(np.asarray(joined))
+    parts = np.broadcast_arrays(*[raw_bytes(part, "join") for part in inputs])
+    separator = _bytes(separator)
+    shape = parts[0].shape if parts else ()
+    return text_result([separator.join(texts) for texts in zip(*(part.ravel() for part in parts))], shape)
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     """The strings along `axis` (all of them by default) concatenated with `separator`."""
-    array = as_strings(inputs, "reduce_join")
+    array, separator = raw_bytes(inputs, "reduce_join"), _bytes(separator)
     if axis is None:
-        joined = np.asarray(_text(separator).join(array.ravel().tolist()))
-        return _face(joined.reshape((1,) * array.ndim) if keepdims else joined)
-    joined = np.apply_along_axis(lambda row: _text(separator).join(row.tolist()), int(axis), array.astype(object))
-    joined = np.asarray(joined, dtype=str)
-    return _face(np.expand_dims(joined, int(axis)) if keepdims else joined)
+        return text_result([separator.join(array.ravel().tolist())], (1,) * array.ndim if keepdims else ())
+    axis = int(axis) % max(array.ndim, 1)
+    rows = np.moveaxis(array, axis, -1)
+    joined = [separator.join(row.tolist()) for row in rows.reshape(-1, rows.shape[-1])]
+    shape = rows.shape[:-1]
+    return text_result(joined, shape[:axis] + (1,) + shape[axis:] if keepdims else shape)
 
 
 @_ragged_elementwise
@@ -155,18 +211,16 @@ def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     """`len` bytes (or characters with unit='UTF8_CHAR') starting at `pos` (negative: from the end)."""
     pos, count = int(pos), int(len)
 
-    def cut(text):
-        units = text.encode("utf-8") if unit == "BYTE" else text
+    def cut(units):
         start = pos if pos >= 0 else builtins.len(units) + pos
-        piece = units[start:start + count]
-        return piece.decode("utf-8", errors="ignore") if unit == "BYTE" else piece
-    return _elementwise(input, "substr", cut)
+        return units[start:start + count]
+    return _bytewise(input, "substr", cut if unit == "BYTE" else _in_utf8(cut, "substr"))
 
 
 @_ragged_elementwise
 def to_number(string_tensor, out_type=torch.float32, name=None):
     """Parses each string as a number of `out_type` (float32 by default)."""
-    array = as_strings(string_tensor, "to_number")
+    array = raw_bytes(string_tensor, "to_number")  # (float() and int() read ASCII digits from bytes)
     dtype = to_torch_dtype(out_type)
     try:
         values = np.vectorize(float if dtype.is_floating_point else int, otypes=[np.float64])(array)
