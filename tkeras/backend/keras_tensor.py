@@ -57,8 +57,13 @@ class KerasTensor:
         return self.shape[0]
 
     def __iter__(self):
-        raise TypeError(f"Iterating over the symbolic tensor {self.name!r} of shape {self.shape} is not "
-                        f"possible: it holds no values. Index it (x[:, 0]) or use a layer/op instead.")
+        """tf.keras 2 iterated a symbolic tensor whose first dimension is known, one slice per entry:
+        `n, h, w, c = tf.shape(images)` in a functional model (keras-io `stylegan`)."""
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(f"Iterating over the symbolic tensor {self.name!r} of shape {self.shape} is not "
+                            f"possible: its first dimension is unknown. Index it (x[:, 0]) or use a layer/op "
+                            f"instead.")
+        return (self[index] for index in range(self.shape[0]))
 
     def __bool__(self):
         raise TypeError(f"The truth value of the symbolic tensor {self.name!r} is unknown until the model "

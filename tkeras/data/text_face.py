@@ -3,6 +3,13 @@
 NumPy str arrays and gives them that face."""
 import numpy as np
 
+from tkeras.data.text_dtype import text_array_dtype
+
+
+def _text_dtype_property():
+    """`.dtype` of a text array: "string" to TensorFlow code, its NumPy dtype to NumPy (text_dtype.py)."""
+    return property(text_array_dtype, np.ndarray.dtype.__set__)
+
 
 class TextDTypeName(str):
     """The dtype name of text, "string" (`tf.string`, `Input(dtype="string")`), that is also equal to the
@@ -12,6 +19,8 @@ class TextDTypeName(str):
     def __eq__(self, other):
         if isinstance(other, np.dtype):
             return other.kind in "US"
+        if other in (np.str_, np.bytes_, np.object_):
+            return True  # as tf.as_dtype maps NumPy's text types to tf.string
         return str.__eq__(self, other)
 
     def __ne__(self, other):
@@ -39,6 +48,8 @@ class StringArray(np.ndarray):
     TensorFlow string tensor does (`text_batch.numpy()[0]` prints `b'...'`); single items are
     StringScalars."""
 
+    dtype = _text_dtype_property()
+
     def numpy(self):
         return np.char.encode(np.asarray(self), "utf-8")
 
@@ -64,12 +75,19 @@ class BytesArray(np.ndarray):
     """Binary strings as user code sees them: a NumPy object array of bytes; `.numpy()` gives the plain
     array, single items are BytesScalars."""
 
+    dtype = _text_dtype_property()
+
     def numpy(self):
         return np.asarray(self)
 
     def __getitem__(self, index):
         item = super().__getitem__(index)
         return BytesScalar(item) if isinstance(item, bytes) else item
+
+
+# What TensorFlow would hand out as a string tensor: `isinstance(x, tf.Tensor)` and `tf.is_tensor(x)` hold
+# for these (a plain Python str or NumPy array stays a non-tensor, as in TensorFlow).
+TEXT_TENSOR_TYPES = (StringScalar, StringArray, BytesScalar, BytesArray)
 
 
 def text_face(value):

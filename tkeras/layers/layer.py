@@ -24,6 +24,7 @@ from tkeras.mixed_precision import layer_outputs as _half_outputs
 from tkeras.mixed_precision import policy as _precision
 from tkeras.layers import added_losses, call_arguments, layer_remat, layer_stateless, tracked_containers
 from tkeras.layers.layer_attributes import LayerAttributes
+from tkeras.layers import layer_build
 from tkeras.layers.layer_build import marking_built, taking_input_shape
 from tkeras.layers.layer_paths import building
 from tkeras.layers.probe_scope import probing
@@ -45,6 +46,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     """Base class of every tkeras layer and model. Subclass it and write `build` and `call`."""
 
     _call_takes_training = False
+    _call_default_training = False
     _call_takes_mask = False
     # Names of call's positional parameters after the inputs, when `training` or `mask` is among them
     # (`call(self, x, training=None)`): tf-keras 2 code passes them positionally, `layer(x, True)`.
@@ -69,6 +71,9 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         params = inspect.signature(cls.call).parameters
         cls._call_takes_training = "training" in params or any(
             p.kind is p.VAR_KEYWORD for p in params.values())
+        # `call(self, x, training=True)`: with no value given and no outer call's, Keras 3 uses the
+        # signature's default (keras-io's MelSpec augments unless told otherwise); any other default is False.
+        cls._call_default_training = "training" in params and params["training"].default is True
         cls._call_takes_mask = "mask" in params
         cls._positional_call_names = call_arguments.positional_names_with_flags(params)
         cls._user_call_takes_text = not cls.call.__module__.startswith("tkeras.")
@@ -243,32 +248,14 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         added_losses.PENDING_LOSSES.append((self, loss))
 
     def add_metric(self, value, name=None, aggregation=None):
-        """Keras 2: report a value computed in `call` as a metric; fit/evaluate log its mean per epoch.
-
-        The outermost model of the call owns the tracker (a `metrics.Mean` named `name`), so the value
-        shows in its logs and `model.metrics` like a compiled metric, and resets with them.
-        """
-        if not name:
-            raise ValueError(f"Layer {self.name!r}: add_metric needs name=, the name the metric is logged under")
-        if aggregation not in (None, "mean"):
-            raise ValueError(f"Layer {self.name!r}: add_metric(aggregation=...) must be None or 'mean', "
-                             f"received {aggregation!r}")
-        added_losses.PENDING_METRICS.append((name, value))
+        """Keras 2: report a value computed in `call` as a metric; fit/evaluate log its mean per epoch
+        (added_losses.record_metric)."""
+        added_losses.record_metric(self, value, name, aggregation)
 
     @property
     def losses(self):
         """Regularization penalties of the weights plus losses added during the last call."""
-        result, seen = [], set()
-        for layer in self._flatten_layers(include_self=True):
-            for w in layer._own_weights:
-                # A weight two layers list (SpectralNormalization's kernel) is penalized once.
-                if getattr(w, "regularizer", None) is not None and id(w) not in seen:
-                    seen.add(id(w))
-                    result.append(w.regularizer(w))
-            result.extend(layer._losses)
-        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
-            result = wrap_eager_output(result)  # user code reads them as tensors (float(), .numpy())
-        return result
+        return added_losses.layer_losses(self)
 
     # -- build and call ---------------------------------------------------------------------------
     def build(self, input_shape):
@@ -340,7 +327,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         if self._call_takes_training:
             training = kwargs.get("training")
             if training is None:
-                kwargs["training"] = bool(outer_training)
+                kwargs["training"] = (bool(outer_training) if outer_training is not None
+                                      else self._call_default_training)
             else:
                 context.training = bool(training)
         else:
@@ -416,6 +404,11 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             return value  # None: an optional input left out (Keras 3's `Input(optional=True)`)
         if isinstance(value, dict):  # nested inputs, e.g. {"images": ..., "bounding_boxes": {"boxes": ...}}
             return {k: self._converted(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)) and value and not is_nested_numbers(value):
+            # a list of arrays is a structure, one tensor each (they may differ in shape), as tf.nest
+            # reads `{"noise": [noise_4x4, noise_8x8]}`; a list of numbers is one tensor
+            converted = [self._converted(v) for v in value]
+            return converted if isinstance(value, list) else tuple(converted)
         return to_torch(value, conversion_dtype(self), self.name)
 
     # nn.Module's forward is what torch tooling (DDP, ONNX export, torch.compile) calls.
@@ -468,12 +461,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         from tkeras.saving.config_compat import class_config, normalize
         return cls(**class_config(cls, normalize(config_)))
 
-    def get_build_config(self):
-        return {"input_shape": self._build_input_shape} if self._build_input_shape is not None else None
-
-    def build_from_config(self, build_config):
-        if build_config and build_config.get("input_shape") is not None and not self.built:
-            self._build_from_shape(_shape_from_config(build_config["input_shape"]))
+    get_build_config = layer_build.get_build_config  # layer_build.py: also what an explicit build() got
+    build_from_config = layer_build.build_from_config
 
     # -- Keras' read-only shape attributes --------------------------------------------------------
     @property
@@ -499,9 +488,3 @@ def _may_hold_layers(container):
     Private attributes and containers of plain values (`self.kernel_size = [3, 3]`) stay plain."""
     values = container.values() if isinstance(container, dict) else container
     return not values or any(isinstance(value, Layer) for value in values)
-
-
-def _shape_from_config(value):
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
-        return [tuple(v) for v in value]
-    return tuple(value)

@@ -19,10 +19,23 @@ def marking_built(build):
         with building(self):  # `layer.path` and its weights' paths (layer_paths.py)
             result = build(self, *args, **kwargs)
         self.built = True
+        if args or kwargs:
+            _record_build_arguments(self, build, args, kwargs)
         return result
 
     build_and_mark._tkeras_marks_built = True
     return build_and_mark
+
+
+def _record_build_arguments(layer, build, args, kwargs):
+    """Keep what an explicit `layer.build(...)` was given, for `get_build_config`: Keras 3 saves it, so a
+    layer the user built by hand (never called) is built again, with its weights, when the model loads."""
+    try:
+        arguments = inspect.signature(build).bind(layer, *args, **kwargs).arguments
+    except (TypeError, ValueError):  # a wrapper that takes other arguments than the build it wraps
+        return
+    arguments.pop(next(iter(arguments)))  # `self`
+    layer.__dict__["_build_arguments"] = dict(arguments)
 
 
 def taking_input_shape(build):
@@ -40,3 +53,32 @@ def taking_input_shape(build):
         return build(self)
 
     return build_ignoring_shape
+
+
+def get_build_config(layer):
+    """`Layer.get_build_config`: the shape of the call that built the layer or, for a layer built by an
+    explicit `build(...)` call, what that call got: one argument is the input shape, several
+    (`build(self, input_shape, layer_init)`) are saved by name, as Keras 3 saves them."""
+    if layer._build_input_shape is not None:
+        return {"input_shape": layer._build_input_shape}
+    arguments = layer.__dict__.get("_build_arguments")
+    if not arguments:
+        return None
+    if len(arguments) == 1:
+        return {"input_shape": next(iter(arguments.values()))}
+    return {"shapes_dict": dict(arguments)}
+
+
+def build_from_config(layer, build_config):
+    if not build_config or layer.built:
+        return
+    if build_config.get("input_shape") is not None:
+        layer._build_from_shape(_shape_from_config(build_config["input_shape"]))
+    elif build_config.get("shapes_dict"):
+        layer.build(**build_config["shapes_dict"])
+
+
+def _shape_from_config(value):
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+        return [tuple(v) for v in value]
+    return tuple(value)

@@ -146,7 +146,12 @@ class Metric(MetricLayerMethods, MetricLayerAttributes):
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
-        return self.result()
+        result = self.result()
+        try:  # Keras 2's `layer.add_metric(metric(y, p))` finds the metric through its result
+            result._metric_obj = self
+        except AttributeError:  # a plain Python number (a user's result()) carries nothing
+            pass
+        return result
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}

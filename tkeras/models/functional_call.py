@@ -222,7 +222,8 @@ def _recomputed_shape_value(value, sizes, depth=0):
     if depth > _SHAPE_VALUE_OPS_DEPTH or len(value.shape) > 1 or not str(value.dtype).startswith(("int", "uint")):
         return None
     history = value.__dict__.get("_keras_history")
-    if history is None or not getattr(history[0], "_is_op_node", False):
+    if history is None or not (getattr(history[0], "_is_op_node", False)
+                               or getattr(history[0], "_reruns_on_probes", False)):
         return None
     layer, node_index, tensor_index = history
     node = layer._inbound_nodes[node_index]
@@ -244,7 +245,7 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
         def probe(structure, sizes=sizes):
             return tree.map_structure(lambda v: _probe_value(v, sizes), structure)
 
-        extra = {} if "training" in kwargs else {"training": False}
+        extra = {} if "training" in kwargs else {"training": layer._call_default_training}
         try:
             with probing(), building(layer):  # sublayers built by the run are named under the layer
                 try:

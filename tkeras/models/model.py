@@ -81,17 +81,14 @@ class Model(Trainer, LegacyModelMethods, Layer):
         if type(self).call is Model.call:
             self.built = True
             return
-        from tkeras.backend import config
-        probe = lambda shape: torch.zeros(tuple(1 if d is None else d for d in shape), device=config.device())
-        several = isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list))
         generators = [g for layer in self._flatten_layers() for g in layer._seed_generators]
         states = [generator.state.detach().clone() for generator in generators]
         with torch.no_grad():
             self.built = True
-            self([probe(s) for s in input_shape] if several else probe(input_shape), training=False)
+            self(_zeros_of_shapes(input_shape), training=False)
             for generator, state in zip(generators, states):
                 generator.state.assign(state)
-        self._build_input_shape = tuple(input_shape)
+        self._build_input_shape = input_shape if isinstance(input_shape, dict) else tuple(input_shape)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
@@ -192,3 +189,14 @@ def _revivable_as_functional(cls):
         return True
     spec = inspect.getfullargspec(cls.__init__)
     return spec.args[1:] == ["inputs", "outputs", "name"] or (spec.varargs is not None and spec.varkw is not None)
+
+
+def _zeros_of_shapes(input_shape):
+    """Zeros (batch 1) standing in for the inputs `input_shape` describes: one shape, a list of shapes,
+    or a dict of them (a model whose `call` takes `inputs["features"]`, first called with a dict)."""
+    from tkeras.backend import config
+    if isinstance(input_shape, dict):
+        return {key: _zeros_of_shapes(shape) for key, shape in input_shape.items()}
+    if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (tuple, list, dict)):
+        return [_zeros_of_shapes(shape) for shape in input_shape]
+    return torch.zeros(tuple(1 if d is None else d for d in input_shape), device=config.device())

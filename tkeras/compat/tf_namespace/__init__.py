@@ -23,7 +23,7 @@ from tkeras.compat.tf_namespace._control_flow import (
 from tkeras.compat.tf_namespace._functions import (
     argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, complex, conj, count_nonzero, device, executing_eagerly,
     imag, is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
-    real, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape,
+    real, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape, tile,
 )
 from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, string
 from tkeras.compat.tf_namespace._tf1 import (
@@ -31,6 +31,7 @@ from tkeras.compat.tf_namespace._tf1 import (
     enable_eager_execution, enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
 )
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
+from tkeras.data.text_face import TEXT_TENSOR_TYPES as _TEXT_TENSOR_TYPES
 from tkeras.compat.tf_namespace._variable import Variable
 from tkeras.compat.tf_namespace import _size_methods, _tensor_methods
 from tkeras.compat.tf_namespace.dtypes import (
@@ -43,15 +44,16 @@ from tkeras.ops.core import (
 )
 from tkeras.ops.graph_function import function
 from tkeras.ops.math_ops import (
-    abs, add, cos, cumsum, divide, einsum, equal, exp, floor, greater, greater_equal, less, less_equal, log,
+    abs, add, cos, divide, einsum, equal, exp, floor, greater, greater_equal, less, less_equal, log,
     logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, round,
     sign, sin, sqrt, square, squared_difference, subtract, tanh, tensordot, true_divide as truediv,
 )
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
-    broadcast_to, concat, gather, one_hot, pad, repeat, reverse, sort, squeeze, stack,
-    tile, transpose, unstack, argsort,
+    broadcast_to, concat, gather, one_hot, repeat, reverse, sort, squeeze, stack,
+    transpose, unstack, argsort,
 )
+from tkeras.compat.tf_namespace._text_pad import pad
 from tkeras.ops.shape_ops import tf_where as where
 from tkeras.compat.tf_namespace._reshape import reshape
 
@@ -67,14 +69,15 @@ newaxis = None
 
 class _TensorType(type):
     def __instancecheck__(cls, instance):
-        return isinstance(instance, torch.Tensor)
+        return is_tensor(instance)
 
     def __subclasscheck__(cls, subclass):
-        return isinstance(subclass, type) and issubclass(subclass, torch.Tensor)
+        return isinstance(subclass, type) and issubclass(subclass, (torch.Tensor,) + _TEXT_TENSOR_TYPES)
 
 
 class Tensor(metaclass=_TensorType):
-    """`isinstance(x, tf.Tensor)`: any torch tensor (tkeras' tensors are torch tensors)."""
+    """`isinstance(x, tf.Tensor)`: any torch tensor (tkeras' tensors are torch tensors), and text as tf.constant
+    and tf.data hand it out (tkeras keeps text as NumPy str arrays, see data/text_face.py)."""
 
     def __new__(cls, *args, **kwargs):
         raise TypeError("tf.Tensor cannot be constructed directly; use tf.constant(value)")
@@ -105,7 +108,7 @@ from tkeras.compat.tf_namespace.debugging import (  # noqa: E402
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
 from tkeras.compat.tf_namespace._math_extra import (  # noqa: E402
-    acosh, add_n, asinh, atan2, atanh, realdiv, scalar_mul, truncatediv, truncatemod,
+    acosh, add_n, asinh, atan2, atanh, cumsum, realdiv, scalar_mul, truncatediv, truncatemod,
 )
 from tkeras.compat.tf_namespace.math import acos, asin, atan, cosh, sinh, tan  # noqa: E402
 from tkeras.compat.tf_namespace._array_extra import (  # noqa: E402

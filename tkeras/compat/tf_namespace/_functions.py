@@ -6,6 +6,7 @@ import contextlib
 import numpy as np
 import torch
 
+from tkeras.data.text_face import TEXT_TENSOR_TYPES
 from tkeras.ops import core, math_ops
 from tkeras.ops.core import tensor, user_op
 
@@ -91,8 +92,14 @@ def print(*inputs, output_stream=None, sep=" ", end="\n", summarize=None, name=N
     builtins.print(*parts, sep=sep, end=end)
 
 
+def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's names
+    """`tf.tile(x, multiples=[1, 2])`: TensorFlow's names for `keras.ops.tile(x, repeats)`."""
+    from tkeras.ops.shape_ops import tile as tile_op
+    return tile_op(input, multiples)
+
+
 def is_tensor(x):
-    return isinstance(x, torch.Tensor)
+    return isinstance(x, (torch.Tensor,) + TEXT_TENSOR_TYPES)
 
 
 def executing_eagerly():

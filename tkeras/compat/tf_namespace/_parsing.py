@@ -213,7 +213,10 @@ def _check_specs(features, api):
             raise ValueError(f"tf.io.{api}: feature {key!r}: FixedLenSequenceFeature needs allow_missing=True "
                              f"outside sequence examples")
         checked[key] = (spec, _dtype(spec.dtype, key))
-    return checked
+    # TensorFlow hands the parsed dict back with the VarLen (sparse) features first, then the dense
+    # ones, each group sorted by name, whatever order `features` was written in; printing it shows that.
+    order = sorted(checked, key=lambda key: (not isinstance(checked[key][0], VarLenFeature), key))
+    return {key: checked[key] for key in order}
 
 
 def _face(result):

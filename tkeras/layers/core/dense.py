@@ -27,6 +27,8 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
         bias_constraint = kwargs.pop("b_constraint", bias_constraint)
         use_bias = kwargs.pop("bias", use_bias)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if isinstance(units, torch.Tensor) and units.dim() == 0 and not units.is_floating_point():
+            units = int(units)  # tf.keras took `Dense(tf.math.reduce_prod(shape))`, a scalar int tensor
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, received units={units!r}")
         self.units = int(units)

@@ -81,16 +81,26 @@ class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
         self._broadcast_shape = tuple(input_shape[d] if d in self._keep_axes else 1 for d in range(ndim))
         self._stat_shape = tuple(input_shape[d] for d in self._keep_axes)
         if self.input_mean is None:
-            self.mean = self.add_weight(name="mean", shape=self._stat_shape, initializer="zeros", trainable=False)
-            self.variance = self.add_weight(name="variance", shape=self._stat_shape, initializer="ones",
-                                            trainable=False)
+            self.adapt_mean = self.add_weight(name="mean", shape=self._stat_shape, initializer="zeros",
+                                              trainable=False)
+            self.adapt_variance = self.add_weight(name="variance", shape=self._stat_shape, initializer="ones",
+                                                  trainable=False)
             self.count = self.add_weight(name="count", shape=(), dtype="int64", initializer="zeros",
                                          trainable=False)
         else:
             self._given = tuple(torch.as_tensor(self._aligned(v), dtype=self.torch_dtype, device=config.device())
                                 for v in (self.input_mean, self.input_variance))
-            self.mean, self.variance = self._given  # as Keras reports them: broadcast to the input's rank
         self.built = True
+
+    # Keras reports the statistics broadcast to the input's rank, (1, features) for the default axis,
+    # while the weights (`adapt_mean`, `adapt_variance`) keep only the kept axes; None before build.
+    @property
+    def mean(self):
+        return self._statistics()[0] if self._broadcast_shape is not None else None
+
+    @property
+    def variance(self):
+        return self._statistics()[1] if self._broadcast_shape is not None else None
 
     def _aligned(self, value):
         """A given mean/variance broadcast to the input's rank: its axes line up with the kept axes
@@ -108,7 +118,7 @@ class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
     def _statistics(self):
         if self.input_mean is not None:
             return self._given
-        return self.mean.reshape(self._broadcast_shape), self.variance.reshape(self._broadcast_shape)
+        return self.adapt_mean.reshape(self._broadcast_shape), self.adapt_variance.reshape(self._broadcast_shape)
 
     # -- adapt ----------------------------------------------------------------------------------
     def _check_adaptable(self, where):
@@ -149,8 +159,8 @@ class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
             return
         mean, var, count = self._accumulated
         with torch.no_grad():
-            self.mean.copy_(torch.as_tensor(mean, dtype=self.mean.dtype))
-            self.variance.copy_(torch.as_tensor(var, dtype=self.variance.dtype))
+            self.adapt_mean.copy_(torch.as_tensor(mean, dtype=self.adapt_mean.dtype))
+            self.adapt_variance.copy_(torch.as_tensor(var, dtype=self.adapt_variance.dtype))
             self.count.fill_(count)
 
     def reset_state(self):
