@@ -17,7 +17,7 @@ from tkeras.saving.tf_keras2_h5 import keras2_node, keras2_optimizer_config
 
 RECORD = json.load(open(os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
                                      "h5_functional_readers.json")))
-TF_KERAS_READS = {"branches", "two_in_two_out", "shared_layer", "attention"}  # nested, op node: Keras 3 nodes
+TF_KERAS_READS = {"branches", "two_in_two_out", "shared_layer", "nested", "attention"}  # op node: Keras 3 nodes
 KERAS3_READS = set(MODELS) - {"attention"}
 
 
@@ -46,8 +46,8 @@ def test_tkeras_writes_keras2_nodes_where_tf_keras_reads_them_and_reads_its_file
     path = str(tmp_path / f"{name}.h5")
     model.save(path)
     # An op node with a constant stays in Keras 3's spelling beside the Keras 2 nodes (Keras 3 reads both
-    # per node); a model holding a model keeps Keras 3's spelling throughout.
-    expected = {"nested": ["keras3_dict"], "op_node": ["keras2_list", "keras3_dict"]}.get(name, ["keras2_list"])
+    # per node).
+    expected = {"op_node": ["keras2_list", "keras3_dict"]}.get(name, ["keras2_list"])
     assert _node_formats(path) == expected
     x = _inputs(model)
     again = keras.models.load_model(path)

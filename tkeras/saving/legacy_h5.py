@@ -18,7 +18,8 @@ import numpy as np
 
 from tkeras.backend.functions import hard_sigmoid
 from tkeras.layers.weight_order import legacy_order
-from tkeras.saving import h5_guard, keras_layout, model_config, tf_keras2_h5, weights_store
+from tkeras.saving import (h5_guard, keras_layout, model_config, tf_keras2_h5, tf_keras2_optimizer_state,
+                           weights_store)
 from tkeras.saving._atomic import atomic_path
 from tkeras.saving.config_compat import KERAS3_ONLY_DEFAULTS
 from tkeras.saving.errors import CorruptFileError, SavingError, WeightMismatchError
@@ -171,12 +172,18 @@ def _cell_name(layer):
 
 
 def _write_optimizer(h5, optimizer):
-    variables = keras_layout.optimizer_variables(optimizer)
+    """tf-keras 2's legacy layout where it holds the optimizer's state (see tf_keras2_optimizer_state:
+    tf-keras 2 restores only that one, Keras 3 restores no slots from `.h5`), else Keras 3's."""
+    layout = tf_keras2_optimizer_state.legacy_layout(optimizer)
+    if layout is not None:
+        names, variables = [name for name, _ in layout], [variable for _, variable in layout]
+    else:
+        variables = keras_layout.optimizer_variables(optimizer)
+        prefix = getattr(optimizer, "name", "optimizer")
+        names = [f"{prefix}/{getattr(v, 'name', 'variable')}_{i}" for i, v in enumerate(variables)]
     if not variables:
         return
     group = h5.create_group("optimizer_weights")
-    prefix = getattr(optimizer, "name", "optimizer")
-    names = [f"{prefix}/{getattr(v, 'name', 'variable')}_{i}" for i, v in enumerate(variables)]
     group.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
     for name, variable in zip(names, variables):
         group.create_dataset(name, data=weights_store._to_numpy(variable))

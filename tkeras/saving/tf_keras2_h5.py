@@ -7,8 +7,7 @@ node in Keras 2's spelling makes the file readable by both. Only calls that spel
 rewritten: one positional argument that is a tensor or a flat list of tensors, and keyword arguments
 that hold no tensors (e.g. `training`); for MultiHeadAttention, whose `.h5` config only tf-keras 2 reads
 anyway, also its `value`/`key` tensors (see TENSOR_KEYWORDS). Any other node (an op node with
-constants, a tensor passed by keyword), and every node of a model that holds another model, keeps
-Keras 3's spelling, which Keras 3 and tkeras read.
+constants, a tensor passed by keyword) keeps Keras 3's spelling, which Keras 3 and tkeras read.
 """
 
 _TENSOR = "__keras_tensor__"
@@ -114,25 +113,84 @@ def _is_op_node(layer):
     return ".ops" in str(layer.get("module") or "") or layer.get("class_name") == "OperatorLayer"
 
 
-def _holds_a_model(layers):
-    return any(isinstance(layer, dict) and isinstance(layer.get("config"), dict) and "layers" in layer["config"]
-               for layer in layers)
+def _has_own_first_node(layer):
+    """Whether tf-keras 2, building `layer` from this config, counts its construction as node 0 (its
+    `_should_skip_first_node`): a functional model, or a Sequential that starts from an input shape."""
+    config = layer.get("config") if isinstance(layer, dict) else None
+    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+        return False
+    if "input_layers" in config:
+        return True
+    first = config["layers"][0] if config["layers"] else None
+    first_config = first.get("config") if isinstance(first, dict) else None
+    return isinstance(first, dict) and (first.get("class_name") == "InputLayer" or (
+        isinstance(first_config, dict) and ("batch_input_shape" in first_config or "batch_shape" in first_config)))
+
+
+def _shift_history(history, shifted):
+    if isinstance(history, list) and len(history) >= 3 and isinstance(history[0], str) and history[0] in shifted \
+            and isinstance(history[1], int):
+        return [history[0], history[1] + 1] + history[2:]
+    return history
+
+
+def _shifted_value(value, shifted):
+    """`value` (a node in either spelling, or input/output_layers) with every reference to a layer in
+    `shifted` one node later."""
+    if isinstance(value, dict):
+        if value.get("class_name") == _TENSOR and isinstance(value.get("config"), dict):
+            history = value["config"].get("keras_history")
+            return {**value, "config": {**value["config"], "keras_history": _shift_history(history, shifted)}}
+        return {k: _shifted_value(v, shifted) for k, v in value.items()}
+    if isinstance(value, list):
+        shifted_history = _shift_history(value, shifted)
+        if shifted_history is not value:
+            return shifted_history[:3] + [_shifted_value(v, shifted) for v in shifted_history[3:]]
+        return [_shifted_value(v, shifted) for v in value]
+    return value
 
 
 def with_keras2_nodes(config):
     """`config` (a model's {"class_name", "config"}) with its layers' nodes in Keras 2's spelling where it
-    can express them. A model holding another model keeps Keras 3's spelling throughout: tf-keras 2
-    counts a nested model's own construction as its node 0, so Keras 3's node indices would point it at
-    the wrong call (it never finishes rebuilding such a file)."""
+    can express them, nested models' own configs included. tf-keras 2 counts a nested model's own
+    construction as its node 0 (see _has_own_first_node), so once a node takes Keras 2's spelling, every
+    reference to such a layer points one node later, as tf-keras 2 writes it and as tkeras' reader
+    expects in a file with Keras 2 nodes."""
     inner = config.get("config") if isinstance(config, dict) else None
     layers = inner.get("layers") if isinstance(inner, dict) else None
-    if not isinstance(layers, list) or _holds_a_model(layers):
+    if not isinstance(layers, list):
         return config
-    converted = [{**layer, "inbound_nodes": [_keras2_layer_node(layer, n) for n in layer["inbound_nodes"]]}
-                 if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
-                 and not _is_op_node(layer) else layer
-                 for layer in layers]
-    return {**config, "config": {**inner, "layers": converted}}
+    converted = []
+    for layer in layers:
+        if isinstance(layer, dict) and isinstance(layer.get("config"), dict) and "layers" in layer["config"]:
+            layer = with_keras2_nodes(layer)
+        if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list) and not _is_op_node(layer):
+            layer = {**layer, "inbound_nodes": [_keras2_layer_node(layer, n) for n in layer["inbound_nodes"]]}
+        converted.append(layer)
+    inner = {**inner, "layers": converted}
+    keras2 = any(isinstance(node, list) for layer in converted if isinstance(layer, dict)
+                 for node in layer.get("inbound_nodes") or [])
+    shifted = {layer.get("name") for layer in converted if _has_own_first_node(layer)}
+    if keras2 and shifted:
+        inner["layers"] = [_with_shifted_nodes(layer, shifted) for layer in converted]
+        # output_layers already count a functional model's calls from 1 (Keras 3 does there, and only there).
+        sequentials = {layer.get("name") for layer in converted
+                       if layer.get("name") in shifted and "input_layers" not in layer["config"]}
+        inner["output_layers"] = _shifted_value(inner.get("output_layers"), sequentials)
+    return {**config, "config": inner}
+
+
+def _with_shifted_nodes(layer, shifted):
+    """A layer's nodes with references to `shifted` layers one later. A shifted layer called once also gets
+    a second copy of its call: Keras 3 counts no construction node, so it reads reference 1 as that copy,
+    the same tensor tf-keras 2 reads as the call itself (and nothing uses the other one). A shifted layer
+    called more than once cannot be spelled for both; it is spelled for tf-keras 2."""
+    if not isinstance(layer, dict) or not isinstance(layer.get("inbound_nodes"), list):
+        return layer
+    nodes = _shifted_value(layer["inbound_nodes"], shifted)
+    if layer.get("name") in shifted and len(nodes) == 1:
+        nodes = nodes + [_shifted_value(layer["inbound_nodes"], shifted)[0]]
+    return {**layer, "inbound_nodes": nodes}
 
 
 # Optimizer arguments Keras 3 added, at the value that means "off". tf-keras 2 builds an .h5 file's

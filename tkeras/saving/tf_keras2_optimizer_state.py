@@ -29,6 +29,9 @@ def _keys(optimizer_class, names):
     keys = []
     for name in names:
         parts = re.sub(r":\d+$", "", name).split("/")
+        if parts[1:] == [_NADAM_CACHE]:  # legacy Nadam's schedule product
+            keys.append("u_product")
+            continue
         if len(parts) >= 4 and parts[1] in slots and parts[-1] not in slots:  # Adam/m/dense/kernel
             slot, path = parts[1], parts[2:]
         elif len(parts) >= 3 and parts[-1] in slots:  # Adam/dense/kernel/m (legacy)
@@ -59,8 +62,9 @@ def match(optimizer, variables, names):
         if name == "learning_rate":
             continue
         index = index_of.get(name)
-        if index is None:  # a path with a prefix tkeras adds (a nested model's name): the unique suffix
-            found = [i for key, i in index_of.items() if name.endswith("_" + key)]
+        if index is None:  # a model name in one path and not the other (a nested model, a Sequential): the
+            # one whose path ends the other's, if only one does
+            found = [i for key, i in index_of.items() if name.endswith("_" + key) or key.endswith("_" + name)]
             index = found[0] if len(found) == 1 else None
         if index is None:
             return None
@@ -69,3 +73,60 @@ def match(optimizer, variables, names):
     if sorted(indices) != list(range(len(names))):
         return None
     return chosen, indices
+
+
+# -- writing -----------------------------------------------------------------------------------------
+# tf-keras 2 rebuilds an `.h5` file's optimizer as its legacy class (the config tkeras writes has no
+# `is_legacy_optimizer`, which Keras 3 refuses) and restores it by position, all or nothing: the iteration
+# count, then each slot of every variable before the next slot (Ftrl: both slots of a variable together),
+# no learning rate. Keras 3.15.1 gains nothing from its own layout in an `.h5` file: it builds the loaded
+# optimizer without the model's variables and so restores only the first two arrays (iteration count and
+# learning rate, which the config holds too). Keras 3 slot name -> the legacy class's, in creation order.
+_LEGACY_SLOT_ORDER = {
+    "SGD": (("momentum", "momentum"),),
+    "RMSprop": (("velocity", "rms"), ("momentum", "momentum"), ("average_gradient", "mg")),
+    "Adam": (("momentum", "m"), ("velocity", "v"), ("velocity_hat", "vhat")),
+    "Adamax": (("momentum", "m"), ("norm", "v")),
+    "Adagrad": (("accumulator", "accumulator"),),
+    "Adadelta": (("accumulated_grad", "accum_grad"), ("accumulated_delta_var", "accum_var")),
+    "Nadam": (("momentum", "m"), ("velocity", "v")),
+    "Ftrl": (("accumulator", "accumulator"), ("linear", "linear")),
+}
+_SLOTS_PER_VARIABLE = ("Ftrl",)
+# Legacy Nadam keeps the running product of its momentum schedule as a weight right after the iteration
+# count; tkeras (like Keras 3) keeps it as `u_product`.
+_NADAM_CACHE = "momentum_cache"
+
+
+def legacy_layout(optimizer):
+    """[(name, variable)] in the order tf-keras 2's legacy optimizer of the same class restores, named as
+    it names them (`Adam/iter:0`, `Adam/<variable path>/m:0`); None where that layout cannot hold this
+    optimizer's whole state (another class, EMA copies, gradient accumulators, not built yet)."""
+    class_name = type(optimizer).__name__
+    order = _LEGACY_SLOT_ORDER.get(class_name)
+    slots = getattr(optimizer, "_slots", None)
+    references = list(getattr(optimizer, "_built_variables", None) or [])
+    if order is None or not isinstance(slots, dict) or not references:
+        return None
+    kept = [(k3_name, legacy_name) for k3_name, legacy_name in order if k3_name in slots]
+    if set(slots) - {k3_name for k3_name, _ in kept}:
+        return None
+    layout = [(f"{class_name}/iter:0", optimizer.iterations)]
+    if class_name == "Nadam":
+        cache = getattr(optimizer, "_u_product", None)
+        if cache is None:
+            return None
+        layout.append((f"{class_name}/{_NADAM_CACHE}:0", cache))
+    positions = range(len(references))
+    pairs = ([(i, slot) for i in positions for slot in kept] if class_name in _SLOTS_PER_VARIABLE
+             else [(i, slot) for slot in kept for i in positions])
+    for i, (k3_name, legacy_name) in pairs:
+        if len(slots[k3_name]) != len(references) or slots[k3_name][i] is None:
+            return None
+        path = str(getattr(references[i], "path", None) or getattr(references[i], "name", "variable"))
+        layout.append((f"{class_name}/{path}/{legacy_name}:0", slots[k3_name][i]))
+    written = {id(v) for _, v in layout}
+    rest = [v for v in optimizer.variables if id(v) not in written]
+    if any(str(getattr(v, "name", "")) != "learning_rate" for v in rest):
+        return None
+    return layout
