@@ -319,14 +319,14 @@ class _NoGraph:
 
 
 def test_execution_plan_is_computed_once_at_construction(monkeypatch):
-    from tkeras.models import functional
+    from tkeras.models import graph_order
     a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(3,), name="b")
     shared = layers.Dense(2, name="shared")
     model = keras.Model([a, b], layers.Add(name="add")([shared(a), shared(b)]))
     assert [step[0].name for step in model._plan] == ["shared", "shared", "add"]
     for layer in model.layers:
         monkeypatch.setattr(layer, "_inbound_nodes", _NoGraph())
-    monkeypatch.setattr(functional, "_nodes_in_order", lambda *args: pytest.fail("graph walked per call"))
+    monkeypatch.setattr(graph_order, "nodes_in_order", lambda *args: pytest.fail("graph walked per call"))
     xa, xb = RNG.normal(size=(4, 3)).astype("float32"), RNG.normal(size=(4, 3)).astype("float32")
     dense = model.get_layer("shared")
     expected = _dense_np(xa, dense) + _dense_np(xb, dense)

@@ -128,10 +128,14 @@ class GradientTape:
         if wanted and connected:
             if seeds is None:
                 seeds = [torch.ones_like(t) for t in connected]  # the gradient of the sum, as TF does
-            nested = any(tape is not self and tape._recording for tape in _RECORDING)
+            # The gradient is itself differentiated when another tape records around this call, or when a
+            # layer's call asks for it while autograd records (a physics-informed layer's du/dx, trained
+            # through by fit, where TensorFlow's training tape records the inner tape's gradient ops).
+            differentiated = any(tape is not self and tape._recording for tape in _RECORDING) or (
+                CALL_CONTEXT.depth > 0 and torch.is_grad_enabled())
             results = torch.autograd.grad(
                 connected, [_beneath_wrapper_alias(s) for s in wanted], grad_outputs=seeds, allow_unused=True,
-                retain_graph=self._persistent or nested, create_graph=nested)
+                retain_graph=self._persistent or differentiated, create_graph=differentiated)
             iterator = iter(results)
             grads = [next(iterator) if ok else None for ok in differentiable]
         if unconnected_gradients in ("zero", getattr(UnconnectedGradients, "ZERO", None)):
@@ -157,11 +161,12 @@ class GradientTape:
         was_persistent, self._persistent = self._persistent, True
         try:
             rows = []
-            flat_target = target.reshape(-1)
-            for i in range(flat_target.numel()):
+            with torch.enable_grad():  # elements of the target stay on the graph under predict's no_grad too
+                elements = target.reshape(-1).unbind(0)
+            for element in elements:
                 self._used = False
-                rows.append([g for g in tree.flatten(self.gradient(flat_target[i], flat_sources,
-                                                                     unconnected_gradients=unconnected_gradients))])
+                gradients = self.gradient(element, flat_sources, unconnected_gradients=unconnected_gradients)
+                rows.append(list(tree.flatten(gradients)))
         finally:
             self._persistent = was_persistent
             self._used = True
@@ -178,6 +183,40 @@ class GradientTape:
             from tkeras.backend.eager_tensor import wrap
             results = [wrap(r) if type(r) is torch.Tensor else r for r in results]
         return _pack_like(sources, results)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none", parallel_iterations=None,
+                       experimental_use_pfor=True):
+        """Per-example jacobians, shaped (batch,) + target.shape[1:] + source.shape[1:]: row i of the target
+        is taken to depend on row i of the source only, so one backward per target column serves the batch
+        (physics-informed layers take du/dx and d2u/dx2 this way inside `call`)."""
+        if len(target.shape) < 2 or len(source.shape) < 2 or target.shape[0] != source.shape[0]:
+            raise ValueError(f"GradientTape.batch_jacobian: the target and source need rank 2 or more and the same "
+                             f"first (batch) dimension; received shapes {tuple(target.shape)} and "
+                             f"{tuple(source.shape)}")
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients "
+                               "(or jacobians)")
+        batch = int(target.shape[0])
+        with torch.enable_grad():  # the columns must stay on the graph, as TensorFlow records them on the tape
+            columns = target.reshape(batch, -1).unbind(1)
+        was_persistent, self._persistent = self._persistent, True
+        try:
+            rows = []
+            for column in columns:
+                self._used = False
+                rows.append(self.gradient(column, source, unconnected_gradients=unconnected_gradients))
+        finally:
+            self._persistent = was_persistent
+            self._used = True
+        if all(g is None for g in rows):
+            return None
+        rows = [torch.zeros_like(source) if g is None else g for g in rows]
+        stacked = torch.stack([g.as_subclass(torch.Tensor) for g in rows], dim=1).reshape(
+            tuple(target.shape) + tuple(source.shape[1:]))
+        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
+            from tkeras.backend.eager_tensor import wrap
+            stacked = wrap(stacked)
+        return stacked
 
 
 class UnconnectedGradients:

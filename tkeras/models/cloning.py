@@ -116,7 +116,8 @@ def _clone_sequential(model, layer_fn, input_tensors):
 
 
 def _clone_functional(model, layer_fn, call_function, input_tensors):
-    from tkeras.models.functional import Functional, _nodes_in_order, keras_order
+    from tkeras.models.functional import Functional, keras_order
+    from tkeras.models.graph_order import nodes_in_order
     if input_tensors is None:
         input_tensors = tree.map_structure(
             lambda t: Input(batch_shape=tuple(t.shape), dtype=t.dtype, name=t._keras_history[0].name),
@@ -140,7 +141,7 @@ def _clone_functional(model, layer_fn, call_function, input_tensors):
             return new_of[id(value)]
         return value
 
-    for node in _nodes_in_order(model.inputs, model.outputs):
+    for node in nodes_in_order(model.inputs, model.outputs):
         if isinstance(node.layer, InputLayer):
             continue
         layer = layer_fn(node.layer)

@@ -9,11 +9,12 @@ import numpy as np
 import torch
 
 from tkeras.backend import captured_tensors
+from tkeras.backend.gradient_sources import GradientSourcesNeeded
 from tkeras.backend.keras_tensor import KerasTensor
-from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import declare_float_input
-from tkeras.models import functional_config, functional_endpoints, graph_cutting, inference_fusion, input_conformance
+from tkeras.models import (functional_config, functional_endpoints, graph_cutting, graph_order, inference_fusion,
+                           input_conformance, input_gradients)
 from tkeras.models.model import Model
 from tkeras.utils import tree
 
@@ -133,15 +134,19 @@ class Functional(Model):
         super().add_metric(value, name=name, aggregation=aggregation)
 
     # -- running ----------------------------------------------------------------------------------
+    # Slots whose values a layer differentiates with respect to (input_gradients.py); learned on a run.
+    _gradient_source_slots = frozenset()
+
     def call(self, inputs, training=None, mask=None):
+        if self._gradient_source_slots:
+            return input_gradients.run_with_sources(self, inputs, training, mask)
         published = self._published_slots() if captured_tensors.any_captured() else None
         if published:  # Keras 2 code reads some of this graph's tensors by value (captured_tensors.py)
             with captured_tensors.step():
-                return self._run(inputs, training, mask, published)
-        return self._run(inputs, training, mask, None)
+                return self._run(inputs, training, mask, published, [None] * self._slot_count)
+        return self._run(inputs, training, mask, None, [None] * self._slot_count)
 
-    def _run(self, inputs, training, mask, published):
-        values = [None] * self._slot_count
+    def _run(self, inputs, training, mask, published, values):
         self._place_inputs(inputs, values)
         if mask is not None:
             self._place_masks(mask, values)
@@ -152,10 +157,13 @@ class Functional(Model):
         plan, releases = self._inference_plan() if inference_fusion.applies(training) and not published else (
             self._plan, self._releases)
         for (layer, args, kwargs, simple, out_slots), dead in zip(plan, releases):
-            if simple is not None:
-                out = layer(values[simple], **kwargs)
-            else:
-                out = layer(*_fill(args, values), **_fill(kwargs, values))
+            try:
+                if simple is not None:
+                    out = layer(values[simple], **kwargs)
+                else:
+                    out = layer(*_fill(args, values), **_fill(kwargs, values))
+            except GradientSourcesNeeded as request:  # a layer differentiates with respect to our tensors
+                return input_gradients.mark_and_rerun(self, request, values, inputs, training, mask)
             if len(out_slots) == 1:
                 values[out_slots[0]] = out
             else:
@@ -337,7 +345,7 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     output_tensors = _flatten_tensors(outputs, "outputs")
     if not all(graph_cutting.is_graph_input(tensor) for tensor in input_tensors):
         inputs, outputs = graph_cutting.cut_at_intermediate_inputs(
-            inputs, outputs, _nodes_in_order(input_tensors, output_tensors))
+            inputs, outputs, graph_order.nodes_in_order(input_tensors, output_tensors))
         input_tensors, output_tensors = keras_order(inputs), keras_order(outputs)
     model._inputs_struct = inputs
     model._outputs_struct = outputs
@@ -347,9 +355,9 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
         t._keras_history[0].name for t in input_tensors]
     model._input_conformers = input_conformance.conformers_for(model.name, input_tensors, model._input_keys)
     declare_float_input(model, None)  # each input's conformer gives it its Input's dtype, as in Keras
-    nodes = _nodes_in_order(input_tensors, output_tensors)
+    nodes = graph_order.nodes_in_order(input_tensors, output_tensors)
     model._node_ids = {id(n) for n in nodes} | {id(t.node) for t in input_tensors}
-    layers = _keras_layer_order(output_tensors)
+    layers = graph_order.keras_layer_order(output_tensors)
     if _layer_order is not None:
         rank = {id(layer): i for i, layer in enumerate(_layer_order)}
         if all(id(layer) in rank for layer in layers):
@@ -384,75 +392,6 @@ def _flatten_tensors(structure, what):
     if not flat:
         raise ValueError(f"Model(inputs, outputs): {what} is empty")
     return flat
-
-
-def _nodes_in_order(input_tensors, output_tensors):
-    """The nodes between inputs and outputs, each after the nodes it depends on (iterative DFS)."""
-    input_ids = {id(t) for t in input_tensors}
-    order, done, on_path = [], set(), set()
-    for output in output_tensors:
-        if id(output) in input_ids:
-            continue
-        stack = [(output.node, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if id(node) in done:
-                continue
-            if expanded:
-                on_path.discard(id(node))
-                done.add(id(node))
-                order.append(node)
-                continue
-            on_path.add(id(node))
-            stack.append((node, True))
-            for tensor in reversed(node.input_tensors):  # reversed: the first input is visited first
-                if id(tensor) in input_ids:
-                    continue
-                parent = tensor.node
-                if isinstance(parent.layer, InputLayer):
-                    raise ValueError(
-                        f"Graph disconnected: cannot obtain value for tensor {tensor.name!r} (from Input "
-                        f"{parent.layer.name!r}) at layer {node.layer.name!r}: that Input is not among the "
-                        f"model's inputs {[t.name for t in input_tensors]}. Add it to Model(inputs=[...]).")
-                if id(parent) not in done:
-                    stack.append((parent, False))
-    return order
-
-
-def _keras_layer_order(output_tensors):
-    """`model.layers` in Keras 3's order, which fixes weight paths in files (`dense`, `dense_1`, ...) and
-    the order of `get_weights()`: layers farthest from the outputs first, ties by first sight in a
-    depth-first walk back from the outputs (each node's inputs in order).
-
-    A node's depth is the longest path from it to an output; a layer's is the deepest of its nodes.
-    Keras' `map_graph` defines the order this way, so a graph built the same way in both libraries
-    lists its layers identically even when branches of different lengths hold layers of one class.
-    """
-    first_seen, post_order, finished = {}, [], set()
-    for output in output_tensors:
-        stack = [(output.node, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                finished.add(id(node))
-                post_order.append(node)
-                continue
-            if id(node) in finished:
-                continue
-            first_seen.setdefault(id(node.layer), (len(first_seen), node.layer))
-            stack.append((node, True))
-            if not isinstance(node.layer, InputLayer):
-                stack.extend((tensor.node, False) for tensor in reversed(node.input_tensors))
-    node_depth, layer_depth = {}, {}
-    for node in reversed(post_order):  # outputs side first: a node is seen after everything it feeds
-        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
-        node_depth[id(node)] = layer_depth[id(node.layer)] = depth
-        if not isinstance(node.layer, InputLayer):
-            for tensor in node.input_tensors:
-                parent = id(tensor.node)
-                node_depth[parent] = max(node_depth.get(parent, 0), depth + 1)
-    ranked = sorted(first_seen.values(), key=lambda item: (-layer_depth[id(item[1])], item[0]))
-    return [layer for _, layer in ranked]
 
 
 def _check_unique_names(layers, model):

@@ -73,11 +73,11 @@ def graft_loaded_reporter(model, reporter, tensor):
 
 
 def _graft(model, reporter, tensor):
-    from tkeras.models import functional
+    from tkeras.models import functional, graph_order
     endpoint = reporter(tensor)
     endpoints = model.__dict__.setdefault("_endpoint_tensors", [])
     endpoints.append(endpoint)
-    nodes = functional._nodes_in_order(model._input_tensors, model._output_tensors + endpoints)
+    nodes = graph_order.nodes_in_order(model._input_tensors, model._output_tensors + endpoints)
     known = {id(layer) for layer in model._functional_layers} | {id(m) for m in model.modules()}
     for node in nodes:
         layer = node.layer

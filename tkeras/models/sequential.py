@@ -4,11 +4,12 @@ It builds as soon as it knows its input shape (from `Input`, an `InputLayer`, or
 `input_shape=`/`input_dim=`), as Keras does, so `summary()` works before any data is seen; otherwise
 it builds on the first batch.
 """
+from tkeras.backend.gradient_sources import GradientSourcesNeeded
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import declare_float_input, float_input_dtype
-from tkeras.models import inference_fusion, sequential_endpoints
+from tkeras.models import inference_fusion, input_gradients, sequential_endpoints
 from tkeras.models.input_conformance import Conformer
 from tkeras.models.model import Model
 
@@ -190,12 +191,20 @@ class Sequential(Model):
             self._layer_output_shapes = {}
             self._forget_implied_input(implied)
 
+    # Positions in the stack whose inputs a layer differentiates with respect to (input_gradients.py).
+    _gradient_source_positions = frozenset()
+
     def call(self, inputs, training=None, mask=None):
         outputs = inputs if self._input_conformer is None else self._input_conformer(inputs)
         if self._loss_endpoints:
             return sequential_endpoints.run_reporting(self, outputs)
-        for layer in self._inference_stack() if inference_fusion.applies(training) else self._stack:
-            outputs = layer(outputs)
+        if self._gradient_source_positions:
+            return input_gradients.run_stack_with_sources(self, outputs)
+        try:
+            for layer in self._inference_stack() if inference_fusion.applies(training) else self._stack:
+                outputs = layer(outputs)
+        except GradientSourcesNeeded as request:  # a layer differentiates with respect to its input
+            return input_gradients.mark_stack_and_rerun(self, request, layer, inputs, outputs)
         return outputs
 
     def add_loss(self, loss, inputs=None):

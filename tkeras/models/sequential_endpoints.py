@@ -16,7 +16,7 @@ functional model of its own, whose last step reports the value with `add_loss`. 
 losses keeps its layers' outputs during the call and feeds that model; other models run as before.
 """
 from tkeras.backend.keras_tensor import KerasTensor
-from tkeras.models import functional
+from tkeras.models import functional, graph_order
 from tkeras.models.functional_endpoints import _ReportedLoss
 from tkeras.utils import tree
 
@@ -44,7 +44,7 @@ def _stack_positions_read(loss, stack_tensors, model_name):
     if id(loss) in index_of:
         return [index_of[id(loss)]]
     try:
-        nodes = functional._nodes_in_order(stack_tensors, [loss])
+        nodes = graph_order.nodes_in_order(stack_tensors, [loss])
     except ValueError as error:
         raise ValueError(f"Sequential model {model_name!r}: add_loss takes a tensor computed from the model's "
                          f"input or its layers' outputs; {error}") from None
