@@ -193,15 +193,19 @@ def _specs_from_shapes(layer, shapes, inputs):
 
 
 def _probe_value(value, sizes):
-    """A KerasTensor -> zeros with unknown dims set to `sizes` (batch, other); an integer value computed
-    from shapes (`tf.shape(x)[-1]`) -> that value, recomputed for the probe's sizes."""
+    """A KerasTensor -> zeros with unknown dims set to `sizes` (batch, other[, axes counted from the end
+    that are 1 instead]); an integer value computed from shapes (`tf.shape(x)[-1]`) -> that value,
+    recomputed for the probe's sizes."""
     if not isinstance(value, KerasTensor):
         return value
     from_shapes = _recomputed_shape_value(value, sizes)
     if from_shapes is not None:
         return from_shapes
-    batch, other = sizes
-    dims = [batch if (i == 0 and d is None) else (other if d is None else d) for i, d in enumerate(value.shape)]
+    batch, other = sizes[:2]
+    ones = sizes[2] if len(sizes) > 2 else ()
+    rank = len(value.shape)
+    dims = [d if d is not None else batch if i == 0 else 1 if i - rank in ones else other
+            for i, d in enumerate(value.shape)]
     if value.dtype == "string":  # text has no torch dtype: empty strings, as raw text arrives at run time
         return np.full(dims, "", dtype=object)
     return torch.zeros(dims, dtype=config.standardize_dtype(value.dtype), device=config.device())
@@ -239,9 +243,50 @@ def _recomputed_shape_value(value, sizes, depth=0):
 
 
 def _specs_by_dry_run(layer, inputs, args, kwargs):
-    """Run the layer on zero batches of two sizes; dims that follow the probe size are unknown (None)."""
+    """Run the layer on zero batches of two sizes; dims that follow the probe size are unknown (None).
+
+    When those probes fail, unknown non-batch dims are tried at 1 (see `_broadcastable_probe_axes`)."""
+    try:
+        return _specs_from_probes(layer, inputs, args, kwargs, ((2, 3), (3, 5)))
+    except ValueError as error:
+        first_error = error
+    for ones in _broadcastable_probe_axes(inputs):
+        weights_before = {id(w) for w in layer.weights}
+        try:
+            specs = _specs_from_probes(layer, inputs, args, kwargs, ((2, 3, ones), (3, 5, ones)), ones)
+        except ValueError:
+            continue
+        created = [w for w in layer.weights if id(w) not in weights_before]
+        if not any(1 in tuple(w.shape) for w in created):
+            return specs
+        break  # a weight sized by a probe's 1 would be wrong: keep the first error
+    raise first_error
+
+
+_MAX_UNKNOWN_AXES_TRIED = 4
+
+
+def _broadcastable_probe_axes(inputs):
+    """Sets of axes (counted from the end) of the inputs' unknown non-batch dims to probe at size 1.
+
+    Keras traces a call with unknown dims, which broadcast against any size: with `Input(shape=(None, None))`
+    the video-transformers example adds `Embedding(range(T))` of width 32 to the input. Zeros of size 3 or 5
+    cannot broadcast against 32, but 1 can: the last axis is tried alone first, then each other axis alone,
+    then all of them together."""
+    first = next((t for t in tree.flatten(inputs) if isinstance(t, KerasTensor)), None)
+    if first is None:
+        return []
+    rank = len(first.shape)
+    unknown = [i - rank for i, d in enumerate(first.shape) if i > 0 and d is None][-_MAX_UNKNOWN_AXES_TRIED:]
+    candidates = [(axis,) for axis in reversed(unknown)]
+    if len(unknown) > 1:
+        candidates.append(tuple(unknown))
+    return candidates
+
+
+def _specs_from_probes(layer, inputs, args, kwargs, probe_sizes, ones=()):
     results = []
-    for sizes in ((2, 3), (3, 5)):
+    for sizes in probe_sizes:
         def probe(structure, sizes=sizes):
             return tree.map_structure(lambda v: _probe_value(v, sizes), structure)
 
@@ -261,7 +306,12 @@ def _specs_by_dry_run(layer, inputs, args, kwargs):
     first, second = results
 
     def spec(a, b):
-        shape = tuple(None if (i == 0 or da != db) else int(da) for i, (da, db) in enumerate(zip(a.shape, b.shape)))
+        rank = len(a.shape)
+
+        def known(i, da, db):
+            # a 1 where a probe axis was 1 may be that unknown dim passed through
+            return i > 0 and da == db and not (da == 1 and i - rank in ones)
+        shape = tuple(int(da) if known(i, da, db) else None for i, (da, db) in enumerate(zip(a.shape, b.shape)))
         if len(a.shape) and a.shape[0] != 2 and a.shape[0] == b.shape[0]:
             shape = (int(a.shape[0]),) + shape[1:]  # not a batch dimension after all
         text = isinstance(a, np.ndarray) and a.dtype.kind in "USO"  # text handed on (reshaped, split)

@@ -7,12 +7,15 @@ torch DataLoaders) are drawn from as they are.
 """
 import itertools
 import math
+import operator
 import warnings
 
 import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.eager_tensor import EagerTensor
+from tkeras.data.user_function_call import call_as_user_code
 from tkeras.ops.text import as_text_array
 from tkeras.tree import lists_to_tuples
 from tkeras.utils import tree
@@ -22,7 +25,8 @@ from tkeras.utils.py_dataset import batch_count
 
 def to_tensor(value, name="x"):
     if isinstance(value, torch.Tensor):
-        tensor = value
+        # user code (a PyDataset, a generator) may hand back the tensors it made: the step takes plain ones
+        tensor = value.as_subclass(torch.Tensor) if isinstance(value, EagerTensor) else value
     else:
         array = value if isinstance(value, np.ndarray) else np.asarray(value)
         if array.dtype == object and name == "x" and _holds_only_text(array):
@@ -254,18 +258,21 @@ class StreamBatches:
                 self.epoch = self._sequence_epoch_resumed
 
     def _one_pass(self):
-        return map(self._convert, iter(self.data))
+        return map(self._convert, _drawn_as_user_code(self.data))
 
     def _one_sequence_pass(self):
         order = np.random.permutation(batch_count(self.data)) if self.shuffle else range(batch_count(self.data))
-        return (self._convert(self.data[int(index)]) for index in order)
+        return (self._convert(call_as_user_code(operator.getitem, self.data, int(index))) for index in order)
 
     def _sequence_epoch_resumed(self):
-        if hasattr(self.data, "on_epoch_begin"):
-            self.data.on_epoch_begin()
+        self._epoch_hook("on_epoch_begin")
         yield from self._resumed.epoch()
-        if hasattr(self.data, "on_epoch_end"):
-            self.data.on_epoch_end()
+        self._epoch_hook("on_epoch_end")
+
+    def _epoch_hook(self, name):
+        hook = getattr(self.data, name, None)
+        if hook is not None:
+            call_as_user_code(hook)
 
     def _convert(self, batch):
         x, y, w = unpack(batch)
@@ -282,8 +289,7 @@ class StreamBatches:
 
     def epoch(self):
         if self._is_sequence:
-            if hasattr(self.data, "on_epoch_begin"):  # Keras 3's PyDataset hook, before the first batch
-                self.data.on_epoch_begin()
+            self._epoch_hook("on_epoch_begin")  # Keras 3's PyDataset hook, before the first batch
             count = batch_count(self.data)
             if count is None:
                 # An endless PyDataset: steps_per_epoch ends each epoch, and the next one goes on
@@ -296,24 +302,33 @@ class StreamBatches:
                     break
                 if count is None:
                     self._endless_position = index + 1
-                yield self._convert(self.data[int(index)])
-            if hasattr(self.data, "on_epoch_end"):
-                self.data.on_epoch_end()
+                yield self._convert(call_as_user_code(operator.getitem, self.data, int(index)))
+            self._epoch_hook("on_epoch_end")
             return
         if hasattr(self.data, "__next__"):
             # A Python generator runs on across epochs (Keras' fit_generator semantics).
             # Without steps (Keras 3) an epoch runs until the generator is exhausted.
             for _ in (range(self.steps) if self.steps is not None else iter(int, 1)):
                 try:
-                    batch = next(self.data)
+                    batch = call_as_user_code(next, self.data)
                 except StopIteration:
                     return
                 yield self._convert(batch)
             return
-        for i, batch in enumerate(self.data):
+        for i, batch in enumerate(_drawn_as_user_code(self.data)):
             if self.steps is not None and i >= self.steps:
                 break
             yield self._convert(batch)
+
+
+def _drawn_as_user_code(iterable):
+    """The batches of `iterable`, each drawn as user code: a generator or a PyDataset's `__getitem__` is
+    code written for Keras' tensors (`np.array(tf.constant(...))`, ops on `tf.shape`), which fit's plain
+    tensors would not be (see tkeras/data/user_function_call.py). Costs a context switch per batch."""
+    iterator = call_as_user_code(iter, iterable)
+    end = object()
+    while (batch := call_as_user_code(next, iterator, end)) is not end:
+        yield batch
 
 
 def _length_or_none(data):

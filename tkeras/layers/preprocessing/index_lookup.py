@@ -309,7 +309,7 @@ class IndexLookup(AdaptStateMixin, VocabularyAssets, Layer):
             "output_mode": self.output_mode,
             "sparse": self.sparse,
             "pad_to_max_tokens": self.pad_to_max_tokens,
-            "vocabulary_dtype": "int64",
+            "vocabulary_dtype": getattr(self, "vocabulary_dtype", "int64"),
             "idf_weights": (self._idf[self._token_start_index():self.vocabulary_size()].tolist()
                             if self._idf is not None and self._tokens else None),
             # Keras keeps an adapted vocabulary in the archive's assets; tkeras keeps it in the config too.

@@ -41,6 +41,7 @@ class IntegerLookup(IndexLookup):
             if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
                 raise ValueError(f"IntegerLookup: `{argument}` must be an integer or None, received {value!r}")
         self.oov_method = oov_method
+        self.vocabulary_dtype = vocabulary_dtype or "int64"
         self.salt = salt_pair("IntegerLookup", salt)
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
                          mask_token=None if mask_token is None else int(mask_token),

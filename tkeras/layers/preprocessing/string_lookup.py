@@ -42,6 +42,7 @@ class StringLookup(IndexLookup):
     """
 
     accepts_strings = True
+    vocabulary_dtype = "string"  # Keras 3's attribute (IntegerLookup's is "int64"); not written to the config
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,

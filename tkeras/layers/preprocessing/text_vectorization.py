@@ -18,6 +18,8 @@ import numpy as np
 import torch
 
 from tkeras.backend import config as backend_config
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.tensor import wrap_eager_output
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_inputs import is_symbolic
 from tkeras.layers.preprocessing._adapt_state import AdaptStateMixin
@@ -251,7 +253,11 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
     def __call__(self, inputs, *args, **kwargs):
         if is_symbolic(inputs):
             return super().__call__(inputs, *args, **kwargs)
-        return self.call(inputs)
+        outputs = self.call(inputs)
+        context = CALL_CONTEXT
+        if context.depth == 0 and not context.training and not context.raw:
+            return wrap_eager_output(outputs)  # user code gets the tensor type every other layer hands it
+        return outputs
 
     def call(self, inputs):
         # One string (`dataset.map(vectorizer)` before batching) gives one row without a batch axis.
