@@ -22,7 +22,8 @@ from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.variable import Variable
 from tkeras.mixed_precision import layer_outputs as _half_outputs
 from tkeras.mixed_precision import policy as _precision
-from tkeras.layers import added_losses, call_arguments, layer_remat, layer_stateless, tracked_containers
+from tkeras.layers import (added_losses, auto_config, call_arguments, layer_remat, layer_stateless,
+                           tracked_containers)
 from tkeras.layers.layer_attributes import LayerAttributes
 from tkeras.layers import layer_build
 from tkeras.layers.layer_build import marking_built, taking_input_shape
@@ -81,7 +82,13 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             cls._call_mask_parameters = tuple(name for name in params if f"{name}_mask" in params)
             cls._call_argument_names = tuple(params)[1:]
 
-    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        if auto_config.uses_default_config(cls):  # construction only: what the base get_config returns
+            auto_config.record(instance, cls, args, kwargs)
+        return instance
+
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None, autocast=True, **kwargs):
         super().__init__()
         self._adopt_early_attributes()
         unknown = set(kwargs) - _BASE_KWARGS
@@ -101,7 +108,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         self._losses = []
         self._initial_weights = kwargs.get("weights")
         # Keras 3's `autocast=False`: under a mixed policy the layer computes in its inputs' own dtype.
-        self._autocast = bool(kwargs.get("autocast", True))
+        self._autocast = bool(autocast)
         self.activity_regularizer = None
         if activity_regularizer is not None:
             from tkeras import regularizers
@@ -283,6 +290,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             inputs, kwargs = call_arguments.inputs_from_keywords(self, kwargs)
         if type(inputs) is not torch.Tensor:
             if is_symbolic(inputs):
+                if not self.built and hasattr(self, "_build_on_symbolic_inputs"):  # a subclassed Model
+                    self._build_on_symbolic_inputs(inputs)
                 from tkeras.models.functional_call import symbolic_call
                 return symbolic_call(self, inputs, args, kwargs)
             if isinstance(inputs, dict):
@@ -447,8 +456,10 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         return (batch,) + tuple(outputs.shape[1:])
 
     # -- configuration ----------------------------------------------------------------------------
+    @auto_config.mark_default
     def get_config(self):
-        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
+        config_ = auto_config.recorded_config(self)  # a custom layer's own constructor arguments, if any
+        config_.update(trainable=self.trainable, dtype=self._dtype_policy.name)
         if self.activity_regularizer is not None:  # Keras 3 writes it only when there is one
             from tkeras import regularizers
             config_["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
@@ -463,21 +474,6 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
 
     get_build_config = layer_build.get_build_config  # layer_build.py: also what an explicit build() got
     build_from_config = layer_build.build_from_config
-
-    # -- Keras' read-only shape attributes --------------------------------------------------------
-    @property
-    def input_shape(self):
-        if self._build_input_shape is not None:
-            return self._build_input_shape
-        if self._batch_input_shape is not None:
-            return self._batch_input_shape
-        raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape")
-
-    @property
-    def output_shape(self):
-        if self._output_shape_cache is None:
-            self._output_shape_cache = self.compute_output_shape(self.input_shape)
-        return self._output_shape_cache
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -13,6 +13,21 @@ class LayerAttributes:
     stateful = False     # tf-keras: recurrent layers built with stateful=True set their own
 
     @property
+    def input_shape(self):
+        """The shape the layer was built for (or declared with `input_shape=` / `batch_input_shape=`)."""
+        if self._build_input_shape is not None:
+            return self._build_input_shape
+        if self._batch_input_shape is not None:
+            return self._batch_input_shape
+        raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape")
+
+    @property
+    def output_shape(self):
+        if self._output_shape_cache is None:
+            self._output_shape_cache = self.compute_output_shape(self.input_shape)
+        return self._output_shape_cache
+
+    @property
     def autocast(self):
         """Keras 3: whether the layer casts its float inputs to its compute dtype under a mixed policy."""
         return self.__dict__.get("_autocast", True)

@@ -8,6 +8,7 @@ import inspect
 import torch
 
 from tkeras.backend.graph_function import register_graph_maker
+from tkeras.layers import auto_config
 from tkeras.layers.layer import Layer
 from tkeras.models.model_legacy import LegacyModelMethods
 from tkeras.training.trainer import Trainer
@@ -30,7 +31,7 @@ class Model(Trainer, LegacyModelMethods, Layer):
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
             from tkeras.models.functional import Functional
             return Functional.__new__(Functional)
-        return super().__new__(cls)
+        return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         kwargs = _keras1_io(kwargs)
@@ -72,23 +73,42 @@ class Model(Trainer, LegacyModelMethods, Layer):
         raise ValueError(f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}")
 
     def build(self, input_shape=None):
-        """Keras' subclassed-model build: run the model once on zeros of that shape. Keras traces that call
-        symbolically, so its layers' seed generators are put back where they were (the engineers guide's
-        `MyDropout` counts one draw per step, not one more for the build). Not a full probe: weights that
-        sublayer builds assign during the call must keep their values."""
+        """Keras' subclassed-model build: run the model once on zeros of that shape (`_build_by_probe_run`).
+        Not a full probe: weights that sublayer builds assign during the call must keep their values."""
         if input_shape is None:
             raise ValueError(f"Model {self.name!r}: build() needs an input_shape")
         if type(self).call is Model.call:
             self.built = True
             return
+        self._build_by_probe_run(_zeros_of_shapes(input_shape))
+        self._build_input_shape = input_shape if isinstance(input_shape, dict) else tuple(input_shape)
+
+    def _build_on_symbolic_inputs(self, inputs):
+        """First called on KerasTensors that include text (`Input(dtype="string")`): Keras 3 builds a model
+        with the default build by a symbolic run keeping each input's dtype, so a StringLookup inside
+        sees strings. The probe run here gives text inputs empty strings and the others zeros of their
+        own dtype. Models with their own build, or with numeric inputs only, build from shapes as before."""
+        from tkeras.backend.keras_tensor import KerasTensor
+        from tkeras.models.functional_call import _input_shapes, _probe_value
+        from tkeras.utils import tree
+        if type(self).build is not Model.build or type(self).call is Model.call or not any(
+                isinstance(t, KerasTensor) and t.dtype == "string" for t in tree.flatten(inputs)):
+            return
+        self._build_by_probe_run(tree.map_structure(lambda value: _probe_value(value, (1, 1)), inputs))
+        shapes = _input_shapes(inputs)
+        self._build_input_shape = shapes if isinstance(shapes, (dict, list)) else tuple(shapes)
+
+    def _build_by_probe_run(self, probes):
+        """Run the model once on `probes` to build its layers. Keras traces that call symbolically, so its
+        layers' seed generators are put back where they were (the engineers guide's `MyDropout` counts one
+        draw per step, not one more for the build)."""
         generators = [g for layer in self._flatten_layers() for g in layer._seed_generators]
         states = [generator.state.detach().clone() for generator in generators]
         with torch.no_grad():
             self.built = True
-            self(_zeros_of_shapes(input_shape), training=False)
+            self(probes, training=False)
             for generator, state in zip(generators, states):
                 generator.state.assign(state)
-        self._build_input_shape = input_shape if isinstance(input_shape, dict) else tuple(input_shape)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
@@ -96,8 +116,10 @@ class Model(Trainer, LegacyModelMethods, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
+    @auto_config.mark_default
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable}
+        config = auto_config.recorded_config(self)  # a subclass' own constructor arguments, if any
+        config["trainable"] = self.trainable
         return config
 
     @classmethod
