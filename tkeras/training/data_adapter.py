@@ -27,6 +27,10 @@ def to_tensor(value, name="x"):
     if isinstance(value, torch.Tensor):
         # user code (a PyDataset, a generator) may hand back the tensors it made: the step takes plain ones
         tensor = value.as_subclass(torch.Tensor) if isinstance(value, EagerTensor) else value
+        if tensor.requires_grad:
+            # an eager model output (`x = pre_model(data)`) carries autograd history; TensorFlow's eager
+            # tensors carry none, and each training step would otherwise backpropagate into that old graph
+            tensor = tensor.detach()
     else:
         array = value if isinstance(value, np.ndarray) else np.asarray(value)
         if array.dtype == object and name == "x" and _holds_only_text(array):

@@ -26,7 +26,9 @@ class GRUCell(RecurrentCell):
         reset_after = kwargs.pop("reset_after", reset_after)
         implementation = kwargs.pop("implementation", 2)
         super().__init__(units=units, activation=activation, use_bias=use_bias, **kwargs)
-        self.implementation = int(implementation)  # read by users; both layouts compute the same
+        # read by users; both layouts compute the same here. Keras (3 and tf-keras) switches to
+        # layout 1 whenever there is recurrent dropout, whatever was asked for.
+        self.implementation = 1 if self.recurrent_dropout else int(implementation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
@@ -88,7 +90,7 @@ class GRU(LayerDropoutMasks, RecurrentLayer):
         implementation = kwargs.get("implementation")
         super().__init__(activation=activation, use_bias=use_bias, **kwargs)
         self.use_cudnn = use_cudnn  # Keras 3's switch; torch picks its own kernels here
-        if implementation is not None:
+        if implementation is not None and not self.cell.recurrent_dropout:
             self.cell.implementation = int(implementation)
 
     implementation = property(lambda self: self.cell.implementation, doc="The cell's `implementation` (tf-keras).")

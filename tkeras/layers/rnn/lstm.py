@@ -34,7 +34,9 @@ class LSTMCell(RecurrentCell):
         unit_forget_bias = kwargs.pop("unit_forget_bias", unit_forget_bias)
         implementation = kwargs.pop("implementation", 2)
         super().__init__(units=units, activation=activation, use_bias=use_bias, **kwargs)
-        self.implementation = int(implementation)  # read by users; both layouts compute the same
+        # read by users; both layouts compute the same here. Keras (3 and tf-keras) switches to
+        # layout 1 whenever there is recurrent dropout, whatever was asked for.
+        self.implementation = 1 if self.recurrent_dropout else int(implementation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.units, self.units]
@@ -78,7 +80,7 @@ class LSTM(LayerDropoutMasks, RecurrentLayer):
         implementation = kwargs.get("implementation")
         super().__init__(activation=activation, use_bias=use_bias, **kwargs)
         self.use_cudnn = use_cudnn  # Keras 3's switch; torch picks its own kernels here
-        if implementation is not None:
+        if implementation is not None and not self.cell.recurrent_dropout:
             self.cell.implementation = int(implementation)
 
     implementation = property(lambda self: self.cell.implementation, doc="The cell's `implementation` (tf-keras).")

@@ -92,10 +92,6 @@ class AugmentationLayer(ops.RandomImageLayer):
         raise NotImplementedError
 
     # -- randomness beyond `uniform` --------------------------------------------------------------
-    def generator(self, device):
-        """The torch generator of the next draw on `device` (None without a seed: torch's global one)."""
-        return self._draw_generator(device)
-
     def coin(self, n, probability_range, device):
         """Per image, whether to augment it: a probability drawn from `probability_range`, then a
         uniform draw below it (Keras' two-step rule, so a factor f augments f / 2 of the images)."""
@@ -103,22 +99,29 @@ class AugmentationLayer(ops.RandomImageLayer):
         return self.uniform((n,), 0.0, 1.0, device=device) < probability
 
     def permutation(self, n, device):
-        return torch.randperm(n, generator=self.generator(device), device=device)
+        return torch.randperm(n, generator=self._draw_generator(device), device=device)
 
     def sub_seed(self):
         """An integer seed for an op that takes one, drawn from this layer's stream (None without a seed)."""
         if self.seed is None:
             return None
-        return int(torch.randint(0, 2 ** 31 - 1, (), generator=self.generator("cpu")))
+        return int(torch.randint(0, 2 ** 31 - 1, (), generator=self._draw_generator("cpu")))
 
     def gamma(self, shape, alpha, device):
-        from tkeras.ops import random
-        draws = random.gamma(shape, float(alpha), dtype="float32", seed=self.sub_seed())
-        return torch.as_tensor(draws).to(device)
+        return _gamma_draws(shape, alpha, device, self.sub_seed())
 
     def beta(self, shape, alpha, beta, device):
-        x, y = self.gamma(shape, alpha, device), self.gamma(shape, beta, device)
+        """One draw from the layer's stream for both gammas, as Keras' beta takes one seed (its
+        SeedGenerator counter moves as Keras' does: CutMix by 5 a call, MixUp by 2)."""
+        seed = self.sub_seed()
+        x = _gamma_draws(shape, alpha, device, seed)
+        y = _gamma_draws(shape, beta, device, None if seed is None else seed + 1)
         return x / (x + y)
+
+
+def _gamma_draws(shape, alpha, device, seed):
+    from tkeras.ops import random
+    return torch.as_tensor(random.gamma(shape, float(alpha), dtype="float32", seed=seed)).to(device)
 
 
 def keras_config(layer, entries):

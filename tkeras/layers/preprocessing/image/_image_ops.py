@@ -404,6 +404,13 @@ class RandomImageLayer(ImageTransformMethods, Layer):
         self.data_format = standardize_data_format(type(self).__name__, data_format)
         self._generators = None if self._owns_seed_generator else {}  # None: the SeedGenerator's stream
 
+    @property
+    def generator(self):
+        """Keras' name for the layer's SeedGenerator; layers that draw nothing have none, as in Keras."""
+        if not self._owns_seed_generator:
+            raise AttributeError(f"{type(self).__name__} has no `generator`: it draws no random numbers")
+        return self._keras_seed_generator
+
     def _draw_generator(self, device):
         """The torch generator of the next draw on `device` (None without a seed: torch's global one)."""
         if self.seed is None:

@@ -54,7 +54,7 @@ class AugMix(aug.AugmentationLayer):
         device = images.device
         chain_weights = self.gamma((self.num_chains,), self.alpha, device)
         picks = torch.randint(0, len(self._operations) + 1, (self.num_chains, self.chain_depth),
-                              generator=self.generator("cpu")).tolist()
+                              generator=self._draw_generator("cpu")).tolist()
         chains = []
         for chain in picks:  # a pick past the list is "nothing"
             layers = [getattr(self, self._operations[p]) for p in chain if p < len(self._operations)]

@@ -45,7 +45,7 @@ class RandAugment(aug.AugmentationLayer):
                                                        kwargs.get("dtype")))
 
     def draw(self, images):
-        picks = torch.randint(0, len(OPERATIONS), (self.num_ops,), generator=self.generator("cpu")).tolist()
+        picks = torch.randint(0, len(OPERATIONS), (self.num_ops,), generator=self._draw_generator("cpu")).tolist()
         steps = []
         for index in picks:
             layer = getattr(self, OPERATIONS[index])

@@ -50,7 +50,7 @@ class RandomErasing(aug.AugmentationLayer):
         y0, y1 = _boxes.place(self, ratio[:, 1], height, device)
         params = {"corners": torch.stack([x0, x1, y0, y1], dim=1), "apply": self.coin(n, self.factor, device)}
         if self.fill_value is None:
-            params["noise"] = torch.randn(images.shape, generator=self.generator(device), device=device,
+            params["noise"] = torch.randn(images.shape, generator=self._draw_generator(device), device=device,
                                           dtype=images.dtype)
         return params
 

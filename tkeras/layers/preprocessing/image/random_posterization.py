@@ -28,7 +28,7 @@ class RandomPosterization(aug.AugmentationLayer):
         low, high = int(self.factor[0]), int(self.factor[1])
         if low == high:
             return torch.full((n,), low, dtype=torch.int64, device=device)
-        return torch.randint(low, high, (n,), generator=self.generator(device), device=device)
+        return torch.randint(low, high, (n,), generator=self._draw_generator(device), device=device)
 
     def transform(self, images, params):
         shift = (8 - params).to(device=images.device, dtype=torch.uint8).reshape(-1, 1, 1, 1)
