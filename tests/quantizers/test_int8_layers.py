@@ -139,9 +139,9 @@ def test_bad_requests_name_the_layer_and_the_problem():
     einsum.build((None, 3))
     with pytest.raises(NotImplementedError, match="without '...'"):
         einsum.quantize("int8")
-    with pytest.raises(ValueError, match="Dense: quantization_config=.* not supported by tkeras .layer 'dense"):
-        keras.layers.Dense(2, quantization_config=keras.quantizers.Int8QuantizationConfig(
-            weight_quantizer=keras.quantizers.AbsMaxQuantizer(axis=0, value_range=(-100, 100))))
+    with pytest.raises(ValueError, match="EinsumDense: quantization_config=.* not supported by tkeras .layer 'e"):
+        keras.layers.EinsumDense("ab,bc->ac", 2, quantization_config=keras.quantizers.Int4QuantizationConfig(
+            weight_quantizer=keras.quantizers.AbsMaxQuantizer(axis=0, value_range=(-8, 7)), block_size=None))
 
 
 def test_model_quantize_picks_leaf_layers_by_filters_and_config():

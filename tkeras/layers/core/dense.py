@@ -13,6 +13,11 @@ from tkeras.layers.lora import LoraKernelMixin
 class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
     """A fully connected layer. Keras 1 spellings (`output_dim=`, `init=`, `W_regularizer=`, `bias=`) work."""
     _casts_integer_inputs = True  # float arithmetic (see Layer)
+    # Int8QuantizationConfig's weight and activation quantizers are honoured (accepted_config); Keras'
+    # int8 Dense keeps the activation one as `inputs_quantizer` (int4 and float layers: None here).
+    _custom_quantizer_modes = ("int8", "int4")
+    inputs_quantizer = None
+    _int8_custom_call = False  # True when inputs_quantizer is not the default Int8Matmul already applies
 
     def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -72,7 +77,11 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
                 if self.bias is not None:
                     outputs = outputs + self.bias
                 return self.activation(outputs)
-            outputs = int8_quantization.Int8Matmul.apply(inputs, self._kernel, self.kernel_scale)
+            if self._int8_custom_call:  # a custom (or no) inputs quantizer from the config
+                outputs = int8_quantization.Int8QuantizerMatmul.apply(inputs, self._kernel, self.kernel_scale,
+                                                                      self.inputs_quantizer)
+            else:
+                outputs = int8_quantization.Int8Matmul.apply(inputs, self._kernel, self.kernel_scale)
             if self.lora_enabled:  # QLoRA: the float low-rank term on top of the int8 product
                 lora = torch.matmul(torch.matmul(inputs.to(self.lora_kernel_a.dtype), self.lora_kernel_a),
                                     self.lora_kernel_b)
@@ -101,6 +110,20 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
         values, scale = int8_quantization.quantize(kernel, 0)
         return values, scale[0]
 
+    def _int8_configured_kernel(self, kernel):
+        from tkeras.ops.core import tensor
+        weight_quantizer = getattr(self.quantization_config, "weight_quantizer", None)
+        if weight_quantizer is None:
+            return self._int8_kernel(kernel)
+        # As Keras: the quantizer's own axis (AbsMaxQuantizer(axis=0) per output column), on the host.
+        values, scale = weight_quantizer(kernel, to_numpy=True)
+        values, scale = tensor(values), tensor(scale)
+        if tuple(scale.shape) != (1, self.units):
+            raise ValueError(f"Dense {self.name!r}: the int8 weight_quantizer must return (values, scale) with a "
+                             f"scale of shape (1, {self.units}) (one per output unit, e.g. AbsMaxQuantizer(axis=0));"
+                             f" {type(weight_quantizer).__name__} returned shape {tuple(scale.shape)}")
+        return values.to(torch.int8), scale[0]
+
     def _int8_dequantized_kernel(self):
         return self._kernel.to(self.kernel_scale.dtype) / self.kernel_scale
 
@@ -108,6 +131,10 @@ class Dense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Layer):
         return (0,)
 
     def _int8_build(self, kernel_shape):
+        from tkeras import quantizers
+        self.inputs_quantizer = quantizers.QuantizationConfig.activation_quantizer_or_default(
+            self.quantization_config, quantizers.AbsMaxQuantizer())
+        self._int8_custom_call = not int8_quantization.is_default_inputs_quantizer(self.inputs_quantizer)
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",
                                       trainable=False)
         self.kernel_scale = self.add_weight(name="kernel_scale", shape=(self.units,), initializer="ones",

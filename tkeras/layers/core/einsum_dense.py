@@ -127,6 +127,11 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
         >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 4, 8), bias_axes="de")
         >>> layer(np.zeros((2, 5, 16), "float32")).shape   # torch.Size([2, 5, 4, 8])
     """
+    # Int8QuantizationConfig's weight and activation quantizers are honoured; Keras' int8 EinsumDense keeps
+    # the activation one as `inputs_quantizer` (None on float and int4 layers here).
+    _custom_quantizer_modes = ("int8",)
+    inputs_quantizer = None
+    _int8_custom_call = False  # True when inputs_quantizer is not the default Int8Einsum already applies
     _casts_integer_inputs = True  # float arithmetic (see Layer)
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
@@ -176,8 +181,12 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
             if self._int4_layout is not None:  # weight-only int4: the dequantized kernel, as Keras
                 outputs = torch.einsum(self.equation, inputs, self._int4_layout.float_kernel(self, inputs.dtype))
             else:
-                outputs = int8_quantization.Int8Einsum.apply(inputs, self._kernel, self.kernel_scale,
-                                                             self._int8_plan)
+                if self._int8_custom_call:  # a custom (or no) inputs quantizer from the config
+                    outputs = int8_quantization.Int8QuantizerEinsum.apply(inputs, self._kernel, self.kernel_scale,
+                                                                          self._int8_plan, self.inputs_quantizer)
+                else:
+                    outputs = int8_quantization.Int8Einsum.apply(inputs, self._kernel, self.kernel_scale,
+                                                                 self._int8_plan)
                 if self.lora_enabled:
                     outputs = self._qlora_add(inputs, outputs)
         else:
@@ -189,6 +198,13 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
     # -- int8, int4 (see int8_quantization.py, int4_quantization.py) -------------------------------
     def _int8_kernel(self, kernel):
         return int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}").quantize_kernel(kernel)
+
+    def _int8_configured_kernel(self, kernel):
+        weight_quantizer = getattr(self.quantization_config, "weight_quantizer", None)
+        if weight_quantizer is None:
+            return self._int8_kernel(kernel)
+        plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
+        return plan.kernel_scale_by(weight_quantizer, kernel, f"EinsumDense {self.name!r}")
 
     def _int4_reduced_axes(self):
         """The kernel's contracted axes (its letters missing from the output), as Keras reduces them."""
@@ -212,7 +228,11 @@ class EinsumDense(int8_quantization.Int8KernelQuantization, LoraKernelMixin, Lay
         return (outputs + lora * (self.lora_alpha / self.lora_rank)).to(outputs.dtype)
 
     def _int8_build(self, kernel_shape):
+        from tkeras import quantizers
         self._int8_plan = int8_quantization.EinsumPlan(self.equation, f"EinsumDense {self.name!r}")
+        self.inputs_quantizer = quantizers.QuantizationConfig.activation_quantizer_or_default(
+            self.quantization_config, quantizers.AbsMaxQuantizer())
+        self._int8_custom_call = not int8_quantization.is_default_inputs_quantizer(self.inputs_quantizer)
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer="zeros", dtype="int8",
                                       trainable=False)
         scale_shape = self._int8_plan.kernel_scale_shape(kernel_shape)

@@ -15,6 +15,7 @@ warning, as Keras does for layers that refuse a mode.
 import torch
 
 from tkeras.layers.core import int4_quantization, int8_quantization
+from tkeras.ops.core import tensor
 
 
 def _refuse_mode(layer, mode):
@@ -36,9 +37,18 @@ class EmbeddingInt8Layout:
         layer.embeddings_scale = layer.add_weight(name="embeddings_scale", shape=(self.input_dim,),
                                                   initializer="ones", trainable=False)
 
-    def quantized_values(self, table):
-        values, scale = int8_quantization.quantize(table.detach().to(torch.float32), -1)
-        return {"_int8_table": values, "embeddings_scale": scale[:, 0]}
+    def quantized_values(self, table, weight_quantizer=None):
+        """The int8 rows and their scales: abs-max per id, or by a config's `weight_quantizer` (called on
+        the host as Keras calls it; its scale must be one per id)."""
+        if weight_quantizer is None:
+            values, scale = int8_quantization.quantize(table.detach().to(torch.float32), -1)
+            return {"_int8_table": values, "embeddings_scale": scale[:, 0]}
+        values, scale = (tensor(v) for v in weight_quantizer(table.detach(), to_numpy=True))
+        if tuple(scale.shape) != (self.input_dim, 1):
+            raise ValueError(f"Embedding: the int8 weight_quantizer must return a scale of shape ({self.input_dim}, "
+                             f"1) (one per id, e.g. AbsMaxQuantizer(axis=-1)); {type(weight_quantizer).__name__} "
+                             f"returned shape {tuple(scale.shape)}")
+        return {"_int8_table": values.to(torch.int8), "embeddings_scale": scale[:, 0]}
 
     def unpacked_table(self, layer):
         """What Keras' `embeddings` reads once int8: the int8 variable itself."""
@@ -51,14 +61,16 @@ class EmbeddingInt8Layout:
 
 
 def accepted_config(layer, config):
-    """None, a default Int8QuantizationConfig, or an Int4QuantizationConfig without custom quantizers (as
-    a dict from a file, or the object)."""
+    """None, an Int8QuantizationConfig (its weight quantizer is run; a lookup has no inputs to quantize,
+    so Keras ignores the activation one), or an Int4QuantizationConfig without custom quantizers (as a
+    dict from a file, or the object)."""
+    from tkeras import quantizers
     if config is None:
         return None
     if isinstance(config, dict):
         from tkeras.saving.serialization import deserialize_keras_object
         config = deserialize_keras_object(config)
-    if int4_quantization.accepts(config):
+    if int4_quantization.accepts(config) or isinstance(config, quantizers.Int8QuantizationConfig):
         return config
     return int8_quantization.accepted_config(layer, config, "int8")
 
@@ -100,7 +112,10 @@ def quantize(layer, mode, type_check, config):
     layer.quantization_config = accepted_config(layer, _default_config(mode) if config is None else config)
     table = layer.embeddings
     layout = _layout(layer, mode)
-    values = layout.quantized_values(table.detach())
+    if mode == "int8":
+        values = layout.quantized_values(table.detach(), layer.quantization_config.weight_quantizer)
+    else:
+        values = layout.quantized_values(table.detach())
     layer._own_weights = [w for w in layer._own_weights if w is not table]
     for key, value in list(layer._parameters.items()):
         if value is table:

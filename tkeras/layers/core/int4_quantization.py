@@ -20,6 +20,7 @@ import math
 
 import torch
 
+from tkeras.ops.core import tensor
 from tkeras.quantizers import int4_packing
 
 _EPSILON = 1e-7  # Keras' backend.epsilon(), the guard against an empty range
@@ -79,10 +80,19 @@ class Int4Layout:
         layer.g_idx.assign(torch.div(torch.arange(self.rows, dtype=torch.float32), self.block_size,
                                      rounding_mode="floor"))
 
-    def quantized_values(self, float_kernel):
-        """{variable name: value} for the float kernel (the packed `kernel` included)."""
+    def quantized_values(self, float_kernel, weight_quantizer=None):
+        """{variable name: value} for the float kernel (the packed `kernel` included); per channel, a
+        config's `weight_quantizer` (Dense) replaces the abs-max default, called on the host as Keras."""
         flat = float_kernel.detach().to(torch.float32).reshape(self.rows, self.columns)
-        if self.block_size is None:
+        if weight_quantizer is not None:
+            values, scale = (tensor(v) for v in weight_quantizer(flat, to_numpy=True))
+            if tuple(scale.shape) != (1, self.columns):
+                raise ValueError(f"the int4 weight_quantizer must return a scale of shape (1, {self.columns}) "
+                                 f"(one per output unit, e.g. AbsMaxQuantizer(axis=0)); "
+                                 f"{type(weight_quantizer).__name__} returned shape {tuple(scale.shape)}")
+            values, scale = values.to(torch.int8), scale[0].to(torch.float32)
+            found = {"kernel_scale": scale}
+        elif self.block_size is None:
             values, scale = _quantize_per_channel(flat)
             found = {"kernel_scale": scale}
         else:
@@ -122,10 +132,25 @@ def dense_matmul(layer, inputs):
     """inputs @ the int4 kernel of a Dense. Per channel as Keras: the int4 values first, then de-scaled."""
     layout = layer._int4_layout
     dtype = inputs.dtype if inputs.dtype.is_floating_point else torch.float32
+    if layout.block_size is None and layer.inputs_quantizer is not None:
+        return _dense_matmul_quantized_inputs(layer, inputs.to(dtype))
     if layout.block_size is None:
         outputs = torch.matmul(inputs.to(dtype), layout.unpacked(layer).to(dtype))
         return outputs / layer.kernel_scale.to(dtype)
     return torch.matmul(inputs.to(dtype), layout.float_kernel(layer, dtype))
+
+
+def _dense_matmul_quantized_inputs(layer, inputs):
+    """Per channel with the config's activation quantizer, as Keras: the quantized inputs meet the int4
+    values and both scales divide the sums; gradients reach the inputs through the dequantized kernel."""
+    values = layer._int4_layout.unpacked(layer).to(inputs.dtype)
+    scale = layer.kernel_scale.to(inputs.dtype)
+    with torch.no_grad():
+        quantized, inputs_scale = layer.inputs_quantizer(inputs, axis=-1)
+        exact = torch.matmul(torch.as_tensor(quantized).to(inputs.dtype), values)
+        exact = exact / (scale * torch.as_tensor(inputs_scale).to(inputs.dtype))
+    through_float_kernel = torch.matmul(inputs, values / scale)
+    return through_float_kernel + (exact - through_float_kernel).detach()
 
 
 def block_size_for(layer, config):
@@ -136,11 +161,14 @@ def block_size_for(layer, config):
     return getattr(layer.dtype_policy, "block_size", None)
 
 
-def accepts(config):
-    """Whether tkeras runs `config` as Keras does: weight-only int4 with the built-in quantizers."""
+def accepts(config, custom_quantizers=False):
+    """Whether tkeras runs `config` as Keras does: weight-only int4 with the built-in quantizers, or, for a
+    layer that takes them (`custom_quantizers`: Dense), the config's own quantizers (per channel only,
+    which Int4QuantizationConfig already insists on)."""
     from tkeras import quantizers
-    return (isinstance(config, quantizers.Int4QuantizationConfig) and config.weight_quantizer is None
-            and config.activation_quantizer is None)
+    if not isinstance(config, quantizers.Int4QuantizationConfig):
+        return False
+    return custom_quantizers or (config.weight_quantizer is None and config.activation_quantizer is None)
 
 
 class EmbeddingInt4Layout:

@@ -18,6 +18,7 @@ the int4 format and maths to int4_quantization.py.
 import torch
 
 from tkeras.layers.core import int4_quantization
+from tkeras.ops.core import tensor
 
 _EPSILON = 1e-7  # Keras' backend.epsilon(): the abs-max scale's guard against an all-zero channel
 _LIMIT = 127.0
@@ -59,6 +60,36 @@ class Int8Matmul(torch.autograd.Function):
         return torch.matmul(upstream, float_kernel.transpose(0, 1)).to(ctx.input_dtype), None, None
 
 
+class Int8QuantizerMatmul(Int8Matmul):
+    """As Int8Matmul, with the layer's own `inputs_quantizer` (a custom Quantizer, or None for weight-only
+    int8: the float inputs meet the int8 kernel directly); the backward pass is the same."""
+
+    @staticmethod
+    def forward(ctx, inputs, kernel, kernel_scale, inputs_quantizer):
+        ctx.save_for_backward(kernel, kernel_scale)
+        ctx.input_dtype = inputs.dtype
+        output_scale = kernel_scale
+        if inputs_quantizer is None:
+            sums = torch.matmul(inputs, kernel.to(inputs.dtype))
+        else:
+            quantized, inputs_scale = inputs_quantizer(inputs, axis=-1)
+            output_scale = output_scale * torch.as_tensor(inputs_scale)
+            sums = torch.matmul(torch.as_tensor(quantized).to(torch.float32), kernel.to(torch.float32))
+        return (sums.to(inputs.dtype) / output_scale).to(inputs.dtype)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        return Int8Matmul.backward(ctx, upstream) + (None,)
+
+
+def is_default_inputs_quantizer(quantizer):
+    """Whether `quantizer` does what Int8Matmul's own input quantization does (abs-max onto [-127, 127]
+    per row), so the layer may keep that faster path."""
+    from tkeras import quantizers
+    return (type(quantizer) is quantizers.AbsMaxQuantizer and tuple(quantizer.value_range) == (-127, 127)
+            and quantizer.epsilon == _EPSILON and quantizer.output_dtype == "int8")
+
+
 class Int8KernelQuantization:
     """`quantize("int8")` for a layer with one float `kernel` (Dense, EinsumDense; listed before Layer in
     the bases). The layer says how its kernel quantizes (`_int8_kernel`: int8 values and the scale) and
@@ -66,6 +97,9 @@ class Int8KernelQuantization:
     and the file order are the same for both."""
 
     _int4_layout = None  # an int4_quantization.Int4Layout once the kernel is int4
+    # The modes in which the config's own weight/activation quantizers are run (Dense: int8 and int4,
+    # EinsumDense: int8); elsewhere only the default quantizers are accepted.
+    _custom_quantizer_modes = ()
 
     def _quantizable_class(self):
         """The class quantize() is written for: the one that lists this mixin among its bases."""
@@ -84,12 +118,17 @@ class Int8KernelQuantization:
         float_kernel = self.__dict__.get("_kernel")
         float_kernel = self.kernel if float_kernel is None else float_kernel
         with torch.no_grad():
-            values, scale = self._int8_kernel(float_kernel.detach())
+            values, scale = self._int8_configured_kernel(float_kernel.detach())
         self._drop_float_kernel(float_kernel)
         self._int8_build(tuple(values.shape))
         self._kernel.assign(values)
         self.kernel_scale.assign(scale)
         self.dtype_policy = quantized_policy(self, mode)
+
+    def _int8_configured_kernel(self, kernel):
+        """The int8 kernel and scale quantize() stores: by the config's weight quantizer where the layer
+        takes one (Dense), else the layer's abs-max default."""
+        return self._int8_kernel(kernel)
 
     def quantized_build(self, kernel_shape, mode, config=None):
         """Make the int8 kernel (of `kernel_shape`) and its `kernel_scale`, as a quantized layer read from
@@ -106,6 +145,8 @@ class Int8KernelQuantization:
         """The quantized kernel's variables for `mode` (from build(), when the policy is quantized)."""
         check_mode(self, mode)
         if mode == "int4":
+            if "int4" in self._custom_quantizer_modes:  # as Keras, int4's inputs quantizer is the config's only
+                self.inputs_quantizer = getattr(self.quantization_config, "activation_quantizer", None)
             block_size = int4_quantization.block_size_for(self, self.quantization_config)
             self._int4_layout = int4_quantization.Int4Layout(kernel_shape, self._int4_reduced_axes(), block_size)
             self._int4_layout.build(self)
@@ -123,8 +164,12 @@ class Int8KernelQuantization:
         float_kernel = self.kernel
         block_size = int4_quantization.block_size_for(self, self.quantization_config)
         layout = int4_quantization.Int4Layout(tuple(float_kernel.shape), self._int4_reduced_axes(), block_size)
+        weight_quantizer = None
+        if "int4" in self._custom_quantizer_modes:
+            weight_quantizer = self.quantization_config.weight_quantizer
+            self.inputs_quantizer = self.quantization_config.activation_quantizer
         with torch.no_grad():
-            values = layout.quantized_values(float_kernel.detach())
+            values = layout.quantized_values(float_kernel.detach(), weight_quantizer)
         self._drop_float_kernel(float_kernel)
         self._int4_layout = layout
         layout.build(self)
@@ -205,7 +250,9 @@ def quantized_policy(layer, mode):
 def accepted_config(owner, config, mode=None):
     """`owner`'s `quantization_config` (the object or its serialized dict) when it is what tkeras runs:
     None, an Int8QuantizationConfig with the default quantizers (Keras' `Model.quantize("int8")`
-    writes exactly that), or an Int4QuantizationConfig without custom quantizers (any block size).
+    writes exactly that) or, for a layer with "int8" in `_custom_quantizer_modes`, with any weight and
+    activation quantizers, or an Int4QuantizationConfig without custom quantizers (any block size; with
+    them, per channel, where "int4" is in the modes)
     Anything else is refused by name rather than run differently."""
     if config is None:
         return None
@@ -213,7 +260,10 @@ def accepted_config(owner, config, mode=None):
     if isinstance(config, dict):
         from tkeras.saving.serialization import deserialize_keras_object
         config = deserialize_keras_object(config)
-    if mode in (None, "int4") and int4_quantization.accepts(config):
+    custom_modes = getattr(owner, "_custom_quantizer_modes", ())
+    if mode in (None, "int4") and int4_quantization.accepts(config, "int4" in custom_modes):
+        return config
+    if isinstance(config, quantizers.Int8QuantizationConfig) and "int8" in custom_modes:
         return config
     activation = getattr(config, "activation_quantizer", None)
     default = (isinstance(config, quantizers.Int8QuantizationConfig) and config.weight_quantizer is None
@@ -222,7 +272,8 @@ def accepted_config(owner, config, mode=None):
     if not default:
         raise ValueError(f"{type(owner).__name__}: quantization_config={config!r} is not supported by tkeras "
                          f"(layer {owner.name!r}); None, Int8QuantizationConfig() with its default quantizers or "
-                         f"Int4QuantizationConfig(block_size=...) without custom quantizers is")
+                         f"Int4QuantizationConfig(block_size=...) without custom quantizers is (Dense and EinsumDense "
+                         f"also take custom int8 quantizers)")
     return config
 
 
@@ -271,6 +322,22 @@ class EinsumPlan:
         values, scale = quantize(inputs, self.input_reduced)
         return values, self._aligned(scale, self.input_term, self.input_reduced)
 
+    def kernel_scale_by(self, weight_quantizer, kernel, owner):
+        """A config's weight quantizer on the kernel (on the host, as Keras): int8 values and the scale
+        aligned with the output; its scale must be the kernel's reduced over the contracted letters."""
+        values, scale = (tensor(v) for v in weight_quantizer(kernel, to_numpy=True))
+        expected = tuple(1 if i in self.kernel_reduced else d for i, d in enumerate(kernel.shape))
+        if tuple(scale.shape) != expected:
+            raise ValueError(f"{owner}: the int8 weight_quantizer must reduce the kernel over its contracted "
+                             f"axes {self.kernel_reduced} (a scale of shape {expected}); "
+                             f"{type(weight_quantizer).__name__} returned shape {tuple(scale.shape)}")
+        return values.to(torch.int8), self._aligned(scale, self.kernel_term, self.kernel_reduced)
+
+    def quantize_inputs_by(self, inputs_quantizer, inputs):
+        """A custom inputs quantizer, reduced over the inputs' contracted axes as Keras asks it."""
+        values, scale = inputs_quantizer(inputs, axis=self.input_reduced)
+        return tensor(values), self._aligned(tensor(scale), self.input_term, self.input_reduced)
+
     def float_kernel(self, kernel, kernel_scale):
         """The dequantized kernel (for gradients): the scale taken back to the kernel's layout."""
         kept = [c for c in self.output if c in self.kernel_term]
@@ -278,6 +345,25 @@ class EinsumPlan:
         scale = scale.permute(*[kept.index(c) for c in self.kernel_term if c in kept])
         shape = [kernel.shape[i] if c in kept else 1 for i, c in enumerate(self.kernel_term)]
         return kernel.to(kernel_scale.dtype) / scale.reshape(shape)
+
+
+class Int8QuantizerEinsum(torch.autograd.Function):
+    """As Int8Einsum, with a layer's own `inputs_quantizer`, or None (weight-only: the float inputs meet the
+    dequantized kernel, as Keras); gradients reach the inputs through the dequantized kernel."""
+
+    @staticmethod
+    def forward(ctx, inputs, kernel, kernel_scale, plan, inputs_quantizer):
+        ctx.save_for_backward(inputs, kernel, kernel_scale)
+        ctx.plan = plan
+        if inputs_quantizer is None:
+            return torch.einsum(plan.equation, inputs, plan.float_kernel(kernel, kernel_scale.to(inputs.dtype)))
+        quantized, inputs_scale = plan.quantize_inputs_by(inputs_quantizer, inputs)
+        sums = torch.einsum(plan.equation, quantized.to(torch.float32), kernel.to(torch.float32))
+        return (sums / (inputs_scale * kernel_scale).to(torch.float32)).to(inputs.dtype)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        return Int8Einsum.backward(ctx, upstream) + (None,)
 
 
 class Int8Einsum(torch.autograd.Function):
