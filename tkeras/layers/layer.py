@@ -451,6 +451,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                   for s in shapes]
         with probing(), building(self):
             outputs = self.__call__(probes if isinstance(input_shape, list) else probes[0], training=False)
+        if outputs is None:  # a call() that returns nothing has no output shape (its symbolic call gives None)
+            return None
         if isinstance(outputs, (list, tuple)):
             return [(batch,) + tuple(o.shape[1:]) for o in outputs]
         return (batch,) + tuple(outputs.shape[1:])

@@ -5,6 +5,8 @@ plan: a list of steps (layer, where its arguments come from, where its outputs g
 slots. Running the model is one pass over that list; no graph is walked per call. Shared layers appear
 once in `layers` and once per call in the plan; nested models are layers like any other.
 """
+import warnings
+
 import numpy as np
 import torch
 
@@ -327,6 +329,18 @@ class Functional(Model):
         return None
 
 
+def _warn_on_renamed_dict_inputs(inputs):
+    """Keras warns when a dict of inputs is keyed otherwise than its Inputs are named: the data fed to
+    fit()/predict() is matched by key, so the mismatch usually means data reaching the wrong input."""
+    if not isinstance(inputs, dict):
+        return
+    for key, tensor in inputs.items():
+        if isinstance(tensor, KerasTensor) and key != tensor.name:
+            warnings.warn(f"Model(inputs=dict): key {key!r} maps to the Input named {tensor.name!r}; a dict of inputs "
+                          f"should use the Inputs' names as keys (rename it with `Input(..., name={key!r})`)",
+                          UserWarning, stacklevel=4)
+
+
 def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_order=None, **kwargs):
     """Set `model` up as a functional model of `inputs` -> `outputs` (Model.__init__ routes here).
 
@@ -339,6 +353,7 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
         # A Model subclass calling super().__init__(inputs, outputs) becomes functional, keeping its own
         # methods (train_step, ...) in front, as Keras does.
         model.__class__ = _functional_subclass(type(model))
+    _warn_on_renamed_dict_inputs(inputs)
     Layer.__init__(model, name=name, trainable=trainable)
     model._init_trainer()
     input_tensors = _flatten_tensors(inputs, "inputs")

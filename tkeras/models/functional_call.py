@@ -109,6 +109,8 @@ def symbolic_call(layer, inputs, args, kwargs):
             raise _shape_error(layer, input_shapes, error) from error
     if specs is None:
         specs = _specs_by_dry_run(layer, inputs, args, kwargs)
+        if specs is None:  # call() returned None: as in Keras, the symbolic call gives None back
+            return None
     node_index = len(layer._inbound_nodes)
     counter = iter(range(len(tree.flatten(specs))))
 
@@ -182,6 +184,8 @@ def _keeps_base_output_dtype(layer):
 
 
 def _specs_from_shapes(layer, shapes, inputs):
+    if shapes is None:  # no output: left to the dry run, which finds the same None
+        return None
     dtype = _default_dtype(layer, inputs)
     if _is_shape(shapes):
         return _Spec(tuple(shapes), dtype)
@@ -317,6 +321,8 @@ def _specs_from_probes(layer, inputs, args, kwargs, probe_sizes, ones=()):
         text = isinstance(a, np.ndarray) and a.dtype.kind in "USO"  # text handed on (reshaped, split)
         return _Spec(shape, "string" if text else config.dtype_name(a.dtype))
 
+    if first is None:
+        return None
     if isinstance(first, (torch.Tensor, np.ndarray)):
         return spec(first, second)
     if isinstance(first, dict):

@@ -1,7 +1,9 @@
 """Small pieces of fit/evaluate/predict's loops that need no model: how long the input is, how predict's
-batches are put back together, when to validate, the NaN warning, the epoch cap, and Keras 2's
-`callback.validation_data`.
+batches are put back together, when to validate, the NaN warning, the epoch cap, Keras 2's
+`callback.validation_data`, and which compute_loss signature evaluate calls.
 """
+import functools
+import inspect
 import math
 import warnings
 
@@ -83,3 +85,15 @@ def give_callbacks_validation_arrays(callbacks, x, y, sample_weight):
     arrays = [np.asarray(v) for v in inputs + targets + weights]
     for callback in callbacks:
         callback.validation_data = arrays
+
+
+@functools.lru_cache(maxsize=None)
+def compute_loss_takes_training(model_class):
+    """Keras passes `training=` to compute_loss only when its signature has room for it, so that an
+    override with the older (x, y, y_pred, sample_weight) signature keeps working in evaluate();
+    cached per class because test_step runs once per batch."""
+    try:
+        parameters = inspect.signature(model_class.compute_loss).parameters
+    except (TypeError, ValueError):
+        return True
+    return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())

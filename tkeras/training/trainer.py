@@ -205,7 +205,10 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     def test_step(self, data):
         x, y, sample_weight = data_adapter.unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        if loop_helpers.compute_loss_takes_training(type(self)):
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        else:  # a compute_loss override written before Keras 3.3 added `training`
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss.detach(), sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
