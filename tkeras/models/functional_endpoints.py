@@ -23,10 +23,6 @@ from tkeras.layers.core.tf_op_layers import AddLoss, AddMetric
 from tkeras.utils import tree
 
 
-# The graft's layers are tf-keras 2's own classes, so configs and .h5 files name them as tf-keras 2 does.
-_ReportedLoss = AddLoss
-
-
 def holds_keras_tensors(value):
     return any(isinstance(leaf, KerasTensor) for leaf in tree.flatten(value))
 

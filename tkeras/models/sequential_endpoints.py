@@ -16,8 +16,8 @@ functional model of its own, whose last step reports the value with `add_loss`. 
 losses keeps its layers' outputs during the call and feeds that model; other models run as before.
 """
 from tkeras.backend.keras_tensor import KerasTensor
+from tkeras.layers.core.tf_op_layers import AddLoss
 from tkeras.models import functional, graph_order
-from tkeras.models.functional_endpoints import _ReportedLoss
 from tkeras.utils import tree
 
 
@@ -30,7 +30,7 @@ def add_symbolic_loss(model, losses):
             raise ValueError(f"Sequential model {model.name!r}: add_loss received a list mixing symbolic tensors "
                              f"with {type(loss).__name__} {loss!r:.60}; give the symbolic losses on their own")
         positions = _stack_positions_read(loss, stack_tensors, model.name)
-        reported = _ReportedLoss(name=f"{model.name}_added_loss")(loss)
+        reported = AddLoss(name=f"{model.name}_added_loss")(loss)
         endpoint = functional.Functional([stack_tensors[p] for p in positions], reported,
                                          name=f"{model.name}_added_loss_{len(_endpoints(model))}")
         _endpoints(model).append((endpoint, positions))
