@@ -21,6 +21,15 @@ def _t(x):
     return tensor
 
 
+def _format(op, data_format):
+    """K.<op>'s `data_format`: the global image format by default, else one of the two."""
+    data_format = data_format or config.image_data_format()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"K.{op}: argument 'data_format' must be 'channels_first' or 'channels_last', "
+                         f"received {data_format!r}")
+    return data_format
+
+
 def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 

@@ -12,16 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.backend import config
-from tkeras.backend.functions import _t
+from tkeras.backend.functions import _format, _t
 from tkeras.backend.keras_tensor import record_in_graphs
-
-
-def _format(op, data_format):
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"K.{op}: argument 'data_format' must be 'channels_first' or 'channels_last', "
-                         f"received {data_format!r}")
-    return data_format
 
 
 def arange(start, stop=None, step=1, dtype="int32"):
