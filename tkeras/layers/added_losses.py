@@ -76,12 +76,11 @@ def record_added_metrics(owner):
     PENDING_METRICS.clear()
 
 
-def take_pending_losses():
+def pending_loss_values():
     """The pass's added losses, each summed to one float scalar as Keras 3 adds them to the step's loss:
-    a per-sample loss (`add_loss(ctc_batch_cost(...))`, shape (batch, 1)) counts with its sum."""
-    values = [_as_scalar_loss(value) for _, value in PENDING_LOSSES]
-    clear_pending_losses()
-    return values
+    a per-sample loss (`add_loss(ctc_batch_cost(...))`, shape (batch, 1)) counts with its sum. They stay
+    pending (the layers keep them for `model.losses`) until the next outermost call clears them."""
+    return [_as_scalar_loss(value) for _, value in PENDING_LOSSES]
 
 
 def _as_scalar_loss(value):

@@ -161,8 +161,8 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         The added losses are read, not taken: the layers keep them until the next outermost call clears
         them, so `model.losses` after fit, evaluate or train_on_batch lists the last step's, as Keras 3
         on torch does."""
-        from tkeras.layers.added_losses import PENDING_LOSSES, _as_scalar_loss
-        result = [_as_scalar_loss(value) for _, value in PENDING_LOSSES]
+        from tkeras.layers.added_losses import pending_loss_values
+        result = pending_loss_values()
         given = self.__dict__.get("_stateless_regularized_values")  # stateless_compute_loss's values
         for w in self._regularized_weights():
             result.append(w.regularizer(w if given is None else given.get(id(w), w)))
