@@ -344,7 +344,13 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _LOOKUP.get(canonical(identifier))
         if cls is None:
-            raise lookup_error("initializer", identifier, _ALIASES)
+            # A custom initializer saved by name (Keras 2 files, a function's config): custom_objects, an
+            # active custom_object_scope or the registry say which one it is.
+            from tkeras.saving.serialization import get_registered_object
+            custom = get_registered_object(identifier)
+            if custom is None or (isinstance(custom, type) and not issubclass(custom, Initializer)):
+                raise lookup_error("initializer", identifier, _ALIASES)
+            return get(custom)
         return cls()
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()

@@ -95,7 +95,12 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _LOOKUP.get(canonical(identifier))
         if cls is None:
-            raise lookup_error("regularizer", identifier, _NAMES)
+            # A custom regularizer saved by name: custom_objects, an active custom_object_scope or the registry.
+            from tkeras.saving.serialization import get_registered_object
+            custom = get_registered_object(identifier)
+            if custom is None or (isinstance(custom, type) and not issubclass(custom, Regularizer)):
+                raise lookup_error("regularizer", identifier, _NAMES)
+            return custom() if isinstance(custom, type) else custom
         return cls()
     raise TypeError(f"Could not interpret regularizer identifier {identifier!r}")
 

@@ -7,7 +7,18 @@ next `__call__` does not build a second time (which would create every weight tw
 import functools
 import inspect
 
+from tkeras.backend.eager_tensor import TensorShape
 from tkeras.layers.layer_paths import building
+
+
+def shape_for_build(shape):
+    """The input shape as tf-keras hands it to `build` and `compute_output_shape`: a TensorShape, so
+    `input_shape.as_list()` works; being a tuple, Keras 3 code that indexes or compares it works too.
+    Several inputs' shapes (nested) stay as they are."""
+    if isinstance(shape, tuple) and type(shape) is not TensorShape and all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in shape):
+        return TensorShape(shape)
+    return shape
 
 
 def marking_built(build):

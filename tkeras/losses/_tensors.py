@@ -3,11 +3,17 @@
 Model outputs carry bookkeeping attributes (`_keras_logits`, `_keras_activation`, `_keras_mask`);
 any reshape or cast made here carries them over, because losing `_keras_logits` would silently
 send a saturated sigmoid output down the clipped-probability path.
+
+Arrays converted at user level (a notebook calling `keras.losses.mse(y, p)` on NumPy data) become
+EagerTensors, so the loss a function returns prints as a tf.Tensor and `np.mean(loss)` works, as in
+TensorFlow; inside fit/evaluate and layer calls they stay plain torch tensors.
 """
 import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
+from tkeras.backend.eager_tensor import wrap
 
 _CARRIED = ("_keras_logits", "_keras_activation", "_keras_mask")
 
@@ -21,6 +27,8 @@ def as_tensor(value, dtype=None, device=None):
         tensor = torch.as_tensor(array)
         if dtype is None and tensor.dtype == torch.float64:
             tensor = tensor.to(config.standardize_dtype(None))
+        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw or CALL_CONTEXT.training):
+            tensor = wrap(tensor)
     if device is not None and tensor.device != device:
         tensor = tensor.to(device, non_blocking=True)
     if dtype is not None and tensor.dtype != dtype:

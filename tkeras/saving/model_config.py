@@ -215,10 +215,12 @@ def _loss_from_config(config, custom_objects):
     config = config_compat.normalize(config)
     if isinstance(config, str):
         return config
-    if custom_objects and config.get("class_name") in custom_objects:
-        return custom_objects[config["class_name"]]
+    custom = (custom_objects or {}).get(config.get("class_name"))
+    if custom is not None and not inspect.isclass(custom):
+        return custom  # a loss function given by the name it was saved under
     from tkeras import losses
-    return losses.deserialize(config) if hasattr(losses, "deserialize") else losses.get(config)
+    # A Loss subclass comes back as an instance made from its saved config (`model.loss.threshold`).
+    return losses.deserialize(config, custom_objects=custom_objects)
 
 
 def _metrics_from_config(config, custom_objects=None):

@@ -64,13 +64,18 @@ def _ints(values):
     return torch.tensor(values, dtype=torch.int32) if values else torch.zeros(0, dtype=torch.int32)
 
 
+# TensorFlow matches encoding names as ICU does, ignoring case and '-', '_', ' ' ("UTF8" is "UTF-8").
+_CODECS = {"UTF8": "utf-8", "UTF16BE": "utf-16-be", "UTF32BE": "utf-32-be", "UTF16LE": "utf-16-le",
+           "UTF32LE": "utf-32-le", "UTF16": "utf-16", "UTF32": "utf-32", "USASCII": "us-ascii", "ASCII": "ascii",
+           "ISO88591": "iso-8859-1", "LATIN1": "latin1"}
+
+
 def _codec(encoding, api):
-    name = str(encoding).upper().replace("_", "-")
-    if name not in ("UTF-8", "UTF-16-BE", "UTF-32-BE", "UTF-16-LE", "UTF-32-LE", "UTF-16", "UTF-32",
-                    "US-ASCII", "ASCII", "ISO-8859-1", "LATIN1"):
+    key = "".join(c for c in str(encoding).upper() if c not in "-_ ")
+    if key not in _CODECS:
         raise ValueError(f"tf.strings.{api}: tkeras knows the encodings UTF-8, UTF-16-BE, UTF-32-BE (and LE), "
                          f"US-ASCII and ISO-8859-1; received {encoding!r}")
-    return name.lower()
+    return _CODECS[key]
 
 
 def _check_errors(errors, api):
