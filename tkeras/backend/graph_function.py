@@ -68,7 +68,7 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     if not _GRAPH_MAKER:
         raise RuntimeError("K.function: tkeras' models are not loaded: import tkeras first")
     deferred = _graph_updates(updates)
-    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    inputs = _flat_symbolic(inputs)
     tensors = [i for i, value in enumerate(inputs) if isinstance(value, KerasTensor)]
     flags = [i for i, value in enumerate(inputs) if not isinstance(value, KerasTensor)]
     if not tensors:
@@ -87,6 +87,8 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     def run(values):
         values = list(values) if isinstance(values, (list, tuple)) else [values]
         if len(values) != len(inputs):
+            values = _flat_values(values)
+        if len(values) != len(inputs):
             raise ValueError(f"This K.function takes {len(inputs)} input value(s) (one per entry of its inputs), "
                              f"received {len(values)}")
         training = any(bool(values[i]) for i in flags)
@@ -102,15 +104,48 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
             update.apply(list(results[start:start + len(update.tensors)]))
             start += len(update.tensors)
         results = results[:returned]
-        return [np.asarray(result.detach().cpu().numpy() if hasattr(result, "detach") else result)
-                for result in results]
+        return [_fetched(result) for result in results]
 
     return run
 
 
+def _flat_symbolic(inputs):
+    """The inputs with nested lists of symbolic tensors spread out. tf-keras 2 gives a one-input
+    `Model([x], y)` (and an application built on `input_tensor=`) a bare tensor for `model.input`, where
+    Keras 3 gives `[x]`; `K.function([model.input], ...)` is written for the former."""
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    flat = []
+    for entry in inputs:
+        if isinstance(entry, (list, tuple)) and entry and all(isinstance(t, KerasTensor) for t in entry):
+            flat.extend(entry)
+        else:
+            flat.append(entry)
+    return flat
+
+
+def _flat_values(values):
+    """Values fed as `[[a, b]]` for a nested `[model.input]` of two inputs, spread like the inputs."""
+    flat = []
+    for value in values:
+        if isinstance(value, (list, tuple)) and value and all(hasattr(v, "shape") for v in value):
+            flat.extend(value)
+        else:
+            flat.append(value)
+    return flat
+
+
+def _fetched(result):
+    """An output as Keras 2's session run gives it: an array, or a NumPy scalar (`np.float32`) for a
+    0-d output such as a mean loss, so `float(loss)`, `'%.3f' % loss` and `type(loss)` match."""
+    array = np.asarray(result.detach().cpu().numpy() if hasattr(result, "detach") else result)
+    return array[()] if array.ndim == 0 else array
+
+
 def _differentiable(value):
-    """A float input as a tensor that records gradients (K.gradients with respect to a model input)."""
-    tensor = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.asarray(value))
+    """A float input as a tensor that records gradients (K.gradients with respect to a model input).
+    Made contiguous first: `preprocess_input` flips RGB to BGR with a negative-stride view, which torch
+    cannot wrap."""
+    tensor = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(value))
     if not tensor.is_floating_point():
         return value
     return tensor.detach().clone().requires_grad_(True)

@@ -366,6 +366,10 @@ def init_functional(model, inputs, outputs, name=None, trainable=True, _layer_or
     model._outputs_struct = outputs
     model._input_tensors = input_tensors
     model._output_tensors = output_tensors
+    if len(input_tensors) == 1:
+        # Declared like a layer's `input_shape=`, so a Sequential whose first layer is this model (a
+        # pretrained conv base) builds at `add` time, as Keras does, and counts the head's weights.
+        model._batch_input_shape = tuple(input_tensors[0].shape)
     model._input_keys = sorted(inputs) if isinstance(inputs, dict) else [
         t._keras_history[0].name for t in input_tensors]
     model._input_conformers = input_conformance.conformers_for(model.name, input_tensors, model._input_keys)
