@@ -110,9 +110,46 @@ class AliasModule(types.ModuleType):
             raise
 
     def __dir__(self):
-        names = set(dir(object.__getattribute__(self, "_tkeras_target")))
+        target = object.__getattribute__(self, "_tkeras_target")
         companion = object.__getattribute__(self, "_tkeras_companion")
-        return sorted(names | set(dir(companion) if companion is not None else ()))
+        names = {name for name in dir(target) if _listed_by_keras(target, name)}
+        if companion is not None:  # its legacy names, whichever tkeras module defines them
+            names |= {name for name in dir(companion) if _listed_by_keras(companion, name, own_only=False)}
+        return sorted(names)
+
+
+# Submodules Keras lists in its API packages (`keras.optimizers.schedules`, `keras.preprocessing.image`...).
+_KERAS_SUBMODULES = {"experimental", "legacy", "schedules", "bounding_boxes", "image", "sequence", "text",
+                     "scikit_learn"}
+_EVERY_SUBMODULE_PUBLIC = {"tkeras", "tkeras.applications", "tkeras.datasets"}
+# tkeras' plumbing that API packages import (name lookups, lazy exports), never listed by Keras.
+_HELPER_MODULES = {"tkeras._lazy_exports", "tkeras._missing_names", "tkeras.utils.lookup"}
+
+
+def _listed_by_keras(target, name, own_only=True):
+    """Whether `dir(keras.<module>)` shows `name`: not the helpers a tkeras module imports for its own
+    code (`torch`, `np`, `functools`, `lookup_error`...), which Keras' API modules don't list (Hands-On
+    ML prints `[m for m in dir(keras.activations) if not m.startswith("_")]`), nor tkeras' internal
+    submodules. Names a module defines or re-exports from tkeras, Keras' own submodules and names
+    loaded lazily stay."""
+    value = target.__dict__.get(name)
+    if value is None:
+        return True
+    own_tree = target.__name__ + "."
+    if isinstance(value, types.ModuleType):
+        if not value.__name__.startswith(own_tree):
+            return False
+        # tkeras' own implementation modules (`layers.layer_attributes`) are no Keras API; the root's
+        # submodules and those of the packages whose every submodule is public are.
+        return target.__name__ in _EVERY_SUBMODULE_PUBLIC or value.__name__[len(own_tree):] in _KERAS_SUBMODULES
+    origin = getattr(value, "__module__", None) if isinstance(value, (type, types.FunctionType)) else None
+    if origin is None:
+        return True
+    if not origin.startswith("tkeras"):
+        return False
+    if origin in _HELPER_MODULES and not origin.startswith(own_tree):
+        return False
+    return not own_only or hasattr(target, "__path__") or origin == target.__name__
 
 
 def _public_names(target, companion):

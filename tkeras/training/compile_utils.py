@@ -311,14 +311,33 @@ def _update(metrics, weighted_flags, y_true, y_pred, sample_weight):
 
 def _entries_per_output(spec, names):
     """One list of metric entries per output, from `metrics=`/`weighted_metrics=` as the user wrote them:
-    a dict by output name, a list of lists (one per output), or one list for every output."""
+    a dict by output name, a list of lists (one per output), a list with one entry per output that
+    repeats a name (Keras 3's reading), or one list for every output."""
     if spec is None:
         return [[] for _ in names]
     if isinstance(spec, dict):
         return [list(_as_list(spec.get(n))) for n in names]
     if isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (list, tuple)) for s in spec) and len(names) > 1:
         return [list(s) for s in spec]
+    if isinstance(spec, (list, tuple)) and len(spec) == len(names) > 1 and _entries_repeat_a_name(spec):
+        # `metrics=["RootMeanSquaredError", "RootMeanSquaredError"]` for two outputs: Keras 3 gives one
+        # entry to each output; tf-keras 2 refused it (each output would log one name twice).
+        return [[entry] for entry in spec]
     return [list(_as_list(spec)) for _ in names]
+
+
+def _entries_repeat_a_name(entries):
+    names = [_entry_name(entry) for entry in entries]
+    return None not in names and len(set(names)) < len(names)
+
+
+def _entry_name(entry):
+    if isinstance(entry, str):
+        return entry
+    name = getattr(entry, "name", None)
+    if not isinstance(name, str):
+        name = getattr(entry, "__name__", None)
+    return name
 
 
 def _as_list(value):

@@ -58,10 +58,19 @@ def inverse_document_frequency(document_counts, documents):
     return np.log(1 + documents / (1 + np.asarray(document_counts, dtype=np.float64)))
 
 
+def _is_pandas(value):
+    return type(value).__module__.partition(".")[0] == "pandas" and hasattr(value, "to_numpy")
+
+
 def adapt_batches(data, steps=None, single_batch=None):
     """The batches `adapt(data)` reads: `data` itself when it is one batch (`single_batch(data)` says
     so), otherwise each element of the iterable (a tf.data Dataset, a generator, a list of arrays),
-    keeping only the inputs of `(x, y)` / `(x, y, sample_weight)` elements and stopping after `steps`."""
+    keeping only the inputs of `(x, y)` / `(x, y, sample_weight)` elements and stopping after `steps`.
+    A pandas DataFrame or Series is one batch of its values, as tf-keras 2 reads it (iterating a frame
+    would give its column names)."""
+    if _is_pandas(data):
+        yield data.to_numpy()
+        return
     if single_batch is not None and single_batch(data):
         yield data
         return
