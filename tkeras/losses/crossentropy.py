@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from tkeras.backend import config
 from tkeras.losses import _tensors
 from tkeras.losses.loss import LossFunctionWrapper
+from tkeras.ops.softmax_crossentropy import softmax_crossentropy_from_logits
 
 
 def _check_axis(axis, where):
@@ -79,11 +80,18 @@ def _warn_single_class(y_pred, axis, name):
                       f"'binary_crossentropy' for two classes.", SyntaxWarning, stacklevel=3)
 
 
+def _logits_of(y_pred, from_logits, axis):
+    """The logits behind `y_pred`: itself with from_logits, else those a last-axis softmax recorded."""
+    if from_logits:
+        return y_pred
+    if _is_last_axis(axis, y_pred.dim()):
+        return _tensors.logits_from(y_pred, "softmax")
+    return None
+
+
 def _log_probabilities(y_pred, from_logits, axis):
     """log p over the class axis: log_softmax of the logits when known, else log of clipped p."""
-    logits = y_pred if from_logits else None
-    if logits is None and _is_last_axis(axis, y_pred.dim()):
-        logits = _tensors.logits_from(y_pred, "softmax")
+    logits = _logits_of(y_pred, from_logits, axis)
     if logits is not None:
         return torch.log_softmax(logits, dim=axis)
     normalized = y_pred / y_pred.sum(dim=axis, keepdim=True)
@@ -103,6 +111,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     _warn_single_class(y_pred, axis, "categorical_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    logits = _logits_of(y_pred, from_logits, axis)
+    if logits is not None:
+        # TensorFlow's fused kernel and its gradient (softmax - y_true), as tf-keras 2 trains with.
+        return softmax_crossentropy_from_logits(y_true, logits, axis)
     return -(y_true * _log_probabilities(y_pred, from_logits, axis)).sum(dim=axis)
 
 

@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.ops.core import tensor, user_op
+from tkeras.ops.softmax_crossentropy import softmax_crossentropy_from_logits
 from tkeras.ops.nn_activations import log_softmax_over as _log_softmax_over, piecewise_input as _piecewise_input
 
 
@@ -115,7 +116,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
 @user_op
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
     labels, logits = _float(labels), _float(logits)
-    return -torch.sum(labels.to(logits.dtype) * torch.log_softmax(logits, dim=axis), dim=axis)
+    return softmax_crossentropy_from_logits(labels, logits, axis)
 
 
 @user_op

@@ -172,7 +172,8 @@ def _categorical(z, y):
         loss = (y * log_p).sum(dim=-1).sum() / -rows
     else:
         loss = (-(y * log_p).sum(dim=-1)).sum()
-    grad = _LOG_SOFTMAX_BACKWARD(y * _negated_fraction(rows), log_p, -1, torch.float32)
+    # TensorFlow's gradient, (softmax - y) / rows, as the loss's autograd path (ops/softmax_crossentropy.py)
+    grad = torch.sub(y, log_p.exp()).mul_(_negated_fraction(rows))
     return loss, grad
 
 

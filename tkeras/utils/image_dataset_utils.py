@@ -57,14 +57,19 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  color_mode="rgb", batch_size=32, image_size=(256, 256), shuffle=True, seed=None,
                                  validation_split=None, subset=None, interpolation="bilinear", follow_links=False,
                                  crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, data_format=None,
-                                 verbose=True):
+                                 verbose=True, **kwargs):
     """A Dataset of `(images, labels)` batches (just images when `labels` or `label_mode` is None).
 
     Images are (batch, height, width, channels) float32 in 0-255; labels are int32 ('int'), one-hot
     float32 ('categorical') or (batch, 1) float32 ('binary'). The result carries `class_names` and
     `file_paths`. `subset='both'` returns `[training, validation]`; the validation part is not
-    shuffled, so evaluating it twice sees the same order.
+    shuffled, so evaluating it twice sees the same order. tf-keras 2's `smart_resize=True` is read as
+    `crop_to_aspect_ratio=True`.
     """
+    if "smart_resize" in kwargs:  # tf-keras 2.5's name (DLwP 2nd ed.'s GAN), which tf-keras 2 still reads
+        crop_to_aspect_ratio = kwargs.pop("smart_resize")
+    if kwargs:
+        raise TypeError(f"image_dataset_from_directory: unexpected keyword argument(s) {sorted(kwargs)}")
     dataset_utils.check_labels_arg(labels, class_names, "image")
     image_size, interpolation = _check_image_args(label_mode, color_mode, image_size, interpolation,
                                                   crop_to_aspect_ratio, pad_to_aspect_ratio)
