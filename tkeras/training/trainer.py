@@ -95,7 +95,10 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                 self.optimizer, "inner_optimizer"):
             from tkeras.mixed_precision import LossScaleOptimizer
             self.optimizer = LossScaleOptimizer(self.optimizer)
-        self.loss = loss
+        if loss is not None:
+            # Keras 3 keeps a `self.loss` the subclass set itself (a loss object its compute_loss calls,
+            # DLwP 3's diffusion model) when compile() is given no loss.
+            self.loss = loss
         self.compiled_loss = CompileLoss(loss, loss_weights)
         self.compiled_metrics = CompileMetrics(metrics, weighted_metrics)
         self._weighted_metrics = weighted_metrics

@@ -7,8 +7,12 @@ index 0 is the mask token '' and 1 is '[UNK]' in "int" mode, while the other mod
 token and put '[UNK]' at 0. The text work is plain Python (strings do not live on a GPU); only the
 result is a tensor.
 
-Differences from Keras: lowercasing uses Python's Unicode-aware `str.lower` (TensorFlow lowercases
-ASCII only), and input must be strings (lists, NumPy arrays, or a column of shape (n, 1)).
+Keras standardizes and splits with TensorFlow's string ops, whatever its backend: they lowercase
+ASCII letters only ('École' stays 'École') and split on ASCII whitespace only, so U+0085 (common in
+the IMDB reviews), no-break and ideographic spaces stay inside tokens. Python's `str.lower`/`str.split`
+are Unicode-aware and would give other tokens than the vocabulary a Keras model was trained with.
+
+Difference from Keras: input must be strings (lists, NumPy arrays, or a column of shape (n, 1)).
 """
 import re
 from collections import Counter
@@ -36,6 +40,8 @@ OOV_TOKEN = "[UNK]"
 _OLD_OUTPUT_MODES = {"tf-idf": "tf_idf", "binary": "multi_hot"}
 # ASCII punctuation, apostrophe included ("don't" -> "dont"), removed rather than replaced by a space.
 _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_WHITESPACE_TOKEN = re.compile(r"[^ \t\n\v\f\r]+")
 
 
 class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
@@ -127,7 +133,7 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
 
     def _tokens(self, text):
         if self.standardize in ("lower", "lower_and_strip_punctuation"):
-            text = text.lower()
+            text = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)  # str.lower is the fast path
         if self.standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
             text = _PUNCTUATION.sub("", text)
         if callable(self.standardize):
@@ -135,7 +141,7 @@ class TextVectorization(AdaptStateMixin, VocabularyAssets, Layer):
         if self.split is None:
             tokens = [text]
         elif self.split == "whitespace":
-            tokens = text.split()
+            tokens = _ASCII_WHITESPACE_TOKEN.findall(text)
         elif self.split == "character":
             tokens = list(text)
         else:
