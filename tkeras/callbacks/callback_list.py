@@ -12,6 +12,8 @@ class CallbackList(CallbackListLegacyMethods):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         from tkeras.callbacks.history import History
         from tkeras.callbacks.progbar_logger import ProgbarLogger
+        if isinstance(callbacks, Callback) or hasattr(callbacks, "on_epoch_end"):
+            callbacks = [callbacks]  # `fit(callbacks=EarlyStopping(...))`: one callback, as Keras takes it
         self.callbacks = list(callbacks or [])
         for cb in self.callbacks:
             if not isinstance(cb, Callback) and not hasattr(cb, "on_epoch_end"):

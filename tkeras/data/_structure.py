@@ -4,6 +4,8 @@ stack, gather rows, pad, TensorFlow's buffered shuffle)."""
 import numpy as np
 import torch
 
+from tkeras.ops.core import carries_numpy_dtype
+
 
 def map_structure(fn, *structures):
     first = structures[0]
@@ -76,9 +78,10 @@ def to_leaf(value):
 
 
 def _has_numpy_dtype(value):
-    """pandas Series/columns carry a NumPy dtype that TensorFlow keeps (an int64 column stays int64);
-    only Python numbers and lists take TensorFlow's 32-bit defaults."""
-    return hasattr(value, "__array__") and isinstance(getattr(value, "dtype", None), np.dtype)
+    """pandas Series/columns and DataFrames carry NumPy dtypes that TensorFlow keeps (an int64 column stays
+    int64, a frame of int and float columns is float64); only Python numbers and lists take TensorFlow's
+    32-bit defaults."""
+    return carries_numpy_dtype(value)
 
 
 def is_bytes_array(value):

@@ -28,6 +28,11 @@ class Iterator:
     def __next__(self):
         return next(self._elements)
 
+    def next(self):
+        """The Python 2 spelling TensorFlow's iterators keep: `ds.as_numpy_iterator().next()` (the transfer
+        learning tutorial) and `iter(ds).next()`; it ends with StopIteration, as `next(it)` does."""
+        return next(self._elements)
+
     def get_next(self, name=None):
         try:
             return next(self._elements)

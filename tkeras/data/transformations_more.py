@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import torch
 
+from tkeras.backend.eager_tensor import dtype_text
 from tkeras.data._errors import tf_error
 from tkeras.data._structure import as_structure, map_structure, stack_leaves, to_leaf
 from tkeras.data.user_function_call import call_on_element
@@ -27,8 +28,8 @@ class ElementSpec:
     def __hash__(self):
         return hash((self.shape, str(self.dtype)))
 
-    def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype}, name={self.name!r})"
+    def __repr__(self):  # as TensorFlow prints it: dtype=tf.float32
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{dtype_text(self.dtype)}, name={self.name!r})"
 
 
 _TYPES = {"spec": ElementSpec, "ragged_from_row_lengths": None, "sparse": None}

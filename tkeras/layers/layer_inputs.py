@@ -154,8 +154,9 @@ def to_torch(value, dtype=None, owner=None):
             raise TypeError(
                 f"{where}xpected numeric data, received an array of dtype {array.dtype} (e.g. strings or "
                 f"ragged lists); convert it to numbers first, e.g. with Tokenizer and pad_sequences")
-        # (0-d stays 0-d; uint16, which torch's CPU kernels mostly lack, becomes int32)
-        tensor = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 \
+        # (0-d stays 0-d; uint16, which torch's CPU kernels mostly lack, becomes int32; a read-only array,
+        # as pandas hands out under copy-on-write (`layer(dataframe)`), is copied: torch warns on those)
+        tensor = torch.from_numpy(np.require(array, requirements="CW")) if array.dtype != np.uint16 \
             else torch.as_tensor(array.astype(np.int32))
     if dtype is not None and tensor.is_floating_point():
         target = config.standardize_dtype(dtype)

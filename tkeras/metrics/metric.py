@@ -6,11 +6,15 @@ State follows the data: the first batch seen on another device moves it there on
 state is a sum (totals, counts, confusion counts), which is what lets data-parallel training add the
 states of all ranks together.
 """
+import functools
+
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.naming import to_snake_case
 from tkeras.backend.stateless_scope import active_stateless_scope
+from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.variable import Variable
 from tkeras.metrics import stateless as _stateless
 from tkeras.metrics.metric_layer_attributes import MetricLayerAttributes
@@ -29,8 +33,27 @@ def _state_dtype(dtype):
     return config.standardize_dtype(dtype)
 
 
+def _user_facing_result(result):
+    """`result` returning what a notebook's `metric.result()` shows in TensorFlow: a tensor that prints as
+    tf.Tensor and whose `.numpy()` is a NumPy scalar. The training loops (raw context) get plain tensors."""
+    @functools.wraps(result)
+    def user_facing_result(self):
+        value = result(self)
+        if CALL_CONTEXT.depth == 0 and not CALL_CONTEXT.training and not CALL_CONTEXT.raw:
+            value = wrap_eager_output(value)
+        return value
+    user_facing_result._user_facing = True
+    return user_facing_result
+
+
 class Metric(MetricLayerMethods, MetricLayerAttributes):
     """Subclass: create state with `add_variable` in `__init__`, implement `update_state`/`result`."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        result = cls.__dict__.get("result")
+        if callable(result) and not getattr(result, "_user_facing", False):
+            cls.result = _user_facing_result(result)
 
     def __init__(self, name=None, dtype=None):
         self.name = name or to_snake_case(type(self).__name__)

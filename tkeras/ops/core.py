@@ -59,8 +59,8 @@ def tensor(value, dtype=None):
     if array.dtype == object or array.dtype.kind in "USV":
         raise TypeError(f"Cannot convert {type(value).__name__} value {value!r:.60} to a tensor: expected numbers, "
                         f"lists of numbers, NumPy arrays or tensors")
-    if dtype is None and not isinstance(value, (np.ndarray, np.generic)):  # (a dtype given: full precision)
-        if array.dtype == np.float64:
+    if dtype is None and not isinstance(value, (np.ndarray, np.generic)) and not carries_numpy_dtype(value):
+        if array.dtype == np.float64:  # (a dtype given: full precision)
             array = array.astype(config.floatx())
         elif array.dtype == np.int64:
             array = array.astype(np.int32)
@@ -71,6 +71,15 @@ def tensor(value, dtype=None):
         result = result.to(dtype)
     device = config.device()
     return result if result.device == device else result.to(device)
+
+
+def carries_numpy_dtype(value):
+    """pandas Series and DataFrames (and other array-likes with NumPy dtypes) keep them, as NumPy arrays do
+    in TensorFlow and Keras: `tf.convert_to_tensor(dataframe)` of int and float columns is float64. Only
+    Python numbers and lists take the 32-bit defaults."""
+    if not hasattr(value, "__array__"):
+        return False
+    return isinstance(getattr(value, "dtype", None), np.dtype) or hasattr(value, "dtypes")
 
 
 def _leaves(values):

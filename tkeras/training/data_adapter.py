@@ -17,6 +17,7 @@ from tkeras.backend import config
 from tkeras.backend.eager_tensor import EagerTensor
 from tkeras.data.user_function_call import call_as_user_code
 from tkeras.ops.text import as_text_array
+from tkeras.training.class_weights import ClassWeights
 from tkeras.tree import lists_to_tuples
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import unpack_x_y_sample_weight
@@ -73,10 +74,11 @@ def batch_size_of(x):
 
 
 def is_array_like(value):
+    """Arrays, tensors and pandas frames (alone or in a structure): what `validation_split` can cut."""
     if value is None:
         return False
     leaves = tree.flatten(value)
-    return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None for v in leaves) or (
+    return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None or _is_pandas(v) for v in leaves) or (
         isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value))
 
 
@@ -377,9 +379,11 @@ def _checked_batch_size(batch_size):
 def _frames_as_arrays(value):
     """pandas DataFrames and Series, alone or as the values of a dict or list of model inputs
     (`model.fit(dict(dataframe), labels)`), as NumPy arrays, as Keras takes them; a text column comes as
-    an object array of str, which `to_tensor` keeps as text."""
+    an object array of str, which `to_tensor` keeps as text. A Series is one column, (samples, 1), as both
+    tf-keras 2 and Keras 3 shape it."""
     if _is_pandas(value):
-        return value.to_numpy()
+        array = value.to_numpy()
+        return array[:, None] if array.ndim == 1 else array
     if isinstance(value, dict) and any(_is_pandas(v) for v in value.values()):
         return {k: _frames_as_arrays(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)) and any(_is_pandas(v) for v in value):
@@ -392,12 +396,14 @@ def _is_pandas(value):
 
 
 def _numbers_as_array(value, name):
-    """A Python list (or tuple) of numbers, or of equally long lists of numbers, is one array, as Keras 2
+    """A Python list (or tuple) of numbers or texts, or of equally long lists of numbers, is one array, as Keras 2
     took it; ragged rows are refused with Keras 3's 'Unrecognized data type' and what to do instead. A
     list holding arrays or tensors is left alone: it is a structure (one array per model input)."""
     if not isinstance(value, (list, tuple)) or not value:
         return value
     leaves = tree.flatten(value)
+    if all(isinstance(v, (str, bytes)) for v in leaves) and not any(isinstance(v, (list, tuple)) for v in value):
+        return np.asarray(value)  # `model.predict(["How do you sort a list?"])`: a batch of one text, as tf-keras 2
     if not all(isinstance(v, (int, float, bool, np.number)) for v in leaves):
         return value
     if not all(isinstance(row, (list, tuple)) == isinstance(value[0], (list, tuple)) for row in value):
@@ -451,6 +457,7 @@ def train_validation_split(x, y, sample_weight, validation_split):
     """Keras takes the validation set from the end of the arrays, before any shuffling."""
     if not 0 < validation_split < 1:
         raise ValueError(f"validation_split must be in (0, 1), received {validation_split}")
+    x, y, sample_weight = (_frames_as_arrays(v) for v in (x, y, sample_weight))
     x_t = tree.map_structure(lambda v: to_tensor(v, "x"), x)
     n = _num_samples(x_t)[0]
     split = int(math.floor(n * (1.0 - validation_split)))
@@ -460,43 +467,3 @@ def train_validation_split(x, y, sample_weight, validation_split):
     first = lambda s: tree.map_structure(lambda v: to_tensor(v)[:split], s) if s is not None else None
     last = lambda s: tree.map_structure(lambda v: to_tensor(v)[split:], s) if s is not None else None
     return (first(x), first(y), first(sample_weight)), (last(x), last(y), last(sample_weight))
-
-
-class ClassWeights:
-    """`fit(class_weight={class: weight})` as per-sample weights, for whole arrays or batch by batch.
-
-    A target's class is the argmax of a one-hot row, else its (rounded) index; a class the dict does not
-    name weighs 1, as in Keras."""
-
-    def __init__(self, class_weight):
-        if not isinstance(class_weight, dict) or not class_weight:
-            raise ValueError(f"class_weight must be a dict mapping class indices to weights, e.g. {{0: 1.0, 1: 5.0}}; "
-                             f"received {class_weight!r:.120}")
-        table = torch.ones(max(int(k) for k in class_weight) + 1, dtype=torch.float32)
-        for k, v in class_weight.items():
-            table[int(k)] = float(v)
-        self._tables = {table.device: table}
-
-    def of(self, y):
-        if not isinstance(y, torch.Tensor) or tree.flatten(y)[0] is not y:
-            raise ValueError("`class_weight` is only supported for models with a single output (one array of "
-                             f"targets y); received y of type {type(y).__name__}")
-        labels = y
-        if labels.dim() > 1 and labels.shape[-1] > 1:
-            labels = labels.argmax(dim=-1)
-        labels = labels.reshape(-1)
-        labels = labels.round().long() if labels.is_floating_point() else labels.long()
-        table = self._tables.get(labels.device)
-        if table is None:
-            table = self._tables[labels.device] = next(iter(self._tables.values())).to(labels.device)
-        known = (labels >= 0) & (labels < table.shape[0])
-        return torch.where(known, table[labels.clamp(0, table.shape[0] - 1)], torch.ones((), device=labels.device))
-
-    def combined(self, y, sample_weight):
-        """Class weights times any sample weights (tf-keras 2 multiplies them; Keras 3 refuses both at once)."""
-        weights = self.of(y)
-        if sample_weight is None:
-            return weights
-        if sample_weight.dim() > 1:
-            weights = weights.reshape(weights.shape + (1,) * (sample_weight.dim() - 1))
-        return sample_weight * weights.to(sample_weight.dtype)

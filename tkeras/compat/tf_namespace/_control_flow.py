@@ -5,9 +5,12 @@
 tkeras runs every map function eagerly, so these are plain Python control flow over real values; they
 exist so code written for TensorFlow's tracing runs unchanged.
 """
+import functools
+
 import numpy as np
 import torch
 
+from tkeras.backend.eager_tensor import dtype_text
 from tkeras.ops.core import for_user, tensor, to_torch_dtype
 from tkeras.compat.tf_namespace._specs import TypeSpec
 
@@ -107,13 +110,25 @@ def _as_input(value):
     return for_user(tensor(value))
 
 
-def py_function(func, inp, Tout, name=None):  # noqa: N803
+def _deferred(op, func, inp, **kwargs):
+    """TensorFlow's decorator forms: `@tf.py_function(Tout=tf.string)` (no func) and `tf.py_function(f,
+    Tout=...)` (no inputs) give a function that runs `op` on the arguments it is later called with."""
+    if func is None:
+        return lambda actual: _deferred(op, actual, None, **kwargs)
+    return functools.wraps(func)(lambda *args: op(func, list(args), **kwargs))
+
+
+def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803
     """Calls `func` on the inputs as tensors; the results become tensors of the `Tout` dtypes."""
+    if func is None or inp is None:
+        return _deferred(py_function, func, inp, Tout=Tout)
     return _outputs(func(*[_as_input(v) for v in inp]), Tout, "py_function")
 
 
-def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+def numpy_function(func=None, inp=None, Tout=None, stateful=True, name=None):  # noqa: N803
     """Calls `func` on the inputs as NumPy arrays; the results become tensors of the `Tout` dtypes."""
+    if func is None or inp is None:
+        return _deferred(numpy_function, func, inp, Tout=Tout, stateful=stateful)
     arrays = [v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else np.asarray(v) for v in inp]
     return _outputs(func(*arrays), Tout, "numpy_function")
 
@@ -153,4 +168,6 @@ class TensorSpec(TypeSpec):
         return hash((self.shape, str(self.dtype), self.name))
 
     def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype}, name={self.name!r})"
+        # TensorFlow's spelling, as `dataset.element_spec` shows in notebooks: dtype=tf.float32, shape=<unknown>.
+        shape = "<unknown>" if self.shape is None else self.shape
+        return f"TensorSpec(shape={shape}, dtype=tf.{dtype_text(self.dtype)}, name={self.name!r})"

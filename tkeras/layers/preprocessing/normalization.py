@@ -184,6 +184,18 @@ class Normalization(DataLayerMethods, AdaptStateMixin, Layer):
             raise ValueError("Normalization.adapt: received no data (an empty array or iterable)")
         self.finalize_state()
         self._is_adapted = True
+        self._declare_adapted_input_shape()
+
+    def _declare_adapted_input_shape(self):
+        """tf-keras 2 gives an adapted layer without `input_shape` an input shape of the adapted data's
+        rank, so a Sequential that then starts with it is built at once (the regression tutorial's
+        `Sequential([normalizer, Dense(64), ...]).summary()` lists output shapes and parameters before
+        fit). Only the kept axes are known: the others are free, as there, where the statistics'
+        shape fixes the output's."""
+        if self._batch_input_shape is not None or not self._keep_axes:
+            return
+        self._batch_input_shape = tuple(size if d in self._keep_axes else None
+                                        for d, size in enumerate(self._broadcast_shape))
 
     def _check_adapt_shape(self, shape):
         expected = self._broadcast_shape
