@@ -41,8 +41,13 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.progbar is not None:
-            self.progbar.update(self.progbar._seen, logs, finalize=True)
+            self.progbar.update(self._final_count(), logs, finalize=True)
             self.progbar = None
+
+    def _final_count(self):
+        """Keras (2 and 3) closes a bar at its target even when the epoch ended early (stop_training set in
+        on_train_batch_end: '4/4 [====]' after one step); a bar of unknown length closes at the steps done."""
+        return self.progbar.target if self.progbar.target else self.progbar._seen
 
     def on_test_begin(self, logs=None):
         if self.model is not None and getattr(self.model, "_in_fit", False):
@@ -56,7 +61,7 @@ class ProgbarLogger(Callback):
 
     def on_test_end(self, logs=None):
         if self._mode == "test" and self.progbar is not None:
-            self.progbar.update(self.progbar._seen, logs, finalize=True)
+            self.progbar.update(self._final_count(), logs, finalize=True)
             self.progbar = None
 
     def on_predict_begin(self, logs=None):
@@ -69,5 +74,5 @@ class ProgbarLogger(Callback):
 
     def on_predict_end(self, logs=None):
         if self.progbar is not None:
-            self.progbar.update(self.progbar._seen, finalize=True)
+            self.progbar.update(self._final_count(), finalize=True)
             self.progbar = None

@@ -9,9 +9,10 @@ torchrun (one process) it does nothing, and the script trains on one device as b
 import contextlib
 
 from tkeras.distribute import data_parallel, runtime
+from tkeras.distribute.strategy_methods import TFStrategyMethods
 
 
-class MirroredStrategy(data_parallel.DataParallel):
+class MirroredStrategy(TFStrategyMethods, data_parallel.DataParallel):
     """One replica per torchrun process; gradients all-reduced (tf.distribute.MirroredStrategy)."""
 
     def __init__(self, devices=None, cross_device_ops=None, **kwargs):
@@ -36,11 +37,14 @@ class MultiWorkerMirroredStrategy(MirroredStrategy):
         super().__init__(**kwargs)
 
 
-class OneDeviceStrategy:
+class OneDeviceStrategy(TFStrategyMethods):
     """Everything on one device: no distribution (tkeras' default device placement applies)."""
 
     def __init__(self, device=None):
         self.device = device
+
+    def _replica_count(self):
+        return 1  # one device, even in a torchrun job
 
     @contextlib.contextmanager
     def scope(self):

@@ -47,6 +47,16 @@ class LayerAttributes:
         return []
 
     @property
+    def submodules(self):
+        """tf-keras layers are `tf.Module`s, and scripts list what a model holds through this: every
+        layer nested inside (this one excluded) and the metrics kept as attributes, in TensorFlow's walk
+        order: a layer's direct children together (attribute metrics first, as tf-keras files them
+        before its layers), then each child's own submodules in turn."""
+        found = []
+        _collect_submodules(self, found, {id(self)})
+        return tuple(found)
+
+    @property
     def inbound_nodes(self):
         """tf-keras' public name for the layer's calls on symbolic tensors, first call first."""
         return self.__dict__.get("_inbound_nodes", [])
@@ -81,3 +91,14 @@ class LayerAttributes:
     def output_mask(self):
         """tf-keras: the mask(s) of the outputs of the layer's first symbolic call."""
         return self._first_node_value("output mask", self.get_output_mask_at)
+
+
+def _collect_submodules(parent, found, seen):
+    from tkeras.metrics.metric_layer_attributes import MetricLayerAttributes
+    metrics = [value for value in vars(parent).values() if isinstance(value, MetricLayerAttributes)]
+    layers = parent._direct_sublayers() if hasattr(parent, "_direct_sublayers") else []
+    children = [child for child in metrics + layers if id(child) not in seen]
+    seen.update(id(child) for child in children)
+    found.extend(children)
+    for child in children:
+        _collect_submodules(child, found, seen)

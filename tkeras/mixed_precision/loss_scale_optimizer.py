@@ -90,17 +90,20 @@ class LossScaleOptimizer(FlatVariableState):
     def get_scaled_loss(self, loss):  # Keras 2 name
         return self.scale_loss(loss)
 
-    def get_unscaled_gradients(self, grads):  # Keras 2 name
+    def get_unscaled_gradients(self, grads):
+        """tf-keras 2's custom-loop step: its `apply_gradients` then takes these already divided gradients
+        as they are (Keras 3's takes scaled ones and divides itself), so the next apply skips the division."""
         inv = 1.0 / self.dynamic_scale
+        self._gradients_unscaled_by_caller = True
         return [None if g is None else g * inv for g in grads]
 
     # -- updates ----------------------------------------------------------------------------------
-    def _unscale_and_check(self, grads):
-        """Divides the gradients by the scale in place; True when they are all finite."""
+    def _unscale_and_check(self, grads, divisor=None):
+        """Divides the gradients by the scale (or by `divisor`) in place; True when they are all finite."""
         present = [g for g in grads if g is not None]
         if not present:
             return True
-        scale = self._scale_tensor(present[0].device)
+        scale = self._scale_tensor(present[0].device) if divisor is None else divisor
         found_inf = torch.zeros((), dtype=torch.float32, device=scale.device)
         by_dtype = {}
         for g in present:
@@ -136,7 +139,10 @@ class LossScaleOptimizer(FlatVariableState):
     def apply_gradients(self, grads_and_vars, **kwargs):
         pairs = [(g, v) for g, v in grads_and_vars]
         grads = [None if g is None else g.clone() for g, _ in pairs]
-        finite = self._unscale_and_check(grads)
+        already_unscaled = self.__dict__.pop("_gradients_unscaled_by_caller", False)
+        present = next((g for g in grads if g is not None), None)
+        keep = None if not already_unscaled or present is None else torch.ones((), device=present.device)
+        finite = self._unscale_and_check(grads, divisor=keep)
         if finite or not self.dynamic:
             self.inner_optimizer.apply_gradients(list(zip(grads, [v for _, v in pairs])), **kwargs)
         self._after_step(finite)

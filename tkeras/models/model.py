@@ -35,6 +35,11 @@ class Model(Trainer, LegacyModelMethods, Layer):
 
     def __init__(self, *args, **kwargs):
         kwargs = _keras1_io(kwargs)
+        if len(args) == 1 and type(self) is not Model and "outputs" not in kwargs and "inputs" not in kwargs:
+            # tf-keras 2 only takes positional arguments as (inputs, outputs) and ignores a lone one, so
+            # subclasses written `super().__init__(self)` (tensorflow.org's effective_tf2 guide) build.
+            # (`Model(inputs)` itself keeps the functional initializer's error about the missing outputs.)
+            args = ()
         if args or "inputs" in kwargs or "outputs" in kwargs:
             # A subclass passing (inputs, outputs) up to Model: the functional initializer takes over.
             from tkeras.models.functional import init_functional

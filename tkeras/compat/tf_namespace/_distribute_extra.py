@@ -9,6 +9,7 @@ import enum
 import torch
 
 from tkeras.distribute import data_parallel, runtime
+from tkeras.distribute.input_context import InputContext  # noqa: F401 - tf.distribute.InputContext
 from tkeras.distribute.strategy_compat import OneDeviceStrategy
 
 
@@ -40,29 +41,6 @@ class Strategy(metaclass=_StrategyType):
 
     def __init__(self, *args, **kwargs):
         raise TypeError("tf.distribute.Strategy is abstract; use tf.distribute.MirroredStrategy() or get_strategy()")
-
-
-class InputContext:
-    """Which input pipeline this is, out of how many, so a dataset function can shard and size batches."""
-
-    def __init__(self, num_input_pipelines=1, input_pipeline_id=0, num_replicas_in_sync=1):
-        self._num_input_pipelines = num_input_pipelines
-        self._input_pipeline_id = input_pipeline_id
-        self._num_replicas_in_sync = num_replicas_in_sync
-
-    num_input_pipelines = property(lambda self: self._num_input_pipelines)
-    input_pipeline_id = property(lambda self: self._input_pipeline_id)
-    num_replicas_in_sync = property(lambda self: self._num_replicas_in_sync)
-
-    def get_per_replica_batch_size(self, global_batch_size):
-        if global_batch_size % self._num_replicas_in_sync:
-            raise ValueError(f"The `global_batch_size` {global_batch_size} is not divisible by "
-                             f"`num_replicas_in_sync` {self._num_replicas_in_sync}")
-        return global_batch_size // self._num_replicas_in_sync
-
-    def __str__(self):
-        return (f"tf.distribute.InputContext(input pipeline id {self._input_pipeline_id}, "
-                f"total: {self._num_input_pipelines})")
 
 
 class InputReplicationMode(enum.Enum):

@@ -2,26 +2,45 @@
 `tf.argmax` defaults to axis 0, `reduce_*` names, `clip_by_value`, `boolean_mask`, `tf.print`)."""
 import builtins
 import contextlib
+import functools
 
 import numpy as np
 import torch
 
 from tkeras.data.text_face import TEXT_TENSOR_TYPES
-from tkeras.ops import core, math_ops
+from tkeras.ops import core, math_ops, shape_ops
 from tkeras.ops.core import tensor, user_op
 
-reduce_sum = math_ops.sum
-reduce_mean = math_ops.mean
-reduce_max = math_ops.max
-reduce_min = math_ops.min
-reduce_prod = math_ops.prod
-reduce_any = math_ops.any
-reduce_all = math_ops.all
-reduce_std = math_ops.std
-reduce_variance = math_ops.var
-reduce_logsumexp = math_ops.logsumexp
-argmax = math_ops.tf_argmax
-argmin = math_ops.tf_argmin
+
+def _tf_keywords(op, **spellings):
+    """`op` also taking its tensor argument under TensorFlow's keyword (`tf.math.argmax(input=logits)`,
+    `tf.reduce_mean(input_tensor=x)`), as tutorials written against TensorFlow's signatures pass it; the
+    op underneath still records itself on symbolic tensors."""
+    @functools.wraps(op, updated=())
+    def with_tf_keywords(*args, **kwargs):
+        for tf_name, own_name in spellings.items():
+            if tf_name in kwargs:
+                if args or own_name in kwargs:
+                    raise TypeError(f"{op.__name__}() got the tensor twice: as {tf_name}= and as "
+                                    f"{'a positional argument' if args else own_name + '='}")
+                kwargs[own_name] = kwargs.pop(tf_name)
+        return op(*args, **kwargs)
+    return with_tf_keywords
+
+
+reduce_sum = _tf_keywords(math_ops.sum, input_tensor="x")
+reduce_mean = _tf_keywords(math_ops.mean, input_tensor="x")
+reduce_max = _tf_keywords(math_ops.max, input_tensor="x")
+reduce_min = _tf_keywords(math_ops.min, input_tensor="x")
+reduce_prod = _tf_keywords(math_ops.prod, input_tensor="x")
+reduce_any = _tf_keywords(math_ops.any, input_tensor="x")
+reduce_all = _tf_keywords(math_ops.all, input_tensor="x")
+reduce_std = _tf_keywords(math_ops.std, input_tensor="x")
+reduce_variance = _tf_keywords(math_ops.var, input_tensor="x")
+reduce_logsumexp = _tf_keywords(math_ops.logsumexp, input_tensor="x")
+argmax = _tf_keywords(math_ops.tf_argmax, input="x")
+argmin = _tf_keywords(math_ops.tf_argmin, input="x")
+top_k = _tf_keywords(shape_ops.top_k, input="x")
 
 
 @user_op

@@ -14,7 +14,7 @@ from tkeras.ops.math_ops import (  # noqa: F401
     truediv,
 )
 from tkeras.ops.nn import sigmoid, softplus, l2_normalize  # noqa: F401
-from tkeras.ops.shape_ops import top_k  # noqa: F401
+from tkeras.compat.tf_namespace._functions import top_k  # noqa: F401
 
 from tkeras.compat.tf_namespace._math_extra import (  # noqa: F401, E402
     accumulate_n, acosh, add_n, asinh, atan2, atanh, bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, bincount,

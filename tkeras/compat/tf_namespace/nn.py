@@ -5,7 +5,7 @@ from tkeras.ops.nn import (  # noqa: F401
     sigmoid_cross_entropy_with_logits, silu, softmax, softmax_cross_entropy_with_logits, softplus, softsign,
     sparse_softmax_cross_entropy_with_logits, swish, tanh,
 )
-from tkeras.ops.shape_ops import top_k  # noqa: F401
+from tkeras.compat.tf_namespace._functions import top_k  # noqa: F401
 from tkeras.compat.tf_namespace._functions import in_top_k  # noqa: F401
 
 from tkeras.compat.tf_namespace._math_extra import zero_fraction  # noqa: F401, E402
