@@ -23,7 +23,9 @@ from tkeras.data._structure import (
     to_numpy,
 )
 from tkeras.data.iterator import NumpyIterator, OwnedIterator
+from tkeras.data.method_docs import attach_summaries
 from tkeras.data.options import Options  # noqa: F401 - tf.data.Options
+from tkeras.data.ragged_rows import is_ragged, ragged_rows
 from tkeras.data.text_face import text_face
 from tkeras.data.transformations_more import MoreTransformations, skipping_errors
 from tkeras.data.user_function_call import call_on_element
@@ -58,7 +60,10 @@ class Dataset(MoreTransformations):
     # -- sources ----------------------------------------------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors, name=None):
-        arrays = map_structure(to_leaf, as_structure(tensors))
+        structure = as_structure(tensors)
+        if any(is_ragged(leaf) for leaf in leaves(structure)):
+            return Dataset(*ragged_rows(structure))
+        arrays = map_structure(to_leaf, structure)
         sizes = {int(leaf.shape[0]) if leaf.ndim else -1 for leaf in leaves(arrays)}
         if -1 in sizes:
             raise ValueError("from_tensor_slices needs components with at least one dimension to slice")
@@ -353,7 +358,15 @@ class Dataset(MoreTransformations):
             cardinality = INFINITE_CARDINALITY  # an unknown count repeated forever, as TensorFlow reports it
 
         def rounds(source):
-            return itertools.chain.from_iterable(source() for _ in (itertools.count() if forever else range(times)))
+            # A pass that yields nothing ends the repetition, as in TensorFlow: repeat() of an empty dataset (a
+            # filter that drops everything, a file with no records) is empty instead of looping forever.
+            for _ in itertools.count() if forever else range(times):
+                empty = True
+                for element in source():
+                    empty = False
+                    yield element
+                if empty:
+                    return
         if self._index_source is not None:
             arrays, order = self._index_source
             return self._same_batching(Dataset._of_rows(arrays, lambda: rounds(order), cardinality))
@@ -458,6 +471,7 @@ class Dataset(MoreTransformations):
         raise _unsupported_error(f"tf.data.Dataset.{name}")
 
 
+attach_summaries(Dataset)
 _END = object()
 
 

@@ -9,6 +9,8 @@ outside tkeras whose `get_config` is still the base one are recorded: an overrid
 """
 import inspect
 
+import torch
+
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
 # Why no config could be recorded: `get_config` names the reason in its error.
@@ -51,10 +53,20 @@ def record(instance, cls, args, kwargs):
                     break
         if arguments is not None:
             arguments.pop("name", None)  # the config's name is the layer's own (auto-named when not given)
+            arguments = {key: _dtype_as_name(value) for key, value in arguments.items()}
             if not all(_is_plain(value) for value in arguments.values()):
                 arguments, problem = None, NOT_PLAIN
     object.__setattr__(instance, "_auto_config", arguments)
     object.__setattr__(instance, "_auto_config_problem", problem)
+
+
+def _dtype_as_name(value):
+    """A dtype argument (`dtype=tf.float32`, Hands-On ML's TimeEncoding) is written by its name, as Keras does,
+    so that `MyLayer(**config)` gets it back."""
+    if isinstance(value, torch.dtype):
+        from tkeras.backend import config
+        return config.dtype_name(value)
+    return value
 
 
 def _is_plain(value):

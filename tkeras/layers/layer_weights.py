@@ -14,6 +14,8 @@ Keras).
 A mixin of `Layer` (layer.py): it relies on the layer's `_own_weights` (creation order), `_trainable`,
 `name`, `dtype`, `built` and `_direct_sublayers()`.
 """
+import numbers
+
 import numpy as np
 import torch
 
@@ -66,6 +68,9 @@ class LayerWeights:
         kwargs.pop("aggregation", None)
         if kwargs:
             raise TypeError(f"{self.name}.add_weight: unexpected keyword argument(s) {sorted(kwargs)}")
+        if isinstance(shape, numbers.Integral):
+            # tf.keras 2 takes a bare int for a vector (Hands-On ML's DenseTranspose: shape=dense.input_shape[-1])
+            shape = (shape,)
         shape = tuple(int(d) for d in (shape or ()))
         torch_dtype = config.standardize_dtype(dtype or self.dtype)
         if initializer is None:

@@ -1,10 +1,11 @@
 """Reshaping, joining, slicing and selecting tensors (Keras 3 names; TensorFlow's argument spellings too)."""
 import builtins
+import collections
 
 import numpy as np
 import torch
 
-from tkeras.ops.core import tensor, user_op
+from tkeras.ops.core import for_user, tensor, user_op
 from tkeras.ops.math_ops import pair
 from tkeras.ops.text import as_text_array, concatenate_text, is_text, rearranged_text
 
@@ -257,7 +258,12 @@ def top_k(x, k=1, sorted=True, name=None):  # noqa: A002 - TensorFlow's name
     x = tensor(x)
     keys = x.to(torch.uint8) if x.dtype == torch.bool else x
     indices = torch.sort(keys, dim=-1, descending=True, stable=True).indices[..., :int(k)]
-    return torch.gather(x, -1, indices), indices.to(torch.int32)
+    return TopK(for_user(torch.gather(x, -1, indices)), for_user(indices.to(torch.int32)))
+
+
+# tf.math.top_k's result: `values, indices = top_k(...)` unpacks it, and TensorFlow code (Hands-On ML's beam
+# search) reads `.values` and `.indices`.
+TopK = collections.namedtuple("TopKV2", ["values", "indices"])
 
 
 @user_op

@@ -47,8 +47,10 @@ def text_tensor(value):
 
 
 def text_shape(value):
-    """The shape of text given as a string, an array or nested lists of strings."""
-    return tuple(as_text_array(value).shape)
+    """The shape of text given as a string, an array or nested lists of strings. Nothing is decoded: a batch of
+    serialized records (`tf.size(data_batch)` in a TFRecord map function) is binary, not UTF-8."""
+    array = value if isinstance(value, np.ndarray) else np.asarray(value, dtype=object)
+    return tuple(array.shape)
 
 
 def rearranged_text(numpy_op, value, *args, **kwargs):

@@ -18,6 +18,18 @@ def _check(name, value, length):
         raise ValueError(f"`{name}` must be lower than the length of the data ({length}), received {name}={value}")
 
 
+def _as_array(value):
+    """Python lists take the dtypes TensorFlow gives them (int32, float32: `timeseries_dataset_from_array([0, 1,
+    2, ...])` yields int32 windows in Keras); NumPy arrays, pandas objects and tensors keep their own dtype."""
+    array = np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        if array.dtype == np.int64:
+            return array.astype(np.int32)
+        if array.dtype == np.float64:
+            return array.astype(np.float32)
+    return array
+
+
 def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
                                   batch_size=128, shuffle=False, seed=None, start_index=None, end_index=None):
     """A Dataset of `(windows, targets)` batches (windows alone when `targets` is None).
@@ -26,8 +38,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     [start_index, end_index) are used. `shuffle` permutes the windows once with `seed` and then
     through a shuffle buffer, as Keras does.
     """
-    data = np.asarray(data)
-    targets = None if targets is None else np.asarray(targets)
+    data = _as_array(data)
+    targets = None if targets is None else _as_array(targets)
     length = len(data)
     if start_index:
         if start_index < 0:

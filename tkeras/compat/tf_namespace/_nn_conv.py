@@ -189,8 +189,43 @@ def _pool(op, input, ksize, strides, padding, data_format, maximum, rank=None): 
     return _from_nc(out, last)
 
 
+def _depth_window(ksize, rank, channels_last):
+    """The channel entry of TensorFlow's full per-dim ksize ([1, 1, 1, k] in NHWC), or 1 when pooling is spatial."""
+    if isinstance(ksize, (int, torch.Tensor)) or ksize is None or len(ksize) != rank + 2:
+        return 1
+    return int(ksize[-1] if channels_last else ksize[1])
+
+
+def _depth_max_pool(x, ksize, strides, depth, channels_last):
+    """Max over groups of `depth` neighbouring channels (Hands-On ML's depthwise pooling): TensorFlow allows it
+    only alone, with non-overlapping windows that tile the channels, and with any padding (none is needed)."""
+    from tkeras.compat.tf_namespace import errors
+    rank = x.dim() - 2
+    depth_stride = _depth_window(strides, rank, channels_last)
+    channels = x.shape[-1] if channels_last else x.shape[1]
+    if any(k != 1 for k in _spatial("ksize", ksize, rank, channels_last)):
+        problem = "MaxPooling supports exactly one of pooling across depth or pooling across width/height"
+    elif depth_stride != depth:
+        problem = "Depthwise max pooling requires the depth window to equal the depth stride"
+    elif channels % depth:
+        problem = "Depthwise max pooling requires the depth window to evenly divide the input depth"
+    else:
+        problem = None
+    if problem is not None:
+        raise errors.op_error(errors.UnimplementedError, f"{problem}; received ksize={list(ksize)}, "
+                              f"strides={list(strides)} for {channels} channels", "MaxPool")
+    x = _to_nc(x, channels_last)
+    pooled = x.reshape(x.shape[0], channels // depth, depth, *x.shape[2:]).amax(dim=2)
+    return _from_nc(pooled, channels_last)
+
+
 @user_op
 def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+    last = _channels_last(data_format)
+    x = tensor(input)
+    depth = _depth_window(ksize, x.dim() - 2, last)
+    if depth != 1:
+        return _depth_max_pool(x, ksize, strides, depth, last)
     return _pool("max_pool", input, ksize, strides, padding, data_format, True)
 
 

@@ -152,6 +152,11 @@ class RaggedTensor:
         return cls.from_row_lengths(values, lengths, validate=validate)
 
     @classmethod
+    def from_sparse(cls, st_input, name=None, row_splits_dtype="int64"):
+        from tkeras.compat.tf_namespace._ragged_from_sparse import values_and_row_lengths
+        return cls.from_row_lengths(*values_and_row_lengths(st_input))
+
+    @classmethod
     def from_uniform_row_length(cls, values, uniform_row_length, nrows=None, validate=True, name=None):
         width = int(uniform_row_length)
         count = values.nrows_int() if isinstance(values, RaggedTensor) else len(raw_values(values))

@@ -1,6 +1,7 @@
 """`tf.feature_column`: the column constructors TensorFlow 2 code hands to `tf.keras.layers.DenseFeatures`
 (the columns themselves, and what they compute, are in tkeras/layers/preprocessing/feature_columns.py).
 Sequence columns (for tf-keras' SequenceFeatures) and shared embeddings are not provided."""
+from tkeras.compat.tf_namespace._feature_parse_spec import make_parse_example_spec  # noqa: F401
 from tkeras.layers.preprocessing import feature_columns as _fc
 
 
@@ -56,8 +57,6 @@ def _not_provided(name, instead):
 
 shared_embeddings = _not_provided("shared_embeddings", "give each categorical column its own embedding_column, or "
                                                        "feed one keras.layers.Embedding with the ids of both")
-make_parse_example_spec = _not_provided("make_parse_example_spec", "parse tf.train.Example records with "
-                                                                   "tf.io.parse_example and an explicit feature spec")
 for _name in ("sequence_categorical_column_with_identity", "sequence_categorical_column_with_hash_bucket",
               "sequence_categorical_column_with_vocabulary_file", "sequence_categorical_column_with_vocabulary_list",
               "sequence_numeric_column"):

@@ -13,6 +13,7 @@ import torch
 from tkeras.backend.eager_tensor import TensorShape, wrap
 from tkeras.compat.tf_namespace import errors
 from tkeras.compat.tf_namespace._unsupported import module_getattr
+from tkeras.data.text_face import bytes_face
 
 
 def _tensor(value, dtype=None):
@@ -146,11 +147,23 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None):
                               f"before the index preceding it; sort the indices with tf.sparse.reorder first",
                               "SparseToDense")
     shape = tuple(sp._dense_shape.tolist())
+    if not isinstance(sp._values, torch.Tensor):
+        return _text_to_dense(sp, linear, shape, default_value)
     fill = 0 if default_value is None else default_value
     dense = torch.full((int(np.prod(shape)) if shape else 1,), fill, dtype=sp._values.dtype,
                        device=sp._values.device)
     dense = dense.index_put((linear.to(dense.device),), sp._values)
     return wrap(dense.reshape(shape))
+
+
+def _text_to_dense(sp, linear, shape, default_value):
+    """String values (a VarLenFeature of bytes) have no torch dtype: fill a NumPy object array instead,
+    with TensorFlow's default of the empty string."""
+    fill = b"" if default_value is None else default_value
+    fill = fill.encode() if isinstance(fill, str) else bytes(fill)
+    dense = np.full(int(np.prod(shape)) if shape else 1, fill, dtype=object)
+    dense[linear.cpu().numpy()] = list(np.asarray(sp._values, dtype=object))
+    return bytes_face(dense.reshape(shape))
 
 
 def from_dense(tensor, name=None):

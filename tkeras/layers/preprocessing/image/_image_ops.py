@@ -30,7 +30,10 @@ _AFFINE_INTERPOLATIONS = ("bilinear", "nearest")
 # -- layout ---------------------------------------------------------------------------------------
 def to_nchw(layer_name, inputs, data_format, dtype):
     """(N, H, W, C), (H, W, C) or their channels_first forms -> a float (N, C, H, W) tensor, and
-    how to undo the layout change."""
+    how to undo the layout change. A list of same-sized images (sklearn's load_sample_images()) is a batch,
+    as Keras converts it to one tensor."""
+    if isinstance(inputs, (list, tuple)):
+        inputs = torch.stack([torch.as_tensor(np.asarray(image)) for image in inputs])
     if inputs.dim() not in (3, 4):
         raise ValueError(f"{layer_name}: expected images of rank 4 (batch, height, width, channels) or "
                          f"rank 3 (one image), received shape {tuple(inputs.shape)}")
