@@ -13,6 +13,7 @@ layers and the training loop never pay for `__torch_function__` more than once p
 import numpy as np
 import torch
 
+from tkeras.backend import reversed_slices
 from tkeras.backend.context import CALL_CONTEXT
 
 _NO_WRAP = torch.overrides.get_default_nowrap_functions()
@@ -230,12 +231,20 @@ class EagerTensor(torch.Tensor):
 
     def numpy(self):
         """A scalar tensor gives a NumPy scalar (`np.float32(1.5)`), as TensorFlow's does: code such as
-        `label.numpy().astype("int")` then holds a number, not a 0-d array."""
+        `label.numpy().astype("int")` then holds a number, not a 0-d array.
+
+        The array is the caller's own copy, as TensorFlow's is: code that edits it in place
+        (`img = t.numpy(); img /= 2.0`, Deep Learning with Python's deprocess_image) must leave the
+        tensor as it was. A tensor on another device is copied to the host anyway."""
         array = _host_array(self)
-        return array[()] if array.ndim == 0 else array
+        if array.ndim == 0:
+            return array[()]
+        with _DISABLE():
+            on_host = torch.Tensor.device.__get__(self).type == "cpu"
+        return array.copy() if on_host else array
 
     def __array__(self, dtype=None, copy=None):
-        array = np.asarray(self.numpy())  # (tf.Variable borrows this: its numpy() is a snapshot)
+        array = _host_array(self)  # (tf.Variable borrows this: its numpy() is a snapshot)
         return array.astype(dtype, copy=False) if dtype is not None else array
 
     def item(self):
@@ -258,6 +267,12 @@ class EagerTensor(torch.Tensor):
         if self.dim() == 0:
             return format(self.numpy().item(), spec)
         return format(self.numpy(), spec)
+
+    def __getitem__(self, key):
+        """NumPy's and TensorFlow's negative slice steps (`rewards[::-1]`), which torch refuses."""
+        if reversed_slices.has_negative_step(key):
+            return wrap(reversed_slices.getitem(self.as_subclass(torch.Tensor), key))
+        return torch.Tensor.__getitem__(self, key)
 
     def __setitem__(self, key, value):
         raise TypeError(f"'{type(self).__name__}' object does not support item assignment: tensors are "

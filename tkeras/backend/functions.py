@@ -15,6 +15,8 @@ def _t(x):
     if isinstance(x, torch.Tensor):
         return x
     array = np.asarray(x)
+    if array.ndim and np.min(array.strides) < 0:  # a reversed view (`preprocess_input`'s RGB->BGR): torch refuses
+        array = array.copy()
     tensor = torch.as_tensor(array)
     if tensor.dtype == torch.float64:
         tensor = tensor.to(config.standardize_dtype(None))
@@ -70,14 +72,18 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def get_value(x):
-    """A Python number or NumPy array from a tensor, Variable, learning-rate object or number."""
-    if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
+    """A NumPy array or scalar from a tensor or Variable, as Keras 2's `x.numpy()`/`x.eval()` gave:
+    `K.get_value(optimizer.lr)` is `np.float32(0.01)`, which prints `0.01` (a Python float of the
+    float32 would print 0.009999999776482582). Anything else (a Python number) comes back as it is."""
+    if isinstance(x, np.ndarray) or np.isscalar(x):
+        return x
+    if hasattr(x, "numpy"):
         value = x.numpy()
     elif isinstance(x, torch.Tensor):
         value = x.detach().cpu().numpy()
     else:
         value = np.asarray(x)
-    return value.item() if np.ndim(value) == 0 else value
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
 def batch_get_value(xs):

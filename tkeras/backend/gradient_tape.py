@@ -6,12 +6,14 @@ asks for. What the tape adds is TensorFlow's contract: `watch(x)` makes a consta
 (by flipping `requires_grad` on it, so every later op on that very tensor is recorded), unconnected
 sources give None, a non-scalar target is differentiated as its sum (or weighted by
 `output_gradients`, which must match the targets in number and shape), a non-persistent tape answers
-once, and a tape that is still recording around another tape's `gradient()` call makes that gradient
-differentiable itself (nested tapes give second derivatives).
+once, and a tape that is still recording around another tape's `gradient()` call (or a persistent tape
+asked inside its own block) makes that gradient differentiable itself (second derivatives).
 
 A constant made differentiable by one tape's `watch` stays so for torch, but other tapes treat it as
 TensorFlow does: a constant they did not watch themselves gets no gradient (None).
 """
+import weakref
+
 import numpy as np
 import torch
 
@@ -53,10 +55,17 @@ class GradientTape:
         self._used = False
         self._recording = False
         self._grad_mode = None
+        # Tapes that recorded at the same time as this one (`with tf.GradientTape() as gen_tape,
+        # tf.GradientTape() as disc_tape:`): in TensorFlow each keeps its own record, in torch they share
+        # one graph, so this tape's gradient() must not free it while such a tape still has to answer.
+        self._overlapping = weakref.WeakSet()
 
     # -- recording --------------------------------------------------------------------------------
     def __enter__(self):
         self._recording = True
+        for other in _RECORDING:
+            other._overlapping.add(self)
+            self._overlapping.add(other)
         _RECORDING.append(self)
         # A tape records even where the surrounding code switched autograd off (e.g. inside predict).
         self._grad_mode = torch.enable_grad()
@@ -128,14 +137,17 @@ class GradientTape:
         if wanted and connected:
             if seeds is None:
                 seeds = [torch.ones_like(t) for t in connected]  # the gradient of the sum, as TF does
-            # The gradient is itself differentiated when another tape records around this call, or when a
+            # The gradient is itself differentiated when another tape records around this call, when a
+            # persistent tape is asked inside its own `with` block (TensorFlow records the gradient ops on
+            # that tape: `tape.gradient(df_dx, [x, y])` later gives second derivatives), or when a
             # layer's call asks for it while autograd records (a physics-informed layer's du/dx, trained
             # through by fit, where TensorFlow's training tape records the inner tape's gradient ops).
-            differentiated = any(tape is not self and tape._recording for tape in _RECORDING) or (
-                CALL_CONTEXT.depth > 0 and torch.is_grad_enabled())
+            differentiated = any(tape._recording and (tape is not self or self._persistent)
+                                 for tape in _RECORDING) or (CALL_CONTEXT.depth > 0 and torch.is_grad_enabled())
             results = torch.autograd.grad(
                 connected, [_beneath_wrapper_alias(s) for s in wanted], grad_outputs=seeds, allow_unused=True,
-                retain_graph=self._persistent or differentiated, create_graph=differentiated)
+                retain_graph=self._persistent or differentiated or self._graph_still_needed(),
+                create_graph=differentiated)
             iterator = iter(results)
             grads = [next(iterator) if ok else None for ok in differentiable]
         if unconnected_gradients in ("zero", getattr(UnconnectedGradients, "ZERO", None)):
@@ -144,6 +156,10 @@ class GradientTape:
             from tkeras.backend.eager_tensor import wrap
             grads = [wrap(g) if type(g) is torch.Tensor else g for g in grads]
         return _pack_like(sources, grads)
+
+    def _graph_still_needed(self):
+        """Whether another tape that recorded alongside this one may still ask for gradients."""
+        return any(other._persistent or not other._used for other in self._overlapping)
 
     def _is_differentiable(self, source):
         if not source.requires_grad:

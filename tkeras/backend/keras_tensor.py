@@ -8,7 +8,8 @@ these histories back to the inputs. Python operators (`x + y`, `2 * x`, `x[:, 0]
 import functools
 import operator
 
-from tkeras.backend import captured_tensors
+from tkeras.backend import captured_tensors, reversed_slices
+from tkeras.backend.symbolic_dtype import symbolic_dtype_name
 from tkeras.utils import tree
 
 
@@ -18,7 +19,7 @@ class KerasTensor:
     def __init__(self, shape, dtype="float32", name=None, producer=None, sparse=False):
         KerasTensor._created = True
         self.shape = tuple(None if d is None else int(d) for d in shape)
-        self.dtype = dtype if isinstance(dtype, str) else _dtype_name(dtype)
+        self.dtype = symbolic_dtype_name(dtype if isinstance(dtype, str) else _dtype_name(dtype))
         self.name = name
         self.sparse = bool(sparse)
         # (layer, node_index, tensor_index) of the call that made this tensor.
@@ -118,9 +119,28 @@ class KerasTensor:
     def __le__(self, other): return self._apply("le", other)
     def __gt__(self, other): return self._apply("gt", other)
     def __ge__(self, other): return self._apply("ge", other)
+    # `source != 0` (a padding mask) is an op as in Keras 3; `==` stays identity so KerasTensors hash and
+    # compare as graph nodes.
+    def __ne__(self, other): return self._apply("ne", other)
+    # Mask algebra (`causal_mask & padding_mask`, `~mask`): logical on booleans, bitwise on integers, as
+    # TensorFlow's tensor operators are.
+    def __and__(self, other): return self._apply("and", other)
+    def __rand__(self, other): return self._apply("rand", other)
+    def __or__(self, other): return self._apply("or", other)
+    def __ror__(self, other): return self._apply("ror", other)
+    def __xor__(self, other): return self._apply("xor", other)
+    def __rxor__(self, other): return self._apply("rxor", other)
+    def __invert__(self): return self._apply("invert")
 
     def __getitem__(self, key):
         return self._apply("getitem", key)
+
+
+def _getitem(tensor, key):
+    """Indexing as NumPy and TensorFlow define it: negative slice steps (`x[..., ::-1]`) included."""
+    if reversed_slices.has_negative_step(key):
+        return reversed_slices.getitem(tensor, key)
+    return tensor[key]
 
 
 # name -> how the op layer computes it on real tensors (reflected ops swap the operands).
@@ -130,7 +150,9 @@ OPERATORS = {
     "rtruediv": lambda a, b: b / a, "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
     "rpow": lambda a, b: b ** a, "matmul": operator.matmul, "rmatmul": lambda a, b: b @ a,
     "neg": operator.neg, "abs": operator.abs, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
-    "ge": operator.ge, "getitem": operator.getitem,
+    "ge": operator.ge, "ne": operator.ne, "getitem": _getitem,
+    "and": operator.and_, "rand": lambda a, b: b & a, "or": operator.or_, "ror": lambda a, b: b | a,
+    "xor": operator.xor, "rxor": lambda a, b: b ^ a, "invert": operator.invert,
 }
 
 

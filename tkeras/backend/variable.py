@@ -8,7 +8,7 @@ added on top for user code such as the seed's hand-written `W.assign_sub(grad * 
 import numpy as np
 import torch
 
-from tkeras.backend import config
+from tkeras.backend import config, reversed_slices
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.eager_tensor import TensorShape, add_numpy_protocol, slice_of_variable
 from tkeras.backend.name_scope import current_path
@@ -27,6 +27,8 @@ def _as_tensor(value, dtype=None):
             dtype = config.standardize_dtype(None)
         elif dtype is None and array.dtype == np.int64 and not isinstance(value, (np.ndarray, np.generic)):
             dtype = torch.int32  # Python ints: Keras 3 and TensorFlow both make them int32
+        if array.ndim and min(array.strides) < 0:  # a reversed view (`x[..., ::-1]`): torch refuses it
+            array = array.copy()
         tensor = torch.as_tensor(array)
     if dtype is not None and tensor.dtype is not dtype:  # (a torch dtype already right: nothing to look up)
         tensor = tensor.to(config.standardize_dtype(dtype))
@@ -133,11 +135,16 @@ class Variable(torch.nn.Parameter):
     def numpy(self):
         # A snapshot, as Keras' variables give (TensorFlow copies; JAX arrays never change): a view of
         # the Parameter would follow later updates, so `before = w.numpy(); fit(); w.numpy() - before`
-        # would read 0.
+        # would read 0. A 0-d variable gives a NumPy scalar, as on TensorFlow (tf-keras 2 and Keras 3's
+        # default backend): `optimizer.learning_rate.numpy()` is `np.float32(0.01)`, not a 0-d array.
+        array = self._snapshot()
+        return array[()] if array.ndim == 0 else array
+
+    def _snapshot(self):
         return self.detach().cpu().numpy().copy()
 
     def __array__(self, dtype=None, copy=None):
-        array = self.numpy()
+        array = self._snapshot()
         return array.astype(dtype) if dtype is not None else array
 
     # -- mutation, always outside autograd: an assignment is not part of the computation ----------
@@ -170,7 +177,10 @@ class Variable(torch.nn.Parameter):
 
     def __getitem__(self, key):
         # In user code `v[0, 0]` is TensorFlow's assignable slice (`v[0, 0].assign(3.)`); inside
-        # layers and the training loop indexing stays a plain torch op.
+        # layers and the training loop indexing stays a plain torch op. A negative step (`v[::-1]`) gives a
+        # reversed copy, as NumPy and TensorFlow do (torch refuses it).
+        if reversed_slices.has_negative_step(key):
+            return reversed_slices.getitem(self, key)
         result = torch.Tensor.__getitem__(self, key)
         if CALL_CONTEXT.depth or CALL_CONTEXT.raw:
             return result

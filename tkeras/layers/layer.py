@@ -39,7 +39,9 @@ from tkeras.layers.layer_inputs import (autocast_inputs, conversion_dtype, float
                                         shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
-_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast"}
+# `dynamic` is tf-keras' flag for a layer/model that must run eagerly: every tkeras layer does.
+_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "input_dtype", "autocast",
+                "dynamic"}
 
 
 class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMethods, LayerAttributes,
@@ -52,6 +54,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
     # Names of call's positional parameters after the inputs, when `training` or `mask` is among them
     # (`call(self, x, training=None)`): tf-keras 2 code passes them positionally, `layer(x, True)`.
     _positional_call_names = ()
+    _call_signature_of = None
     # call's tensor parameters that have a `<name>_mask` companion (`call(self, query, value, query_mask=None,
     # value_mask=None)`): Keras 3 fills each with the mask its tensor carries.
     _call_mask_parameters = ()
@@ -69,6 +72,14 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
             cls.build = marking_built(taking_input_shape(cls.__dict__["build"]))
+        cls._read_call_signature()
+
+    @classmethod
+    def _read_call_signature(cls):
+        """What `__call__` needs to know about `call`'s parameters, read once per class (and again when a
+        script assigns `MyLayer.call = call` after the class exists, as tensorflow.org's time-series
+        tutorial does: `_build_from_shape` notices)."""
+        cls._call_signature_of = cls.call
         params = inspect.signature(cls.call).parameters
         cls._call_takes_training = "training" in params or any(
             p.kind is p.VAR_KEYWORD for p in params.values())
@@ -107,6 +118,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         self._own_weights = []
         self._losses = []
         self._initial_weights = kwargs.get("weights")
+        if kwargs.get("dynamic"):
+            self.dynamic = True
         # Keras 3's `autocast=False`: under a mixed policy the layer computes in its inputs' own dtype.
         self._autocast = bool(autocast)
         self.activity_regularizer = None
@@ -272,7 +285,9 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         return inputs
 
     def _build_from_shape(self, input_shape):
-        self.build(input_shape)
+        if type(self).call is not type(self)._call_signature_of:
+            type(self)._read_call_signature()
+        self.build(layer_build.shape_for_build(input_shape))
         self.built = True
         self._build_input_shape = input_shape
         if self._initial_weights is not None:
@@ -454,7 +469,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         if outputs is None:  # a call() that returns nothing has no output shape (its symbolic call gives None)
             return None
         if isinstance(outputs, (list, tuple)):
-            return [(batch,) + tuple(o.shape[1:]) for o in outputs]
+            shapes = [(batch,) + tuple(o.shape[1:]) for o in outputs]
+            return tuple(shapes) if type(outputs) is tuple else shapes  # the call's own structure, as Keras
         return (batch,) + tuple(outputs.shape[1:])
 
     # -- configuration ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.keras_tensor import KerasTensor, register_mask_resolver
+from tkeras.layers.layer_build import shape_for_build
 from tkeras.layers.layer_paths import building
 from tkeras.layers.probe_scope import probing
 from tkeras.models.symbolic_masks import mask_of_keras_tensor
@@ -102,7 +103,7 @@ def symbolic_call(layer, inputs, args, kwargs):
     specs = None
     if not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, inputs, input_shapes):
         try:
-            specs = _specs_from_shapes(layer, layer.compute_output_shape(input_shapes), inputs)
+            specs = _specs_from_shapes(layer, layer.compute_output_shape(shape_for_build(input_shapes)), inputs)
         except NotImplementedError:
             specs = None
         except (ValueError, RuntimeError, TypeError, IndexError) as error:
@@ -192,7 +193,8 @@ def _specs_from_shapes(layer, shapes, inputs):
     if isinstance(shapes, dict):
         return {k: _Spec(tuple(s), dtype) for k, s in shapes.items()}
     if isinstance(shapes, (list, tuple)):
-        return [_Spec(tuple(s), dtype) for s in shapes]
+        specs = [_Spec(tuple(s), dtype) for s in shapes]
+        return tuple(specs) if type(shapes) is tuple else specs
     raise TypeError(f"compute_output_shape returned {shapes!r}")
 
 
@@ -308,6 +310,10 @@ def _specs_from_probes(layer, inputs, args, kwargs, probe_sizes, ones=()):
             raise _shape_error(layer, _input_shapes(inputs), error) from error
         results.append(out)
     first, second = results
+    # With every input's batch size known, an output dim 0 equal in both probes is a real size even when it
+    # is 2 (`Input(batch_shape=(3, 2, 5))[1]` is (2, 5)); with an unknown batch, 2 may be the probe's batch.
+    batch_known = all(t.shape and t.shape[0] is not None
+                      for t in tree.flatten((inputs, args, kwargs)) if isinstance(t, KerasTensor))
 
     def spec(a, b):
         rank = len(a.shape)
@@ -316,7 +322,7 @@ def _specs_from_probes(layer, inputs, args, kwargs, probe_sizes, ones=()):
             # a 1 where a probe axis was 1 may be that unknown dim passed through
             return i > 0 and da == db and not (da == 1 and i - rank in ones)
         shape = tuple(int(da) if known(i, da, db) else None for i, (da, db) in enumerate(zip(a.shape, b.shape)))
-        if len(a.shape) and a.shape[0] != 2 and a.shape[0] == b.shape[0]:
+        if len(a.shape) and (a.shape[0] != 2 or batch_known) and a.shape[0] == b.shape[0]:
             shape = (int(a.shape[0]),) + shape[1:]  # not a batch dimension after all
         text = isinstance(a, np.ndarray) and a.dtype.kind in "USO"  # text handed on (reshaped, split)
         return _Spec(shape, "string" if text else config.dtype_name(a.dtype))
@@ -327,7 +333,8 @@ def _specs_from_probes(layer, inputs, args, kwargs, probe_sizes, ones=()):
         return spec(first, second)
     if isinstance(first, dict):
         return {k: spec(first[k], second[k]) for k in first}
-    return [spec(a, b) for a, b in zip(first, second)]
+    specs = [spec(a, b) for a, b in zip(first, second)]
+    return tuple(specs) if type(first) is tuple else specs  # a call returning a tuple gives a tuple back
 
 
 def _probe_mask(layer, inputs, kwargs, sizes):

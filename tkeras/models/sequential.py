@@ -8,6 +8,7 @@ from tkeras.backend.gradient_sources import GradientSourcesNeeded
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
+from tkeras.layers.layer_build import shape_for_build
 from tkeras.layers.layer_inputs import declare_float_input, float_input_dtype
 from tkeras.models import inference_fusion, input_gradients, sequential_endpoints
 from tkeras.models.input_conformance import Conformer
@@ -41,8 +42,6 @@ class Sequential(Model):
                 raise ValueError("Sequential.add accepts layers, or the tensor returned by Input(shape=...)")
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a Layer instance, received {layer!r} of type {type(layer).__name__}")
-        if any(layer is existing for existing in self._stack):
-            raise ValueError(f"Layer {layer.name!r} is already in this Sequential model")
         if isinstance(layer, InputLayer):
             if self._stack:
                 raise ValueError("An InputLayer can only be the first layer of a Sequential model")
@@ -54,12 +53,16 @@ class Sequential(Model):
             declared = self._input_conformer.dtype
             declare_float_input(self, declared if declared is not None and declared.is_floating_point else None)
             return
-        names = {l.name for l in self._stack}
+        # The same instance may come again (weights shared between positions), as in Keras.
+        names = {other.name for other in self._stack if other is not layer}
         if layer.name in names:
             raise ValueError(f"All layers added to a Sequential model should have unique names. Name "
                              f"{layer.name!r} is already the name of a layer in this model.")
-        if not self._stack and self._input_batch_shape is None and layer._batch_input_shape is not None:
-            self._input_batch_shape = layer._batch_input_shape
+        declared = layer._batch_input_shape
+        if declared is None and isinstance(layer, Sequential):  # a nested Sequential built from its Input
+            declared = layer._input_batch_shape
+        if not self._stack and self._input_batch_shape is None and declared is not None:
+            self._input_batch_shape = declared
             self._input_conformer = Conformer(self.name, layer.name, self._input_batch_shape, None)
             # Keras makes this Input in floatx whatever the layer's dtype; it is not the user's own
             self._input_layer, self._input_implied = InputLayer(batch_shape=self._input_batch_shape), True
@@ -120,7 +123,7 @@ class Sequential(Model):
             if not layer.built:
                 layer._build_from_shape(shape)
             try:
-                shape = layer.compute_output_shape(shape)
+                shape = layer.compute_output_shape(shape_for_build(shape))
             except NotImplementedError:
                 shape = None
                 break
@@ -243,7 +246,7 @@ class Sequential(Model):
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
         for layer in self._stack:
-            shape = layer.compute_output_shape(shape)
+            shape = layer.compute_output_shape(shape_for_build(shape))
         return shape
 
     def layer_output_shape(self, layer):
@@ -252,7 +255,7 @@ class Sequential(Model):
             shape = self._build_input_shape
             for each in self._stack:
                 try:
-                    shape = each.compute_output_shape(shape)
+                    shape = each.compute_output_shape(shape_for_build(shape))
                 except NotImplementedError:
                     return None
                 self._layer_output_shapes[id(each)] = shape
@@ -330,6 +333,13 @@ class Sequential(Model):
         from tkeras.saving.serialization import deserialize_keras_object
         entries = config["layers"] if isinstance(config, dict) else config
         model = cls(name=config.get("name") if isinstance(config, dict) else None)
+        made = {}  # distinct layers have distinct names: a name seen again is a layer used twice
         for entry in entries:
-            model.add(deserialize_keras_object(entry, custom_objects=custom_objects))
+            name = entry.get("config", {}).get("name") if isinstance(entry, dict) else None
+            layer = made.get(name)
+            if layer is None:
+                layer = deserialize_keras_object(entry, custom_objects=custom_objects)
+                if name is not None:
+                    made[name] = layer
+            model.add(layer)
         return model

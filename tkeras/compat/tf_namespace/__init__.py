@@ -25,7 +25,7 @@ from tkeras.compat.tf_namespace._functions import (
     imag, is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
     real, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape, tile,
 )
-from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, string
+from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, gather, string
 from tkeras.compat.tf_namespace._tf1 import (
     ConfigProto, GPUOptions, InteractiveSession, Session, disable_eager_execution, disable_v2_behavior,
     enable_eager_execution, enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
@@ -50,10 +50,11 @@ from tkeras.ops.math_ops import (
 )
 from tkeras.ops.nn import sigmoid
 from tkeras.ops.shape_ops import (
-    broadcast_to, concat, gather, one_hot, repeat, reverse, sort, squeeze, stack,
+    broadcast_to, one_hot, repeat, reverse, sort, squeeze, stack,
     transpose, unstack, argsort,
 )
 from tkeras.compat.tf_namespace._text_pad import pad
+from tkeras.compat.tf_namespace._ragged_concat import concat
 from tkeras.ops.shape_ops import tf_where as where
 from tkeras.compat.tf_namespace._reshape import reshape
 

@@ -1,5 +1,6 @@
 """The TensorFlow functions that also take text: `tf.constant(["a", "b"])`, `tf.convert_to_tensor`,
-`tf.expand_dims(texts, -1)` (the line before a TextVectorization call in many examples).
+`tf.expand_dims(texts, -1)` (the line before a TextVectorization call in many examples),
+`tf.gather(label_names, predicted_ids)` (turning class ids back into their names).
 
 Text stays a NumPy str array, as in `tf.data` (see `strings.py`); numbers go to the ops as before.
 """
@@ -42,3 +43,17 @@ def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's argument n
     if _is_text(input):
         return text_face(np.expand_dims(np.asarray(_text(input)), int(axis)))
     return shape_ops.expand_dims(input, axis, name=name)
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    if _is_text(params):
+        if batch_dims:
+            raise ValueError("tf.gather on strings: batch_dims is not supported; gather per example instead")
+        index = np.asarray(indices.cpu() if hasattr(indices, "cpu") else indices).astype(np.int64)
+        array = np.asarray(_text(params))
+        axis = 0 if axis is None else int(axis)
+        if index.size and (index.min() < -array.shape[axis] or index.max() >= array.shape[axis]):
+            raise IndexError(f"tf.gather: indices {index.tolist()} out of range for axis {axis} of size "
+                             f"{array.shape[axis]}")
+        return text_face(np.take(array, index, axis=axis))
+    return shape_ops.gather(params, indices, axis=axis, batch_dims=batch_dims, name=name)

@@ -8,6 +8,7 @@ accept NumPy operands, so `W[0] / W[1] * np.linspace(...)` works as in TensorFlo
 import torch
 
 from tkeras.backend import eager_tensor
+from tkeras.compat.tf_namespace import _variable_scatter
 from tkeras.backend.eager_tensor import EagerTensor, TensorShape, dtype_text, numpy_text
 from tkeras.backend.variable import Variable as KerasVariable
 
@@ -59,9 +60,10 @@ class Variable(KerasVariable, metaclass=_VariableType):
 
 for _name, _value in list(vars(EagerTensor).items()):
     if _name.startswith("__") and getattr(_value, "__name__", None) == _name and _name not in (
-            "__setitem__", "__str__", "__repr__", "__format__", "__torch_function__", "__hash__"):
+            "__getitem__", "__setitem__", "__str__", "__repr__", "__format__", "__torch_function__", "__hash__"):
         setattr(Variable, _name, _value)
 Variable.__hash__ = torch.Tensor.__hash__
+_variable_scatter.install(Variable)
 
 
 def _created_through_scopes(cls, kwargs):
