@@ -3,7 +3,7 @@
 Keras 3 binds `layer(x, ...)` to call's signature: a positional value may land on `training` or `mask`
 (tf-keras 2 code writes `dropout(x, True)`), and masks go to `mask` only for a call given one tensor
 argument, to `<argument>_mask` parameters otherwise. What can be decided per class is decided in
-`Layer.__init_subclass__`; these helpers run only for calls that need them.
+`read_call_signature`; these helpers run only for calls that need them.
 """
 import inspect
 
@@ -86,3 +86,22 @@ def inputs_from_keywords(layer, kwargs):
                         f"{expected}, positionally or by name; got only keyword argument(s) {sorted(kwargs)}")
     kwargs = dict(kwargs)
     return kwargs.pop(first.name), kwargs
+
+
+def read_call_signature(cls):
+    """Record on `cls` what `Layer.__call__` needs to know about `call`'s parameters: once per class, from
+    `__init_subclass__`, and again when a script assigns `MyLayer.call = call` after the class exists (as
+    tensorflow.org's time-series tutorial does: `Layer._build_from_shape` notices)."""
+    cls._call_signature_of = cls.call
+    params = inspect.signature(cls.call).parameters
+    cls._call_takes_training = "training" in params or any(
+        p.kind is p.VAR_KEYWORD for p in params.values())
+    # `call(self, x, training=True)`: with no value given and no outer call's, Keras 3 uses the
+    # signature's default (keras-io's MelSpec augments unless told otherwise); any other default is False.
+    cls._call_default_training = "training" in params and params["training"].default is True
+    cls._call_takes_mask = "mask" in params
+    cls._positional_call_names = positional_names_with_flags(params)
+    cls._user_call_takes_text = not cls.call.__module__.startswith("tkeras.")
+    if cls._user_call_takes_text:  # tkeras' own attention layers read their tensors' masks themselves
+        cls._call_mask_parameters = tuple(name for name in params if f"{name}_mask" in params)
+        cls._call_argument_names = tuple(params)[1:]

@@ -8,7 +8,6 @@ through it for every layer on every step: the signature of `call` is inspected o
 per call.
 """
 import contextlib
-import inspect
 
 import numpy as np
 import torch
@@ -72,26 +71,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
             cls.build = marking_built(taking_input_shape(cls.__dict__["build"]))
-        cls._read_call_signature()
-
-    @classmethod
-    def _read_call_signature(cls):
-        """What `__call__` needs to know about `call`'s parameters, read once per class (and again when a
-        script assigns `MyLayer.call = call` after the class exists, as tensorflow.org's time-series
-        tutorial does: `_build_from_shape` notices)."""
-        cls._call_signature_of = cls.call
-        params = inspect.signature(cls.call).parameters
-        cls._call_takes_training = "training" in params or any(
-            p.kind is p.VAR_KEYWORD for p in params.values())
-        # `call(self, x, training=True)`: with no value given and no outer call's, Keras 3 uses the
-        # signature's default (keras-io's MelSpec augments unless told otherwise); any other default is False.
-        cls._call_default_training = "training" in params and params["training"].default is True
-        cls._call_takes_mask = "mask" in params
-        cls._positional_call_names = call_arguments.positional_names_with_flags(params)
-        cls._user_call_takes_text = not cls.call.__module__.startswith("tkeras.")
-        if cls._user_call_takes_text:  # tkeras' own attention layers read their tensors' masks themselves
-            cls._call_mask_parameters = tuple(name for name in params if f"{name}_mask" in params)
-            cls._call_argument_names = tuple(params)[1:]
+        call_arguments.read_call_signature(cls)
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
@@ -285,8 +265,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         return inputs
 
     def _build_from_shape(self, input_shape):
-        if type(self).call is not type(self)._call_signature_of:
-            type(self)._read_call_signature()
+        if type(self).call is not type(self)._call_signature_of:  # `MyLayer.call = call` after the class
+            call_arguments.read_call_signature(type(self))
         self.build(layer_build.shape_for_build(input_shape))
         self.built = True
         self._build_input_shape = input_shape
@@ -462,8 +442,7 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
                 f"{input_shape}; implement compute_output_shape")
         # A static batch size (`Input(batch_shape=(16, ...))`) is probed with and kept, as Keras keeps it.
         batch = next((s[0] for s in shapes if len(s) and s[0] is not None), None)
-        probes = [torch.zeros((batch or 1,) + tuple(s[1:]), dtype=self.torch_dtype, device=config.device())
-                  for s in shapes]
+        probes = [self._zeros_probe((batch or 1,) + tuple(s[1:])) for s in shapes]
         with probing(), building(self):
             outputs = self.__call__(probes if isinstance(input_shape, list) else probes[0], training=False)
         if outputs is None:  # a call() that returns nothing has no output shape (its symbolic call gives None)
@@ -472,6 +451,13 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
             shapes = [(batch,) + tuple(o.shape[1:]) for o in outputs]
             return tuple(shapes) if type(outputs) is tuple else shapes  # the call's own structure, as Keras
         return (batch,) + tuple(outputs.shape[1:])
+
+    def _zeros_probe(self, shape):
+        """What a shape probe feeds: zeros of the layer's dtype, or empty strings for a layer made with
+        `dtype=tf.string` (a hand-written text vectorizer first in a Sequential), whose call reads text."""
+        if self.dtype == "string":
+            return np.full(shape, "", dtype=object)
+        return torch.zeros(shape, dtype=self.torch_dtype, device=config.device())
 
     # -- configuration ----------------------------------------------------------------------------
     @auto_config.mark_default
