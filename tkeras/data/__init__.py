@@ -4,7 +4,8 @@ Core utilities build on it (the `*_dataset_from_*` builders, `split_dataset`, pr
 `adapt`), so it lives here, below `compat/`; `tf.data` under the import hook re-exports it.
 """
 from tkeras.data.dataset import (
-    AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options, TextLineDataset,
+    AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options,
 )
+from tkeras.data.text_line_dataset import TextLineDataset
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options", "TextLineDataset"]

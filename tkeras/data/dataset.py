@@ -10,7 +10,6 @@ torch tensors; text stays a NumPy string array. Chains that start from in-memory
 gathers each batch with one `index_select` instead of stacking single rows. `prefetch`, `cache` to a
 file and parallel `map` are accepted and run in this thread.
 """
-import gzip
 import itertools
 import math
 import os
@@ -22,6 +21,7 @@ from tkeras.data._structure import (
     as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
     to_numpy,
 )
+from tkeras.data.generator_dtypes import cast_element, declared_dtypes
 from tkeras.data.iterator import NumpyIterator, OwnedIterator
 from tkeras.data.method_docs import attach_summaries
 from tkeras.data.options import Options  # noqa: F401 - tf.data.Options
@@ -84,8 +84,9 @@ class Dataset(MoreTransformations):
         if not callable(generator):
             raise TypeError("from_generator expects a callable that returns a generator (pass the function, "
                             "not generator())")
-        return Dataset(lambda: (map_structure(to_leaf, as_structure(e)) for e in generator(*(args or ()))),
-                       UNKNOWN_CARDINALITY)
+        dtypes = declared_dtypes(output_types, output_signature)
+        return Dataset(lambda: (cast_element(map_structure(to_leaf, as_structure(e)), dtypes)
+                                for e in generator(*(args or ()))), UNKNOWN_CARDINALITY)
 
     @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
@@ -481,28 +482,6 @@ def _inner_dataset(map_func, element, api):
     if not isinstance(inner, Dataset):
         raise TypeError(f"Dataset.{api}: `map_func` must return a Dataset, it returned {type(inner).__name__}")
     return inner
-
-
-def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,  # noqa: N802
-                    name=None):
-    """The lines of one or more text files (UTF-8, without their line ends), file after file; a filenames
-    Dataset (from `list_files`) works too. `compression_type="GZIP"` reads gzip files."""
-    if compression_type not in (None, "", "GZIP"):
-        raise ValueError(f"tf.data.TextLineDataset: compression_type must be None, '' or 'GZIP', received "
-                         f"{compression_type!r}")
-    if isinstance(filenames, Dataset):
-        paths = lambda: [str(p) for p in filenames.as_numpy_iterator()]  # noqa: E731
-    else:
-        names = [filenames] if isinstance(filenames, (str, bytes, os.PathLike)) else list(np.asarray(filenames).ravel())
-        paths = lambda: [n.decode() if isinstance(n, bytes) else str(n) for n in names]  # noqa: E731
-
-    def iterate():
-        for path in paths():
-            opener = gzip.open if compression_type == "GZIP" else open
-            with opener(path, "rt", encoding="utf-8", newline="") as handle:
-                for line in handle:
-                    yield np.str_(line.rstrip("\r\n") if line.endswith("\n") else line)
-    return Dataset(iterate, UNKNOWN_CARDINALITY)
 
 
 def _plain_unsupported_error(api):

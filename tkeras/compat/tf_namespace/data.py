@@ -5,8 +5,9 @@ from tkeras.data import dataset as _dataset
 from tkeras.data.iterator import Iterator, NumpyIterator, Optional, OwnedIterator  # noqa: F401
 from tkeras.data.tfrecord import TFRecordDataset, experimental_writer as _tfrecord_writer  # noqa: F401
 from tkeras.data.dataset import (  # noqa: F401 - the tf.data names
-    AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options, TextLineDataset,
+    AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options,
 )
+from tkeras.data.text_line_dataset import TextLineDataset  # noqa: F401
 
 _dataset.report_unsupported_with(unsupported)
 
