@@ -42,7 +42,7 @@ def resolve(fullname):
     """The tkeras module behind an aliased module path, or None if the path isn't ours."""
     for root in sorted(ROOTS, key=len, reverse=True):
         if fullname == root or fullname.startswith(root + "."):
-            rest = fullname[len(root) + 1:]
+            rest = _public_path(fullname[len(root) + 1:])
             if not rest:
                 return ROOTS[root]
             if rest in LEGACY:
@@ -53,6 +53,19 @@ def resolve(fullname):
         rest = fullname[len("tensorflow") + 1:]
         return TENSORFLOW_ROOT if not rest else f"{TENSORFLOW_ROOT}.{rest}"
     return None
+
+
+def _public_path(rest):
+    """The public module path that a private `src.` one stands for.
+
+    Keras 3 and tf-keras 2.16+ keep their code under `keras.src` / `tf_keras.src`, laid out like the
+    public API (`keras.src.ops` holds what `keras.ops` shows, `tf_keras.src.engine.base_layer` is the
+    old `keras.engine.base_layer`); libraries such as KerasTuner import from there, so the path maps as
+    its public twin does.
+    """
+    if rest == "src" or rest.startswith("src."):
+        return rest[len("src."):]
+    return rest
 
 
 class AliasModule(types.ModuleType):
@@ -152,14 +165,32 @@ def _listed_by_keras(target, name, own_only=True):
     return not own_only or hasattr(target, "__path__") or origin == target.__name__
 
 
+# The submodules `from keras import *` binds (Keras 3's API packages and tf.keras 2's `experimental`);
+# tkeras' own top-level packages (`data`, `training`, `compat`) stay out of the user's namespace.
+_KERAS_TOP_LEVEL_MODULES = {
+    "activations", "applications", "backend", "callbacks", "config", "constraints", "datasets", "distillation",
+    "distribution", "dtype_policies", "experimental", "export", "initializers", "layers", "legacy", "losses",
+    "metrics", "mixed_precision", "models", "ops", "optimizers", "preprocessing", "quantizers", "random",
+    "regularizers", "saving", "tree", "utils", "visualization", "wrappers"}
+
+
+def _binds_on_star_import(target, name):
+    value = getattr(target, name, None) if target.__name__ == "tkeras" else target.__dict__.get(name)
+    if not isinstance(value, types.ModuleType):
+        return True
+    if target.__name__ == "tkeras":
+        return name in _KERAS_TOP_LEVEL_MODULES
+    return _listed_by_keras(target, name)
+
+
 def _public_names(target, companion):
     """What `from <alias> import *` binds: the tkeras module's public names (its `__all__` if it has one,
-    else every name without a leading underscore that is not a module it imported) and the names the
-    legacy companion defines itself (not the helpers it imports)."""
+    else every name without a leading underscore that is not a module it imported, though Keras' own
+    API submodules stay: `from keras import *` binds `layers`, `ops`, ..., which KerasTuner's backend
+    re-exports) and the names the legacy companion defines itself (not the helpers it imports)."""
     names = getattr(target, "__all__", None)
     if names is None:
-        names = [name for name in dir(target) if not name.startswith("_")
-                 and not isinstance(target.__dict__.get(name), types.ModuleType)]
+        names = [name for name in dir(target) if not name.startswith("_") and _binds_on_star_import(target, name)]
     if companion is not None:
         names = list(names) + [name for name, value in vars(companion).items() if not name.startswith("_")
                                and getattr(value, "__module__", None) == companion.__name__]
