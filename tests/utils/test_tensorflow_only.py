@@ -8,7 +8,6 @@ import tkeras as keras
     (lambda: keras.utils.SidecarEvaluator, "ModelCheckpoint\\(save_weights_only=True\\)"),
     (lambda: keras.callbacks.SidecarEvaluatorModelExport, "save_best_only=True"),
     (lambda: keras.utils.StepsPerExecutionTuner, "drop the tuner"),
-    (lambda: keras.utils.experimental.DatasetCreator, "torchrun"),
 ])
 def test_refused_with_the_alternative(get, hint):
     cls = get()

@@ -36,7 +36,7 @@ LEGACY = {
     "layers.noise": "tkeras.layers",
     "layers.local": "tkeras.layers",
     "layers.experimental": "tkeras.layers.experimental",  # RandomFourierFeatures lives there; the rest forwards
-    "layers.experimental.preprocessing": "tkeras.layers",
+    "layers.experimental.preprocessing": "tkeras.layers.experimental.preprocessing",
     "layers.preprocessing": "tkeras.layers",
     "layers.cudnn_recurrent": "tkeras.layers",
     "engine": "tkeras.models",
@@ -75,7 +75,8 @@ LEGACY = {
     "mixed_precision.experimental": "tkeras.mixed_precision",
     "saving.legacy": "tkeras.saving",
     "wrappers.scikit_learn": "tkeras.wrappers.scikit_learn",  # Keras 2's KerasClassifier/KerasRegressor
-    "src": "tkeras",
+    "random": "tkeras.ops.random",  # Keras 3's `keras.random` (`from keras.random import *`)
+    "distribution": "tkeras.distribute",
 }
 
 # Names old code expects on a module that tkeras itself spells differently or leaves out: an alias of

@@ -172,12 +172,24 @@ def to_torch(value, dtype=None, owner=None):
 
 def shape_of(value):
     """The shape Keras passes to build(): a tuple with the batch dimension set to None."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and not (is_text(value) or is_nested_numbers(value)):
         return [shape_of(v) for v in value]
     if isinstance(value, dict):
         return {k: shape_of(v) for k, v in value.items()}
-    shape = tuple(value.shape)
+    shape = tuple(value.shape) if hasattr(value, "shape") else _nested_list_shape(value)
     return (None,) + tuple(int(d) if d is not None else None for d in shape[1:]) if shape else ()
+
+
+def _nested_list_shape(value):
+    """Raw text or numbers written as nested Python lists (`{"ocean_proximity": [["NEAR OCEAN"], ...]}`
+    given to DenseFeatures) have the shape of the array they spell; ragged rows leave those axes unknown."""
+    shape = []
+    level = [value]
+    while level and all(isinstance(v, (list, tuple)) for v in level):
+        sizes = {len(v) for v in level}
+        shape.append(sizes.pop() if len(sizes) == 1 else None)
+        level = [item for v in level for item in v]
+    return tuple(shape)
 
 
 def is_text(value):

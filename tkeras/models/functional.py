@@ -268,7 +268,10 @@ class Functional(Model):
             given = [given[k] for k in self._input_keys]
         if all(tuple(g)[1:] == t.shape[1:] for g, t in zip(given, self._input_tensors)):
             shapes = tree.map_structure(lambda t: t.shape, self._outputs_struct)
-            return shapes
+            # Called on symbolic tensors, a model built with `outputs=[t]` gives one tensor as tf-keras 2 does
+            # (an outer `Model(inputs=[x], outputs=[model(x)])` then predicts an array, not a list of one),
+            # as its eager call and the branch below already do.
+            return shapes[0] if isinstance(shapes, list) and len(shapes) == 1 else shapes
         shapes = [None] * self._slot_count
         for slot, shape in zip(self._input_slots, given):
             shapes[slot] = tuple(shape)

@@ -21,6 +21,7 @@ from tkeras.training.class_weights import ClassWeights
 from tkeras.tree import lists_to_tuples
 from tkeras.utils import tree
 from tkeras.utils.batch_packing import unpack_x_y_sample_weight
+from tkeras.utils.dataset_creator import DatasetCreator, created_dataset
 from tkeras.utils.py_dataset import batch_count
 
 
@@ -430,6 +431,8 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     training data): with `steps`, each epoch goes on where the last one stopped (`ResumedPasses`)."""
     if x is None:
         raise ValueError("No data: x is None")
+    if isinstance(x, DatasetCreator):
+        x = created_dataset(x, steps)
     batch_size = _checked_batch_size(batch_size)
     x, y, sample_weight = (_numbers_as_array(_frames_as_arrays(_stored_as_arrays(v)), n)
                            for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))

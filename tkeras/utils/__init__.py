@@ -62,11 +62,8 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name == "experimental":  # tf-keras 2's utils.experimental.DatasetCreator (refused: TensorFlow only)
-        import types
-        from tkeras.utils.tensorflow_only import DatasetCreator
-        return types.SimpleNamespace(DatasetCreator=DatasetCreator)
-    if name in ("np_utils", "legacy", "bounding_boxes"):  # submodules: Keras 1's np_utils, Keras 3's others
+    if name in ("np_utils", "legacy", "bounding_boxes", "experimental"):
+        # submodules: Keras 1's np_utils, tf-keras 2's experimental (DatasetCreator), Keras 3's others
         return importlib.import_module(f"tkeras.utils.{name}")
     from tkeras._missing_names import MissingAttributeError
     raise MissingAttributeError("tkeras.utils", name)

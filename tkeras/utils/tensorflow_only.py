@@ -2,7 +2,7 @@
 
 They exist so that a tf-keras script importing them fails at the point of use with a sentence that
 says why and what to do, rather than with an AttributeError: TensorFlow checkpoints read by a sidecar
-job, `steps_per_execution` tuning of traced functions, dataset factories for ParameterServerStrategy.
+job, `steps_per_execution` tuning of traced functions.
 """
 
 
@@ -24,7 +24,3 @@ SidecarEvaluatorModelExport = _refused(
 StepsPerExecutionTuner = _refused(
     "StepsPerExecutionTuner", "it tunes `steps_per_execution` of TensorFlow's traced training function",
     "tkeras runs each step eagerly on torch kernels; there is nothing to tune, so drop the tuner.")
-DatasetCreator = _refused(
-    "DatasetCreator", "it hands per-worker dataset factories to TensorFlow's ParameterServerStrategy",
-    "Call your dataset function yourself and pass the dataset to fit(); for data parallelism run the script "
-    "under torchrun.")

@@ -7,6 +7,8 @@ input-pipeline side of Keras' examples (`tf.data`, `tf.image`, `tf.strings`, `tf
 numeric result is a torch tensor with TensorFlow's face (text stays NumPy str, see `_text.py`);
 everything else fails with one line: "tf.X is not supported in tkeras".
 """
+import sys
+
 import torch
 
 import tkeras as keras
@@ -186,6 +188,10 @@ _LAZY_NAMES.update(dict.fromkeys([
     "space_to_batch", "space_to_batch_nd", "timestamp", "variable_creator_scope",
 ], "tkeras.compat.tf_namespace._top_extra"))
 _unsupported_getattr = module_getattr("tf")
+
+# `tf.reshape(tensor=x)`, `tf.matmul(a=x, b=y)`, `tf.nn.softmax(logits=z)`: TensorFlow's keyword names.
+from tkeras.compat.tf_namespace import _tf_keyword_spellings  # noqa: E402
+_tf_keyword_spellings.install({"": sys.modules[__name__], "math": math, "linalg": linalg, "nn": nn})
 
 
 def __getattr__(name):

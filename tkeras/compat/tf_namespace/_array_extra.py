@@ -1,6 +1,8 @@
 """Top-level `tf.*` array functions with TensorFlow's index conventions: gather_nd/scatter_nd index by the
 last axis of `indices`, scatter_nd sums duplicates, out-of-range indices are InvalidArgumentError, and
 unique returns indices as int32."""
+import collections
+
 import torch
 
 from tkeras.compat.tf_namespace import errors
@@ -102,15 +104,20 @@ def _unique(x, out_idx):
     return values[order], rank[inverse].to(dtype), counts[order].to(dtype)
 
 
+# TensorFlow names the parts (`tf.unique(x).y`, `.idx`, `.count`); they still unpack as tuples.
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+
+
 @user_op
 def unique(x, out_idx=torch.int32, name=None):
     values, idx, _ = _unique(x, out_idx)
-    return values, idx
+    return Unique(values, idx)
 
 
 @user_op
 def unique_with_counts(x, out_idx=torch.int32, name=None):
-    return _unique(x, out_idx)
+    return UniqueWithCounts(*_unique(x, out_idx))
 
 
 @user_op

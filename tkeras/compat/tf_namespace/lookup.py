@@ -139,8 +139,8 @@ class _Table:
         return self
 
     def _keys(self, keys):
-        if hasattr(keys, "indices") and hasattr(keys, "values") and hasattr(keys, "with_values"):
-            return None  # a SparseTensor, handled by the caller
+        if hasattr(keys, "values") and hasattr(keys, "with_values"):
+            return None  # a SparseTensor or a RaggedTensor (`tf.strings.split` words): the caller maps its values
         array = _array(keys)
         if (self.key_dtype == string) != _is_text(array):
             raise TypeError(f"{type(self).__name__}.lookup: `keys` must be {self.key_dtype!s} like the table's "

@@ -16,3 +16,8 @@ def __getattr__(name):
         return getattr(tkeras.layers, name)
     except AttributeError:
         raise AttributeError(f"keras.layers.experimental.preprocessing.{name} is not supported in tkeras") from None
+
+
+def __dir__():
+    import tkeras.layers
+    return sorted(set(dir(tkeras.layers)) | {"PreprocessingLayer"})

@@ -43,6 +43,8 @@ class Rescaling(DataLayerMethods, Layer):
 
     def call(self, inputs):
         dtype = config.standardize_dtype(self.compute_dtype)
+        if isinstance(inputs, (list, tuple)):
+            inputs = _stacked(self.name, inputs)
         inputs = inputs.to(dtype)
         scale, offset = self._scale_and_offset(dtype, inputs.device)
         return inputs * scale + offset
@@ -59,3 +61,15 @@ class Rescaling(DataLayerMethods, Layer):
 def _plain(value):
     """A JSON-friendly number or list (NumPy arrays and scalars become Python values)."""
     return np.asarray(value).tolist() if isinstance(value, (np.ndarray, np.generic)) else value
+
+
+def _stacked(layer_name, images):
+    """A Python list of same-sized images (sklearn's `load_sample_images()["images"]`) is one batch, as
+    Keras converts it to a single tensor before scaling."""
+    tensors = [torch.as_tensor(np.asarray(image)) if not isinstance(image, torch.Tensor) else image
+               for image in images]
+    if len({tuple(t.shape) for t in tensors}) > 1:
+        raise ValueError(f"Rescaling layer {layer_name!r}: a list of images is stacked into one batch, so they "
+                         f"must share a shape; received shapes {[tuple(t.shape) for t in tensors]}")
+    device = next((t.device for t in tensors if t.device.type != "cpu"), config.device())
+    return torch.stack([t.to(device) for t in tensors])
