@@ -13,6 +13,7 @@ class ProgbarLogger(Callback):
         self._mode = "train"
         self.seen = 0  # steps done in the current bar
         self.target = None  # steps in the current bar (None: unknown)
+        self._learned_epoch_steps = None  # steps the first epoch of unknown length ran, the later epochs' target
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
         self.use_steps = count_mode == "steps"  # tf-keras 2's flag; tkeras' bars always count steps
 
@@ -27,11 +28,12 @@ class ProgbarLogger(Callback):
 
     def on_train_begin(self, logs=None):
         self._mode = "train"
+        self._learned_epoch_steps = None
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs > 1:  # a single epoch gets no header, as in Keras 2 and 3
             io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
-        self._new_bar(self.params.get("steps"))
+        self._new_bar(self.params.get("steps") or self._learned_epoch_steps)
 
     def on_train_batch_end(self, batch, logs=None):
         # Never finalize here: the epoch's last line waits for on_epoch_end, which brings val_* too.
@@ -41,13 +43,20 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.progbar is not None:
-            self.progbar.update(self._final_count(), logs, finalize=True)
+            count = self._final_count()
+            if not self.params.get("steps"):
+                self._learned_epoch_steps = count
+            self.progbar.update(count, logs, finalize=True)
             self.progbar = None
 
     def _final_count(self):
         """Keras (2 and 3) closes a bar at its target even when the epoch ended early (stop_training set in
-        on_train_batch_end: '4/4 [====]' after one step); a bar of unknown length closes at the steps done."""
-        return self.progbar.target if self.progbar.target else self.progbar._seen
+        on_train_batch_end: '4/4 [====]' after one step). A bar of unknown length (a generator, a filtered
+        tf.data pipeline) learns its length when it ends and closes as a full bar, '22/22 [====]', not
+        '22/Unknown'; fit's later epochs then run with that count as their target."""
+        if not self.progbar.target:
+            self.progbar.target = self.progbar._seen
+        return self.progbar.target
 
     def on_test_begin(self, logs=None):
         if self.model is not None and getattr(self.model, "_in_fit", False):

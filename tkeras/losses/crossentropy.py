@@ -40,7 +40,15 @@ def _binary_elementwise(y_true, y_pred, from_logits):
     logits = y_pred if from_logits else _tensors.logits_from(y_pred, "sigmoid")
     if logits is not None:
         return F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
-    return F.binary_cross_entropy(_clipped(y_pred), y_true, reduction="none")
+    return _binary_from_probabilities(y_pred, y_true)
+
+
+def _binary_from_probabilities(y_pred, y_true):
+    """The formula itself, not torch's `binary_cross_entropy`, which rejects targets outside [0, 1]:
+    TensorFlow computes -1/1 labels and regression targets given to a classifier by mistake (the loss
+    may then be negative), and a notebook with such labels trains under Keras."""
+    y_pred = _clipped(y_pred)
+    return -(y_true * torch.log(y_pred) + (1.0 - y_true) * torch.log(1.0 - y_pred))
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -64,7 +72,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         bce = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
         probabilities = torch.sigmoid(logits)
     else:
-        bce = F.binary_cross_entropy(_clipped(y_pred), y_true, reduction="none")
+        bce = _binary_from_probabilities(y_pred, y_true)
         probabilities = y_pred
     p_t = y_true * probabilities + (1.0 - y_true) * (1.0 - probabilities)
     focal = torch.pow(1.0 - p_t, gamma) * bce

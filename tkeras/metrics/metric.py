@@ -12,7 +12,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.context import CALL_CONTEXT
-from tkeras.backend.naming import to_snake_case
+from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.stateless_scope import active_stateless_scope
 from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.variable import Variable
@@ -56,7 +56,10 @@ class Metric(MetricLayerMethods, MetricLayerAttributes):
             cls.result = _user_facing_result(result)
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or to_snake_case(type(self).__name__)
+        # A metric made without a name gets a process-unique one, as layers do (`huber_metric`, then
+        # `huber_metric_1`: Keras 3 and tf-keras 2 alike), and it is the history key. Built-ins whose Keras
+        # signature has a default name (`name="mean"`) pass it and keep it for every instance.
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._torch_dtype = _state_dtype(dtype)
         self._variables = []
         self._device = config.device()

@@ -111,7 +111,9 @@ class MeanMetricWrapper(Mean):
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(f"MeanMetricWrapper expects a callable fn(y_true, y_pred); received {fn!r}")
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
+        # Unnamed, it is `mean_metric_wrapper`, `mean_metric_wrapper_1`, ... as in Keras (compile names the
+        # wrappers it makes after the function itself).
+        super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
 

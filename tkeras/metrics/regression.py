@@ -11,6 +11,7 @@ import torch
 from tkeras import losses
 from tkeras.losses import _tensors
 from tkeras.metrics._confusion import divide_no_nan
+from tkeras.backend.naming import unique_name
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.reduction import Mean, MeanMetricWrapper
 
@@ -154,7 +155,7 @@ class MeanRelativeError(Mean):
     """tf.keras 2: the running mean of |y_true - y_pred| / normalizer (0 where the normalizer is 0)."""
 
     def __init__(self, normalizer, name=None, dtype=None):
-        super().__init__(name=name or "mean_relative_error", dtype=dtype)
+        super().__init__(name=name or unique_name("mean_relative_error"), dtype=dtype)  # tf-keras 2 numbers them
         self.normalizer = torch.as_tensor(np.asarray(normalizer), dtype=self._torch_dtype, device=self._device)
 
     def _on_device_change(self, device):

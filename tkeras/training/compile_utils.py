@@ -301,7 +301,19 @@ def _targets_and_predictions(y_true, y_pred, names):
     return trues, preds
 
 
+def _column_like(values, y_pred):
+    """(N,) targets as (N, 1) for (N, 1) predictions, as tf-keras 2 hands them to compiled metrics: a user's
+    Metric subclass computing `y_true - y_pred` (Hands-On ML's HuberMetric) then gets the loss's value
+    rather than an (N, N) broadcast (Keras 3 broadcasts there). For (N, C) predictions the targets stay
+    (N,) sparse labels, as Keras 3 keeps them (tf-keras 2 made them (N, 1) there too, so Deep Learning
+    with Python's one-hot RMSE metric broadcast to (N, 1, C)). Built-in metrics align ranks themselves."""
+    if getattr(values, "ndim", None) == 1 and getattr(y_pred, "ndim", None) == 2 and y_pred.shape[-1] == 1:
+        return values[:, None]
+    return values
+
+
 def _update(metrics, weighted_flags, y_true, y_pred, sample_weight):
+    y_true = _column_like(y_true, y_pred)
     for metric, weighted in zip(metrics, weighted_flags):
         if weighted and sample_weight is not None:
             metric.update_state(y_true, y_pred, sample_weight=sample_weight)

@@ -7,7 +7,8 @@
 The listing, shuffling and train/validation cut are `dataset_utils`' (shared with text). Images are
 decoded with Pillow when their batch is drawn and resized with torch's `interpolate` without
 antialiasing, which is what `tf.image.resize` does, so pixel values follow Keras rather than
-Pillow's filters. Images come out as float32 in 0-255, not rescaled, as in Keras.
+Pillow's filters. Images come out as float32 in 0-255, not rescaled, as in Keras (uint8 when resized
+with "nearest").
 """
 import numpy as np
 
@@ -23,14 +24,34 @@ _KERAS_ONLY = ("gaussian", "mitchellcubic")
 
 
 def resize_image(x, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
-    """One (height, width, channels) float array resized to `size`, optionally cropped or zero-padded
-    to the target's aspect ratio first so the content is not stretched."""
+    """One (height, width, channels) float array resized to `size`, optionally cropped to the target's
+    aspect ratio first, or scaled to fit inside it and zero-padded, so the content is not stretched."""
     import torch
 
     from tkeras.ops.image import resize_nchw
+    if pad_to_aspect_ratio:
+        return _resize_with_pad(x, size, interpolation)
     image = torch.from_numpy(np.ascontiguousarray(x)).permute(2, 0, 1)[None]  # (1, C, H, W)
-    out = resize_nchw(image, tuple(size), interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    out = resize_nchw(image, tuple(size), interpolation, crop_to_aspect_ratio)
     return out[0].permute(1, 2, 0).numpy()
+
+
+def _resize_with_pad(x, size, interpolation):
+    """TensorFlow's `resize_with_pad`, which Keras' loader uses (unlike `ops.image.resize`, which pads the
+    source first): the image is scaled by the larger of its two ratios to the target, floored to whole
+    pixels, and placed at the floored half of the leftover room on a zero canvas. The arithmetic is done
+    in float32, as TensorFlow does it, so the floors land on the same pixel."""
+    height, width = np.float32(x.shape[0]), np.float32(x.shape[1])
+    target_height, target_width = np.float32(size[0]), np.float32(size[1])
+    ratio = max(width / target_width, height / target_height)
+    content_height, content_width = height / ratio, width / ratio
+    top = max(0, int(np.floor((target_height - content_height) / np.float32(2))))
+    left = max(0, int(np.floor((target_width - content_width) / np.float32(2))))
+    content_size = (max(1, int(np.floor(content_height))), max(1, int(np.floor(content_width))))
+    content = resize_image(x, content_size, interpolation)
+    canvas = np.zeros((int(size[0]), int(size[1]), x.shape[2]), dtype=content.dtype)
+    canvas[top:top + content.shape[0], left:left + content.shape[1]] = content
+    return canvas
 
 
 def _check_image_args(label_mode, color_mode, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio):
@@ -60,7 +81,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  verbose=True, **kwargs):
     """A Dataset of `(images, labels)` batches (just images when `labels` or `label_mode` is None).
 
-    Images are (batch, height, width, channels) float32 in 0-255; labels are int32 ('int'), one-hot
+    Images are (batch, height, width, channels) float32 in 0-255 (uint8 with `interpolation="nearest"`,
+    as in Keras); labels are int32 ('int'), one-hot
     float32 ('categorical') or (batch, 1) float32 ('binary'). The result carries `class_names` and
     `file_paths`. `subset='both'` returns `[training, validation]`; the validation part is not
     shuffled, so evaluating it twice sees the same order. tf-keras 2's `smart_resize=True` is read as
@@ -84,7 +106,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
             image = img_to_array(load_img(path, color_mode=color_mode), "channels_last", "float32")
             image = resize_image(image, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
             images.append(image.transpose(2, 0, 1) if data_format == "channels_first" else image)
-        return np.stack(images).astype("float32")
+        # TensorFlow's nearest-neighbour resize keeps the decoded uint8 pixels (Keras 3 and tf-keras 2 alike,
+        # whether plain, cropped or padded); every other interpolation gives float32.
+        return np.stack(images).astype("uint8" if interpolation == "nearest" else "float32")
 
     return dataset_utils.directory_dataset(directory, read_files, "images", ALLOWLIST_FORMATS, labels, label_mode,
                                            class_names, batch_size, shuffle, seed, validation_split, subset,

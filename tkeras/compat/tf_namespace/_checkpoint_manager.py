@@ -87,6 +87,38 @@ def _prefix_of(ckpt_dir_or_file):
     return path
 
 
+class SavedDType:
+    """A saved value's dtype as TensorFlow's reader reports it: it has a `.name` ('float32', what the
+    checkpoint guide prints) and compares equal to `tf.float32` (tkeras' dtypes are torch dtypes, which
+    have no name attribute)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    @property
+    def as_numpy_dtype(self):
+        return np.dtype(self.name).type
+
+    def _torch(self):
+        from tkeras.compat.tf_namespace.dtypes import as_dtype
+        return as_dtype(self.name)
+
+    def __eq__(self, other):
+        if isinstance(other, SavedDType):
+            return other.name == self.name
+        try:
+            from tkeras.compat.tf_namespace.dtypes import as_dtype
+            return as_dtype(other) == self._torch()
+        except (TypeError, ValueError):
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self._torch())
+
+    def __repr__(self):
+        return f"tf.{self.name}"
+
+
 class CheckpointReader:
     """`tf.train.load_checkpoint`: the saved values by name, without any model to put them in."""
 
@@ -97,7 +129,7 @@ class CheckpointReader:
         return {key: self._reader.shape(key) for key in self._reader.keys()}
 
     def get_variable_to_dtype_map(self):
-        return {key: self._reader.entries[key]["dtype"] for key in self._reader.keys()}
+        return {key: SavedDType(self._reader.entries[key]["dtype"]) for key in self._reader.keys()}
 
     def has_tensor(self, name):
         return self._key(name) is not None

@@ -13,8 +13,12 @@ import os
 import torch
 
 from tkeras.backend.variable import Variable as KerasVariable
+from tkeras.compat.tf_namespace import _checkpoint_containers as containers
 from tkeras.compat.tf_namespace import _checkpoint_io as io
+from tkeras.compat.tf_namespace import _checkpoint_iterator as iterator_state
 from tkeras.compat.tf_namespace import errors
+from tkeras.compat.tf_namespace._checkpoint_names import weight_names
+from tkeras.data.iterator import Iterator
 from tkeras.layers.layer import Layer
 from tkeras.layers.weight_order import own_in_keras_order
 from tkeras.optimizers.optimizer import Optimizer
@@ -34,6 +38,10 @@ def _kind(obj):
         return "optimizer"
     if isinstance(obj, Checkpoint):
         return "checkpoint"
+    if isinstance(obj, Iterator):
+        return "iterator"
+    if containers.is_tracked_container(obj):
+        return "container"
     if hasattr(obj, "variables") and not isinstance(obj, (str, bytes, torch.Tensor)):
         return "variables"  # tf.Module, metrics, ExponentialMovingAverage: a flat list of variables
     return None
@@ -46,9 +54,27 @@ def _tracked_attributes(obj):
 
 
 def _check_trackable(name, obj):
+    if isinstance(obj, (list, dict)):
+        return
     if _kind(obj) is None:
         raise ValueError(f"tf.train.Checkpoint: argument {name!r} must be a trackable object (a model, layer, "
                          f"optimizer, tf.Variable, tf.Module or Checkpoint); received {type(obj).__name__}")
+
+
+def _holds_trackables(value):
+    """A list or dict TensorFlow would track (an empty one too: the guide fills `ckpt.listed = []` later)."""
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    items = value.values() if isinstance(value, dict) else value
+    return not items or any(_kind(item) is not None for item in items)
+
+
+def _children(obj, kind):
+    if kind == "checkpoint":
+        return obj._all_objects()
+    if kind == "container":
+        return {name: item for name, item in obj._children().items() if _kind(item) is not None}
+    return _tracked_attributes(obj)
 
 
 def _own(layer):
@@ -70,19 +96,27 @@ def _collect(objects, base, tensors, layout, where):
             key = f"{path}/{_VALUE}"
             tensors[key], entry["key"] = obj, key
             where.setdefault(id(obj), [path])
+        elif kind == "iterator":
+            entry["key"] = f"{path}/{iterator_state.STATE_KEY}"
+            tensors[entry["key"]] = iterator_state.position(obj)
         elif kind == "layer":
             entry["layers"] = []
+            names = weight_names(obj)
             for j, layer in enumerate(obj._flatten_layers()):
                 keys = []
                 for k, weight in enumerate(_own(layer)):
-                    key = f"{path}/layer-{j}/{k}/{_leaf(weight.name)}/{_VALUE}"
+                    # TensorFlow's key (`net/l1/kernel/...`) where the weight has an attribute path, so a
+                    # restore by name finds it; `layout` keeps the structure for a restore by position.
+                    key = f"{path}/{names[id(weight)]}/{_VALUE}" if id(weight) in names else None
+                    if key is None or key in tensors:
+                        key = f"{path}/layer-{j}/{k}/{_leaf(weight.name)}/{_VALUE}"
                     tensors[key] = weight
                     keys.append(key)
                     where.setdefault(id(weight), [path, j, k])
                 entry["layers"].append(keys)
-        elif kind in ("checkpoint", "attributes"):
+        elif kind in ("checkpoint", "attributes", "container"):
             entry["objects"] = {}
-            children = obj._all_objects() if kind == "checkpoint" else _tracked_attributes(obj)
+            children = _children(obj, kind)
             optimizers += _collect(children, path + "/", tensors, entry["objects"], where)
         else:
             variables = list(obj.variables)
@@ -108,6 +142,8 @@ class _RestoreState:
         self.layer_trees = []  # [model, entry, path] with layers still to restore
         self.optimizers = []  # [optimizer, entry, path] not built yet
         self.live = {}  # path -> live object
+        self.restored_by_name = False  # then objects attached later to the root are restored by name too
+        self.values_by_name = {key[:-len(_VALUE) - 1]: key for key in reader.keys() if key.endswith("/" + _VALUE)}
 
     def assign(self, variable, key):
         value = self.reader.tensor(key)
@@ -187,15 +223,49 @@ class _RestoreState:
     def retry_optimizers(self):
         self.optimizers = [item for item in self.optimizers if not self.restore_optimizer(*item)]
 
+    def restore_by_name(self, obj, path):
+        """Put saved values into an object tree that differs from the saved one, matching TensorFlow's
+        variable keys: `Checkpoint(net=Checkpoint(l1=Checkpoint(bias=v)))` finds `net/l1/bias`. A
+        Checkpoint in such a tree also restores children attached to it later (deferred restoration)."""
+        self.restored_by_name = True
+        kind = _kind(obj)
+        if kind == "variable":
+            key = self.values_by_name.get(path)
+            if key is None:
+                self.unmatched_objects.append(path)
+            else:
+                self.assign(obj, key)
+        elif kind in ("checkpoint", "attributes", "container"):
+            if kind != "attributes":
+                obj._deferred_restores.append((self, path))
+            for name, child in _children(obj, kind).items():
+                self.restore_by_name(child, f"{path}/{name}")
+        else:
+            raise NotImplementedError(f"Checkpoint: {path!r} is a {type(obj).__name__} where the checkpoint saved "
+                                      f"something else; tkeras restores into a different object tree only through "
+                                      f"tf.train.Checkpoint objects and variables")
+
     def restore(self, objects, layout, base):
         for name, obj in objects.items():
             path = base + name
             entry = layout.get(name)
-            if entry is None:
-                self.unmatched_objects.append(path)
+            if entry is not None and entry["kind"] != _kind(obj) and _kind(obj) not in ("checkpoint", "variable"):
+                raise NotImplementedError(f"Checkpoint: {path!r} is a {type(obj).__name__} where the checkpoint saved "
+                                          f"a {entry['kind']}; tkeras restores into a different object tree only "
+                                          f"through tf.train.Checkpoint objects and variables")
+            if entry is None or entry["kind"] != _kind(obj):
+                if any(key.startswith(path + "/") for key in self.values_by_name) or path in self.values_by_name:
+                    self.restore_by_name(obj, path)
+                else:
+                    self.unmatched_objects.append(path)
                 continue
             self.live[path] = obj
-            if entry["kind"] == "variable":
+            if entry["kind"] == "container":
+                self.restore_by_name(obj, path)
+            elif entry["kind"] == "iterator":
+                iterator_state.restore(obj, self.reader.tensor(entry["key"]), path)
+                self.unused.discard(entry["key"])
+            elif entry["kind"] == "variable":
                 self.assign(obj, entry["key"])
             elif entry["kind"] == "layer":
                 self.restore_layers(obj, entry, path)
@@ -277,12 +347,22 @@ class Checkpoint:
     def __init__(self, root=None, **kwargs):
         object.__setattr__(self, "_objects", {})
         object.__setattr__(self, "_save_counter", None)
+        object.__setattr__(self, "_deferred_restores", [])  # (restore state, path) that name children
         if root is not None:
             _check_trackable("root", root)
             self._objects["root"] = root
         for name, obj in kwargs.items():
             _check_trackable(name, obj)
-            self._objects[name] = obj
+            self._add(name, obj)
+
+    def _add(self, name, obj):
+        if isinstance(obj, (list, dict)):
+            obj = containers.wrap(obj)
+        if isinstance(obj, Iterator):
+            iterator_state.track(obj)
+        self._objects[name] = obj
+        for state, path in self._deferred_restores:
+            state.restore_by_name(obj, f"{path}/{name}" if path else name)
 
     def __getattr__(self, name):
         objects = self.__dict__.get("_objects", {})
@@ -291,8 +371,8 @@ class Checkpoint:
         raise AttributeError(f"'Checkpoint' object has no attribute {name!r}")
 
     def __setattr__(self, name, value):
-        if not name.startswith("_") and _kind(value) is not None:
-            self._objects[name] = value
+        if not name.startswith("_") and (_holds_trackables(value) or _kind(value) is not None):
+            self._add(name, value)
         else:
             object.__setattr__(self, name, value)
 
@@ -345,6 +425,8 @@ class Checkpoint:
             objects["save_counter"] = self.save_counter
         state.restore(objects, state.reader.layout, "")
         state.retry_optimizers()
+        if state.restored_by_name:
+            self._deferred_restores[:] = [(state, "")]
         return CheckpointLoadStatus(state)
 
     def read(self, save_path, options=None):
