@@ -241,7 +241,7 @@ def test_config_and_small_namespaces(tmp_path):
     with pytest.raises(NotImplementedError, match="model.save"):
         tf.io.write_graph(None, str(tmp_path), "g.pbtxt")
     spec = tf.train.ClusterSpec({"worker": ["w0:2222", "w1:2222"], "ps": {0: "p0:2222"}})
-    assert spec.jobs == ["ps", "worker"] and spec.num_tasks("worker") == 2
+    assert spec.jobs == ["worker", "ps"] and spec.num_tasks("worker") == 2  # written order, as TensorFlow
     assert spec.task_address("worker", 1) == "w1:2222" and spec.as_dict()["ps"] == ["p0:2222"]
 
     def fn(x):

@@ -51,7 +51,11 @@ class StringArray(np.ndarray):
     dtype = _text_dtype_property()
 
     def numpy(self):
-        return np.char.encode(np.asarray(self), "utf-8")
+        """An object array of Python bytes, as TensorFlow gives: its items print as `b'...'` and count as
+        bytes (`Counter(review.numpy())`), and bytes keep any trailing NUL a NumPy bytes dtype would drop."""
+        encoded = np.empty(self.shape, dtype=object)
+        encoded.reshape(-1)[:] = [item.encode("utf-8") for item in np.asarray(self).reshape(-1).tolist()]
+        return encoded
 
     def __getitem__(self, index):
         item = super().__getitem__(index)

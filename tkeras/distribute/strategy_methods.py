@@ -66,6 +66,19 @@ class TFStrategyMethods:
 
     experimental_distribute_datasets_from_function = distribute_datasets_from_function
 
+    # -- TF 1.x input iterators, still accepted by TensorFlow 2 (strategy_v1_input.py) ---------------
+    def make_dataset_iterator(self, dataset):
+        from tkeras.distribute.strategy_v1_input import DatasetIteratorV1
+        return DatasetIteratorV1(self.experimental_distribute_dataset(dataset))
+
+    def make_input_fn_iterator(self, input_fn, replication_mode=None):
+        from tkeras.distribute.strategy_v1_input import DatasetIteratorV1
+        return DatasetIteratorV1(self.distribute_datasets_from_function(input_fn))
+
+    def experimental_run(self, fn, input_iterator=None):
+        from tkeras.distribute.strategy_v1_input import run_with_next_input
+        return run_with_next_input(self, fn, input_iterator)
+
     def experimental_distribute_values_from_function(self, value_fn):
         """This process's replica value: `value_fn(ValueContext)` for replica `rank` of `world_size`."""
         world = self._replica_count()

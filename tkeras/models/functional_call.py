@@ -101,7 +101,16 @@ def symbolic_call(layer, inputs, args, kwargs):
     _check_symbolic_spec(layer, inputs)
     has_symbolic_extras = any(isinstance(t, KerasTensor) for t in tree.flatten([list(args), list(kwargs.values())]))
     specs = None
-    if not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, inputs, input_shapes):
+    if getattr(layer, "_output_spec_by_dry_run", False):
+        # Lambda without output_shape: its function decides the dtype too (a boolean mask from K.not_equal,
+        # ids from tf.argmax), as Keras traces it on the real inputs; a failure is reported below with
+        # the layer's own advice.
+        try:
+            specs = _specs_by_dry_run(layer, inputs, args, kwargs)
+        except Exception:  # noqa: BLE001 - the shape rule below raises the error worth showing
+            specs = None
+    shape_rule_applies = not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, inputs, input_shapes)
+    if specs is None and shape_rule_applies:
         try:
             specs = _specs_from_shapes(layer, layer.compute_output_shape(shape_for_build(input_shapes)), inputs)
         except NotImplementedError:

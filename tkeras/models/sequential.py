@@ -317,6 +317,34 @@ class Sequential(Model):
     def outputs(self):
         return [self.output]
 
+    # tf-keras 2 names a built Sequential's one input and one output: serving code reads them to fill
+    # requests (`request.inputs[model.input_names[0]]`) and compile() accepts dicts keyed by them. An
+    # input the model made itself from a shape is called after the first layer, "<first layer>_input".
+    # Both are None until the model knows its input, as there.
+    @property
+    def input_names(self):
+        if "_input_names" in self.__dict__:
+            return self.__dict__["_input_names"]
+        if not self.built or not self._stack:
+            return None
+        if self._input_layer is not None and not self._input_implied:
+            return [self._input_layer.name]
+        return [f"{self._stack[0].name}_input"]
+
+    @input_names.setter
+    def input_names(self, names):
+        self.__dict__["_input_names"] = names
+
+    @property
+    def output_names(self):
+        if "_output_names" in self.__dict__:
+            return self.__dict__["_output_names"]
+        return [self._stack[-1].name] if self.built and self._stack else None
+
+    @output_names.setter
+    def output_names(self, names):
+        self.__dict__["_output_names"] = names
+
     # -- configuration ----------------------------------------------------------------------------
     def get_config(self):
         from tkeras.saving.serialization import serialize_keras_object

@@ -51,7 +51,8 @@ class ClusterSpec:
 
     @property
     def jobs(self):
-        return sorted(self._jobs)
+        """In the order the table was written (TensorFlow's order; `repr` alone sorts)."""
+        return list(self._jobs)
 
     def num_tasks(self, job_name):
         return len(self._job(job_name))
@@ -88,4 +89,5 @@ class ClusterSpec:
         return isinstance(other, ClusterSpec) and self._jobs == other._jobs
 
     def __repr__(self):
-        return f"ClusterSpec({self.as_dict()!r})"
+        table = self.as_dict()
+        return "ClusterSpec({" + ", ".join(f"{job!r}: {table[job]!r}" for job in sorted(table)) + "})"

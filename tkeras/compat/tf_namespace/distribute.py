@@ -3,8 +3,10 @@
 `MirroredStrategy().scope()` around model building works unchanged: one process runs as before;
 under `torchrun` every process trains one replica (see `tkeras.distribute`). Kaggle notebooks probe for
 a TPU with `TPUClusterResolver()` inside `try/except ValueError`: that probe fails the same way here,
-so they fall back to the default strategy.
+so they fall back to the default strategy. `TFConfigClusterResolver` reads `TF_CONFIG` as TensorFlow does
+(_cluster_resolver.py), so multi-worker scripts can still ask which task they are.
 """
+from tkeras.compat.tf_namespace._cluster_resolver import ClusterResolver, SimpleClusterResolver, TFConfigClusterResolver
 from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr, unsupported
 from tkeras.distribute import MirroredStrategy, MultiWorkerMirroredStrategy, OneDeviceStrategy, get_strategy
 
@@ -25,7 +27,9 @@ def _tpu_strategy(*args, **kwargs):
 
 TPUStrategy = _tpu_strategy
 
-cluster_resolver = Namespace("tf.distribute.cluster_resolver", TPUClusterResolver=_no_tpu)
+cluster_resolver = Namespace("tf.distribute.cluster_resolver", TPUClusterResolver=_no_tpu,
+                             TFConfigClusterResolver=TFConfigClusterResolver,
+                             SimpleClusterResolver=SimpleClusterResolver, ClusterResolver=ClusterResolver)
 experimental = Namespace("tf.distribute.experimental", MultiWorkerMirroredStrategy=MultiWorkerMirroredStrategy,
                          TPUStrategy=_tpu_strategy, CentralStorageStrategy=MirroredStrategy)
 

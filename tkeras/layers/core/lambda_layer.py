@@ -87,6 +87,12 @@ class Lambda(Layer):
             return self.mask
         return torch.as_tensor(self.mask)
 
+    @property
+    def _output_spec_by_dry_run(self):
+        """Without `output_shape` the functional API runs the function on the real inputs' specs, so the
+        output keeps the dtype the function gives (functional_call.py)."""
+        return self._output_shape is None
+
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
             return self._infer_output_shape(input_shape)
