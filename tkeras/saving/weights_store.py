@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import torch
 
-from tkeras.saving import h5_guard, keras_layout, tf_keras2_optimizer_state
+from tkeras.saving import h5_guard, keras22_optimizer_state, keras_layout, tf_keras2_optimizer_state
 from tkeras.saving.errors import CorruptFileError, WeightMismatchError
 
 
@@ -247,8 +247,9 @@ def set_optimizer_state(model, datasets, filepath, names):
         optimizer.build(model.trainable_weights)
         variables = keras_layout.optimizer_variables(optimizer)
     stored_names = [n.rsplit("optimizer_weights/", 1)[-1] for n in names]
-    by_name = tf_keras2_optimizer_state.match(optimizer, variables, stored_names)
-    if by_name is not None:  # tf-keras 2's names say which array is which (its legacy layout included)
+    by_name = (tf_keras2_optimizer_state.match(optimizer, variables, stored_names)
+               or keras22_optimizer_state.match(optimizer, stored_names))
+    if by_name is not None:  # tf-keras 2's (or Keras 2.2's) names say which array is which
         chosen, indices = by_name
         alignment = [(datasets[i], names[i]) for i in indices]
         if all(h5_guard.shape(d) == tuple(v.shape) for (d, _), v in zip(alignment, chosen)):
