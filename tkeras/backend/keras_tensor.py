@@ -15,6 +15,7 @@ from tkeras.utils import tree
 
 class KerasTensor:
     _created = False  # set once any exists: ops check their arguments for KerasTensors only then
+    ragged = False  # Keras 3 reports it on every symbolic tensor; tkeras' symbolic tensors are never ragged
 
     def __init__(self, shape, dtype="float32", name=None, producer=None, sparse=False):
         KerasTensor._created = True
@@ -49,7 +50,9 @@ class KerasTensor:
         return layer._inbound_nodes[node_index]
 
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+        # Keras 3's text, which books show as printed output (`print(model.inputs)`).
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse={self.sparse}, "
+                f"ragged={self.ragged}, name={self.name}>")
 
     def __len__(self):
         if not self.shape or self.shape[0] is None:

@@ -127,10 +127,16 @@ class Variable(torch.nn.Parameter):
         # Keras 3 on torch hands out the parameter itself (`v.value.grad` in custom train steps).
         return self
 
+    @property
+    def shape(self):
+        # Keras' variables report their shape as a tuple: `print(conv.weights[0].shape)` shows
+        # `(3, 3, 1, 32)` (Keras 3 and tf-keras 2 alike), not torch's `torch.Size([3, 3, 1, 32])`. The
+        # dims of a torch.Size are ints already, so the tuple is built without re-checking them.
+        return tuple.__new__(TensorShape, torch.Tensor.shape.__get__(self))
+
     def get_shape(self):
-        # tf.Variable's method, which tf-keras 2 layer code calls on `self.kernel` (the shape stays
-        # torch's Size, read in the loops' hot paths).
-        return TensorShape(self.shape)
+        # tf.Variable's method, which tf-keras 2 layer code calls on `self.kernel`.
+        return self.shape
 
     def numpy(self):
         # A snapshot, as Keras' variables give (TensorFlow copies; JAX arrays never change): a view of
@@ -187,9 +193,12 @@ class Variable(torch.nn.Parameter):
         return slice_of_variable(result, self, key)
 
     def __repr__(self):
-        shape = tuple(self.shape)
-        return (f"<Variable path={self.path}, shape={shape}, dtype={config.dtype_name(self.dtype)}, "
-                f"value={str(self.numpy())}>")
+        # A scalar shows as the Python number its value converts to, every digit of it, as Keras 3 prints
+        # `optimizer.learning_rate` (`value=0.0010000000474974513`); arrays show NumPy's text.
+        value = self.numpy()
+        text = str(value.item()) if np.ndim(value) == 0 else str(value)
+        return (f"<Variable path={self.path}, shape={tuple(self.shape)}, dtype={config.dtype_name(self.dtype)}, "
+                f"value={text}>")
 
     def __reduce_ex__(self, proto):
         # Deep copies (torch's module copying) keep the Keras attributes.
