@@ -60,6 +60,8 @@ def to_leaf(value):
         return value.detach().as_subclass(torch.Tensor)
     if _is_sparse(value):
         return value  # VarLenFeature results stay sparse through map and batch, as in TensorFlow
+    if not isinstance(value, np.ndarray) and _is_ragged(value):
+        return value  # a map function's RaggedTensor result stays ragged (batch gives it one more ragged axis)
     if isinstance(value, bytes) and not isinstance(value, np.bytes_):
         return np.array(bytes(value), dtype=object)  # binary records: see is_bytes_array
     if is_bytes_array(value):
@@ -101,6 +103,10 @@ def _is_sparse(value):
     return hasattr(value, "dense_shape") and hasattr(value, "_indices")  # tf.SparseTensor (compat/ sits above)
 
 
+def _is_ragged(value):
+    return hasattr(value, "row_splits") and hasattr(value, "flat_values")  # tf.RaggedTensor (compat/ sits above)
+
+
 def _stack_sparse(parts):
     """Sparse tensors batched on a new first axis, padded to the largest dense shape among them."""
     indices = torch.cat([torch.cat([torch.full((len(p._indices), 1), i, dtype=torch.int64), p._indices], 1)
@@ -114,6 +120,11 @@ def _stack_sparse(parts):
 def stack_leaves(*parts):
     if _is_sparse(parts[0]):
         return _stack_sparse(parts)
+    ragged_type = getattr(parts[0], "_ragged_source", None)  # rows of a RaggedTensor (data/ragged_rows.py)
+    if ragged_type is not None:
+        return ragged_type.from_rows_of(parts)
+    if _is_ragged(parts[0]):
+        return type(parts[0]).from_rows_of(parts)
     return torch.stack(parts) if isinstance(parts[0], torch.Tensor) else np.stack(parts)
 
 

@@ -3,9 +3,12 @@
 
 Each element is one row: a dense tensor when the row is uniform below the ragged dimension (ragged_rank=1),
 as in TensorFlow. Rows are taken one at a time, without the index fast path of array sources, because their
-lengths differ; batching rows of different lengths is refused by the stacking (TensorFlow would build a
-RaggedTensor batch).
+lengths differ. Each row remembers the RaggedTensor type it came from, so that `batch` joins rows into a
+RaggedTensor again, as TensorFlow does (even when the rows in one batch happen to be equally long).
 """
+import numpy as np
+import torch
+
 from tkeras.data._structure import leaves, map_structure, to_leaf
 
 
@@ -22,9 +25,21 @@ def ragged_rows(structure):
     count = counts.pop()
 
     def row(leaf, i):
-        return to_leaf(leaf[i]) if is_ragged(leaf) else to_leaf(leaf)[i]
+        if not is_ragged(leaf):
+            return to_leaf(leaf)[i]
+        part = to_leaf(leaf[i])
+        if leaf.ragged_rank == 1:
+            if isinstance(part, np.ndarray):
+                part = part.view(RaggedTextRow)
+            if isinstance(part, (torch.Tensor, RaggedTextRow)):
+                part.__dict__["_ragged_source"] = type(leaf)
+        return part
 
     def iterate():
         return (map_structure(lambda leaf, i=i: row(leaf, i), structure) for i in range(count))
 
     return iterate, count
+
+
+class RaggedTextRow(np.ndarray):
+    """A row of text cut from a ragged source: a NumPy array that can carry the `_ragged_source` mark."""

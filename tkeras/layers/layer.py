@@ -35,7 +35,7 @@ from tkeras.layers.layer_legacy_nodes import LegacyNodeMethods
 from tkeras.layers.input_spec import InputSpec, check_input_spec  # noqa: F401 - InputSpec re-exported
 from tkeras.layers.layer_inputs import (autocast_inputs, conversion_dtype, float_input_dtype, integers_to_float,
                                         is_nested_numbers, is_symbolic, is_text, mask_of, on_compute_device,
-                                        shape_of, to_torch)
+                                        ragged_output, shape_of, to_torch)
 
 # Keras 1/2 constructor arguments that every layer accepts (the layer-specific ones live with the layer).
 # `dynamic` is tf-keras' flag for a layer/model that must run eagerly: every tkeras layer does.
@@ -389,6 +389,8 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
         if added_losses.PENDING_METRICS and context.depth == 0:
             added_losses.record_added_metrics(self)
         if context.depth == 0 and not context.training and not context.raw:
+            if type(outputs) is torch.Tensor and "_keras_mask" in outputs.__dict__:
+                outputs = ragged_output(outputs)  # ragged inputs' sequences stay ragged, as in TensorFlow
             outputs = wrap_eager_output(outputs)
         return outputs
 

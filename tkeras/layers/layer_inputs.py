@@ -147,6 +147,8 @@ def to_torch(value, dtype=None, owner=None):
         tensor = value
     elif isinstance(value, (list, tuple)) and value and isinstance(value[0], torch.Tensor):
         return [to_torch(v, dtype, owner) for v in value]
+    elif not isinstance(value, np.ndarray) and is_ragged(value):
+        return ragged_as_padded(value, dtype, owner)
     else:
         array = np.asarray(value)
         if array.dtype == object or array.dtype.kind in "USV":
@@ -168,6 +170,45 @@ def to_torch(value, dtype=None, owner=None):
     if tensor.device != device:
         tensor = tensor.to(device)
     return tensor
+
+
+def is_ragged(value):
+    """A tf.RaggedTensor (duck-typed: compat/ sits above layers)."""
+    return hasattr(value, "row_splits") and hasattr(value, "flat_values") and hasattr(value, "to_tensor")
+
+
+def ragged_as_padded(value, dtype=None, owner=None):
+    """A tf.RaggedTensor given to a layer or model: its rows padded with zeros to the longest, the padding
+    marked by a mask made from the row lengths (`_from_ragged_rows` on it holds the RaggedTensor type).
+
+    tf-keras 2 pads ragged inputs of an RNN the same way and skips each row's padding by its length; the mask
+    is taken from the lengths, not from zeros, since 0 is an ordinary token there (Embedding has
+    `mask_zero=False`, and passes such a mask on: see Embedding.compute_mask). A padded batch of the
+    batch's longest row gives the same results as TensorFlow's ragged batch for every masked layer; an
+    eager call's output that still carries that mask goes back to ragged rows (see `ragged_output`).
+    """
+    padded = np.asarray(value.to_tensor())
+    if padded.dtype.kind in "USO":
+        where = f"Layer {owner!r}: e" if owner else "E"
+        raise TypeError(f"{where}xpected numeric data, received a RaggedTensor of text; turn the text into "
+                        f"numbers first (StringLookup, TextVectorization)")
+    lengths = torch.as_tensor(np.asarray(value.row_lengths()), dtype=torch.int64)
+    tensor = to_torch(torch.from_numpy(np.require(padded, requirements="CW")), dtype, owner)
+    mask = torch.arange(tensor.shape[1], device=tensor.device) < lengths.to(tensor.device)[:, None]
+    mask.__dict__["_from_ragged_rows"] = type(value)
+    tensor._keras_mask = mask
+    return tensor
+
+
+def ragged_output(outputs):
+    """An eager call's output back in ragged rows where TensorFlow's is ragged: the sequence that ragged
+    inputs produced still masked by their row lengths (Embedding, an RNN with return_sequences=True, a
+    Dense after them); anything else (an RNN's last state, pooled values) as it is."""
+    mask = outputs.__dict__.get("_keras_mask")
+    ragged_type = mask.__dict__.get("_from_ragged_rows") if isinstance(mask, torch.Tensor) else None
+    if ragged_type is None or tuple(mask.shape) != tuple(outputs.shape[:2]):
+        return outputs
+    return ragged_type.from_row_lengths(outputs[mask], mask.sum(1))
 
 
 def shape_of(value):

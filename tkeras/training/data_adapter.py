@@ -15,6 +15,7 @@ import torch
 
 from tkeras.backend import config
 from tkeras.backend.eager_tensor import EagerTensor
+from tkeras.data.ragged_rows import is_ragged
 from tkeras.data.user_function_call import call_as_user_code
 from tkeras.ops.text import as_text_array
 from tkeras.training.class_weights import ClassWeights
@@ -26,6 +27,8 @@ from tkeras.utils.py_dataset import batch_count
 
 
 def to_tensor(value, name="x"):
+    if is_ragged(value):
+        return value  # batches are cut from its rows; the model pads each batch (layer_inputs.ragged_as_padded)
     if isinstance(value, torch.Tensor):
         # user code (a PyDataset, a generator) may hand back the tensors it made: the step takes plain ones
         tensor = value.as_subclass(torch.Tensor) if isinstance(value, EagerTensor) else value
@@ -65,7 +68,8 @@ def _holds_only_text(array):
 
 
 def _num_samples(structure):
-    sizes = [int(t.shape[0]) for t in tree.flatten(structure) if t is not None and t.ndim > 0]
+    sizes = [int(t.nrows()) if is_ragged(t) else int(t.shape[0])
+             for t in tree.flatten(structure) if t is not None and (is_ragged(t) or t.ndim > 0)]
     return sizes
 
 
@@ -79,7 +83,8 @@ def is_array_like(value):
     if value is None:
         return False
     leaves = tree.flatten(value)
-    return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None or _is_pandas(v) for v in leaves) or (
+    return all(isinstance(v, (np.ndarray, torch.Tensor)) or v is None or _is_pandas(v) or is_ragged(v)
+               for v in leaves) or (
         isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value))
 
 
@@ -89,7 +94,7 @@ def _stored_as_arrays(value):
     def read(leaf):
         if (not isinstance(leaf, (np.ndarray, torch.Tensor)) and hasattr(leaf, "__array__")
                 and hasattr(leaf, "dtype") and hasattr(leaf, "shape") and hasattr(leaf, "__getitem__")
-                and type(leaf).__module__.split(".")[0] in ("h5py", "tkeras")):
+                and type(leaf).__module__.split(".")[0] in ("h5py", "tkeras") and not is_ragged(leaf)):
             return np.asarray(leaf)
         return leaf
     if isinstance(value, (list, tuple, dict)):
@@ -162,7 +167,8 @@ class ArrayBatches:
         else:
             tensor_index = index.to(self._device) if self._resident else index  # no-op: already there
             out = tree.map_structure(
-                lambda t: t.index_select(0, tensor_index) if isinstance(t, torch.Tensor) else t[index.cpu().numpy()],
+                lambda t: t.index_select(0, tensor_index) if isinstance(t, torch.Tensor) else (
+                    t.gather_rows(index.cpu()) if is_ragged(t) else t[index.cpu().numpy()]),
                 structure)
         if self._device.type != "cpu" and not self._resident:
             out = tree.map_structure(lambda t: _to_device(t, self._device), out)
@@ -442,7 +448,7 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
         steps = cap
     if is_array_like(x) or isinstance(x, (list, tuple, dict)) and all(
-            isinstance(v, (np.ndarray, torch.Tensor)) for v in tree.flatten(x)):
+            isinstance(v, (np.ndarray, torch.Tensor)) or is_ragged(v) for v in tree.flatten(x)):
         if class_weight is not None:
             if y is None:
                 raise ValueError("fit(class_weight=...) needs targets y")

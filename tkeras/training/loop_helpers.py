@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from tkeras import tree
+from tkeras.data.ragged_rows import is_ragged
 
 
 def len_of(x):
@@ -25,12 +26,27 @@ def concat_outputs(outputs):
     first = outputs[0]
     if isinstance(first, torch.Tensor):
         return torch.cat(outputs).cpu().numpy()
+    if is_ragged(first):  # see detached_prediction
+        return type(first).from_row_lengths(torch.cat([torch.as_tensor(o.values) for o in outputs]),
+                                            torch.cat([torch.as_tensor(o.row_lengths()) for o in outputs]))
     if isinstance(first, dict):
         return {k: concat_outputs([o[k] for o in outputs]) for k in first}
     if isinstance(first, (list, tuple)):
         joined = [concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
         return tuple(joined) if isinstance(first, tuple) else joined
     return outputs
+
+
+def detached_prediction(tensor):
+    """One predicted output, off the autograd graph. A sequence made from ragged input rows (still masked by
+    their lengths: an RNN with return_sequences=True) comes back as a RaggedTensor, as tf-keras 2's predict
+    gives it; batches padded to different lengths could not be joined otherwise."""
+    if "_keras_mask" in tensor.__dict__:
+        from tkeras.layers.layer_inputs import ragged_output
+        tensor = ragged_output(tensor)
+        if is_ragged(tensor):
+            return tensor
+    return tensor.detach()
 
 
 def logs_as_list(logs, metric_names):
@@ -74,8 +90,8 @@ def give_callbacks_validation_arrays(callbacks, x, y, sample_weight):
     weights, each flattened) when fit got arrays; callbacks of that era read samples from it
     (`self.validation_data[0][0:1]`). tf-keras 2 left it None, as it stays here for datasets."""
     from tkeras.training import data_adapter
-    if x is None or not data_adapter.is_array_like(x):
-        return
+    if x is None or not data_adapter.is_array_like(x) or any(data_adapter.is_ragged(v) for v in tree.flatten(x)):
+        return  # ragged rows (tf-keras 2 only) are no arrays to hand out
     inputs, targets = tree.flatten(x), tree.flatten(y) if y is not None else []
     count = len(inputs[0])
     if sample_weight is not None:

@@ -24,7 +24,7 @@ import torch
 
 from tkeras.backend import core_sharing
 from tkeras.callbacks.progbar_logger import ProgbarLogger
-from tkeras.training.data_adapter import ArrayBatches
+from tkeras.training.data_adapter import ArrayBatches, is_ragged
 from tkeras.utils import tree
 
 CHUNK_ROWS = 512
@@ -38,6 +38,8 @@ def chunk_size(model, batches, steps, callback_list, predict_step_overridden, di
         return None
     if batches._device.type != "cpu" or 2 * batches.batch_size > CHUNK_ROWS:
         return None
+    if any(is_ragged(t) for t in tree.flatten(batches.x)):
+        return None  # ragged rows are padded per batch: a chunk's padding differs from its batches'
     if batches.steps != batches.num_batches or batches.num_batches < MIN_BATCHES:
         return None  # (a step cap, keras.config.set_max_steps_per_epoch, holds; or too few batches)
     for hook in ("on_predict_batch_begin", "on_predict_batch_end"):

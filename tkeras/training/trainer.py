@@ -414,7 +414,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         outputs = None
         overridden = _overridden(self, "predict_step")
         predict_step = _packing(self.predict_step) if overridden else self.predict_step
-        finish = lambda out: tree.map_structure(lambda t: t.detach(), _precision.predicted_outputs(out))
+        finish = lambda out: tree.map_structure(loop_helpers.detached_prediction, _precision.predicted_outputs(out))
         rows = predict_chunks.chunk_size(self, batches, steps, callback_list, overridden, distribution is not None)
         callback_list.on_predict_begin()
         with _FitScope(self, flush_denormal=False), torch.no_grad():

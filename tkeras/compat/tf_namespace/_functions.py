@@ -29,7 +29,21 @@ def _tf_keywords(op, **spellings):
 
 
 reduce_sum = _tf_keywords(math_ops.sum, input_tensor="x")
-reduce_mean = _tf_keywords(math_ops.mean, input_tensor="x")
+
+
+def _tf_mean(x, axis=None, keepdims=False, name=None, **kwargs):
+    """TensorFlow's mean keeps an integer tensor's dtype: the sum divided by the count, truncated toward
+    zero, and 0 for an empty one (`tf.math.reduce_mean(lengths)` of int64 features is an int64), where
+    Keras' `ops.mean` turns integers into floats."""
+    if isinstance(x, torch.Tensor) and not (x.is_floating_point() or x.is_complex() or x.dtype == torch.bool):
+        keepdims = kwargs.pop("keep_dims", keepdims)
+        total = math_ops.sum(x, axis=axis, keepdims=keepdims)
+        count = max(x.numel(), 1) // max(int(total.numel()), 1) if x.numel() else 1
+        return core.for_user(torch.div(tensor(total), max(count, 1), rounding_mode="trunc").to(x.dtype))
+    return math_ops.mean(x, axis=axis, keepdims=keepdims, **kwargs)
+
+
+reduce_mean = _tf_keywords(_tf_mean, input_tensor="x")
 reduce_max = _tf_keywords(math_ops.max, input_tensor="x")
 reduce_min = _tf_keywords(math_ops.min, input_tensor="x")
 reduce_prod = _tf_keywords(math_ops.prod, input_tensor="x")

@@ -22,6 +22,16 @@ FixedLenSequenceFeature = collections.namedtuple(
     "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"], defaults=[False, None])
 VarLenFeature = collections.namedtuple("VarLenFeature", ["dtype"])
 
+
+class RaggedFeature(collections.namedtuple(
+        "RaggedFeature", ["dtype", "value_key", "partitions", "row_splits_dtype", "validate"],
+        defaults=[None, (), "int32", False])):
+    """A feature whose value lists differ in length between examples, parsed into RaggedTensor rows
+    (`parse_example`) or a 1-D tensor (`parse_single_example`): VarLenFeature without the sparse indices.
+    `value_key` names the feature to read (default: the spec's key). Partitions (more ragged dimensions
+    read from other features) are not supported."""
+
+
 _KINDS = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
 _TF_NAMES = {"int64": "int64", "float32": "float", "string": "string", "int64_list": "int64",
              "float_list": "float", "bytes_list": "string"}
@@ -207,16 +217,30 @@ def _check_specs(features, api):
                          f"VarLenFeature / FixedLenSequenceFeature, received {features!r}")
     checked = {}
     for key, spec in features.items():
-        if not isinstance(spec, (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)):
+        if not isinstance(spec, (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature, RaggedFeature)):
             raise ValueError(f"tf.io.{api}: feature {key!r} has an unsupported spec {type(spec).__name__}")
         if isinstance(spec, FixedLenSequenceFeature) and not spec.allow_missing:
             raise ValueError(f"tf.io.{api}: feature {key!r}: FixedLenSequenceFeature needs allow_missing=True "
                              f"outside sequence examples")
+        if isinstance(spec, RaggedFeature) and spec.partitions:
+            raise ValueError(f"tf.io.{api}: feature {key!r}: RaggedFeature partitions are not supported in "
+                             f"tkeras (one ragged dimension, from the value list, is)")
         checked[key] = (spec, _dtype(spec.dtype, key))
     # TensorFlow hands the parsed dict back with the VarLen (sparse) features first, then the dense
-    # ones, each group sorted by name, whatever order `features` was written in; printing it shows that.
-    order = sorted(checked, key=lambda key: (not isinstance(checked[key][0], VarLenFeature), key))
+    # ones, then the ragged ones, each group sorted by name, whatever order `features` was written in;
+    # printing it shows that.
+    order = sorted(checked, key=lambda key: (_RESULT_GROUP.get(type(checked[key][0]), 1), key))
     return {key: checked[key] for key in order}
+
+
+_RESULT_GROUP = {VarLenFeature: 0, RaggedFeature: 2}
+
+
+def _ragged_values(key, spec, dtype, found):
+    """The value list a RaggedFeature reads, as a 1-D array (empty where the example lacks the feature)."""
+    kind, values = found.get(spec.value_key or key, (None, []))
+    _check_kind(key, kind, dtype, sparse=True)
+    return _array(values, dtype, [len(values)])
 
 
 def _face(result):
@@ -239,6 +263,8 @@ def parse_single_example(serialized, features, name=None, example_names=None):
             kind, values = found.get(key, (None, []))
             _check_kind(key, kind, dtype, sparse=True)
             result[key] = _sparse([((), values)], dtype, [])
+        elif isinstance(spec, RaggedFeature):
+            result[key] = _tensor(_ragged_values(key, spec, dtype, found))
         else:
             result[key] = _tensor(_dense(key, spec, dtype, found.get(key)))
     return _face(result)
@@ -270,6 +296,13 @@ def parse_example(serialized, features, example_names=None, name=None):
                 _check_kind(key, kind, dtype, sparse=True)
                 rows.append(((index,), values))
             result[key] = _sparse(rows, dtype, [len(batch)])
+            continue
+        if isinstance(spec, RaggedFeature):
+            from tkeras.compat.tf_namespace._ragged_tensor import RaggedTensor
+            rows = [_ragged_values(key, spec, dtype, found) for found in batch]
+            flat = np.concatenate(rows) if rows else _array([], dtype, [0])
+            values = flat if dtype == "string" else torch.from_numpy(flat)
+            result[key] = RaggedTensor.from_row_lengths(values, [len(r) for r in rows])
             continue
         parts = [_dense(key, spec, dtype, found.get(key)) for found in batch]
         if isinstance(spec, FixedLenSequenceFeature):

@@ -39,6 +39,9 @@ def _buckets(input, num_buckets, hash_fn, api):  # noqa: A002
     count = int(num_buckets)
     if count < 1:
         raise invalid_argument(f"tf.strings.{api}: num_buckets must be at least 1, received {num_buckets}")
+    if isinstance(input, RaggedTensor):
+        # hashing is per string: words split into ragged rows (`tf.strings.split`) keep their rows
+        return input.with_flat_values(_buckets(input.flat_values, num_buckets, hash_fn, api))
     array = raw_bytes(input, api)
     ids = np.fromiter((hash_fn(s) % count for s in array.ravel()), dtype=np.int64, count=array.size)
     return for_user(torch.from_numpy(ids.reshape(array.shape)))

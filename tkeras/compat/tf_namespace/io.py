@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 
 from tkeras.compat.tf_namespace._parsing import (  # noqa: F401 - tf.io's names
-    FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example, parse_single_example,
+    FixedLenFeature, FixedLenSequenceFeature, RaggedFeature, VarLenFeature, parse_example, parse_single_example,
     parse_single_sequence_example,
 )
 from tkeras.compat.tf_namespace._tensor_codec import (  # noqa: F401

@@ -144,7 +144,9 @@ class Embedding(LoraEmbeddingsMixin, Layer):
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
-            return None
+            # ragged rows padded on entry (layer_inputs.ragged_as_padded): TensorFlow's embedding of a ragged
+            # tensor is ragged again, so the rows' lengths go on to the RNN after it
+            return mask if isinstance(mask, torch.Tensor) and "_from_ragged_rows" in mask.__dict__ else None
         return inputs != 0
 
     def compute_output_shape(self, input_shape):
