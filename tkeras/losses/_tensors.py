@@ -12,8 +12,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
-from tkeras.backend.context import CALL_CONTEXT
-from tkeras.backend.eager_tensor import wrap
+from tkeras.backend.tensor import for_user_code
 
 _CARRIED = ("_keras_logits", "_keras_activation", "_keras_mask")
 
@@ -27,8 +26,7 @@ def as_tensor(value, dtype=None, device=None):
         tensor = torch.as_tensor(array)
         if dtype is None and tensor.dtype == torch.float64:
             tensor = tensor.to(config.standardize_dtype(None))
-        if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw or CALL_CONTEXT.training):
-            tensor = wrap(tensor)
+        tensor = for_user_code(tensor)
     if device is not None and tensor.device != device:
         tensor = tensor.to(device, non_blocking=True)
     if dtype is not None and tensor.dtype != dtype:

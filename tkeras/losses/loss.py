@@ -6,9 +6,8 @@ Loss functions return one value per sample (the last axis reduced, as Keras does
 import torch
 
 from tkeras.backend import config
-from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.naming import to_snake_case
-from tkeras.backend.tensor import wrap_eager_output
+from tkeras.backend.tensor import for_user_code
 from tkeras.losses import _tensors
 from tkeras.utils.lookup import lookup_error
 
@@ -74,11 +73,8 @@ class Loss:
         out_mask = _tensors.mask_of(values)
         if out_mask is not None:
             mask = out_mask if mask is None else (mask.bool() & out_mask.bool())
-        loss = reduce_weighted_values(values, sample_weight, mask, self.reduction)
-        if CALL_CONTEXT.depth == 0 and not CALL_CONTEXT.training and not CALL_CONTEXT.raw:
-            # `loss_fn(y, p)` in a notebook prints as a tf.Tensor and `.numpy()` gives a NumPy scalar.
-            loss = wrap_eager_output(loss)
-        return loss
+        # `loss_fn(y, p)` in a notebook prints as a tf.Tensor and `.numpy()` gives a NumPy scalar.
+        return for_user_code(reduce_weighted_values(values, sample_weight, mask, self.reduction))
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred)")

@@ -11,10 +11,9 @@ import functools
 import torch
 
 from tkeras.backend import config
-from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.naming import to_snake_case, unique_name
 from tkeras.backend.stateless_scope import active_stateless_scope
-from tkeras.backend.tensor import wrap_eager_output
+from tkeras.backend.tensor import for_user_code
 from tkeras.backend.variable import Variable
 from tkeras.metrics import stateless as _stateless
 from tkeras.metrics.metric_layer_attributes import MetricLayerAttributes
@@ -38,10 +37,7 @@ def _user_facing_result(result):
     tf.Tensor and whose `.numpy()` is a NumPy scalar. The training loops (raw context) get plain tensors."""
     @functools.wraps(result)
     def user_facing_result(self):
-        value = result(self)
-        if CALL_CONTEXT.depth == 0 and not CALL_CONTEXT.training and not CALL_CONTEXT.raw:
-            value = wrap_eager_output(value)
-        return value
+        return for_user_code(result(self))
     user_facing_result._user_facing = True
     return user_facing_result
 
