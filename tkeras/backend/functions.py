@@ -7,17 +7,14 @@ settings (`K.image_data_format()`, `K.clear_session()`), and to read/write optim
 import numpy as np
 import torch
 
-from tkeras.backend import config
+from tkeras.backend import config, reversed_slices
 from tkeras.backend.keras_tensor import KerasTensor, record_in_graphs
 
 
 def _t(x):
     if isinstance(x, torch.Tensor):
         return x
-    array = np.asarray(x)
-    if array.ndim and np.min(array.strides) < 0:  # a reversed view (`preprocess_input`'s RGB->BGR): torch refuses
-        array = array.copy()
-    tensor = torch.as_tensor(array)
+    tensor = torch.as_tensor(reversed_slices.without_negative_strides(np.asarray(x)))
     if tensor.dtype == torch.float64:
         tensor = tensor.to(config.standardize_dtype(None))
     return tensor

@@ -60,3 +60,11 @@ def getitem(tensor, key):
             output_dim += 1
     result = torch.Tensor.__getitem__(tensor, tuple(rewritten))
     return torch.flip(result, flips) if flips else result
+
+
+def without_negative_strides(array):
+    """A NumPy array torch can view: a reversed view (`x[..., ::-1]`, what `vgg19.preprocess_input` returns)
+    copied, since torch refuses negative strides; any other array as it is."""
+    if array.ndim and min(array.strides) < 0:
+        return array.copy()
+    return array

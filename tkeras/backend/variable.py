@@ -27,9 +27,7 @@ def _as_tensor(value, dtype=None):
             dtype = config.standardize_dtype(None)
         elif dtype is None and array.dtype == np.int64 and not isinstance(value, (np.ndarray, np.generic)):
             dtype = torch.int32  # Python ints: Keras 3 and TensorFlow both make them int32
-        if array.ndim and min(array.strides) < 0:  # a reversed view (`x[..., ::-1]`): torch refuses it
-            array = array.copy()
-        tensor = torch.as_tensor(array)
+        tensor = torch.as_tensor(reversed_slices.without_negative_strides(array))
     if dtype is not None and tensor.dtype is not dtype:  # (a torch dtype already right: nothing to look up)
         tensor = tensor.to(config.standardize_dtype(dtype))
     return tensor
