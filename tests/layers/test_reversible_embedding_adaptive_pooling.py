@@ -96,5 +96,5 @@ def test_adaptive_pooling_errors_name_the_argument():
         layers.AdaptiveMaxPooling1D("3")
     with pytest.raises(ValueError, match="every output size must be a positive integer"):
         layers.AdaptiveMaxPooling3D((2, 0, 2))
-    with pytest.raises(ValueError, match="data_format must be 'channels_last' or 'channels_first'"):
+    with pytest.raises(ValueError, match="'data_format' must be 'channels_last' or 'channels_first'"):
         layers.AdaptiveMaxPooling1D(2, data_format="nhwc")

@@ -49,6 +49,16 @@ def image_data_format():
     return _IMAGE_DATA_FORMAT
 
 
+def standardize_data_format(data_format, where):
+    """`data_format=None` means the global setting; anything but Keras' two names is refused here, once for
+    every op, layer and utility that takes the argument, so the message is the same everywhere."""
+    data_format = data_format or _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"{where}: argument 'data_format' must be 'channels_last' or 'channels_first', "
+                         f"received {data_format!r}")
+    return data_format
+
+
 def set_image_data_format(data_format, from_dim_ordering=False):
     global _IMAGE_DATA_FORMAT, _ONE_D_CHANNELS_LAST
     if data_format not in ("channels_last", "channels_first"):

@@ -21,12 +21,7 @@ def _t(x):
 
 
 def _format(op, data_format):
-    """K.<op>'s `data_format`: the global image format by default, else one of the two."""
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"K.{op}: argument 'data_format' must be 'channels_first' or 'channels_last', "
-                         f"received {data_format!r}")
-    return data_format
+    return config.standardize_data_format(data_format, f"K.{op}")
 
 
 def _axis(axis):

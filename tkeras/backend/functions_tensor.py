@@ -157,9 +157,7 @@ _RESIZE_METHODS = ("area", "bicubic", "bilinear", "gaussian", "lanczos3", "lancz
 def resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
     """Images scaled by integer factors (UpSampling2D's op); 'nearest' repeats pixels, other methods
     resize as `tf.image.resize` does."""
-    if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"K.resize_images: argument 'data_format' must be 'channels_first' or 'channels_last', "
-                         f"received {data_format!r}")
+    data_format = config.standardize_data_format(data_format, "K.resize_images")
     if interpolation not in _RESIZE_METHODS:
         raise ValueError(f"K.resize_images: argument 'interpolation' must be one of {_RESIZE_METHODS}, received "
                          f"{interpolation!r}")
@@ -175,9 +173,7 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation="ne
 
 def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
     """Volumes scaled by repeating voxels (UpSampling3D's op)."""
-    if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"K.resize_volumes: argument 'data_format' must be 'channels_first' or 'channels_last', "
-                         f"received {data_format!r}")
+    data_format = config.standardize_data_format(data_format, "K.resize_volumes")
     x = _t(x)
     first = 1 if data_format == "channels_last" else 2
     for offset, factor in enumerate((depth_factor, height_factor, width_factor)):

@@ -22,11 +22,7 @@ AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 def _data_format(op, data_format):
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"{op}: argument 'data_format' must be 'channels_last' or 'channels_first', received "
-                         f"{data_format!r}")
-    return data_format
+    return config.standardize_data_format(data_format, op)
 
 
 def _channels_first(op, inputs, data_format):

@@ -95,9 +95,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     dataset_utils.check_labels_arg(labels, class_names, "image")
     image_size, interpolation = _check_image_args(label_mode, color_mode, image_size, interpolation,
                                                   crop_to_aspect_ratio, pad_to_aspect_ratio)
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"`data_format` must be 'channels_last' or 'channels_first', received {data_format!r}")
+    data_format = config.standardize_data_format(data_format, "image_dataset_from_directory")
     dataset_utils.check_validation_split_arg(validation_split, subset, shuffle, seed)
 
     def read_files(paths):

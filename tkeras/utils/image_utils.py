@@ -27,13 +27,6 @@ def pil_image():
     return Image
 
 
-def _data_format(data_format):
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', received {data_format!r}")
-    return data_format
-
-
 def _open(path):
     image_module = pil_image()
     if isinstance(path, io.BytesIO):
@@ -87,7 +80,7 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
 def img_to_array(img, data_format=None, dtype=None):
     """A PIL image (or anything array-like) as a (height, width, channels) array; grayscale gets a
     channel axis of 1 so that it stacks with colour images into a 4-D batch."""
-    data_format = _data_format(data_format)
+    data_format = config.standardize_data_format(data_format, "img_to_array")
     x = np.asarray(img, dtype=dtype or config.floatx())
     if x.ndim == 2:
         x = x[:, :, None]
@@ -103,7 +96,7 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
     [0, 1] (or a normalized one) viewable; pass `scale=False` for arrays already in 0-255.
     """
     image_module = pil_image()
-    data_format = _data_format(data_format)
+    data_format = config.standardize_data_format(data_format, "array_to_img")
     x = np.array(x, dtype=dtype or config.floatx())  # a copy: scaling must not touch the caller's array
     if x.ndim != 3:
         raise ValueError(f"array_to_img expects one image of rank 3 (height, width, channels), "

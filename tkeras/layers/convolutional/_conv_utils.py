@@ -56,8 +56,7 @@ def normalize_data_format(value, layer_name):
         return backend_config.image_data_format()
     text = str(value).lower()
     if text not in ("channels_last", "channels_first"):
-        raise ValueError(f"{layer_name}: data_format must be 'channels_last' or 'channels_first', "
-                         f"received data_format={value!r}")
+        backend_config.standardize_data_format(value, layer_name)
     return text
 
 

@@ -41,10 +41,7 @@ class ImageDataGenerator:
                  zoom_range=0.0, channel_shift_range=0.0, fill_mode="nearest", cval=0.0, horizontal_flip=False,
                  vertical_flip=False, rescale=None, preprocessing_function=None, data_format=None,
                  validation_split=0.0, interpolation_order=1, dtype=None):
-        data_format = data_format or config.image_data_format()
-        if data_format not in ("channels_last", "channels_first"):
-            raise ValueError(f"ImageDataGenerator: data_format must be 'channels_last' or 'channels_first', received "
-                             f"{data_format!r}")
+        data_format = config.standardize_data_format(data_format, "ImageDataGenerator")
         if fill_mode not in affine._FILL_MODES:
             raise ValueError(f"ImageDataGenerator: fill_mode must be one of {affine._FILL_MODES}, received "
                              f"{fill_mode!r}")

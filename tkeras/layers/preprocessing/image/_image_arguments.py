@@ -7,11 +7,7 @@ from tkeras.utils.bounding_boxes import SUPPORTED_FORMATS
 
 
 def standardize_data_format(layer_name, data_format):
-    data_format = data_format or config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"{layer_name}: `data_format` must be 'channels_last' or 'channels_first', "
-                         f"received {data_format!r}")
-    return data_format
+    return config.standardize_data_format(data_format, layer_name)
 
 
 def check_choice(layer_name, argument, value, choices):
