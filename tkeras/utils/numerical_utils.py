@@ -60,6 +60,17 @@ def to_categorical(x, num_classes=None, dtype=None):
     return one_hot.reshape(tuple(shape) + (num_classes,))
 
 
+def _numeric_from_objects(array):
+    """An object array of plain numbers (pandas leaves a label column as `object` after
+    `Series.replace(names, numbers)`) as the numeric array NumPy infers from its elements; anything
+    else (strings, ragged rows) comes back unchanged, still `object`, for the caller to refuse."""
+    try:
+        converted = np.array(array.tolist())
+    except ValueError:
+        return array
+    return converted if converted.dtype.kind in "biuf" else array
+
+
 def _as_integer_labels(y, function="to_categorical", argument="y"):
     if hasattr(y, "detach") and hasattr(y, "cpu"):  # a torch tensor, without importing torch
         y = y.detach().cpu().numpy()
@@ -68,6 +79,8 @@ def _as_integer_labels(y, function="to_categorical", argument="y"):
     except ValueError:
         raise ValueError(f"{function}: `{argument}` must be a rectangular array of class indices; "
                          "received a ragged nested sequence") from None
+    if array.dtype == object:
+        array = _numeric_from_objects(array)
     if array.dtype == object:
         raise ValueError(f"{function}: `{argument}` must be a rectangular array of class indices; "
                          "received a ragged nested sequence (or non-numeric objects)")

@@ -30,6 +30,20 @@ def _row(fields, positions, line_length):
     return line
 
 
+def _connection_rows(connected, width):
+    """The "Connected to" text as the rows it is printed on.
+
+    A list that fits its column stays on the layer's row. A longer one (a Dot or Concatenate of
+    tensors with long names) is not cut off: Keras, 2 and 3 alike, prints each source on a row of
+    its own under the first, so every input the layer was called on stays visible.
+    """
+    if len(connected) <= width or ", '" not in connected:
+        return [connected]
+    entries = connected.split(", '")
+    return [entries[0] + ","] + [" '" + entry + ("," if i < len(entries) - 2 else "")
+                                 for i, entry in enumerate(entries[1:])]
+
+
 def _layer_output_shape(model, layer):
     if hasattr(model, "layer_output_shape"):
         return model.layer_output_shape(layer)
@@ -95,11 +109,18 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         else:  # Keras 3 prints an unbuilt model rather than refusing: shapes unknown, no weights yet
             shape, params = "?", layer.count_params() if layer.built else 0
         fields = [f"{layer.name} ({type(layer).__name__})", shape, params]
+        continuation_rows = []
         if not sequential_like:
-            fields.append(connections(layer))
+            connected = connections(layer)
+            width = positions[3] - positions[2]
+            first, *more = _connection_rows(connected, width)
+            fields.append(first)
+            continuation_rows = [["", "", "", piece] for piece in more]
         if show_trainable:
             fields.append("Y" if layer.trainable else "N")
         print_fn(_row(fields, positions, line_length))
+        for extra in continuation_rows:
+            print_fn(_row(extra, positions, line_length))
         print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
     if not layers:
         print_fn("=" * line_length)
