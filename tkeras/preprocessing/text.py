@@ -92,6 +92,10 @@ def _check_positive_int(value, name, where):
         raise ValueError(f"{where}: `{name}` must be >= 1, received {value}")
 
 
+def _is_zero(value):
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value == 0
+
+
 class Tokenizer:
     """Keras 2's vocabulary builder: words -> integer indices ranked by frequency.
 
@@ -111,7 +115,9 @@ class Tokenizer:
         if kwargs:
             raise TypeError(f"Tokenizer: unrecognized keyword arguments: {sorted(kwargs)}")
         if num_words is not None:
-            _check_positive_int(num_words, "num_words", "Tokenizer")
+            # Keras caps indices only for a truthy `num_words`: 0 means "no cap", as None does
+            if not _is_zero(num_words):
+                _check_positive_int(num_words, "num_words", "Tokenizer")
             num_words = int(num_words)
         if analyzer is not None and not callable(analyzer):
             raise TypeError(f"Tokenizer: `analyzer` must be a callable (text -> list of tokens), received {analyzer!r}")
