@@ -91,6 +91,9 @@ class ModelCheckpoint(MonitorCallback):
             self._set_monitor_op()
         current = monitored_value(logs, self.monitor)
         if current is None:
+            if _only_tf_keras_takes(self.filepath, self.save_weights_only):
+                warnings.warn(f"Can save best model only with {self.monitor} available, skipping.", stacklevel=4)
+                return False
             warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=4)
             return True
         if not is_number(current):
@@ -134,6 +137,16 @@ class ModelCheckpoint(MonitorCallback):
         except KeyError as exc:
             raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: {exc}. '
                            f'Available keys: {["epoch"] + sorted(values)}') from None
+
+
+def _only_tf_keras_takes(filepath, save_weights_only):
+    """Whether `filepath` is one that Keras 3 refuses (a SavedModel folder, a TF checkpoint prefix such as
+    'checkpoint.ckpt'): then the script is tf-keras 2 code, and gets tf-keras 2's answer to a monitored
+    value missing from the logs, which is to skip the save. Keras 3 saves anyway. (Generative Deep
+    Learning 2nd ed.'s VAEs monitor "loss" while their train_step logs "total_loss".)"""
+    if save_weights_only:
+        return not filepath.endswith(".weights.h5")
+    return not filepath.endswith((".keras", ".h5"))
 
 
 def _plain(logs):

@@ -21,6 +21,8 @@ def as_tensor(value, dtype=None, device=None):
     """A torch tensor on `device`; NumPy float64 arrays become floatx, as Keras converts them."""
     if isinstance(value, torch.Tensor):
         tensor = value
+    elif isinstance(value, (list, tuple)) and _holds_tensors(value):
+        tensor = _stacked(value)
     else:
         array = np.asarray(value)
         tensor = torch.as_tensor(array)
@@ -32,6 +34,23 @@ def as_tensor(value, dtype=None, device=None):
     if dtype is not None and tensor.dtype != dtype:
         tensor = carry(tensor, tensor.to(dtype), lambda t: t.to(dtype) if t.is_floating_point() else t)
     return tensor
+
+
+def _holds_tensors(values):
+    return any(isinstance(each, torch.Tensor) or (isinstance(each, (list, tuple)) and _holds_tensors(each))
+               for each in values)
+
+
+def _stacked(values):
+    """A list of tensors packed along a new first axis, as TensorFlow converts it (a GAN's
+    `accuracy.update_state([real_labels, fake_labels], [real_pred, fake_pred])`). NumPy would try to
+    copy each tensor out, which fails on ones that carry gradients, and would cut the gradient off."""
+    parts = [as_tensor(each) for each in values]
+    dtype = parts[0].dtype
+    for part in parts[1:]:
+        dtype = torch.promote_types(dtype, part.dtype)
+    device = parts[0].device
+    return torch.stack([part.to(device=device, dtype=dtype) for part in parts])
 
 
 def as_float(value, device=None):

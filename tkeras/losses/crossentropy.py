@@ -22,6 +22,18 @@ def _check_axis(axis, where):
         raise ValueError(f"{where}: `axis` must be an int; received axis={axis!r} of type {type(axis).__name__}")
 
 
+def _mean_axes(axis, where):
+    """The axes a binary loss averages over. Its `axis` only picks what to average (there is no class
+    axis to normalise over), so Keras takes a tuple or list too, e.g. axis=(1, 2, 3) for per-image
+    reconstruction losses."""
+    if isinstance(axis, (tuple, list)):
+        for each in axis:
+            _check_axis(each, where)
+        return tuple(axis)
+    _check_axis(axis, where)
+    return axis
+
+
 def _is_last_axis(axis, rank):
     return axis == -1 or axis == rank - 1
 
@@ -53,7 +65,7 @@ def _binary_from_probabilities(y_pred, y_true):
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample binary crossentropy: the elementwise value averaged over `axis`."""
-    _check_axis(axis, "binary_crossentropy")
+    axis = _mean_axes(axis, "binary_crossentropy")
     y_pred = _tensors.as_float(y_pred)
     y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
     y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
@@ -63,7 +75,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
                               from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary crossentropy scaled by (1 - p_t)^gamma, so well-classified examples weigh less."""
-    _check_axis(axis, "binary_focal_crossentropy")
+    axis = _mean_axes(axis, "binary_focal_crossentropy")
     y_pred = _tensors.as_float(y_pred)
     y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
     y_true, y_pred = _tensors.align_ranks(y_true, y_pred)

@@ -5,22 +5,32 @@
     model.fit(train_ds, epochs=10)
 
 The listing, shuffling and train/validation cut are `dataset_utils`' (shared with text). Images are
-decoded with Pillow when their batch is drawn and resized with torch's `interpolate` without
-antialiasing, which is what `tf.image.resize` does, so pixel values follow Keras rather than
-Pillow's filters. Images come out as float32 in 0-255, not rescaled, as in Keras (uint8 when resized
-with "nearest").
+decoded with Pillow when their batch is drawn (gray ones as TensorFlow's decoders convert them, see
+`decoder_grayscale`) and resized with torch's `interpolate` without antialiasing, which is what
+`tf.image.resize` does, so pixel values follow Keras rather than Pillow's filters. Images come out as
+float32 in 0-255, not rescaled, as in Keras (uint8 when resized with "nearest").
 """
 import numpy as np
 
 from tkeras.backend import config
 from tkeras.ops.image import TORCH_MODES
 from tkeras.utils import dataset_utils
-from tkeras.utils.image_utils import img_to_array, load_img
+from tkeras.utils.decoder_grayscale import decoder_grayscale
+from tkeras.utils.image_utils import _open, img_to_array, load_img
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
 # Keras' interpolation names -> torch's `interpolate` modes ('nearest-exact' is TF's half-pixel nearest).
 _KERAS_ONLY = ("gaussian", "mitchellcubic")
+
+
+def _decoded(path, color_mode):
+    """One file as a (height, width, channels) float32 array, with the decoder's own gray conversion."""
+    if color_mode == "grayscale":
+        gray = decoder_grayscale(_open(path))
+        if gray is not None:
+            return gray
+    return img_to_array(load_img(path, color_mode=color_mode), "channels_last", "float32")
 
 
 def resize_image(x, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
@@ -101,7 +111,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     def read_files(paths):
         images = []
         for path in paths:
-            image = img_to_array(load_img(path, color_mode=color_mode), "channels_last", "float32")
+            image = _decoded(path, color_mode)
             image = resize_image(image, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
             images.append(image.transpose(2, 0, 1) if data_format == "channels_first" else image)
         # TensorFlow's nearest-neighbour resize keeps the decoded uint8 pixels (Keras 3 and tf-keras 2 alike,
