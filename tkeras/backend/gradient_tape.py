@@ -9,8 +9,12 @@ sources give None, a non-scalar target is differentiated as its sum (or weighted
 once, and a tape that is still recording around another tape's `gradient()` call (or a persistent tape
 asked inside its own block) makes that gradient differentiable itself (second derivatives).
 
-A constant made differentiable by one tape's `watch` stays so for torch, but other tapes treat it as
-TensorFlow does: a constant they did not watch themselves gets no gradient (None).
+A constant made differentiable by one tape's `watch` stays so for torch while that tape may still answer,
+but other tapes treat it as TensorFlow does: a constant they did not watch themselves gets no gradient
+(None). Once a non-persistent tape has answered, the constants it watched stop requiring gradients again
+(unless another tape watches them too), as TensorFlow's watch is the tape's and not the tensor's: a
+Langevin sampler's `x += step * tape.gradient(energy, x)` then updates a plain tensor (torch refuses an
+in-place update of a leaf that requires gradients) instead of chaining every step's graph onto the next.
 """
 import weakref
 
@@ -52,6 +56,7 @@ class GradientTape:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._watched = {}
+        self._made_differentiable = {}  # constants whose requires_grad this tape's watch switched on
         self._used = False
         self._recording = False
         self._grad_mode = None
@@ -85,6 +90,7 @@ class GradientTape:
 
     def reset(self):
         self._watched.clear()
+        self._made_differentiable.clear()
         self._used = False
 
     def watch(self, tensor):
@@ -100,6 +106,7 @@ class GradientTape:
                         raise ValueError("GradientTape.watch: cannot watch a tensor computed without gradients")
                     item.requires_grad_(True)
                     item.__dict__["_keras_watched_constant"] = True  # differentiable only where watched
+                    self._made_differentiable[id(item)] = item
             self._watched[id(item)] = item
 
     def watched_variables(self):
@@ -150,12 +157,27 @@ class GradientTape:
                 create_graph=differentiated)
             iterator = iter(results)
             grads = [next(iterator) if ok else None for ok in differentiable]
+            if not (self._persistent or differentiated):
+                self._release_watched_constants()
+        elif not self._persistent:
+            self._release_watched_constants()
         if unconnected_gradients in ("zero", getattr(UnconnectedGradients, "ZERO", None)):
             grads = [torch.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
         if not (CALL_CONTEXT.depth or CALL_CONTEXT.raw):
             from tkeras.backend.eager_tensor import wrap
             grads = [wrap(g) if type(g) is torch.Tensor else g for g in grads]
         return _pack_like(sources, grads)
+
+    def _release_watched_constants(self):
+        """Make the constants this used-up tape watched plain tensors again, except those another tape that
+        may still answer watches too."""
+        others = [tape for tape in list(_RECORDING) + list(self._overlapping) if tape is not self]
+        for key, tensor in self._made_differentiable.items():
+            if any(key in tape._watched for tape in others) or not tensor.is_leaf:
+                continue
+            tensor.requires_grad_(False)
+            tensor.__dict__.pop("_keras_watched_constant", None)
+        self._made_differentiable.clear()
 
     def _graph_still_needed(self):
         """Whether another tape that recorded alongside this one may still ask for gradients."""

@@ -5,10 +5,10 @@ operation.
 Inside a layer's `call` and in fit's loop tkeras computes on plain torch tensors. TensorFlow's tensors
 take NumPy arrays on either side of an operator and never change in place; torch's operators refuse a
 NumPy array (or hand the tensor to NumPy, which refuses one that carries gradients), and `x *= y`
-writes into `x`, which breaks backpropagation when an earlier op kept `x` for its gradient (keras-io's
-RealNVP does both: `numpy_mask * tensor` and `s *= mask`). Teaching torch.Tensor's operators NumPy
-operands would cost every tensor operation of every torch user in the process, so the script gets told
-the one-line change that works on both.
+writes into `x`, which breaks backpropagation when an earlier op kept `x` for its gradient. Teaching
+torch.Tensor's operators NumPy operands would cost every tensor operation of every torch user in the
+process, so the script gets told the one-line change that works on both. (Arrays a user's layer holds as
+attributes, RealNVP's `self.masks`, already work both ways: backend/array_operands.py.)
 """
 import re
 

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from tkeras.backend import config
+from tkeras.backend.array_operands import tensor_operand_view
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.backend.tensor import wrap_eager_output
 from tkeras.backend.naming import to_snake_case, unique_name
@@ -123,6 +124,10 @@ class Layer(LayerWeights, OwnVariablesMixin, Keras3LayerMethods, LegacyNodeMetho
 
     # -- attributes -------------------------------------------------------------------------------
     def __setattr__(self, name, value):
+        if type(value) is np.ndarray and not type(self).__module__.startswith("tkeras."):
+            # A user's layer holding a NumPy array (`self.masks = np.array(...)`) uses it with tensors
+            # in `call`, as TensorFlow allows: see backend/array_operands.py.
+            value = tensor_operand_view(value)
         if "_modules" not in self.__dict__:
             # Before `super().__init__()` (allowed by Keras with TensorFlow and JAX): nn.Module cannot
             # register a sublayer or weight yet, so the value waits in the instance dict until

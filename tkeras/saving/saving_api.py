@@ -96,7 +96,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
     safe_mode = True if safe_mode is None else bool(safe_mode)
     kind = _sniff(filepath)
     if kind == "keras" and script_classes.saved_model_style(filepath):
-        custom_objects = {**script_classes.running_script_layer_classes(), **(custom_objects or {})} or None
+        custom_objects = script_classes.saved_model_classes(
+            {**script_classes.running_script_layer_classes(), **(custom_objects or {})}) or None
     try:
         if kind == "keras":
             model = keras_file.load_model(filepath, custom_objects, compile, safe_mode)

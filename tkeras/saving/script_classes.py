@@ -23,3 +23,58 @@ def running_script_layer_classes():
         return {}
     return {name: value for name, value in vars(script).items()
             if isinstance(value, type) and issubclass(value, Layer) and value.__module__ == "__main__"}
+
+
+# The keys every layer's config carries that a revived SavedModel layer keeps whatever its constructor takes.
+_REVIVED_KEYS = ("name", "trainable", "dtype")
+
+
+def saved_model_classes(custom_objects):
+    """`custom_objects` for a SavedModel-style load, each layer class able to come back as tf-keras 2 revives it.
+
+    A custom layer written `def __init__(self, units):` with `super().get_config()` in its `get_config`
+    saves `name`, `trainable` and `dtype` that its constructor refuses. Rebuilding it from its config fails
+    in every Keras; a SavedModel load then falls back to the saved layer itself, which keeps its name,
+    trainable flag and dtype (and the functional graph finds it by that name). Here the class is built from
+    the keys its constructor takes, and those three are set on it afterwards.
+    """
+    from tkeras.layers.layer import Layer
+    return {key: _reviving(value) if isinstance(value, type) and issubclass(value, Layer) else value
+            for key, value in custom_objects.items()}
+
+
+def _reviving(cls):
+    accepted = _closed_constructor_keys(cls)
+    if accepted is None or all(key in accepted for key in _REVIVED_KEYS):
+        return cls
+
+    def from_config(_, config):
+        layer = cls.from_config({key: value for key, value in config.items() if key in accepted})
+        if "name" not in accepted and isinstance(config.get("name"), str):
+            layer.name = config["name"]
+        if "trainable" not in accepted and "trainable" in config:
+            layer.trainable = config["trainable"]
+        if "dtype" not in accepted and config.get("dtype") is not None:
+            layer.dtype_policy = config["dtype"]
+        return layer
+
+    # Only a lookup vehicle: its open constructor lets every key of the config through to from_config,
+    # which builds an instance of the script's own class.
+    return type(cls.__name__, (cls,), {"__init__": _open_constructor, "from_config": classmethod(from_config),
+                                       "__module__": cls.__module__, "__qualname__": cls.__qualname__})
+
+
+def _open_constructor(self, *args, **kwargs):
+    raise TypeError("a stand-in used only to look a layer class up while loading; it is never constructed")
+
+
+def _closed_constructor_keys(cls):
+    """The keyword names `cls.__init__` takes, or None when it also takes **kwargs (or cannot be read)."""
+    import inspect
+    try:
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"}
