@@ -71,10 +71,26 @@ class TensorBoard(Callback):
                 pass
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             for weight in self.model.weights:
-                self._writer("train").add_histogram(getattr(weight, "path", weight.name),
-                                                    weight.detach().cpu(), epoch)
+                # Keras suffixes the tag so that a weight's histogram and image never share one.
+                tag = getattr(weight, "path", weight.name).replace(":", "_") + "/histogram"
+                self._writer("train").add_histogram(tag, weight.detach().cpu(), epoch)
         for writer in self._writers.values():
             writer.flush()
+
+    def on_test_end(self, logs=None):
+        """Each evaluation (fit's validation or a separate `evaluate`) is also logged against the optimizer's
+        step count, as `evaluation_<name>_vs_iterations` in the validation folder, as Keras does; unlike the
+        epoch scalars these keep apart evaluations that fall within one epoch number."""
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is None or getattr(optimizer, "iterations", None) is None or not logs:
+            return
+        step = int(optimizer.iterations)
+        for name, value in dict(logs).items():
+            try:
+                self._writer("validation").add_scalar(f"evaluation_{name}_vs_iterations", float(value), step)
+            except (TypeError, ValueError):
+                continue
+        self._writer("validation").flush()
 
     def on_train_end(self, logs=None):
         for writer in self._writers.values():

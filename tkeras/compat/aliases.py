@@ -69,7 +69,7 @@ LEGACY = {
     "utils.timeseries_dataset": "tkeras.utils.timeseries_dataset_utils",
     "backend.tensorflow_backend": "tkeras.backend",  # Keras 2: K.tensorflow_backend._get_available_gpus
     "optimizers.schedules": "tkeras.optimizers.schedules",
-    "optimizers.legacy": "tkeras.optimizers",
+    "optimizers.legacy": "tkeras.optimizers.legacy",  # OptimizerV2 RMSprop/Nadam arithmetic, else the same classes
     "optimizers.experimental": "tkeras.optimizers",  # TF 2.9-2.15's new optimizers (`...experimental import AdamW`)
     "optimizer_v2": "tkeras.optimizers",
     "mixed_precision.experimental": "tkeras.mixed_precision",

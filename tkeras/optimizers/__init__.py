@@ -4,6 +4,7 @@
 give an optimizer; unknown names raise a ValueError listing the valid ones and the closest match.
 Keras 2's `keras.optimizers.legacy.*` and `optimizer_v2` names resolve here too (see tkeras.compat).
 """
+import importlib
 import inspect
 
 from tkeras._lazy_exports import lazy_exports
@@ -20,9 +21,10 @@ _CLASSES = {
 }
 _LAZY = {name: (f"tkeras.optimizers.{module}", name) for name, module in _CLASSES.items()}
 # Keras 3 exports the loss-scaling wrapper here; it lives with the mixed-precision policy. tf-keras 2's
-# `optimizers.legacy.Adam` and `.experimental.AdamW` are the same classes as here.
+# `.experimental.AdamW` is the same class as here; `optimizers.legacy` holds the same classes but for
+# OptimizerV2's RMSprop and Nadam arithmetic (see legacy.py).
 _LAZY.update({"LossScaleOptimizer": ("tkeras.mixed_precision", "LossScaleOptimizer"),
-              "legacy": (__name__, None), "experimental": (__name__, None)})
+              "legacy": ("tkeras.optimizers.legacy", None), "experimental": (__name__, None)})
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 # canonical name ('rmsprop') -> class name, for `get('RMSprop')` and configs
@@ -72,11 +74,22 @@ def deserialize(config, custom_objects=None):
     if cls is None:
         raise lookup_error("optimizer", config["class_name"], list(_BY_NAME))
     inner = dict(config.get("config") or {})
+    if config.get("module") == "keras.optimizers.legacy" or inner.get("is_legacy_optimizer") is True:
+        cls = _legacy_counterpart(cls)
     try:
         takes_custom = "custom_objects" in inspect.signature(cls.from_config).parameters
     except (TypeError, ValueError):
         takes_custom = False
     return cls.from_config(inner, custom_objects=custom_objects) if takes_custom else cls.from_config(inner)
+
+
+def _legacy_counterpart(cls):
+    """The `optimizers.legacy` class for a config tf-keras 2 marked as OptimizerV2's (its `.keras` files name
+    the module `keras.optimizers.legacy`), where it computes differently (RMSprop, Nadam); any other class
+    stands for itself. tkeras writes its own legacy optimizers as `keras.optimizers` ones, which Keras 3 can
+    read (it refuses the legacy module), so they come back as the current classes."""
+    counterpart = getattr(importlib.import_module("tkeras.optimizers.legacy"), cls.__name__, None)
+    return counterpart if inspect.isclass(counterpart) and issubclass(counterpart, cls) else cls
 
 
 def get(identifier):

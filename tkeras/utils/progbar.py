@@ -4,7 +4,6 @@ Values may be 0-dim device tensors; they are turned into numbers only when a lin
 line is drawn at most every `interval` seconds, so the training loop never waits on the device for
 the sake of the display. Without a terminal only the final line of each bar is printed.
 """
-import math
 import os
 import sys
 import time
@@ -19,12 +18,14 @@ def _to_number(value):
         return value
 
 
-def _format_value(value):
+def _format_value(value, by_magnitude=True):
+    """Four decimals above 1e-3, else scientific notation, as Keras draws logs: a zero metric shows as
+    `0.0000e+00`, which readers of Keras logs know. The bar compares the magnitude; Keras' verbose=2
+    epoch line compares the signed value (`by_magnitude=False`), so a negative loss there prints as
+    `-1.2345e+00`. NaN and infinities read `nan`/`inf` either way."""
     value = _to_number(value)
     if isinstance(value, float):
-        if value != value or math.isinf(value) or abs(value) >= 1e-3 or value == 0.0:
-            return f"{value:.4f}"
-        return f"{value:.4e}"
+        return f"{value:.4f}" if (abs(value) if by_magnitude else value) > 1e-3 else f"{value:.4e}"
     return str(value)
 
 
@@ -105,7 +106,7 @@ class Progbar:
             elapsed = now - self._start
             steps = max(current, 1)
             line = f"{current}/{self.target if self.target else current} - {elapsed:.0f}s"
-            line += self._values_text()
+            line += self._values_text(by_magnitude=False)
             line += f" - {_format_per_unit(elapsed, 'epoch')} - {_format_per_unit(elapsed / steps, self.unit_name)}"
             io_utils.print_msg(line)
 
@@ -117,9 +118,9 @@ class Progbar:
             self._values.update(self._unread)
             self._unread = None
 
-    def _values_text(self):
+    def _values_text(self, by_magnitude=True):
         self._read_unread()
-        return "".join(f" - {name}: {_format_value(value)}" for name, value in self._values.items())
+        return "".join(f" - {name}: {_format_value(value, by_magnitude)}" for name, value in self._values.items())
 
     def _bar_line(self, current, now, finalize):
         if self.target is not None:
