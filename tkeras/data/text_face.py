@@ -74,6 +74,17 @@ class BytesScalar(bytes):
     def numpy(self):
         return bytes(self)
 
+    # Printed as TensorFlow prints a scalar string tensor (a TFRecord record, a parsed feature): the
+    # tutorials' recorded outputs show these forms, not a bare b'...'.
+    def __repr__(self):
+        return f"<tf.Tensor: shape=(), dtype=string, numpy={bytes.__repr__(self)}>"
+
+    def __str__(self):
+        return f"tf.Tensor({bytes.__repr__(self)}, shape=(), dtype=string)"
+
+    def __format__(self, spec):
+        return format(bytes.__repr__(self), spec)  # f"{record}" formats the value itself, as TensorFlow does
+
 
 class BytesArray(np.ndarray):
     """Binary strings as user code sees them: a NumPy object array of bytes; `.numpy()` gives the plain
@@ -101,10 +112,14 @@ def text_face(value):
         return value
     if isinstance(value, str):
         return StringScalar(value)
+    if isinstance(value, bytes):
+        return BytesScalar(value)  # one row of binary strings (from_tensor_slices of bytes) is a string tensor too
     if isinstance(value, np.ndarray) and value.dtype == object and value.size and isinstance(value.flat[0], bytes):
         return BytesScalar(value[()]) if value.ndim == 0 else value.view(BytesArray)
     if isinstance(value, np.ndarray) and value.dtype.kind == "U":
         return StringScalar(value[()]) if value.ndim == 0 else value.view(StringArray)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "S":
+        return bytes_face(value.astype(object))  # NumPy's bytes dtype: TensorFlow hands these out as strings too
     return value
 
 

@@ -1,4 +1,5 @@
-"""`tf.image.decode_*` / `encode_*` (also under `tf.io`): image files <-> uint8 tensors, via Pillow.
+"""`tf.image.decode_*` / `encode_*` (also under `tf.io`): image files <-> uint8 tensors, via Pillow (JPEGs
+with TensorFlow's default fast IDCT and chroma filtering, see utils/jpeg_tensorflow_pixels).
 
 A file's contents travel as bytes (what `tf.io.read_file` returns, and what a tf.data element holds);
 decoding gives (height, width, channels), channels from the file unless `channels` asks for 1
@@ -12,7 +13,9 @@ import torch
 from tkeras.compat.tf_namespace.image._common import as_images, convert_dtype
 from tkeras.data.text_face import BytesScalar
 from tkeras.ops.core import to_torch_dtype, user_op
+from tkeras.utils.decoder_grayscale import decoder_grayscale
 from tkeras.utils.image_utils import pil_image
+from tkeras.utils.jpeg_tensorflow_pixels import decode_like_tensorflow
 
 _MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 
@@ -58,6 +61,12 @@ def _checked_channels(picture, channels, api):
 
 
 def _pixels(picture, channels):
+    if channels == 1 and picture.format == "PNG" and picture.mode != "L":
+        gray = decoder_grayscale(picture)  # libpng's own colour-to-gray weights, as TensorFlow asks for
+        if gray is not None:
+            return torch.from_numpy(gray.astype(np.uint8))
+    if not channels and picture.format == "PNG" and picture.mode == "LA":
+        return torch.from_numpy(np.array(picture, dtype=np.uint8))  # gray + alpha: two channels, as in the file
     if channels:
         picture = picture.convert(_MODES[channels])
     elif picture.format == "GIF":
@@ -72,8 +81,28 @@ def _frame_count(picture):
     return getattr(picture, "n_frames", 1) if picture.format == "GIF" else 1
 
 
-def _decode(contents, channels, api, formats=None):
+def _tensorflow_jpeg(contents, channels, api, formats, fancy_upscaling, dct_method):
+    """A JPEG's pixels as TensorFlow's decoder gives them (see utils/jpeg_tensorflow_pixels), or None to
+    let Pillow decode it: other formats, files that module does not reproduce, and unreadable data
+    (Pillow's path reports the error)."""
+    if formats and "JPEG" not in formats:
+        return None
+    if int(channels or 0) not in (0, 1, 3):
+        return None
+    data = _contents(contents, api)
+    try:
+        array = decode_like_tensorflow(lambda: pil_image().open(io.BytesIO(data)), int(channels or 0),
+                                       bool(fancy_upscaling), str(dct_method or "").upper() != "INTEGER_ACCURATE")
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return None if array is None else torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _decode(contents, channels, api, formats=None, fancy_upscaling=True, dct_method=""):
     """One (height, width, channels) image; an animated GIF is refused, as TensorFlow's still decoders do."""
+    image = _tensorflow_jpeg(contents, channels, api, formats, fancy_upscaling, dct_method)
+    if image is not None:
+        return image
     picture = _opened(contents, api, formats)
     channels = _checked_channels(picture, channels, api)
     if _frame_count(picture) > 1:
@@ -96,6 +125,9 @@ def decode_frames(contents, api, formats=SHARED_FORMATS):
 def decode_image(contents, channels=None, dtype=torch.uint8, name=None, expand_animations=True):
     """Any image file Pillow reads; a float `dtype` scales to [0, 1] (as convert_image_dtype). A GIF gives
     (frames, height, width, 3) unless `expand_animations=False` asks for its first frame alone."""
+    image = _tensorflow_jpeg(contents, channels, "decode_image", None, True, "")
+    if image is not None:
+        return convert_dtype(image, to_torch_dtype(dtype))
     picture = _opened(contents, "decode_image", None)
     channels = _checked_channels(picture, channels, "decode_image")
     if picture.format == "GIF":
@@ -110,7 +142,8 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover
                 acceptable_fraction=1, dct_method="", name=None):
     if ratio != 1:
         raise ValueError(f"tf.image.decode_jpeg: only ratio=1 is supported in tkeras, received {ratio}")
-    return _decode(contents, channels, "decode_jpeg", formats=SHARED_FORMATS)
+    return _decode(contents, channels, "decode_jpeg", formats=SHARED_FORMATS, fancy_upscaling=fancy_upscaling,
+                   dct_method=dct_method)
 
 
 @user_op
