@@ -231,6 +231,9 @@ class Sequential(Model):
         return cached[1]
 
     def __call__(self, *args, **kwargs):
+        if args and type(args[0]) in (list, tuple) and len(args[0]) == 1 and hasattr(args[0][0], "shape"):
+            # A stack has one input, and Keras takes `model([x])` (`predict([X_test])`) as `model(x)`.
+            args = (args[0][0],) + args[1:]
         if not self.built and args and hasattr(args[0], "shape") and not isinstance(args[0], KerasTensor):
             self._build_input_shape = (None,) + tuple(args[0].shape[1:])
             self.__dict__["_first_data_shape"] = tuple(int(d) for d in args[0].shape)

@@ -211,15 +211,17 @@ class CompileMetrics:
         preds = tree.flatten(y_pred if not isinstance(y_pred, dict) else [y_pred[n] for n in names])
         plain_per_output = _entries_per_output(self._spec, names)
         weighted_per_output = _entries_per_output(self._weighted_spec, names)
+        target_shapes = _target_shapes(y_true, names)
         resolved, weighted_flags = [], []
         for i, name in enumerate(names):
             loss = compile_loss.resolved[i] if compile_loss.resolved else None
             shape = tuple(preds[i].shape) if i < len(preds) else None
-            plain = [_resolve_metric(entry, loss, shape) for entry in plain_per_output[i]]
-            weighted = [_resolve_metric(entry, loss, shape) for entry in weighted_per_output[i]]
+            target = target_shapes[i] if i < len(target_shapes) else None
+            plain = [_resolve_metric(entry, loss, shape, target) for entry in plain_per_output[i]]
+            weighted = [_resolve_metric(entry, loss, shape, target) for entry in weighted_per_output[i]]
             resolved.append(plain + weighted)
             weighted_flags.append([False] * len(plain) + [True] * len(weighted))
-        _name_as_keras_logs(resolved, weighted_flags, names if len(names) > 1 else None)
+        _name_as_keras_logs(resolved, weighted_flags, names if len(names) > 1 else _declared_outputs(model, names))
         self.metrics_per_output = resolved
         self._weighted_per_output = weighted_flags
         self.built = True
@@ -250,6 +252,25 @@ class CompileMetrics:
                                               weights):
             if yt is not None:
                 _update(metrics, flags, yt, yp, sw)
+
+
+def _target_shapes(y_true, names):
+    """The targets' shapes, one per output (None where unknown): 'accuracy' against integer labels one
+    rank below the predictions is sparse accuracy whatever the loss (a custom function), as both Keras
+    eras decide it from the shapes."""
+    if len(names) == 1:
+        trues = [_only_element(y_true.get(names[0]) if isinstance(y_true, dict) else y_true)]
+    else:
+        trues, _ = _targets_and_predictions(y_true, (), names)
+    return [tuple(t.shape) if hasattr(t, "shape") else None for t in trues]
+
+
+def _declared_outputs(model, names):
+    """A tf-keras 2 train step may hand compiled_metrics one prediction of a model with several outputs
+    (keras-crf's CRFModel: `compiled_metrics.update_state(y, potentials)`); tf-keras 2 then names the
+    metrics after the model's first output (`decode_sequence_accuracy`), as for any multi-output model."""
+    declared = list(getattr(model, "output_names", None) or [])
+    return declared if len(declared) > len(names) else None
 
 
 def _name_as_keras_logs(metrics_per_output, weighted_flags, output_names):
@@ -360,13 +381,13 @@ def _as_list(value):
     return [value]
 
 
-def _resolve_metric(entry, loss, output_shape):
+def _resolve_metric(entry, loss, output_shape, target_shape=None):
     """One entry of `metrics=` -> a Metric, named as the user named it ('acc' stays 'acc')."""
     from tkeras import metrics as metrics_module
     if isinstance(entry, str) and entry in ("accuracy", "acc"):
-        return metrics_module.resolve_accuracy(entry, loss, output_shape)
+        return metrics_module.resolve_accuracy(entry, loss, output_shape, target_shape)
     if isinstance(entry, str) and entry in ("crossentropy", "ce"):
-        return _resolve_crossentropy(entry, loss, output_shape)
+        return _resolve_crossentropy(entry, loss, output_shape, target_shape)
     metric = metrics_module.get(entry)
     if isinstance(metric, metrics_module.Metric):
         if isinstance(entry, str):
@@ -376,11 +397,11 @@ def _resolve_metric(entry, loss, output_shape):
     return metrics_module.MeanMetricWrapper(metric, name=name)
 
 
-def _resolve_crossentropy(name, loss, output_shape):
+def _resolve_crossentropy(name, loss, output_shape, target_shape=None):
     """tf-keras 2's `metrics=['ce']` / `['crossentropy']`: the crossentropy that fits the output, chosen
     as 'accuracy' is (a one-unit output is binary, a sparse loss means sparse labels)."""
     from tkeras import metrics as metrics_module
-    kind = type(metrics_module.resolve_accuracy(name, loss, output_shape)).__name__
+    kind = type(metrics_module.resolve_accuracy(name, loss, output_shape, target_shape)).__name__
     if kind == "BinaryAccuracy":
         return metrics_module.BinaryCrossentropy(name=name)
     if kind == "SparseCategoricalAccuracy":
