@@ -6,14 +6,15 @@ decoder, not in Pillow's `convert("L")` (which `load_img` keeps using, as Keras'
 - PNG: libpng's integer conversion with the coefficients TensorFlow sets (0.299, 0.587, whose fixed
   point forms are 9797 and 19234 out of 32768; blue gets the rest), truncated, alpha dropped without
   compositing. Pillow rounds with its own weights, so half the pixels of a colour PNG came out 1 off.
-- JPEG: libjpeg decodes the luma plane straight to gray (Pillow's `draft("L")`) rather than
-  upsampling chroma to RGB and mixing it back, with the fast integer IDCT that TensorFlow picks by
-  default (Pillow's "draft" decoder flag; the slower accurate one left pixels 1-2 levels off).
-  Colour JPEGs can't follow: that flag also turns off the chroma smoothing TensorFlow keeps.
+- JPEG: libjpeg decodes the luma plane straight to gray rather than upsampling chroma to RGB and
+  mixing it back, with the fast integer IDCT that TensorFlow picks by default (`jpeg_tensorflow_pixels`;
+  Pillow's conversion left pixels 1-2 levels off, up to ~19 on colour files).
 
 Other files (GIF, BMP, 16-bit PNG, CMYK JPEG) go through Pillow's conversion, as before.
 """
 import numpy as np
+
+from tkeras.utils.jpeg_tensorflow_pixels import decode_like_tensorflow
 
 _PNG_RED, _PNG_GREEN = 9797, 19234
 _PNG_BLUE = 32768 - _PNG_RED - _PNG_GREEN
@@ -27,9 +28,7 @@ def decoder_grayscale(image):
         rgb = np.asarray(image.convert("RGB"), dtype=np.int64)
         gray = (_PNG_RED * rgb[..., 0] + _PNG_GREEN * rgb[..., 1] + _PNG_BLUE * rgb[..., 2]) >> 15
         return gray.astype("float32")[..., None]
-    if image.format == "JPEG" and image.mode in ("RGB", "YCbCr", "L"):
-        image.draft("L", image.size)
-        if len(image.decoderconfig) == 2:  # (scale, draft) once `draft` took; else Pillow's defaults
-            image.decoderconfig = (image.decoderconfig[0], 1)
-        return np.asarray(image.convert("L"), dtype="float32")[..., None]
+    if image.format == "JPEG":
+        gray = decode_like_tensorflow(lambda: image, channels=1, fancy_upscaling=True)
+        return None if gray is None else gray.astype("float32")
     return None
