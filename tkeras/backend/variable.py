@@ -152,7 +152,10 @@ class Variable(torch.nn.Parameter):
         return array.astype(dtype) if dtype is not None else array
 
     # -- mutation, always outside autograd: an assignment is not part of the computation ----------
-    def assign(self, value):
+    # use_locking/name/read_value are tf.Variable's keywords (tf-keras 2 code passes them to layer weights
+    # too): there is no graph op to name or lock, and read_value=False returns None as TensorFlow's eager
+    # assignment does rather than the variable.
+    def assign(self, value, use_locking=None, name=None, read_value=True):
         new = _as_tensor(value, dtype=self.dtype)  # float64 arrays straight to a float64 variable's dtype
         if tuple(new.shape) != tuple(self.shape):
             raise ValueError(
@@ -160,24 +163,26 @@ class Variable(torch.nn.Parameter):
                 f"{tuple(self.shape)}: the shapes must match")
         if active_stateless_scope() is not None:  # keras.StatelessScope: recorded there, not applied
             active_stateless_scope().add_update(self, new.to(self.device))
-            return self
+            return self if read_value else None
         with torch.no_grad():
             self.copy_(new.to(self.dtype))
-        return self
+        return self if read_value else None
 
-    def assign_add(self, delta):
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         if active_stateless_scope() is not None:
-            return self.assign(self.detach() + _as_tensor(delta, dtype=self.dtype).to(self.device))
+            return self.assign(self.detach() + _as_tensor(delta, dtype=self.dtype).to(self.device),
+                               read_value=read_value)
         with torch.no_grad():
             self.add_(_as_tensor(delta, dtype=self.dtype))
-        return self
+        return self if read_value else None
 
-    def assign_sub(self, delta):
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         if active_stateless_scope() is not None:
-            return self.assign(self.detach() - _as_tensor(delta, dtype=self.dtype).to(self.device))
+            return self.assign(self.detach() - _as_tensor(delta, dtype=self.dtype).to(self.device),
+                               read_value=read_value)
         with torch.no_grad():
             self.sub_(_as_tensor(delta, dtype=self.dtype))
-        return self
+        return self if read_value else None
 
     def __getitem__(self, key):
         # In user code `v[0, 0]` is TensorFlow's assignable slice (`v[0, 0].assign(3.)`); inside

@@ -125,12 +125,21 @@ def stack_leaves(*parts):
         return ragged_type.from_rows_of(parts)
     if _is_ragged(parts[0]):
         return type(parts[0]).from_rows_of(parts)
-    return torch.stack(parts) if isinstance(parts[0], torch.Tensor) else np.stack(parts)
+    if isinstance(parts[0], torch.Tensor):
+        return torch.stack(parts)
+    stacked = np.stack(parts)
+    if stacked.dtype == object and any(isinstance(item, str) for item in stacked.flat):
+        # UTF-8 text next to binary strings (a TextLineDataset line that is not UTF-8): all binary, as
+        # TensorFlow's string tensors are, so the batch is one kind of string
+        stacked = np.array([item.encode("utf-8") if isinstance(item, str) else item for item in stacked.flat],
+                           dtype=object).reshape(stacked.shape)
+    return stacked
 
 
 def to_numpy(leaf):
     if isinstance(leaf, torch.Tensor):
-        return leaf.detach().cpu().numpy()
+        array = leaf.detach().cpu().numpy()
+        return array[()] if array.ndim == 0 else array  # a scalar element: np.int64(2), as TensorFlow gives
     if isinstance(leaf, np.ndarray) and leaf.ndim == 0 and leaf.dtype == object:
         return leaf[()]  # one binary string: Python bytes, as TensorFlow's as_numpy_iterator gives
     if isinstance(leaf, str):
@@ -140,6 +149,24 @@ def to_numpy(leaf):
         encoded = np.char.encode(np.asarray(leaf), "utf-8").astype(object)
         return encoded[()] if encoded.ndim == 0 else encoded
     return leaf
+
+
+def shuffle_generators(seed, reshuffle_each_iteration):
+    """`Dataset.shuffle`'s source of generators, one per pass. Unseeded shuffles follow torch's global seed
+    (tf.random.set_seed). reshuffle_each_iteration=False fixes one order for every pass and every iterator
+    of the dataset, so `shuffle(n, reshuffle_each_iteration=False)` then take()/skip() splits it without
+    overlap: its seed is drawn once, here, when none is given."""
+    persistent = np.random.default_rng(seed) if seed is not None else None
+    fixed_seed = None if reshuffle_each_iteration else (
+        seed if seed is not None else int(torch.randint(0, 2 ** 62, ())))
+
+    def generator():
+        if fixed_seed is not None:
+            return np.random.default_rng(fixed_seed)
+        if seed is None:
+            return np.random.default_rng(int(torch.randint(0, 2 ** 62, ())))
+        return persistent
+    return generator
 
 
 def buffer_shuffle(items, buffer_size, rng):

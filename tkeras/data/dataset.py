@@ -18,9 +18,10 @@ import numpy as np
 import torch
 
 from tkeras.data._structure import (
-    as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, stack_leaves, to_leaf,
-    to_numpy,
+    as_structure, buffer_shuffle, flatten_up_to, gather_rows, leaves, map_structure, padded, shuffle_generators,
+    stack_leaves, to_leaf, to_numpy,
 )
+from tkeras.data.dataset_names import dataset_text, label_transformations
 from tkeras.data.generator_dtypes import cast_element, declared_dtypes
 from tkeras.data.iterator import NumpyIterator, OwnedIterator
 from tkeras.data.method_docs import attach_summaries
@@ -175,13 +176,7 @@ class Dataset(MoreTransformations):
         buffer_size = int(buffer_size)
         if buffer_size <= 0:
             raise ValueError(f"shuffle buffer_size must be positive, received {buffer_size}")
-        persistent = np.random.default_rng(seed) if seed is not None else None
-
-        def rng():
-            if seed is None:  # follows torch's global seed (tf.random.set_seed / set_random_seed)
-                return np.random.default_rng(int(torch.randint(0, 2 ** 62, ())))
-            return persistent if reshuffle_each_iteration else np.random.default_rng(seed)
-
+        rng = shuffle_generators(seed, reshuffle_each_iteration)
         if self._index_source is not None:
             arrays, parent = self._index_source
             n = self._cardinality
@@ -224,7 +219,10 @@ class Dataset(MoreTransformations):
                 shapes = iter(flatten_up_to(template, padded_shapes))
                 values = iter(flatten_up_to(template, padding_values))
                 yield map_structure(lambda *parts: padded(list(parts), next(shapes), next(values)), *chunk)
-        return Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
+        batched = Dataset(iterate, self._batched_cardinality(batch_size, drop_remainder))
+        # element_spec as TensorFlow's: the batch dimension and the dims padded per batch (-1/None) are None
+        batched._open_batch, batched._padded_shapes = not drop_remainder, padded_shapes
+        return batched
 
     @staticmethod
     def _chunks(items, size, drop_remainder):
@@ -463,8 +461,7 @@ class Dataset(MoreTransformations):
     def __bool__(self):
         return True
 
-    def __repr__(self):
-        return f"<Dataset cardinality={self._cardinality}>"
+    __repr__ = dataset_text  # TensorFlow's: `<_BatchDataset element_spec=...>` (dataset_names.py)
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -473,6 +470,7 @@ class Dataset(MoreTransformations):
 
 
 attach_summaries(Dataset)
+label_transformations(Dataset)
 _END = object()
 
 

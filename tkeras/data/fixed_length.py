@@ -33,6 +33,7 @@ def FixedLengthRecordDataset(filenames, record_bytes, header_bytes=None, footer_
                              buffer_size=None, compression_type=None, num_parallel_reads=None, name=None):
     """Each record is a 0-d object array holding bytes, as TFRecordDataset's records are."""
     from tkeras.data.dataset import UNKNOWN_CARDINALITY, Dataset
+    from tkeras.data.dataset_names import named
     record_bytes, header_bytes, footer_bytes = int(record_bytes), int(header_bytes or 0), int(footer_bytes or 0)
     if record_bytes <= 0 or header_bytes < 0 or footer_bytes < 0:
         raise ValueError("tf.data.FixedLengthRecordDataset: record_bytes must be positive and header_bytes / "
@@ -43,4 +44,4 @@ def FixedLengthRecordDataset(filenames, record_bytes, header_bytes=None, footer_
     def iterate():
         for path in paths():
             yield from _records(path, record_bytes, header_bytes, footer_bytes, compression)
-    return Dataset(iterate, UNKNOWN_CARDINALITY)
+    return named(Dataset(iterate, UNKNOWN_CARDINALITY), "FixedLengthRecordDatasetV2")

@@ -228,6 +228,7 @@ def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_para
     interleaved round robin, one record from each in turn, which is the order TensorFlow's
     deterministic parallel reading gives."""
     from tkeras.data.dataset import AUTOTUNE, UNKNOWN_CARDINALITY, Dataset
+    from tkeras.data.dataset_names import named
     compression = _compression(compression_type, "tf.data.TFRecordDataset")
     if buffer_size is not None and int(buffer_size) < 0:
         raise ValueError(f"tf.data.TFRecordDataset: `buffer_size` must be >= 0, received {buffer_size!r}")
@@ -261,7 +262,7 @@ def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_para
                     continue
                 yield record
                 index += 1
-    return Dataset(iterate, UNKNOWN_CARDINALITY)
+    return named(Dataset(iterate, UNKNOWN_CARDINALITY), "TFRecordDatasetV2")
 
 
 def experimental_writer(filename, compression_type=None):

@@ -9,7 +9,7 @@ import torch
 
 from tkeras.backend.eager_tensor import dtype_text
 from tkeras.data._errors import tf_error
-from tkeras.data._structure import as_structure, map_structure, stack_leaves, to_leaf
+from tkeras.data._structure import as_structure, flatten_up_to, map_structure, stack_leaves, to_leaf
 from tkeras.data.user_function_call import call_on_element
 
 INFINITE, UNKNOWN = -1, -2
@@ -104,13 +104,18 @@ class MoreTransformations:
             return None
         spec = _TYPES["spec"]
         open_batch = getattr(self, "_open_batch", False)
+        padded_shapes = getattr(self, "_padded_shapes", None)
+        padded_dims = iter(flatten_up_to(first, padded_shapes)) if padded_shapes is not None else None
 
         def describe(leaf):
+            wanted = next(padded_dims) if padded_dims is not None else None
             if hasattr(leaf, "dense_shape"):
                 return leaf
             shape = tuple(int(d) for d in leaf.shape)
             if open_batch and shape:
                 shape = (None,) + shape[1:]
+            if wanted is not None and shape:  # padded_batch: -1/None dims vary from batch to batch
+                shape = shape[:1] + tuple(None if w is None or int(w) == -1 else d for d, w in zip(shape[1:], wanted))
             dtype = leaf.dtype if isinstance(leaf, torch.Tensor) else "string"
             return spec(shape, dtype)
         return map_structure(describe, first)

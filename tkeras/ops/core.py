@@ -64,8 +64,10 @@ def tensor(value, dtype=None):
             array = array.astype(config.floatx())
         elif array.dtype == np.int64:
             array = array.astype(np.int32)
-    # np.require, not np.ascontiguousarray: the latter turns a 0-d array (tf.constant(3.0)) into shape (1,)
-    result = torch.from_numpy(np.require(array, requirements="C")) if array.dtype != np.uint16 else torch.as_tensor(
+    # np.require, not np.ascontiguousarray: the latter turns a 0-d array (tf.constant(3.0)) into shape (1,).
+    # "W": a read-only array (an image from PIL's np.asarray, a broadcast view) is copied, since torch warns
+    # about sharing memory it may not write; writable arrays are shared as before.
+    result = torch.from_numpy(np.require(array, requirements="CW")) if array.dtype != np.uint16 else torch.as_tensor(
         array.astype(np.int32))
     if dtype is not None:
         result = result.to(dtype)

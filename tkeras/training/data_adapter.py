@@ -383,6 +383,25 @@ def _checked_batch_size(batch_size):
     return int(batch_size)
 
 
+def _checked_steps(steps):
+    """steps_per_epoch / steps as a count. tf-keras 2 takes a float and runs up to it, so the common
+    `steps_per_epoch=np.ceil(n / batch_size)` (a NumPy float) means that many steps, and 2.5 means 3."""
+    if steps is None:
+        return None
+    try:
+        return operator.index(steps)  # ints, NumPy ints, 0-d integer arrays and tensors
+    except TypeError:
+        pass
+    try:
+        count = float(steps)
+    except (TypeError, ValueError):
+        count = math.nan
+    if math.isfinite(count) and count > 0:
+        return math.ceil(count)
+    raise ValueError(f"steps_per_epoch / steps must be a positive number of batches (or None), received "
+                     f"{steps!r} of type {type(steps).__name__}")
+
+
 def _frames_as_arrays(value):
     """pandas DataFrames and Series, alone or as the values of a dict or list of model inputs
     (`model.fit(dict(dataframe), labels)`), as NumPy arrays, as Keras takes them; a text column comes as
@@ -440,6 +459,7 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     if isinstance(x, DatasetCreator):
         x = created_dataset(x, steps)
     batch_size = _checked_batch_size(batch_size)
+    steps = _checked_steps(steps)
     x, y, sample_weight = (_numbers_as_array(_frames_as_arrays(_stored_as_arrays(v)), n)
                            for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
     from tkeras import config as keras_config

@@ -4,9 +4,10 @@ import builtins
 import contextlib
 import functools
 
-import numpy as np
 import torch
 
+from tkeras.compat.tf_namespace._tf_print import tf_print
+from tkeras.compat.tf_namespace._text_variable import TextVariable
 from tkeras.data.text_face import TEXT_TENSOR_TYPES
 from tkeras.ops import core, math_ops, shape_ops
 from tkeras.ops.core import tensor, user_op
@@ -119,10 +120,9 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     return counts.to(core.to_torch_dtype(dtype))
 
 
-def print(*inputs, output_stream=None, sep=" ", end="\n", summarize=None, name=None):  # noqa: A001
-    """`tf.print`: tensors shown as their values (NumPy's text), like TensorFlow's printer."""
-    parts = [np.array2string(x.detach().cpu().numpy()) if isinstance(x, torch.Tensor) else str(x) for x in inputs]
-    builtins.print(*parts, sep=sep, end=end)
+def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
+    """`tf.print`: TensorFlow's text for tensors, on standard error by default (see _tf_print.py)."""
+    tf_print(*inputs, output_stream=output_stream, summarize=summarize, sep=sep, end=end, name=name)
 
 
 def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's names
@@ -131,8 +131,11 @@ def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's names
     return tile_op(input, multiples)
 
 
+_TENSOR_TYPES = (torch.Tensor, TextVariable) + TEXT_TENSOR_TYPES  # a string tf.Variable is one too
+
+
 def is_tensor(x):
-    return isinstance(x, (torch.Tensor,) + TEXT_TENSOR_TYPES)
+    return isinstance(x, _TENSOR_TYPES)
 
 
 def executing_eagerly():

@@ -9,6 +9,8 @@ import torch
 
 from tkeras.backend import eager_tensor
 from tkeras.compat.tf_namespace import _variable_scatter
+from tkeras.compat.tf_namespace._text import _is_text
+from tkeras.compat.tf_namespace._text_variable import TextVariable
 from tkeras.backend.eager_tensor import EagerTensor, TensorShape, dtype_text, numpy_text
 from tkeras.backend.variable import Variable as KerasVariable
 
@@ -16,7 +18,7 @@ from tkeras.backend.variable import Variable as KerasVariable
 class _VariableType(type(torch.nn.Parameter)):
     def __instancecheck__(cls, instance):
         if cls is Variable:
-            return isinstance(instance, KerasVariable)
+            return isinstance(instance, (KerasVariable, TextVariable))
         return super().__instancecheck__(instance)
 
 
@@ -31,6 +33,8 @@ class Variable(KerasVariable, metaclass=_VariableType):
                 caching_device=caching_device, name=name, variable_def=variable_def, dtype=dtype,
                 import_scope=import_scope, constraint=constraint, synchronization=synchronization,
                 aggregation=aggregation, shape=shape))
+        if _is_text(initial_value, dtype):  # tf.Variable(["abc"], dtype=tf.string): torch holds no text
+            return TextVariable(initial_value, trainable=trainable, name=name, shape=shape)
         # TensorFlow 2 names every unnamed variable "Variable" (no counter), unlike Keras' `variable_1`.
         var = KerasVariable.__new__(cls, initial_value, trainable=True if trainable is None else trainable,
                                     name=name or "Variable", dtype=dtype, shape=shape)
@@ -49,6 +53,10 @@ class Variable(KerasVariable, metaclass=_VariableType):
 
     def read_value(self):
         return eager_tensor.wrap(self.detach().as_subclass(torch.Tensor).clone())
+
+    def value(self):
+        # A method on TensorFlow's variables (`w.value()`); only keras.Variable has the `.value` property.
+        return self.read_value()
 
     def __format__(self, spec):
         return format(self.numpy().item(), spec) if self.dim() == 0 else format(repr(self), spec)
