@@ -4,6 +4,8 @@ It builds as soon as it knows its input shape (from `Input`, an `InputLayer`, or
 `input_shape=`/`input_dim=`), as Keras does, so `summary()` works before any data is seen; otherwise
 it builds on the first batch.
 """
+import warnings
+
 from tkeras.backend.gradient_sources import GradientSourcesNeeded
 from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.layers.core.input_layer import InputLayer
@@ -113,6 +115,14 @@ class Sequential(Model):
             self._invalidate_caches()
             return
         shape = tuple(input_shape)
+        if self.built and self._input_layer is not None and not self._input_implied \
+                and shape != tuple(self._input_batch_shape):
+            # tf-keras 2 ignores a build shape once an Input fixed the graph (Python Machine Learning's
+            # GAN builds its critic with the flat (None, 784) after Input((28, 28, 1))); Keras 3 refuses.
+            warnings.warn(f"Sequential model '{self.name}' already has the input shape "
+                          f"{tuple(self._input_batch_shape)} from its Input; build(input_shape={shape}) is "
+                          f"ignored", stacklevel=2)
+            return
         self._build_input_shape = shape
         # (a Keras 1 Merge first layer takes several inputs: no one Input to record then)
         flat = all(d is None or isinstance(d, int) for d in shape)
@@ -236,7 +246,8 @@ class Sequential(Model):
             args = (args[0][0],) + args[1:]
         if not self.built and args and hasattr(args[0], "shape") and not isinstance(args[0], KerasTensor):
             self._build_input_shape = (None,) + tuple(args[0].shape[1:])
-            self.__dict__["_first_data_shape"] = tuple(int(d) for d in args[0].shape)
+            if self.__dict__.pop("_first_batch_size_fixed", True):  # see loop_helpers.note_batch_size_fixed
+                self.__dict__["_first_data_shape"] = tuple(int(d) for d in args[0].shape)
         return super().__call__(*args, **kwargs)
 
     def _takes_strings(self):

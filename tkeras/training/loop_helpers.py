@@ -72,6 +72,19 @@ def warn_if_nan(logs, epoch):
                       f"rate, scale the inputs, or check the data for NaN values.", RuntimeWarning, stacklevel=3)
 
 
+def note_batch_size_fixed(model, batches):
+    """Tell a model that its first batch will build it whether every batch has that size.
+
+    A Sequential built by its first data keeps the data's batch size in its input shape (build_config,
+    summary) only where TensorFlow would trace a fixed batch: arrays that split into equal batches.
+    tf-keras 2 and Keras 3 on TensorFlow record None after a short last batch, and for datasets and
+    generators, whose batches TensorFlow never fixes.
+    """
+    if not model.built:
+        samples, size = getattr(batches, "num_samples", None), getattr(batches, "batch_size", None)
+        model.__dict__["_first_batch_size_fixed"] = bool(samples and size and samples % size == 0)
+
+
 def capped_epochs(epochs):
     """TKERAS_MAX_EPOCHS caps every fit (smoke runs of long tutorials), as does Keras 3's
     `keras.config.set_max_epochs` (with Keras' warning)."""

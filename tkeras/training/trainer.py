@@ -287,6 +287,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
                 x, y, sample_weight, validation_split)
         train = data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
                                           resume_across_epochs=True)
+        loop_helpers.note_batch_size_fixed(self, train)
         val = None
         if validation_data is not None:
             vx, vy, vw = data_adapter.unpack(validation_data) if isinstance(validation_data, (tuple, list)) else (
@@ -392,6 +393,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
         verbose = 1 if verbose == "auto" else int(verbose)
         distribution = _current_distribution()
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size, False, steps)
+        loop_helpers.note_batch_size_fixed(self, batches)
         if distribution is not None:
             batches, callbacks, verbose = distribution.setup_evaluate(self, batches, callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
