@@ -7,6 +7,7 @@ torch DataLoaders) are drawn from as they are.
 """
 import itertools
 import math
+import numbers
 import operator
 import warnings
 
@@ -18,6 +19,7 @@ from tkeras.backend.eager_tensor import EagerTensor
 from tkeras.data.ragged_rows import is_ragged
 from tkeras.data.user_function_call import call_as_user_code
 from tkeras.ops.text import as_text_array
+from tkeras.training import batch_arguments
 from tkeras.training.class_weights import ClassWeights
 from tkeras.tree import lists_to_tuples
 from tkeras.utils import tree
@@ -40,10 +42,11 @@ def to_tensor(value, name="x"):
         array = value if isinstance(value, np.ndarray) else np.asarray(value)
         if array.dtype == object and name == "x" and _holds_only_text(array):
             return as_text_array(array)  # pandas' string columns, `np.array([...], dtype=object)`
-        if array.dtype == object:
-            raise TypeError(
-                f"Expected numeric data for {name}, received a NumPy array of Python objects (dtype=object, "
-                f"shape {array.shape}); ragged sequences must be padded first, e.g. with pad_sequences")
+        if array.dtype == object:  # Keras refuses these too (a ValueError from TensorFlow's conversion)
+            hint = (f"convert it first, e.g. {name}.astype('float32') (pandas' replace() leaves numbers as objects)"
+                    if _holds_only_numbers(array) else "ragged sequences must be padded first, e.g. with pad_sequences")
+            raise ValueError(f"Expected numeric data for {name}, received a NumPy array of Python objects "
+                             f"(dtype=object, shape {array.shape}); {hint}")
         if array.dtype.kind in "US" and name == "x":
             return array  # raw text stays NumPy, for a model that starts with TextVectorization
         if array.dtype.kind in "USV":
@@ -65,6 +68,10 @@ def to_tensor(value, name="x"):
 
 def _holds_only_text(array):
     return array.size > 0 and all(isinstance(item, (str, bytes)) for item in array.flat)
+
+
+def _holds_only_numbers(array):
+    return array.size > 0 and all(isinstance(item, numbers.Number) for item in array.flat)
 
 
 def _num_samples(structure):
@@ -374,34 +381,6 @@ def _fits_on_device(structures, device, fraction=0.25):
     return size < fraction * free
 
 
-def _checked_batch_size(batch_size):
-    if batch_size is None:
-        return None
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer (or None for 32), received {batch_size!r} "
-                         f"of type {type(batch_size).__name__}")
-    return int(batch_size)
-
-
-def _checked_steps(steps):
-    """steps_per_epoch / steps as a count. tf-keras 2 takes a float and runs up to it, so the common
-    `steps_per_epoch=np.ceil(n / batch_size)` (a NumPy float) means that many steps, and 2.5 means 3."""
-    if steps is None:
-        return None
-    try:
-        return operator.index(steps)  # ints, NumPy ints, 0-d integer arrays and tensors
-    except TypeError:
-        pass
-    try:
-        count = float(steps)
-    except (TypeError, ValueError):
-        count = math.nan
-    if math.isfinite(count) and count > 0:
-        return math.ceil(count)
-    raise ValueError(f"steps_per_epoch / steps must be a positive number of batches (or None), received "
-                     f"{steps!r} of type {type(steps).__name__}")
-
-
 def _frames_as_arrays(value):
     """pandas DataFrames and Series, alone or as the values of a dict or list of model inputs
     (`model.fit(dict(dataframe), labels)`), as NumPy arrays, as Keras takes them; a text column comes as
@@ -458,8 +437,7 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         raise ValueError("No data: x is None")
     if isinstance(x, DatasetCreator):
         x = created_dataset(x, steps)
-    batch_size = _checked_batch_size(batch_size)
-    steps = _checked_steps(steps)
+    batch_size, steps = batch_arguments.checked_batch_size(batch_size), batch_arguments.checked_steps(steps)
     x, y, sample_weight = (_numbers_as_array(_frames_as_arrays(_stored_as_arrays(v)), n)
                            for v, n in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
     from tkeras import config as keras_config
@@ -493,6 +471,8 @@ def train_validation_split(x, y, sample_weight, validation_split):
     if split == 0 or split == n:
         raise ValueError(f"validation_split={validation_split} leaves no training or no validation samples "
                          f"from {n} samples")
-    first = lambda s: tree.map_structure(lambda v: to_tensor(v)[:split], s) if s is not None else None
-    last = lambda s: tree.map_structure(lambda v: to_tensor(v)[split:], s) if s is not None else None
-    return (first(x), first(y), first(sample_weight)), (last(x), last(y), last(sample_weight))
+    named = (x, "x"), (y, "y"), (sample_weight, "sample_weight")
+    cut = [tree.map_structure(lambda v: to_tensor(v, name), s) if s is not None else None for s, name in named]
+    def part(rows):
+        return tuple(tree.map_structure(lambda t: t[rows], s) if s is not None else None for s in cut)
+    return part(slice(None, split)), part(slice(split, None))
