@@ -473,6 +473,7 @@ def train_validation_split(x, y, sample_weight, validation_split):
                          f"from {n} samples")
     named = (x, "x"), (y, "y"), (sample_weight, "sample_weight")
     cut = [tree.map_structure(lambda v: to_tensor(v, name), s) if s is not None else None for s, name in named]
+
     def part(rows):
         return tuple(tree.map_structure(lambda t: t[rows], s) if s is not None else None for s in cut)
     return part(slice(None, split)), part(slice(split, None))
