@@ -22,20 +22,7 @@ class RMSprop(_RMSprop):
         if self.momentum > 0:
             super()._update(group, grads, lr)
             return
-        rho = self.rho
-        velocities = group.slots["velocity"]
-        torch._foreach_mul_(velocities, rho)
-        torch._foreach_addcmul_(velocities, grads, grads, value=1 - rho)
-        denominators = group.scratch()
-        if self.centered:
-            averages = group.slots["average_gradient"]
-            torch._foreach_mul_(averages, rho)
-            torch._foreach_add_(averages, grads, alpha=1 - rho)
-            for velocity, average, denominator in zip(velocities, averages, denominators):
-                torch.addcmul(velocity, average, average, value=-1, out=denominator)
-        else:
-            for velocity, denominator in zip(velocities, denominators):
-                denominator.copy_(velocity)
+        denominators = self._second_moments(group, grads, epsilon=0.0)  # epsilon goes after the root here
         torch._foreach_sqrt_(denominators)
         torch._foreach_add_(denominators, self.epsilon)
         torch._foreach_addcdiv_(group.params, grads, denominators, value=-lr)
