@@ -84,7 +84,7 @@ def class_config(cls, config):
     `output_dim` are popped there) checks its own keys; only the no-op keys are dropped for it."""
     if not isinstance(config, dict):
         return config
-    accepted, open_ended = _accepted_keys(cls)
+    accepted, open_ended = constructor_keys(cls)
     # Keys a base class pops from **kwargs (LoRA's lora_rank/lora_alpha on the convolutions).
     accepted = accepted | set(getattr(cls, "_extra_config_keys", ()))
     if open_ended:
@@ -108,7 +108,7 @@ def class_config(cls, config):
     return result
 
 
-def _accepted_keys(cls):
+def constructor_keys(cls):
     """The keyword arguments `cls(...)` names, and whether it takes more: a constructor with
     `**kwargs` may pop any key itself (Keras 1 aliases, a metric's function arguments), so only a
     class whose own constructor has no `**kwargs` has a closed set of keys."""

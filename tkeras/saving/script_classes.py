@@ -9,6 +9,8 @@ as in Keras.
 """
 import sys
 
+from tkeras.saving.config_compat import constructor_keys
+
 
 def saved_model_style(filepath):
     """A path tf-keras 2 would have written as a SavedModel folder: neither `.keras` nor HDF5 by name."""
@@ -44,8 +46,8 @@ def saved_model_classes(custom_objects):
 
 
 def _reviving(cls):
-    accepted = _closed_constructor_keys(cls)
-    if accepted is None or all(key in accepted for key in _REVIVED_KEYS):
+    accepted, open_ended = constructor_keys(cls)
+    if open_ended or all(key in accepted for key in _REVIVED_KEYS):
         return cls
 
     def from_config(_, config):
@@ -66,15 +68,3 @@ def _reviving(cls):
 
 def _open_constructor(self, *args, **kwargs):
     raise TypeError("a stand-in used only to look a layer class up while loading; it is never constructed")
-
-
-def _closed_constructor_keys(cls):
-    """The keyword names `cls.__init__` takes, or None when it also takes **kwargs (or cannot be read)."""
-    import inspect
-    try:
-        parameters = inspect.signature(cls.__init__).parameters.values()
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return None
-    return {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"}
