@@ -296,6 +296,10 @@ class Functional(Model):
 
     def summary_connections(self, layer):
         """The "Connected to" column: every tensor this layer was called on, as `name[node][tensor]`."""
+        return "[" + ", ".join(self.summary_connection_entries(layer)) + "]"
+
+    def summary_connection_entries(self, layer):
+        """The quoted `'name[node][tensor]'` sources of the "Connected to" column, one per input tensor."""
         entries = []
         for node in layer._inbound_nodes:
             if id(node) not in self._node_ids:
@@ -303,7 +307,7 @@ class Functional(Model):
             for tensor in node.input_tensors:
                 producer, node_index, tensor_index = tensor._keras_history
                 entries.append(f"'{producer.name}[{self._node_rank(tensor.node)}][{tensor_index}]'")
-        return "[" + ", ".join(entries) + "]"
+        return entries
 
     def _node_rank(self, node):
         """A node's index among its layer's calls that belong to this model (Keras' config numbering)."""

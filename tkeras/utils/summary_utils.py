@@ -30,18 +30,18 @@ def _row(fields, positions, line_length):
     return line
 
 
-def _connection_rows(connected, width):
-    """The "Connected to" text as the rows it is printed on.
+def _connection_rows(entries, width):
+    """The "Connected to" sources as the rows they are printed on.
 
     A list that fits its column stays on the layer's row. A longer one (a Dot or Concatenate of
     tensors with long names) is not cut off: Keras, 2 and 3 alike, prints each source on a row of
     its own under the first, so every input the layer was called on stays visible.
     """
-    if len(connected) <= width or ", '" not in connected:
+    connected = "[" + ", ".join(entries) + "]"
+    if len(connected) <= width or len(entries) < 2:
         return [connected]
-    entries = connected.split(", '")
-    return [entries[0] + ","] + [" '" + entry + ("," if i < len(entries) - 2 else "")
-                                 for i, entry in enumerate(entries[1:])]
+    return ["[" + entries[0] + ","] + [" " + entry + ("," if i < len(entries) - 2 else "]")
+                                       for i, entry in enumerate(entries[1:])]
 
 
 def _layer_output_shape(model, layer):
@@ -80,7 +80,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
                   show_trainable=False):
     print_fn = print_fn or print
     from tkeras.models.sequential import Sequential
-    connections = getattr(model, "summary_connections", None)
+    connections = getattr(model, "summary_connection_entries", None)
     sequential_like = isinstance(model, Sequential) or connections is None or _is_single_chain(model)
     if sequential_like:
         line_length = line_length or 65
@@ -111,9 +111,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         fields = [f"{layer.name} ({type(layer).__name__})", shape, params]
         continuation_rows = []
         if not sequential_like:
-            connected = connections(layer)
-            width = positions[3] - positions[2]
-            first, *more = _connection_rows(connected, width)
+            first, *more = _connection_rows(connections(layer), positions[3] - positions[2])
             fields.append(first)
             continuation_rows = [["", "", "", piece] for piece in more]
         if show_trainable:
