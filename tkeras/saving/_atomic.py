@@ -10,6 +10,7 @@ partial files of writers on this host that no longer run (a live writer's file i
 two processes saving side by side do not break each other's saves).
 """
 import contextlib
+import errno
 import os
 import re
 import socket
@@ -71,6 +72,13 @@ def remove_stale_partials(filepath):
 def atomic_path(filepath):
     """Yields a temporary path to write; on success it replaces `filepath` in one step."""
     filepath = os.fspath(filepath)
+    if os.path.isdir(filepath):
+        # Typically a SavedModel folder that TensorFlow wrote under a bare name; replacing it would
+        # lose the user's files, and os.replace would only fail after the whole save was written.
+        raise IsADirectoryError(
+            errno.EISDIR, f"{filepath!r} is a folder (a TensorFlow SavedModel?); tkeras saves to one file "
+            f"and does not replace a folder: give a file name such as {filepath.rstrip('/') + '.keras'!r}, "
+            f"or remove the folder first", filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(folder, exist_ok=True)
     remove_stale_partials(filepath)
