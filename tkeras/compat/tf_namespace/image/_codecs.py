@@ -18,6 +18,7 @@ from tkeras.utils.image_utils import pil_image
 from tkeras.utils.jpeg_tensorflow_pixels import decode_like_tensorflow
 
 _MODES = {1: "L", 3: "RGB", 4: "RGBA"}
+_JPEG_START = b"\xff\xd8\xff"  # the start-of-image marker every JPEG file begins with
 
 
 def _contents(value, api):
@@ -90,6 +91,8 @@ def _tensorflow_jpeg(contents, channels, api, formats, fancy_upscaling, dct_meth
     if int(channels or 0) not in (0, 1, 3):
         return None
     data = _contents(contents, api)
+    if not data.startswith(_JPEG_START):
+        return None  # not a JPEG: Pillow's path opens it once, not a second time here
     try:
         array = decode_like_tensorflow(lambda: pil_image().open(io.BytesIO(data)), int(channels or 0),
                                        bool(fancy_upscaling), str(dct_method or "").upper() != "INTEGER_ACCURATE")

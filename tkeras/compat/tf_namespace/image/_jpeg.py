@@ -10,7 +10,7 @@ import io
 import torch
 
 from tkeras.compat.tf_namespace._seeds import op_generator, stateless_generator
-from tkeras.compat.tf_namespace.image._codecs import _contents, _decode, _encode, decode_frames
+from tkeras.compat.tf_namespace.image._codecs import _JPEG_START, _contents, _decode, _encode, decode_frames
 from tkeras.compat.tf_namespace.image._common import as_images, convert_dtype
 from tkeras.ops.core import to_torch_dtype, user_op
 from tkeras.utils.image_utils import pil_image
@@ -69,7 +69,7 @@ def _opened(contents, api):
 
 def is_jpeg(contents, name=None):
     """True for data starting with the JPEG start-of-image marker (the bytes are not decoded)."""
-    return bool(_contents(contents, "is_jpeg")[:3] == b"\xff\xd8\xff")
+    return _contents(contents, "is_jpeg").startswith(_JPEG_START)
 
 
 @user_op
