@@ -36,7 +36,8 @@ def test_loss_functions_on_numpy_arrays_support_numpy_reductions():
     mae = keras.metrics.mae(y_true, y_pred)
     np.testing.assert_allclose(np.mean(mse), np.mean((y_true - y_pred) ** 2), rtol=1e-6)
     np.testing.assert_allclose(np.max(mae), np.abs(y_true - y_pred).mean(axis=-1).max(), rtol=1e-6)
-    assert repr(mse).startswith("<tf.Tensor: shape=(2,), dtype=float32")
+    # float64 arrays give a float64 result, as in Keras 3 and tf-keras 2 (tests/losses/test_loss_float64_inputs.py)
+    assert repr(mse).startswith("<tf.Tensor: shape=(2,), dtype=float64")
 
 
 def test_loss_function_inside_fit_stays_a_plain_tensor():

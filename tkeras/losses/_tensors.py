@@ -17,16 +17,18 @@ from tkeras.backend.tensor import for_user_code
 _CARRIED = ("_keras_logits", "_keras_activation", "_keras_mask")
 
 
-def as_tensor(value, dtype=None, device=None):
-    """A torch tensor on `device`; NumPy float64 arrays become floatx, as Keras converts them."""
+def as_tensor(value, dtype=None, device=None, keep_float64=False):
+    """A torch tensor on `device`; NumPy float64 arrays become floatx, as Keras converts them (Python
+    lists of floats always do; a float64 NumPy array stays float64 with `keep_float64`)."""
     if isinstance(value, torch.Tensor):
         tensor = value
     elif isinstance(value, (list, tuple)) and _holds_tensors(value):
         tensor = _stacked(value)
     else:
+        keep = keep_float64 and isinstance(value, (np.ndarray, np.floating))
         array = np.asarray(value)
         tensor = torch.as_tensor(array)
-        if dtype is None and tensor.dtype == torch.float64:
+        if dtype is None and tensor.dtype == torch.float64 and not keep:
             tensor = tensor.to(config.standardize_dtype(None))
         tensor = for_user_code(tensor)
     if device is not None and tensor.device != device:
@@ -53,12 +55,19 @@ def _stacked(values):
     return torch.stack([part.to(device=device, dtype=dtype) for part in parts])
 
 
-def as_float(value, device=None):
+def as_float(value, device=None, keep_float64=False):
     """Predictions and float-like labels: kept in their float dtype, integers/bools cast to floatx."""
-    tensor = as_tensor(value, device=device)
+    tensor = as_tensor(value, device=device, keep_float64=keep_float64)
     if not tensor.is_floating_point():
         tensor = tensor.to(config.standardize_dtype(None))
     return tensor
+
+
+def as_prediction(value):
+    """`y_pred` of a loss function called directly: a float64 NumPy array keeps float64, as in tf-keras 2
+    and Keras 3 (`keras.losses.mse(a, b)` on two float64 arrays prints a float64 value), and the targets
+    follow it (`true_like`). The Loss classes and metrics cast to their own dtype before calling."""
+    return as_float(value, keep_float64=True)
 
 
 def carry(source, result, transform=None):

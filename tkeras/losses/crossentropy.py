@@ -66,7 +66,7 @@ def _binary_from_probabilities(y_pred, y_true):
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample binary crossentropy: the elementwise value averaged over `axis`."""
     axis = _mean_axes(axis, "binary_crossentropy")
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
     y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
     return _binary_elementwise(y_true, y_pred, from_logits).mean(dim=axis)
@@ -76,7 +76,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
                               from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary crossentropy scaled by (1 - p_t)^gamma, so well-classified examples weigh less."""
     axis = _mean_axes(axis, "binary_focal_crossentropy")
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _smooth_binary(_tensors.true_like(y_true, y_pred), label_smoothing)
     y_true, y_pred = _tensors.align_ranks(y_true, y_pred)
     logits = y_pred if from_logits else _tensors.logits_from(y_pred, "sigmoid")
@@ -121,7 +121,7 @@ def _log_probabilities(y_pred, from_logits, axis):
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample crossentropy between one-hot (or soft) targets and class probabilities."""
     _check_axis(axis, "categorical_crossentropy")
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _tensors.true_like(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -142,7 +142,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
                                    label_smoothing=0.0, axis=-1):
     """Categorical crossentropy scaled per class by alpha * (1 - p)^gamma."""
     _check_axis(axis, "categorical_focal_crossentropy")
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _tensors.true_like(y_true, y_pred)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
@@ -168,7 +168,7 @@ def _sparse_labels(y_true, y_pred, axis):
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Crossentropy with integer class labels; never builds the one-hot matrix (fused torch kernels)."""
     _check_axis(axis, "sparse_categorical_crossentropy")
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     labels = _sparse_labels(y_true, y_pred, axis)
     valid = None
     if ignore_class is not None:
@@ -208,7 +208,7 @@ def _label_range_error(labels, classes):
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
     """(1 - p_true^q) / q for integer labels: crossentropy as q -> 0, MAE-like (robust to noisy labels)
     as q -> 1 (Zhang & Sabuncu, 2018). A label outside [0, num_classes) has p_true = 0, as in Keras."""
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     labels = _tensors.as_tensor(y_true, device=y_pred.device)
     if labels.dim() == y_pred.dim() and labels.dim() > 1 and labels.shape[-1] == 1:
         labels = labels.squeeze(-1)  # (N, 1) labels for (N, C) scores

@@ -16,7 +16,7 @@ def _signed_labels(y_true):
 
 
 def _prepare(y_true, y_pred):
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true, y_pred = _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
     return _signed_labels(y_true), y_pred
 
@@ -33,7 +33,7 @@ def squared_hinge(y_true, y_pred):
 
 def categorical_hinge(y_true, y_pred):
     """max(0, 1 + best wrong-class score - true-class score), for one-hot targets."""
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _tensors.true_like(y_true, y_pred)
     positive = (y_true * y_pred).sum(dim=-1)
     negative = ((1.0 - y_true) * y_pred).amax(dim=-1)

@@ -8,7 +8,7 @@ from tkeras.losses.loss import LossFunctionWrapper
 
 def kl_divergence(y_true, y_pred):
     """sum y * log(y / p) over the last axis, both clipped to [epsilon, 1] so empty classes add 0."""
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true = _tensors.true_like(y_true, y_pred)
     eps = config.epsilon()
     y_true = y_true.clamp(eps, 1.0)
@@ -18,7 +18,7 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """mean(p - y * log(p + epsilon)): the Poisson negative log-likelihood up to a constant."""
-    y_pred = _tensors.as_float(y_pred)
+    y_pred = _tensors.as_prediction(y_pred)
     y_true, y_pred = _tensors.align_ranks(_tensors.true_like(y_true, y_pred), y_pred)
     return (y_pred - y_true * torch.log(y_pred + config.epsilon())).mean(dim=-1)
 
