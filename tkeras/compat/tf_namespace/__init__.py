@@ -24,10 +24,17 @@ from tkeras.compat.tf_namespace._control_flow import (
 )
 from tkeras.compat.tf_namespace._functions import (
     argmax, argmin, boolean_mask, clip_by_norm, clip_by_value, complex, conj, count_nonzero, device, executing_eagerly,
-    imag, is_tensor, name_scope, norm, print, rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
-    real, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, shape, tile,
+    imag, is_tensor, name_scope, norm, print, rank, real, shape, tile,
 )
-from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, expand_dims, gather, string
+# These also take RaggedTensors, as TensorFlow's ragged dispatch does (see _ragged_dispatch.py).
+from tkeras.compat.tf_namespace._ragged_dispatch import (
+    abs, add, cos, divide, equal, exp, expand_dims, floor, gather, greater, greater_equal, less, less_equal, log,
+    logical_and, logical_not, logical_or, maximum, minimum, multiply, negative, not_equal, ones_like, pow,
+    reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
+    reduce_sum, reduce_variance, reverse, round, sigmoid, sign, sin, size, sqrt, square, squared_difference, stack,
+    subtract, tanh, true_divide as truediv, where, zeros_like,
+)
+from tkeras.compat.tf_namespace._text import constant, convert_to_tensor, string
 from tkeras.compat.tf_namespace._tf1 import (
     ConfigProto, GPUOptions, InteractiveSession, Session, disable_eager_execution, disable_v2_behavior,
     enable_eager_execution, enable_v2_behavior, get_logger, logging, reset_default_graph, set_random_seed,
@@ -40,24 +47,12 @@ from tkeras.compat.tf_namespace.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
     int32, int64, uint8,
 )
-from tkeras.ops.core import (
-    cast, eye, fill, identity, linspace, ones, ones_like, range, size, stop_gradient,
-    zeros, zeros_like,
-)
+from tkeras.ops.core import cast, eye, fill, identity, linspace, ones, range, stop_gradient, zeros
 from tkeras.ops.graph_function import function
-from tkeras.ops.math_ops import (
-    abs, add, cos, divide, einsum, equal, exp, floor, greater, greater_equal, less, less_equal, log,
-    logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, round,
-    sign, sin, sqrt, square, squared_difference, subtract, tanh, tensordot, true_divide as truediv,
-)
-from tkeras.ops.nn import sigmoid
-from tkeras.ops.shape_ops import (
-    broadcast_to, one_hot, repeat, reverse, sort, squeeze, stack,
-    transpose, unstack, argsort,
-)
+from tkeras.ops.math_ops import einsum, matmul, tensordot
+from tkeras.ops.shape_ops import broadcast_to, one_hot, repeat, sort, squeeze, transpose, unstack, argsort
 from tkeras.compat.tf_namespace._text_pad import pad
 from tkeras.compat.tf_namespace._ragged_concat import concat
-from tkeras.ops.shape_ops import tf_where as where
 from tkeras.compat.tf_namespace._reshape import reshape
 
 _tensor_methods.install()  # x.get_shape() / x.set_shape() inside layer calls (see _tensor_methods.py)

@@ -1,9 +1,12 @@
 """`tf.nn`: activations, cross-entropies on logits, convolutions and pooling, sampled losses, CTC."""
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.ops.nn import (  # noqa: F401
-    bias_add, dropout, elu, gelu, l2_normalize, leaky_relu, log_softmax, moments, relu, relu6, selu, sigmoid,
-    sigmoid_cross_entropy_with_logits, silu, softmax, softmax_cross_entropy_with_logits, softplus, softsign,
-    sparse_softmax_cross_entropy_with_logits, swish, tanh,
+    bias_add, dropout, gelu, l2_normalize, log_softmax, moments, sigmoid_cross_entropy_with_logits, silu, softmax,
+    softmax_cross_entropy_with_logits, sparse_softmax_cross_entropy_with_logits, swish,
+)
+# These also take RaggedTensors, as TensorFlow's ragged dispatch does (see _ragged_dispatch.py).
+from tkeras.compat.tf_namespace._ragged_dispatch import (  # noqa: F401
+    elu, leaky_relu, relu, relu6, selu, sigmoid, softplus, softsign, tanh,
 )
 from tkeras.compat.tf_namespace._functions import top_k  # noqa: F401
 from tkeras.compat.tf_namespace._functions import in_top_k  # noqa: F401
