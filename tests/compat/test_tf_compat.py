@@ -136,6 +136,7 @@ def test_tf1_setup_calls_are_accepted_and_graph_calls_are_not(caplog):
     v1 = tf.compat.v1
     v1.disable_eager_execution()
     v1.disable_v2_behavior()
+    v1.enable_eager_execution()  # the switch changes how later tests' fit/predict print (graph_mode_loops.py)
     v1.logging.set_verbosity(v1.logging.ERROR)
     assert logging.getLogger("tensorflow").level == logging.ERROR
     tf.get_logger().setLevel("INFO")

@@ -11,19 +11,23 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self.progbar = None
         self._mode = "train"
-        self.seen = 0  # steps done in the current bar
-        self.target = None  # steps in the current bar (None: unknown)
+        self.seen = 0  # steps (or samples) done in the current bar
+        self.target = None  # steps (or samples) in the current bar (None: unknown)
         self._learned_epoch_steps = None  # steps the first epoch of unknown length ran, the later epochs' target
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
-        self.use_steps = count_mode == "steps"  # tf-keras 2's flag; tkeras' bars always count steps
+        # tf-keras 2's flag. "samples" is what its graph loops (after disable_eager_execution) drew for fit on
+        # arrays: "8955/8955 [===] - 2s 237us/sample", reading the `samples` and `batch_size` params.
+        self.use_steps = count_mode == "steps"
+        self._counting_samples = False  # only where the loop gives those params; tkeras' eager loops count steps
 
     def set_params(self, params):
         super().set_params(params)
         self.verbose = params.get("verbose", 1)
         self.epochs = params.get("epochs", 1)
+        self._counting_samples = not self.use_steps and "samples" in params and "batch_size" in params
 
-    def _new_bar(self, target):
-        self.progbar = Progbar(target=target, verbose=self.verbose, unit_name="step")
+    def _new_bar(self, target, unit_name="step"):
+        self.progbar = Progbar(target=target, verbose=self.verbose, unit_name=unit_name)
         self.seen, self.target = 0, target
 
     def on_train_begin(self, logs=None):
@@ -33,13 +37,18 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs > 1:  # a single epoch gets no header, as in Keras 2 and 3
             io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
+        if self._counting_samples:
+            self._new_bar(self.params["samples"], unit_name="sample")
+            return
         self._new_bar(self.params.get("steps") or self._learned_epoch_steps)
 
     def on_train_batch_end(self, batch, logs=None):
         # Never finalize here: the epoch's last line waits for on_epoch_end, which brings val_* too.
         self.seen = batch + 1
+        if self._counting_samples:
+            self.seen = min(self.seen * self.params["batch_size"], self.params["samples"])
         if self.progbar is not None:
-            self.progbar.update(batch + 1, logs, finalize=False)
+            self.progbar.update(self.seen, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.progbar is not None:

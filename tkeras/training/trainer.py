@@ -16,7 +16,8 @@ from tkeras.backend.keras_tensor import KerasTensor
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.mixed_precision import policy as _precision
 from tkeras.training import (
-    closed_form_heads, compiled_trainable_state, data_adapter, dense_stack_step, loop_helpers, predict_chunks,
+    closed_form_heads, compiled_trainable_state, data_adapter, dense_stack_step, graph_mode_loops, loop_helpers,
+    predict_chunks,
 )
 from tkeras.training.compile_utils import CompileLoss, CompileMetrics
 from tkeras.training.instance_attributes import TrainerAttributes
@@ -295,8 +296,11 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             val = data_adapter.make_batches(vx, vy, vw, validation_batch_size or batch_size, False, validation_steps)
         if distribution is not None:
             train, val, callbacks, verbose = distribution.setup_fit(self, train, val, callbacks, verbose)
+        sample_params = {}
+        if verbose and graph_mode_loops.graph_mode_requested():
+            callbacks, sample_params = graph_mode_loops.start_fit(callbacks, train, val)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=epochs, steps=train.steps)
+                                     verbose=verbose, epochs=epochs, steps=train.steps, **sample_params)
         if val is not None:
             loop_helpers.give_callbacks_validation_arrays(callback_list.callbacks, vx, vy, vw)
         self.stop_training = False
@@ -391,6 +395,8 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}")
         self._require_compiled("evaluating")
         verbose = 1 if verbose == "auto" else int(verbose)
+        if graph_mode_loops.graph_mode_requested():
+            verbose = 0  # tf-keras 2's graph loops draw no evaluate bar
         distribution = _current_distribution()
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size, False, steps)
         loop_helpers.note_batch_size_fixed(self, batches)
@@ -407,6 +413,8 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10,
                 workers=1, use_multiprocessing=False):
         verbose = 1 if verbose == "auto" else int(verbose)
+        if graph_mode_loops.graph_mode_requested():
+            verbose = 0  # tf-keras 2's graph loops draw no predict bar
         distribution = _current_distribution()
         batches = data_adapter.make_batches(x, None, None, batch_size, False, steps)
         if distribution is not None:

@@ -2,13 +2,15 @@
 
 `tf.set_random_seed(42)` seeds torch (TF1's graph seed); logging/verbosity calls map onto Python's
 `logging` ("tensorflow" logger); `disable_eager_execution()` and friends are accepted (tkeras is eager,
-and Keras code runs the same either way). `tf.ConfigProto`/`tf.Session(config=...)` exist only for the
-ubiquitous GPU-memory snippet; running a graph in a session is not supported and says so.
+and Keras code computes the same either way; only the loops' printing follows the switch).
+`tf.ConfigProto`/`tf.Session(config=...)` exist only for the ubiquitous GPU-memory snippet; running a
+graph in a session is not supported and says so.
 """
 import logging as _logging
 
 from tkeras.compat.tf_namespace._seeds import set_global_seed as set_seed
 from tkeras.compat.tf_namespace._unsupported import Namespace, unsupported
+from tkeras.training.graph_mode_loops import request_graph_mode
 
 
 def set_random_seed(seed):
@@ -36,7 +38,17 @@ def _accepted(*args, **kwargs):
     """TF1/TF2 behaviour switches: tkeras always runs eagerly, Keras code behaves the same either way."""
 
 
-disable_eager_execution = enable_eager_execution = disable_v2_behavior = enable_v2_behavior = _accepted
+def disable_eager_execution(*args, **kwargs):
+    """tkeras still runs eagerly; Keras' loops then print as tf-keras 2's graph loops did
+    (`training/graph_mode_loops.py`: fit counts samples, evaluate and predict draw no bar)."""
+    request_graph_mode(True)
+
+
+def enable_eager_execution(*args, **kwargs):
+    request_graph_mode(False)
+
+
+disable_v2_behavior, enable_v2_behavior = disable_eager_execution, enable_eager_execution
 disable_resource_variables = enable_resource_variables = disable_tensor_equality = _accepted
 
 
