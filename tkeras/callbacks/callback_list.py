@@ -3,6 +3,7 @@ from tkeras.backend import captured_tensors
 from tkeras.backend.context import CALL_CONTEXT
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list_legacy import CallbackListLegacyMethods
+from tkeras.callbacks.era_logs import hook_logs, write_back
 
 _BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
                 "on_predict_batch_begin", "on_predict_batch_end")
@@ -41,7 +42,8 @@ class CallbackList(CallbackListLegacyMethods):
         return bool(self._batch_listeners.get(hook))
 
     # Keras 3 hands every hook a dict, an empty one where there is nothing to log, so a callback may
-    # read `logs.keys()` or `logs.get(...)` without a None check.
+    # read `logs.keys()` or `logs.get(...)` without a None check; a Keras 2.0 callback's
+    # `logs.get('acc')` finds the 'accuracy' that is logged now (era_logs.py).
     # Hooks are user code: the loops' raw-tensor setting is lifted while they run, so a model called
     # from a callback gives TensorFlow-like results (`.numpy()` on an output with gradient history).
     # So are the step's published graph values (backend/captured_tensors.py): ops a hook applies to graph
@@ -50,12 +52,14 @@ class CallbackList(CallbackListLegacyMethods):
         *position, logs = args
         saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
         held = captured_tensors.suspend()
+        shown = hook_logs(logs)
         try:
             for cb in self.callbacks:
-                getattr(cb, hook)(*position, {} if logs is None else logs)
+                getattr(cb, hook)(*position, shown)
         finally:
             CALL_CONTEXT.raw = saved_raw
             captured_tensors.resume(held)
+            write_back(shown, logs)
 
     def _call_batch(self, hook, batch, logs):
         listeners = self._batch_listeners[hook]
@@ -63,12 +67,14 @@ class CallbackList(CallbackListLegacyMethods):
             return
         saved_raw, CALL_CONTEXT.raw = CALL_CONTEXT.raw, False
         held = captured_tensors.suspend()
+        shown = hook_logs(logs)
         try:
             for cb in listeners:
-                getattr(cb, hook)(batch, {} if logs is None else logs)
+                getattr(cb, hook)(batch, shown)
         finally:
             CALL_CONTEXT.raw = saved_raw
             captured_tensors.resume(held)
+            write_back(shown, logs)
 
     def on_train_begin(self, logs=None):
         self._call("on_train_begin", logs)

@@ -1,7 +1,7 @@
 """TensorBoard: epoch (and optionally batch) scalars, weight histograms and the learning rate, written
-with torch's SummaryWriter (`torch.utils.tensorboard`) to `log_dir/train` and `log_dir/validation`,
-the folders Keras uses. It needs the `tensorboard` package; without it the callback can still be made (as
-Keras' can without TensorFlow), and says so when fit/evaluate hands it the model, before any step runs."""
+to `log_dir/train` and `log_dir/validation`, the folders Keras uses. With the `tensorboard` package
+installed torch's SummaryWriter (`torch.utils.tensorboard`) writes them; without it a plain-Python event
+file writer does (event_file_writer.py), since Keras' callback needs nothing beyond TensorFlow itself."""
 import os
 
 from tkeras.callbacks.callback import Callback
@@ -10,10 +10,9 @@ from tkeras.callbacks.callback import Callback
 def _summary_writer_class():
     try:
         from torch.utils.tensorboard import SummaryWriter
-    except ImportError as exc:
-        raise ImportError(
-            "The TensorBoard callback writes event files through torch.utils.tensorboard, which needs the "
-            "'tensorboard' package: pip install tensorboard") from exc
+    except ImportError:
+        from tkeras.callbacks.event_file_writer import EventFileWriter
+        return EventFileWriter
     return SummaryWriter
 
 

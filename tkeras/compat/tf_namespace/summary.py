@@ -2,8 +2,9 @@
 
 Writing goes through torch.utils.tensorboard's SummaryWriter, as tkeras' TensorBoard callback does, so
 `tensorboard --logdir` shows a tkeras run as it shows a TensorFlow one. That needs the optional
-`tensorboard` package; without it `create_file_writer` says so at once rather than when the first
-scalar is logged. As in TensorFlow, summary calls outside any `writer.as_default()` block do nothing
+`tensorboard` package; without it the callback's plain-Python writer (callbacks/event_file_writer.py)
+writes scalars and histograms, the summaries a training loop logs, and the other kinds say what to
+install. As in TensorFlow, summary calls outside any `writer.as_default()` block do nothing
 and return False, so library code can log unconditionally.
 """
 import contextlib
@@ -20,10 +21,9 @@ _STATE = {"writers": [], "step": None, "record": []}
 def _summary_writer_class():
     try:
         from torch.utils.tensorboard import SummaryWriter
-    except ImportError as exc:
-        raise ImportError(
-            "tf.summary.create_file_writer writes event files through torch.utils.tensorboard, which needs the "
-            "'tensorboard' package: pip install tensorboard") from exc
+    except ImportError:
+        from tkeras.callbacks.event_file_writer import EventFileWriter
+        return EventFileWriter
     return SummaryWriter
 
 
