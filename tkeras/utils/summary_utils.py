@@ -48,12 +48,24 @@ def _layer_output_shape(model, layer):
     if hasattr(model, "layer_output_shape"):
         return model.layer_output_shape(layer)
     from tkeras.models.sequential import Sequential
-    if not isinstance(model, Sequential):
+    if not isinstance(model, Sequential) and not _has_declared_graph(layer):
         return None  # a subclassed model: its layers' outputs depend on call(), Keras shows "multiple"
     try:
         return layer.output_shape
     except (AttributeError, NotImplementedError, ValueError, RuntimeError):
         return None
+
+
+def _has_declared_graph(layer):
+    """A model nested in a subclassed model whose inputs were declared (a functional model, a Sequential
+    with an Input or a first layer's `input_shape`): its graph fixes its output shape, which tf-keras 2 and
+    Keras 3 print in the row. A Sequential built by its first call is left "multiple": here that call
+    is the probe run (batch 1) that builds the outer model, where Keras saw the first real batch."""
+    from tkeras.models.functional import Functional
+    from tkeras.models.sequential import Sequential
+    if isinstance(layer, Sequential):
+        return layer._input_conformer is not None
+    return isinstance(layer, Functional)
 
 
 def _is_single_chain(model):

@@ -123,11 +123,20 @@ class RecurrentCell(DropoutRNNCell, Layer):
     def __call__(self, inputs, states=None, *args, **kwargs):
         # A cell called on its own (`cell(x, [h, c])`) may get NumPy states; the RNN loop calls `call`.
         if states is not None:
+            given = states
             many = isinstance(states, (list, tuple))
             states = [s if isinstance(s, torch.Tensor) else to_torch(s, self.dtype)
                       for s in (states if many else [states])]
-            states = states if many else states[0]
-            return super().__call__(inputs, states, *args, **kwargs)
+            converted = states if many else states[0]
+            if not self._has_dropout():
+                return super().__call__(inputs, converted, *args, **kwargs)
+            self._begin_hand_step(given)
+            result = None
+            try:
+                result = super().__call__(inputs, converted, *args, **kwargs)
+            finally:
+                self._end_hand_step(result)
+            return result
         return super().__call__(inputs, *args, **kwargs)
 
     def _make_weights(self, input_shape, gates, bias_shape, bias_initializer=None):

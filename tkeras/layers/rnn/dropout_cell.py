@@ -3,14 +3,19 @@
 Keras drops the same input features and the same recurrent units at every time step of one sequence
 (variational dropout); a fresh mask per step would be ordinary dropout and regularize differently.
 The RNN layer asks the cell for its masks before the loop and clears them after, so each batch gets
-new ones; a cell called on its own draws a mask per call. A cell made with `seed=` draws its masks from
-its SeedGenerator's stream (one count per mask); unseeded, from torch's global generator, leaving the
-counter alone as Keras' torch backend does.
+new ones. A cell stepped by hand (`out, state = cell(x_t, state, training)` in a loop over time, as
+tf-keras 2 books write it) keeps its masks while each call is given the state the previous call
+returned, and draws new ones when a call starts from any other state (the zeros of the next batch):
+tf-keras draws them once per traced step and reuses them at every step of it. A cell made with `seed=`
+draws its masks from its SeedGenerator's stream (one count per mask); unseeded, from torch's global
+generator, leaving the counter alone as Keras' torch backend does.
 
 With recurrent dropout, Keras' LSTM and GRU cells switch to their per-gate layout and draw one mask
 per gate (4 / 3) for the inputs and for the state, stacked here on a leading axis (`gate_matmul`
 applies them); otherwise one mask serves every gate.
 """
+import weakref
+
 import torch
 
 from tkeras.ops.seed_generator import layer_generator
@@ -42,6 +47,9 @@ class DropoutRNNCell:
     _recurrent_dropout_mask = None
     _cell_dropout_masks = None  # tf-keras 2's get_dropout_mask_for_cell cache
     _cell_recurrent_dropout_masks = None
+    _hand_stepped_masks = None  # (input mask, state mask) of the sequence a caller steps through by hand
+    _hand_step_continues = False  # this call was given the state the previous call returned
+    _hand_step_results = ()  # weak references to what that call returned (its output, its first state)
 
     _gate_count = None  # LSTM 4, GRU 3: their gates' masks differ when there is recurrent dropout
 
@@ -69,6 +77,7 @@ class DropoutRNNCell:
     def reset_dropout_mask(self):
         self._dropout_mask = None
         self._cell_dropout_masks = None
+        self._hand_stepped_masks = None
 
     def reset_recurrent_dropout_mask(self):
         self._recurrent_dropout_mask = None
@@ -101,9 +110,30 @@ class DropoutRNNCell:
             return None, None
         if getattr(self, "_in_sequence", False):
             return self.get_dropout_mask(inputs), self.get_recurrent_dropout_mask(state)
+        if self._hand_step_continues and self._hand_stepped_masks is not None:
+            return self._hand_stepped_masks
         input_mask = self._masks(inputs, self.dropout) if self.dropout > 0 else None
         state_mask = self._masks(state, self.recurrent_dropout) if self.recurrent_dropout > 0 else None
+        self._hand_stepped_masks = (input_mask, state_mask)
         return input_mask, state_mask
+
+    def _has_dropout(self):
+        return self.dropout > 0 or self.recurrent_dropout > 0
+
+    def _begin_hand_step(self, states):
+        """Before a call on the cell itself: does it continue the sequence of the previous call?"""
+        first = states[0] if isinstance(states, (list, tuple)) and states else states
+        self._hand_step_continues = any(ref() is first for ref in self._hand_step_results)
+
+    def _end_hand_step(self, result):
+        """After that call: remember what it returned, to recognise the next step of the sequence."""
+        self._hand_step_continues = False
+        refs = []
+        if isinstance(result, (list, tuple)) and len(result) == 2:
+            output, states = result
+            first = states[0] if isinstance(states, (list, tuple)) and states else states
+            refs = [weakref.ref(t) for t in (output, first) if isinstance(t, torch.Tensor)]
+        self._hand_step_results = tuple(refs)
 
 
 def _cell_masks(cell, method, inputs, training, count, rate):

@@ -71,7 +71,7 @@ class GRUCell(RecurrentCell):
             r = self.recurrent_activation(x_r + r_in)
             candidate = self.activation(x_h + (r * h_h) @ self.recurrent_kernel[:, 2 * units:])
         h = z * h_previous + (1.0 - z) * candidate
-        return h, [h]
+        return h, [h] if isinstance(states, (list, tuple)) else h  # as it came in, as SimpleRNNCell's
 
     def get_config(self):
         config = super().get_config()

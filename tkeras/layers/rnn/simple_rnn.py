@@ -31,7 +31,9 @@ class SimpleRNNCell(RecurrentCell):
         if self.bias is not None:
             z = z + self.bias
         output = self.activation(z + previous @ self.recurrent_kernel)
-        return output, [output]
+        # The new state comes back as the old one came in: a list for a list, a bare tensor for a bare
+        # tensor (`out, h = cell(x_t, h)` keeps `h` a tensor), as in Keras 3 and tf-keras.
+        return output, [output] if isinstance(states, (list, tuple)) else output
 
 
 class SimpleRNN(RecurrentLayer):
