@@ -82,3 +82,12 @@ def test_text_and_unsupported_axes_say_what_is_wrong():
         tf.gather(tf.ragged.constant([[1, 2], [3]]), [0], axis=1)
     with pytest.raises(ValueError, match="out of range"):
         tf.reduce_sum(tf.ragged.constant([[1, 2], [3]]), axis=2)
+
+
+def test_operands_by_keyword_as_a_rebuilt_tf_op_layer_passes_them():
+    rt = tf.ragged.constant([[1.0, 2.0], [3.0]])
+    assert tf.math.subtract(rt, y=1.0).to_list() == [[0.0, 1.0], [2.0]]
+    assert tf.math.subtract(x1=rt, x2=1.0).to_list() == [[0.0, 1.0], [2.0]]
+    np.testing.assert_allclose(np.asarray(tf.math.subtract(x1=tf.constant([3.0]), x2=1.0)), [2.0])
+    assert tf.exp(x=tf.ragged.constant([[0.0], []])).to_list() == [[1.0], []]
+    assert tf.ones_like(input=rt).to_list() == [[1.0, 1.0], [1.0]]

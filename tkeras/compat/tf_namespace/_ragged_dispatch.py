@@ -8,6 +8,7 @@ argument: dense input goes straight to the dense function (one isinstance test),
 code below. `tf` and `tf.math` take their names from here (see `__init__.py` and `math.py`).
 """
 import functools
+import inspect
 
 import torch
 
@@ -24,26 +25,51 @@ def _flat(ragged, name):
     return flat
 
 
+def _operands(dense, count):
+    """The names of `dense`'s first `count` parameters: callers (a TFOpLambda rebuilt from a saved model,
+    TensorFlow's keyword spellings) may pass the operands by them."""
+    return list(inspect.signature(dense).parameters)[:count]
+
+
+def _split(names, args, kwargs):
+    """(operands, remaining args, remaining kwargs), the operands taken by position or by name."""
+    operands = list(args[:len(names)])
+    kwargs = dict(kwargs)
+    for name in names[len(operands):]:
+        operands.append(kwargs.pop(name, None))
+    return operands, args[len(names):], kwargs
+
+
 def elementwise(dense):
     """`dense(x, ...)` on the flat values of a ragged `x`, keeping its rows."""
+    names = _operands(dense, 1)
+
     @functools.wraps(dense)
-    def op(x, *args, **kwargs):
+    def op(*args, **kwargs):
+        if args and not isinstance(args[0], RaggedTensor):  # the common call: one isinstance test
+            return dense(*args, **kwargs)
+        (x,), rest, others = _split(names, args, kwargs)
         if isinstance(x, RaggedTensor):
-            return x.with_flat_values(dense(_flat(x, dense.__name__), *args, **kwargs))
-        return dense(x, *args, **kwargs)
+            return x.with_flat_values(dense(_flat(x, dense.__name__), *rest, **others))
+        return dense(*args, **kwargs)
     return op
 
 
 def pairwise(dense):
     """`dense(x, y)` where either may be ragged: the other is a scalar, flat values of the same shape,
     or a RaggedTensor with the same rows (RaggedTensor._binary checks which)."""
+    names = _operands(dense, 2)
+
     @functools.wraps(dense)
-    def op(x, y, *args, **kwargs):
+    def op(*args, **kwargs):
+        if len(args) >= 2 and not isinstance(args[0], RaggedTensor) and not isinstance(args[1], RaggedTensor):
+            return dense(*args, **kwargs)  # the common call
+        (x, y), rest, others = _split(names, args, kwargs)
         if isinstance(x, RaggedTensor):
-            return x._binary(y, lambda a, b: dense(a, b, *args, **kwargs))
+            return x._binary(y, lambda a, b: dense(a, b, *rest, **others))
         if isinstance(y, RaggedTensor):
-            return y._binary(x, lambda a, b: dense(a, b, *args, **kwargs), reverse=True)
-        return dense(x, y, *args, **kwargs)
+            return y._binary(x, lambda a, b: dense(a, b, *rest, **others), reverse=True)
+        return dense(*args, **kwargs)
     return op
 
 
@@ -130,12 +156,13 @@ def where(condition, x=None, y=None, name=None):
 
 
 def _like(dense, fill):
-    @functools.wraps(dense)
     def op(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's argument name
         if isinstance(input, RaggedTensor):
             flat = _flat(input, dense.__name__)
             return input.with_flat_values(torch.full_like(flat, fill, dtype=core.to_torch_dtype(dtype)))
         return dense(input, dtype=dtype, name=name)
+    op.__name__ = op.__qualname__ = dense.__name__
+    op.__doc__ = dense.__doc__
     return op
 
 
