@@ -109,7 +109,8 @@ def symbolic_call(layer, inputs, args, kwargs):
             specs = _specs_by_dry_run(layer, inputs, args, kwargs)
         except Exception:  # noqa: BLE001 - the shape rule below raises the error worth showing
             specs = None
-    shape_rule_applies = not has_symbolic_extras and not _default_shape_rule_cannot_read(layer, inputs, input_shapes)
+    shape_rule_applies = not has_symbolic_extras and not _default_shape_rule_cannot_read(
+        layer, inputs, input_shapes, args, kwargs)
     if specs is None and shape_rule_applies:
         try:
             specs = _specs_from_shapes(layer, layer.compute_output_shape(shape_for_build(input_shapes)), inputs)
@@ -135,14 +136,18 @@ def symbolic_call(layer, inputs, args, kwargs):
     return outputs
 
 
-def _default_shape_rule_cannot_read(layer, inputs, input_shapes):
+def _default_shape_rule_cannot_read(layer, inputs, input_shapes, args=(), kwargs=None):
     """Layer's own compute_output_shape probes a shape or a list of shapes with numbers; for text inputs or
     inputs given as a dict
     or a nested structure (`layer({"foo": a, "bar": {"baz": b}})`, as Keras 3 takes) a layer keeping
-    that default is dry-run on the structure itself instead."""
+    that default is dry-run on the structure itself instead. So is a call given other arguments
+    (`encoder(tokens, tf.zeros((2, units)))`): the shape probe has only the inputs to pass, and Keras
+    traces the call with all of them."""
     from tkeras.layers.layer import Layer
     if type(layer).compute_output_shape is not Layer.compute_output_shape:
         return False
+    if args or any(name not in ("training", "mask") for name in (kwargs or {})):
+        return True
     if any(isinstance(t, KerasTensor) and t.dtype == "string" for t in tree.flatten(inputs)):
         return True  # its zero probes are numbers; the dry run probes text with empty strings
     if isinstance(input_shapes, dict):

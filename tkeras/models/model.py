@@ -85,8 +85,25 @@ class Model(Trainer, LegacyModelMethods, Layer):
         if type(self).call is Model.call:
             self.built = True
             return
+        missing = _call_arguments_besides_inputs(type(self))
+        if missing:  # tf-keras 2 refuses this build too (a ValueError), rather than a TypeError from call
+            raise ValueError(
+                f"Model {self.name!r} ({type(self).__name__}): build(input_shape) cannot run call(), which also "
+                f"needs {', '.join(repr(n) for n in missing)}; call the model on real data with all its "
+                f"arguments to build it")
         self._build_by_probe_run(_zeros_of_shapes(input_shape))
         self._build_input_shape = input_shape if isinstance(input_shape, dict) else tuple(input_shape)
+
+    def _build_from_shape(self, input_shape):
+        if type(self).build is Model.build and _call_arguments_besides_inputs(type(self)):
+            # `call(self, x, hidden)` (the seq2seq encoders of TensorFlow's translation tutorial): a probe
+            # run has nothing to give `hidden`. tf-keras 2 never runs the default build on a first call
+            # and Keras 3 traces that call with all its arguments; here the call about to run builds the
+            # sublayers with its real arguments.
+            self.built = True
+            self._build_input_shape = input_shape
+            return
+        super()._build_from_shape(input_shape)
 
     def _build_on_symbolic_inputs(self, inputs):
         """First called on KerasTensors that include text (`Input(dtype="string")`): Keras 3 builds a model
@@ -227,3 +244,11 @@ def _zeros_of_shapes(input_shape):
     if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (tuple, list, dict)):
         return [_zeros_of_shapes(shape) for shape in input_shape]
     return torch.zeros(tuple(1 if d is None else d for d in input_shape), device=config.device())
+
+
+def _call_arguments_besides_inputs(cls):
+    """The names of `cls.call`'s required parameters besides the inputs (training and mask aside)."""
+    params = list(inspect.signature(cls.call).parameters.values())[2:]
+    return [p.name for p in params
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            and p.name not in ("training", "mask")]

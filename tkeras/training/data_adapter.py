@@ -476,4 +476,6 @@ def train_validation_split(x, y, sample_weight, validation_split):
 
     def part(rows):
         return tuple(tree.map_structure(lambda t: t[rows], s) if s is not None else None for s in cut)
-    return part(slice(None, split)), part(slice(split, None))
+    # Both halves end at the first input's length, as in Keras: longer targets (a book's `bert_encoder`
+    # iterating a DataFrame's 5 column names while y has 71 rows) are cut to it, not left ragged.
+    return part(slice(None, split)), part(slice(split, n))
