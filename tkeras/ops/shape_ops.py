@@ -103,9 +103,21 @@ def concat(values, axis, name=None):
     return concatenate(values, axis=axis)
 
 
+def _stack_of_nothing(axis):
+    """TensorFlow stacks an empty list along axis 0 into an empty float32 vector (the list is taken as a
+    constant), which a decoding loop that ends before its first token relies on; along any other axis there
+    is no first value to give the result its shape."""
+    if int(axis) != 0:
+        raise ValueError(f"stack: an empty list can only be stacked along axis 0 (giving an empty float32 "
+                         f"vector); received axis={axis}")
+    return tensor([])
+
+
 @user_op
 def stack(x, axis=0, name=None):
-    if len(x) and type(x[0]) is not torch.Tensor and is_text(x[0]):
+    if not len(x):
+        return _stack_of_nothing(axis)
+    if type(x[0]) is not torch.Tensor and is_text(x[0]):
         return rearranged_text(np.stack, [as_text_array(v) for v in x], axis=int(axis))
     return torch.stack(_same_dtype(x), dim=int(axis))
 

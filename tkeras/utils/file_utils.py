@@ -88,7 +88,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
     Keras' signature. `cache_dir` replaces the default download folder `~/.tkeras` (and is searched
     first). With `extract`/`untar`, a tar or zip archive is unpacked next to itself and the folder
-    is returned.
+    is returned; its top-level entries are also reachable beside the archive, where tf-keras 2 put them.
     """
     if origin is None and fname is None:
         raise ValueError("get_file: give at least `fname` or `origin`")
@@ -199,10 +199,27 @@ def _extracted(archive, archive_format="auto"):
             os.replace(os.path.join(staging, entries[0]), marker)
         else:
             os.replace(staging, marker)
+            _link_beside_archive(marker, parent)
     finally:
         if os.path.isdir(staging):
             shutil.rmtree(staging)
     return marker
+
+
+def _link_beside_archive(folder, parent):
+    """tf-keras 2 unpacked an archive into the folder holding it, and its scripts look for the contents
+    there (`os.path.join(os.path.dirname(path), 'aclImdb')`, the TensorFlow text classification tutorial);
+    Keras 3 unpacks into a folder of its own and returns that. The contents stay in `folder`, and each of
+    its top-level entries gets a relative link beside the archive where that name is free, so scripts of
+    either kind find them."""
+    for entry in os.listdir(folder):
+        link = os.path.join(parent, entry)
+        if os.path.lexists(link):
+            continue
+        try:
+            os.symlink(os.path.join(os.path.basename(folder), entry), link)
+        except OSError:  # a file system without links: the returned folder still holds everything
+            pass
 
 
 def _check_tar_members(tar, destination):

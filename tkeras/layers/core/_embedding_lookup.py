@@ -33,10 +33,15 @@ class _Lookup(torch.autograd.Function):
     @staticmethod
     def forward(ctx, ids, table):
         flat = ids.reshape(-1)
-        rows = table.index_select(0, flat)  # IndexError for an id outside the table, as F.embedding
+        # The rows are gathered into the output's own storage: a view handed out of a custom Function
+        # cannot be written in place, and user code does write it (`x *= sqrt(d_model)` after the
+        # lookup in the TensorFlow transformer tutorials).
+        rows = table.new_empty(ids.shape + table.shape[1:])
+        # IndexError for an id outside the table, as F.embedding
+        torch.index_select(table, 0, flat, out=rows.view((flat.shape[0],) + table.shape[1:]))
         ctx.save_for_backward(flat)
         ctx.table_rows = table.shape[0]
-        return rows.view(ids.shape + table.shape[1:])
+        return rows
 
     @staticmethod
     def backward(ctx, grad):
