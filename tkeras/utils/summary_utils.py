@@ -11,7 +11,8 @@ def _format_shape(shape):
     if shape is None:
         return "multiple"
     if isinstance(shape, list):
-        return ", ".join(_format_shape(s) for s in shape) if len(shape) > 1 else _format_shape(shape[0])
+        # Several outputs (an LSTM with return_state=True) print as a bracketed list in tf-keras 2 and Keras 3.
+        return "[" + ", ".join(_format_shape(s) for s in shape) + "]" if len(shape) > 1 else _format_shape(shape[0])
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (",)" if len(shape) == 1 else ")")
 
 
