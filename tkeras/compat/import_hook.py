@@ -209,6 +209,9 @@ class _AliasLoader(importlib.abc.Loader):
             target = importlib.import_module(self.target_name)
         except ModuleNotFoundError as error:
             if error.name and (error.name == self.target_name or self.target_name.startswith(error.name + ".")):
+                namespace = _namespace_object(self.target_name) if error.name == self.target_name else None
+                if namespace is not None:
+                    return NamespaceModule(spec.name, namespace)
                 message = unsupported_keras_message(spec.name) or f"{spec.name} is not supported in tkeras"
                 raise ModuleNotFoundError(message, name=spec.name) from None
             raise
@@ -216,6 +219,39 @@ class _AliasLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         pass
+
+
+def _namespace_object(target_name):
+    """The tkeras stand-in object for a TensorFlow module that tkeras keeps as an attribute rather than a
+    module (`tf.data.experimental` is a Namespace in `tf_namespace/data.py`), or None."""
+    from tkeras.compat.tf_namespace._unsupported import Namespace
+    parent_name, _, leaf = target_name.rpartition(".")
+    try:
+        parent = importlib.import_module(parent_name)
+    except ModuleNotFoundError:
+        return None
+    value = parent.__dict__.get(leaf)
+    return value if isinstance(value, Namespace) else None
+
+
+class NamespaceModule(types.ModuleType):
+    """`from tensorflow.data.experimental import AUTOTUNE`: TensorFlow's submodule, importable, whose
+    names (and one-line errors for missing ones) are those of tkeras' stand-in object."""
+
+    def __init__(self, name, namespace):
+        super().__init__(name)
+        object.__setattr__(self, "_tkeras_namespace", namespace)
+        self.__path__ = []
+        self.__file__ = f"not supported in tkeras; tkeras provides {name} from its stand-in object"
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(object.__getattribute__(self, "_tkeras_namespace"), attr)
+
+    def __dir__(self):
+        return sorted(name for name in vars(object.__getattribute__(self, "_tkeras_namespace"))
+                      if not name.startswith("_"))
 
 
 class KerasAliasFinder(importlib.abc.MetaPathFinder):
@@ -237,14 +273,14 @@ def install():
     user already holds keep working); later imports get tkeras.
     """
     if _FINDER not in sys.meta_path:
-        _forget_modules(lambda module: not isinstance(module, AliasModule))
+        _forget_modules(lambda module: not isinstance(module, (AliasModule, NamespaceModule)))
         sys.meta_path.insert(0, _FINDER)
 
 
 def uninstall():
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
-    _forget_modules(lambda module: isinstance(module, AliasModule))
+    _forget_modules(lambda module: isinstance(module, (AliasModule, NamespaceModule)))
 
 
 def _forget_modules(predicate):

@@ -4,6 +4,7 @@ The two files carry TensorFlow's suffixes (`<prefix>.index`, `<prefix>.data-0000
 scripts that look for `*.index` or delete a checkpoint's files find them where TensorFlow puts them.
 The index holds, per value, its dtype, shape and byte range in the data file (as safetensors lays it
 out), plus the object layout `checkpoint.py` needs to put values back; reading it never runs code.
+Checkpoints TensorFlow wrote are read too (`_tf_bundle.py`), by value name only.
 """
 import json
 import os
@@ -11,7 +12,7 @@ import os
 import numpy as np
 import torch
 
-from tkeras.compat.tf_namespace import errors
+from tkeras.compat.tf_namespace import _tf_bundle, errors
 
 FORMAT = "tkeras-checkpoint"
 DATA_SUFFIX = ".data-00000-of-00001"
@@ -67,16 +68,26 @@ class Reader:
         if not exists(prefix):
             raise errors.op_error(errors.NotFoundError,
                                   f"No checkpoint found at {prefix!r} (expected the file {prefix + INDEX_SUFFIX!r})")
-        with open(prefix + INDEX_SUFFIX) as f:
-            index = json.load(f)
-        if index.get("format") != FORMAT:
-            raise ValueError(f"{prefix!r} is not a tkeras checkpoint (TensorFlow's own checkpoint files cannot "
-                             f"be read by tkeras; re-save the weights with tkeras)")
         self.prefix = prefix
+        if _tf_bundle.is_tensor_bundle(prefix + INDEX_SUFFIX):
+            # Written by TensorFlow: values by name only (no tkeras layout), which restores variables and
+            # tf.train.Checkpoint trees by their checkpoint names and serves tf.train.load_checkpoint.
+            self.entries, num_shards = _tf_bundle.read_index(prefix)
+            self.layout = {}
+            self._shards = _tf_bundle.read_shards(prefix, num_shards)
+            return
+        try:
+            with open(prefix + INDEX_SUFFIX, encoding="utf-8") as f:
+                index = json.load(f)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            index = {}
+        if not isinstance(index, dict) or index.get("format") != FORMAT:
+            raise ValueError(f"{prefix!r} is neither a tkeras checkpoint nor a TensorFlow one tkeras can read "
+                             f"(its {INDEX_SUFFIX!r} file has an unknown layout)")
         self.entries = index["tensors"]
         self.layout = index["layout"]
         with open(prefix + DATA_SUFFIX, "rb") as f:
-            self._data = f.read()
+            self._shards = [f.read()]
 
     def keys(self):
         return sorted(self.entries)
@@ -87,7 +98,7 @@ class Reader:
     def tensor(self, key):
         entry = self.entries[key]
         dtype = _DTYPES[entry["dtype"]]
-        raw = self._data[entry["offset"]:entry["offset"] + entry["nbytes"]]
+        raw = self._shards[entry.get("shard", 0)][entry["offset"]:entry["offset"] + entry["nbytes"]]
         if not raw:
             return torch.zeros(entry["shape"], dtype=dtype)
         flat = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype)

@@ -140,6 +140,7 @@ class _RestoreState:
         self.unused = set(reader.keys())
         self.unmatched_objects = []  # paths of live objects the checkpoint has no values for
         self.layer_trees = []  # [model, entry, path] with layers still to restore
+        self.named_layer_trees = []  # [model, path] restored by weight name, with layers still to build
         self.optimizers = []  # [optimizer, entry, path] not built yet
         self.live = {}  # path -> live object
         self.restored_by_name = False  # then objects attached later to the root are restored by name too
@@ -188,7 +189,29 @@ class _RestoreState:
 
     def layer_built(self):
         self.layer_trees = [tree for tree in self.layer_trees if self.restore_layers(*tree)]
+        self.named_layer_trees = [tree for tree in self.named_layer_trees if self.restore_layer_by_name(*tree)]
         self.retry_optimizers()
+
+    def restore_layer_by_name(self, model, path):
+        """Put values into `model`'s weights by their checkpoint names (`encoder/gru/cell/kernel`), the
+        only way into a model from a checkpoint TensorFlow wrote (it has no tkeras layout). Layers not
+        built yet get their values when they are (deferred restoration); returns whether some still wait."""
+        names = weight_names(model)
+        layers = model._flatten_layers()
+        for layer in layers:
+            for weight in _own(layer):
+                key = self.values_by_name.get(f"{path}/{names[id(weight)]}") if id(weight) in names else None
+                if key in self.unused:
+                    self.assign(weight, key)
+        unbuilt = [layer for layer in layers if not layer.built]
+        if not unbuilt or not any(key.startswith(path + "/") for key in self.unused):
+            return False
+        for layer in unbuilt:
+            if "_build_from_shape" not in layer.__dict__:
+                layer.__dict__["_build_from_shape"] = _DeferredBuild(layer, self)
+        if [model, path] not in self.named_layer_trees:
+            self.named_layer_trees.append([model, path])
+        return True
 
     # -- optimizers --------------------------------------------------------------------------
     def resolve(self, reference):
@@ -240,6 +263,13 @@ class _RestoreState:
                 obj._deferred_restores.append((self, path))
             for name, child in _children(obj, kind).items():
                 self.restore_by_name(child, f"{path}/{name}")
+        elif kind == "layer":
+            self.live[path] = obj
+            self.restore_layer_by_name(obj, path)
+        elif kind == "optimizer" and not self.reader.layout:
+            # TensorFlow names its slots by variable index (`optimizer/_variables/3`), which tkeras cannot
+            # pair with its own: the model's values are restored, the optimizer starts afresh.
+            self.unmatched_objects.append(path)
         else:
             raise NotImplementedError(f"Checkpoint: {path!r} is a {type(obj).__name__} where the checkpoint saved "
                                       f"something else; tkeras restores into a different object tree only through "
@@ -421,7 +451,8 @@ class Checkpoint:
             save_path = latest
         state = _RestoreState(io.Reader(save_path))
         objects = self._all_objects()
-        if "save_counter" in state.reader.layout and "save_counter" not in objects:
+        saved_counter = "save_counter" in state.reader.layout or "save_counter" in state.values_by_name
+        if saved_counter and "save_counter" not in objects:
             objects["save_counter"] = self.save_counter
         state.restore(objects, state.reader.layout, "")
         state.retry_optimizers()
