@@ -43,3 +43,21 @@ def test_the_suggested_file_name_saves_and_loads(tmp_path):
     restored = keras.models.load_model(str(folder) + ".keras")
     x = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_saved_files_get_the_permissions_open_would_give(tmp_path):
+    """mkstemp's temporaries are 0o600; a saved model is readable by the group and others under umask 022,
+    as Keras' files are, and a file that existed keeps its own mode."""
+    model = _model()
+    old_umask = os.umask(0o022)
+    try:
+        model.save(str(tmp_path / "m.keras"))
+        model.save_weights(str(tmp_path / "m.weights.h5"))
+        model.save(str(tmp_path / "m.h5"))
+        for name in ("m.keras", "m.weights.h5", "m.h5"):
+            assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644, name
+        os.chmod(tmp_path / "m.keras", 0o600)
+        model.save(str(tmp_path / "m.keras"))
+        assert os.stat(tmp_path / "m.keras").st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old_umask)

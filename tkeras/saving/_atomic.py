@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import socket
+import stat
 import tempfile
 import time
 
@@ -68,6 +69,18 @@ def remove_stale_partials(filepath):
     return removed
 
 
+def _mode_for(filepath):
+    """The permissions a plain `open(filepath, "w")` would leave, as Keras' files get them: an existing
+    file keeps its own, a new one gets 0o666 less the umask (mkstemp's temporaries are 0o600, which would
+    hide a saved model from the other users of a shared folder)."""
+    try:
+        return stat.S_IMODE(os.stat(filepath).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(filepath):
     """Yields a temporary path to write; on success it replaces `filepath` in one step."""
@@ -89,6 +102,8 @@ def atomic_path(filepath):
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _mode_for(filepath))
         os.replace(tmp, filepath)
     except BaseException:
         with contextlib.suppress(OSError):
