@@ -48,7 +48,10 @@ def _adam(state, i, p, g, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad
     if amsgrad:
         v = np.maximum(state.get(("vhat", i), 0.0), v)
         state[("vhat", i)] = v
-    alpha = lr * math.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+    # Keras raises the betas, cast to the variable's dtype, to the power of the step in that dtype.
+    dtype = state.get("variable_dtype", np.float64)
+    one = dtype(1.0)
+    alpha = lr * math.sqrt(one - dtype(beta_2) ** dtype(t)) / (one - dtype(beta_1) ** dtype(t))
     return p - alpha * m / (np.sqrt(v) + epsilon)
 
 
@@ -217,6 +220,8 @@ class Reference:
         self.averages = None
 
     def step(self, params, grads):
+        if "variable_dtype" not in self.state:  # the updates run in float64; some steps follow the variables'
+            self.state["variable_dtype"] = np.float32 if np.asarray(params[0]).dtype == np.float32 else np.float64
         params = [np.array(p, dtype=np.float64) for p in params]
         if self.averages is None:
             self.averages = [p.copy() for p in params]

@@ -436,7 +436,8 @@ def test_tape_gradient_of_a_sum_on_adam():
             loss = bias.sum() * 2.0
         optimizer.apply_gradients(zip(tape.gradient(loss, [bias]), [bias]))
     # Adam's first steps move every coordinate by ~lr against a constant gradient.
-    expected = reference.run("adam", [np.array([1.0, 2.0, 3.0])], [[np.full(3, 2.0)]] * 2, learning_rate=0.1)
+    expected = reference.run("adam", [np.array([1.0, 2.0, 3.0], "float32")], [[np.full(3, 2.0)]] * 2,
+                             learning_rate=0.1)
     np.testing.assert_allclose(bias.numpy(), expected[0], rtol=1e-6)
 
 

@@ -7,7 +7,7 @@ settings (`K.image_data_format()`, `K.clear_session()`), and to read/write optim
 import numpy as np
 import torch
 
-from tkeras.backend import config, reversed_slices
+from tkeras.backend import config, integer_reductions, reversed_slices
 from tkeras.backend.keras_tensor import KerasTensor, record_in_graphs
 
 
@@ -138,18 +138,26 @@ def ones_like(x, dtype=None, name=None):
 
 
 def mean(x, axis=None, keepdims=False):
+    """Keras 2's: a bool tensor averages as floats, an integer one in its own dtype, truncated
+    (`tf.reduce_mean`'s rule, backend/integer_reductions.py)."""
     x = _t(x)
+    if integer_reductions.keeps_integer_dtype(x):
+        return integer_reductions.integer_mean(x, axis, keepdims)
     x = x if x.is_floating_point() else x.float()
     return x.mean() if axis is None else x.mean(dim=_axis(axis), keepdim=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
     x = _t(x)
+    if integer_reductions.keeps_integer_dtype(x):
+        return integer_reductions.integer_sum(x, axis, keepdims)
     return x.sum() if axis is None else x.sum(dim=_axis(axis), keepdim=keepdims)
 
 
 def prod(x, axis=None, keepdims=False):
     x = _t(x)
+    if integer_reductions.keeps_integer_dtype(x):
+        return integer_reductions.integer_prod(x, axis, keepdims)
     return x.prod() if axis is None else x.prod(dim=axis, keepdim=keepdims)
 
 

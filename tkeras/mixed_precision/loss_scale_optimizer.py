@@ -15,6 +15,7 @@ optimizer's in `variables`, so a `.keras` file carries the scale both ways.
 import torch
 
 from tkeras.optimizers._wrapper_state import FlatVariableState
+from tkeras.optimizers.variable_list import VariableList
 
 
 class LossScaleOptimizer(FlatVariableState):
@@ -70,7 +71,7 @@ class LossScaleOptimizer(FlatVariableState):
     @property
     def variables(self):
         """The wrapper's four variables, then the inner optimizer's (Keras 3's order and count)."""
-        return list(self._state()) + list(self.inner_optimizer.variables)
+        return VariableList(list(self._state()) + list(self.inner_optimizer.variables))
 
     @property
     def step_counter(self):

@@ -6,9 +6,12 @@ once torch's epsilon is scaled by `1 / sqrt(1 - beta_2^t)` for the step, which l
 kernel compute Keras' maths exactly (up to float rounding) in one pass over memory. Elsewhere the
 update runs as foreach calls. AdamW is Adam with decoupled weight decay on by default (0.004).
 """
+import numpy as np
 import torch
 
 from tkeras.optimizers.optimizer import Optimizer
+
+_ONE = np.float32(1.0)
 
 
 class Adam(Optimizer):
@@ -35,16 +38,26 @@ class Adam(Optimizer):
             self._add_slots(variables, ["velocity_hat"])
 
     def _step_coefficients(self, lr, step):
-        correction_2 = 1.0 - self.beta_2 ** step
-        return lr, step, correction_2 ** 0.5 / (1.0 - self.beta_1 ** step), correction_2 ** 0.5
+        # Keras raises the betas, cast to the variable's dtype, to the power of the step in that dtype.
+        # In float32, 0.999 is 0.99900001..., so the first steps are ~6e-6 shorter than the exact bias
+        # correction would make them, and printed weights differ from the sixth digit on. torch's fused
+        # kernel corrects with exact powers; the learning rate handed to it undoes the difference.
+        exact_correction_1 = 1.0 - self.beta_1 ** step
+        exact_root_correction_2 = (1.0 - self.beta_2 ** step) ** 0.5
+        float32_alpha_over_lr = (float(_ONE - np.float32(self.beta_2) ** np.float32(step)) ** 0.5
+                                 / float(_ONE - np.float32(self.beta_1) ** np.float32(step)))
+        alpha_over_lr = {torch.float64: exact_root_correction_2 / exact_correction_1, None: float32_alpha_over_lr}
+        return lr, step, alpha_over_lr, exact_correction_1, exact_root_correction_2
 
     def _update(self, group, grads, coefficients):
-        lr, step, alpha_over_lr, root_correction_2 = coefficients
+        lr, step, alpha_over_lr, exact_correction_1, root_correction_2 = coefficients
         params = group.params
+        alpha_over_lr = alpha_over_lr.get(params[0].dtype, alpha_over_lr[None])
         momentums, velocities = group.slots["momentum"], group.slots["velocity"]
         if params[0].device.type == "cpu" and params[0].dtype in (torch.float32, torch.float64) and group.dense:
             # The fused kernel walks raw memory, so every tensor it is given must share one layout.
-            self._fused_update(group, group.laid_out_as_params(grads), lr, step, root_correction_2)
+            fused_lr = lr * alpha_over_lr * exact_correction_1 / root_correction_2
+            self._fused_update(group, group.laid_out_as_params(grads), fused_lr, step, root_correction_2)
             return
         torch._foreach_lerp_(momentums, grads, 1 - self.beta_1)
         torch._foreach_mul_(velocities, self.beta_2)

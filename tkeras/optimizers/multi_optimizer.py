@@ -12,6 +12,7 @@ from collections.abc import MutableMapping
 
 from tkeras.optimizers._wrapper_state import FlatVariableState
 from tkeras.optimizers.optimizer import Optimizer
+from tkeras.optimizers.variable_list import VariableList
 
 
 def _is_loss_scaler(optimizer):
@@ -159,7 +160,7 @@ class MultiOptimizer(FlatVariableState, Optimizer):
 
     @property
     def variables(self):
-        result = list(self._variables)
+        result = VariableList(self._variables)
         for optimizer in self._inner_optimizers:
             result.extend(optimizer.variables)
         return result

@@ -33,6 +33,7 @@ from tkeras.optimizers.custom_steps import CustomStepsMixin
 from tkeras.optimizers.gradient_steps import GradientStepsMixin
 from tkeras.optimizers.instance_attributes import OptimizerAttributesMixin
 from tkeras.optimizers.legacy_custom_steps import LegacyCustomStepsMixin, split_v2_arguments
+from tkeras.optimizers.variable_list import VariableList
 from tkeras.utils.lookup import lookup_error
 
 # Constructor keywords of older Keras versions that mean nothing on this engine.
@@ -157,9 +158,10 @@ class Optimizer(CustomStepsMixin, LegacyCustomStepsMixin, GradientStepsMixin, Op
 
     @property
     def variables(self):
-        """The optimizer's state in Keras 3 order, for saving and restoring."""
+        """The optimizer's state in Keras 3 order, for saving and restoring; also callable, as tf-keras 2's
+        `optimizer.variables()` (variable_list.py)."""
         self._settle()
-        return list(self._variables)
+        return VariableList(self._variables)
 
     @property
     def weights(self):  # Keras 2 name

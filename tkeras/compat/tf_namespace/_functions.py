@@ -3,9 +3,12 @@
 import builtins
 import contextlib
 import functools
+import numbers
 
+import numpy as np
 import torch
 
+from tkeras.backend import integer_reductions
 from tkeras.compat.tf_namespace._tf_print import tf_print
 from tkeras.compat.tf_namespace._text_variable import TextVariable
 from tkeras.data.text_face import TEXT_TENSOR_TYPES
@@ -29,25 +32,38 @@ def _tf_keywords(op, **spellings):
     return with_tf_keywords
 
 
-reduce_sum = _tf_keywords(math_ops.sum, input_tensor="x")
+def _integer_tensor(x):
+    """`x` as the tensor TensorFlow reduces as integers (Python ints convert to int32, NumPy keeps its
+    dtype), or None when TensorFlow would not: floats, bools, symbolic tensors."""
+    if isinstance(x, torch.Tensor):
+        return x if integer_reductions.keeps_integer_dtype(x) else None
+    if isinstance(x, builtins.bool) or not isinstance(x, (list, tuple, numbers.Integral, np.ndarray, np.generic)):
+        return None
+    try:
+        kind = np.asarray(x).dtype.kind
+    except (TypeError, ValueError, RuntimeError):  # ragged lists, tensors that need grad: not integer data
+        return None
+    return tensor(x) if kind in "iu" else None
 
 
-def _tf_mean(x, axis=None, keepdims=False, name=None, **kwargs):
-    """TensorFlow's mean keeps an integer tensor's dtype: the sum divided by the count, truncated toward
-    zero, and 0 for an empty one (`tf.math.reduce_mean(lengths)` of int64 features is an int64), where
-    Keras' `ops.mean` turns integers into floats."""
-    if isinstance(x, torch.Tensor) and not (x.is_floating_point() or x.is_complex() or x.dtype == torch.bool):
-        keepdims = kwargs.pop("keep_dims", keepdims)
-        total = math_ops.sum(x, axis=axis, keepdims=keepdims)
-        count = max(x.numel(), 1) // max(int(total.numel()), 1) if x.numel() else 1
-        return core.for_user(torch.div(tensor(total), max(count, 1), rounding_mode="trunc").to(x.dtype))
-    return math_ops.mean(x, axis=axis, keepdims=keepdims, **kwargs)
+def _tf_reduction(keras_op, integer_op):
+    """`tf.reduce_*`: integers reduce in their own dtype, as in TensorFlow (backend/integer_reductions.py),
+    where Keras' op would widen them or turn them into floats; everything else goes to Keras' op."""
+    def reduction(x, axis=None, keepdims=False, name=None, **kwargs):
+        keepdims = kwargs.pop("keep_dims", keepdims)  # TensorFlow 1's spelling
+        integers = _integer_tensor(x)
+        if integers is not None:
+            return core.for_user(integer_op(integers, axis=axis, keepdims=keepdims))
+        return keras_op(x, axis=axis, keepdims=keepdims, **kwargs)
+    reduction.__name__ = keras_op.__name__
+    return reduction
 
 
-reduce_mean = _tf_keywords(_tf_mean, input_tensor="x")
+reduce_sum = _tf_keywords(_tf_reduction(math_ops.sum, integer_reductions.integer_sum), input_tensor="x")
+reduce_prod = _tf_keywords(_tf_reduction(math_ops.prod, integer_reductions.integer_prod), input_tensor="x")
+reduce_mean = _tf_keywords(_tf_reduction(math_ops.mean, integer_reductions.integer_mean), input_tensor="x")
 reduce_max = _tf_keywords(math_ops.max, input_tensor="x")
 reduce_min = _tf_keywords(math_ops.min, input_tensor="x")
-reduce_prod = _tf_keywords(math_ops.prod, input_tensor="x")
 reduce_any = _tf_keywords(math_ops.any, input_tensor="x")
 reduce_all = _tf_keywords(math_ops.all, input_tensor="x")
 reduce_std = _tf_keywords(math_ops.std, input_tensor="x")

@@ -74,6 +74,27 @@ Variable.__hash__ = torch.Tensor.__hash__
 _variable_scatter.install(Variable)
 
 
+def _refused_in_place(operator, instead):
+    """TensorFlow refuses `+=`, `-=`, `*=`, `/=` and `**=` on a tf.Variable (it would not say whether the
+    variable or only the name changes); torch would write into the variable in place."""
+    def refuse(self, other):
+        raise RuntimeError(f"`variable {operator}= value` on a tf.Variable ({self.name!r}) is refused, as TensorFlow "
+                           f"refuses it: use `{instead}` to change the variable, or `out = variable {operator} value` "
+                           f"for a new tensor")
+    return refuse
+
+
+Variable.__iadd__ = _refused_in_place("+", "variable.assign_add(value)")
+Variable.__isub__ = _refused_in_place("-", "variable.assign_sub(value)")
+Variable.__imul__ = _refused_in_place("*", "variable.assign(variable * value)")
+Variable.__itruediv__ = _refused_in_place("/", "variable.assign(variable / value)")
+Variable.__ipow__ = _refused_in_place("**", "variable.assign(variable ** value)")
+# The other augmented assignments bind the name to a new tensor in TensorFlow, the variable unchanged.
+Variable.__ifloordiv__ = Variable.__floordiv__
+Variable.__imod__ = Variable.__mod__
+Variable.__imatmul__ = Variable.__matmul__
+
+
 def _created_through_scopes(cls, kwargs):
     """Runs the variable_creator_scope chain, innermost first; the end of the chain builds the Variable."""
     from tkeras.compat.tf_namespace import _top_extra
