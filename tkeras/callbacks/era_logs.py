@@ -7,28 +7,12 @@ whose keys stay exactly as logged, but whose `[]` and `get` also find a metric u
 (see `log_names`). What a hook adds to or removes from its copy is written back to the loop's dict, so
 a callback that puts 'lr' into the logs is still seen by the next callback, History and the fit loop.
 """
-from tkeras.callbacks.log_names import find_logged
-
-
-class LogsWithOtherSpellings(dict):
-    """Per-hook logs: a plain dict of what was logged, plus lookups by the old names of the same metrics."""
-
-    def __missing__(self, key):
-        logged = find_logged(self, key) if isinstance(key, str) else None
-        if logged is None:
-            raise KeyError(key)
-        return dict.__getitem__(self, logged)
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
+from tkeras.callbacks.log_names import AnswersOtherSpellings
 
 
 def hook_logs(logs):
     """The dict handed to the hooks for `logs` (None -> an empty one, as Keras 3 hands)."""
-    return LogsWithOtherSpellings() if logs is None else LogsWithOtherSpellings(logs)
+    return AnswersOtherSpellings() if logs is None else AnswersOtherSpellings(logs)
 
 
 def write_back(hook_copy, logs):

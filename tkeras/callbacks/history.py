@@ -1,27 +1,14 @@
 """History: the per-epoch logs fit returns (`history.history['val_loss']`)."""
 from tkeras.callbacks.callback import Callback
-from tkeras.callbacks.log_names import find_logged
+from tkeras.callbacks.log_names import AnswersOtherSpellings
 
 
-class HistoryDict(dict):
-    """A dict of per-epoch lists that also answers an older or newer Keras' name for a logged metric.
+class HistoryDict(AnswersOtherSpellings):
+    """Per-epoch lists under the logged names, also answering another era's name of a metric (log_names);
+    a name that no logged metric answers raises a KeyError that lists the keys there are."""
 
-    The stored keys stay exactly as logged (Keras 3 code sees what it expects); a Keras <= 2.2 script
-    reading 'val_mean_absolute_error' or 'acc' gets the 'val_mae' or 'accuracy' list (see `log_names`).
-    A name that no logged metric answers raises a KeyError that lists the keys there are.
-    """
-
-    def __missing__(self, key):
-        logged = find_logged(self, key) if isinstance(key, str) else None
-        if logged is None:
-            raise MissingHistoryKey(key, list(self))
-        return dict.__getitem__(self, logged)
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
+    def _missing_key_error(self, key):
+        return MissingHistoryKey(key, list(self))
 
 
 class MissingHistoryKey(KeyError):

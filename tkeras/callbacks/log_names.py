@@ -64,3 +64,25 @@ def with_other_spellings(logs):
         for other in other_spellings(key):
             values.setdefault(other, values[key])
     return values
+
+
+class AnswersOtherSpellings(dict):
+    """A dict of what was logged whose keys stay exactly as logged (Keras 3 code sees what it expects),
+    while `[]` and `get` also find a metric under another era's name (a Keras <= 2.2 script reading 'acc'
+    or 'val_mean_absolute_error' gets the 'accuracy' or 'val_mae' entry). History's per-epoch lists and
+    the logs each callback hook receives are such dicts."""
+
+    def __missing__(self, key):
+        logged = find_logged(self, key) if isinstance(key, str) else None
+        if logged is None:
+            raise self._missing_key_error(key)
+        return dict.__getitem__(self, logged)
+
+    def _missing_key_error(self, key):
+        return KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
