@@ -57,6 +57,11 @@ def join_ragged(rows):
     return base.RaggedTensor.from_row_lengths(values, lengths)
 
 
+def row_ids(splits):
+    """The row each value belongs to (int64), from a row_splits vector: `[0, 2, 2, 3]` -> `[0, 0, 2]`."""
+    return torch.repeat_interleave(torch.arange(splits.numel() - 1, dtype=torch.int64), splits[1:] - splits[:-1])
+
+
 def same_splits(a, b):
     left, right = a.nested_row_splits, b.nested_row_splits
     return len(left) == len(right) and all(torch.equal(torch.as_tensor(x), torch.as_tensor(y))

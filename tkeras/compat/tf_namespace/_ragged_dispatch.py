@@ -92,7 +92,7 @@ def _ragged_reverse(ragged, axis):
         return ragged.gather_rows(torch.arange(ragged.nrows_int() - 1, -1, -1))
     splits, values = ragged._row_splits, ragged._values
     if axis == 1:
-        rows = torch.repeat_interleave(torch.arange(splits.numel() - 1), splits[1:] - splits[:-1])
+        rows = _ragged_convert.row_ids(splits)
         mirrored = splits[rows] + splits[rows + 1] - 1 - torch.arange(rows.numel())
         return ragged.with_values(take(values, mirrored))
     if isinstance(values, RaggedTensor):
@@ -147,19 +147,14 @@ def where(condition, x=None, y=None, name=None):
             return _flat(value, "where")
         return core.tensor(value)
 
-    chosen_x, chosen_y = flat_of(x), flat_of(y)
-    if not chosen_x.dtype.is_floating_point and chosen_y.dtype.is_floating_point and chosen_x.dim() == 0:
-        chosen_x = chosen_x.to(chosen_y.dtype)
-    if not chosen_y.dtype.is_floating_point and chosen_x.dtype.is_floating_point and chosen_y.dim() == 0:
-        chosen_y = chosen_y.to(chosen_x.dtype)
-    return condition.with_flat_values(torch.where(mask, chosen_x, chosen_y))
+    return condition.with_flat_values(shape_ops.where(mask, flat_of(x), flat_of(y)))  # the dense dtype rules
 
 
-def _like(dense, fill):
+def _like(dense):
     def op(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's argument name
         if isinstance(input, RaggedTensor):
             flat = _flat(input, dense.__name__)
-            return input.with_flat_values(torch.full_like(flat, fill, dtype=core.to_torch_dtype(dtype)))
+            return input.with_flat_values(dense(flat, dtype=dtype))
         return dense(input, dtype=dtype, name=name)
     op.__name__ = op.__qualname__ = dense.__name__
     op.__doc__ = dense.__doc__
@@ -215,8 +210,8 @@ reduce_std = reduction(_functions.reduce_std, "std")
 reduce_variance = reduction(_functions.reduce_variance, "variance")
 reduce_logsumexp = reduction(_functions.reduce_logsumexp, "logsumexp")
 
-ones_like = _like(core.ones_like, 1)
-zeros_like = _like(core.zeros_like, 0)
+ones_like = _like(core.ones_like)
+zeros_like = _like(core.zeros_like)
 
 # Elementwise on the flat values (tf.math.is_nan & co. under TensorFlow's names in math.py).
 abs = elementwise(math_ops.abs)

@@ -9,10 +9,9 @@ log-sum-exp. Axes past the ragged ones reduce the flat values themselves and kee
 """
 import torch
 
+from tkeras.compat.tf_namespace._ragged_convert import row_ids
 from tkeras.compat.tf_namespace._ragged_tensor import RaggedTensor, is_text, present
 from tkeras.ops.core import for_user
-
-REDUCTIONS = ("sum", "prod", "max", "min", "mean", "any", "all", "logsumexp", "std", "variance")
 
 
 def _lowest(dtype):
@@ -42,25 +41,21 @@ def _grouped(values, cells, count, kind):
         folded = _fold(values.to(torch.uint8), cells, count, "amax" if kind == "any" else "amin")
         return folded.bool()
     floats = values if values.dtype.is_floating_point else values.to(torch.float64)  # TensorFlow: int mean -> float64
+    if kind == "logsumexp":
+        top = _fold(floats, cells, count, "amax")
+        return top + torch.log(_fold(torch.exp(floats - top[cells]), cells, count, "sum"))
     sizes = _fold(torch.ones_like(floats), cells, count, "sum")
     mean = _fold(floats, cells, count, "sum") / sizes
     if kind == "mean":
         return mean
-    if kind == "logsumexp":
-        top = _fold(floats, cells, count, "amax")
-        return top + torch.log(_fold(torch.exp(floats - top[cells]), cells, count, "sum"))
     variance = _fold(torch.square(floats - mean[cells]), cells, count, "sum") / sizes
     return variance if kind == "variance" else torch.sqrt(variance)
-
-
-def _row_ids(splits):
-    return torch.repeat_interleave(torch.arange(splits.numel() - 1), splits[1:] - splits[:-1])
 
 
 def _over_rows(ragged, kind):
     """Axis 0: the values at each position of every row folded together (rows of a ragged rank 1)."""
     splits, values = ragged._row_splits, ragged._values
-    rows = _row_ids(splits)
+    rows = row_ids(splits)
     positions = torch.arange(values.shape[0]) - splits[rows]
     width = int(positions.max()) + 1 if positions.numel() else 0
     return _grouped(values, positions, width, kind)
@@ -71,13 +66,13 @@ def _within_rows(ragged, kind):
     fold position by position, so a row of rows becomes one row as long as its longest item."""
     splits, items = ragged._row_splits, ragged._values
     if not isinstance(items, RaggedTensor):
-        return _grouped(items, _row_ids(splits), splits.numel() - 1, kind)
+        return _grouped(items, row_ids(splits), splits.numel() - 1, kind)
     if isinstance(items._values, RaggedTensor):
         raise NotImplementedError("tf.reduce_*: reducing the first ragged axis of a RaggedTensor with more than "
                                   "two ragged dimensions is not supported in tkeras")
     item_splits, flat = items._row_splits, items._values
-    item_of_value = _row_ids(item_splits)
-    row_of_item = _row_ids(splits)
+    item_of_value = row_ids(item_splits)
+    row_of_item = row_ids(splits)
     item_lengths = item_splits[1:] - item_splits[:-1]
     lengths = torch.zeros(splits.numel() - 1, dtype=torch.int64)
     if item_lengths.numel():
@@ -133,4 +128,4 @@ def reduce(ragged, kind, axis=None, keepdims=False):
             raise NotImplementedError(f"tf.reduce_{kind}: keepdims=True where the result stays ragged is not "
                                       "supported in tkeras")
         result = result.unsqueeze(axis)
-    return present(result) if not isinstance(result, RaggedTensor) else result
+    return present(result)  # a RaggedTensor passes through as it is

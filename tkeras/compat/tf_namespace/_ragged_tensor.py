@@ -305,8 +305,7 @@ class RaggedTensor:
         return for_user(self._row_splits[1:])
 
     def value_rowids(self, name=None):
-        lengths = self._row_splits[1:] - self._row_splits[:-1]
-        return for_user(torch.repeat_interleave(torch.arange(self.nrows_int(), dtype=torch.int64), lengths))
+        return for_user(convert.row_ids(self._row_splits))
 
     def nested_value_rowids(self, name=None):
         ids, current = [], self

@@ -7,6 +7,7 @@ dense one of the same numbers agree on dtype.
 import numpy as np
 import torch
 
+from tkeras.compat.tf_namespace._ragged_convert import row_ids
 from tkeras.compat.tf_namespace._ragged_tensor import RaggedTensor, as_splits, is_text, raw_values
 from tkeras.compat.tf_namespace._unsupported import module_getattr
 from tkeras.data.text_face import string
@@ -168,8 +169,7 @@ def map_flat_values(op, *args, **kwargs):
 
 def row_splits_to_segment_ids(splits, name=None, out_type=None):
     splits = as_splits(splits)
-    ids = torch.repeat_interleave(torch.arange(splits.numel() - 1), splits[1:] - splits[:-1])
-    return for_user(ids.to(torch.int64 if out_type is None else to_torch_dtype(out_type)))
+    return for_user(row_ids(splits).to(torch.int64 if out_type is None else to_torch_dtype(out_type)))
 
 
 def segment_ids_to_row_splits(segment_ids, num_segments=None, out_type=None, name=None):
