@@ -27,8 +27,9 @@ class CallbackList(CallbackListLegacyMethods):
                 self.callbacks.append(self.history)
         # The bar comes last, as in Keras 2 and 3: "Epoch 2/5" prints after the user's on_epoch_begin
         # output, and the epoch's final line shows what their on_epoch_end added (a scheduler's learning_rate).
+        # Given `samples` and `batch_size` (tf-keras 2's graph loops, training/graph_mode_loops.py) it counts samples.
         if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
-            self.callbacks.append(ProgbarLogger())
+            self.callbacks.append(ProgbarLogger(count_mode="samples" if "samples" in params else "steps"))
         self.model = model
         self.params = params
         for cb in self.callbacks:

@@ -7,7 +7,6 @@ announces "Train on 8955 samples, validate on 2985 samples" and its bar counts s
 predicts once per step does not flood the output with one bar per call. Like TensorFlow's switch it is
 process-wide; `enable_eager_execution()` / `enable_v2_behavior()` turn it back off.
 """
-from tkeras.callbacks.progbar_logger import ProgbarLogger
 from tkeras.utils import io_utils
 
 _graph_mode = {"requested": False}
@@ -21,29 +20,24 @@ def graph_mode_requested():
     return _graph_mode["requested"]
 
 
-def start_fit(callbacks, train_batches, validation_batches):
+def start_fit(train_batches, validation_batches):
     """Prints the line tf-keras 2's graph loop opens a fit with ("Train on 30 samples, validate on 10
-    samples"; "Train on 3 steps" for a dataset or a fixed number of steps) and returns fit's callbacks and
-    extra params: on arrays iterated whole, a bar counting samples goes last (where the default bar goes),
-    with the `samples`/`batch_size` params tf-keras 2 gave its callbacks."""
+    samples"; "Train on 3 steps" for a dataset or a fixed number of steps) and returns the extra params
+    fit gives its callbacks: on arrays iterated whole, tf-keras 2's `samples`/`batch_size`, from which
+    the default progress bar counts samples."""
     if not _counts_samples(train_batches):
         if train_batches.steps:
             message = f"Train on {train_batches.steps} steps"
             if validation_batches is not None and validation_batches.steps:
                 message += f", validate on {validation_batches.steps} steps"
             io_utils.print_msg(message)
-        return callbacks, {}
+        return {}
     message = f"Train on {train_batches.num_samples} samples"
     validation_samples = getattr(validation_batches, "num_samples", None)
     if validation_samples:
         message += f", validate on {validation_samples} samples"
     io_utils.print_msg(message)
-    if callbacks is None:
-        callbacks = []
-    elif hasattr(callbacks, "on_epoch_end"):  # one Callback alone, as Keras takes it
-        callbacks = [callbacks]
-    callbacks = list(callbacks) + [ProgbarLogger(count_mode="samples")]
-    return callbacks, {"samples": train_batches.num_samples, "batch_size": train_batches.batch_size}
+    return {"samples": train_batches.num_samples, "batch_size": train_batches.batch_size}
 
 
 def _counts_samples(train_batches):

@@ -298,7 +298,7 @@ class Trainer(Keras3TrainerMethods, LegacyTrainingMethods, TrainerAttributes):
             train, val, callbacks, verbose = distribution.setup_fit(self, train, val, callbacks, verbose)
         sample_params = {}
         if verbose and graph_mode_loops.graph_mode_requested():
-            callbacks, sample_params = graph_mode_loops.start_fit(callbacks, train, val)
+            sample_params = graph_mode_loops.start_fit(train, val)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=train.steps, **sample_params)
         if val is not None:
