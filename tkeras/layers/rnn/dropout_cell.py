@@ -122,7 +122,7 @@ class DropoutRNNCell:
 
     def _begin_hand_step(self, states):
         """Before a call on the cell itself: does it continue the sequence of the previous call?"""
-        first = states[0] if isinstance(states, (list, tuple)) and states else states
+        first = _first_state(states)
         self._hand_step_continues = any(ref() is first for ref in self._hand_step_results)
 
     def _end_hand_step(self, result):
@@ -131,9 +131,13 @@ class DropoutRNNCell:
         refs = []
         if isinstance(result, (list, tuple)) and len(result) == 2:
             output, states = result
-            first = states[0] if isinstance(states, (list, tuple)) and states else states
-            refs = [weakref.ref(t) for t in (output, first) if isinstance(t, torch.Tensor)]
+            refs = [weakref.ref(t) for t in (output, _first_state(states)) if isinstance(t, torch.Tensor)]
         self._hand_step_results = tuple(refs)
+
+
+def _first_state(states):
+    """The state tensor a hand-stepped call is recognised by: the first of a list, or the bare tensor."""
+    return states[0] if isinstance(states, (list, tuple)) and states else states
 
 
 def _cell_masks(cell, method, inputs, training, count, rate):
