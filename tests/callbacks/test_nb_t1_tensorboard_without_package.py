@@ -84,8 +84,7 @@ def _read_events(folder):
 
 @pytest.fixture
 def plain_writer(monkeypatch):
-    from tkeras.callbacks import tensorboard
-    monkeypatch.setattr(tensorboard, "_summary_writer_class", lambda: event_file_writer.EventFileWriter)
+    monkeypatch.setattr(event_file_writer, "summary_writer_class", lambda: event_file_writer.EventFileWriter)
 
 
 def test_fit_and_evaluate_write_the_tags_keras_writes(tmp_path, plain_writer):
@@ -116,5 +115,4 @@ def test_without_tensorboard_the_callback_falls_back_to_the_plain_writer():
     import importlib.util
     if importlib.util.find_spec("tensorboard") is not None:
         pytest.skip("the tensorboard package is installed: torch's SummaryWriter is used")
-    from tkeras.callbacks.tensorboard import _summary_writer_class
-    assert _summary_writer_class() is event_file_writer.EventFileWriter
+    assert event_file_writer.summary_writer_class() is event_file_writer.EventFileWriter

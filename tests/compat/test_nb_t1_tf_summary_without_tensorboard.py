@@ -9,12 +9,11 @@ import pytest
 from tests.callbacks.test_nb_t1_tensorboard_without_package import _fields, _read_events
 from tkeras.callbacks import event_file_writer
 from tkeras.compat import tf_namespace as tf
-from tkeras.compat.tf_namespace import summary as summary_module
 
 
 @pytest.fixture
 def plain_writer(monkeypatch):
-    monkeypatch.setattr(summary_module, "_summary_writer_class", lambda: event_file_writer.EventFileWriter)
+    monkeypatch.setattr(event_file_writer, "summary_writer_class", lambda: event_file_writer.EventFileWriter)
 
 
 def test_scalars_and_histograms_of_a_training_loop(tmp_path, plain_writer):

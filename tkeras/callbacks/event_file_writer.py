@@ -4,10 +4,10 @@ Keras' TensorBoard callback works wherever TensorFlow does, because TensorFlow w
 torch's SummaryWriter instead needs the separate `tensorboard` package. Tutorials pass
 `TensorBoard(log_dir='./graph')` to fit as a matter of course, so refusing to train without that package
 would stop scripts that real Keras runs. An event file is a TFRecord file of `Event` protocol buffers;
-the callback only needs scalars and weight histograms, whose few fields are encoded here by hand (wire
-format: varint keys, little-endian doubles/floats, length-delimited strings and messages). TensorBoard
-reads these files like the ones TensorFlow writes. `tf.summary` uses the same writer; its images, text,
-audio and raw tensors need plugin metadata this writer leaves to torch's, so they still ask for the package.
+the callback only needs scalars and weight histograms, whose few fields are encoded here by hand (through
+utils/protowire.py). TensorBoard reads these files like the ones TensorFlow writes. `tf.summary` uses the
+same writer; its images, text, audio and raw tensors need plugin metadata this writer leaves to torch's, so
+they still ask for the package.
 """
 import itertools
 import os
@@ -18,44 +18,39 @@ import time
 import numpy as np
 
 from tkeras.data.tfrecord import TFRecordWriter
+from tkeras.utils import protowire as wire
 
 _FILE_VERSION = "brain.Event:2"
 _HISTOGRAM_BUCKETS = 30  # as many as TensorFlow's tf.summary.histogram makes by default
 _file_counter = itertools.count()
 
 
-def _varint(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _key(field, wire_type):
-    return _varint((field << 3) | wire_type)
+def summary_writer_class():
+    """torch's SummaryWriter where the `tensorboard` package is installed, else this module's writer (for
+    the TensorBoard callback and `tf.summary` alike)."""
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        return EventFileWriter
+    return SummaryWriter
 
 
 def _double(field, value):
-    return _key(field, 1) + struct.pack("<d", float(value))
+    return wire.tag(field, wire.FIXED64) + struct.pack("<d", float(value))
 
 
 def _float(field, value):
-    return _key(field, 5) + struct.pack("<f", float(value))
+    return wire.tag(field, wire.FIXED32) + struct.pack("<f", float(value))
 
 
 def _int64(field, value):
-    return _key(field, 0) + _varint(int(value) & 0xFFFFFFFFFFFFFFFF)
+    return wire.tag(field, wire.VARINT) + wire.varint(int(value))
 
 
 def _bytes(field, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return _key(field, 2) + _varint(len(data)) + data
+    return wire.length_field(field, data)
 
 
 def _packed_doubles(field, values):

@@ -7,15 +7,6 @@ import os
 from tkeras.callbacks.callback import Callback
 
 
-def _summary_writer_class():
-    try:
-        from torch.utils.tensorboard import SummaryWriter
-    except ImportError:
-        from tkeras.callbacks.event_file_writer import EventFileWriter
-        return EventFileWriter
-    return SummaryWriter
-
-
 class TensorBoard(Callback):
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0, embeddings_freq=0,
@@ -36,7 +27,8 @@ class TensorBoard(Callback):
     def set_model(self, model):
         super().set_model(model)
         if self._writer_class is None:
-            self._writer_class = _summary_writer_class()
+            from tkeras.callbacks.event_file_writer import summary_writer_class
+            self._writer_class = summary_writer_class()
 
     def _writer(self, kind):
         if kind not in self._writers:

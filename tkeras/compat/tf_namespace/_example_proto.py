@@ -5,7 +5,7 @@ Tutorials build records as `tf.train.Example(features=tf.train.Features(feature=
 `example.features.feature["x"].int64_list.value`. These classes keep those keywords, that attribute
 access and protobuf's presence rules (reading an unset sub-message gives an empty one without setting
 it; changing it, or looking a key up in a map, sets it and every parent), and write the same bytes as
-TensorFlow (wire encoding in `_protowire.py`).
+TensorFlow (wire encoding in `utils/protowire.py`).
 
 Map entries are written in the order of TensorFlow's `deterministic=True` (see `_map_order`). Without
 that flag TensorFlow's protobuf runtime writes them in a hash order that changes from process to
@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from tkeras.compat.tf_namespace import _protowire as wire
+from tkeras.utils import protowire as wire
 
 
 def _map_order(key):

@@ -1,7 +1,7 @@
 """`tf.io.parse_single_example`, `parse_example` and `parse_single_sequence_example` with their feature specs.
 
 A TFRecord pipeline's map function turns each serialized Example into a dict of tensors. The records
-are read straight from the wire (`_protowire.py`), not through the Example classes, because this runs
+are read straight from the wire (`utils/protowire.py`), not through the Example classes, because this runs
 once per record. Results keep TensorFlow's dtypes (int64, float32, binary strings as NumPy object
 arrays of bytes) and its error texts, so `except tf.errors.InvalidArgumentError` and logs read the same.
 """
@@ -10,7 +10,7 @@ import collections
 import numpy as np
 import torch
 
-from tkeras.compat.tf_namespace import _protowire as wire
+from tkeras.utils import protowire as wire
 from tkeras.compat.tf_namespace import errors
 from tkeras.compat.tf_namespace.sparse import SparseTensor
 from tkeras.data.text_face import bytes_face

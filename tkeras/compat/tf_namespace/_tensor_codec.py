@@ -13,7 +13,7 @@ import zlib
 import numpy as np
 import torch
 
-from tkeras.compat.tf_namespace import _protowire as wire
+from tkeras.utils import protowire as wire
 from tkeras.compat.tf_namespace import errors
 from tkeras.data.text_face import bytes_face, string, text_face
 from tkeras.ops.core import for_user

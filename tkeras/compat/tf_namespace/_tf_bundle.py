@@ -10,7 +10,7 @@ reading them needs only this table walk and numpy; nothing in the files is ever 
 import os
 import struct
 
-from tkeras.compat.tf_namespace import _protowire as wire
+from tkeras.utils import protowire as wire
 
 _TABLE_MAGIC = 0xDB4775248B80FB57
 _FOOTER_SIZE = 48

@@ -18,15 +18,6 @@ from tkeras.compat.tf_namespace._unsupported import Namespace, module_getattr
 _STATE = {"writers": [], "step": None, "record": []}
 
 
-def _summary_writer_class():
-    try:
-        from torch.utils.tensorboard import SummaryWriter
-    except ImportError:
-        from tkeras.callbacks.event_file_writer import EventFileWriter
-        return EventFileWriter
-    return SummaryWriter
-
-
 def _number(value):
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
@@ -37,7 +28,8 @@ class SummaryWriter:
     """One log directory. Entering `as_default` makes it the target of the tf.summary functions."""
 
     def __init__(self, logdir, max_queue=None, flush_millis=None, filename_suffix=None):
-        writer_class = _summary_writer_class()
+        from tkeras.callbacks.event_file_writer import summary_writer_class
+        writer_class = summary_writer_class()
         self._logdir = os.fspath(logdir)
         kwargs = {"max_queue": int(max_queue)} if max_queue else {}
         if flush_millis:

@@ -1,4 +1,5 @@
-"""The few pieces of the protocol-buffer wire format that tf.train.Example and TensorProto need.
+"""The few pieces of the protocol-buffer wire format that tf.train.Example, TensorProto, TensorFlow's
+checkpoint index and TensorBoard's event files need.
 
 Written by hand because `protobuf` is not a tkeras dependency. Only what those messages use is here:
 varints (int64 as ten-byte two's complement when negative), length-delimited fields, fixed32 and
